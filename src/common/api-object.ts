@@ -1,0 +1,23 @@
+import { ApiObject, ApiObjectMetadata, GroupVersionKind } from 'cdk8s';
+import { Construct } from 'constructs';
+
+/**
+ * Creates a plain `ApiObject` from props typed by a generated import. The generated
+ * classes filter their output through their serializer, which silently drops anything an
+ * `addJsonPatch` adds outside the schema; a plain ApiObject keeps every patch, so the
+ * escape hatch works for every field.
+ *
+ * `metadata.name` is always explicit: objects are referred to by name, and cdk8s would
+ * otherwise add a hash suffix.
+ */
+export function typedApiObject<P extends { metadata?: ApiObjectMetadata }>(
+  scope: Construct,
+  id: string,
+  gvk: GroupVersionKind,
+  props: P & { metadata: ApiObjectMetadata & { name: string } },
+  serialize: (p: P) => Record<string, unknown> | undefined,
+): ApiObject {
+  const { metadata, ...rest } = props;
+  const body = serialize(rest as unknown as P) ?? {};
+  return new ApiObject(scope, id, { ...gvk, metadata, ...body });
+}

@@ -1,0 +1,5 @@
+export * from './errors';
+export * from './duration';
+export * from './names';
+export * from './files';
+export { restrictedContainerSecurityContext, restrictedPodSecurityContext } from './security';

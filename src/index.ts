@@ -1,0 +1,4 @@
+/**
+ * cdk8s-resilience: SLOs, backups and chaos experiments as typed cdk8s constructs.
+ */
+export * from './common';

