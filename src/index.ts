@@ -2,3 +2,6 @@
  * cdk8s-resilience: SLOs, backups and chaos experiments as typed cdk8s constructs.
  */
 export * from './common';
+export * from './slo';
+export * from './backup';
+export * from './chaos';

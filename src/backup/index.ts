@@ -1,0 +1,2 @@
+// The backup pillar's public surface.
+export {};

@@ -1,0 +1,2 @@
+// The chaos pillar's public surface.
+export {};

@@ -1,0 +1,2 @@
+// The slo pillar's public surface.
+export {};
