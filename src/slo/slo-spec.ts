@@ -1,0 +1,435 @@
+import { ApiObject, Duration, Lazy } from 'cdk8s';
+import { Construct } from 'constructs';
+import { PrometheusRule } from '../../imports/monitoring.coreos.com';
+import { PrometheusServiceLevel, PrometheusServiceLevelSpec, toJson_PrometheusServiceLevelSpec } from '../../imports/sloth.slok.dev';
+import { Problem, Problems } from '../common/errors';
+import { dnsLabelProblem, dnsSubdomainProblem, k8sLabelKeyProblem, k8sLabelValueProblem } from '../common/names';
+import { promModelDuration } from './format';
+import { AlertWindowsModel, GenerationInfo, PromRuleGroup, SloModel } from './model';
+import { groupsToJson, rulesFileYaml } from './render';
+import { sloRuleGroups } from './rules';
+import { SlothServiceSpec } from './sloth-spec';
+import { Sli } from './sli';
+import { sloProblems } from './validate';
+import { AlertWindowsCatalog, alertWindowsProblems, DEFAULT_ALERT_WINDOWS } from './windows';
+
+/** The library's name, written as `app.kubernetes.io/managed-by`. */
+export const MANAGED_BY = 'cdk8s-resilience';
+
+/** Overrides for the page or the ticket alert. */
+export interface SloAlertOverride {
+  /** Do not generate this alert. @default false */
+  readonly disable?: boolean;
+  /** Labels for this alert only, on top of `SloAlerting.labels`. @default {} */
+  readonly labels?: Record<string, string>;
+  /** Annotations for this alert only, on top of `SloAlerting.annotations`. @default {} */
+  readonly annotations?: Record<string, string>;
+}
+
+/** The multi-window multi-burn-rate alerts of an SLO. */
+export interface SloAlerting {
+  /** The alert name, shared by the page and the ticket alert (told apart by `sloth_severity`). Required unless both alerts are disabled. @default - none */
+  readonly name?: string;
+  /** Labels on both alerts. @default {} */
+  readonly labels?: Record<string, string>;
+  /** Annotations on both alerts (a default `title` and `summary` are added). @default {} */
+  readonly annotations?: Record<string, string>;
+  /** The page alert (fast burn: 2% of the budget in 1h, or 5% in 6h, for 30d). @default enabled */
+  readonly pageAlert?: SloAlertOverride;
+  /** The ticket alert (slow burn: 10% of the budget in 1d, or 10% in 3d, for 30d). @default enabled */
+  readonly ticketAlert?: SloAlertOverride;
+}
+
+/** One SLO of a service. */
+export interface SloDefinition {
+  /** The SLO's name, unique within the service (letters, digits, `.`, `_`, `-`). */
+  readonly name: string;
+  /** The objective, in percent, in (0, 100): e.g. 99.9. */
+  readonly objective: number;
+  /** How the error ratio is measured. */
+  readonly sli: Sli;
+  /** A description. @default "" */
+  readonly description?: string;
+  /** Labels on every rule of this SLO, on top of the service labels. @default {} */
+  readonly labels?: Record<string, string>;
+  /** Alerting; omit to have no alerts only if you also say so: Sloth requires a name unless both alerts are disabled. @default - alerts enabled, name required */
+  readonly alerting?: SloAlerting;
+}
+
+/** Custom multi-window multi-burn-rate windows for an SLO period (Sloth's `AlertWindows`). */
+export interface AlertWindowSpec {
+  /** Share of the period's error budget, in percent, that the alert guards. */
+  readonly errorBudgetPercent: number;
+  /** The short window, which stops the alert once the problem is gone. */
+  readonly shortWindow: Duration;
+  /** The long window over which the budget share is consumed. */
+  readonly longWindow: Duration;
+}
+
+/** Alert windows for one SLO period. */
+export class AlertWindows {
+  /** The built-in windows for a 30-day period (Google SRE workbook values). */
+  public static thirtyDays(): AlertWindows {
+    return new AlertWindows(DEFAULT_ALERT_WINDOWS[0]);
+  }
+
+  /** The built-in windows for a 28-day period. */
+  public static twentyEightDays(): AlertWindows {
+    return new AlertWindows(DEFAULT_ALERT_WINDOWS[1]);
+  }
+
+  /** Custom windows for any period. */
+  public static custom(o: {
+    readonly period: Duration;
+    readonly pageQuick: AlertWindowSpec;
+    readonly pageSlow: AlertWindowSpec;
+    readonly ticketQuick: AlertWindowSpec;
+    readonly ticketSlow: AlertWindowSpec;
+  }): AlertWindows {
+    const w = (s: AlertWindowSpec) => ({ errorBudgetPercent: s.errorBudgetPercent, shortWindowMs: s.shortWindow.toMilliseconds(), longWindowMs: s.longWindow.toMilliseconds() });
+    return new AlertWindows({ sloPeriodMs: o.period.toMilliseconds(), pageQuick: w(o.pageQuick), pageSlow: w(o.pageSlow), ticketQuick: w(o.ticketQuick), ticketSlow: w(o.ticketSlow) });
+  }
+
+  /** Windows from their model (escape hatch; see `alertWindowsFromSpec` for Sloth files). */
+  public static of(model: AlertWindowsModel): AlertWindows {
+    return new AlertWindows(model);
+  }
+
+  private constructor(
+    /** The windows as plain data. */
+    public readonly model: AlertWindowsModel,
+  ) {}
+}
+
+/** Where the generated rules go. */
+export class SloOutput {
+  /** A Prometheus Operator `PrometheusRule` (kube-prometheus-stack). */
+  public static prometheusRule(): SloOutput {
+    return new SloOutput('prometheus-rule');
+  }
+
+  /**
+   * A Sloth `PrometheusServiceLevel`, for clusters that run the Sloth operator (which then
+   * generates the rules itself). Only the 30d default period applies there.
+   */
+  public static slothServiceLevel(): SloOutput {
+    return new SloOutput('sloth');
+  }
+
+  /** A ConfigMap holding a plain Prometheus rules file, for Prometheus without the operator. */
+  public static rulesConfigMap(o: { readonly fileName?: string } = {}): SloOutput {
+    return new SloOutput('configmap', o.fileName);
+  }
+
+  private constructor(
+    /** The output kind. */
+    public readonly kind: 'prometheus-rule' | 'sloth' | 'configmap',
+    /** For a ConfigMap: the rules file's key. */
+    public readonly fileName?: string,
+  ) {}
+}
+
+/** Props of {@link SloSpec}. */
+export interface SloSpecProps {
+  /** The service the SLOs belong to (letters, digits, `.`, `_`, `-`). */
+  readonly service: string;
+  /** The SLOs. More can be added with `addSlo()`. @default [] */
+  readonly slos?: SloDefinition[];
+  /** Labels on every rule of every SLO. @default {} */
+  readonly labels?: Record<string, string>;
+  /** The SLO period. @default Duration.days(30) */
+  readonly period?: Duration;
+  /** Alert windows for periods other than 30d and 28d (or to replace those). @default - the built-in 30d and 28d windows */
+  readonly alertWindows?: AlertWindows[];
+  /** Where the rules go. @default SloOutput.prometheusRule() */
+  readonly output?: SloOutput;
+  /** Leave out the alert rules. @default false */
+  readonly disableAlerts?: boolean;
+  /** Leave out the recording rules. @default false */
+  readonly disableRecordings?: boolean;
+  /** Labels added to every rule, after all others (Sloth's `--extra-labels`). @default {} */
+  readonly extraLabels?: Record<string, string>;
+  /** `metadata.name` of the generated object. @default "<service>-slos", lower-cased */
+  readonly name?: string;
+  /** Namespace of the generated objects. @default "monitoring" */
+  readonly namespace?: string;
+  /**
+   * Labels on the PrometheusRule (or ConfigMap) that the Prometheus rule selector matches.
+   * kube-prometheus-stack selects rules labelled `release: <helm release>`.
+   * @default { release: "monitoring" }
+   */
+  readonly ruleSelectorLabels?: Record<string, string>;
+  /** The scrape interval of the SLI metrics: alert windows shorter than 4× it are rejected. @default Duration.seconds(30) */
+  readonly scrapeInterval?: Duration;
+  /**
+   * What the `sloth_slo_info` rule records as generator and mode.
+   * @default { version: <library version>, mode: "cdk8s-resilience", spec: "prometheus/v1" }
+   */
+  readonly generationInfo?: Partial<GenerationInfo>;
+}
+
+function libraryVersion(): string {
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    return (require('../../../package.json') as { version: string }).version;
+  } catch {
+    return 'dev';
+  }
+}
+
+/**
+ * SLOs as code: generates, for a service's SLOs, the same Prometheus recording and
+ * multi-window multi-burn-rate alert rules as Sloth v0.16, as a `PrometheusRule` (default),
+ * a Sloth `PrometheusServiceLevel`, or a rules file in a ConfigMap.
+ *
+ * Every input problem is reported at synth time, all at once, and nothing is emitted.
+ */
+export class SloSpec extends Construct {
+  /** The service. */
+  public readonly service: string;
+  /** The generated object (PrometheusRule, PrometheusServiceLevel or ConfigMap), for `addJsonPatch`. */
+  public readonly apiObject: ApiObject;
+  /** The metadata.name and namespace of the generated object. */
+  public readonly name: string;
+  public readonly namespace: string;
+
+  private readonly slos: SloDefinition[] = [];
+  private readonly props: SloSpecProps;
+  private readonly catalog: AlertWindowsCatalog;
+  private readonly periodMs: number;
+
+  constructor(scope: Construct, id: string, props: SloSpecProps) {
+    super(scope, id);
+    this.props = props;
+    this.service = props.service;
+    this.name = props.name ?? `${props.service}-slos`.toLowerCase().replace(/[^a-z0-9.-]/g, '-');
+    this.namespace = props.namespace ?? 'monitoring';
+    this.periodMs = (props.period ?? Duration.days(30)).toMilliseconds();
+    const windows = [...DEFAULT_ALERT_WINDOWS, ...(props.alertWindows ?? []).map((w) => w.model)];
+    const byPeriod = new Map<number, AlertWindowsModel>();
+    for (const w of windows) byPeriod.set(w.sloPeriodMs, w);
+    this.catalog = new AlertWindowsCatalog([...byPeriod.values()]);
+    this.slos.push(...(props.slos ?? []));
+
+    const problems = this.check();
+    problems.throwIfAny(this.node.path);
+
+    this.apiObject = this.emit();
+    this.node.addValidation({ validate: () => this.validateLate() });
+  }
+
+  /**
+   * A spec from a Sloth service spec (`prometheus/v1` or a `PrometheusServiceLevel`'s
+   * spec, normalised by `normaliseSlothSpec`), so a team can keep its Sloth files and move
+   * to typed code one SLO at a time. Sloth SLI plugins are not supported.
+   */
+  public static fromSloth(scope: Construct, id: string, spec: SlothServiceSpec, props: Omit<SloSpecProps, 'service' | 'slos' | 'labels'> = {}): SloSpec {
+    const unsupported = spec.slos.map((s, i) => [s, i] as const).filter(([s]) => s.sli.plugin && !s.sli.events && !s.sli.raw);
+    if (unsupported.length) {
+      const problems = new Problems();
+      for (const [s, i] of unsupported) problems.add(`slos[${i}].sli.plugin`, `SLO "${s.name}" uses the Sloth SLI plugin "${s.sli.plugin?.id}", which runs Go code inside Sloth`, 'rewrite the SLI as events or raw queries (or with an Sli helper)');
+      problems.throwIfAny(`${scope.node.path ? scope.node.path + '/' : ''}${id}`);
+    }
+    return new SloSpec(scope, id, {
+      ...props,
+      service: spec.service,
+      labels: spec.labels,
+      slos: spec.slos.map((s) => ({
+        name: s.name,
+        objective: s.objective,
+        description: s.description,
+        labels: s.labels,
+        sli: Sli.of({ events: s.sli.events, raw: s.sli.raw }),
+        alerting: s.alerting,
+      })),
+    });
+  }
+
+  /** Adds an SLO (checked when the app synthesizes). */
+  public addSlo(slo: SloDefinition): void {
+    this.slos.push(slo);
+  }
+
+  /** The SLOs as models, ready for rule generation. */
+  public get models(): SloModel[] {
+    const p = this.props;
+    return this.slos.map((s) => {
+      const a = s.alerting ?? {};
+      const meta = (o: SloAlertOverride | undefined) =>
+        o?.disable
+          ? { disable: true, name: '', labels: {}, annotations: {} }
+          : { disable: false, name: a.name ?? '', labels: { ...(a.labels ?? {}), ...(o?.labels ?? {}) }, annotations: { ...(a.annotations ?? {}), ...(o?.annotations ?? {}) } };
+      return {
+        id: `${p.service}-${s.name}`,
+        name: s.name,
+        service: p.service,
+        description: s.description ?? '',
+        objective: s.objective,
+        periodMs: this.periodMs,
+        labels: { ...(p.labels ?? {}), ...(s.labels ?? {}), ...(p.extraLabels ?? {}) },
+        sli: s.sli.model,
+        pageAlert: meta(a.pageAlert),
+        ticketAlert: meta(a.ticketAlert),
+      };
+    });
+  }
+
+  /** The SLO definitions, as given. */
+  public get definitions(): readonly SloDefinition[] {
+    return this.slos;
+  }
+
+  /** The alert windows used for this spec's period. */
+  public get alertWindows(): AlertWindowsModel {
+    return this.catalog.get(this.periodMs)!;
+  }
+
+  /** The generated rule groups, in Sloth's order: per SLO, SLI recordings, metadata, alerts. */
+  public get ruleGroups(): PromRuleGroup[] {
+    const info: GenerationInfo = {
+      version: this.props.generationInfo?.version ?? libraryVersion(),
+      mode: this.props.generationInfo?.mode ?? MANAGED_BY,
+      spec: this.props.generationInfo?.spec ?? 'prometheus/v1',
+    };
+    return this.models.flatMap((m) =>
+      sloRuleGroups(m, this.alertWindows, info, { disableAlerts: this.props.disableAlerts, disableRecordings: this.props.disableRecordings }),
+    );
+  }
+
+  /** The rules as a Prometheus rules file (YAML). */
+  public toRulesFile(): string {
+    return rulesFileYaml(this.ruleGroups);
+  }
+
+  private check(): Problems {
+    const problems = new Problems();
+    const p = this.props;
+    const nameProblem = dnsSubdomainProblem(this.name);
+    if (nameProblem) problems.add('name', nameProblem, 'set `name` to a DNS-1123 name, e.g. "auth-service-slos"');
+    const nsProblem = dnsLabelProblem(this.namespace);
+    if (nsProblem) problems.add('namespace', nsProblem, 'use a valid namespace name, e.g. "monitoring"');
+    for (const [k, v] of Object.entries(p.ruleSelectorLabels ?? {})) {
+      const kp = k8sLabelKeyProblem(k) ?? k8sLabelValueProblem(v);
+      if (kp) problems.add(`ruleSelectorLabels.${k}`, kp, 'use a valid Kubernetes label');
+    }
+    (p.alertWindows ?? []).forEach((w, i) => {
+      for (const m of alertWindowsProblems(w.model, true)) problems.add(`alertWindows[${i}]`, m, 'correct the windows');
+    });
+    if (p.output?.kind === 'sloth' && this.periodMs !== 30 * 86400000) {
+      problems.add('period', `a Sloth PrometheusServiceLevel has no period field: the operator uses its own default (30d), not ${promModelDuration(this.periodMs)}`, 'use SloOutput.prometheusRule(), or run the Sloth operator with --default-slo-period');
+    }
+    if (p.output?.kind === 'sloth' && (p.disableAlerts || p.disableRecordings || p.extraLabels)) {
+      problems.add('output', 'disableAlerts, disableRecordings and extraLabels cannot be expressed in a PrometheusServiceLevel', 'use SloOutput.prometheusRule(), or configure the Sloth operator');
+    }
+    this.checkSlos(problems);
+    return problems;
+  }
+
+  private checkSlos(problems: Problems): void {
+    const found: Problem[] = [];
+    const add = (field: string, problem: string, fix: string) => {
+      if (!found.some((f) => f.field === field && f.problem === problem)) found.push({ field, problem, fix });
+    };
+    const strict = { strict: true, scrapeIntervalMs: (this.props.scrapeInterval ?? Duration.seconds(30)).toMilliseconds() };
+    const windows = this.catalog.get(this.periodMs);
+    const seen = new Set<string>();
+    this.models.forEach((m, i) => {
+      const def = this.slos[i];
+      const prefix = `slos[${i}]`;
+      for (const pr of sloProblems(m, windows, this.catalog.periods(), strict)) {
+        if (pr.field === 'service') add('service', pr.problem, pr.fix);
+        else if (pr.field === 'period') add('period', pr.problem, 'use Duration.days(30) or Duration.days(28), or give alertWindows for this period');
+        else if (pr.field === 'alertWindows') add('scrapeInterval', pr.problem, pr.fix);
+        else add(`${prefix}.${pr.field}`, pr.problem, pr.fix);
+      }
+      if (def.sli.kind === 'latency' && !/^(\d+(\.\d+)?|\+Inf)$/.test(def.sli.thresholdBucket ?? '')) {
+        add(`${prefix}.sli`, `latency threshold bucket "${def.sli.thresholdBucket}" is not a bucket boundary`, 'give the `le` value of one of the histogram buckets, e.g. "0.5"');
+      }
+      if (def.sli.kind === 'throughput' && !((def.sli.minPerSecond ?? 0) > 0)) {
+        add(`${prefix}.sli`, `minPerSecond must be above 0 (got ${def.sli.minPerSecond})`, 'give the minimum rate the service must sustain, e.g. 100');
+      }
+      if (seen.has(m.name)) add(`${prefix}.name`, `SLO "${m.name}" is defined twice in service "${m.service}"`, 'give each SLO of a service its own name');
+      seen.add(m.name);
+    });
+    for (const f of found) problems.add(f.field, f.problem, f.fix);
+  }
+
+  private validateLate(): string[] {
+    const problems = new Problems();
+    this.checkSlos(problems);
+    if (this.slos.length === 0) problems.add('slos', 'the spec has no SLOs', 'pass `slos` or call addSlo()');
+    // sloth_id must be unique across the whole app: two specs with one service and SLO name
+    // produce the same series and break each other's alerts.
+    const ids = new Map<string, string[]>();
+    for (const c of this.node.root.node.findAll()) {
+      if (!(c instanceof SloSpec)) continue;
+      for (const m of c.models) ids.set(m.id, [...(ids.get(m.id) ?? []), c.node.path]);
+    }
+    for (const m of this.models) {
+      const paths = ids.get(m.id) ?? [];
+      if (paths.length > 1) {
+        problems.add('slos', `sloth_id "${m.id}" (service "${m.service}", SLO "${m.name}") is also generated by ${paths.filter((x) => x !== this.node.path).join(', ') || 'this spec twice'}; both would write the same series`, 'rename one SLO or service');
+      }
+    }
+    return problems.messages();
+  }
+
+  private emit(): ApiObject {
+    const output = this.props.output ?? SloOutput.prometheusRule();
+    const labels = {
+      'app.kubernetes.io/managed-by': MANAGED_BY,
+      'app.kubernetes.io/component': 'SLO',
+      ...(this.props.ruleSelectorLabels ?? { release: 'monitoring' }),
+    };
+    const metadata = { name: this.name, namespace: this.namespace, labels };
+    // Bodies are produced when the manifest is resolved, so SLOs added later with addSlo() count.
+    if (output.kind === 'sloth') {
+      return new ApiObject(this, 'Resource', {
+        ...PrometheusServiceLevel.GVK,
+        metadata,
+        spec: Lazy.any({ produce: () => toJson_PrometheusServiceLevelSpec(this.slothSpec()) }),
+      });
+    }
+    if (output.kind === 'configmap') {
+      const file = output.fileName ?? `${this.name}.rules.yaml`;
+      return new ApiObject(this, 'Resource', {
+        apiVersion: 'v1',
+        kind: 'ConfigMap',
+        metadata,
+        data: Lazy.any({ produce: () => ({ [file]: this.toRulesFile() }) }),
+      });
+    }
+    return new ApiObject(this, 'Resource', {
+      ...PrometheusRule.GVK,
+      metadata,
+      // Not through the generated serializer: it models `expr` as IntOrString and would drop it.
+      spec: Lazy.any({ produce: () => ({ groups: groupsToJson(this.ruleGroups) }) }),
+    });
+  }
+
+  private slothSpec(): PrometheusServiceLevelSpec {
+    const p = this.props;
+    return {
+      service: p.service,
+      labels: p.labels,
+      slos: this.slos.map((s) => ({
+        name: s.name,
+        objective: s.objective,
+        description: s.description,
+        labels: s.labels,
+        sli: {
+          events: s.sli.model.events,
+          raw: s.sli.model.raw,
+        },
+        alerting: {
+          name: s.alerting?.name,
+          labels: s.alerting?.labels,
+          annotations: s.alerting?.annotations,
+          pageAlert: s.alerting?.pageAlert,
+          ticketAlert: s.alerting?.ticketAlert,
+        },
+      })),
+    };
+  }
+}
+

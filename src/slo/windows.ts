@@ -1,0 +1,170 @@
+import { durationHours, parsePromModelDuration, promModelDuration } from './format';
+import { AlertWindowModel, AlertWindowsModel } from './model';
+
+const MIN = 60 * 1000;
+const HOUR = 60 * MIN;
+const DAY = 24 * HOUR;
+
+function windowSet(periodDays: number): AlertWindowsModel {
+  // The SRE workbook's recommended parameters: 2% of the budget in 1h, 5% in 6h (page),
+  // 10% in 1d and 10% in 3d (ticket), each with a short window of 1/12 of the long one.
+  return {
+    sloPeriodMs: periodDays * DAY,
+    pageQuick: { errorBudgetPercent: 2, shortWindowMs: 5 * MIN, longWindowMs: HOUR },
+    pageSlow: { errorBudgetPercent: 5, shortWindowMs: 30 * MIN, longWindowMs: 6 * HOUR },
+    ticketQuick: { errorBudgetPercent: 10, shortWindowMs: 2 * HOUR, longWindowMs: DAY },
+    ticketSlow: { errorBudgetPercent: 10, shortWindowMs: 6 * HOUR, longWindowMs: 3 * DAY },
+  };
+}
+
+/** The built-in windows: 30d and 28d periods, as Sloth ships them. */
+export const DEFAULT_ALERT_WINDOWS: readonly AlertWindowsModel[] = [windowSet(30), windowSet(28)];
+
+/** A catalog of alert windows by SLO period. */
+export class AlertWindowsCatalog {
+  /** The built-in 30d and 28d windows. */
+  public static defaults(): AlertWindowsCatalog {
+    return new AlertWindowsCatalog(DEFAULT_ALERT_WINDOWS);
+  }
+
+  private readonly byPeriod = new Map<number, AlertWindowsModel>();
+
+  constructor(windows: readonly AlertWindowsModel[]) {
+    for (const w of windows) {
+      const prev = this.byPeriod.get(w.sloPeriodMs);
+      if (prev && JSON.stringify(prev) !== JSON.stringify(w)) {
+        throw new Error(`alert windows for the ${promModelDuration(w.sloPeriodMs)} SLO period are defined twice, differently`);
+      }
+      this.byPeriod.set(w.sloPeriodMs, w);
+    }
+  }
+
+  /** The windows for a period, or undefined. */
+  public get(periodMs: number): AlertWindowsModel | undefined {
+    return this.byPeriod.get(periodMs);
+  }
+
+  /** The periods this catalog has windows for, as Prometheus durations. */
+  public periods(): string[] {
+    return [...this.byPeriod.keys()].sort((a, b) => a - b).map(promModelDuration);
+  }
+}
+
+/** Burn rate factor: how many times faster than sustainable the budget share is consumed in the long window. */
+export function burnRateFactor(periodMs: number, w: AlertWindowModel): number {
+  const hoursRequiredConsumption = (w.errorBudgetPercent * durationHours(periodMs)) / 100;
+  return hoursRequiredConsumption / durationHours(w.longWindowMs);
+}
+
+/** One of the four alerts of a multi-window multi-burn-rate alert group. */
+export interface MwmbAlert {
+  readonly shortWindowMs: number;
+  readonly longWindowMs: number;
+  readonly burnRateFactor: number;
+  /** Error budget in percent (100 - objective). */
+  readonly errorBudget: number;
+  readonly severity: 'page' | 'ticket';
+}
+
+/** The four alerts of an SLO. */
+export interface MwmbAlertGroup {
+  readonly pageQuick: MwmbAlert;
+  readonly pageSlow: MwmbAlert;
+  readonly ticketQuick: MwmbAlert;
+  readonly ticketSlow: MwmbAlert;
+}
+
+/** The multi-window multi-burn-rate alerts for an objective (percent) and windows. */
+export function mwmbAlerts(objective: number, windows: AlertWindowsModel): MwmbAlertGroup {
+  const errorBudget = 100 - objective;
+  const one = (w: AlertWindowModel, severity: 'page' | 'ticket'): MwmbAlert => ({
+    shortWindowMs: w.shortWindowMs,
+    longWindowMs: w.longWindowMs,
+    burnRateFactor: burnRateFactor(windows.sloPeriodMs, w),
+    errorBudget,
+    severity,
+  });
+  return {
+    pageQuick: one(windows.pageQuick, 'page'),
+    pageSlow: one(windows.pageSlow, 'page'),
+    ticketQuick: one(windows.ticketQuick, 'ticket'),
+    ticketSlow: one(windows.ticketSlow, 'ticket'),
+  };
+}
+
+/** The distinct windows of an alert group, shortest first. */
+export function alertGroupWindows(g: MwmbAlertGroup): number[] {
+  const all = [g.pageQuick, g.pageSlow, g.ticketQuick, g.ticketSlow].flatMap((a) => [a.shortWindowMs, a.longWindowMs]);
+  return [...new Set(all)].sort((a, b) => a - b);
+}
+
+/**
+ * Problems with a windows set (empty when valid). Sloth checks only that every value is
+ * set; `strict` also rejects a short window not shorter than its long window and a long
+ * window longer than the period.
+ */
+export function alertWindowsProblems(w: AlertWindowsModel, strict = false): string[] {
+  const problems: string[] = [];
+  if (!(w.sloPeriodMs > 0)) problems.push('sloPeriod is required');
+  for (const [name, win] of [['page.quick', w.pageQuick], ['page.slow', w.pageSlow], ['ticket.quick', w.ticketQuick], ['ticket.slow', w.ticketSlow]] as const) {
+    if (!(win.longWindowMs > 0)) problems.push(`${name}.longWindow is required`);
+    if (!(win.shortWindowMs > 0)) problems.push(`${name}.shortWindow is required`);
+    if (!(win.errorBudgetPercent > 0)) problems.push(`${name}.errorBudgetPercent is required`);
+    if (!strict) continue;
+    if (win.shortWindowMs >= win.longWindowMs && win.longWindowMs > 0) problems.push(`${name}.shortWindow must be shorter than its longWindow`);
+    if (win.longWindowMs > w.sloPeriodMs && w.sloPeriodMs > 0) problems.push(`${name}.longWindow is longer than the SLO period`);
+  }
+  return problems;
+}
+
+/** The raw shape of a Sloth `sloth.slok.dev/v1` `AlertWindows` document. */
+export interface AlertWindowsSpec {
+  readonly apiVersion?: string;
+  readonly kind?: string;
+  readonly spec?: {
+    readonly sloPeriod?: string;
+    readonly page?: { readonly quick?: RawWindow; readonly slow?: RawWindow };
+    readonly ticket?: { readonly quick?: RawWindow; readonly slow?: RawWindow };
+  };
+}
+
+interface RawWindow {
+  readonly errorBudgetPercent?: number;
+  readonly shortWindow?: string;
+  readonly longWindow?: string;
+}
+
+/**
+ * Maps a Sloth `AlertWindows` document to the model; throws with every problem found.
+ */
+export function alertWindowsFromSpec(doc: AlertWindowsSpec): AlertWindowsModel {
+  const problems: string[] = [];
+  if (doc.apiVersion !== 'sloth.slok.dev/v1' || doc.kind !== 'AlertWindows') {
+    throw new Error(`not a Sloth AlertWindows document (want apiVersion sloth.slok.dev/v1, kind AlertWindows; got ${doc.apiVersion ?? '<none>'}, ${doc.kind ?? '<none>'})`);
+  }
+  const dur = (field: string, s: string | undefined): number => {
+    if (s === undefined) return 0;
+    const ms = parsePromModelDuration(String(s));
+    if (ms === undefined) {
+      problems.push(`${field}: "${s}" is not a Prometheus duration (e.g. 5m, 1h, 30d)`);
+      return 0;
+    }
+    return ms;
+  };
+  const win = (field: string, w: RawWindow | undefined): AlertWindowModel => ({
+    errorBudgetPercent: Number(w?.errorBudgetPercent ?? 0),
+    shortWindowMs: dur(`${field}.shortWindow`, w?.shortWindow),
+    longWindowMs: dur(`${field}.longWindow`, w?.longWindow),
+  });
+  const s = doc.spec ?? {};
+  const model: AlertWindowsModel = {
+    sloPeriodMs: dur('spec.sloPeriod', s.sloPeriod),
+    pageQuick: win('spec.page.quick', s.page?.quick),
+    pageSlow: win('spec.page.slow', s.page?.slow),
+    ticketQuick: win('spec.ticket.quick', s.ticket?.quick),
+    ticketSlow: win('spec.ticket.slow', s.ticket?.slow),
+  };
+  problems.push(...alertWindowsProblems(model).map((p) => `spec.${p}`));
+  if (problems.length) throw new Error(`invalid AlertWindows: ${problems.join('; ')}`);
+  return model;
+}
