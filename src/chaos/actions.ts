@@ -1,0 +1,627 @@
+import { Duration } from 'cdk8s';
+import { ChaosMode } from './mode';
+import { ChaosTarget } from './selector';
+import { Bandwidth, MemorySize, singleUnitDuration } from './units';
+
+/** The Chaos Mesh kinds an action renders to. */
+export type ChaosKind = 'PodChaos' | 'NetworkChaos' | 'StressChaos' | 'IOChaos' | 'TimeChaos' | 'DNSChaos' | 'HTTPChaos';
+
+/** A problem found in an action's options: `[field, problem, fix]`. */
+export type ActionProblem = [string, string, string];
+
+/** How a fault maps to a LitmusChaos experiment: its name and its tunables. */
+export interface LitmusFault {
+  /** The Litmus experiment (`pod-delete`, `pod-network-latency`, ...). */
+  readonly name: string;
+  /** Fault-specific tunables (the common ones, duration and share of pods, are added by the renderer). */
+  readonly env: Record<string, string>;
+}
+
+/** Which way network chaos applies, relative to the selected pods. */
+export class NetworkDirection {
+  /** Traffic from the selected pods to the target (the only direction that works with external targets). */
+  public static to(): NetworkDirection {
+    return new NetworkDirection('to');
+  }
+
+  /** Traffic from the target to the selected pods. */
+  public static from(): NetworkDirection {
+    return new NetworkDirection('from');
+  }
+
+  /** Both ways. */
+  public static both(): NetworkDirection {
+    return new NetworkDirection('both');
+  }
+
+  /** Any direction Chaos Mesh accepts. */
+  public static of(raw: string): NetworkDirection {
+    return new NetworkDirection(raw);
+  }
+
+  private constructor(
+    /** The `direction` field. */
+    public readonly value: string,
+  ) {}
+}
+
+/** Where network chaos applies: the peer pods or hosts, and the direction. */
+export interface NetworkScope {
+  /**
+   * Direction of the affected traffic.
+   * @default NetworkDirection.to()
+   */
+  readonly direction?: NetworkDirection;
+  /**
+   * Only traffic to or from these pods.
+   * @default all traffic of the selected pods
+   */
+  readonly peers?: ChaosTarget;
+  /**
+   * Which of the peer pods, when `peers` is set.
+   * @default ChaosMode.all() (every peer: the peers are not harmed, only the traffic to them)
+   */
+  readonly peersMode?: ChaosMode;
+  /**
+   * Hosts or CIDRs outside the cluster. Works only with `direction: to`.
+   * @default none
+   */
+  readonly externalTargets?: string[];
+  /**
+   * Network device of the selected pods.
+   * @default the pod's default device
+   */
+  readonly device?: string;
+}
+
+/** Options of pod faults that act on containers. */
+export interface ContainerOptions {
+  /**
+   * Containers to act on.
+   * @default the pod's first container
+   */
+  readonly containerNames?: string[];
+}
+
+/** Delay options. */
+export interface NetworkDelayOptions extends NetworkScope {
+  /** Added latency per packet. Note that a request and its response each cross the link, so a round trip gains about twice this. */
+  readonly latency: Duration;
+  /**
+   * Random variation of the latency.
+   * @default none
+   */
+  readonly jitter?: Duration;
+  /**
+   * Correlation (0-100) of each packet's delay with the previous one.
+   * @default none
+   */
+  readonly correlation?: number;
+  /**
+   * Reordering: `percent` of packets sent at once, every `gap` packets.
+   * @default no reordering
+   */
+  readonly reorder?: { readonly percent: number; readonly gap: number; readonly correlation?: number };
+}
+
+/** Options of loss, duplication and corruption: a share of packets. */
+export interface NetworkPercentOptions extends NetworkScope {
+  /** Share of packets (0-100). */
+  readonly percent: number;
+  /**
+   * Correlation (0-100) with the previous packet.
+   * @default none
+   */
+  readonly correlation?: number;
+}
+
+/** Bandwidth-limit options (a token bucket filter). */
+export interface NetworkBandwidthOptions extends NetworkScope {
+  /** The rate. */
+  readonly rate: Bandwidth;
+  /**
+   * Bytes that may wait in the queue.
+   * @default 20971520 (20 MiB)
+   */
+  readonly limit?: number;
+  /**
+   * Bucket size in bytes.
+   * @default 10000
+   */
+  readonly buffer?: number;
+  /**
+   * Peak rate in bytes per second.
+   * @default none
+   */
+  readonly peakrate?: number;
+  /**
+   * Size of the peak-rate bucket in bytes.
+   * @default none
+   */
+  readonly minburst?: number;
+}
+
+/** CPU stress options. */
+export interface StressCpuOptions extends ContainerOptions {
+  /**
+   * Stress workers.
+   * @default 1
+   */
+  readonly workers?: number;
+  /**
+   * Load per worker, percent (0-100).
+   * @default 100
+   */
+  readonly load?: number;
+}
+
+/** Memory stress options. */
+export interface StressMemoryOptions extends ContainerOptions {
+  /**
+   * Stress workers.
+   * @default 1
+   */
+  readonly workers?: number;
+  /**
+   * Memory each worker takes.
+   * @default MemorySize.megabytes(256)
+   */
+  readonly size?: MemorySize;
+}
+
+/** Options shared by I/O faults. */
+export interface IoOptions extends ContainerOptions {
+  /** Mount point of the volume inside the container. */
+  readonly volumePath: string;
+  /**
+   * Files affected (a glob).
+   * @default every file of the volume
+   */
+  readonly path?: string;
+  /**
+   * Share of operations affected (0-100).
+   * @default 100
+   */
+  readonly percent?: number;
+  /**
+   * File-system methods affected (`READ`, `WRITE`, ...).
+   * @default all methods
+   */
+  readonly methods?: string[];
+}
+
+/** HTTP target: the request or the response. */
+export class HttpTarget {
+  /** Act on requests. */
+  public static request(): HttpTarget {
+    return new HttpTarget('Request');
+  }
+
+  /** Act on responses. */
+  public static response(): HttpTarget {
+    return new HttpTarget('Response');
+  }
+
+  private constructor(
+    /** The `target` field. */
+    public readonly value: string,
+  ) {}
+}
+
+/** Which HTTP traffic a fault applies to. */
+export interface HttpOptions {
+  /** The port the target serves HTTP on. */
+  readonly port: number;
+  /**
+   * URI path (may use `*`).
+   * @default every path
+   */
+  readonly path?: string;
+  /**
+   * HTTP method.
+   * @default every method
+   */
+  readonly method?: string;
+  /**
+   * Act on requests or responses.
+   * @default HttpTarget.request()
+   */
+  readonly target?: HttpTarget;
+  /**
+   * Only messages with these headers.
+   * @default any headers
+   */
+  readonly headers?: Record<string, string>;
+}
+
+/** What to replace in HTTP messages. */
+export interface HttpReplaceOptions extends HttpOptions {
+  /**
+   * Status code of responses.
+   * @default unchanged
+   */
+  readonly code?: number;
+  /**
+   * Body (sent base64-encoded).
+   * @default unchanged
+   */
+  readonly body?: string;
+  /**
+   * Headers to replace.
+   * @default unchanged
+   */
+  readonly replaceHeaders?: Record<string, string>;
+  /**
+   * Path of requests.
+   * @default unchanged
+   */
+  readonly replacePath?: string;
+  /**
+   * Method of requests.
+   * @default unchanged
+   */
+  readonly replaceMethod?: string;
+}
+
+/** What to add to HTTP messages. */
+export interface HttpPatchOptions extends HttpOptions {
+  /**
+   * A JSON document merged into the body.
+   * @default body unchanged
+   */
+  readonly jsonBody?: Record<string, unknown>;
+  /**
+   * Headers appended, as name/value pairs.
+   * @default none
+   */
+  readonly headersToAdd?: Array<[string, string]>;
+  /**
+   * Query parameters appended, as name/value pairs.
+   * @default none
+   */
+  readonly queries?: Array<[string, string]>;
+}
+
+function percentProblem(field: string, v: number | undefined): ActionProblem[] {
+  if (v === undefined) return [];
+  return v >= 0 && v <= 100 ? [] : [[field, `${v} is outside 0-100`, 'give a percentage from 0 to 100']];
+}
+
+function positiveProblem(field: string, v: number | undefined, integer = true): ActionProblem[] {
+  if (v === undefined) return [];
+  return v > 0 && (!integer || Number.isInteger(v)) ? [] : [[field, `${v} is not a positive ${integer ? 'whole number' : 'number'}`, 'give a positive value']];
+}
+
+function required(field: string, v: unknown): ActionProblem[] {
+  return v === undefined || v === '' ? [[field, 'is missing', `set ${field}`]] : [];
+}
+
+/**
+ * A fault: what an experiment does to the selected pods. Build it with a factory
+ * (`ChaosAction.podKill()`, `ChaosAction.networkDelay({...})`, ...); each knows its
+ * Chaos Mesh kind and, where one exists, its LitmusChaos equivalent.
+ */
+export class ChaosAction {
+  // ---- PodChaos ----
+
+  /** Deletes the selected pods (their controller recreates them). */
+  public static podKill(options: { readonly gracePeriod?: Duration } = {}): ChaosAction {
+    const grace = options.gracePeriod?.toSeconds();
+    return new ChaosAction('PodChaos', 'pod-kill', { action: 'pod-kill', gracePeriod: grace }, {
+      litmus: { name: 'pod-delete', env: { FORCE: grace ? 'false' : 'true' } },
+    });
+  }
+
+  /** Makes the selected pods unavailable for the duration (their containers are swapped for a pause image). */
+  public static podFailure(): ChaosAction {
+    return new ChaosAction('PodChaos', 'pod-failure', { action: 'pod-failure' }, {
+      litmusGap: 'Litmus has no fault that keeps a pod unavailable without deleting it',
+    });
+  }
+
+  /** Kills the named containers of the selected pods. */
+  public static containerKill(options: { readonly containerNames: string[] }): ChaosAction {
+    const problems: ActionProblem[] = options.containerNames.length === 0 ? [['action.containerNames', 'container-kill needs at least one container name', 'name the containers to kill']] : [];
+    return new ChaosAction('PodChaos', 'container-kill', { action: 'container-kill', containerNames: [...options.containerNames] }, {
+      problems,
+      litmus: { name: 'container-kill', env: { TARGET_CONTAINER: options.containerNames.join(','), SIGNAL: 'SIGKILL' } },
+    });
+  }
+
+  // ---- NetworkChaos ----
+
+  /**
+   * Delays packets. The delay applies to every packet that crosses the link in the chosen
+   * direction, so with `both` (or when the peer is also delayed) a request and its
+   * response are each delayed: the round trip gains about twice the latency.
+   */
+  public static networkDelay(options: NetworkDelayOptions): ChaosAction {
+    const problems: ActionProblem[] = [
+      ...percentProblem('action.correlation', options.correlation),
+      ...(options.latency.toMilliseconds() <= 0 ? [['action.latency', 'latency must be positive', 'give a latency such as Duration.millis(100)'] as ActionProblem] : []),
+      ...percentProblem('action.reorder.percent', options.reorder?.percent),
+      ...positiveProblem('action.reorder.gap', options.reorder?.gap),
+    ];
+    const delay = {
+      latency: singleUnitDuration(options.latency),
+      jitter: options.jitter ? singleUnitDuration(options.jitter) : undefined,
+      correlation: options.correlation === undefined ? undefined : String(options.correlation),
+      reorder: options.reorder
+        ? { reorder: String(options.reorder.percent), gap: options.reorder.gap, correlation: options.reorder.correlation === undefined ? undefined : String(options.reorder.correlation) }
+        : undefined,
+    };
+    const env: Record<string, string> = { NETWORK_LATENCY: String(options.latency.toMilliseconds()) };
+    if (options.jitter) env.JITTER = String(options.jitter.toMilliseconds());
+    return ChaosAction.network('network-delay', 'delay', { delay }, options, problems, { name: 'pod-network-latency', env });
+  }
+
+  /** Drops a share of packets. */
+  public static networkLoss(options: NetworkPercentOptions): ChaosAction {
+    return ChaosAction.network('network-loss', 'loss', { loss: ChaosAction.share('loss', options) }, options, ChaosAction.shareProblems(options), {
+      name: 'pod-network-loss',
+      env: { NETWORK_PACKET_LOSS_PERCENTAGE: String(options.percent) },
+    });
+  }
+
+  /** Duplicates a share of packets. */
+  public static networkDuplicate(options: NetworkPercentOptions): ChaosAction {
+    return ChaosAction.network('network-duplicate', 'duplicate', { duplicate: ChaosAction.share('duplicate', options) }, options, ChaosAction.shareProblems(options), {
+      name: 'pod-network-duplication',
+      env: { NETWORK_PACKET_DUPLICATION_PERCENTAGE: String(options.percent) },
+    });
+  }
+
+  /** Corrupts a share of packets. */
+  public static networkCorrupt(options: NetworkPercentOptions): ChaosAction {
+    return ChaosAction.network('network-corrupt', 'corrupt', { corrupt: ChaosAction.share('corrupt', options) }, options, ChaosAction.shareProblems(options), {
+      name: 'pod-network-corruption',
+      env: { NETWORK_PACKET_CORRUPTION_PERCENTAGE: String(options.percent) },
+    });
+  }
+
+  /** Limits bandwidth. */
+  public static networkBandwidth(options: NetworkBandwidthOptions): ChaosAction {
+    const bandwidth = { rate: options.rate.value, limit: options.limit ?? 20971520, buffer: options.buffer ?? 10000, peakrate: options.peakrate, minburst: options.minburst };
+    const problems = [...positiveProblem('action.limit', options.limit), ...positiveProblem('action.buffer', options.buffer)];
+    if (!/^[0-9]+(\.[0-9]+)?(bit|kbit|mbit|gbit|tbit|bps|kbps|mbps|gbps|tbps)$/.test(options.rate.value)) {
+      problems.push(['action.rate', `"${options.rate.value}" is not a tc rate`, 'use Bandwidth.kbps(), .mbps() or .gbps()']);
+    }
+    return ChaosAction.network('network-bandwidth', 'bandwidth', { bandwidth }, options, problems, undefined, 'Litmus 3 has no bandwidth-limit fault');
+  }
+
+  /**
+   * Cuts the selected pods off from their peers (or from everything, without peers). A
+   * partition of a whole namespace needs the full-blast-radius opt-in.
+   */
+  public static networkPartition(options: NetworkScope = {}): ChaosAction {
+    return ChaosAction.network('network-partition', 'partition', {}, options, [], undefined, 'the Litmus pod-network-partition fault works through NetworkPolicies and takes different inputs');
+  }
+
+  // ---- StressChaos ----
+
+  /** Burns CPU in the selected containers. */
+  public static stressCpu(options: StressCpuOptions = {}): ChaosAction {
+    const workers = options.workers ?? 1;
+    const load = options.load ?? 100;
+    return new ChaosAction('StressChaos', 'stress-cpu', { stressors: { cpu: { workers, load } }, containerNames: options.containerNames }, {
+      problems: [...positiveProblem('action.workers', workers), ...percentProblem('action.load', load)],
+      litmus: { name: 'pod-cpu-hog', env: { CPU_CORES: String(workers), CPU_LOAD: String(load) } },
+    });
+  }
+
+  /** Takes memory in the selected containers. */
+  public static stressMemory(options: StressMemoryOptions = {}): ChaosAction {
+    const workers = options.workers ?? 1;
+    const size = options.size ?? MemorySize.megabytes(256);
+    return new ChaosAction('StressChaos', 'stress-memory', { stressors: { memory: { workers, size: size.value } }, containerNames: options.containerNames }, {
+      problems: positiveProblem('action.workers', workers),
+      litmus: size.megabytes === undefined ? undefined : { name: 'pod-memory-hog', env: { MEMORY_CONSUMPTION: String(size.megabytes), NUMBER_OF_WORKERS: String(workers) } },
+      litmusGap: size.megabytes === undefined ? 'Litmus pod-memory-hog takes megabytes, not a percentage' : undefined,
+    });
+  }
+
+  // ---- IOChaos ----
+
+  /** Delays file-system calls. */
+  public static ioLatency(options: IoOptions & { readonly delay: Duration }): ChaosAction {
+    return ChaosAction.io('io-latency', { action: 'latency', delay: singleUnitDuration(options.delay) }, options);
+  }
+
+  /** Makes file-system calls fail with `errno` (5 is EIO). */
+  public static ioFault(options: IoOptions & { readonly errno: number }): ChaosAction {
+    return ChaosAction.io('io-fault', { action: 'fault', errno: options.errno }, options, positiveProblem('action.errno', options.errno));
+  }
+
+  /** Overrides file attributes (`perm`, `size`, ...). */
+  public static ioAttrOverride(options: IoOptions & { readonly attr: Record<string, number | string> }): ChaosAction {
+    return ChaosAction.io('io-attr-override', { action: 'attrOverride', attr: { ...options.attr } }, options);
+  }
+
+  /** Writes wrong data into reads and writes. */
+  public static ioMistake(options: IoOptions & { readonly filling: 'zero' | 'random'; readonly maxLength: number; readonly maxOccurrences: number }): ChaosAction {
+    return ChaosAction.io('io-mistake', { action: 'mistake', mistake: { filling: options.filling, maxLength: options.maxLength, maxOccurrences: options.maxOccurrences } }, options, [
+      ...positiveProblem('action.maxLength', options.maxLength),
+      ...positiveProblem('action.maxOccurrences', options.maxOccurrences),
+    ]);
+  }
+
+  // ---- TimeChaos ----
+
+  /** Shifts the clock of the selected containers. */
+  public static timeShift(options: ContainerOptions & { readonly offset: Duration; readonly backwards?: boolean; readonly clockIds?: string[] }): ChaosAction {
+    const offset = `${options.backwards ? '-' : ''}${singleUnitDuration(options.offset)}`;
+    return new ChaosAction('TimeChaos', 'time-shift', { timeOffset: offset, clockIds: options.clockIds, containerNames: options.containerNames }, {
+      litmusGap: 'Litmus has no clock-skew fault for pods',
+    });
+  }
+
+  // ---- DNSChaos ----
+
+  /** Makes DNS lookups of matching names fail. */
+  public static dnsError(options: ContainerOptions & { readonly patterns: string[] }): ChaosAction {
+    return new ChaosAction('DNSChaos', 'dns-error', { action: 'error', patterns: [...options.patterns], containerNames: options.containerNames }, {
+      problems: ChaosAction.patternProblems(options.patterns),
+      litmus: { name: 'pod-dns-error', env: { TARGET_HOSTNAMES: JSON.stringify(options.patterns), MATCH_SCHEME: 'substring' } },
+    });
+  }
+
+  /** Makes DNS lookups of matching names return random addresses. */
+  public static dnsRandom(options: ContainerOptions & { readonly patterns: string[] }): ChaosAction {
+    return new ChaosAction('DNSChaos', 'dns-random', { action: 'random', patterns: [...options.patterns], containerNames: options.containerNames }, {
+      problems: ChaosAction.patternProblems(options.patterns),
+      litmusGap: 'Litmus pod-dns-spoof maps names to chosen addresses, not random ones',
+    });
+  }
+
+  // ---- HTTPChaos ----
+
+  /** Aborts matching HTTP connections. */
+  public static httpAbort(options: HttpOptions): ChaosAction {
+    return ChaosAction.http('http-abort', { abort: true }, options, [], { name: 'pod-http-reset-peer', env: { TARGET_SERVICE_PORT: String(options.port) } });
+  }
+
+  /** Delays matching HTTP messages. */
+  public static httpDelay(options: HttpOptions & { readonly delay: Duration }): ChaosAction {
+    return ChaosAction.http('http-delay', { delay: singleUnitDuration(options.delay) }, options, [], {
+      name: 'pod-http-latency',
+      env: { LATENCY: String(options.delay.toMilliseconds()), TARGET_SERVICE_PORT: String(options.port) },
+    });
+  }
+
+  /** Replaces parts of matching HTTP messages. */
+  public static httpReplace(options: HttpReplaceOptions): ChaosAction {
+    const replace = {
+      code: options.code,
+      body: options.body === undefined ? undefined : Buffer.from(options.body).toString('base64'),
+      headers: options.replaceHeaders,
+      path: options.replacePath,
+      method: options.replaceMethod,
+    };
+    const problems: ActionProblem[] = Object.values(replace).every((v) => v === undefined) ? [['action', 'the replacement changes nothing', 'set code, body, replaceHeaders, replacePath or replaceMethod']] : [];
+    const codeOnly = options.code !== undefined && Object.entries(replace).every(([k, v]) => k === 'code' || v === undefined);
+    return ChaosAction.http('http-replace', { replace }, options, problems,
+      codeOnly ? { name: 'pod-http-status-code', env: { STATUS_CODE: String(options.code), TARGET_SERVICE_PORT: String(options.port) } } : undefined,
+      'Litmus maps only a status-code replacement (pod-http-status-code)');
+  }
+
+  /** Adds to matching HTTP messages. */
+  public static httpPatch(options: HttpPatchOptions): ChaosAction {
+    const patch = {
+      body: options.jsonBody ? { type: 'JSON', value: JSON.stringify(options.jsonBody) } : undefined,
+      headers: options.headersToAdd?.map(([k, v]) => [k, v]),
+      queries: options.queries?.map(([k, v]) => [k, v]),
+    };
+    const problems: ActionProblem[] = Object.values(patch).every((v) => v === undefined) ? [['action', 'the patch adds nothing', 'set jsonBody, headersToAdd or queries']] : [];
+    return ChaosAction.http('http-patch', { patch }, options, problems, undefined, 'Litmus has no HTTP patch fault');
+  }
+
+  /**
+   * Any action of any kind, its spec fields written as in the manifest (selector, mode and
+   * duration are added by the experiment). The escape hatch for what the factories do not cover.
+   */
+  public static of(kind: ChaosKind, name: string, fields: Record<string, unknown>, litmus?: LitmusFault): ChaosAction {
+    return new ChaosAction(kind, name, { ...fields }, { litmus, litmusGap: litmus ? undefined : `no Litmus mapping was given for ${name}` });
+  }
+
+  private static network(name: string, action: string, fields: Record<string, unknown>, scope: NetworkScope, problems: ActionProblem[], litmus?: LitmusFault, litmusGap?: string): ChaosAction {
+    const direction = scope.direction ?? NetworkDirection.to();
+    const out: ActionProblem[] = [...problems];
+    if (!['to', 'from', 'both'].includes(direction.value)) {
+      out.push(['action.direction', `"${direction.value}" is not a direction`, 'use NetworkDirection.to(), .from() or .both()']);
+    }
+    if ((scope.externalTargets?.length ?? 0) > 0 && direction.value !== 'to') {
+      out.push(['action.direction', `externalTargets only work with direction "to", but the direction is "${direction.value}"`, 'use NetworkDirection.to() with externalTargets, or target pods with peers instead']);
+    }
+    if (scope.peers) out.push(...scope.peers.problems('action.peers').map(([f, p, x]) => [f, p, x] as ActionProblem));
+    const peersMode = scope.peersMode ?? ChaosMode.all();
+    if (scope.peers) out.push(...peersMode.problems('action.peersMode'));
+    const target = scope.peers ? { ...peersMode.toSpec(), selector: scope.peers.toSpec() } : undefined;
+    let mapped = litmus;
+    if (mapped && scope.peers) {
+      mapped = undefined;
+      litmusGap = 'Litmus network faults target destination IPs or hosts, not peer pod selectors';
+    } else if (mapped && direction.value !== 'to') {
+      mapped = undefined;
+      litmusGap = 'Litmus network faults act on egress traffic only (direction "to")';
+    } else if (mapped && scope.externalTargets?.length) {
+      mapped = { name: mapped.name, env: { ...mapped.env, DESTINATION_HOSTS: scope.externalTargets.join(',') } };
+    }
+    return new ChaosAction('NetworkChaos', name, {
+      action,
+      ...fields,
+      direction: direction.value,
+      target,
+      externalTargets: scope.externalTargets?.length ? [...scope.externalTargets] : undefined,
+      device: scope.device,
+    }, { problems: out, litmus: mapped, litmusGap, partitionPeers: action === 'partition' ? scope.peers ?? null : undefined });
+  }
+
+  private static share(key: string, o: NetworkPercentOptions): Record<string, unknown> {
+    return { [key]: String(o.percent), correlation: o.correlation === undefined ? undefined : String(o.correlation) };
+  }
+
+  private static shareProblems(o: NetworkPercentOptions): ActionProblem[] {
+    return [...percentProblem('action.percent', o.percent), ...percentProblem('action.correlation', o.correlation)];
+  }
+
+  private static io(name: string, fields: Record<string, unknown>, o: IoOptions, extra: ActionProblem[] = []): ChaosAction {
+    const problems = [...extra, ...required('action.volumePath', o.volumePath), ...percentProblem('action.percent', o.percent)];
+    return new ChaosAction('IOChaos', name, { ...fields, volumePath: o.volumePath, path: o.path, percent: o.percent, methods: o.methods, containerNames: o.containerNames }, {
+      problems,
+      litmusGap: 'Litmus has no file-system fault injection (pod-io-stress only loads the disk)',
+    });
+  }
+
+  private static http(name: string, fields: Record<string, unknown>, o: HttpOptions, problems: ActionProblem[], litmus?: LitmusFault, litmusGap?: string): ChaosAction {
+    const all = [...problems];
+    if (!(Number.isInteger(o.port) && o.port > 0 && o.port < 65536)) all.push(['action.port', `${o.port} is not a TCP port`, 'give the port the target serves HTTP on (1-65535)']);
+    const target = o.target ?? HttpTarget.request();
+    return new ChaosAction('HTTPChaos', name, {
+      target: target.value,
+      port: o.port,
+      path: o.path,
+      method: o.method,
+      [target.value === 'Request' ? 'request_headers' : 'response_headers']: o.headers,
+      ...fields,
+    }, { problems: all, litmus: o.path || o.method ? undefined : litmus, litmusGap: o.path || o.method ? 'Litmus HTTP faults act on a whole port, not on a path or method' : litmusGap });
+  }
+
+  private static patternProblems(patterns: string[]): ActionProblem[] {
+    return patterns.length === 0 ? [['action.patterns', 'no DNS name patterns, so the fault matches nothing', 'give at least one pattern such as "api.example.com" or "*.example.com"']] : [];
+  }
+
+  /** The action's spec fields (without selector, mode and duration), undefined values removed. */
+  public readonly fields: Record<string, unknown>;
+  /** Problems found in the options, reported by the experiment that uses the action. */
+  public readonly problems: readonly ActionProblem[];
+  /** The Litmus equivalent, when there is one. */
+  public readonly litmus?: LitmusFault;
+  /** Why there is no Litmus equivalent, when there is none. */
+  public readonly litmusGap?: string;
+  /** For a partition: its peers (null when it cuts the pods off from everything). */
+  public readonly partitionPeers?: ChaosTarget | null;
+
+  private constructor(
+    /** The Chaos Mesh kind. */
+    public readonly kind: ChaosKind,
+    /** A short name of the fault (`pod-kill`, `network-delay`, ...). */
+    public readonly name: string,
+    fields: Record<string, unknown>,
+    extra: { problems?: ActionProblem[]; litmus?: LitmusFault; litmusGap?: string; partitionPeers?: ChaosTarget | null } = {},
+  ) {
+    this.fields = dropUndefined(fields) as Record<string, unknown>;
+    this.problems = extra.problems ?? [];
+    this.litmus = extra.litmus;
+    this.litmusGap = extra.litmus ? undefined : extra.litmusGap ?? `no Litmus equivalent for ${name}`;
+    this.partitionPeers = extra.partitionPeers;
+  }
+}
+
+/** A deep copy without undefined values. */
+export function dropUndefined(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(dropUndefined);
+  if (v !== null && typeof v === 'object') {
+    return Object.fromEntries(Object.entries(v as Record<string, unknown>).filter(([, x]) => x !== undefined).map(([k, x]) => [k, dropUndefined(x)]));
+  }
+  return v;
+}

@@ -1,0 +1,249 @@
+import { ApiObject, Chart, Duration } from 'cdk8s';
+import { Construct } from 'constructs';
+import { Problems } from '../common/errors';
+import { dnsLabelProblem } from '../common/names';
+import { ChaosAction } from './actions';
+import { DEFAULT_MAX_DURATION, DEFAULT_PROTECTED_NAMESPACES, embeddedKey, ExperimentDefinition, experimentProblems, experimentSpec, GuardrailPolicy } from './guardrails';
+import { LitmusOptions, renderLitmus } from './litmus';
+import { ChaosMode } from './mode';
+import { ChaosSchedule, scheduleProblems } from './schedule';
+import { ChaosTarget, ChaosWorkload } from './selector';
+import { CHAOS_MESH_API_VERSION, ScheduleSpec } from './types';
+
+/** Which chaos tool runs an experiment. */
+export class ChaosPlatform {
+  /** Chaos Mesh only. */
+  public static chaosMesh(): ChaosPlatform {
+    return new ChaosPlatform(true, false);
+  }
+
+  /** LitmusChaos only (a synth error for faults Litmus does not have). */
+  public static litmus(): ChaosPlatform {
+    return new ChaosPlatform(false, true);
+  }
+
+  /** Both: the Chaos Mesh object and the equivalent Litmus ChaosEngine. */
+  public static both(): ChaosPlatform {
+    return new ChaosPlatform(true, true);
+  }
+
+  private constructor(
+    /** Renders Chaos Mesh objects. */
+    public readonly chaosMesh: boolean,
+    /** Renders a Litmus ChaosEngine with its service account and RBAC. */
+    public readonly litmus: boolean,
+  ) {}
+}
+
+/** Defaults for every experiment and workflow under a scope (a chart, usually). */
+export interface ChaosDefaults {
+  /**
+   * The chaos tool.
+   * @default ChaosPlatform.chaosMesh()
+   */
+  readonly platform?: ChaosPlatform;
+  /**
+   * The longest allowed experiment.
+   * @default Duration.minutes(30)
+   */
+  readonly maxDuration?: Duration;
+  /**
+   * Namespaces protected in addition to kube-system, chaos-mesh, velero and monitoring.
+   * @default none
+   */
+  readonly protectedNamespaces?: string[];
+  /**
+   * Namespace of the chaos objects.
+   * @default the chart's namespace, else 'chaos-testing'
+   */
+  readonly namespace?: string;
+}
+
+const DEFAULTS_KEY = 'cdk8s-resilience/chaos-defaults';
+
+/**
+ * Sets chaos defaults for everything added under `scope` afterwards. Call it on a new
+ * chart, before adding experiments (constructs context cannot change once children exist).
+ */
+export function setChaosDefaults(scope: Construct, defaults: ChaosDefaults): void {
+  scope.node.setContext(DEFAULTS_KEY, defaults);
+}
+
+/** The chaos defaults in effect at `scope`. */
+export function chaosDefaults(scope: Construct): ChaosDefaults {
+  return (scope.node.tryGetContext(DEFAULTS_KEY) as ChaosDefaults | undefined) ?? {};
+}
+
+/** The guardrail settings every experiment and workflow accepts. */
+export interface GuardrailProps {
+  /**
+   * The longest allowed experiment.
+   * @default the scope's default (setChaosDefaults), else Duration.minutes(30)
+   */
+  readonly maxDuration?: Duration;
+  /**
+   * Allow `all`, 100% and whole-namespace partitions.
+   * @default false
+   */
+  readonly allowFullBlastRadius?: boolean;
+  /**
+   * Namespaces protected in addition to the defaults (kube-system, chaos-mesh, velero,
+   * monitoring) and the scope's list.
+   * @default none
+   */
+  readonly protectedNamespaces?: string[];
+}
+
+/** Resolves the guardrail policy of a construct from its props and its scope's defaults. */
+export function resolvePolicy(scope: Construct, props: GuardrailProps): GuardrailPolicy {
+  const d = chaosDefaults(scope);
+  return {
+    maxDuration: props.maxDuration ?? d.maxDuration ?? DEFAULT_MAX_DURATION,
+    allowFullBlastRadius: props.allowFullBlastRadius ?? false,
+    protectedNamespaces: [...new Set([...DEFAULT_PROTECTED_NAMESPACES, ...(d.protectedNamespaces ?? []), ...(props.protectedNamespaces ?? [])])],
+  };
+}
+
+/** Resolves a target given as a ChaosTarget or as a cdk8s-plus workload. */
+export function resolveTarget(target: ChaosTarget | ChaosWorkload | undefined): ChaosTarget | undefined {
+  if (target === undefined || target instanceof ChaosTarget) return target;
+  return ChaosTarget.workload(target);
+}
+
+/** Props of {@link ChaosExperiment}. */
+export interface ChaosExperimentProps extends GuardrailProps {
+  /** The fault, such as `ChaosAction.podKill()` or `ChaosAction.networkDelay({...})`. */
+  readonly action: ChaosAction;
+  /**
+   * The pods: a {@link ChaosTarget} or a cdk8s-plus workload (its namespace and pod selector are used).
+   * @default none: a synth error (an experiment must select something)
+   */
+  readonly target?: ChaosTarget | ChaosWorkload;
+  /**
+   * How many of the selected pods.
+   * @default ChaosMode.one()
+   */
+  readonly mode?: ChaosMode;
+  /**
+   * How long the fault lasts. Required, and at most `maxDuration`.
+   * @default none: a synth error (every experiment is bounded)
+   */
+  readonly duration?: Duration;
+  /**
+   * Runs the experiment on a schedule, through a Chaos Mesh `Schedule`.
+   * @default runs once, when applied
+   */
+  readonly schedule?: ChaosSchedule;
+  /**
+   * Object name (also the Litmus ChaosEngine's).
+   * @default the construct id
+   */
+  readonly name?: string;
+  /**
+   * Namespace of the Chaos Mesh object.
+   * @default the scope's default, else the chart's namespace, else 'chaos-testing'
+   */
+  readonly namespace?: string;
+  /**
+   * Which tool runs it.
+   * @default the scope's default (setChaosDefaults), else ChaosPlatform.chaosMesh()
+   */
+  readonly platform?: ChaosPlatform;
+  /**
+   * Litmus rendering options (probes, tunables, service account).
+   * @default LitmusProbe.podsPresent() as the probe, a generated service account
+   */
+  readonly litmus?: LitmusOptions;
+  /**
+   * Extra labels on every object.
+   * @default none
+   */
+  readonly labels?: Record<string, string>;
+}
+
+/** The default namespace of chaos objects under `scope`. */
+export function chaosNamespace(scope: Construct, explicit?: string): string {
+  return explicit ?? chaosDefaults(scope).namespace ?? Chart.of(scope).namespace ?? 'chaos-testing';
+}
+
+/**
+ * One chaos experiment: a Chaos Mesh object (or a `Schedule` of it), and where asked a
+ * Litmus ChaosEngine with its RBAC. Guardrails (bounded duration, small blast radius,
+ * protected namespaces, a real selection) are checked at synth; every problem is reported at once.
+ */
+export class ChaosExperiment extends Construct {
+  /** The object name. */
+  public readonly name: string;
+  /** The namespace of the Chaos Mesh object. */
+  public readonly namespace: string;
+  /** The experiment as plain data. */
+  public readonly definition: ExperimentDefinition;
+  /** The Chaos Mesh chaos object, when not scheduled. */
+  public readonly chaosObject?: ApiObject;
+  /** The Chaos Mesh Schedule, when scheduled. */
+  public readonly scheduleObject?: ApiObject;
+  /** The Litmus ChaosEngine, when rendered for Litmus. */
+  public readonly litmusEngine?: ApiObject;
+  /** The Litmus ServiceAccount, Role and RoleBinding. */
+  public readonly litmusRbac: ApiObject[] = [];
+
+  constructor(scope: Construct, id: string, props: ChaosExperimentProps) {
+    super(scope, id);
+    const problems = new Problems();
+    this.name = props.name ?? id;
+    this.namespace = chaosNamespace(this, props.namespace);
+    const nameProblem = dnsLabelProblem(this.name);
+    if (nameProblem) problems.add('name', `object name ${nameProblem}`, 'give a lower-case DNS-1123 name with props.name');
+    const nsProblem = dnsLabelProblem(this.namespace);
+    if (nsProblem) problems.add('namespace', `namespace ${nsProblem}`, 'give a valid namespace');
+
+    const policy = resolvePolicy(this, props);
+    this.definition = { name: this.name, action: props.action, target: resolveTarget(props.target), mode: props.mode ?? ChaosMode.one(), duration: props.duration };
+    problems.addAll('', experimentProblems(this.definition, policy));
+    if (policy.protectedNamespaces.includes(this.namespace)) {
+      problems.add('namespace', `experiment "${this.name}" breaks rule protected-namespace: its objects would live in protected namespace "${this.namespace}"`, 'put chaos objects in a namespace of their own, such as chaos-testing');
+    }
+    if (props.schedule) {
+      for (const [f, p, x] of scheduleProblems(props.schedule, props.duration, false)) problems.add(f, `experiment "${this.name}": ${p}`, x);
+    }
+    const platform = props.platform ?? chaosDefaults(this).platform ?? ChaosPlatform.chaosMesh();
+    const litmus = platform.litmus ? renderLitmus(this.definition, props.litmus) : undefined;
+    if (litmus) problems.addAll('', litmus.problems);
+    if (platform.litmus && props.schedule && !platform.chaosMesh) {
+      problems.add('schedule', `experiment "${this.name}": a Chaos Mesh Schedule cannot start a Litmus ChaosEngine`, 'schedule it with ChaosPlatform.chaosMesh() or both(), or with a Litmus CronWorkflow outside this construct');
+    }
+    problems.throwIfAny(this.node.path);
+
+    const labels = { 'app.kubernetes.io/managed-by': 'cdk8s-resilience', 'app.kubernetes.io/part-of': 'chaos', ...(props.labels ?? {}) };
+    if (platform.chaosMesh) {
+      const kind = props.action.kind;
+      if (props.schedule) {
+        const spec: ScheduleSpec = {
+          ...props.schedule.toSpec(),
+          type: kind,
+          [embeddedKey(kind)]: experimentSpec(this.definition),
+        };
+        this.scheduleObject = new ApiObject(this, 'schedule', { apiVersion: CHAOS_MESH_API_VERSION, kind: 'Schedule', metadata: { name: this.name, namespace: this.namespace, labels }, spec });
+      } else {
+        this.chaosObject = new ApiObject(this, 'chaos', { apiVersion: CHAOS_MESH_API_VERSION, kind, metadata: { name: this.name, namespace: this.namespace, labels }, spec: experimentSpec(this.definition) });
+      }
+    }
+    if (litmus?.rendering) {
+      const r = litmus.rendering;
+      const withLabels = (o: Record<string, unknown>) => {
+        const meta = o.metadata as { labels: Record<string, string> };
+        return { ...o, metadata: { ...meta, labels: { ...meta.labels, ...(props.labels ?? {}) } } } as unknown as Record<string, unknown> & { apiVersion: string; kind: string; metadata: { name: string } };
+      };
+      this.litmusEngine = new ApiObject(this, 'litmus-engine', withLabels(r.engine));
+      for (const o of r.rbac) {
+        const obj = withLabels(o);
+        this.litmusRbac.push(new ApiObject(this, `litmus-${obj.kind.toLowerCase()}`, obj));
+      }
+    }
+  }
+
+  /** Every object this experiment made. */
+  public get apiObjects(): ApiObject[] {
+    return [this.chaosObject, this.scheduleObject, this.litmusEngine, ...this.litmusRbac].filter((o): o is ApiObject => o !== undefined);
+  }
+}

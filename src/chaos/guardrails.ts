@@ -1,0 +1,114 @@
+import { Duration } from 'cdk8s';
+import { Problem } from '../common/errors';
+import { shortGoDuration } from '../common/duration';
+import { ChaosAction, dropUndefined } from './actions';
+import { ChaosMode } from './mode';
+import { ChaosTarget } from './selector';
+
+/** Namespaces no experiment may target: the control plane and the tools that observe and repair it. */
+export const DEFAULT_PROTECTED_NAMESPACES: readonly string[] = ['kube-system', 'chaos-mesh', 'velero', 'monitoring'];
+
+/** The default upper bound of an experiment's duration. */
+export const DEFAULT_MAX_DURATION = Duration.minutes(30);
+
+/** An experiment as plain data: what, to which pods, how many, for how long. */
+export interface ExperimentDefinition {
+  /** The object's name (used in messages). */
+  readonly name: string;
+  /** The fault. */
+  readonly action: ChaosAction;
+  /** The pods. */
+  readonly target?: ChaosTarget;
+  /** How many of the pods. */
+  readonly mode: ChaosMode;
+  /** How long. */
+  readonly duration?: Duration;
+}
+
+/** The limits every experiment is checked against. */
+export interface GuardrailPolicy {
+  /** The longest allowed duration. */
+  readonly maxDuration: Duration;
+  /** True to allow `all`, 100% and whole-namespace partitions. */
+  readonly allowFullBlastRadius: boolean;
+  /** Namespaces that can never be targeted. */
+  readonly protectedNamespaces: readonly string[];
+}
+
+/** The rules, by id, as they appear in messages. */
+export const GUARDRAIL_RULES = {
+  durationRequired: 'bounded-duration',
+  durationMax: 'max-duration',
+  blastRadius: 'small-blast-radius',
+  partition: 'namespace-partition',
+  protectedNamespace: 'protected-namespace',
+  selectsSomething: 'selects-something',
+} as const;
+
+/** Every guardrail problem of one experiment, plus its action's and target's own problems. */
+export function experimentProblems(def: ExperimentDefinition, policy: GuardrailPolicy): Problem[] {
+  const out: Problem[] = [];
+  const rule = (field: string, id: string, problem: string, fix: string) => out.push({ field, problem: `experiment "${def.name}" breaks rule ${id}: ${problem}`, fix });
+  const plain = (field: string, problem: string, fix: string) => out.push({ field, problem: `experiment "${def.name}": ${problem}`, fix });
+
+  for (const [f, p, x] of def.action.problems) plain(f, p, x);
+  for (const [f, p, x] of def.mode.problems('mode')) plain(f, p, x);
+
+  // duration
+  if (def.duration === undefined) {
+    rule('duration', GUARDRAIL_RULES.durationRequired, 'no duration is set, so the fault would last until someone deletes it', 'set duration, such as Duration.minutes(5)');
+  } else if (def.duration.toMilliseconds() <= 0) {
+    rule('duration', GUARDRAIL_RULES.durationRequired, 'the duration is zero', 'set a positive duration, such as Duration.minutes(5)');
+  } else if (def.duration.toMilliseconds() > policy.maxDuration.toMilliseconds()) {
+    rule('duration', GUARDRAIL_RULES.durationMax, `${shortGoDuration(def.duration)} is longer than the maximum of ${shortGoDuration(policy.maxDuration)}`,
+      'shorten the experiment, or raise maxDuration if a longer one is intended');
+  }
+
+  // selection
+  if (!def.target) {
+    rule('target', GUARDRAIL_RULES.selectsSomething, 'no target is set, so it selects no pods', 'set target, such as ChaosTarget.labels("team-alpha", { app: "demo-app" }) or ChaosTarget.workload(deployment)');
+  } else {
+    for (const [f, p, x] of def.target.problems('target')) rule(f, GUARDRAIL_RULES.selectsSomething, p, x);
+  }
+
+  // blast radius
+  if (def.mode.coversAllPods && !policy.allowFullBlastRadius) {
+    rule('mode', GUARDRAIL_RULES.blastRadius, `mode "${def.mode.mode}"${def.mode.value !== undefined ? ` ${def.mode.value}%` : ''} hits every selected pod`,
+      'start small with ChaosMode.one() or a percentage below 100, or opt in with allowFullBlastRadius: true');
+  }
+  if (def.action.partitionPeers !== undefined && !policy.allowFullBlastRadius) {
+    const peers = def.action.partitionPeers;
+    if (def.target?.coversWholeNamespaces || peers === null || peers.coversWholeNamespaces) {
+      const what = peers === null ? 'cuts the pods off from everything' : def.target?.coversWholeNamespaces ? 'partitions a whole namespace' : 'partitions the pods from a whole namespace';
+      rule('action', GUARDRAIL_RULES.partition, `the partition ${what}`, 'partition selected pods from selected peers (labels), or opt in with allowFullBlastRadius: true');
+    }
+  }
+
+  // protected namespaces
+  const reached = [...(def.target?.namespacesTargeted ?? []), ...(def.action.partitionPeers?.namespacesTargeted ?? [])];
+  for (const ns of new Set(reached)) {
+    if (policy.protectedNamespaces.includes(ns)) {
+      rule('target', GUARDRAIL_RULES.protectedNamespace, `namespace "${ns}" is protected and can never be targeted`, `target an application namespace instead of "${ns}"`);
+    }
+  }
+  return out;
+}
+
+/**
+ * The Chaos Mesh spec of an experiment: the action's fields, the selector, the mode and
+ * (unless `withDuration` is false, as inside a workflow where the deadline bounds it) the duration.
+ */
+export function experimentSpec(def: ExperimentDefinition, withDuration = true): Record<string, unknown> {
+  return dropUndefined({
+    ...def.action.fields,
+    selector: def.target?.toSpec() ?? {},
+    ...def.mode.toSpec(),
+    duration: withDuration && def.duration ? shortGoDuration(def.duration) : undefined,
+  }) as Record<string, unknown>;
+}
+
+/** The spec key of a kind inside a Schedule or Workflow (`PodChaos` → `podChaos`, `IOChaos` → `ioChaos`). */
+export function embeddedKey(kind: string): string {
+  const m = /^([A-Z]+)(?=[A-Z][a-z])|^[A-Z]/.exec(kind);
+  return m ? m[0].toLowerCase() + kind.slice(m[0].length) : kind;
+}

@@ -1,0 +1,217 @@
+import { Duration } from 'cdk8s';
+import { Problem } from '../common/errors';
+import { ExperimentDefinition } from './guardrails';
+
+/** When a Litmus probe runs, relative to the fault. */
+export class LitmusProbeMode {
+  /** Before the fault (start of test). */
+  public static startOfTest(): LitmusProbeMode { return new LitmusProbeMode('SOT'); }
+  /** After the fault (end of test). */
+  public static endOfTest(): LitmusProbeMode { return new LitmusProbeMode('EOT'); }
+  /** Before and after. */
+  public static edge(): LitmusProbeMode { return new LitmusProbeMode('Edge'); }
+  /** Throughout the experiment. */
+  public static continuous(): LitmusProbeMode { return new LitmusProbeMode('Continuous'); }
+  /** Only while the fault is active. */
+  public static onChaos(): LitmusProbeMode { return new LitmusProbeMode('OnChaos'); }
+
+  private constructor(
+    /** The `mode` field. */
+    public readonly value: string,
+  ) {}
+}
+
+/** Timing of a Litmus probe. */
+export interface LitmusProbeTiming {
+  /**
+   * When the probe runs.
+   * @default LitmusProbeMode.continuous() for HTTP probes, LitmusProbeMode.edge() for the pods-present probe
+   */
+  readonly mode?: LitmusProbeMode;
+  /**
+   * Timeout of one attempt.
+   * @default 5s
+   */
+  readonly timeout?: Duration;
+  /**
+   * Time between attempts.
+   * @default 2s
+   */
+  readonly interval?: Duration;
+  /**
+   * Attempts before the probe fails.
+   * @default 1
+   */
+  readonly retry?: number;
+}
+
+/** What the target namespace and selector are, for probes derived from the target. */
+export interface LitmusProbeContext {
+  /** The application namespace. */
+  readonly namespace: string;
+  /** The label selector string of the target pods. */
+  readonly labelSelector: string;
+}
+
+/**
+ * A steady-state check that Litmus runs with the fault. Litmus 3 requires at least one
+ * per fault; without one, the experiment gets {@link LitmusProbe.podsPresent}.
+ */
+export class LitmusProbe {
+  /** An HTTP GET that must answer `expectStatus`. */
+  public static http(options: LitmusProbeTiming & { readonly name: string; readonly url: string; readonly expectStatus?: number }): LitmusProbe {
+    return new LitmusProbe(options.name, () => ({
+      name: options.name,
+      type: 'httpProbe',
+      'httpProbe/inputs': { url: options.url, method: { get: { criteria: '==', responseCode: String(options.expectStatus ?? 200) } } },
+      mode: (options.mode ?? LitmusProbeMode.continuous()).value,
+      runProperties: runProperties(options),
+    }));
+  }
+
+  /** The target's pods must exist (checked before and after the fault). */
+  public static podsPresent(options: LitmusProbeTiming & { readonly name?: string } = {}): LitmusProbe {
+    const name = options.name ?? 'target-pods-present';
+    return new LitmusProbe(name, (ctx) => ({
+      name,
+      type: 'k8sProbe',
+      'k8sProbe/inputs': { group: '', version: 'v1', resource: 'pods', namespace: ctx.namespace, labelSelector: ctx.labelSelector, operation: 'present' },
+      mode: (options.mode ?? LitmusProbeMode.edge()).value,
+      runProperties: runProperties(options),
+    }));
+  }
+
+  /** Any probe, written as in the ChaosEngine (the escape hatch for cmd, prom and slo probes). */
+  public static of(raw: Record<string, unknown> & { readonly name: string }): LitmusProbe {
+    return new LitmusProbe(raw.name, () => ({ ...raw }));
+  }
+
+  private constructor(
+    /** The probe's name. */
+    public readonly name: string,
+    private readonly render: (ctx: LitmusProbeContext) => Record<string, unknown>,
+  ) {}
+
+  /** The probe as it appears in the ChaosEngine. */
+  public toSpec(ctx: LitmusProbeContext): Record<string, unknown> {
+    return this.render(ctx);
+  }
+}
+
+function runProperties(t: LitmusProbeTiming): Record<string, unknown> {
+  const secs = (d: Duration | undefined, dflt: number) => `${d ? d.toSeconds() : dflt}s`;
+  return { probeTimeout: secs(t.timeout, 5), interval: secs(t.interval, 2), retry: t.retry ?? 1 };
+}
+
+/** Options of the Litmus rendering. */
+export interface LitmusOptions {
+  /**
+   * Steady-state probes (Litmus 3 requires at least one).
+   * @default [LitmusProbe.podsPresent()]
+   */
+  readonly probes?: LitmusProbe[];
+  /**
+   * Whether Litmus deletes its experiment jobs afterwards.
+   * @default 'delete'
+   */
+  readonly jobCleanUpPolicy?: 'delete' | 'retain';
+  /**
+   * Name of the generated service account (and its Role and RoleBinding).
+   * @default `<experiment name>-sa`
+   */
+  readonly serviceAccountName?: string;
+  /**
+   * Extra tunables, added to (or overriding) the generated ones.
+   * @default none
+   */
+  readonly env?: Record<string, string>;
+}
+
+/** The Litmus objects of one experiment, as plain manifests. */
+export interface LitmusRendering {
+  /** The application namespace (where the engine and its service account live). */
+  readonly namespace: string;
+  /** ChaosEngine. */
+  readonly engine: Record<string, unknown>;
+  /** ServiceAccount, Role and RoleBinding for the experiment. */
+  readonly rbac: Array<Record<string, unknown>>;
+  /** The tunables, in order. */
+  readonly env: Array<{ name: string; value: string }>;
+}
+
+/** The permissions Litmus's generic pod faults need in the application namespace. */
+export const LITMUS_ROLE_RULES: ReadonlyArray<Record<string, string[]>> = [
+  { apiGroups: [''], resources: ['pods'], verbs: ['create', 'delete', 'get', 'list', 'patch', 'update', 'deletecollection'] },
+  { apiGroups: [''], resources: ['events'], verbs: ['create', 'get', 'list', 'patch', 'update'] },
+  { apiGroups: [''], resources: ['configmaps', 'secrets', 'services'], verbs: ['get', 'list'] },
+  { apiGroups: [''], resources: ['pods/log'], verbs: ['get', 'list', 'watch'] },
+  { apiGroups: [''], resources: ['pods/exec'], verbs: ['get', 'list', 'create'] },
+  { apiGroups: ['apps'], resources: ['deployments', 'statefulsets', 'replicasets', 'daemonsets'], verbs: ['get', 'list'] },
+  { apiGroups: ['batch'], resources: ['jobs'], verbs: ['create', 'get', 'list', 'delete', 'deletecollection'] },
+  { apiGroups: ['litmuschaos.io'], resources: ['chaosengines', 'chaosexperiments', 'chaosresults'], verbs: ['create', 'get', 'list', 'patch', 'update', 'delete'] },
+];
+
+/**
+ * Renders an experiment as a Litmus ChaosEngine with its service account and RBAC, or
+ * returns why it cannot be. Pure: plain data in, plain data out.
+ */
+export function renderLitmus(def: ExperimentDefinition, options: LitmusOptions = {}): { rendering?: LitmusRendering; problems: Problem[] } {
+  const problems: Problem[] = [];
+  const add = (field: string, problem: string, fix: string) => problems.push({ field, problem: `experiment "${def.name}" cannot run on Litmus: ${problem}`, fix });
+  const fault = def.action.litmus;
+  if (!fault) {
+    add('platform', `the ${def.action.name} fault has no Litmus equivalent (${def.action.litmusGap})`, 'render this experiment with ChaosPlatform.chaosMesh()');
+  }
+  const target = def.target;
+  const namespaces = target?.namespacesTargeted ?? [];
+  if (target && namespaces.length !== 1) {
+    add('target', `Litmus targets one application namespace, but the target reaches ${namespaces.length}`, 'target pods of a single namespace');
+  }
+  const p = target?.props;
+  if (target && (Object.keys(p?.labels ?? {}).length === 0 || (p?.expressions?.length ?? 0) > 0 || p?.pods || p?.annotations || p?.fields || p?.nodes || p?.nodeSelectors || p?.podPhases)) {
+    add('target', 'Litmus selects pods by labels only', 'target the pods by labels (ChaosTarget.labels or a workload without match expressions)');
+  }
+  const pct = def.mode.affectedPercent;
+  if (def.mode.mode === 'fixed') {
+    add('mode', 'Litmus sets the share of pods as a percentage, not a count', 'use ChaosMode.one() or a percentage mode');
+  }
+  if (!fault || !target || problems.length > 0) return { problems };
+
+  const namespace = namespaces[0];
+  const labelSelector = target.labelSelectorString();
+  const sa = options.serviceAccountName ?? `${def.name}-sa`;
+  const envMap: Record<string, string> = {
+    TOTAL_CHAOS_DURATION: String(def.duration ? Math.max(1, Math.round(def.duration.toSeconds())) : 30),
+    ...(pct !== undefined ? { PODS_AFFECTED_PERC: String(pct) } : {}),
+    ...fault.env,
+    ...(options.env ?? {}),
+  };
+  const env = Object.entries(envMap).map(([name, value]) => ({ name, value }));
+  const probes = (options.probes && options.probes.length > 0 ? options.probes : [LitmusProbe.podsPresent()]).map((pr) => pr.toSpec({ namespace, labelSelector }));
+  const appkind = target.workloadKind && ['deployment', 'statefulset', 'daemonset'].includes(target.workloadKind) ? target.workloadKind : 'deployment';
+  const labels = { 'app.kubernetes.io/managed-by': 'cdk8s-resilience', 'app.kubernetes.io/part-of': 'chaos', 'chaos.resilience/experiment': def.name };
+  const engine = {
+    apiVersion: 'litmuschaos.io/v1alpha1',
+    kind: 'ChaosEngine',
+    metadata: { name: def.name, namespace, labels },
+    spec: {
+      engineState: 'active',
+      appinfo: { appns: namespace, applabel: labelSelector, appkind },
+      chaosServiceAccount: sa,
+      jobCleanUpPolicy: options.jobCleanUpPolicy ?? 'delete',
+      experiments: [{ name: fault.name, spec: { components: { env }, probe: probes } }],
+    },
+  };
+  const rbac = [
+    { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: sa, namespace, labels } },
+    { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'Role', metadata: { name: sa, namespace, labels }, rules: LITMUS_ROLE_RULES.map((r) => ({ ...r })) },
+    {
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'RoleBinding',
+      metadata: { name: sa, namespace, labels },
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: sa },
+      subjects: [{ kind: 'ServiceAccount', name: sa, namespace }],
+    },
+  ];
+  return { rendering: { namespace, engine, rbac, env }, problems };
+}

@@ -1,0 +1,72 @@
+/**
+ * Hand-written types of the Chaos Mesh kinds that are not imported (Schedule and Workflow
+ * embed every chaos spec, and their generated module would be megabytes). The embedded
+ * parts reuse the imported per-kind spec types. Checked against the v2.8.3 CRD in tests.
+ */
+import type {
+  DnsChaosSpec,
+  HttpChaosSpec,
+  IoChaosSpec,
+  NetworkChaosSpec,
+  PodChaosSpec,
+  StatusCheckSpec,
+  StressChaosSpec,
+  TimeChaosSpec,
+} from '../../imports/chaos-mesh.org';
+
+/** The API version of every Chaos Mesh kind used here. */
+export const CHAOS_MESH_API_VERSION = 'chaos-mesh.org/v1alpha1';
+
+/** The chaos specs a Schedule or a Workflow template can embed, keyed as in the manifest. */
+export interface EmbeddedChaos {
+  readonly podChaos?: PodChaosSpec;
+  readonly networkChaos?: NetworkChaosSpec;
+  readonly stressChaos?: StressChaosSpec;
+  readonly ioChaos?: IoChaosSpec;
+  readonly timeChaos?: TimeChaosSpec;
+  readonly dnsChaos?: DnsChaosSpec;
+  readonly httpChaos?: HttpChaosSpec;
+}
+
+/** Spec of a Chaos Mesh v2 `Schedule` (never the removed v1 `scheduler` field). */
+export interface ScheduleSpec extends EmbeddedChaos {
+  /** Cron expression or `@every` interval. */
+  readonly schedule: string;
+  /** The kind started (`PodChaos`, ..., or `Workflow`). */
+  readonly type: string;
+  /** `Forbid` or `Allow`. */
+  readonly concurrencyPolicy: 'Forbid' | 'Allow';
+  /** Finished runs kept. */
+  readonly historyLimit: number;
+  /** How late a run may start. */
+  readonly startingDeadlineSeconds?: number;
+  /** The workflow started, when `type` is `Workflow`. */
+  readonly workflow?: WorkflowSpec;
+}
+
+/** The status check of a `StatusCheck` template (the StatusCheck spec without the parts a workflow sets). */
+export type WorkflowStatusCheck = StatusCheckSpec;
+
+/** One template of a Chaos Mesh `Workflow`. */
+export interface WorkflowTemplate extends EmbeddedChaos {
+  /** Unique name, referred to by `entry` and `children`. */
+  readonly name: string;
+  /** `Serial`, `Parallel`, `Suspend`, `StatusCheck`, or a chaos kind. */
+  readonly templateType: string;
+  /** How long the template may run (a Go duration). */
+  readonly deadline?: string;
+  /** Names of the child templates (Serial, Parallel). */
+  readonly children?: string[];
+  /** The status check (StatusCheck). */
+  readonly statusCheck?: WorkflowStatusCheck;
+  /** Abort the workflow when the status check fails. */
+  readonly abortWithStatusCheck?: boolean;
+}
+
+/** Spec of a Chaos Mesh `Workflow`. */
+export interface WorkflowSpec {
+  /** Name of the first template. */
+  readonly entry: string;
+  /** Every template, flat. */
+  readonly templates: WorkflowTemplate[];
+}
