@@ -1,2 +1,6 @@
 // The backup pillar's public surface.
-export {};
+export * from './cron';
+export * from './rpo';
+export * from './schedule';
+export * from './hooks';
+export * from './plan';

@@ -1,0 +1,208 @@
+import { ApiObjectMetadataDefinition, Duration } from 'cdk8s';
+import { Construct } from 'constructs';
+import { Problem, Problems, shortGoDuration } from '../common';
+
+/** What Velero does when a hook command fails. */
+export class HookOnError {
+  /** Fail the backup or restore of the pod (Velero's default). */
+  public static fail(): HookOnError {
+    return new HookOnError('Fail');
+  }
+
+  /** Log the failure and go on. */
+  public static continue(): HookOnError {
+    return new HookOnError('Continue');
+  }
+
+  /** A value as written (`Fail` or `Continue`). */
+  public static of(raw: string): HookOnError {
+    return new HookOnError(raw);
+  }
+
+  private constructor(public readonly value: string) {}
+}
+
+/** A command Velero runs in a container of a pod before or after backing the pod up. */
+export interface ExecHook {
+  /**
+   * The command as an argument list (`['/bin/sh', '-c', 'pg_ctl ...']`): Velero does not
+   * run it through a shell, and a whole command line in one string fails with exit 126.
+   */
+  readonly command: readonly string[];
+  /** Container to run it in. @default the pod's first container */
+  readonly container?: string;
+  /** What to do when it fails. @default HookOnError.fail() */
+  readonly onError?: HookOnError;
+  /** How long to wait for it; always written with a unit. @default Velero's 30s */
+  readonly timeout?: Duration;
+}
+
+/** An init container Velero adds to a restored pod before its containers start. */
+export interface RestoreInitHook {
+  /** Image of the init container. */
+  readonly image: string;
+  /** The command as an argument list. */
+  readonly command: readonly string[];
+  /** Name of the init container. @default "restore-hook" */
+  readonly name?: string;
+}
+
+/** A command Velero runs in a restored pod once its container is running. */
+export interface RestoreExecHook {
+  /** The command as an argument list. */
+  readonly command: readonly string[];
+  /** Container to run it in. @default the pod's first container */
+  readonly container?: string;
+  /** What to do when it fails. @default HookOnError.continue() (Velero's default for restore hooks) */
+  readonly onError?: HookOnError;
+  /** How long the command may run (`exec-timeout`). @default Velero's 30s */
+  readonly execTimeout?: Duration;
+  /** How long to wait for the container to be ready (`wait-timeout`). @default no limit */
+  readonly waitTimeout?: Duration;
+  /** Wait for the container to be ready, not only running, before the command. @default false */
+  readonly waitForReady?: boolean;
+}
+
+/** Every hook of one pod template. */
+export interface BackupHookSet {
+  /** Runs before the pod is backed up (quiesce, flush). @default none */
+  readonly preBackup?: ExecHook;
+  /** Runs after the pod is backed up (resume). @default none */
+  readonly postBackup?: ExecHook;
+  /** Init container added on restore. @default none */
+  readonly restoreInit?: RestoreInitHook;
+  /** Command run in the restored pod. @default none */
+  readonly restoreExec?: RestoreExecHook;
+}
+
+function commandProblems(field: string, command: readonly string[] | undefined, problems: Problems): void {
+  if (!command || command.length === 0) {
+    problems.add(`${field}.command`, 'the command is empty', "give the program and its arguments as a list, for example ['/bin/sh', '-c', 'sync']");
+    return;
+  }
+  command.forEach((arg, i) => {
+    if (arg.trim() === '' && i === 0) problems.add(`${field}.command[0]`, 'the program name is empty', 'start the list with the program to run');
+  });
+  if (command.length === 1 && /\s/.test(command[0].trim())) {
+    problems.add(
+      `${field}.command`,
+      `"${command[0]}" is a whole command line in one string; Velero runs it as a single program name and the hook fails with exit 126`,
+      `split it into a list (${JSON.stringify(command[0].trim().split(/\s+/))}) or run it through a shell: ['/bin/sh', '-c', ${JSON.stringify(command[0])}]`,
+    );
+  }
+}
+
+function durationProblems(field: string, d: Duration | undefined, problems: Problems): void {
+  if (d === undefined) return;
+  const ms = d.toMilliseconds();
+  if (ms < 1000 || ms % 1000 !== 0) problems.add(field, `${ms}ms is not a whole number of seconds of at least 1s`, 'use Duration.seconds(n) or Duration.minutes(n)');
+}
+
+function onErrorProblems(field: string, e: HookOnError | undefined, problems: Problems): void {
+  if (e && !['Fail', 'Continue'].includes(e.value)) problems.add(field, `"${e.value}" is not Fail or Continue`, 'use HookOnError.fail() or HookOnError.continue()');
+}
+
+function execHookProblems(field: string, h: ExecHook, problems: Problems): void {
+  commandProblems(field, h.command, problems);
+  onErrorProblems(`${field}.onError`, h.onError, problems);
+  durationProblems(`${field}.timeout`, h.timeout, problems);
+}
+
+/** Problems with a set of hooks, fields relative to the set. */
+export function backupHookProblems(hooks: BackupHookSet): Problem[] {
+  const p = new Problems();
+  if (hooks.preBackup) execHookProblems('preBackup', hooks.preBackup, p);
+  if (hooks.postBackup) execHookProblems('postBackup', hooks.postBackup, p);
+  if (hooks.restoreInit) {
+    commandProblems('restoreInit', hooks.restoreInit.command, p);
+    if (!hooks.restoreInit.image) p.add('restoreInit.image', 'the image is empty', 'name the init container image');
+  }
+  if (hooks.restoreExec) {
+    commandProblems('restoreExec', hooks.restoreExec.command, p);
+    onErrorProblems('restoreExec.onError', hooks.restoreExec.onError, p);
+    durationProblems('restoreExec.execTimeout', hooks.restoreExec.execTimeout, p);
+    durationProblems('restoreExec.waitTimeout', hooks.restoreExec.waitTimeout, p);
+  }
+  if (!hooks.preBackup && !hooks.postBackup && !hooks.restoreInit && !hooks.restoreExec) {
+    p.add('hooks', 'no hook is given', 'set at least one of preBackup, postBackup, restoreInit or restoreExec');
+  }
+  return [...p.list];
+}
+
+function execAnnotations(prefix: string, h: ExecHook, out: Record<string, string>): void {
+  if (h.container) out[`${prefix}/container`] = h.container;
+  out[`${prefix}/command`] = JSON.stringify(h.command);
+  if (h.onError) out[`${prefix}/on-error`] = h.onError.value;
+  if (h.timeout) out[`${prefix}/timeout`] = shortGoDuration(h.timeout);
+}
+
+/**
+ * Velero's pod annotations for a set of hooks. Commands are JSON arrays; durations always
+ * carry a unit (a bare number is silently replaced by the 30s default); restore exec hooks
+ * use `exec-timeout` and `wait-timeout`.
+ */
+export function backupHookAnnotations(hooks: BackupHookSet): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (hooks.preBackup) execAnnotations('pre.hook.backup.velero.io', hooks.preBackup, out);
+  if (hooks.postBackup) execAnnotations('post.hook.backup.velero.io', hooks.postBackup, out);
+  if (hooks.restoreInit) {
+    out['init.hook.restore.velero.io/container-image'] = hooks.restoreInit.image;
+    out['init.hook.restore.velero.io/container-name'] = hooks.restoreInit.name ?? 'restore-hook';
+    out['init.hook.restore.velero.io/command'] = JSON.stringify(hooks.restoreInit.command);
+  }
+  if (hooks.restoreExec) {
+    const r = hooks.restoreExec;
+    const p = 'post.hook.restore.velero.io';
+    if (r.container) out[`${p}/container`] = r.container;
+    out[`${p}/command`] = JSON.stringify(r.command);
+    if (r.onError) out[`${p}/on-error`] = r.onError.value;
+    if (r.execTimeout) out[`${p}/exec-timeout`] = shortGoDuration(r.execTimeout);
+    if (r.waitTimeout) out[`${p}/wait-timeout`] = shortGoDuration(r.waitTimeout);
+    if (r.waitForReady !== undefined) out[`${p}/wait-for-ready`] = String(r.waitForReady);
+  }
+  return out;
+}
+
+/** The Backup/Schedule spec form of an exec hook (`hooks.resources[].pre[].exec`). */
+export function execHookSpec(h: ExecHook): { exec: { command: string[]; container?: string; onError?: string; timeout?: string } } {
+  return {
+    exec: {
+      ...(h.container ? { container: h.container } : {}),
+      command: [...h.command],
+      ...(h.onError ? { onError: h.onError.value } : {}),
+      ...(h.timeout ? { timeout: shortGoDuration(h.timeout) } : {}),
+    },
+  };
+}
+
+/** Anything with a pod template's metadata: cdk8s-plus Deployments, StatefulSets, DaemonSets, Jobs. */
+export interface IPodTemplateOwner {
+  readonly podMetadata: ApiObjectMetadataDefinition;
+}
+
+/** Props of {@link BackupHooks}. */
+export interface BackupHooksProps extends BackupHookSet {
+  /** The workload whose pod template gets the hook annotations (a cdk8s-plus workload). */
+  readonly workload: IPodTemplateOwner;
+}
+
+/**
+ * Velero backup and restore hooks on a workload's pod template, as the annotations Velero
+ * reads from each pod it backs up or restores.
+ */
+export class BackupHooks extends Construct {
+  /** The annotations added to the pod template. */
+  public readonly annotations: Readonly<Record<string, string>>;
+
+  constructor(scope: Construct, id: string, props: BackupHooksProps) {
+    super(scope, id);
+    const problems = new Problems();
+    if (!props.workload || !props.workload.podMetadata) {
+      problems.add('workload', 'no workload with a pod template is given', 'pass a cdk8s-plus Deployment, StatefulSet, DaemonSet or Job');
+    }
+    problems.addAll('', backupHookProblems(props));
+    problems.throwIfAny(this.node.path);
+    this.annotations = backupHookAnnotations(props);
+    for (const [k, v] of Object.entries(this.annotations)) props.workload.podMetadata.addAnnotation(k, v);
+  }
+}

@@ -1,0 +1,357 @@
+import { ApiObject, Duration } from 'cdk8s';
+import { Construct } from 'constructs';
+import { Schedule, ScheduleProps, ScheduleSpecTemplate, toJson_ScheduleProps } from '../../imports/velero.io';
+import { dnsLabelProblem, dnsSubdomainProblem, goDuration, k8sLabelKeyProblem, k8sLabelValueProblem, Problems } from '../common';
+import { typedApiObject } from '../common/api-object';
+import { ExecHook, backupHookProblems, execHookSpec } from './hooks';
+import { ALL_NAMESPACES, computeRpo, RpoReport, RpoScheduleInput } from './rpo';
+import { BackupSchedule, VolumeBackupMethod } from './schedule';
+
+/** Default namespace of Velero and its objects. */
+export const VELERO_NAMESPACE = 'velero';
+
+/** A label selector requirement. */
+export interface LabelRequirement {
+  readonly key: string;
+  /** `In`, `NotIn`, `Exists` or `DoesNotExist`. */
+  readonly operator: 'In' | 'NotIn' | 'Exists' | 'DoesNotExist';
+  readonly values?: readonly string[];
+}
+
+/** A Kubernetes label selector. */
+export interface LabelSelector {
+  /** @default none */
+  readonly matchLabels?: Readonly<Record<string, string>>;
+  /** @default none */
+  readonly matchExpressions?: readonly LabelRequirement[];
+}
+
+/** Hooks Velero runs on matching pods during the scheduled backups (the spec form of hooks). */
+export interface ScheduleHook {
+  /** Name of the hook. */
+  readonly name: string;
+  /** Namespaces whose pods it applies to. @default every namespace of the backup */
+  readonly includedNamespaces?: readonly string[];
+  /** Pods it applies to. @default every pod */
+  readonly labelSelector?: LabelSelector;
+  /** Run before the pod is backed up. @default none */
+  readonly pre?: readonly ExecHook[];
+  /** Run after the pod is backed up. @default none */
+  readonly post?: readonly ExecHook[];
+}
+
+/** One Velero Schedule of a {@link VeleroBackupPlan}. */
+export interface BackupScheduleOptions {
+  /** Name of the Schedule (and the `schedule` label of Velero's metrics); set explicitly. */
+  readonly name: string;
+  /** When it runs; cron expressions are evaluated in UTC unless a `CRON_TZ=` zone is given. */
+  readonly schedule: BackupSchedule;
+  /** How long its backups are kept (`ttl`); must be at least the time between two runs. @default Duration.days(30) */
+  readonly retention?: Duration;
+  /** Namespaces to back up. @default every namespace (`*`) */
+  readonly includedNamespaces?: readonly string[];
+  /** Namespaces to leave out. @default none */
+  readonly excludedNamespaces?: readonly string[];
+  /** Resources to back up (`deployments`, `persistentvolumeclaims`, ...). @default every resource */
+  readonly includedResources?: readonly string[];
+  /** Resources to leave out. @default none */
+  readonly excludedResources?: readonly string[];
+  /** Whether cluster-scoped resources are included. @default Velero decides (those related to included namespaces) */
+  readonly includeClusterResources?: boolean;
+  /** Only objects with these labels. @default every object */
+  readonly labelSelector?: LabelSelector;
+  /** Objects matching any of these selectors (not together with labelSelector). @default none */
+  readonly orLabelSelectors?: readonly LabelSelector[];
+  /** How volumes are saved. @default the plan's volumes */
+  readonly volumes?: VolumeBackupMethod;
+  /** Backup storage location. @default the plan's storageLocation */
+  readonly storageLocation?: string;
+  /** Volume snapshot locations. @default Velero's default */
+  readonly volumeSnapshotLocations?: readonly string[];
+  /** Create the schedule paused. @default false */
+  readonly paused?: boolean;
+  /** Skip the backup Velero would otherwise take right after the schedule is created or unpaused. @default false */
+  readonly skipImmediately?: boolean;
+  /** Make each Backup owned by its Schedule (deleted with it). @default false */
+  readonly useOwnerReferencesInBackup?: boolean;
+  /** Labels of the Schedule and of the Backups it creates. @default the plan's labels */
+  readonly labels?: Readonly<Record<string, string>>;
+  /** Time to wait for CSI snapshots. @default Velero's 10m */
+  readonly csiSnapshotTimeout?: Duration;
+  /** Time to wait for asynchronous item operations. @default Velero's 4h */
+  readonly itemOperationTimeout?: Duration;
+  /** Hooks in the Backup spec (pod annotations take precedence over these). @default none */
+  readonly hooks?: readonly ScheduleHook[];
+  /**
+   * Escape hatch: more template fields, typed by Velero's CRD, merged over the generated
+   * ones (for example `resourcePolicy`, `orderedResources`, `uploaderConfig`).
+   * @default none
+   */
+  readonly template?: ScheduleSpecTemplate;
+}
+
+/** Props of {@link VeleroBackupPlan}. */
+export interface VeleroBackupPlanProps {
+  /** Namespace Velero runs in; the Schedules are created there. @default "velero" */
+  readonly namespace?: string;
+  /** The schedules. @default one daily backup of every namespace at 02:00 UTC kept 7 days, named "daily-backup" */
+  readonly schedules?: readonly BackupScheduleOptions[];
+  /**
+   * Recovery point objective of every namespace the schedules back up as a whole: the synth
+   * fails when the worst-case gap between two backups of a namespace is longer.
+   * @default no target
+   */
+  readonly rpo?: Duration;
+  /** RPO per namespace, overriding `rpo`. @default none */
+  readonly namespaceRpo?: Readonly<Record<string, Duration>>;
+  /** Backup storage location of every schedule. @default "default" */
+  readonly storageLocation?: string;
+  /** How volumes are saved, for every schedule. @default VolumeBackupMethod.fileSystem() */
+  readonly volumes?: VolumeBackupMethod;
+  /** Labels of every Schedule and Backup. @default none */
+  readonly labels?: Readonly<Record<string, string>>;
+}
+
+/** Problems with a label selector, with fields under `field`. */
+export function selectorProblems(field: string, s: LabelSelector, problems: Problems): void {
+  for (const [k, v] of Object.entries(s.matchLabels ?? {})) {
+    const kp = k8sLabelKeyProblem(k);
+    if (kp) problems.add(`${field}.matchLabels`, kp, 'use a valid label key');
+    const vp = k8sLabelValueProblem(v);
+    if (vp) problems.add(`${field}.matchLabels.${k}`, vp, 'use a valid label value');
+  }
+  (s.matchExpressions ?? []).forEach((e, i) => {
+    const kp = k8sLabelKeyProblem(e.key);
+    if (kp) problems.add(`${field}.matchExpressions[${i}].key`, kp, 'use a valid label key');
+    const needsValues = e.operator === 'In' || e.operator === 'NotIn';
+    if (needsValues && (e.values ?? []).length === 0) problems.add(`${field}.matchExpressions[${i}].values`, `${e.operator} needs at least one value`, 'list the values, or use Exists');
+    if (!needsValues && (e.values ?? []).length > 0) problems.add(`${field}.matchExpressions[${i}].values`, `${e.operator} takes no values`, 'remove the values');
+  });
+}
+
+/** The label selector as the CRD writes it. */
+export function selectorSpec(s: LabelSelector): { matchLabels?: Record<string, string>; matchExpressions?: Array<{ key: string; operator: string; values?: string[] }> } {
+  return {
+    ...(s.matchLabels ? { matchLabels: { ...s.matchLabels } } : {}),
+    ...(s.matchExpressions ? { matchExpressions: s.matchExpressions.map((e) => ({ key: e.key, operator: e.operator, ...(e.values ? { values: [...e.values] } : {}) })) } : {}),
+  };
+}
+
+function namespaceProblems(field: string, list: readonly string[] | undefined, problems: Problems): void {
+  (list ?? []).forEach((ns, i) => {
+    if (ns === ALL_NAMESPACES) return;
+    const p = dnsLabelProblem(ns);
+    if (p) problems.add(`${field}[${i}]`, `namespace ${p}`, 'use an existing namespace name, or "*" for every namespace');
+  });
+}
+
+/** Problems with one schedule's options, fields relative to it. */
+export function backupScheduleProblems(field: string, s: BackupScheduleOptions, problems: Problems): void {
+  const np = s.name === undefined ? 'no name is given' : dnsSubdomainProblem(s.name);
+  if (np) problems.add(`${field}.name`, np, 'name the Schedule explicitly with lower-case letters, digits and "-"');
+  if (!s.schedule) {
+    problems.add(`${field}.schedule`, 'no schedule is given', 'use BackupSchedule.daily({ hour: 2 }), BackupSchedule.hourly() or BackupSchedule.cron("0 */6 * * *")');
+  } else {
+    for (const p of s.schedule.problems()) problems.add(`${field}.schedule`, `"${s.schedule.expression}": ${p}`, 'write five fields (minute hour day-of-month month day-of-week), evaluated in UTC, e.g. "0 2 * * *"');
+  }
+  if (s.retention !== undefined && s.retention.toSeconds() < 1) problems.add(`${field}.retention`, 'the retention is shorter than a second', 'keep backups at least as long as the time between two runs');
+  namespaceProblems(`${field}.includedNamespaces`, s.includedNamespaces, problems);
+  namespaceProblems(`${field}.excludedNamespaces`, s.excludedNamespaces, problems);
+  for (const ns of s.includedNamespaces ?? []) {
+    if ((s.excludedNamespaces ?? []).includes(ns)) problems.add(`${field}.excludedNamespaces`, `"${ns}" is both included and excluded`, 'list it in one of the two');
+  }
+  if (s.labelSelector) selectorProblems(`${field}.labelSelector`, s.labelSelector, problems);
+  (s.orLabelSelectors ?? []).forEach((sel, i) => selectorProblems(`${field}.orLabelSelectors[${i}]`, sel, problems));
+  if (s.labelSelector && s.orLabelSelectors && s.orLabelSelectors.length > 0) {
+    problems.add(`${field}.orLabelSelectors`, 'labelSelector and orLabelSelectors are both set; Velero rejects such a backup', 'use one of them');
+  }
+  for (const [k, v] of Object.entries(s.labels ?? {})) {
+    const p = k8sLabelKeyProblem(k) ?? k8sLabelValueProblem(v);
+    if (p) problems.add(`${field}.labels`, p, 'use valid label keys and values');
+  }
+  (s.hooks ?? []).forEach((h, i) => {
+    const hf = `${field}.hooks[${i}]`;
+    if (dnsSubdomainProblem(h.name ?? '')) problems.add(`${hf}.name`, `"${h.name}" is not a valid hook name`, 'name the hook with lower-case letters, digits and "-"');
+    if (h.labelSelector) selectorProblems(`${hf}.labelSelector`, h.labelSelector, problems);
+    namespaceProblems(`${hf}.includedNamespaces`, h.includedNamespaces, problems);
+    if ((h.pre ?? []).length === 0 && (h.post ?? []).length === 0) problems.add(hf, 'the hook has no pre or post command', 'add a pre or post ExecHook');
+    (h.pre ?? []).forEach((e, j) => problems.addAll(`${hf}.pre[${j}]`, backupHookProblems({ preBackup: e }).map((p) => ({ ...p, field: p.field.replace(/^preBackup\.?/, '') || 'command' }))));
+    (h.post ?? []).forEach((e, j) => problems.addAll(`${hf}.post[${j}]`, backupHookProblems({ postBackup: e }).map((p) => ({ ...p, field: p.field.replace(/^postBackup\.?/, '') || 'command' }))));
+  });
+  for (const [name, d] of [['csiSnapshotTimeout', s.csiSnapshotTimeout], ['itemOperationTimeout', s.itemOperationTimeout]] as const) {
+    if (d !== undefined && d.toSeconds() < 1) problems.add(`${field}.${name}`, 'the timeout is shorter than a second', 'give a Duration of at least 1s');
+  }
+}
+
+/** The Schedule's `spec.template` for one schedule, as plain data. */
+export function backupScheduleTemplate(s: BackupScheduleOptions, defaults: { storageLocation: string; volumes: VolumeBackupMethod; labels?: Readonly<Record<string, string>> }): ScheduleSpecTemplate {
+  const labels = { ...(defaults.labels ?? {}), ...(s.labels ?? {}) };
+  const volumes = (s.volumes ?? defaults.volumes).fields;
+  const hooks = s.hooks && s.hooks.length > 0
+    ? {
+      resources: s.hooks.map((h) => ({
+        name: h.name,
+        ...(h.includedNamespaces ? { includedNamespaces: [...h.includedNamespaces] } : {}),
+        ...(h.labelSelector ? { labelSelector: selectorSpec(h.labelSelector) } : {}),
+        ...(h.pre ? { pre: h.pre.map(execHookSpec) } : {}),
+        ...(h.post ? { post: h.post.map(execHookSpec) } : {}),
+      })),
+    }
+    : undefined;
+  const generated = {
+    includedNamespaces: [...(s.includedNamespaces ?? [ALL_NAMESPACES])],
+    ...(s.excludedNamespaces ? { excludedNamespaces: [...s.excludedNamespaces] } : {}),
+    ...(s.includedResources ? { includedResources: [...s.includedResources] } : {}),
+    ...(s.excludedResources ? { excludedResources: [...s.excludedResources] } : {}),
+    ...(s.includeClusterResources !== undefined ? { includeClusterResources: s.includeClusterResources } : {}),
+    ...(s.labelSelector ? { labelSelector: selectorSpec(s.labelSelector) } : {}),
+    ...(s.orLabelSelectors ? { orLabelSelectors: s.orLabelSelectors.map(selectorSpec) } : {}),
+    ...volumes,
+    storageLocation: s.storageLocation ?? defaults.storageLocation,
+    ...(s.volumeSnapshotLocations ? { volumeSnapshotLocations: [...s.volumeSnapshotLocations] } : {}),
+    ttl: goDuration(s.retention ?? DEFAULT_RETENTION),
+    ...(s.csiSnapshotTimeout ? { csiSnapshotTimeout: goDuration(s.csiSnapshotTimeout) } : {}),
+    ...(s.itemOperationTimeout ? { itemOperationTimeout: goDuration(s.itemOperationTimeout) } : {}),
+    ...(hooks ? { hooks } : {}),
+    ...(Object.keys(labels).length > 0 ? { metadata: { labels } } : {}),
+  };
+  return { ...(generated as ScheduleSpecTemplate), ...(s.template ?? {}) };
+}
+
+/** Retention when none is given: Velero's own default, 30 days. */
+export const DEFAULT_RETENTION = Duration.days(30);
+
+/** The schedule a plan has when none is given: every namespace daily at 02:00 UTC, kept 7 days. */
+export const DEFAULT_SCHEDULE: BackupScheduleOptions = { name: 'daily-backup', schedule: BackupSchedule.daily({ hour: 2 }), retention: Duration.days(7) };
+
+/** The RPO computation's input for one schedule. */
+export function rpoInput(s: BackupScheduleOptions): RpoScheduleInput {
+  return {
+    name: s.name,
+    cron: s.schedule.expression,
+    retentionSeconds: (s.retention ?? DEFAULT_RETENTION).toSeconds(),
+    includedNamespaces: s.includedNamespaces,
+    excludedNamespaces: s.excludedNamespaces,
+    labelSelected: s.labelSelector !== undefined || (s.orLabelSelectors ?? []).length > 0,
+  };
+}
+
+/**
+ * Velero backup Schedules declared once, typed, with their recovery point objective
+ * checked at synth time.
+ *
+ * Cron expressions run in UTC. For each namespace the schedules back up as a whole, the
+ * plan computes the worst-case gap between two successive backups (across every schedule
+ * covering it) and fails the synth when it exceeds the RPO, or when a schedule's retention
+ * is shorter than its own interval. The figures are in {@link VeleroBackupPlan.rpoReport}.
+ */
+export class VeleroBackupPlan extends Construct {
+  /** The Schedules, in order. */
+  public readonly schedules: ApiObject[] = [];
+  /** The schedules' options, in order. */
+  public readonly scheduleOptions: BackupScheduleOptions[] = [];
+  /** Namespace of the Schedules. */
+  public readonly namespace: string;
+  private readonly props: VeleroBackupPlanProps;
+  private readonly storageLocation: string;
+  private readonly volumes: VolumeBackupMethod;
+
+  constructor(scope: Construct, id: string, props: VeleroBackupPlanProps = {}) {
+    super(scope, id);
+    this.props = props;
+    this.namespace = props.namespace ?? VELERO_NAMESPACE;
+    this.storageLocation = props.storageLocation ?? 'default';
+    this.volumes = props.volumes ?? VolumeBackupMethod.fileSystem();
+    const problems = new Problems();
+    const nsp = dnsLabelProblem(this.namespace);
+    if (nsp) problems.add('namespace', `namespace ${nsp}`, 'use the namespace Velero is installed in, usually "velero"');
+    const slp = dnsSubdomainProblem(this.storageLocation);
+    if (slp) problems.add('storageLocation', slp, 'use the name of a BackupStorageLocation, usually "default"');
+    const schedules = props.schedules ?? [DEFAULT_SCHEDULE];
+    if (schedules.length === 0) problems.add('schedules', 'the list is empty', 'give at least one schedule, or leave the prop out for the daily default');
+    schedules.forEach((s, i) => backupScheduleProblems(`schedules[${i}]`, s, problems));
+    this.duplicateProblems(schedules, problems);
+    if (props.rpo !== undefined && props.rpo.toSeconds() < 60) problems.add('rpo', 'the RPO is shorter than a minute, which no cron schedule can meet', 'give an RPO of at least Duration.minutes(1)');
+    for (const [ns, d] of Object.entries(props.namespaceRpo ?? {})) {
+      const p = dnsLabelProblem(ns);
+      if (p) problems.add(`namespaceRpo.${ns}`, `namespace ${p}`, 'use a namespace name');
+      if (d.toSeconds() < 60) problems.add(`namespaceRpo.${ns}`, 'the RPO is shorter than a minute, which no cron schedule can meet', 'give an RPO of at least Duration.minutes(1)');
+    }
+    if (problems.empty) {
+      const report = this.computeReport(schedules);
+      for (const v of report.violations) problems.add(this.violationField(v.kind, v.subject, schedules), v.message, this.violationFix(v.kind));
+    }
+    problems.throwIfAny(this.node.path);
+    for (const s of schedules) this.emit(s);
+    this.node.addValidation({ validate: () => this.validateAll() });
+  }
+
+  /** Adds a schedule; it is checked at once and the RPO again at synth. */
+  public addSchedule(options: BackupScheduleOptions): ApiObject {
+    const problems = new Problems();
+    backupScheduleProblems(`schedules[${this.scheduleOptions.length}]`, options, problems);
+    this.duplicateProblems([...this.scheduleOptions, options], problems);
+    problems.throwIfAny(this.node.path);
+    return this.emit(options);
+  }
+
+  /** The Schedule named `name`. */
+  public schedule(name: string): ApiObject {
+    const i = this.scheduleOptions.findIndex((s) => s.name === name);
+    if (i < 0) throw new Error(`[${this.node.path}] no schedule named "${name}"; the plan has ${this.scheduleOptions.map((s) => s.name).join(', ')}`);
+    return this.schedules[i];
+  }
+
+  /** The computed RPO figures of the plan's schedules (plain data, as the runtime reads them). */
+  public get rpoReport(): RpoReport {
+    return this.computeReport(this.scheduleOptions);
+  }
+
+  private computeReport(schedules: readonly BackupScheduleOptions[]): RpoReport {
+    const namespaces: Record<string, number> = {};
+    for (const [ns, d] of Object.entries(this.props.namespaceRpo ?? {})) namespaces[ns] = d.toSeconds();
+    return computeRpo(schedules.map(rpoInput), { defaultSeconds: this.props.rpo?.toSeconds(), namespaces });
+  }
+
+  private violationField(kind: string, subject: string, schedules: readonly BackupScheduleOptions[]): string {
+    if (kind === 'retention-shorter-than-gap') return `schedules[${schedules.findIndex((s) => s.name === subject)}].retention`;
+    return this.props.namespaceRpo?.[subject] !== undefined ? `namespaceRpo.${subject}` : 'rpo';
+  }
+
+  private violationFix(kind: string): string {
+    if (kind === 'retention-shorter-than-gap') return 'keep backups at least as long as the time between two runs (and usually several runs longer)';
+    if (kind === 'not-covered') return 'add a schedule that includes the namespace, or drop its RPO';
+    return 'run a schedule covering it more often (e.g. BackupSchedule.hourly()), or relax the RPO';
+  }
+
+  private duplicateProblems(schedules: readonly BackupScheduleOptions[], problems: Problems): void {
+    const seen = new Set<string>();
+    schedules.forEach((s, i) => {
+      if (s.name !== undefined && seen.has(s.name)) problems.add(`schedules[${i}].name`, `"${s.name}" is used by another schedule of the plan`, 'give each schedule its own name');
+      seen.add(s.name);
+    });
+  }
+
+  private validateAll(): string[] {
+    const problems = new Problems();
+    for (const v of this.rpoReport.violations) problems.add(this.violationField(v.kind, v.subject, this.scheduleOptions), v.message, this.violationFix(v.kind));
+    return problems.messages();
+  }
+
+  private emit(s: BackupScheduleOptions): ApiObject {
+    const labels = { ...(this.props.labels ?? {}), ...(s.labels ?? {}) };
+    const obj = typedApiObject<ScheduleProps>(this, `schedule-${s.name}`, Schedule.GVK, {
+      metadata: { name: s.name, namespace: this.namespace, ...(Object.keys(labels).length > 0 ? { labels } : {}) },
+      spec: {
+        schedule: s.schedule.expression,
+        ...(s.paused !== undefined ? { paused: s.paused } : {}),
+        ...(s.skipImmediately !== undefined ? { skipImmediately: s.skipImmediately } : {}),
+        ...(s.useOwnerReferencesInBackup !== undefined ? { useOwnerReferencesInBackup: s.useOwnerReferencesInBackup } : {}),
+        template: backupScheduleTemplate(s, { storageLocation: this.storageLocation, volumes: this.volumes, labels: this.props.labels }),
+      },
+    }, toJson_ScheduleProps);
+    this.schedules.push(obj);
+    this.scheduleOptions.push(s);
+    return obj;
+  }
+}
