@@ -10,3 +10,4 @@ export * from './validate';
 export * from './sli';
 export * from './sloth-spec';
 export * from './slo-spec';
+export * from './definitions';
