@@ -8,3 +8,4 @@ export * from './guardrails';
 export * from './litmus';
 export * from './types';
 export * from './experiment';
+export * from './workflow';

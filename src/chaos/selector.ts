@@ -64,7 +64,7 @@ export interface ChaosSelectorProps {
 /** The minimal shape of a cdk8s-plus workload that a target can be derived from. */
 export interface ChaosWorkload extends Construct {
   /** The workload's metadata (its namespace). */
-  readonly metadata: { readonly namespace?: string; readonly name: string };
+  readonly metadata: { readonly namespace?: string; readonly name?: string };
   /** Labels its pod selector matches. */
   readonly matchLabels: Record<string, string>;
   /** Label requirements its pod selector holds. */

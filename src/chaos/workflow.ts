@@ -1,0 +1,376 @@
+import { ApiObject, Duration } from 'cdk8s';
+import { Construct } from 'constructs';
+import { shortGoDuration } from '../common/duration';
+import { Problem, Problems } from '../common/errors';
+import { dnsLabelProblem } from '../common/names';
+import { ChaosAction } from './actions';
+import { chaosNamespace, GuardrailProps, resolvePolicy, resolveTarget } from './experiment';
+import { embeddedKey, ExperimentDefinition, experimentProblems, experimentSpec, GuardrailPolicy } from './guardrails';
+import { ChaosMode } from './mode';
+import { ChaosSchedule, scheduleProblems } from './schedule';
+import { ChaosTarget, ChaosWorkload } from './selector';
+import { CHAOS_MESH_API_VERSION, ScheduleSpec, WorkflowSpec, WorkflowTemplate } from './types';
+
+/** An experiment embedded in a workflow. */
+export interface WorkflowExperimentProps {
+  /** The fault. */
+  readonly action: ChaosAction;
+  /** The pods, as a {@link ChaosTarget} or a cdk8s-plus workload. */
+  readonly target: ChaosTarget | ChaosWorkload;
+  /**
+   * How many of the pods.
+   * @default ChaosMode.one()
+   */
+  readonly mode?: ChaosMode;
+  /** How long the fault lasts: the template's deadline. */
+  readonly duration: Duration;
+}
+
+/** How a status check runs. */
+export class StatusCheckMode {
+  /** Check until the success or failure threshold is reached, then move on. */
+  public static synchronous(): StatusCheckMode { return new StatusCheckMode('Synchronous'); }
+  /** Keep checking in the background for the check's duration (beside parallel chaos). */
+  public static continuous(): StatusCheckMode { return new StatusCheckMode('Continuous'); }
+
+  private constructor(
+    /** The `mode` field. */
+    public readonly value: 'Synchronous' | 'Continuous',
+  ) {}
+}
+
+/** An HTTP status check in a workflow. */
+export interface WorkflowStatusCheckProps {
+  /** URL to request. */
+  readonly url: string;
+  /**
+   * Expected status code.
+   * @default 200
+   */
+  readonly expectStatus?: number;
+  /**
+   * HTTP method.
+   * @default 'GET'
+   */
+  readonly method?: 'GET' | 'POST';
+  /**
+   * Request body.
+   * @default none
+   */
+  readonly body?: string;
+  /**
+   * Synchronous or continuous.
+   * @default StatusCheckMode.synchronous()
+   */
+  readonly mode?: StatusCheckMode;
+  /**
+   * Time between checks.
+   * @default Duration.seconds(5)
+   */
+  readonly interval?: Duration;
+  /**
+   * Timeout of one check.
+   * @default Duration.seconds(2)
+   */
+  readonly timeout?: Duration;
+  /**
+   * Failures in a row that fail the check.
+   * @default 3
+   */
+  readonly failureThreshold?: number;
+  /**
+   * Successes in a row that pass the check.
+   * @default 1
+   */
+  readonly successThreshold?: number;
+  /**
+   * Abort the workflow when the check fails.
+   * @default true
+   */
+  readonly abortOnFailure?: boolean;
+  /**
+   * How long the check may run: its deadline (and, for a continuous check, its duration).
+   * @default Duration.minutes(1)
+   */
+  readonly deadline?: Duration;
+}
+
+/** Options of serial and parallel stages. */
+export interface StageOptions {
+  /**
+   * How long the stage may run.
+   * @default the time its children need (their sum for serial, their maximum for parallel)
+   */
+  readonly deadline?: Duration;
+}
+
+/** Renders one step: its templates (itself first) and the problems of what it embeds. */
+interface Rendered {
+  readonly templates: WorkflowTemplate[];
+  readonly problems: Problem[];
+  /** Milliseconds the step needs at most. */
+  readonly bound?: number;
+}
+
+/**
+ * A step of a Chaos Mesh workflow: a stage of steps (serial or parallel), a pause, an
+ * embedded experiment, or an HTTP status check. Names must be unique in a workflow.
+ */
+export class WorkflowStep {
+  /** Runs `steps` one after the other. */
+  public static serial(name: string, steps: WorkflowStep[], options: StageOptions = {}): WorkflowStep {
+    return WorkflowStep.stage('Serial', name, steps, options);
+  }
+
+  /** Runs `steps` at the same time. */
+  public static parallel(name: string, steps: WorkflowStep[], options: StageOptions = {}): WorkflowStep {
+    return WorkflowStep.stage('Parallel', name, steps, options);
+  }
+
+  /** Waits, such as for the system to recover. */
+  public static suspend(name: string, duration: Duration): WorkflowStep {
+    return new WorkflowStep(name, () => ({ templates: [{ name, templateType: 'Suspend', deadline: shortGoDuration(duration) }], problems: [], bound: duration.toMilliseconds() }));
+  }
+
+  /** Runs an experiment for its duration. The guardrails of {@link ChaosExperiment} apply. */
+  public static experiment(name: string, props: WorkflowExperimentProps): WorkflowStep {
+    return new WorkflowStep(name, (policy) => {
+      const def: ExperimentDefinition = { name, action: props.action, target: resolveTarget(props.target), mode: props.mode ?? ChaosMode.one(), duration: props.duration };
+      const problems = experimentProblems(def, policy).map((p) => ({ ...p, field: `steps.${name}.${p.field}` }));
+      const template = {
+        name,
+        templateType: props.action.kind,
+        deadline: shortGoDuration(props.duration),
+        [embeddedKey(props.action.kind)]: experimentSpec(def, false),
+      } as WorkflowTemplate;
+      return { templates: [template], problems, bound: props.duration.toMilliseconds() };
+    });
+  }
+
+  /** Checks an HTTP endpoint; by default a failure aborts the workflow. */
+  public static statusCheck(name: string, props: WorkflowStatusCheckProps): WorkflowStep {
+    return new WorkflowStep(name, () => {
+      const deadline = props.deadline ?? Duration.minutes(1);
+      const mode = props.mode ?? StatusCheckMode.synchronous();
+      const problems: Problem[] = [];
+      if (!/^https?:\/\/[^\s]+$/.test(props.url)) problems.push({ field: `steps.${name}.url`, problem: `"${props.url}" is not an http(s) URL`, fix: 'give the full URL, such as http://demo-app.team-alpha.svc:8080/health' });
+      const template: WorkflowTemplate = {
+        name,
+        templateType: 'StatusCheck',
+        deadline: shortGoDuration(deadline),
+        abortWithStatusCheck: props.abortOnFailure ?? true,
+        statusCheck: {
+          mode: mode.value,
+          type: 'HTTP',
+          duration: mode.value === 'Continuous' ? shortGoDuration(deadline) : undefined,
+          intervalSeconds: Math.max(1, Math.round((props.interval ?? Duration.seconds(5)).toSeconds())),
+          timeoutSeconds: Math.max(1, Math.round((props.timeout ?? Duration.seconds(2)).toSeconds())),
+          failureThreshold: props.failureThreshold ?? 3,
+          successThreshold: props.successThreshold ?? 1,
+          http: { url: props.url, method: props.method ?? 'GET', body: props.body, criteria: { statusCode: String(props.expectStatus ?? 200) } },
+        } as unknown as WorkflowTemplate['statusCheck'],
+      };
+      return { templates: [template], problems, bound: deadline.toMilliseconds() };
+    });
+  }
+
+  /** Any template, written as in the manifest (the escape hatch: Task, Schedule, conditional branches...). */
+  public static of(template: WorkflowTemplate, children: WorkflowStep[] = []): WorkflowStep {
+    return new WorkflowStep(template.name, (policy) => {
+      const rendered = children.map((c) => c.render(policy));
+      return { templates: [{ ...template }, ...rendered.flatMap((r) => r.templates)], problems: rendered.flatMap((r) => r.problems) };
+    });
+  }
+
+  private static stage(type: 'Serial' | 'Parallel', name: string, steps: WorkflowStep[], options: StageOptions): WorkflowStep {
+    return new WorkflowStep(name, (policy) => {
+      const rendered = steps.map((s) => s.render(policy));
+      const bounds = rendered.map((r) => r.bound);
+      const known = bounds.every((b): b is number => b !== undefined);
+      const need = known && bounds.length > 0 ? (type === 'Serial' ? bounds.reduce((a, b) => a + b, 0) : Math.max(...bounds)) : undefined;
+      const deadlineMs = options.deadline?.toMilliseconds() ?? need;
+      const template: WorkflowTemplate = {
+        name,
+        templateType: type,
+        children: steps.map((s) => s.name),
+        deadline: deadlineMs === undefined ? undefined : shortGoDuration(deadlineMs),
+      };
+      return { templates: [template, ...rendered.flatMap((r) => r.templates)], problems: rendered.flatMap((r) => r.problems), bound: deadlineMs };
+    });
+  }
+
+  private constructor(
+    /** The template name. */
+    public readonly name: string,
+    private readonly renderFn: (policy: GuardrailPolicy) => Rendered,
+  ) {}
+
+  /** @internal */
+  public render(policy: GuardrailPolicy): Rendered {
+    return this.renderFn(policy);
+  }
+}
+
+/** Parses a Go duration (`1h30m`, `90s`, `1.5s`, `300ms`) to milliseconds; undefined when invalid. */
+export function parseGoDuration(s: string): number | undefined {
+  const units: Record<string, number> = { h: 3600000, m: 60000, s: 1000, ms: 1, us: 0.001, 'µs': 0.001, ns: 0.000001 };
+  if (!/^((\d+(\.\d+)?)(h|m|s|ms|us|µs|ns))+$/.test(s)) return undefined;
+  let total = 0;
+  for (const m of s.matchAll(/(\d+(?:\.\d+)?)(ms|us|µs|ns|h|m|s)/g)) total += Number(m[1]) * units[m[2]];
+  return total;
+}
+
+const CHAOS_TYPES = ['PodChaos', 'NetworkChaos', 'StressChaos', 'IOChaos', 'TimeChaos', 'DNSChaos', 'HTTPChaos', 'AWSChaos', 'GCPChaos', 'AzureChaos', 'JVMChaos', 'KernelChaos', 'BlockChaos', 'PhysicalMachineChaos'];
+const TEMPLATE_TYPES = ['Serial', 'Parallel', 'Suspend', 'StatusCheck', 'Task', 'Schedule', ...CHAOS_TYPES];
+
+/**
+ * The structural rules of a workflow, on plain data: the entry exists, template names are
+ * unique and valid, children exist (no cycles), every template is bounded, and each
+ * child's deadline fits in its parent's. Returns every problem, and each template's bound.
+ */
+export function workflowProblems(name: string, spec: WorkflowSpec): { problems: Problem[]; bounds: Map<string, number | undefined> } {
+  const problems: Problem[] = [];
+  const add = (field: string, problem: string, fix: string) => problems.push({ field, problem: `workflow "${name}": ${problem}`, fix });
+  const byName = new Map<string, WorkflowTemplate>();
+  for (const [i, t] of spec.templates.entries()) {
+    const bad = dnsLabelProblem(t.name);
+    if (bad) add(`templates[${i}].name`, `template name ${bad}`, 'name templates with lower-case letters, digits and "-"');
+    if (byName.has(t.name)) add(`templates[${i}].name`, `template name "${t.name}" is used twice`, 'give every step its own name');
+    else byName.set(t.name, t);
+    if (!TEMPLATE_TYPES.includes(t.templateType)) add(`templates.${t.name}.templateType`, `"${t.templateType}" is not a workflow template type`, `use one of ${TEMPLATE_TYPES.join(', ')}`);
+    if (t.deadline !== undefined && !(parseGoDuration(t.deadline)! > 0)) add(`templates.${t.name}.deadline`, `"${t.deadline}" is not a positive Go duration`, 'write a deadline such as "5m"');
+  }
+  if (!byName.has(spec.entry)) add('entry', `entry "${spec.entry}" is not one of the templates`, `name an existing template as entry (${[...byName.keys()].join(', ')})`);
+
+  const bounds = new Map<string, number | undefined>();
+  const visiting = new Set<string>();
+  const bound = (n: string): number | undefined => {
+    if (bounds.has(n)) return bounds.get(n);
+    const t = byName.get(n);
+    if (!t) return undefined;
+    if (visiting.has(n)) {
+      add(`templates.${n}.children`, `template "${n}" contains itself`, 'remove the cycle');
+      return undefined;
+    }
+    visiting.add(n);
+    const own = t.deadline !== undefined ? parseGoDuration(t.deadline) : undefined;
+    let result = own;
+    if (t.templateType === 'Serial' || t.templateType === 'Parallel') {
+      const children = t.children ?? [];
+      if (children.length === 0) add(`templates.${n}.children`, `${t.templateType} stage "${n}" has no children`, 'add steps to the stage or remove it');
+      const childBounds: Array<number | undefined> = [];
+      for (const c of children) {
+        if (!byName.has(c)) {
+          add(`templates.${n}.children`, `child "${c}" of "${n}" is not one of the templates`, 'add the template or fix the name');
+          childBounds.push(undefined);
+          continue;
+        }
+        const b = bound(c);
+        childBounds.push(b);
+        if (own !== undefined && b !== undefined && b > own) {
+          add(`templates.${c}.deadline`, `child "${c}" may run ${shortGoDuration(b)}, longer than the ${shortGoDuration(own)} deadline of its parent "${n}", and would keep showing as running`, `shorten "${c}" or give "${n}" a deadline of at least ${shortGoDuration(b)}`);
+        }
+      }
+      const known = childBounds.every((b): b is number => b !== undefined);
+      const need = known && childBounds.length > 0 ? (t.templateType === 'Serial' ? childBounds.reduce((a, b) => a + b, 0) : Math.max(...childBounds)) : undefined;
+      if (own !== undefined && need !== undefined && t.templateType === 'Serial' && need > own && childBounds.every((b) => b! <= own)) {
+        add(`templates.${n}.deadline`, `serial stage "${n}" needs ${shortGoDuration(need)} for its children but its deadline is ${shortGoDuration(own)}`, `give "${n}" a deadline of at least ${shortGoDuration(need)} or shorten its children`);
+      }
+      result = own ?? need;
+    } else if (result === undefined && CHAOS_TYPES.includes(t.templateType)) {
+      const embedded = (t as unknown as Record<string, { duration?: string } | undefined>)[embeddedKey(t.templateType)];
+      result = embedded?.duration ? parseGoDuration(embedded.duration) : undefined;
+    }
+    if (result === undefined) add(`templates.${n}.deadline`, `${t.templateType} step "${n}" is unbounded`, 'give it a deadline (or, for chaos, a duration)');
+    visiting.delete(n);
+    bounds.set(n, result);
+    return result;
+  };
+  for (const n of byName.keys()) bound(n);
+  return { problems, bounds };
+}
+
+/** Builds the spec of a workflow from its entry step; returns it with every problem. */
+export function buildWorkflow(name: string, entry: WorkflowStep, policy: GuardrailPolicy): { spec: WorkflowSpec; problems: Problem[]; bound?: number } {
+  const rendered = entry.render(policy);
+  const spec: WorkflowSpec = { entry: entry.name, templates: rendered.templates.map((t) => JSON.parse(JSON.stringify(t)) as WorkflowTemplate) };
+  const structure = workflowProblems(name, spec);
+  return { spec, problems: [...rendered.problems, ...structure.problems], bound: structure.bounds.get(entry.name) };
+}
+
+/** Props of {@link ChaosWorkflow}. */
+export interface ChaosWorkflowProps extends GuardrailProps {
+  /** The first step; usually a serial stage of the whole scenario. */
+  readonly entry: WorkflowStep;
+  /**
+   * Object name.
+   * @default the construct id
+   */
+  readonly name?: string;
+  /**
+   * Namespace.
+   * @default the scope's default, else the chart's namespace, else 'chaos-testing'
+   */
+  readonly namespace?: string;
+  /**
+   * Runs the workflow on a schedule, through a Chaos Mesh `Schedule` of type Workflow (cron only, no `@every`).
+   * @default runs once, when applied
+   */
+  readonly schedule?: ChaosSchedule;
+  /**
+   * Extra labels.
+   * @default none
+   */
+  readonly labels?: Record<string, string>;
+}
+
+/**
+ * A Chaos Mesh `Workflow` (or a `Schedule` of one): stages of experiments, pauses and
+ * status checks, with every rule checked at synth.
+ */
+export class ChaosWorkflow extends Construct {
+  /** The object name. */
+  public readonly name: string;
+  /** The namespace. */
+  public readonly namespace: string;
+  /** The workflow spec as plain data. */
+  public readonly spec: WorkflowSpec;
+  /** The Workflow object, when not scheduled. */
+  public readonly workflowObject?: ApiObject;
+  /** The Schedule object, when scheduled. */
+  public readonly scheduleObject?: ApiObject;
+
+  constructor(scope: Construct, id: string, props: ChaosWorkflowProps) {
+    super(scope, id);
+    this.name = props.name ?? id;
+    this.namespace = chaosNamespace(this, props.namespace);
+    const problems = new Problems();
+    const nameProblem = dnsLabelProblem(this.name);
+    if (nameProblem) problems.add('name', `object name ${nameProblem}`, 'give a lower-case DNS-1123 name with props.name');
+    const policy = resolvePolicy(this, props);
+    if (policy.protectedNamespaces.includes(this.namespace)) {
+      problems.add('namespace', `workflow "${this.name}" would live in protected namespace "${this.namespace}"`, 'put chaos objects in a namespace of their own, such as chaos-testing');
+    }
+    const built = buildWorkflow(this.name, props.entry, policy);
+    problems.addAll('', built.problems);
+    if (props.schedule) {
+      const run = built.bound === undefined ? undefined : Duration.millis(built.bound);
+      for (const [f, p, x] of scheduleProblems(props.schedule, run, true)) problems.add(f, `workflow "${this.name}": ${p}`, x);
+    }
+    problems.throwIfAny(this.node.path);
+    this.spec = built.spec;
+    const labels = { 'app.kubernetes.io/managed-by': 'cdk8s-resilience', 'app.kubernetes.io/part-of': 'chaos', ...(props.labels ?? {}) };
+    const metadata = { name: this.name, namespace: this.namespace, labels };
+    if (props.schedule) {
+      const spec: ScheduleSpec = { ...props.schedule.toSpec(), type: 'Workflow', workflow: this.spec };
+      this.scheduleObject = new ApiObject(this, 'schedule', { apiVersion: CHAOS_MESH_API_VERSION, kind: 'Schedule', metadata, spec });
+    } else {
+      this.workflowObject = new ApiObject(this, 'workflow', { apiVersion: CHAOS_MESH_API_VERSION, kind: 'Workflow', metadata, spec: this.spec });
+    }
+  }
+
+  /** Every object this workflow made. */
+  public get apiObjects(): ApiObject[] {
+    return [this.workflowObject, this.scheduleObject].filter((o): o is ApiObject => o !== undefined);
+  }
+}
