@@ -4,3 +4,7 @@ export * from './rpo';
 export * from './schedule';
 export * from './hooks';
 export * from './plan';
+export * from './minio';
+export * from './self-service';
+export * from './monitoring';
+export * from './helm-values';

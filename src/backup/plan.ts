@@ -334,6 +334,13 @@ export class VeleroBackupPlan extends Construct {
 
   private validateAll(): string[] {
     const problems = new Problems();
+    const others = this.node.root.node.findAll().filter((c): c is VeleroBackupPlan => c instanceof VeleroBackupPlan && c !== this && c.namespace === this.namespace);
+    for (const o of others) {
+      for (const name of o.scheduleOptions.map((s) => s.name)) {
+        const i = this.scheduleOptions.findIndex((s) => s.name === name);
+        if (i >= 0) problems.add(`schedules[${i}].name`, `Schedule "${this.namespace}/${name}" is also created by ${o.node.path}; one would overwrite the other`, 'give the schedules distinct names');
+      }
+    }
     for (const v of this.rpoReport.violations) problems.add(this.violationField(v.kind, v.subject, this.scheduleOptions), v.message, this.violationFix(v.kind));
     return problems.messages();
   }

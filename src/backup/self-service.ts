@@ -1,0 +1,193 @@
+import { ApiObject, ApiObjectMetadataDefinition, Duration } from 'cdk8s';
+import { Construct, IConstruct } from 'constructs';
+import { dnsLabelProblem, k8sLabelKeyProblem, k8sLabelValueProblem, Problems } from '../common';
+import { worstCaseGapSeconds } from './cron';
+import { BackupScheduleOptions, VeleroBackupPlan } from './plan';
+import { RpoReport } from './rpo';
+import { BackupSchedule, VolumeBackupMethod } from './schedule';
+
+/** The label a team puts on its resources to choose a backup tier. */
+export const BACKUP_TIER_LABEL = 'backup.resilience.cdk8s.io/tier';
+
+/** Options of {@link BackupTier.of}. */
+export interface BackupTierOptions {
+  /** Tier name: the label value teams write. */
+  readonly name: string;
+  /** How often the tier is backed up. */
+  readonly schedule: BackupSchedule;
+  /** How long its backups are kept. */
+  readonly retention: Duration;
+}
+
+/** A backup tier: a label value mapped to a frequency and a retention. */
+export class BackupTier {
+  /** Hourly, kept 3 days: RPO 1h. */
+  public static gold(): BackupTier {
+    return new BackupTier({ name: 'gold', schedule: BackupSchedule.hourly({ minute: 15 }), retention: Duration.days(3) });
+  }
+
+  /** Every 6 hours, kept 7 days: RPO 6h. */
+  public static silver(): BackupTier {
+    return new BackupTier({ name: 'silver', schedule: BackupSchedule.everyHours(6, { minute: 30 }), retention: Duration.days(7) });
+  }
+
+  /** Daily at 03:00 UTC, kept 14 days: RPO 24h. */
+  public static bronze(): BackupTier {
+    return new BackupTier({ name: 'bronze', schedule: BackupSchedule.daily({ hour: 3 }), retention: Duration.days(14) });
+  }
+
+  /** A tier of your own. */
+  public static of(options: BackupTierOptions): BackupTier {
+    return new BackupTier(options);
+  }
+
+  public readonly name: string;
+  public readonly schedule: BackupSchedule;
+  public readonly retention: Duration;
+
+  private constructor(o: BackupTierOptions) {
+    this.name = o.name;
+    this.schedule = o.schedule;
+    this.retention = o.retention;
+  }
+}
+
+/** Props of {@link SelfServiceBackup}. */
+export interface SelfServiceBackupProps {
+  /** The tiers teams can choose. @default gold, silver and bronze */
+  readonly tiers?: readonly BackupTier[];
+  /** The label key of the contract. @default "backup.resilience.cdk8s.io/tier" */
+  readonly labelKey?: string;
+  /**
+   * Whole namespaces enrolled in a tier (namespace name to tier name). Velero selects objects,
+   * not namespaces, by label, so whole-namespace opt-in is declared here.
+   * @default none
+   */
+  readonly namespaces?: Readonly<Record<string, string>>;
+  /** Velero's namespace. @default "velero" */
+  readonly namespace?: string;
+  /** Prefix of the Schedule names. @default "self-service" */
+  readonly schedulePrefix?: string;
+  /** Backup storage location. @default "default" */
+  readonly storageLocation?: string;
+  /** How volumes are saved. @default VolumeBackupMethod.fileSystem() */
+  readonly volumes?: VolumeBackupMethod;
+}
+
+/** Something with Kubernetes metadata, and optionally a pod template (cdk8s-plus resources). */
+export interface ILabelable {
+  readonly metadata: ApiObjectMetadataDefinition;
+  readonly podMetadata?: ApiObjectMetadataDefinition;
+}
+
+/**
+ * Self-service backups by label. The contract:
+ *
+ * - A team labels the resources it wants backed up (Deployment and its pod template,
+ *   Services, ConfigMaps, Secrets, PVCs) with `backup.resilience.cdk8s.io/tier=<tier>`.
+ * - A whole namespace is enrolled through the `namespaces` prop.
+ * - Each tier becomes a Velero Schedule selecting that label in every namespace (and one
+ *   for the enrolled namespaces), with the tier's frequency and retention.
+ * - `velero.io/exclude-from-backup=true` on a resource keeps it out (Velero's own label).
+ */
+export class SelfServiceBackup extends Construct {
+  /** The label key of the contract. */
+  public readonly labelKey: string;
+  /** The tiers, in order. */
+  public readonly tiers: readonly BackupTier[];
+  /** The plan holding the Schedules. */
+  public readonly plan: VeleroBackupPlan;
+
+  constructor(scope: Construct, id: string, props: SelfServiceBackupProps = {}) {
+    super(scope, id);
+    const problems = new Problems();
+    this.labelKey = props.labelKey ?? BACKUP_TIER_LABEL;
+    this.tiers = props.tiers ?? [BackupTier.gold(), BackupTier.silver(), BackupTier.bronze()];
+    const prefix = props.schedulePrefix ?? 'self-service';
+    const kp = k8sLabelKeyProblem(this.labelKey);
+    if (kp) problems.add('labelKey', kp, 'use a label key such as "backup.example.com/tier"');
+    if (/(^|\.)velero\.io\//.test(this.labelKey)) problems.add('labelKey', `"${this.labelKey}" is in Velero's own label space, which Velero sets and reads itself`, 'use a key under your own domain');
+    if (this.tiers.length === 0) problems.add('tiers', 'the list is empty', 'give at least one tier, or leave the prop out for gold, silver and bronze');
+    const names = new Map<string, number>();
+    this.tiers.forEach((t, i) => {
+      const vp = k8sLabelValueProblem(t.name) ?? dnsLabelProblem(t.name);
+      if (vp) problems.add(`tiers[${i}].name`, vp, 'use a lower-case name usable both as a label value and in a Schedule name');
+      const other = names.get(t.name);
+      if (other !== undefined) problems.add(`tiers[${i}].name`, `tier "${t.name}" is also tiers[${other}]; one label value would mean two schedules`, 'give each tier its own name');
+      names.set(t.name, i);
+    });
+    for (const [ns, tier] of Object.entries(props.namespaces ?? {})) {
+      const np = dnsLabelProblem(ns);
+      if (np) problems.add(`namespaces.${ns}`, `namespace ${np}`, 'use a namespace name');
+      if (!names.has(tier)) problems.add(`namespaces.${ns}`, `tier "${tier}" is not one of ${[...names.keys()].join(', ')}`, 'enroll the namespace in a defined tier');
+    }
+    problems.throwIfAny(this.node.path);
+
+    const schedules: BackupScheduleOptions[] = [];
+    for (const t of this.tiers) {
+      schedules.push({
+        name: `${prefix}-${t.name}`,
+        schedule: t.schedule,
+        retention: t.retention,
+        includedNamespaces: ['*'],
+        labelSelector: { matchLabels: { [this.labelKey]: t.name } },
+        labels: { [this.labelKey]: t.name },
+      });
+      const enrolled = Object.entries(props.namespaces ?? {}).filter(([, tier]) => tier === t.name).map(([ns]) => ns).sort();
+      if (enrolled.length > 0) {
+        schedules.push({ name: `${prefix}-${t.name}-namespaces`, schedule: t.schedule, retention: t.retention, includedNamespaces: enrolled, labels: { [this.labelKey]: t.name } });
+      }
+    }
+    this.plan = new VeleroBackupPlan(this, 'plan', {
+      namespace: props.namespace,
+      schedules,
+      storageLocation: props.storageLocation,
+      volumes: props.volumes,
+      namespaceRpo: Object.fromEntries(Object.entries(props.namespaces ?? {}).map(([ns, tier]) => [ns, this.tierRpo(tier)])),
+    });
+    this.node.addValidation({ validate: () => this.crossConstructProblems() });
+  }
+
+  /** The Schedules. */
+  public get schedules(): readonly ApiObject[] {
+    return this.plan.schedules;
+  }
+
+  /** The RPO figures: per tier schedule, and per enrolled namespace. */
+  public get rpoReport(): RpoReport {
+    return this.plan.rpoReport;
+  }
+
+  /** The labels that opt a resource into `tier`. */
+  public labelsFor(tier: string): Record<string, string> {
+    if (!this.tiers.some((t) => t.name === tier)) {
+      throw new Error(`[${this.node.path}] tier: "${tier}" is not one of ${this.tiers.map((t) => t.name).join(', ')}. Fix: use a defined tier.`);
+    }
+    return { [this.labelKey]: tier };
+  }
+
+  /** Opts a cdk8s-plus resource (and its pod template) into `tier`. */
+  public optIn(resource: ILabelable, tier: string): void {
+    for (const [k, v] of Object.entries(this.labelsFor(tier))) {
+      resource.metadata.addLabel(k, v);
+      resource.podMetadata?.addLabel(k, v);
+    }
+  }
+
+  private tierRpo(tier: string): Duration {
+    const t = this.tiers.find((x) => x.name === tier)!;
+    // The worst-case gap of the tier's own schedule is its promise.
+    return Duration.seconds(worstCaseGapSeconds([t.schedule.expression]));
+  }
+
+  private crossConstructProblems(): string[] {
+    const problems = new Problems();
+    const others = this.node.root.node.findAll().filter((c: IConstruct): c is SelfServiceBackup => c instanceof SelfServiceBackup && c !== this);
+    for (const o of others) {
+      if (o.labelKey === this.labelKey) {
+        problems.add('labelKey', `"${this.labelKey}" is also the label key of ${o.node.path}; one label would select two sets of schedules`, 'use one SelfServiceBackup per label key');
+      }
+    }
+    return problems.messages();
+  }
+}
