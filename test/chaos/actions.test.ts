@@ -1,6 +1,7 @@
-import { Duration } from 'cdk8s';
-import { Bandwidth, ChaosAction, ChaosMode, ChaosTarget, HttpTarget, MemorySize, NetworkDirection } from '../../src';
-import { specOf, synthExperiment } from './helpers';
+import { Duration, JsonPatch, Testing } from 'cdk8s';
+import { Bandwidth, ChaosAction, ChaosExperiment, ChaosMode, ChaosTarget, HttpTarget, MemorySize, NetworkDirection } from '../../src';
+import { expectValidManifests } from '../support/schema';
+import { newChart, specOf, synthExperiment } from './helpers';
 
 const target = ChaosTarget.labels('team-alpha', { app: 'demo-app' });
 const base = { target, duration: Duration.minutes(2) };
@@ -131,5 +132,17 @@ describe('escape hatches', () => {
   test('ChaosAction.of renders raw fields', () => {
     const spec = specOf(synthExperiment({ ...base, action: ChaosAction.of('StressChaos', 'stress-ng', { stressngStressors: '--cpu 1' }) }), 'StressChaos');
     expect(spec.stressngStressors).toBe('--cpu 1');
+  });
+});
+
+describe('exposed objects', () => {
+  test('addJsonPatch on the chaos object reaches the YAML', () => {
+    const chart = newChart();
+    const exp = new ChaosExperiment(chart, 'exp', { ...base, action: ChaosAction.podKill() });
+    expect(exp.apiObjects).toEqual([exp.chaosObject]);
+    exp.chaosObject!.addJsonPatch(JsonPatch.add('/spec/remoteCluster', 'cluster-b'));
+    const objs = Testing.synth(chart);
+    expectValidManifests(objs);
+    expect(objs[0].spec.remoteCluster).toBe('cluster-b');
   });
 });
