@@ -11,3 +11,4 @@ export * from './sli';
 export * from './sloth-spec';
 export * from './slo-spec';
 export * from './definitions';
+export * from './dashboard';
