@@ -1,2 +1,3 @@
 /** Imports every CLI command module so that it registers itself. */
 export {};
+import './slo';
