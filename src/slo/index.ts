@@ -12,3 +12,5 @@ export * from './sloth-spec';
 export * from './slo-spec';
 export * from './definitions';
 export * from './dashboard';
+export * from './loader';
+export * from './openslo';
