@@ -209,8 +209,8 @@ export class ChaosExperiment extends Construct {
     const platform = props.platform ?? chaosDefaults(this).platform ?? ChaosPlatform.chaosMesh();
     const litmus = platform.litmus ? renderLitmus(this.definition, props.litmus) : undefined;
     if (litmus) problems.addAll('', litmus.problems);
-    if (platform.litmus && props.schedule && !platform.chaosMesh) {
-      problems.add('schedule', `experiment "${this.name}": a Chaos Mesh Schedule cannot start a Litmus ChaosEngine`, 'schedule it with ChaosPlatform.chaosMesh() or both(), or with a Litmus CronWorkflow outside this construct');
+    if (platform.litmus && props.schedule) {
+      problems.add('schedule', `experiment "${this.name}": a Chaos Mesh Schedule cannot start a Litmus ChaosEngine, which would run once as soon as it is applied`, 'schedule it with ChaosPlatform.chaosMesh(), or schedule the Litmus engine with a Litmus CronWorkflow');
     }
     problems.throwIfAny(this.node.path);
 

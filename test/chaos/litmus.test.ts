@@ -1,5 +1,5 @@
 import { Duration, Testing } from 'cdk8s';
-import { Bandwidth, ChaosAction, ChaosExperiment, ChaosMode, ChaosPlatform, ChaosTarget, LitmusProbe, LitmusProbeMode, MemorySize, NetworkDirection, renderLitmus, setChaosDefaults } from '../../src';
+import { Bandwidth, ChaosAction, ChaosExperiment, ChaosMode, ChaosPlatform, ChaosSchedule, ChaosTarget, LitmusProbe, LitmusProbeMode, MemorySize, NetworkDirection, renderLitmus, setChaosDefaults } from '../../src';
 import { expectValidManifests } from '../support/schema';
 import { Json, newChart, specOf, synthExperiment, validationError } from './helpers';
 
@@ -91,6 +91,11 @@ describe('Litmus rendering', () => {
   test('both platforms: the Chaos Mesh object and the engine', () => {
     const objs = synthExperiment({ ...base, action: ChaosAction.podKill(), platform: ChaosPlatform.both() });
     expect(objs.map((o) => o.kind)).toEqual(['PodChaos', 'ChaosEngine', 'ServiceAccount', 'Role', 'RoleBinding']);
+  });
+
+  test('a schedule cannot start a Litmus engine', () => {
+    const err = validationError((s) => new ChaosExperiment(s, 'exp', { ...base, action: ChaosAction.podKill(), platform: ChaosPlatform.both(), schedule: ChaosSchedule.daily() }));
+    expect(err.message).toContain('[test/exp] schedule: experiment "exp": a Chaos Mesh Schedule cannot start a Litmus ChaosEngine');
   });
 
   test('the platform can be chosen per chart', () => {
