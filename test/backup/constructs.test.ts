@@ -85,7 +85,7 @@ describe('VeleroBackupPlan', () => {
         storageLocation: 'secondary',
         volumeSnapshotLocations: ['default'],
         ttl: '48h0m0s',
-        csiSnapshotTimeout: '0h20m0s'.replace('0h', ''),
+        csiSnapshotTimeout: '20m0s',
         metadata: { labels: { team: 'a' } },
         orderedResources: { pods: 'team-a/web-0' },
         uploaderConfig: { parallelFilesUpload: 4 },
