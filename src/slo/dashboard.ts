@@ -12,17 +12,32 @@ import { Construct } from 'constructs';
 import { Problem, Problems, ResilienceValidationError } from '../common/errors';
 import { SynthFile } from '../common/files';
 import { dnsLabelProblem, dnsSubdomainProblem, k8sLabelKeyProblem, k8sLabelValueProblem } from '../common/names';
-import { promDuration } from '../common/duration';
 import { AlertWindowsModel } from './model';
 import { SloMetrics } from './rules';
 import { MANAGED_BY } from './slo-spec';
 import { DEFAULT_ALERT_WINDOWS, burnRateFactor } from './windows';
 
+const SPAN_UNITS: Array<[string, number]> = [
+  ['d', 86400000],
+  ['h', 3600000],
+  ['m', 60000],
+  ['s', 1000],
+];
+
+/**
+ * A span in Grafana's single-unit form (`7d`, `90m`, `30s`): Grafana's relative times and
+ * refresh intervals take one number and one unit, not Prometheus' `1w` or `4w2d`.
+ */
+export function grafanaSpan(ms: number): string {
+  for (const [unit, size] of SPAN_UNITS) if (ms >= size && ms % size === 0) return `${ms / size}${unit}`;
+  return `${Math.ceil(ms / 1000)}s`;
+}
+
 /** How often the dashboard refreshes. */
 export class DashboardRefresh {
   /** Refresh every `interval` (Grafana's minimum is 5s by default). */
   public static every(interval: Duration): DashboardRefresh {
-    return new DashboardRefresh(promDuration(interval), interval.toMilliseconds());
+    return new DashboardRefresh(grafanaSpan(interval.toMilliseconds()), interval.toMilliseconds());
   }
 
   /** Never refresh on its own. */
@@ -45,9 +60,9 @@ export class DashboardRefresh {
 
 /** The dashboard's default time range. */
 export class DashboardTimeRange {
-  /** The last `span` up to now (`now-7d` to `now`). */
+  /** The last `span` up to now (`now-7d` to `now`), in whole seconds. */
   public static last(span: Duration): DashboardTimeRange {
-    return new DashboardTimeRange(`now-${promDuration(span)}`, 'now', span.toMilliseconds());
+    return new DashboardTimeRange(`now-${grafanaSpan(span.toMilliseconds())}`, 'now', span.toMilliseconds());
   }
 
   /** A raw Grafana range (`{ from: "now-30d/d", to: "now" }`); escape hatch. */
@@ -379,8 +394,8 @@ export function sloDashboard(options: SloDashboardOptions = {}): GrafanaDashboar
       fieldConfig: { defaults: fieldDefaults('percentunit', budgetSteps, { min: 0, max: 1, decimals: 1 }), overrides: [] },
       options: { reduceOptions: STAT_OPTIONS.reduceOptions, orientation: 'auto', showThresholdLabels: false, showThresholdMarkers: true },
     }),
-    stat('Current burn rate', 'How fast the budget burns now (5m window); 1 spends exactly the budget over the period.', 15, 3, [target('A', q.currentBurnRate, 'current')], fieldDefaults('x', burn, { decimals: 2 })),
-    stat('Period burn rate', 'The average burn rate over the SLO period.', 18, 3, [target('A', q.periodBurnRate, 'period')], fieldDefaults('x', burn, { decimals: 2 })),
+    stat('Current burn rate', 'How fast the budget burns now (5m window); 1 spends exactly the budget over the period.', 15, 3, [target('A', q.currentBurnRate, 'current')], fieldDefaults('suffix:x', burn, { decimals: 2 })),
+    stat('Period burn rate', 'The average burn rate over the SLO period.', 18, 3, [target('A', q.periodBurnRate, 'period')], fieldDefaults('suffix:x', burn, { decimals: 2 })),
     stat('Alerts firing', 'Page and ticket alerts of this SLO firing now.', 21, 3, [target('A', q.alertsFiringTotal, 'firing', true)], fieldDefaults('none', alertSteps, { decimals: 0 })),
     panel({
       type: 'timeseries',
@@ -409,7 +424,7 @@ export function sloDashboard(options: SloDashboardOptions = {}): GrafanaDashboar
       description: 'Current (5m) and period burn rates; the lines mark the alert burn-rate factors.',
       gridPos: { x: 0, y: 13, w: 12, h: 8 },
       targets: [target('A', q.currentBurnRate, 'current (5m)'), target('B', q.periodBurnRate, 'SLO period')],
-      fieldConfig: { defaults: timeseriesDefaults('x', burn, { decimals: 2, min: 0 }), overrides: [] },
+      fieldConfig: { defaults: timeseriesDefaults('suffix:x', burn, { decimals: 2, min: 0 }), overrides: [] },
       options: TIMESERIES_OPTIONS,
     }),
     panel({
