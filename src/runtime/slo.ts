@@ -129,8 +129,9 @@ function commonSetup(f: ParsedFlags): CommonSetup {
   const windowsPath = f.strings.get('slo-period-windows-path');
   const catalog = alertWindowsCatalog(windowsPath !== undefined ? loadAlertWindowsDirectory(windowsPath) : undefined);
   if (!catalog.get(periodMs)) {
+    const available = catalog.periods().map((p) => dayPeriod(parsePromModelDuration(p) ?? 0));
     throw new CliUsageError(
-      `no alert windows for the default SLO period ${promModelDuration(periodMs)} (available: ${catalog.periods().join(', ')}); ` +
+      `no alert windows for the default SLO period ${dayPeriod(periodMs)} (available: ${available.join(', ')}); ` +
         (windowsPath ? `add an AlertWindows file for it to ${windowsPath}` : 'use --slo-period-windows-path with an AlertWindows file for it'),
     );
   }
@@ -148,6 +149,11 @@ function commonSetup(f: ParsedFlags): CommonSetup {
   }
   if (f.bools.has('error-budget-exhausted-alert')) exhausted.push({});
   return { periodMs, catalog, extraLabels: parseExtraLabels(f.multi.get('extra-labels') ?? []), exhausted };
+}
+
+/** A period as users write it: whole days as `7d`, `28d`, `30d`; anything else as Prometheus prints it. */
+function dayPeriod(ms: number): string {
+  return ms > 0 && ms % 86400000 === 0 ? `${ms / 86400000}d` : promModelDuration(ms);
 }
 
 function statInput(input: string | undefined): fs.Stats {

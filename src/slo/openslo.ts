@@ -85,7 +85,7 @@ export function openSloTargetProblem(target: unknown): Problem | undefined {
     return { field, problem: `the target ${target === undefined ? 'is missing' : `"${String(target)}" is not a number`}`, fix: 'give the target as a fraction of good events, e.g. 0.999 for 99.9%' };
   }
   if (target > 1 && target <= 100) {
-    return { field, problem: `${target} looks like a percentage, but an OpenSLO target is a fraction in (0, 1]`, fix: `write ${target / 100} (the fraction), or use a Sloth spec, whose objective is in percent` };
+    return { field, problem: `${target} looks like a percentage, but an OpenSLO target is a fraction in (0, 1]`, fix: `write ${Number((target / 100).toPrecision(12))} (the fraction), or use a Sloth spec, whose objective is in percent` };
   }
   if (!(target > 0 && target <= 1)) {
     return { field, problem: `${target} is outside (0, 1]`, fix: 'give the target as a fraction of good events, e.g. 0.999 for 99.9%' };
