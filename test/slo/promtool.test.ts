@@ -10,7 +10,8 @@ import { Chart, Duration, Testing } from 'cdk8s';
 import * as YAML from 'yaml';
 import { normaliseSlothSpec, parsePromModelDuration, rulesFileYaml, Sli, SloDefinition, SloSpec } from '../../src/slo';
 import { caseFlags, slothFixtureCases } from './sloth-fixtures';
-import { checkRules, expandAnnotations, promtoolVersion, PromtoolTestCase, testRules } from '../support/promtool';
+import { checkRules, expandAnnotations, findPromtool, promtoolVersion, PromtoolTestCase, testRules } from '../support/promtool';
+import { addSloCharts } from '../../examples/platform/slo';
 
 type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -39,6 +40,20 @@ function fixtureRuleFiles(input: string, args: string[], prefix: string): Record
 describe('promtool check rules', () => {
   test('promtool is installed', () => {
     expect(promtoolVersion()).toMatch(/^promtool, version \d+\.\d+/);
+  });
+
+  test('without promtool the harness fails with how to install it (it never skips)', () => {
+    expect(() => findPromtool({ PATH: '/nonexistent' })).toThrow(/install promtool \(apt-get install prometheus\)/);
+    expect(() => findPromtool({ PATH: '/nonexistent', PROMTOOL: '/nonexistent/promtool' })).toThrow(/set PROMTOOL/);
+  });
+
+  test("the chapter's SLO specs pass", () => {
+    const specs = addSloCharts(Testing.app());
+    expect(specs.length).toBeGreaterThanOrEqual(2);
+    const files = Object.fromEntries(specs.map((s) => [`${s.name}.rules.yaml`, s.toRulesFile()]));
+    const r = checkRules(files);
+    expect(r.output.match(/SUCCESS: \d+ rules found/g) ?? []).toHaveLength(specs.length);
+    expect(r.exitCode).toBe(0);
   });
 
   const cases = slothFixtureCases();

@@ -22,16 +22,17 @@ export interface PromtoolResult {
 
 let located: string | undefined;
 
-/** The path of promtool (`$PROMTOOL`, else the first on `$PATH`); throws if there is none. */
-export function promtoolPath(): string {
-  if (located) return located;
-  const candidates = [process.env.PROMTOOL, ...(process.env.PATH ?? '').split(path.delimiter).filter(Boolean).map((d) => path.join(d, 'promtool'))];
+/**
+ * Finds promtool in an environment: `PROMTOOL`, else the first `promtool` on `PATH`.
+ * Throws with the way to install it when there is none.
+ */
+export function findPromtool(env: Readonly<Record<string, string | undefined>>): string {
+  const candidates = [env.PROMTOOL, ...(env.PATH ?? '').split(path.delimiter).filter(Boolean).map((d) => path.join(d, 'promtool'))];
   for (const c of candidates) {
     if (!c) continue;
     try {
       fs.accessSync(c, fs.constants.X_OK);
-      located = c;
-      return c;
+      if (fs.statSync(c).isFile()) return c;
     } catch {
       // not here
     }
@@ -40,6 +41,12 @@ export function promtoolPath(): string {
     'promtool was not found (looked at $PROMTOOL and every directory of $PATH). ' +
       'These tests need the real Prometheus tools: install promtool (apt-get install prometheus), or set PROMTOOL to its path.',
   );
+}
+
+/** The path of promtool for this process (see {@link findPromtool}); throws if there is none. */
+export function promtoolPath(): string {
+  located ??= findPromtool(process.env);
+  return located;
 }
 
 /** The promtool version line (e.g. `promtool, version 2.42.0+ds ...`). */
