@@ -14,6 +14,7 @@ import {
   parseSpecDocuments,
   sloSpecsFromDirectory,
   sloSpecsFromFile,
+  Sli,
   SloOutput,
   SpecLoadError,
   specProblems,
@@ -211,6 +212,16 @@ describe('sloSpecsFromFile / sloSpecsFromDirectory: spec files in a cdk8s app', 
     fs.rmSync(multi);
     expect(specs.map((s) => s.node.id)).toEqual(['multi-1', 'multi-2']);
     expectValidManifests(Testing.synth(chart));
+  });
+
+  test('moving one SLO at a time: a loaded spec takes typed SLOs with addSlo()', () => {
+    const chart = new Chart(Testing.app(), 'test');
+    const [checkout] = sloSpecsFromFile(chart, 'checkout', path.join(FIX, 'openslo', 'checkout.yaml'));
+    checkout.addSlo({ name: 'requests-latency', objective: 99, sli: Sli.latency({ selector: { job: 'checkout' }, thresholdBucket: '0.3' }), alerting: { name: 'CheckoutLatency' } });
+    const [obj] = Testing.synth(chart);
+    expectValidManifests([obj]);
+    const ids = obj.spec.groups.flatMap((g: Json) => g.rules).filter((r: Json) => r.record === 'sloth_slo_info').map((r: Json) => r.labels.sloth_id);
+    expect(ids).toEqual(['checkout-checkout-availability-0', 'checkout-checkout-availability-1', 'checkout-requests-latency']);
   });
 
   test('a directory of specs, filtered, gives one SloSpec per document', () => {
