@@ -167,7 +167,20 @@ function unknownCoreFields(obj: Json, serializerName: string): string[] {
     if (v !== null && typeof v !== 'object') setPath(candidate, p, { value: v });
   }
   dropped = droppedPaths(candidate, serializer(candidate));
-  return dropped.map((p) => p.join('.'));
+  // A few cdk8s property names differ from the API's JSON names only in the case of an
+  // acronym (setHostnameAsFqdn -> setHostnameAsFQDN): retry such keys under that spelling.
+  return dropped
+    .filter((p) => {
+      const key = p[p.length - 1];
+      const variant = key.replace(/([A-Z])([A-Z]+)(?=[A-Z][a-z]|$)/g, (_m, a: string, b: string) => a + b.toLowerCase());
+      if (variant === key) return true;
+      const probe = JSON.parse(JSON.stringify(candidate));
+      const parent = getPath(probe, p.slice(0, -1));
+      parent[variant] = parent[key];
+      delete parent[key];
+      return getPath(serializer(probe), p) === undefined;
+    })
+    .map((p) => p.join('.'));
 }
 
 /** Problems with one manifest, as `Kind/name: problem` strings; empty when valid. */
