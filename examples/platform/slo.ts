@@ -1,5 +1,5 @@
 import { App, Chart, Duration } from 'cdk8s';
-import { Sli, SloDefinitions, SloSpec } from '../../src/slo';
+import { Sli, SloDashboard, SloDefinitions, SloSpec } from '../../src/slo';
 
 /**
  * The chapter's SLO manifests:
@@ -8,7 +8,8 @@ import { Sli, SloDefinitions, SloSpec } from '../../src/slo';
  * - sloth-slo-spec: the extended spec (availability, latency, throughput) with error-budget
  *   alerting, as the `prometheus-slo-rules` PrometheusRule;
  * - slo-definitions: the named recordings and threshold alerts the chapter queries;
- * - the SLO dashboard (added by the dashboard module when present).
+ * - slo-dashboard: the Grafana dashboard for every SLO, as a sidecar ConfigMap and as
+ *   dist/slo-dashboard.json for import through Grafana's API or UI.
  */
 export function addSloCharts(app: App): SloSpec[] {
   const auth = new Chart(app, 'sloth-auth-service-slo');
@@ -102,6 +103,8 @@ export function addSloCharts(app: App): SloSpec[] {
     budgetBurnPercentPerDay: 10,
     budgetRemainingPercentBelow: 20,
   });
+
+  new SloDashboard(new Chart(app, 'slo-dashboard'), 'dashboard', { title: 'SLO Dashboard' });
 
   return [authSlos, apiSlos];
 }

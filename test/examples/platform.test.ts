@@ -25,7 +25,7 @@ describe('the chapter platform app', () => {
 
   test('the SLO charts are named after the chapter files', () => {
     const ids = app.charts.map((c) => c.node.id);
-    expect(ids).toEqual(expect.arrayContaining(['sloth-auth-service-slo', 'sloth-slo-spec', 'slo-definitions']));
+    expect(ids).toEqual(expect.arrayContaining(['sloth-auth-service-slo', 'sloth-slo-spec', 'slo-definitions', 'slo-dashboard']));
   });
 
   test('synth writes one YAML per chart plus the extra files', () => {
@@ -36,6 +36,8 @@ describe('the chapter platform app', () => {
     const written = writeSynthFiles(real);
     for (const c of real.charts) expect(fs.existsSync(path.join(out, `${c.node.id}.yaml`))).toBe(true);
     expect(written.length).toBe(findSynthFiles(real).length);
+    expect(JSON.parse(fs.readFileSync(path.join(out, 'slo-dashboard.json'), 'utf8')).title).toBe('SLO Dashboard');
+    expect(fs.existsSync(path.join(out, 'platform-backup-config', 'values.yaml'))).toBe(true);
     fs.rmSync(out, { recursive: true, force: true });
   });
 });
