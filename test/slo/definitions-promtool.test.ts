@@ -9,13 +9,7 @@ import * as path from 'path';
 import { Duration, Testing } from 'cdk8s';
 import * as YAML from 'yaml';
 import { rulesFileYaml, Sli, SloDefinitions } from '../../src/slo';
-
-function promtool(): string {
-  const r = spawnSync('sh', ['-c', 'command -v promtool']);
-  const p = r.stdout.toString().trim();
-  if (!p) throw new Error('promtool is not installed: apt-get install prometheus (CI installs it in .ci/run)');
-  return p;
-}
+import { promtoolPath } from '../support/promtool';
 
 const defs = new SloDefinitions(Testing.chart(), 'defs', {
   availability: Sli.availability({ selector: { job: 'demo-app' }, statusLabel: 'status' }),
@@ -61,7 +55,7 @@ function alertTest(name: string, inputSeries: Array<{ series: string; values: st
 }
 
 describe('chapter SLO alerts under promtool', () => {
-  const bin = promtool();
+  const bin = promtoolPath();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'slo-defs-'));
   afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
   fs.writeFileSync(path.join(dir, 'rules.yaml'), rulesFileYaml(defs.ruleGroups));
