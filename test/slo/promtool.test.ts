@@ -7,34 +7,16 @@
  *   fires on a slow burn (2×), nothing fires at 0.5×.
  */
 import { Chart, Duration, Testing } from 'cdk8s';
-import * as YAML from 'yaml';
-import { normaliseSlothSpec, parsePromModelDuration, rulesFileYaml, Sli, SloDefinition, SloSpec } from '../../src/slo';
-import { caseFlags, slothFixtureCases } from './sloth-fixtures';
+import { rulesFileYaml, Sli, SloDefinition, SloSpec } from '../../src/slo';
+import { caseSloSpecs, slothFixtureCases } from './sloth-fixtures';
 import { checkRules, expandAnnotations, findPromtool, promtoolVersion, PromtoolTestCase, testRules } from '../support/promtool';
 import { addSloCharts } from '../../examples/platform/slo';
 
-type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 /** The rules files of one Sloth golden case, one per input document, generated through SloSpec. */
 function fixtureRuleFiles(input: string, args: string[], prefix: string): Record<string, string> {
-  const flags = caseFlags(args);
   const chart = new Chart(Testing.app(), 'test');
-  const files: Record<string, string> = {};
-  YAML.parseAllDocuments(input)
-    .map((d) => d.toJSON())
-    .filter(Boolean)
-    .forEach((doc: Json, i: number) => {
-      const k8s = doc.apiVersion === 'sloth.slok.dev/v1';
-      const spec = k8s ? normaliseSlothSpec(doc.spec.service, doc.spec.labels, doc.spec.slos, false) : normaliseSlothSpec(doc.service, doc.labels, doc.slos, true);
-      const slo = SloSpec.fromSloth(chart, `spec${i}`, spec, {
-        period: Duration.millis(parsePromModelDuration(flags.period)!),
-        disableAlerts: flags.disableAlerts,
-        disableRecordings: flags.disableRecordings,
-        extraLabels: flags.extraLabels,
-      });
-      files[`${prefix}-${i}.rules.yaml`] = slo.toRulesFile();
-    });
-  return files;
+  return Object.fromEntries(caseSloSpecs(chart, input, args).map(({ slo }, i) => [`${prefix}-${i}.rules.yaml`, slo.toRulesFile()]));
 }
 
 describe('promtool check rules', () => {

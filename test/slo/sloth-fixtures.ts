@@ -101,14 +101,20 @@ import { parsePromModelDuration } from '../../src/slo/format';
  * PrometheusServiceLevel input as the synthesized PrometheusRule.
  */
 export function runSlothCase(c: SlothCase): { actual: Json[]; expected: Json[] } {
-  const flags = caseFlags(c.args);
-  const app = Testing.app();
-  const chart = new Chart(app, 'test');
-  const outputs: string[] = [];
-  YAML.parseAllDocuments(c.input)
+  const chart = new Chart(Testing.app(), 'test');
+  const outputs = caseSloSpecs(chart, c.input, c.args).map(({ slo, k8s }) =>
+    k8s ? YAML.stringify(Testing.synth(chart).find((o: Json) => o.metadata.name === slo.name)) : slo.toRulesFile(),
+  );
+  return { actual: normaliseOutput(outputs.join('\n---\n')), expected: normaliseOutput(c.expected) };
+}
+
+/** One SloSpec per input document of a case (loaded into the typed model), with the case's flags. */
+export function caseSloSpecs(chart: Chart, input: string, args: string[]): Array<{ slo: SloSpec; k8s: boolean }> {
+  const flags = caseFlags(args);
+  return YAML.parseAllDocuments(input)
     .map((d) => d.toJSON())
     .filter(Boolean)
-    .forEach((doc: Json, i: number) => {
+    .map((doc: Json, i: number) => {
       const k8s = doc.apiVersion === 'sloth.slok.dev/v1';
       const spec = k8s ? normaliseSlothSpec(doc.spec.service, doc.spec.labels, doc.spec.slos, false) : normaliseSlothSpec(doc.service, doc.labels, doc.slos, true);
       const slo = SloSpec.fromSloth(chart, `spec${i}`, spec, {
@@ -120,12 +126,6 @@ export function runSlothCase(c: SlothCase): { actual: Json[]; expected: Json[] }
         output: SloOutput.prometheusRule(),
         ...(k8s ? { name: doc.metadata.name, namespace: doc.metadata.namespace, ruleSelectorLabels: {} } : {}),
       });
-      if (k8s) {
-        const obj = Testing.synth(chart).find((o: Json) => o.metadata.name === slo.name);
-        outputs.push(YAML.stringify(obj));
-      } else {
-        outputs.push(slo.toRulesFile());
-      }
+      return { slo, k8s };
     });
-  return { actual: normaliseOutput(outputs.join('\n---\n')), expected: normaliseOutput(c.expected) };
 }
