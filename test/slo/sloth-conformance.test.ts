@@ -1,16 +1,12 @@
 import * as fs from 'fs';
-import * as path from 'path';
 import * as YAML from 'yaml';
-import { SHARED_DIR } from '../support/schema';
-import { slothFixtureCases, runSlothCase } from './sloth-fixtures';
+import { SLOTH_FIXTURES, slothFixtureCases, runSlothCase } from './sloth-fixtures';
 
-const FIXTURES = path.join(SHARED_DIR, 'fixtures', 'sloth', 'v0.16.0');
-
-describe('Sloth v0.16 conformance (../shared/fixtures/sloth)', () => {
+describe('Sloth v0.16 conformance (test/fixtures/sloth)', () => {
   const cases = slothFixtureCases();
 
   test('the fixture set is present', () => {
-    expect(fs.existsSync(FIXTURES)).toBe(true);
+    expect(fs.existsSync(SLOTH_FIXTURES)).toBe(true);
     expect(cases.length).toBeGreaterThanOrEqual(8);
   });
 

@@ -1,5 +1,5 @@
 /**
- * Sloth golden cases from ../shared/fixtures/sloth: reading them, and normalising both
+ * Sloth golden cases from test/fixtures/sloth (see its README): reading them, and normalising both
  * sides as the fixtures' README says (not compared: the "Code generated" comment, the
  * values of sloth_version and sloth_mode on sloth_slo_info, and the value of the
  * app.kubernetes.io/managed-by label on Kubernetes objects).
@@ -7,9 +7,8 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import * as YAML from 'yaml';
-import { SHARED_DIR } from '../support/schema';
 
-export const SLOTH_FIXTURES = path.join(SHARED_DIR, 'fixtures', 'sloth', 'v0.16.0');
+export const SLOTH_FIXTURES = path.resolve(__dirname, '..', 'fixtures', 'sloth', 'v0.16.0');
 
 export interface SlothCase {
   readonly name: string;
@@ -55,21 +54,12 @@ export function caseFlags(args: string[]): { period: string; disableAlerts: bool
 
 type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
 
-/**
- * Some fixtures were taken from Go template sources, where `{{"{{$labels.x}}"}}` is the
- * escaped literal `{{$labels.x}}`; Sloth prints the literal. Undo that escape.
- */
-function unescapeGoTemplateLiterals(s: string): string {
-  return s.replace(/\{\{"((?:[^"\\]|\\.)*)"\}\}/g, (_m, lit: string) => JSON.parse(`"${lit}"`) as string);
-}
-
 function normaliseRules(groups: Json[]): void {
   for (const g of groups ?? []) {
     for (const r of g.rules ?? []) {
       if (r.record === 'sloth_slo_info' && r.labels) {
         for (const l of ['sloth_version', 'sloth_mode']) if (l in r.labels) r.labels[l] = '<ignored>';
       }
-      if (r.annotations) for (const k of Object.keys(r.annotations)) r.annotations[k] = unescapeGoTemplateLiterals(r.annotations[k]);
     }
   }
 }

@@ -1,6 +1,6 @@
 /**
  * Validation of synthesized manifests, as the API server would do it:
- * - custom resources against the upstream CRDs in ../shared/crds (structural schema: types,
+ * - custom resources against the upstream CRDs in the project's crds/ (structural schema: types,
  *   required fields, enums, patterns, and no unknown fields where the schema does not
  *   preserve them);
  * - core kinds against the `kubernetes-models` schemas (types, required fields, formats)
@@ -13,8 +13,8 @@ import Ajv, { ValidateFunction } from 'ajv';
 import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
 import * as YAML from 'yaml';
 
-export const SHARED_DIR = path.resolve(__dirname, '..', '..', '..', 'shared');
-export const CRD_DIR = path.join(SHARED_DIR, 'crds');
+/** The project's copy of the upstream CRDs (see crds/README.md). */
+export const CRD_DIR = path.resolve(__dirname, '..', '..', 'crds');
 
 type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -89,7 +89,7 @@ const ajv = new Ajv({ strict: false, allErrors: true, validateFormats: false, co
 
 let crdCache: Map<string, CrdValidator> | undefined;
 
-/** Every served version of every CRD in ../shared/crds, keyed `apiVersion|kind`. */
+/** Every served version of every CRD in crds/, keyed `apiVersion|kind`. */
 export function crdValidators(): Map<string, CrdValidator> {
   if (crdCache) return crdCache;
   const map = new Map<string, CrdValidator>();
