@@ -3,14 +3,13 @@
  * by the library into dist/ (`npm run synth`).
  */
 import { App, YamlOutputType } from 'cdk8s';
-import { ResilienceValidationError, writeSynthFiles } from '../src';
+import { ResilienceValidationError } from '../src';
 import { buildPlatform } from './platform';
 
 function main(): void {
   const app = new App({ outdir: process.env.CDK8S_OUTDIR ?? 'dist', outputFileExtension: '.yaml', yamlOutputType: YamlOutputType.FILE_PER_CHART });
   buildPlatform(app);
-  app.synth();
-  writeSynthFiles(app);
+  app.synth(); // also writes the dashboard JSON and the Helm values file beside the manifests
 }
 
 try {

@@ -32,7 +32,7 @@ export interface VeleroHelmValuesProps {
  * Values for the vmware-tanzu Velero Helm chart, consistent with a plan and its storage:
  * the same schedules (templates and cron), storage location, credentials Secret, the AWS
  * plugin, the node agent for file-system backup, and the alert rules for the chart's
- * Schedule names. Written beside the manifests by `writeSynthFiles`.
+ * Schedule names. Written beside the manifests by `app.synth()` (see `SynthFile`).
  */
 export class VeleroHelmValues extends Construct {
   /** The values, as plain data. */

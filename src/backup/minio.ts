@@ -1,9 +1,9 @@
 import { ApiObject, Size } from 'cdk8s';
-import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
 import { Construct } from 'constructs';
 import { BackupStorageLocationProps, toJson_BackupStorageLocationProps, toJson_VolumeSnapshotLocationProps, VolumeSnapshotLocationProps } from '../../imports/velero.io';
 import { dnsLabelProblem, dnsSubdomainProblem, Problems, restrictedContainerSecurityContext, restrictedPodSecurityContext } from '../common';
-import { typedApiObject } from '../common/api-object';
+import { coreApiObject, typedApiObject } from '../common/api-object';
+import type * as k8s from '../common/k8s-types';
 import { VELERO_NAMESPACE } from './plan';
 
 /** Key of the Velero credentials file in the credentials Secret (what `velero install` uses). */
@@ -106,7 +106,10 @@ export interface MinioStorageProps {
 }
 
 /** Labels of Velero's pods that talk to object storage, as `velero install` and the Helm chart set them. */
-export const VELERO_CLIENT_SELECTORS: ReadonlyArray<k8s.LabelSelector> = [
+export const VELERO_CLIENT_SELECTORS: ReadonlyArray<{
+  readonly matchLabels?: Readonly<Record<string, string>>;
+  readonly matchExpressions?: ReadonlyArray<{ readonly key: string; readonly operator: string }>;
+}> = [
   { matchLabels: { component: 'velero' } },
   { matchLabels: { 'app.kubernetes.io/name': 'velero' } },
   { matchExpressions: [{ key: 'velero.io/repo-name', operator: 'Exists' }] },
@@ -185,7 +188,7 @@ export class MinioStorage extends Construct {
     const tmp: k8s.Volume = { name: 'tmp', emptyDir: {} };
 
     if (creds.demo) {
-      this.credentialsSecret = typedApiObject<k8s.KubeSecretProps>(this, 'credentials', k8s.KubeSecret.GVK, {
+      this.credentialsSecret = coreApiObject<k8s.Secret>(this, 'credentials', { apiVersion: 'v1', kind: 'Secret' }, {
         metadata: { name: creds.secretName, namespace: ns, labels: { ...labels, 'resilience.cdk8s.io/insecure-demo-credentials': 'true' } },
         type: 'Opaque',
         stringData: {
@@ -193,19 +196,19 @@ export class MinioStorage extends Construct {
           [creds.userKey]: creds.demo.accessKey,
           [creds.passwordKey]: creds.demo.secretKey,
         },
-      }, k8s.toJson_KubeSecretProps);
+      });
     }
 
-    this.pvc = typedApiObject<k8s.KubePersistentVolumeClaimProps>(this, 'data', k8s.KubePersistentVolumeClaim.GVK, {
+    this.pvc = coreApiObject<k8s.PersistentVolumeClaim>(this, 'data', { apiVersion: 'v1', kind: 'PersistentVolumeClaim' }, {
       metadata: { name: `${name}-data`, namespace: ns, labels },
       spec: {
         accessModes: ['ReadWriteOnce'],
         ...(p.storageClassName ? { storageClassName: p.storageClassName } : {}),
-        resources: { requests: { storage: k8s.Quantity.fromString(`${(p.storageSize ?? Size.gibibytes(10)).toMebibytes()}Mi`) } },
+        resources: { requests: { storage: `${(p.storageSize ?? Size.gibibytes(10)).toMebibytes()}Mi` } },
       },
-    }, k8s.toJson_KubePersistentVolumeClaimProps);
+    });
 
-    this.deployment = typedApiObject<k8s.KubeDeploymentProps>(this, 'deployment', k8s.KubeDeployment.GVK, {
+    this.deployment = coreApiObject<k8s.Deployment>(this, 'deployment', { apiVersion: 'apps/v1', kind: 'Deployment' }, {
       metadata: { name, namespace: ns, labels },
       spec: {
         replicas: 1,
@@ -227,11 +230,11 @@ export class MinioStorage extends Construct {
                 { name: 'HOME', value: '/tmp' },
               ],
               ports: [{ name: 's3', containerPort: 9000, protocol: 'TCP' }],
-              readinessProbe: { httpGet: { path: '/minio/health/ready', port: k8s.IntOrString.fromNumber(9000) }, periodSeconds: 10 },
-              livenessProbe: { httpGet: { path: '/minio/health/live', port: k8s.IntOrString.fromNumber(9000) }, periodSeconds: 20, initialDelaySeconds: 10 },
+              readinessProbe: { httpGet: { path: '/minio/health/ready', port: 9000 }, periodSeconds: 10 },
+              livenessProbe: { httpGet: { path: '/minio/health/live', port: 9000 }, periodSeconds: 20, initialDelaySeconds: 10 },
               resources: {
-                requests: { cpu: k8s.Quantity.fromString('100m'), memory: k8s.Quantity.fromString('256Mi') },
-                limits: { memory: k8s.Quantity.fromString('1Gi') },
+                requests: { cpu: '100m', memory: '256Mi' },
+                limits: { memory: '1Gi' },
               },
               securityContext: restrictedContainerSecurityContext() as k8s.SecurityContext,
               volumeMounts: [{ name: 'data', mountPath: '/data' }, { name: 'tmp', mountPath: '/tmp' }],
@@ -240,19 +243,19 @@ export class MinioStorage extends Construct {
           },
         },
       },
-    }, k8s.toJson_KubeDeploymentProps);
+    });
 
-    this.service = typedApiObject<k8s.KubeServiceProps>(this, 'service', k8s.KubeService.GVK, {
+    this.service = coreApiObject<k8s.Service>(this, 'service', { apiVersion: 'v1', kind: 'Service' }, {
       metadata: { name, namespace: ns, labels },
-      spec: { type: 'ClusterIP', selector, ports: [{ name: 's3', port: 9000, targetPort: k8s.IntOrString.fromString('s3'), protocol: 'TCP' }] },
-    }, k8s.toJson_KubeServiceProps);
+      spec: { type: 'ClusterIP', selector, ports: [{ name: 's3', port: 9000, targetPort: 's3', protocol: 'TCP' }] },
+    });
 
     const script = [
       'set -eu',
       'mc --config-dir /tmp/.mc alias set target "$S3_URL" "$MINIO_ROOT_USER" "$MINIO_ROOT_PASSWORD"',
       'mc --config-dir /tmp/.mc mb --ignore-existing "target/$BUCKET"',
     ].join('\n');
-    this.bucketJob = typedApiObject<k8s.KubeJobProps>(this, 'bucket-job', k8s.KubeJob.GVK, {
+    this.bucketJob = coreApiObject<k8s.Job>(this, 'bucket-job', { apiVersion: 'batch/v1', kind: 'Job' }, {
       metadata: { name: `${name}-bucket-setup`, namespace: ns, labels: jobLabels },
       spec: {
         backoffLimit: 10,
@@ -272,7 +275,7 @@ export class MinioStorage extends Construct {
                 { name: 'S3_URL', value: this.s3Url },
                 { name: 'BUCKET', value: bucket },
               ],
-              resources: { requests: { cpu: k8s.Quantity.fromString('10m'), memory: k8s.Quantity.fromString('32Mi') }, limits: { memory: k8s.Quantity.fromString('128Mi') } },
+              resources: { requests: { cpu: '10m', memory: '32Mi' }, limits: { memory: '128Mi' } },
               securityContext: restrictedContainerSecurityContext() as k8s.SecurityContext,
               volumeMounts: [{ name: 'tmp', mountPath: '/tmp' }],
             }],
@@ -280,20 +283,20 @@ export class MinioStorage extends Construct {
           },
         },
       },
-    }, k8s.toJson_KubeJobProps);
+    });
 
     const from: k8s.NetworkPolicyPeer[] = [...VELERO_CLIENT_SELECTORS, { matchLabels: jobLabels }].map((podSelector) => ({
       podSelector: podSelector as k8s.LabelSelector,
       ...(veleroNs !== ns ? { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': veleroNs } } } : {}),
     }));
-    this.networkPolicy = typedApiObject<k8s.KubeNetworkPolicyProps>(this, 'network-policy', k8s.KubeNetworkPolicy.GVK, {
+    this.networkPolicy = coreApiObject<k8s.NetworkPolicy>(this, 'network-policy', { apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy' }, {
       metadata: { name: `${name}-ingress`, namespace: ns, labels },
       spec: {
         podSelector: { matchLabels: selector },
         policyTypes: ['Ingress'],
-        ingress: [{ from, ports: [{ protocol: 'TCP', port: k8s.IntOrString.fromNumber(9000) }] }],
+        ingress: [{ from, ports: [{ protocol: 'TCP', port: 9000 }] }],
       },
-    }, k8s.toJson_KubeNetworkPolicyProps);
+    });
 
     this.backupStorageLocation = typedApiObject<BackupStorageLocationProps>(this, 'backup-storage-location', { apiVersion: 'velero.io/v1', kind: 'BackupStorageLocation' }, {
       metadata: { name: bslName, namespace: ns },

@@ -1,12 +1,12 @@
 import { ApiObject, Duration } from 'cdk8s';
-import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
 import { Construct } from 'constructs';
 import {
   PrometheusRuleProps, PrometheusRuleSpecGroupsRulesExpr, ServiceMonitorProps,
   toJson_PrometheusRuleProps, toJson_ServiceMonitorProps,
 } from '../../imports/monitoring.coreos.com';
 import { dnsLabelProblem, k8sLabelKeyProblem, k8sLabelValueProblem, Problems, promDuration } from '../common';
-import { typedApiObject } from '../common/api-object';
+import { coreApiObject, typedApiObject } from '../common/api-object';
+import type * as k8s from '../common/k8s-types';
 import { VELERO_NAMESPACE } from './plan';
 import { formatSeconds, RpoReport } from './rpo';
 
@@ -178,10 +178,10 @@ export class VeleroMonitoring extends Construct {
     let serviceSelector: Record<string, string> = { ...installation.selector };
     if (installation.needsService) {
       serviceSelector = { 'app.kubernetes.io/name': 'velero-metrics' };
-      this.metricsService = typedApiObject<k8s.KubeServiceProps>(this, 'metrics-service', k8s.KubeService.GVK, {
+      this.metricsService = coreApiObject<k8s.Service>(this, 'metrics-service', { apiVersion: 'v1', kind: 'Service' }, {
         metadata: { name: 'velero-metrics', namespace: ns, labels: serviceSelector },
-        spec: { type: 'ClusterIP', selector: { ...installation.selector }, ports: [{ name: 'http-monitoring', port: 8085, targetPort: k8s.IntOrString.fromNumber(8085), protocol: 'TCP' }] },
-      }, k8s.toJson_KubeServiceProps);
+        spec: { type: 'ClusterIP', selector: { ...installation.selector }, ports: [{ name: 'http-monitoring', port: 8085, targetPort: 8085, protocol: 'TCP' }] },
+      });
     }
     this.serviceMonitor = typedApiObject<ServiceMonitorProps>(this, 'service-monitor', { apiVersion: 'monitoring.coreos.com/v1', kind: 'ServiceMonitor' }, {
       metadata: { name: 'velero', namespace: ns, labels },

@@ -1,4 +1,4 @@
-import { ApiObject, ApiObjectMetadata, GroupVersionKind } from 'cdk8s';
+import { ApiObject, ApiObjectMetadata, ApiObjectProps, GroupVersionKind } from 'cdk8s';
 import { Construct } from 'constructs';
 
 /**
@@ -20,4 +20,18 @@ export function typedApiObject<P extends { metadata?: ApiObjectMetadata }>(
   const { metadata, ...rest } = props;
   const body = serialize(rest as unknown as P) ?? {};
   return new ApiObject(scope, id, { ...gvk, metadata, ...body });
+}
+
+/**
+ * Creates a plain `ApiObject` for a core Kubernetes kind from a body typed by the
+ * `kubernetes-models` schemas (see ./k8s-types). Like {@link typedApiObject}, every
+ * `addJsonPatch` reaches the output, and `metadata.name` is explicit.
+ */
+export function coreApiObject<T extends { apiVersion: string; kind: string }>(
+  scope: Construct,
+  id: string,
+  gvk: Pick<T, 'apiVersion' | 'kind'>,
+  body: Omit<T, 'apiVersion' | 'kind' | 'metadata'> & { metadata: ApiObjectMetadata & { name: string } },
+): ApiObject {
+  return new ApiObject(scope, id, { ...gvk, ...body } as ApiObjectProps);
 }

@@ -2,8 +2,7 @@
  * The `cdk8s-resilience` command line. Each command is a module under src/runtime that
  * registers itself here; the CLI never imports cdk8s.
  */
-import { readFileSync } from 'fs';
-import { join } from 'path';
+import { LIBRARY_VERSION } from '../common/version';
 
 /** A CLI command: a name, a one-line summary, help text, and a handler returning an exit code. */
 export interface Command {
@@ -29,11 +28,6 @@ const commands: Command[] = [];
 /** Adds a command to the CLI. */
 export function registerCommand(c: Command): void {
   commands.push(c);
-}
-
-function version(): string {
-  const pkg = JSON.parse(readFileSync(join(__dirname, '..', '..', '..', 'package.json'), 'utf8')) as { version: string };
-  return pkg.version;
 }
 
 function usage(): string {
@@ -62,7 +56,7 @@ export async function main(argv: string[], io: CliIo = stdio): Promise<number> {
     return first === undefined ? 2 : 0;
   }
   if (first === '--version' || first === 'version') {
-    io.out(`${version()}\n`);
+    io.out(`${LIBRARY_VERSION}\n`);
     return 0;
   }
   const cmd = commands.find((c) => c.name === first);

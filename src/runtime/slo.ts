@@ -24,6 +24,7 @@ import {
 } from '../slo/loader';
 import { groupsToJson, rulesFileYaml } from '../slo/render';
 import { AlertWindowsCatalog } from '../slo/windows';
+import { LIBRARY_VERSION } from '../common/version';
 import { CliIo, registerCommand } from './cli';
 
 /** `app.kubernetes.io/managed-by` on generated Kubernetes objects. */
@@ -80,19 +81,6 @@ export function parseFlags(args: readonly string[], spec: Readonly<Record<string
     else out.multi.set(name, [...(out.multi.get(name) ?? []), value]);
   }
   return out;
-}
-
-function packageVersion(): string {
-  let dir = __dirname;
-  for (let i = 0; i < 6; i++) {
-    const f = path.join(dir, 'package.json');
-    if (fs.existsSync(f)) {
-      const pkg = JSON.parse(fs.readFileSync(f, 'utf8')) as { name?: string; version?: string };
-      if (pkg.name === 'cdk8s-resilience' && pkg.version) return pkg.version;
-    }
-    dir = path.dirname(dir);
-  }
-  return 'dev';
 }
 
 function parseExtraLabels(values: readonly string[]): Record<string, string> {
@@ -255,7 +243,7 @@ export async function sloGenerate(args: readonly string[], io: CliIo): Promise<n
   const st = statInput(input);
   const out = f.strings.get('out') ?? '-';
   const setup = commonSetup(f);
-  const version = packageVersion();
+  const version = LIBRARY_VERSION;
   let files: string[];
   let outFor: (file: string) => string;
   if (st.isDirectory()) {

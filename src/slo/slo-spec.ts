@@ -3,6 +3,7 @@ import { Construct } from 'constructs';
 import { PrometheusRule } from '../../imports/monitoring.coreos.com';
 import { PrometheusServiceLevel, PrometheusServiceLevelSpec, toJson_PrometheusServiceLevelSpec } from '../../imports/sloth.slok.dev';
 import { Problem, Problems } from '../common/errors';
+import { LIBRARY_VERSION } from '../common/version';
 import { dnsLabelProblem, dnsSubdomainProblem, k8sLabelKeyProblem, k8sLabelValueProblem } from '../common/names';
 import { promModelDuration } from './format';
 import { AlertWindowsModel, GenerationInfo, PromRuleGroup, SloModel } from './model';
@@ -168,15 +169,6 @@ export interface SloSpecProps {
   readonly generationInfo?: Partial<GenerationInfo>;
 }
 
-function libraryVersion(): string {
-  try {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    return (require('../../../package.json') as { version: string }).version;
-  } catch {
-    return 'dev';
-  }
-}
-
 /**
  * SLOs as code: generates, for a service's SLOs, the same Prometheus recording and
  * multi-window multi-burn-rate alert rules as Sloth v0.16, as a `PrometheusRule` (default),
@@ -287,7 +279,7 @@ export class SloSpec extends Construct {
   /** The generated rule groups, in Sloth's order: per SLO, SLI recordings, metadata, alerts. */
   public get ruleGroups(): PromRuleGroup[] {
     const info: GenerationInfo = {
-      version: this.props.generationInfo?.version ?? libraryVersion(),
+      version: this.props.generationInfo?.version ?? LIBRARY_VERSION,
       mode: this.props.generationInfo?.mode ?? MANAGED_BY,
       spec: this.props.generationInfo?.spec ?? 'prometheus/v1',
     };

@@ -3,6 +3,7 @@ import * as YAML from 'yaml';
 import { ResilienceValidationError } from '../../src/common';
 import { AlertWindows, Sli, SloOutput, SloSpec, SloSpecProps } from '../../src/slo';
 import { expectValidManifests } from '../support/schema';
+import { LIBRARY_VERSION } from '../../src/common/version';
 
 type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -61,7 +62,9 @@ describe('SloSpec output', () => {
     expect(rule.spec.groups[0].rules.map((r: Json) => r.record)).toEqual(
       ['5m', '30m', '1h', '2h', '6h', '1d', '3d', '30d'].map((w) => `slo:sli_error:ratio_rate${w}`),
     );
-    expect(YAML.stringify(objs)).toMatchSnapshot();
+    const info = objs[0].spec.groups.flatMap((g: Json) => g.rules).find((r: Json) => r.record === 'sloth_slo_info');
+    expect(info.labels.sloth_version).toBe(LIBRARY_VERSION);
+    expect(YAML.stringify(objs).replace(`sloth_version: ${LIBRARY_VERSION}`, 'sloth_version: <library version>')).toMatchSnapshot();
   });
 
   test('rule selector labels, name and namespace are configurable', () => {
