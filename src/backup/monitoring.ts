@@ -29,7 +29,7 @@ export interface WatchedSchedule {
   readonly rpoSeconds?: number;
 }
 
-/** Options of {@link veleroAlertRules}. */
+/** Options of `veleroAlertRules`. */
 export interface VeleroAlertOptions {
   /** Window over which failures are counted, in seconds. @default 3600 */
   readonly failureWindowSeconds?: number;
@@ -147,7 +147,7 @@ export interface VeleroMonitoringProps {
 
 /**
  * Monitoring of Velero: a ServiceMonitor scraping its metrics (and the metrics Service a
- * `velero install` lacks) and a PrometheusRule with {@link veleroAlertRules}.
+ * `velero install` lacks) and a PrometheusRule with `veleroAlertRules`.
  */
 export class VeleroMonitoring extends Construct {
   public readonly prometheusRule: ApiObject;

@@ -104,8 +104,8 @@ export interface StageOptions {
   readonly deadline?: Duration;
 }
 
-/** Renders one step: its templates (itself first) and the problems of what it embeds. */
-interface Rendered {
+/** One rendered step: its templates (itself first) and the problems of what it embeds. */
+export interface RenderedWorkflowStep {
   readonly templates: WorkflowTemplate[];
   readonly problems: Problem[];
   /** Milliseconds the step needs at most. */
@@ -202,11 +202,11 @@ export class WorkflowStep {
   private constructor(
     /** The template name. */
     public readonly name: string,
-    private readonly renderFn: (policy: GuardrailPolicy) => Rendered,
+    private readonly renderFn: (policy: GuardrailPolicy) => RenderedWorkflowStep,
   ) {}
 
   /** @internal */
-  public render(policy: GuardrailPolicy): Rendered {
+  public render(policy: GuardrailPolicy): RenderedWorkflowStep {
     return this.renderFn(policy);
   }
 }

@@ -17,7 +17,7 @@ import { selector, Sli, LabelMatch } from './sli';
 import { MANAGED_BY, SloOutput } from './slo-spec';
 import { renderWindow } from './template';
 
-/** Plain-data input of {@link sloDefinitionRules}. */
+/** Plain-data input of `sloDefinitionRules`. */
 export interface SloDefinitionsModel {
   /** Recording name prefix: `slo:<prefix>:...`. */
   readonly prefix: string;
