@@ -1,6 +1,6 @@
 import { Chart, Duration, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
-import { ChaosAction, ChaosExperiment, ChaosMode, ChaosTarget, DEFAULT_PROTECTED_NAMESPACES, experimentProblems, NetworkDirection, setChaosDefaults } from '../../src';
+import { ChaosAction, ChaosExperiment, ChaosMode, ChaosTarget, DEFAULT_PROTECTED_NAMESPACES, experimentProblems, NetworkDirection, setChaosDefaults } from '../../src/chaos';
 import { newChart, specOf, synthExperiment, validationError } from './helpers';
 
 const demo = ChaosTarget.labels('team-alpha', { app: 'demo-app' });

@@ -1,5 +1,5 @@
 import { Duration, Testing } from 'cdk8s';
-import { Bandwidth, ChaosAction, ChaosExperiment, ChaosMode, ChaosPlatform, ChaosSchedule, ChaosTarget, LitmusProbe, LitmusProbeMode, MemorySize, NetworkDirection, renderLitmus, setChaosDefaults } from '../../src';
+import { Bandwidth, ChaosAction, ChaosExperiment, ChaosMode, ChaosPlatform, ChaosSchedule, ChaosTarget, LitmusProbe, LitmusProbeMode, MemorySize, NetworkDirection, renderLitmus, setChaosDefaults } from '../../src/chaos';
 import { expectValidManifests } from '../support/schema';
 import { Json, newChart, specOf, synthExperiment, validationError } from './helpers';
 

@@ -1,5 +1,5 @@
 import { Duration } from 'cdk8s';
-import { ChaosAction, ChaosExperiment, ChaosSchedule, ChaosTarget, ConcurrencyPolicy, scheduleProblems, Weekday } from '../../src';
+import { ChaosAction, ChaosExperiment, ChaosSchedule, ChaosTarget, ConcurrencyPolicy, scheduleProblems, Weekday } from '../../src/chaos';
 import { specOf, synthExperiment, validationError } from './helpers';
 
 const ok = { action: ChaosAction.networkDelay({ latency: Duration.millis(100) }), target: ChaosTarget.labels('production', { app: 'api-service' }), duration: Duration.minutes(5) };
