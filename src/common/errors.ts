@@ -19,7 +19,9 @@ export function formatProblem(path: string, p: Problem): string {
  * not only the first, and nothing is emitted.
  */
 export class ResilienceValidationError extends Error {
+  /** Every problem found, in the order found. */
   public readonly problems: Problem[];
+  /** The construct path (or function name, for example `sloDashboard`) the problems belong to. */
   public readonly path: string;
 
   constructor(path: string, problems: Problem[]) {

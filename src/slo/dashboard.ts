@@ -113,100 +113,175 @@ export interface SloDashboardOptions {
 
 /** A Prometheus query of a panel. */
 export interface GrafanaTarget {
+  /** The query's id within its panel (`A`, `B`, ...), used by overrides and transformations. */
   readonly refId: string;
+  /** The data source the query runs on. */
   readonly datasource: GrafanaDatasourceRef;
+  /** The PromQL expression. */
   readonly expr: string;
+  /** The series name shown in legends and tooltips; `{{label}}` is replaced by the label's value. */
   readonly legendFormat: string;
+  /** Run as an instant query (one value at the end of the time range). @default false */
   readonly instant?: boolean;
+  /** Run as a range query (a value per step over the time range). @default - not set: Grafana's Prometheus data source runs a range query */
   readonly range?: boolean;
 }
 
 /** A reference to a data source (here the `datasource` variable). */
 export interface GrafanaDatasourceRef {
+  /** The data source plugin id: `prometheus`, or `grafana` for Grafana's built-in annotations. */
   readonly type: string;
+  /** The data source uid, or a variable reference (`${datasource}`) resolved when the dashboard is shown. */
   readonly uid: string;
 }
 
 /** A threshold step: the colour from `value` upwards (`null` is the base). */
 export interface GrafanaThresholdStep {
+  /** A Grafana colour name (`green`, `dark-red`) or CSS colour. */
   readonly color: string;
+  /** The lower bound of the step, in the panel's unit; `null` for the base step. */
   readonly value: number | null;
 }
 
 /** A dashboard panel (the fields this dashboard uses). */
 export interface GrafanaPanel {
+  /** The panel's numeric id, unique within the dashboard (1, 2, ... here). */
   readonly id: number;
+  /** The visualisation plugin id; `row` is a collapsible row holding other panels. */
   readonly type: 'stat' | 'gauge' | 'timeseries' | 'row';
+  /** The title shown in the panel header. */
   readonly title: string;
+  /** Help text shown from the panel header's info icon. @default - none */
   readonly description?: string;
+  /**
+   * Position and size on the dashboard grid, which is 24 columns wide: `x` and `w` in
+   * columns (0 to 24), `y` and `h` in grid rows (about 30 px each).
+   */
   readonly gridPos: { readonly x: number; readonly y: number; readonly w: number; readonly h: number };
+  /** The panel's data source (each target also names its own). @default - not set, as on rows */
   readonly datasource?: GrafanaDatasourceRef;
+  /** The panel's queries. @default - not set, as on rows */
   readonly targets?: GrafanaTarget[];
+  /**
+   * How values are shown: `defaults` apply to every field (`unit`, `min`, `max`,
+   * `decimals`, `thresholds`, `color`, ...); `overrides` change them for matched fields.
+   * @default - none: Grafana's defaults
+   */
   readonly fieldConfig?: {
     readonly defaults: Readonly<Record<string, unknown>>;
     readonly overrides: ReadonlyArray<Readonly<Record<string, unknown>>>;
   };
+  /** Options of the visualisation type (reduce calculation, legend, tooltip, ...). @default - none: Grafana's defaults */
   readonly options?: Readonly<Record<string, unknown>>;
+  /** For a row: whether it is collapsed. @default - not set (not a row) */
   readonly collapsed?: boolean;
+  /** For a collapsed row: the panels it holds. @default - not set (not a row) */
   readonly panels?: GrafanaPanel[];
 }
 
 /** A template variable. */
 export interface GrafanaVariable {
+  /** The variable's name, used as `$name` or `${name}` in queries. */
   readonly name: string;
+  /** The label shown beside the variable's picker. */
   readonly label: string;
+  /** `datasource`: pick a data source of one plugin type; `query`: values from a data source query. */
   readonly type: 'datasource' | 'query';
+  /** For `datasource`: the plugin id (`prometheus`); for `query`: the query (`label_values(...)`). */
   readonly query: string;
+  /** The query as shown in the variable editor. @default - not set (datasource variables) */
   readonly definition?: string;
+  /** The data source a `query` variable runs on. @default - not set (datasource variables) */
   readonly datasource?: GrafanaDatasourceRef;
+  /** The selected value (`{ selected, text, value }`); `{}` lets Grafana pick the first option. */
   readonly current: Readonly<Record<string, unknown>>;
+  /** Visibility: 0 shows label and picker, 1 hides the label, 2 hides the variable. */
   readonly hide: number;
+  /** Whether several values can be selected at once. */
   readonly multi: boolean;
+  /** Whether an "All" option is offered. */
   readonly includeAll: boolean;
+  /** When the options are reloaded: 0 never, 1 on dashboard load, 2 on time range change. */
   readonly refresh: number;
+  /** A regular expression filtering (and capturing) the options; `""` for none. */
   readonly regex: string;
+  /** Sort order of the options: 0 as returned, 1 alphabetical ascending, 2 alphabetical descending (3 and up: numerical, case-insensitive and natural orders). @default - not set: 0 */
   readonly sort?: number;
+  /** The stored options; empty, so Grafana fetches them when the dashboard loads. */
   readonly options: readonly unknown[];
 }
 
 /** An annotation query. */
 export interface GrafanaAnnotation {
+  /** The name shown on the annotation's toggle. */
   readonly name: string;
+  /** The data source the annotation query runs on. */
   readonly datasource: GrafanaDatasourceRef;
+  /** Whether the annotations are shown when the dashboard opens. */
   readonly enable: boolean;
+  /** Whether the toggle is hidden from the dashboard's controls. */
   readonly hide: boolean;
+  /** The colour of the annotation markers (a Grafana colour name or CSS colour). */
   readonly iconColor: string;
+  /** 1 for Grafana's built-in "Annotations & Alerts" query. @default - not set: a user-defined query */
   readonly builtIn?: number;
+  /** `dashboard` for the built-in query (annotations saved on this dashboard). @default - not set */
   readonly type?: string;
+  /** PromQL whose series become annotations wherever they have values. @default - not set (built-in query) */
   readonly expr?: string;
+  /** The query resolution, as a Grafana interval (`60s`). @default - not set: the data source's default step */
   readonly step?: string;
+  /** The annotation title; `{{label}}` is replaced by the label's value. @default - not set */
   readonly titleFormat?: string;
+  /** The annotation text; `{{label}}` is replaced by the label's value. @default - not set */
   readonly textFormat?: string;
+  /** Comma-separated label names whose values become the annotation's tags. @default - not set: no tags */
   readonly tagKeys?: string;
+  /** Take the sample value (Unix milliseconds) as the annotation's time instead of the sample time. @default false */
   readonly useValueForTime?: boolean;
 }
 
 /** A Grafana dashboard model (schema version 39), ready for provisioning or import. */
 export interface GrafanaDashboard {
+  /** The database id: `null`, so Grafana assigns one when it saves the dashboard. */
   readonly id: null;
+  /** The stable dashboard id used in URLs and by re-imports (1 to 40 characters). */
   readonly uid: string;
+  /** The dashboard title. */
   readonly title: string;
+  /** The dashboard description. */
   readonly description: string;
+  /** Tags for searching and filtering dashboards. */
   readonly tags: string[];
+  /** Time zone for displaying times: `browser` (the viewer's), `utc`, or an IANA zone name. */
   readonly timezone: string;
+  /** Whether users may edit the dashboard in Grafana's UI. */
   readonly editable: boolean;
+  /** Hover behaviour across panels: 0 none, 1 shared crosshair, 2 shared crosshair and tooltip. */
   readonly graphTooltip: number;
+  /** First month of the fiscal year, 0 (January) to 11. */
   readonly fiscalYearStartMonth: number;
+  /** Whether panels re-render continuously while the time range ends at now. */
   readonly liveNow: boolean;
+  /** Auto-refresh interval as a Grafana interval (`1m`); `""` for off. */
   readonly refresh: string;
+  /** The dashboard JSON schema version (39), so Grafana knows which migrations to apply. */
   readonly schemaVersion: number;
+  /** The dashboard's own version, which Grafana increments on every save. */
   readonly version: number;
+  /** First day of the week in time pickers; `""` for the browser's locale. */
   readonly weekStart: string;
+  /** The default time range, as Grafana times (`now-7d` to `now`). */
   readonly time: { readonly from: string; readonly to: string };
+  /** Time picker settings (`refresh_intervals`, `hidden`, ...); `{}` for Grafana's defaults. */
   readonly timepicker: Readonly<Record<string, unknown>>;
+  /** Links shown in the dashboard header; none here. */
   readonly links: readonly unknown[];
+  /** The annotation queries. */
   readonly annotations: { readonly list: GrafanaAnnotation[] };
+  /** The template variables. */
   readonly templating: { readonly list: GrafanaVariable[] };
+  /** The panels, in grid order. */
   readonly panels: GrafanaPanel[];
 }
 
@@ -583,8 +658,9 @@ export class SloDashboard extends Construct {
   public readonly dashboard: GrafanaDashboard;
   /** The plain JSON file written after synth. */
   public readonly file: SynthFile;
-  /** The ConfigMap's name and namespace. */
+  /** The ConfigMap's name. */
   public readonly name: string;
+  /** The ConfigMap's namespace. */
   public readonly namespace: string;
   /** The ConfigMap key holding the dashboard (`<name>.json`). */
   public readonly dataKey: string;

@@ -52,6 +52,7 @@ export function formatSpecProblem(p: SpecProblem): string {
 
 /** Thrown when spec files cannot be loaded or are invalid; carries every problem found. */
 export class SpecLoadError extends Error {
+  /** Every problem found, each with its file and, where known, line, document and SLO. */
   public readonly problems: readonly SpecProblem[];
 
   constructor(problems: readonly SpecProblem[]) {

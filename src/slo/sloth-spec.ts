@@ -7,35 +7,55 @@ import { AlertMetaModel, SloModel } from './model';
 
 /** Alert overrides for the page or ticket alert of a Sloth spec. */
 export interface SlothAlertOverride {
+  /** Do not generate this alert. @default false */
   readonly disable?: boolean;
+  /** Labels for this alert only, merged over the SLO's `alerting.labels`. @default - none */
   readonly labels?: Record<string, string>;
+  /** Annotations for this alert only, merged over the SLO's `alerting.annotations`. @default - none */
   readonly annotations?: Record<string, string>;
 }
 
 /** One SLO of a spec, with field names normalised to camelCase. */
 export interface SlothSloSpec {
+  /** The SLO's name, unique within the service (`sloth_slo`; the id is `<service>-<name>`). */
   readonly name: string;
+  /** Free-text description. @default "" */
   readonly description?: string;
+  /** The objective in percent, in (0, 100] (for example `99.9`). */
   readonly objective: number;
+  /** Labels added to every rule of this SLO, merged over the service's `labels`. @default - none */
   readonly labels?: Record<string, string>;
+  /** How the SLI is measured: one of `events` or `raw` (`plugin` is read only to be reported as unsupported). */
   readonly sli: {
+    /** Error and total event queries over `{{.window}}` (`error_query`/`total_query` in prometheus/v1). */
     readonly events?: { readonly errorQuery: string; readonly totalQuery: string };
+    /** One error ratio query over `{{.window}}` (`error_ratio_query` in prometheus/v1). */
     readonly raw?: { readonly errorRatioQuery: string };
+    /** A Sloth SLI plugin (id and options); plugins run Go code inside Sloth, so an SLO using one is reported as a problem. */
     readonly plugin?: { readonly id: string; readonly options?: Record<string, string> };
   };
+  /** The page and ticket alerts. @default - none: both alerts are on and have no name, so the SLO is rejected */
   readonly alerting?: {
+    /** The alert name shared by the page and the ticket alert; required unless both are disabled. */
     readonly name?: string;
+    /** Labels on both alerts. */
     readonly labels?: Record<string, string>;
+    /** Annotations on both alerts. */
     readonly annotations?: Record<string, string>;
+    /** Overrides for the page alert (`page_alert` in prometheus/v1). */
     readonly pageAlert?: SlothAlertOverride;
+    /** Overrides for the ticket alert (`ticket_alert` in prometheus/v1). */
     readonly ticketAlert?: SlothAlertOverride;
   };
 }
 
 /** A service's SLOs, with field names normalised to camelCase. */
 export interface SlothServiceSpec {
+  /** The service name (`sloth_service`), shared by all its SLOs. */
   readonly service: string;
+  /** Labels added to every rule of every SLO of the service. @default - none */
   readonly labels?: Record<string, string>;
+  /** The service's SLOs. */
   readonly slos: readonly SlothSloSpec[];
 }
 
