@@ -1,7 +1,7 @@
 import { ApiObject, Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import { Schedule, ScheduleProps, ScheduleSpecTemplate, toJson_ScheduleProps } from '../../imports/velero.io';
-import { dnsLabelProblem, dnsSubdomainProblem, goDuration, k8sLabelKeyProblem, k8sLabelValueProblem, Problems } from '../common';
+import { dnsLabelProblem, dnsSubdomainProblem, goDuration, k8sLabelKeyProblem, k8sLabelValueProblem, Problems, spelledGoDuration } from '../common';
 import { typedApiObject } from '../common/api-object';
 import { ExecHook, backupHookProblems, execHookSpec } from './hooks';
 import { ALL_NAMESPACES, computeRpo, RpoReport, RpoScheduleInput } from './rpo';
@@ -209,9 +209,9 @@ export function backupScheduleTemplate(s: BackupScheduleOptions, defaults: { sto
     ...volumes,
     storageLocation: s.storageLocation ?? defaults.storageLocation,
     ...(s.volumeSnapshotLocations ? { volumeSnapshotLocations: [...s.volumeSnapshotLocations] } : {}),
-    ttl: goDuration(s.retention ?? DEFAULT_RETENTION),
-    ...(s.csiSnapshotTimeout ? { csiSnapshotTimeout: goDuration(s.csiSnapshotTimeout) } : {}),
-    ...(s.itemOperationTimeout ? { itemOperationTimeout: goDuration(s.itemOperationTimeout) } : {}),
+    ttl: spelledGoDuration(s.retention ?? DEFAULT_RETENTION, goDuration),
+    ...(s.csiSnapshotTimeout ? { csiSnapshotTimeout: spelledGoDuration(s.csiSnapshotTimeout, goDuration) } : {}),
+    ...(s.itemOperationTimeout ? { itemOperationTimeout: spelledGoDuration(s.itemOperationTimeout, goDuration) } : {}),
     ...(hooks ? { hooks } : {}),
     ...(Object.keys(labels).length > 0 ? { metadata: { labels } } : {}),
   };

@@ -6,6 +6,14 @@ import { Bandwidth, MemorySize, singleUnitDuration } from './units';
 /** The Chaos Mesh kinds an action renders to. */
 export type ChaosKind = 'PodChaos' | 'NetworkChaos' | 'StressChaos' | 'IOChaos' | 'TimeChaos' | 'DNSChaos' | 'HTTPChaos';
 
+/**
+ * The actions Chaos Mesh runs once, at once (it kills and is done): they need no duration.
+ * Keyed by kind, the value of the spec's `action` field.
+ */
+export const INSTANTANEOUS_ACTIONS: Readonly<Record<string, readonly string[]>> = {
+  PodChaos: ['pod-kill', 'container-kill'],
+};
+
 /** A problem found in an action's options: `[field, problem, fix]`. */
 export type ActionProblem = [string, string, string];
 
@@ -304,7 +312,7 @@ function required(field: string, v: unknown): ActionProblem[] {
 export class ChaosAction {
   // ---- PodChaos ----
 
-  /** Deletes the selected pods (their controller recreates them). */
+  /** Deletes the selected pods (their controller recreates them). Instantaneous: needs no duration. */
   public static podKill(options: { readonly gracePeriod?: Duration } = {}): ChaosAction {
     const grace = options.gracePeriod?.toSeconds();
     return new ChaosAction('PodChaos', 'pod-kill', { action: 'pod-kill', gracePeriod: grace }, {
@@ -319,7 +327,7 @@ export class ChaosAction {
     });
   }
 
-  /** Kills the named containers of the selected pods. */
+  /** Kills the named containers of the selected pods. Instantaneous: needs no duration. */
   public static containerKill(options: { readonly containerNames: string[] }): ChaosAction {
     const problems: ActionProblem[] = options.containerNames.length === 0 ? [['action.containerNames', 'container-kill needs at least one container name', 'name the containers to kill']] : [];
     return new ChaosAction('PodChaos', 'container-kill', { action: 'container-kill', containerNames: [...options.containerNames] }, {
@@ -600,6 +608,11 @@ export class ChaosAction {
   public readonly litmusGap?: string;
   /** For a partition: its peers (null when it cuts the pods off from everything). */
   public readonly partitionPeers?: ChaosTarget | null;
+  /**
+   * True for a one-shot fault (pod-kill, container-kill): Chaos Mesh acts once and the
+   * experiment needs no duration. Continuous faults last for their duration.
+   */
+  public readonly instantaneous: boolean;
 
   private constructor(
     /** The Chaos Mesh kind. */
@@ -614,6 +627,7 @@ export class ChaosAction {
     this.litmus = extra.litmus;
     this.litmusGap = extra.litmus ? undefined : extra.litmusGap ?? `no Litmus equivalent for ${name}`;
     this.partitionPeers = extra.partitionPeers;
+    this.instantaneous = (INSTANTANEOUS_ACTIONS[kind] ?? []).includes(String(this.fields.action));
   }
 }
 

@@ -87,6 +87,13 @@ export interface GuardrailProps {
    */
   readonly allowFullBlastRadius?: boolean;
   /**
+   * Allow a continuous fault (network, stress, I/O, ...) without a duration: it lasts
+   * until its object is deleted. Not for scheduled experiments, whose runs would never end.
+   * Instantaneous faults (pod-kill, container-kill) need no duration and no opt-in.
+   * @default false (a continuous fault without a duration fails rule bounded-duration)
+   */
+  readonly allowUnboundedDuration?: boolean;
+  /**
    * Namespaces protected in addition to the defaults (kube-system, chaos-mesh, velero,
    * monitoring) and the scope's list.
    * @default none
@@ -100,6 +107,7 @@ export function resolvePolicy(scope: Construct, props: GuardrailProps): Guardrai
   return {
     maxDuration: props.maxDuration ?? d.maxDuration ?? DEFAULT_MAX_DURATION,
     allowFullBlastRadius: props.allowFullBlastRadius ?? false,
+    allowUnboundedDuration: props.allowUnboundedDuration ?? false,
     protectedNamespaces: [...new Set([...DEFAULT_PROTECTED_NAMESPACES, ...(d.protectedNamespaces ?? []), ...(props.protectedNamespaces ?? [])])],
   };
 }
@@ -125,8 +133,10 @@ export interface ChaosExperimentProps extends GuardrailProps {
    */
   readonly mode?: ChaosMode;
   /**
-   * How long the fault lasts. Required, and at most `maxDuration`.
-   * @default none: a synth error (every experiment is bounded)
+   * How long the fault lasts, at most `maxDuration`. Instantaneous faults (pod-kill,
+   * container-kill) act once and may omit it; a continuous fault needs it unless
+   * `allowUnboundedDuration` is set.
+   * @default none: fine for instantaneous faults, a synth error (rule bounded-duration) for continuous ones
    */
   readonly duration?: Duration;
   /**
@@ -205,6 +215,9 @@ export class ChaosExperiment extends Construct {
     }
     if (props.schedule) {
       for (const [f, p, x] of scheduleProblems(props.schedule, props.duration, false)) problems.add(f, `experiment "${this.name}": ${p}`, x);
+      if (props.duration === undefined && !props.action.instantaneous && policy.allowUnboundedDuration) {
+        problems.add('duration', `experiment "${this.name}" breaks rule bounded-duration: a scheduled ${props.action.name} fault without a duration would never end, and with concurrencyPolicy Forbid every later run would be skipped`, 'give a scheduled continuous fault a duration, such as Duration.minutes(5)');
+      }
     }
     const platform = props.platform ?? chaosDefaults(this).platform ?? ChaosPlatform.chaosMesh();
     const litmus = platform.litmus ? renderLitmus(this.definition, props.litmus) : undefined;

@@ -1,6 +1,6 @@
 import { Duration } from 'cdk8s';
 import { Problem } from '../common/errors';
-import { shortGoDuration } from '../common/duration';
+import { shortGoDuration, spelledGoDuration } from '../common/duration';
 import { ChaosAction, dropUndefined } from './actions';
 import { ChaosMode } from './mode';
 import { ChaosTarget } from './selector';
@@ -31,6 +31,12 @@ export interface GuardrailPolicy {
   readonly maxDuration: Duration;
   /** True to allow `all`, 100% and whole-namespace partitions. */
   readonly allowFullBlastRadius: boolean;
+  /**
+   * True to allow a continuous fault without a duration (it lasts until its object is
+   * deleted). Instantaneous faults never need one.
+   * @default false
+   */
+  readonly allowUnboundedDuration?: boolean;
   /** Namespaces that can never be targeted. */
   readonly protectedNamespaces: readonly string[];
 }
@@ -56,7 +62,10 @@ export function experimentProblems(def: ExperimentDefinition, policy: GuardrailP
 
   // duration
   if (def.duration === undefined) {
-    rule('duration', GUARDRAIL_RULES.durationRequired, 'no duration is set, so the fault would last until someone deletes it', 'set duration, such as Duration.minutes(5)');
+    if (!def.action.instantaneous && !policy.allowUnboundedDuration) {
+      rule('duration', GUARDRAIL_RULES.durationRequired, `no duration is set, so the ${def.action.name} fault would last until someone deletes it`,
+        'set duration, such as Duration.minutes(5), or opt in with allowUnboundedDuration: true if it should last until deleted');
+    }
   } else if (def.duration.toMilliseconds() <= 0) {
     rule('duration', GUARDRAIL_RULES.durationRequired, 'the duration is zero', 'set a positive duration, such as Duration.minutes(5)');
   } else if (def.duration.toMilliseconds() > policy.maxDuration.toMilliseconds()) {
@@ -103,7 +112,7 @@ export function experimentSpec(def: ExperimentDefinition, withDuration = true): 
     ...def.action.fields,
     selector: def.target?.toSpec() ?? {},
     ...def.mode.toSpec(),
-    duration: withDuration && def.duration ? shortGoDuration(def.duration) : undefined,
+    duration: withDuration && def.duration ? spelledGoDuration(def.duration) : undefined,
   }) as Record<string, unknown>;
 }
 

@@ -1,6 +1,6 @@
 import { ApiObject, Duration } from 'cdk8s';
 import { Construct } from 'constructs';
-import { shortGoDuration } from '../common/duration';
+import { shortGoDuration, spelledGoDuration } from '../common/duration';
 import { Problem, Problems } from '../common/errors';
 import { dnsLabelProblem } from '../common/names';
 import { ChaosAction } from './actions';
@@ -129,7 +129,7 @@ export class WorkflowStep {
 
   /** Waits, such as for the system to recover. */
   public static suspend(name: string, duration: Duration): WorkflowStep {
-    return new WorkflowStep(name, () => ({ templates: [{ name, templateType: 'Suspend', deadline: shortGoDuration(duration) }], problems: [], bound: duration.toMilliseconds() }));
+    return new WorkflowStep(name, () => ({ templates: [{ name, templateType: 'Suspend', deadline: spelledGoDuration(duration) }], problems: [], bound: duration.toMilliseconds() }));
   }
 
   /** Runs an experiment for its duration. The guardrails of {@link ChaosExperiment} apply. */
@@ -140,7 +140,7 @@ export class WorkflowStep {
       const template = {
         name,
         templateType: props.action.kind,
-        deadline: shortGoDuration(props.duration),
+        deadline: spelledGoDuration(props.duration),
         [embeddedKey(props.action.kind)]: experimentSpec(def, false),
       } as WorkflowTemplate;
       return { templates: [template], problems, bound: props.duration.toMilliseconds() };
@@ -157,12 +157,12 @@ export class WorkflowStep {
       const template: WorkflowTemplate = {
         name,
         templateType: 'StatusCheck',
-        deadline: shortGoDuration(deadline),
+        deadline: spelledGoDuration(deadline),
         abortWithStatusCheck: props.abortOnFailure ?? true,
         statusCheck: {
           mode: mode.value,
           type: 'HTTP',
-          duration: mode.value === 'Continuous' ? shortGoDuration(deadline) : undefined,
+          duration: mode.value === 'Continuous' ? spelledGoDuration(deadline) : undefined,
           intervalSeconds: Math.max(1, Math.round((props.interval ?? Duration.seconds(5)).toSeconds())),
           timeoutSeconds: Math.max(1, Math.round((props.timeout ?? Duration.seconds(2)).toSeconds())),
           failureThreshold: props.failureThreshold ?? 3,
@@ -193,7 +193,7 @@ export class WorkflowStep {
         name,
         templateType: type,
         children: steps.map((s) => s.name),
-        deadline: deadlineMs === undefined ? undefined : shortGoDuration(deadlineMs),
+        deadline: options.deadline ? spelledGoDuration(options.deadline) : deadlineMs === undefined ? undefined : shortGoDuration(deadlineMs),
       };
       return { templates: [template, ...rendered.flatMap((r) => r.templates)], problems: rendered.flatMap((r) => r.problems), bound: deadlineMs };
     });
