@@ -1,12 +1,13 @@
 import { ApiObject, Chart, Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import { Problems } from '../common/errors';
-import { dnsLabelProblem } from '../common/names';
+import { dnsLabelProblem, dnsSubdomainProblem } from '../common/names';
 import { ChaosAction } from './actions';
 import { DEFAULT_MAX_DURATION, DEFAULT_PROTECTED_NAMESPACES, embeddedKey, ExperimentDefinition, experimentProblems, experimentSpec, GuardrailPolicy } from './guardrails';
 import { LitmusOptions, renderLitmus } from './litmus';
 import { ChaosMode } from './mode';
 import { ChaosSchedule, scheduleProblems } from './schedule';
+import type { RemoteCluster } from './machines';
 import { ChaosTarget, ChaosWorkload } from './selector';
 import { CHAOS_MESH_API_VERSION, ScheduleSpec } from './types';
 
@@ -169,7 +170,44 @@ export interface ChaosExperimentProps extends GuardrailProps {
    * @default none
    */
   readonly labels?: Record<string, string>;
+  /**
+   * Runs the experiment in another cluster: a {@link RemoteCluster} or its name.
+   * @default this cluster
+   */
+  readonly remoteCluster?: RemoteCluster | string;
+  /**
+   * Allow a PhysicalMachineChaos (its object and the PhysicalMachine objects it selects) in
+   * the protected chaos-mesh namespace, where Chaos Mesh's own examples keep them. Pods in
+   * chaos-mesh stay protected: other kinds are refused with this opt-in.
+   * @default false
+   */
+  readonly allowChaosMeshNamespace?: boolean;
 }
+
+/** The name of a remote cluster given as a construct or a name. */
+export function remoteClusterName(r: RemoteCluster | string | undefined): string | undefined {
+  return r === undefined || typeof r === 'string' ? r : r.name;
+}
+
+/** Problems with a remote-cluster reference. */
+export function remoteClusterProblems(r: RemoteCluster | string | undefined): Array<[string, string, string]> {
+  const name = remoteClusterName(r);
+  if (name === undefined) return [];
+  const bad = dnsSubdomainProblem(name);
+  return bad ? [['remoteCluster', `remote cluster name ${bad}`, 'give the name of a RemoteCluster object']] : [];
+}
+
+/** The guardrail policy of an experiment, with the chaos-mesh opt-in of physical-machine faults applied. */
+export function experimentPolicy(scope: Construct, props: GuardrailProps & { readonly allowChaosMeshNamespace?: boolean }, action: ChaosAction): { policy: GuardrailPolicy; problems: Array<[string, string, string]> } {
+  const base = resolvePolicy(scope, props);
+  if (!props.allowChaosMeshNamespace) return { policy: base, problems: [] };
+  if (action.kind !== 'PhysicalMachineChaos') {
+    return { policy: base, problems: [['allowChaosMeshNamespace', `the opt-in is only for PhysicalMachineChaos, not ${action.kind}: pods in ${CHAOS_MESH_NS} stay protected`, 'drop allowChaosMeshNamespace']] };
+  }
+  return { policy: { ...base, protectedNamespaces: base.protectedNamespaces.filter((n) => n !== CHAOS_MESH_NS) }, problems: [] };
+}
+
+const CHAOS_MESH_NS = 'chaos-mesh';
 
 /** The default namespace of chaos objects under `scope`. */
 export function chaosNamespace(scope: Construct, explicit?: string): string {
@@ -207,8 +245,9 @@ export class ChaosExperiment extends Construct {
     const nsProblem = dnsLabelProblem(this.namespace);
     if (nsProblem) problems.add('namespace', `namespace ${nsProblem}`, 'give a valid namespace');
 
-    const policy = resolvePolicy(this, props);
-    this.definition = { name: this.name, action: props.action, target: resolveTarget(props.target), mode: props.mode ?? ChaosMode.one(), duration: props.duration };
+    const { policy, problems: optInProblems } = experimentPolicy(this, props, props.action);
+    for (const [f, p, x] of [...optInProblems, ...remoteClusterProblems(props.remoteCluster)]) problems.add(f, `experiment "${this.name}": ${p}`, x);
+    this.definition = { name: this.name, action: props.action, target: resolveTarget(props.target), mode: props.mode ?? ChaosMode.one(), duration: props.duration, remoteCluster: remoteClusterName(props.remoteCluster) };
     problems.addAll('', experimentProblems(this.definition, policy));
     if (policy.protectedNamespaces.includes(this.namespace)) {
       problems.add('namespace', `experiment "${this.name}" breaks rule protected-namespace: its objects would live in protected namespace "${this.namespace}"`, 'put chaos objects in a namespace of their own, such as chaos-testing');

@@ -23,6 +23,11 @@ export interface ExperimentDefinition {
   readonly mode: ChaosMode;
   /** How long. */
   readonly duration?: Duration;
+  /**
+   * Name of the RemoteCluster the experiment runs in.
+   * @default this cluster
+   */
+  readonly remoteCluster?: string;
 }
 
 /** The limits every experiment is checked against. */
@@ -73,8 +78,11 @@ export function experimentProblems(def: ExperimentDefinition, policy: GuardrailP
       'shorten the experiment, or raise maxDuration if a longer one is intended');
   }
 
-  // selection
-  if (!def.target) {
+  // selection (a physical-machine fault may name chaosd addresses instead)
+  const addresses = (def.action.fields.address as string[] | undefined) ?? [];
+  if (!def.target && addresses.length > 0) {
+    // selected by address
+  } else if (!def.target) {
     rule('target', GUARDRAIL_RULES.selectsSomething, 'no target is set, so it selects no pods', 'set target, such as ChaosTarget.labels("team-alpha", { app: "demo-app" }) or ChaosTarget.workload(deployment)');
   } else {
     for (const [f, p, x] of def.target.problems('target')) rule(f, GUARDRAIL_RULES.selectsSomething, p, x);
@@ -113,11 +121,13 @@ export function experimentSpec(def: ExperimentDefinition, withDuration = true): 
     selector: def.target?.toSpec() ?? {},
     ...def.mode.toSpec(),
     duration: withDuration && def.duration ? spelledGoDuration(def.duration) : undefined,
+    remoteCluster: def.remoteCluster,
   }) as Record<string, unknown>;
 }
 
-/** The spec key of a kind inside a Schedule or Workflow (`PodChaos` → `podChaos`, `IOChaos` → `ioChaos`). */
+/** The spec key of a kind inside a Schedule or Workflow (`PodChaos` → `podChaos`, `IOChaos` → `ioChaos`, `PhysicalMachineChaos` → `physicalmachineChaos`). */
 export function embeddedKey(kind: string): string {
+  if (kind === 'PhysicalMachineChaos') return 'physicalmachineChaos';
   const m = /^([A-Z]+)(?=[A-Z][a-z])|^[A-Z]/.exec(kind);
   return m ? m[0].toLowerCase() + kind.slice(m[0].length) : kind;
 }
