@@ -1,4 +1,4 @@
-import { ApiObject } from 'cdk8s';
+import { ApiObject, JsonPatch } from 'cdk8s';
 import { Construct } from 'constructs';
 import {
   PhysicalMachineProps as PhysicalMachineObjectProps,
@@ -98,6 +98,8 @@ export class RemoteCluster extends Construct {
         ...(p.configOverride ? { configOverride: { ...p.configOverride } } : {}),
       },
     }, toJson_RemoteClusterProps);
+    // Cluster-scoped: never the chart's namespace.
+    if (this.apiObject.metadata.namespace !== undefined) this.apiObject.addJsonPatch(JsonPatch.remove('/metadata/namespace'));
   }
 }
 
