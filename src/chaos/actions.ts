@@ -82,6 +82,11 @@ export interface NetworkScope {
    * @default the pod's default device
    */
   readonly device?: string;
+  /**
+   * Network device of the peer pods (`targetDevice`), when `peers` is set.
+   * @default the peers' default device
+   */
+  readonly peersDevice?: string;
 }
 
 /** Options of pod faults that act on containers. */
@@ -392,6 +397,40 @@ export interface HttpOptions {
    * @default any headers
    */
   readonly headers?: Record<string, string>;
+  /**
+   * Only responses with this status code (with `HttpTarget.response()`).
+   * @default any status
+   */
+  readonly statusCode?: number;
+  /**
+   * TLS of the target's HTTPS port, so that its traffic can be read: a Secret holding the
+   * server's certificate and key (and a CA).
+   * @default plain HTTP
+   */
+  readonly tls?: HttpTlsOptions;
+}
+
+/** Where the certificate of an HTTPS target is kept. */
+export interface HttpTlsOptions {
+  /** The Secret. */
+  readonly secretName: string;
+  /** The Secret's namespace. */
+  readonly secretNamespace: string;
+  /**
+   * Key of the certificate.
+   * @default "tls.crt"
+   */
+  readonly certName?: string;
+  /**
+   * Key of the private key.
+   * @default "tls.key"
+   */
+  readonly keyName?: string;
+  /**
+   * Key of the CA certificate.
+   * @default none
+   */
+  readonly caName?: string;
 }
 
 /** What to replace in HTTP messages. */
@@ -866,6 +905,7 @@ export class ChaosAction {
       target,
       externalTargets: scope.externalTargets?.length ? [...scope.externalTargets] : undefined,
       device: scope.device,
+      targetDevice: scope.peersDevice,
     }, { problems: out, litmus: mapped, litmusGap, partitionPeers: action === 'partition' ? scope.peers ?? null : undefined });
   }
 
@@ -906,7 +946,11 @@ export class ChaosAction {
     const all = [...problems];
     if (!(Number.isInteger(o.port) && o.port > 0 && o.port < 65536)) all.push(['action.port', `${o.port} is not a TCP port`, 'give the port the target serves HTTP on (1-65535)']);
     const target = o.target ?? HttpTarget.request();
+    if (o.statusCode !== undefined && target.value !== 'Response') all.push(['action.statusCode', 'a status code selects responses, but the target is requests', 'use HttpTarget.response() with statusCode']);
+    if (o.statusCode !== undefined && !(Number.isInteger(o.statusCode) && o.statusCode >= 100 && o.statusCode <= 599)) all.push(['action.statusCode', `${o.statusCode} is not an HTTP status code`, 'give a code such as 503']);
     return new ChaosAction('HTTPChaos', name, {
+      code: o.statusCode,
+      tls: o.tls ? { secretName: o.tls.secretName, secretNamespace: o.tls.secretNamespace, certName: o.tls.certName ?? 'tls.crt', keyName: o.tls.keyName ?? 'tls.key', caName: o.tls.caName } : undefined,
       target: target.value,
       port: o.port,
       path: o.path,

@@ -107,21 +107,27 @@ export function httpStatusCheckProblems(prefix: string, o: HttpStatusCheckOption
   return out;
 }
 
-/** The `statusCheck` spec of the options; `duration` is written when given. */
-export function httpStatusCheckSpec(o: HttpStatusCheckOptions, duration: Duration | undefined): Record<string, unknown> {
-  const mode = o.mode ?? StatusCheckMode.synchronous();
+/**
+ * The `statusCheck` spec of the options; `duration` is written when given. With
+ * `writeDefaults` (workflow steps) the library's defaults are written out; without it
+ * (standalone checks) only what was given, and Chaos Mesh's own defaults apply.
+ */
+export function httpStatusCheckSpec(o: HttpStatusCheckOptions, duration: Duration | undefined, writeDefaults = true): Record<string, unknown> {
+  const d = <T>(given: T | undefined, fallback: T): T | undefined => given ?? (writeDefaults ? fallback : undefined);
+  const seconds = (v: Duration | undefined) => (v === undefined ? undefined : Math.max(1, Math.round(v.toSeconds())));
+  const mode = d(o.mode, StatusCheckMode.synchronous());
   const e = o.expectStatus ?? 200;
   return JSON.parse(JSON.stringify({
-    mode: mode.value,
+    mode: mode?.value,
     type: 'HTTP',
     duration: duration ? spelledGoDuration(duration) : undefined,
-    intervalSeconds: Math.max(1, Math.round((o.interval ?? Duration.seconds(5)).toSeconds())),
-    timeoutSeconds: Math.max(1, Math.round((o.timeout ?? Duration.seconds(2)).toSeconds())),
-    failureThreshold: o.failureThreshold ?? 3,
-    successThreshold: o.successThreshold ?? 1,
+    intervalSeconds: seconds(d(o.interval, Duration.seconds(5))),
+    timeoutSeconds: seconds(d(o.timeout, Duration.seconds(2))),
+    failureThreshold: d(o.failureThreshold, 3),
+    successThreshold: d(o.successThreshold, 1),
     http: {
       url: o.url,
-      method: o.method ?? 'GET',
+      method: d(o.method, 'GET'),
       headers: o.headers ? Object.fromEntries(Object.entries(o.headers).map(([k, v]) => [k, [...v]])) : undefined,
       body: o.body,
       criteria: { statusCode: typeof e === 'number' ? String(e) : `${e.from}-${e.to}` },
@@ -129,8 +135,38 @@ export function httpStatusCheckSpec(o: HttpStatusCheckOptions, duration: Duratio
   })) as Record<string, unknown>;
 }
 
-/** Props of {@link StatusCheck}. */
+/** Props of {@link StatusCheck}. Only what is given is written: Chaos Mesh's defaults apply to the rest. */
 export interface StatusCheckProps extends HttpStatusCheckOptions {
+  /**
+   * Synchronous or continuous.
+   * @default Chaos Mesh's (synchronous)
+   */
+  readonly mode?: StatusCheckMode;
+  /**
+   * HTTP method.
+   * @default Chaos Mesh's 'GET'
+   */
+  readonly method?: 'GET' | 'POST';
+  /**
+   * Time between checks.
+   * @default Chaos Mesh's 10 seconds
+   */
+  readonly interval?: Duration;
+  /**
+   * Timeout of one check.
+   * @default Chaos Mesh's 1 second
+   */
+  readonly timeout?: Duration;
+  /**
+   * Failures in a row that fail the check.
+   * @default Chaos Mesh's 3
+   */
+  readonly failureThreshold?: number;
+  /**
+   * Successes in a row that pass the check (synchronous mode).
+   * @default Chaos Mesh's 1
+   */
+  readonly successThreshold?: number;
   /**
    * How long the whole check runs.
    * @default none: a synchronous check ends at a threshold, a continuous one runs until deleted
@@ -192,7 +228,7 @@ export class StatusCheck extends Construct {
       apiVersion: CHAOS_MESH_API_VERSION,
       kind: 'StatusCheck',
       metadata: { name: this.name, namespace: this.namespace, labels },
-      spec: { ...httpStatusCheckSpec(p, p.duration), ...(r !== undefined ? { recordsHistoryLimit: r } : {}) },
+      spec: { ...httpStatusCheckSpec(p, p.duration, false), ...(r !== undefined ? { recordsHistoryLimit: r } : {}) },
     });
   }
 }

@@ -1,6 +1,6 @@
 import { Duration, Testing } from 'cdk8s';
 import {
-  ChaosAction, ChaosExperiment, ChaosKind, ChaosMode, ChaosSchedule, ChaosTarget, ChaosWorkflow, GoDuration, MemorySize, PhysicalMachine,
+  ChaosAction, ChaosExperiment, ChaosKind, HttpTarget, ChaosMode, ChaosSchedule, ChaosTarget, ChaosWorkflow, GoDuration, MemorySize, PhysicalMachine,
   RemoteCluster, StatusCheck, StatusCheckMode, WorkflowStep, workflowProblems,
 } from '../../src';
 import { expectValidManifests } from '../support/schema';
@@ -162,10 +162,10 @@ describe('standalone StatusCheck', () => {
     const objs = Testing.synth(chart);
     expectValidManifests(objs);
     expect(objs[0].spec).toEqual({
-      mode: 'Synchronous', type: 'HTTP', duration: '400s', intervalSeconds: 10, timeoutSeconds: 3, failureThreshold: 2, successThreshold: 3, recordsHistoryLimit: 50,
-      http: { url: 'https://checkout.shop.svc:8443/healthz', method: 'GET', headers: { Authorization: ['Bearer token'] }, criteria: { statusCode: '200-299' } },
+      type: 'HTTP', duration: '400s', intervalSeconds: 10, timeoutSeconds: 3, failureThreshold: 2, successThreshold: 3, recordsHistoryLimit: 50,
+      http: { url: 'https://checkout.shop.svc:8443/healthz', headers: { Authorization: ['Bearer token'] }, criteria: { statusCode: '200-299' } },
     });
-    expect(objs[1].spec).toMatchObject({ mode: 'Continuous', duration: '10m' });
+    expect(objs[1].spec).toEqual({ mode: 'Continuous', type: 'HTTP', duration: '10m', http: { url: 'http://cart.shop.svc/health', criteria: { statusCode: '200' } } });
     expect(objs[2].spec.mode).toBe('Continuous');
     expect(objs[2].spec.duration).toBeUndefined();
     const err = validationError((s) => new StatusCheck(s, 'bad', { url: 'cart/health', expectStatus: 700, recordsHistoryLimit: 0, interval: Duration.millis(500) }));
@@ -197,6 +197,14 @@ describe('more fields and actions', () => {
       delay: { latency: '80ms', jitter: '20ms', correlation: '10' }, loss: { loss: '2' }, duplicate: { duplicate: '1', correlation: '5' }, corrupt: { corrupt: '0.5' },
     });
     expect(validationError((s) => new ChaosExperiment(s, 'e', { ...base, action: ChaosAction.networkNetem({}) })).message).toMatch(/the netem fault changes nothing/);
+  });
+
+  test('HTTPChaos on an HTTPS port, responses by status code; NetworkChaos peer device', () => {
+    const http = specOf(synthExperiment({ ...base, action: ChaosAction.httpReplace({ port: 8443, target: HttpTarget.response(), statusCode: 200, code: 503, tls: { secretName: 'checkout-tls', secretNamespace: 'shop', caName: 'ca.crt' } }) }), 'HTTPChaos');
+    expect(http).toMatchObject({ target: 'Response', port: 8443, code: 200, replace: { code: 503 }, tls: { secretName: 'checkout-tls', secretNamespace: 'shop', certName: 'tls.crt', keyName: 'tls.key', caName: 'ca.crt' } });
+    expect(validationError((s) => new ChaosExperiment(s, 'e', { ...base, action: ChaosAction.httpAbort({ port: 80, statusCode: 500 }) })).message).toMatch(/a status code selects responses, but the target is requests/);
+    const net = specOf(synthExperiment({ ...base, action: ChaosAction.networkDelay({ latency: Duration.millis(30), peers: ChaosTarget.labels('shop', { app: 'db' }), device: 'eth0', peersDevice: 'eth1' }) }), 'NetworkChaos');
+    expect(net).toMatchObject({ device: 'eth0', targetDevice: 'eth1', target: { mode: 'all', selector: { namespaces: ['shop'], labelSelectors: { app: 'db' } } } });
   });
 
   test('TimeChaos: offsets below a millisecond as Go durations, written as given', () => {
