@@ -135,10 +135,11 @@ export interface VeleroRestoreProps {
   /** Labels of the Restore. @default none */
   readonly labels?: Readonly<Record<string, string>>;
   /**
-   * Escape hatch: more spec fields, typed by Velero's CRD, merged over the generated ones.
+   * Escape hatch: more spec fields, typed by Velero's CRD, merged over the generated ones
+   * (hooks go through `hooks`; the CRD leaves init containers untyped).
    * @default none
    */
-  readonly spec?: RestoreSpec;
+  readonly spec?: Omit<RestoreSpec, 'hooks'>;
 }
 
 function namesProblems(field: string, list: readonly string[] | undefined, problems: Problems, allowAll: boolean): void {
