@@ -460,6 +460,11 @@ export interface HttpReplaceOptions extends HttpOptions {
    * @default unchanged
    */
   readonly replaceMethod?: string;
+  /**
+   * URI query parameters of requests to replace (`{ page: '1' }`).
+   * @default unchanged
+   */
+  readonly replaceQueries?: Record<string, string>;
 }
 
 /** What to add to HTTP messages. */
@@ -848,8 +853,9 @@ export class ChaosAction {
       headers: options.replaceHeaders,
       path: options.replacePath,
       method: options.replaceMethod,
+      queries: options.replaceQueries,
     };
-    const problems: ActionProblem[] = Object.values(replace).every((v) => v === undefined) ? [['action', 'the replacement changes nothing', 'set code, body, replaceHeaders, replacePath or replaceMethod']] : [];
+    const problems: ActionProblem[] = Object.values(replace).every((v) => v === undefined) ? [['action', 'the replacement changes nothing', 'set code, body, replaceHeaders, replacePath, replaceMethod or replaceQueries']] : [];
     const codeOnly = options.code !== undefined && Object.entries(replace).every(([k, v]) => k === 'code' || v === undefined);
     return ChaosAction.http('http-replace', { replace }, options, problems,
       codeOnly ? { name: 'pod-http-status-code', env: { STATUS_CODE: String(options.code), TARGET_SERVICE_PORT: String(options.port) } } : undefined,

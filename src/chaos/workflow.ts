@@ -50,6 +50,13 @@ export interface WorkflowStatusCheckProps extends HttpStatusCheckOptions {
    * @default for StatusCheckMode.continuous(), the deadline; otherwise none
    */
   readonly duration?: Duration;
+  /**
+   * Write the library's defaults (mode, method, interval, timeout, thresholds) into the
+   * template. False writes only what is given, as a migrated manifest had it, and Chaos
+   * Mesh's own defaults (10s interval, 1s timeout) apply.
+   * @default true
+   */
+  readonly explicitDefaults?: boolean;
 }
 
 /** A container run by a Task step. */
@@ -188,7 +195,7 @@ export class WorkflowStep {
         templateType: 'StatusCheck',
         deadline: spelledGoDuration(deadline),
         abortWithStatusCheck: props.abortOnFailure ?? true,
-        statusCheck: httpStatusCheckSpec(props, duration) as unknown as WorkflowTemplate['statusCheck'],
+        statusCheck: httpStatusCheckSpec(props, duration, props.explicitDefaults ?? true) as unknown as WorkflowTemplate['statusCheck'],
       };
       return { templates: [template], problems, bound: deadline.toMilliseconds() };
     });

@@ -201,6 +201,8 @@ describe('more fields and actions', () => {
 
   test('HTTPChaos on an HTTPS port, responses by status code; NetworkChaos peer device', () => {
     const http = specOf(synthExperiment({ ...base, action: ChaosAction.httpReplace({ port: 8443, target: HttpTarget.response(), statusCode: 200, code: 503, tls: { secretName: 'checkout-tls', secretNamespace: 'shop', caName: 'ca.crt' } }) }), 'HTTPChaos');
+    const q = specOf(synthExperiment({ ...base, action: ChaosAction.httpReplace({ port: 80, replaceQueries: { page: '1' } }) }), 'HTTPChaos');
+    expect(q.replace).toEqual({ queries: { page: '1' } });
     expect(http).toMatchObject({ target: 'Response', port: 8443, code: 200, replace: { code: 503 }, tls: { secretName: 'checkout-tls', secretNamespace: 'shop', certName: 'tls.crt', keyName: 'tls.key', caName: 'ca.crt' } });
     expect(validationError((s) => new ChaosExperiment(s, 'e', { ...base, action: ChaosAction.httpAbort({ port: 80, statusCode: 500 }) })).message).toMatch(/a status code selects responses, but the target is requests/);
     const net = specOf(synthExperiment({ ...base, action: ChaosAction.networkDelay({ latency: Duration.millis(30), peers: ChaosTarget.labels('shop', { app: 'db' }), device: 'eth0', peersDevice: 'eth1' }) }), 'NetworkChaos');
@@ -228,6 +230,11 @@ describe('workflow steps', () => {
     expect(spec.templates[2].statusCheck.mode).toBe('Continuous');
     expect(spec.templates[2].statusCheck.duration).toBeUndefined();
     expect(spec.templates[3].statusCheck.duration).toBe('90s');
+  });
+
+  test('a status check step can write only what is given', () => {
+    const spec = synthWorkflow(WorkflowStep.statusCheck('probe', { url: 'http://checkout.shop.svc/health', mode: StatusCheckMode.continuousUntilStopped(), method: 'GET', explicitDefaults: false, deadline: Duration.seconds(20) }));
+    expect(spec.templates[0]).toEqual({ name: 'probe', templateType: 'StatusCheck', deadline: '20s', abortWithStatusCheck: true, statusCheck: { mode: 'Continuous', type: 'HTTP', http: { url: 'http://checkout.shop.svc/health', method: 'GET', criteria: { statusCode: '200' } } } });
   });
 
   test('a Task with conditional branches, a Schedule step, and a Suspend', () => {
