@@ -60,6 +60,12 @@ export interface RestoreInitContainer {
   readonly env?: Readonly<Record<string, string>>;
   /** Volumes of the restored pod mounted into the container. @default none */
   readonly volumeMounts?: ReadonlyArray<{ readonly name: string; readonly mountPath: string; readonly readOnly?: boolean }>;
+  /**
+   * Escape hatch: more container fields (resources, securityContext, ...) as in a pod spec,
+   * merged over the generated ones.
+   * @default none
+   */
+  readonly extra?: Readonly<Record<string, unknown>>;
 }
 
 /** One action of a restore hook: an exec in a restored container, or init containers. */
@@ -264,6 +270,7 @@ function initContainerSpec(c: RestoreInitContainer): Record<string, unknown> {
     ...(c.args ? { args: [...c.args] } : {}),
     ...(c.env ? { env: Object.entries(c.env).map(([name, value]) => ({ name, value })) } : {}),
     ...(c.volumeMounts ? { volumeMounts: c.volumeMounts.map((m) => ({ name: m.name, mountPath: m.mountPath, ...(m.readOnly !== undefined ? { readOnly: m.readOnly } : {}) })) } : {}),
+    ...(c.extra ?? {}),
   };
 }
 

@@ -58,7 +58,7 @@ describe('VeleroRestore', () => {
         excludedResources: ['jobs'],
         labelSelector: { matchLabels: { app: 'cache' } },
         postHooks: [
-          RestoreHookAction.init([{ name: 'seed', image: 'busybox:1.36', command: ['/bin/sh', '-c', 'cp /seed/* /data/'], volumeMounts: [{ name: 'data', mountPath: '/data' }], env: { MODE: 'staging' } }], { timeout: Duration.seconds(400) }),
+          RestoreHookAction.init([{ name: 'seed', image: 'busybox:1.36', command: ['/bin/sh', '-c', 'cp /seed/* /data/'], volumeMounts: [{ name: 'data', mountPath: '/data' }], env: { MODE: 'staging' }, extra: { resources: { limits: { memory: '64Mi' } } } }], { timeout: Duration.seconds(400) }),
           RestoreHookAction.exec({ container: 'cache', command: ['/usr/bin/warm', '--all'], onError: HookOnError.fail(), execTimeout: Duration.minutes(10), waitTimeout: Duration.seconds(240), waitForReady: true }),
         ],
       }],
@@ -87,7 +87,7 @@ describe('VeleroRestore', () => {
           excludedResources: ['jobs'],
           labelSelector: { matchLabels: { app: 'cache' } },
           postHooks: [
-            { init: { timeout: '400s', initContainers: [{ name: 'seed', image: 'busybox:1.36', command: ['/bin/sh', '-c', 'cp /seed/* /data/'], env: [{ name: 'MODE', value: 'staging' }], volumeMounts: [{ name: 'data', mountPath: '/data' }] }] } },
+            { init: { timeout: '400s', initContainers: [{ name: 'seed', image: 'busybox:1.36', command: ['/bin/sh', '-c', 'cp /seed/* /data/'], env: [{ name: 'MODE', value: 'staging' }], volumeMounts: [{ name: 'data', mountPath: '/data' }], resources: { limits: { memory: '64Mi' } } }] } },
             { exec: { container: 'cache', command: ['/usr/bin/warm', '--all'], onError: 'Fail', execTimeout: '10m', waitTimeout: '240s', waitForReady: true } },
           ],
         }],
