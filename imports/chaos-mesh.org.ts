@@ -4,6 +4,411 @@ import { Construct } from 'constructs';
 
 
 /**
+ * BlockChaos is the Schema for the blockchaos API
+ *
+ * @schema BlockChaos
+ */
+export class BlockChaos extends ApiObject {
+  /**
+   * Returns the apiVersion and kind for "BlockChaos"
+   */
+  public static readonly GVK: GroupVersionKind = {
+    apiVersion: 'chaos-mesh.org/v1alpha1',
+    kind: 'BlockChaos',
+  }
+
+  /**
+   * Renders a Kubernetes manifest for "BlockChaos".
+   *
+   * This can be used to inline resource manifests inside other objects (e.g. as templates).
+   *
+   * @param props initialization props
+   */
+  public static manifest(props: BlockChaosProps): any {
+    return {
+      ...BlockChaos.GVK,
+      ...toJson_BlockChaosProps(props),
+    };
+  }
+
+  /**
+   * Defines a "BlockChaos" API object
+   * @param scope the scope in which to define this object
+   * @param id a scope-local name for the object
+   * @param props initialization props
+   */
+  public constructor(scope: Construct, id: string, props: BlockChaosProps) {
+    super(scope, id, {
+      ...BlockChaos.GVK,
+      ...props,
+    });
+  }
+
+  /**
+   * Renders the object to Kubernetes JSON.
+   */
+  public override toJson(): any {
+    const resolved = super.toJson();
+
+    return {
+      ...BlockChaos.GVK,
+      ...toJson_BlockChaosProps(resolved),
+    };
+  }
+}
+
+/**
+ * BlockChaos is the Schema for the blockchaos API
+ *
+ * @schema BlockChaos
+ */
+export interface BlockChaosProps {
+  /**
+   * @schema BlockChaos#metadata
+   */
+  readonly metadata?: ApiObjectMetadata;
+
+  /**
+   * BlockChaosSpec is the content of the specification for a BlockChaos
+   *
+   * @schema BlockChaos#spec
+   */
+  readonly spec: BlockChaosSpec;
+}
+
+/**
+ * Converts an object of type 'BlockChaosProps' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_BlockChaosProps(obj: BlockChaosProps | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'metadata': obj.metadata,
+    'spec': toJson_BlockChaosSpec(obj.spec),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * BlockChaosSpec is the content of the specification for a BlockChaos
+ *
+ * @schema BlockChaosSpec
+ */
+export interface BlockChaosSpec {
+  /**
+   * Action defines the specific block chaos action.
+   * Supported action: delay
+   *
+   * @schema BlockChaosSpec#action
+   */
+  readonly action: BlockChaosSpecAction;
+
+  /**
+   * ContainerNames indicates list of the name of affected container.
+   * If not set, the first container will be injected
+   *
+   * @schema BlockChaosSpec#containerNames
+   */
+  readonly containerNames?: string[];
+
+  /**
+   * Delay defines the delay distribution.
+   *
+   * @schema BlockChaosSpec#delay
+   */
+  readonly delay?: BlockChaosSpecDelay;
+
+  /**
+   * Duration represents the duration of the chaos action.
+   *
+   * @schema BlockChaosSpec#duration
+   */
+  readonly duration?: string;
+
+  /**
+   * Mode defines the mode to run chaos action.
+   * Supported mode: one / all / fixed / fixed-percent / random-max-percent
+   *
+   * @schema BlockChaosSpec#mode
+   */
+  readonly mode: BlockChaosSpecMode;
+
+  /**
+   * RemoteCluster represents the remote cluster where the chaos will be deployed
+   *
+   * @schema BlockChaosSpec#remoteCluster
+   */
+  readonly remoteCluster?: string;
+
+  /**
+   * Selector is used to select pods that are used to inject chaos action.
+   *
+   * @schema BlockChaosSpec#selector
+   */
+  readonly selector: BlockChaosSpecSelector;
+
+  /**
+   * Value is required when the mode is set to `FixedMode` / `FixedPercentMode` / `RandomMaxPercentMode`.
+   * If `FixedMode`, provide an integer of pods to do chaos action.
+   * If `FixedPercentMode`, provide a number from 0-100 to specify the percent of pods the server can do chaos action.
+   * IF `RandomMaxPercentMode`,  provide a number from 0-100 to specify the max percent of pods to do chaos action
+   *
+   * @schema BlockChaosSpec#value
+   */
+  readonly value?: string;
+
+  /**
+   * @schema BlockChaosSpec#volumeName
+   */
+  readonly volumeName: string;
+}
+
+/**
+ * Converts an object of type 'BlockChaosSpec' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_BlockChaosSpec(obj: BlockChaosSpec | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'action': obj.action,
+    'containerNames': obj.containerNames?.map(y => y),
+    'delay': toJson_BlockChaosSpecDelay(obj.delay),
+    'duration': obj.duration,
+    'mode': obj.mode,
+    'remoteCluster': obj.remoteCluster,
+    'selector': toJson_BlockChaosSpecSelector(obj.selector),
+    'value': obj.value,
+    'volumeName': obj.volumeName,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * Action defines the specific block chaos action.
+ * Supported action: delay
+ *
+ * @schema BlockChaosSpecAction
+ */
+export enum BlockChaosSpecAction {
+  /** delay */
+  DELAY = "delay",
+}
+
+/**
+ * Delay defines the delay distribution.
+ *
+ * @schema BlockChaosSpecDelay
+ */
+export interface BlockChaosSpecDelay {
+  /**
+   * @schema BlockChaosSpecDelay#correlation
+   */
+  readonly correlation?: string;
+
+  /**
+   * @schema BlockChaosSpecDelay#jitter
+   */
+  readonly jitter?: string;
+
+  /**
+   * Latency defines the latency of every io request.
+   *
+   * @schema BlockChaosSpecDelay#latency
+   */
+  readonly latency?: string;
+}
+
+/**
+ * Converts an object of type 'BlockChaosSpecDelay' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_BlockChaosSpecDelay(obj: BlockChaosSpecDelay | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'correlation': obj.correlation,
+    'jitter': obj.jitter,
+    'latency': obj.latency,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * Mode defines the mode to run chaos action.
+ * Supported mode: one / all / fixed / fixed-percent / random-max-percent
+ *
+ * @schema BlockChaosSpecMode
+ */
+export enum BlockChaosSpecMode {
+  /** one */
+  ONE = "one",
+  /** all */
+  ALL = "all",
+  /** fixed */
+  FIXED = "fixed",
+  /** fixed-percent */
+  FIXED_HYPHEN_PERCENT = "fixed-percent",
+  /** random-max-percent */
+  RANDOM_HYPHEN_MAX_HYPHEN_PERCENT = "random-max-percent",
+}
+
+/**
+ * Selector is used to select pods that are used to inject chaos action.
+ *
+ * @schema BlockChaosSpecSelector
+ */
+export interface BlockChaosSpecSelector {
+  /**
+   * Map of string keys and values that can be used to select objects.
+   * A selector based on annotations.
+   *
+   * @schema BlockChaosSpecSelector#annotationSelectors
+   */
+  readonly annotationSelectors?: { [key: string]: string };
+
+  /**
+   * a slice of label selector expressions that can be used to select objects.
+   * A list of selectors based on set-based label expressions.
+   *
+   * @schema BlockChaosSpecSelector#expressionSelectors
+   */
+  readonly expressionSelectors?: BlockChaosSpecSelectorExpressionSelectors[];
+
+  /**
+   * Map of string keys and values that can be used to select objects.
+   * A selector based on fields.
+   *
+   * @schema BlockChaosSpecSelector#fieldSelectors
+   */
+  readonly fieldSelectors?: { [key: string]: string };
+
+  /**
+   * Map of string keys and values that can be used to select objects.
+   * A selector based on labels.
+   *
+   * @schema BlockChaosSpecSelector#labelSelectors
+   */
+  readonly labelSelectors?: { [key: string]: string };
+
+  /**
+   * Namespaces is a set of namespace to which objects belong.
+   *
+   * @schema BlockChaosSpecSelector#namespaces
+   */
+  readonly namespaces?: string[];
+
+  /**
+   * Map of string keys and values that can be used to select nodes.
+   * Selector which must match a node's labels,
+   * and objects must belong to these selected nodes.
+   *
+   * @schema BlockChaosSpecSelector#nodeSelectors
+   */
+  readonly nodeSelectors?: { [key: string]: string };
+
+  /**
+   * Nodes is a set of node name and objects must belong to these nodes.
+   *
+   * @schema BlockChaosSpecSelector#nodes
+   */
+  readonly nodes?: string[];
+
+  /**
+   * PodPhaseSelectors is a set of condition of a pod at the current time.
+   * supported value: Pending / Running / Succeeded / Failed / Unknown
+   *
+   * @schema BlockChaosSpecSelector#podPhaseSelectors
+   */
+  readonly podPhaseSelectors?: string[];
+
+  /**
+   * Pods is a map of string keys and a set values that used to select pods.
+   * The key defines the namespace which pods belong,
+   * and the each values is a set of pod names.
+   *
+   * @schema BlockChaosSpecSelector#pods
+   */
+  readonly pods?: { [key: string]: string[] };
+}
+
+/**
+ * Converts an object of type 'BlockChaosSpecSelector' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_BlockChaosSpecSelector(obj: BlockChaosSpecSelector | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'annotationSelectors': ((obj.annotationSelectors) === undefined) ? undefined : (Object.entries(obj.annotationSelectors).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {})),
+    'expressionSelectors': obj.expressionSelectors?.map(y => toJson_BlockChaosSpecSelectorExpressionSelectors(y)),
+    'fieldSelectors': ((obj.fieldSelectors) === undefined) ? undefined : (Object.entries(obj.fieldSelectors).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {})),
+    'labelSelectors': ((obj.labelSelectors) === undefined) ? undefined : (Object.entries(obj.labelSelectors).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {})),
+    'namespaces': obj.namespaces?.map(y => y),
+    'nodeSelectors': ((obj.nodeSelectors) === undefined) ? undefined : (Object.entries(obj.nodeSelectors).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {})),
+    'nodes': obj.nodes?.map(y => y),
+    'podPhaseSelectors': obj.podPhaseSelectors?.map(y => y),
+    'pods': ((obj.pods) === undefined) ? undefined : (Object.entries(obj.pods).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1]?.map(y => y) }), {})),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * A label selector requirement is a selector that contains values, a key, and an operator that
+ * relates the key and values.
+ *
+ * @schema BlockChaosSpecSelectorExpressionSelectors
+ */
+export interface BlockChaosSpecSelectorExpressionSelectors {
+  /**
+   * key is the label key that the selector applies to.
+   *
+   * @schema BlockChaosSpecSelectorExpressionSelectors#key
+   */
+  readonly key: string;
+
+  /**
+   * operator represents a key's relationship to a set of values.
+   * Valid operators are In, NotIn, Exists and DoesNotExist.
+   *
+   * @schema BlockChaosSpecSelectorExpressionSelectors#operator
+   */
+  readonly operator: string;
+
+  /**
+   * values is an array of string values. If the operator is In or NotIn,
+   * the values array must be non-empty. If the operator is Exists or DoesNotExist,
+   * the values array must be empty. This array is replaced during a strategic
+   * merge patch.
+   *
+   * @schema BlockChaosSpecSelectorExpressionSelectors#values
+   */
+  readonly values?: string[];
+}
+
+/**
+ * Converts an object of type 'BlockChaosSpecSelectorExpressionSelectors' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_BlockChaosSpecSelectorExpressionSelectors(obj: BlockChaosSpecSelectorExpressionSelectors | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'key': obj.key,
+    'operator': obj.operator,
+    'values': obj.values?.map(y => y),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+
+/**
  * DNSChaos is the Schema for the networkchaos API
  *
  * @schema DNSChaos
@@ -1704,6 +2109,495 @@ export function toJson_IoChaosSpecSelectorExpressionSelectors(obj: IoChaosSpecSe
 
 
 /**
+ * JVMChaos is the Schema for the jvmchaos API
+ *
+ * @schema JVMChaos
+ */
+export class JvmChaos extends ApiObject {
+  /**
+   * Returns the apiVersion and kind for "JVMChaos"
+   */
+  public static readonly GVK: GroupVersionKind = {
+    apiVersion: 'chaos-mesh.org/v1alpha1',
+    kind: 'JVMChaos',
+  }
+
+  /**
+   * Renders a Kubernetes manifest for "JVMChaos".
+   *
+   * This can be used to inline resource manifests inside other objects (e.g. as templates).
+   *
+   * @param props initialization props
+   */
+  public static manifest(props: JvmChaosProps = {}): any {
+    return {
+      ...JvmChaos.GVK,
+      ...toJson_JvmChaosProps(props),
+    };
+  }
+
+  /**
+   * Defines a "JVMChaos" API object
+   * @param scope the scope in which to define this object
+   * @param id a scope-local name for the object
+   * @param props initialization props
+   */
+  public constructor(scope: Construct, id: string, props: JvmChaosProps = {}) {
+    super(scope, id, {
+      ...JvmChaos.GVK,
+      ...props,
+    });
+  }
+
+  /**
+   * Renders the object to Kubernetes JSON.
+   */
+  public override toJson(): any {
+    const resolved = super.toJson();
+
+    return {
+      ...JvmChaos.GVK,
+      ...toJson_JvmChaosProps(resolved),
+    };
+  }
+}
+
+/**
+ * JVMChaos is the Schema for the jvmchaos API
+ *
+ * @schema JVMChaos
+ */
+export interface JvmChaosProps {
+  /**
+   * @schema JVMChaos#metadata
+   */
+  readonly metadata?: ApiObjectMetadata;
+
+  /**
+   * JVMChaosSpec defines the desired state of JVMChaos
+   *
+   * @schema JVMChaos#spec
+   */
+  readonly spec?: JvmChaosSpec;
+}
+
+/**
+ * Converts an object of type 'JvmChaosProps' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_JvmChaosProps(obj: JvmChaosProps | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'metadata': obj.metadata,
+    'spec': toJson_JvmChaosSpec(obj.spec),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * JVMChaosSpec defines the desired state of JVMChaos
+ *
+ * @schema JvmChaosSpec
+ */
+export interface JvmChaosSpec {
+  /**
+   * Action defines the specific jvm chaos action.
+   * Supported action: latency;return;exception;stress;gc;ruleData
+   *
+   * @schema JvmChaosSpec#action
+   */
+  readonly action: JvmChaosSpecAction;
+
+  /**
+   * Java class
+   *
+   * @schema JvmChaosSpec#class
+   */
+  readonly class?: string;
+
+  /**
+   * ContainerNames indicates list of the name of affected container.
+   * If not set, the first container will be injected
+   *
+   * @schema JvmChaosSpec#containerNames
+   */
+  readonly containerNames?: string[];
+
+  /**
+   * the CPU core number needs to use, only set it when action is stress
+   *
+   * @schema JvmChaosSpec#cpuCount
+   */
+  readonly cpuCount?: number;
+
+  /**
+   * the match database
+   * default value is "", means match all database
+   *
+   * @schema JvmChaosSpec#database
+   */
+  readonly database?: string;
+
+  /**
+   * Duration represents the duration of the chaos action
+   *
+   * @schema JvmChaosSpec#duration
+   */
+  readonly duration?: string;
+
+  /**
+   * the exception which needs to throw for action `exception`
+   * or the exception message needs to throw in action `mysql`
+   *
+   * @schema JvmChaosSpec#exception
+   */
+  readonly exception?: string;
+
+  /**
+   * the latency duration for action 'latency', unit ms
+   * or the latency duration in action `mysql`
+   *
+   * @schema JvmChaosSpec#latency
+   */
+  readonly latency?: number;
+
+  /**
+   * the memory type needs to locate, only set it when action is stress, the value can be 'stack' or 'heap'
+   *
+   * @schema JvmChaosSpec#memType
+   */
+  readonly memType?: string;
+
+  /**
+   * the method in Java class
+   *
+   * @schema JvmChaosSpec#method
+   */
+  readonly method?: string;
+
+  /**
+   * Mode defines the mode to run chaos action.
+   * Supported mode: one / all / fixed / fixed-percent / random-max-percent
+   *
+   * @schema JvmChaosSpec#mode
+   */
+  readonly mode: JvmChaosSpecMode;
+
+  /**
+   * the version of mysql-connector-java, only support 5.X.X(set to "5") and 8.X.X(set to "8") now
+   *
+   * @schema JvmChaosSpec#mysqlConnectorVersion
+   */
+  readonly mysqlConnectorVersion?: string;
+
+  /**
+   * byteman rule name, should be unique, and will generate one if not set
+   *
+   * @schema JvmChaosSpec#name
+   */
+  readonly name?: string;
+
+  /**
+   * the pid of Java process which needs to attach
+   *
+   * @schema JvmChaosSpec#pid
+   */
+  readonly pid?: number;
+
+  /**
+   * the port of agent server, default 9277
+   *
+   * @schema JvmChaosSpec#port
+   */
+  readonly port?: number;
+
+  /**
+   * RemoteCluster represents the remote cluster where the chaos will be deployed
+   *
+   * @schema JvmChaosSpec#remoteCluster
+   */
+  readonly remoteCluster?: string;
+
+  /**
+   * the return value for action 'return'
+   *
+   * @schema JvmChaosSpec#returnValue
+   */
+  readonly returnValue?: string;
+
+  /**
+   * the byteman rule's data for action 'ruleData'
+   *
+   * @schema JvmChaosSpec#ruleData
+   */
+  readonly ruleData?: string;
+
+  /**
+   * Selector is used to select pods that are used to inject chaos action.
+   *
+   * @schema JvmChaosSpec#selector
+   */
+  readonly selector: JvmChaosSpecSelector;
+
+  /**
+   * the match sql type
+   * default value is "", means match all SQL type.
+   * The value can be 'select', 'insert', 'update', 'delete', 'replace'.
+   *
+   * @schema JvmChaosSpec#sqlType
+   */
+  readonly sqlType?: string;
+
+  /**
+   * the match table
+   * default value is "", means match all table
+   *
+   * @schema JvmChaosSpec#table
+   */
+  readonly table?: string;
+
+  /**
+   * Value is required when the mode is set to `FixedMode` / `FixedPercentMode` / `RandomMaxPercentMode`.
+   * If `FixedMode`, provide an integer of pods to do chaos action.
+   * If `FixedPercentMode`, provide a number from 0-100 to specify the percent of pods the server can do chaos action.
+   * IF `RandomMaxPercentMode`,  provide a number from 0-100 to specify the max percent of pods to do chaos action
+   *
+   * @schema JvmChaosSpec#value
+   */
+  readonly value?: string;
+}
+
+/**
+ * Converts an object of type 'JvmChaosSpec' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_JvmChaosSpec(obj: JvmChaosSpec | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'action': obj.action,
+    'class': obj.class,
+    'containerNames': obj.containerNames?.map(y => y),
+    'cpuCount': obj.cpuCount,
+    'database': obj.database,
+    'duration': obj.duration,
+    'exception': obj.exception,
+    'latency': obj.latency,
+    'memType': obj.memType,
+    'method': obj.method,
+    'mode': obj.mode,
+    'mysqlConnectorVersion': obj.mysqlConnectorVersion,
+    'name': obj.name,
+    'pid': obj.pid,
+    'port': obj.port,
+    'remoteCluster': obj.remoteCluster,
+    'returnValue': obj.returnValue,
+    'ruleData': obj.ruleData,
+    'selector': toJson_JvmChaosSpecSelector(obj.selector),
+    'sqlType': obj.sqlType,
+    'table': obj.table,
+    'value': obj.value,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * Action defines the specific jvm chaos action.
+ * Supported action: latency;return;exception;stress;gc;ruleData
+ *
+ * @schema JvmChaosSpecAction
+ */
+export enum JvmChaosSpecAction {
+  /** latency */
+  LATENCY = "latency",
+  /** return */
+  RETURN = "return",
+  /** exception */
+  EXCEPTION = "exception",
+  /** stress */
+  STRESS = "stress",
+  /** gc */
+  GC = "gc",
+  /** ruleData */
+  RULE_DATA = "ruleData",
+  /** mysql */
+  MYSQL = "mysql",
+}
+
+/**
+ * Mode defines the mode to run chaos action.
+ * Supported mode: one / all / fixed / fixed-percent / random-max-percent
+ *
+ * @schema JvmChaosSpecMode
+ */
+export enum JvmChaosSpecMode {
+  /** one */
+  ONE = "one",
+  /** all */
+  ALL = "all",
+  /** fixed */
+  FIXED = "fixed",
+  /** fixed-percent */
+  FIXED_HYPHEN_PERCENT = "fixed-percent",
+  /** random-max-percent */
+  RANDOM_HYPHEN_MAX_HYPHEN_PERCENT = "random-max-percent",
+}
+
+/**
+ * Selector is used to select pods that are used to inject chaos action.
+ *
+ * @schema JvmChaosSpecSelector
+ */
+export interface JvmChaosSpecSelector {
+  /**
+   * Map of string keys and values that can be used to select objects.
+   * A selector based on annotations.
+   *
+   * @schema JvmChaosSpecSelector#annotationSelectors
+   */
+  readonly annotationSelectors?: { [key: string]: string };
+
+  /**
+   * a slice of label selector expressions that can be used to select objects.
+   * A list of selectors based on set-based label expressions.
+   *
+   * @schema JvmChaosSpecSelector#expressionSelectors
+   */
+  readonly expressionSelectors?: JvmChaosSpecSelectorExpressionSelectors[];
+
+  /**
+   * Map of string keys and values that can be used to select objects.
+   * A selector based on fields.
+   *
+   * @schema JvmChaosSpecSelector#fieldSelectors
+   */
+  readonly fieldSelectors?: { [key: string]: string };
+
+  /**
+   * Map of string keys and values that can be used to select objects.
+   * A selector based on labels.
+   *
+   * @schema JvmChaosSpecSelector#labelSelectors
+   */
+  readonly labelSelectors?: { [key: string]: string };
+
+  /**
+   * Namespaces is a set of namespace to which objects belong.
+   *
+   * @schema JvmChaosSpecSelector#namespaces
+   */
+  readonly namespaces?: string[];
+
+  /**
+   * Map of string keys and values that can be used to select nodes.
+   * Selector which must match a node's labels,
+   * and objects must belong to these selected nodes.
+   *
+   * @schema JvmChaosSpecSelector#nodeSelectors
+   */
+  readonly nodeSelectors?: { [key: string]: string };
+
+  /**
+   * Nodes is a set of node name and objects must belong to these nodes.
+   *
+   * @schema JvmChaosSpecSelector#nodes
+   */
+  readonly nodes?: string[];
+
+  /**
+   * PodPhaseSelectors is a set of condition of a pod at the current time.
+   * supported value: Pending / Running / Succeeded / Failed / Unknown
+   *
+   * @schema JvmChaosSpecSelector#podPhaseSelectors
+   */
+  readonly podPhaseSelectors?: string[];
+
+  /**
+   * Pods is a map of string keys and a set values that used to select pods.
+   * The key defines the namespace which pods belong,
+   * and the each values is a set of pod names.
+   *
+   * @schema JvmChaosSpecSelector#pods
+   */
+  readonly pods?: { [key: string]: string[] };
+}
+
+/**
+ * Converts an object of type 'JvmChaosSpecSelector' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_JvmChaosSpecSelector(obj: JvmChaosSpecSelector | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'annotationSelectors': ((obj.annotationSelectors) === undefined) ? undefined : (Object.entries(obj.annotationSelectors).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {})),
+    'expressionSelectors': obj.expressionSelectors?.map(y => toJson_JvmChaosSpecSelectorExpressionSelectors(y)),
+    'fieldSelectors': ((obj.fieldSelectors) === undefined) ? undefined : (Object.entries(obj.fieldSelectors).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {})),
+    'labelSelectors': ((obj.labelSelectors) === undefined) ? undefined : (Object.entries(obj.labelSelectors).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {})),
+    'namespaces': obj.namespaces?.map(y => y),
+    'nodeSelectors': ((obj.nodeSelectors) === undefined) ? undefined : (Object.entries(obj.nodeSelectors).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {})),
+    'nodes': obj.nodes?.map(y => y),
+    'podPhaseSelectors': obj.podPhaseSelectors?.map(y => y),
+    'pods': ((obj.pods) === undefined) ? undefined : (Object.entries(obj.pods).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1]?.map(y => y) }), {})),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * A label selector requirement is a selector that contains values, a key, and an operator that
+ * relates the key and values.
+ *
+ * @schema JvmChaosSpecSelectorExpressionSelectors
+ */
+export interface JvmChaosSpecSelectorExpressionSelectors {
+  /**
+   * key is the label key that the selector applies to.
+   *
+   * @schema JvmChaosSpecSelectorExpressionSelectors#key
+   */
+  readonly key: string;
+
+  /**
+   * operator represents a key's relationship to a set of values.
+   * Valid operators are In, NotIn, Exists and DoesNotExist.
+   *
+   * @schema JvmChaosSpecSelectorExpressionSelectors#operator
+   */
+  readonly operator: string;
+
+  /**
+   * values is an array of string values. If the operator is In or NotIn,
+   * the values array must be non-empty. If the operator is Exists or DoesNotExist,
+   * the values array must be empty. This array is replaced during a strategic
+   * merge patch.
+   *
+   * @schema JvmChaosSpecSelectorExpressionSelectors#values
+   */
+  readonly values?: string[];
+}
+
+/**
+ * Converts an object of type 'JvmChaosSpecSelectorExpressionSelectors' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_JvmChaosSpecSelectorExpressionSelectors(obj: JvmChaosSpecSelectorExpressionSelectors | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'key': obj.key,
+    'operator': obj.operator,
+    'values': obj.values?.map(y => y),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+
+/**
  * NetworkChaos is the Schema for the networkchaos API
  *
  * @schema NetworkChaos
@@ -2653,6 +3547,3064 @@ export function toJson_NetworkChaosSpecTargetSelectorExpressionSelectors(obj: Ne
 
 
 /**
+ * PhysicalMachine is the Schema for the physical machine API
+ *
+ * @schema PhysicalMachine
+ */
+export class PhysicalMachine extends ApiObject {
+  /**
+   * Returns the apiVersion and kind for "PhysicalMachine"
+   */
+  public static readonly GVK: GroupVersionKind = {
+    apiVersion: 'chaos-mesh.org/v1alpha1',
+    kind: 'PhysicalMachine',
+  }
+
+  /**
+   * Renders a Kubernetes manifest for "PhysicalMachine".
+   *
+   * This can be used to inline resource manifests inside other objects (e.g. as templates).
+   *
+   * @param props initialization props
+   */
+  public static manifest(props: PhysicalMachineProps): any {
+    return {
+      ...PhysicalMachine.GVK,
+      ...toJson_PhysicalMachineProps(props),
+    };
+  }
+
+  /**
+   * Defines a "PhysicalMachine" API object
+   * @param scope the scope in which to define this object
+   * @param id a scope-local name for the object
+   * @param props initialization props
+   */
+  public constructor(scope: Construct, id: string, props: PhysicalMachineProps) {
+    super(scope, id, {
+      ...PhysicalMachine.GVK,
+      ...props,
+    });
+  }
+
+  /**
+   * Renders the object to Kubernetes JSON.
+   */
+  public override toJson(): any {
+    const resolved = super.toJson();
+
+    return {
+      ...PhysicalMachine.GVK,
+      ...toJson_PhysicalMachineProps(resolved),
+    };
+  }
+}
+
+/**
+ * PhysicalMachine is the Schema for the physical machine API
+ *
+ * @schema PhysicalMachine
+ */
+export interface PhysicalMachineProps {
+  /**
+   * @schema PhysicalMachine#metadata
+   */
+  readonly metadata?: ApiObjectMetadata;
+
+  /**
+   * Spec defines the behavior of a physical machine
+   *
+   * @schema PhysicalMachine#spec
+   */
+  readonly spec: PhysicalMachineSpec;
+}
+
+/**
+ * Converts an object of type 'PhysicalMachineProps' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_PhysicalMachineProps(obj: PhysicalMachineProps | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'metadata': obj.metadata,
+    'spec': toJson_PhysicalMachineSpec(obj.spec),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * Spec defines the behavior of a physical machine
+ *
+ * @schema PhysicalMachineSpec
+ */
+export interface PhysicalMachineSpec {
+  /**
+   * Address represents the address of the physical machine
+   *
+   * @schema PhysicalMachineSpec#address
+   */
+  readonly address: string;
+}
+
+/**
+ * Converts an object of type 'PhysicalMachineSpec' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_PhysicalMachineSpec(obj: PhysicalMachineSpec | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'address': obj.address,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+
+/**
+ * PhysicalMachineChaos is the Schema for the physical machine chaos API
+ *
+ * @schema PhysicalMachineChaos
+ */
+export class PhysicalMachineChaos extends ApiObject {
+  /**
+   * Returns the apiVersion and kind for "PhysicalMachineChaos"
+   */
+  public static readonly GVK: GroupVersionKind = {
+    apiVersion: 'chaos-mesh.org/v1alpha1',
+    kind: 'PhysicalMachineChaos',
+  }
+
+  /**
+   * Renders a Kubernetes manifest for "PhysicalMachineChaos".
+   *
+   * This can be used to inline resource manifests inside other objects (e.g. as templates).
+   *
+   * @param props initialization props
+   */
+  public static manifest(props: PhysicalMachineChaosProps): any {
+    return {
+      ...PhysicalMachineChaos.GVK,
+      ...toJson_PhysicalMachineChaosProps(props),
+    };
+  }
+
+  /**
+   * Defines a "PhysicalMachineChaos" API object
+   * @param scope the scope in which to define this object
+   * @param id a scope-local name for the object
+   * @param props initialization props
+   */
+  public constructor(scope: Construct, id: string, props: PhysicalMachineChaosProps) {
+    super(scope, id, {
+      ...PhysicalMachineChaos.GVK,
+      ...props,
+    });
+  }
+
+  /**
+   * Renders the object to Kubernetes JSON.
+   */
+  public override toJson(): any {
+    const resolved = super.toJson();
+
+    return {
+      ...PhysicalMachineChaos.GVK,
+      ...toJson_PhysicalMachineChaosProps(resolved),
+    };
+  }
+}
+
+/**
+ * PhysicalMachineChaos is the Schema for the physical machine chaos API
+ *
+ * @schema PhysicalMachineChaos
+ */
+export interface PhysicalMachineChaosProps {
+  /**
+   * @schema PhysicalMachineChaos#metadata
+   */
+  readonly metadata?: ApiObjectMetadata;
+
+  /**
+   * Spec defines the behavior of a physical machine chaos experiment
+   *
+   * @schema PhysicalMachineChaos#spec
+   */
+  readonly spec: PhysicalMachineChaosSpec;
+}
+
+/**
+ * Converts an object of type 'PhysicalMachineChaosProps' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_PhysicalMachineChaosProps(obj: PhysicalMachineChaosProps | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'metadata': obj.metadata,
+    'spec': toJson_PhysicalMachineChaosSpec(obj.spec),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * Spec defines the behavior of a physical machine chaos experiment
+ *
+ * @schema PhysicalMachineChaosSpec
+ */
+export interface PhysicalMachineChaosSpec {
+  /**
+   * the subAction, generate automatically
+   *
+   * @schema PhysicalMachineChaosSpec#action
+   */
+  readonly action: PhysicalMachineChaosSpecAction;
+
+  /**
+   * DEPRECATED: Use Selector instead.
+   * Only one of Address and Selector could be specified.
+   *
+   * @schema PhysicalMachineChaosSpec#address
+   */
+  readonly address?: string[];
+
+  /**
+   * @schema PhysicalMachineChaosSpec#clock
+   */
+  readonly clock?: PhysicalMachineChaosSpecClock;
+
+  /**
+   * @schema PhysicalMachineChaosSpec#disk-fill
+   */
+  readonly diskFill?: PhysicalMachineChaosSpecDiskFill;
+
+  /**
+   * @schema PhysicalMachineChaosSpec#disk-read-payload
+   */
+  readonly diskReadPayload?: PhysicalMachineChaosSpecDiskReadPayload;
+
+  /**
+   * @schema PhysicalMachineChaosSpec#disk-write-payload
+   */
+  readonly diskWritePayload?: PhysicalMachineChaosSpecDiskWritePayload;
+
+  /**
+   * Duration represents the duration of the chaos action
+   *
+   * @schema PhysicalMachineChaosSpec#duration
+   */
+  readonly duration?: string;
+
+  /**
+   * @schema PhysicalMachineChaosSpec#file-append
+   */
+  readonly fileAppend?: PhysicalMachineChaosSpecFileAppend;
+
+  /**
+   * @schema PhysicalMachineChaosSpec#file-create
+   */
+  readonly fileCreate?: PhysicalMachineChaosSpecFileCreate;
+
+  /**
+   * @schema PhysicalMachineChaosSpec#file-delete
+   */
+  readonly fileDelete?: PhysicalMachineChaosSpecFileDelete;
+
+  /**
+   * @schema PhysicalMachineChaosSpec#file-modify
+   */
+  readonly fileModify?: PhysicalMachineChaosSpecFileModify;
+
+  /**
+   * @schema PhysicalMachineChaosSpec#file-rename
+   */
+  readonly fileRename?: PhysicalMachineChaosSpecFileRename;
+
+  /**
+   * @schema PhysicalMachineChaosSpec#file-replace
+   */
+  readonly fileReplace?: PhysicalMachineChaosSpecFileReplace;
+
+  /**
+   * @schema PhysicalMachineChaosSpec#http-abort
+   */
+  readonly httpAbort?: PhysicalMachineChaosSpecHttpAbort;
+
+  /**
+   * @schema PhysicalMachineChaosSpec#http-config
+   */
+  readonly httpConfig?: PhysicalMachineChaosSpecHttpConfig;
+
+  /**
+   * @schema PhysicalMachineChaosSpec#http-delay
+   */
+  readonly httpDelay?: PhysicalMachineChaosSpecHttpDelay;
+
+  /**
+   * used for HTTP request, now only support GET
+   *
+   * @schema PhysicalMachineChaosSpec#http-request
+   */
+  readonly httpRequest?: PhysicalMachineChaosSpecHttpRequest;
+
+  /**
+   * @schema PhysicalMachineChaosSpec#jvm-exception
+   */
+  readonly jvmException?: PhysicalMachineChaosSpecJvmException;
+
+  /**
+   * @schema PhysicalMachineChaosSpec#jvm-gc
+   */
+  readonly jvmGc?: PhysicalMachineChaosSpecJvmGc;
+
+  /**
+   * @schema PhysicalMachineChaosSpec#jvm-latency
+   */
+  readonly jvmLatency?: PhysicalMachineChaosSpecJvmLatency;
+
+  /**
+   * @schema PhysicalMachineChaosSpec#jvm-mysql
+   */
+  readonly jvmMysql?: PhysicalMachineChaosSpecJvmMysql;
+
+  /**
+   * @schema PhysicalMachineChaosSpec#jvm-return
+   */
+  readonly jvmReturn?: PhysicalMachineChaosSpecJvmReturn;
+
+  /**
+   * @schema PhysicalMachineChaosSpec#jvm-rule-data
+   */
+  readonly jvmRuleData?: PhysicalMachineChaosSpecJvmRuleData;
+
+  /**
+   * @schema PhysicalMachineChaosSpec#jvm-stress
+   */
+  readonly jvmStress?: PhysicalMachineChaosSpecJvmStress;
+
+  /**
+   * @schema PhysicalMachineChaosSpec#kafka-fill
+   */
+  readonly kafkaFill?: PhysicalMachineChaosSpecKafkaFill;
+
+  /**
+   * @schema PhysicalMachineChaosSpec#kafka-flood
+   */
+  readonly kafkaFlood?: PhysicalMachineChaosSpecKafkaFlood;
+
+  /**
+   * @schema PhysicalMachineChaosSpec#kafka-io
+   */
+  readonly kafkaIo?: PhysicalMachineChaosSpecKafkaIo;
+
+  /**
+   * Mode defines the mode to run chaos action.
+   * Supported mode: one / all / fixed / fixed-percent / random-max-percent
+   *
+   * @schema PhysicalMachineChaosSpec#mode
+   */
+  readonly mode: PhysicalMachineChaosSpecMode;
+
+  /**
+   * @schema PhysicalMachineChaosSpec#network-bandwidth
+   */
+  readonly networkBandwidth?: PhysicalMachineChaosSpecNetworkBandwidth;
+
+  /**
+   * @schema PhysicalMachineChaosSpec#network-corrupt
+   */
+  readonly networkCorrupt?: PhysicalMachineChaosSpecNetworkCorrupt;
+
+  /**
+   * @schema PhysicalMachineChaosSpec#network-delay
+   */
+  readonly networkDelay?: PhysicalMachineChaosSpecNetworkDelay;
+
+  /**
+   * @schema PhysicalMachineChaosSpec#network-dns
+   */
+  readonly networkDns?: PhysicalMachineChaosSpecNetworkDns;
+
+  /**
+   * @schema PhysicalMachineChaosSpec#network-down
+   */
+  readonly networkDown?: PhysicalMachineChaosSpecNetworkDown;
+
+  /**
+   * @schema PhysicalMachineChaosSpec#network-duplicate
+   */
+  readonly networkDuplicate?: PhysicalMachineChaosSpecNetworkDuplicate;
+
+  /**
+   * @schema PhysicalMachineChaosSpec#network-flood
+   */
+  readonly networkFlood?: PhysicalMachineChaosSpecNetworkFlood;
+
+  /**
+   * @schema PhysicalMachineChaosSpec#network-loss
+   */
+  readonly networkLoss?: PhysicalMachineChaosSpecNetworkLoss;
+
+  /**
+   * @schema PhysicalMachineChaosSpec#network-partition
+   */
+  readonly networkPartition?: PhysicalMachineChaosSpecNetworkPartition;
+
+  /**
+   * @schema PhysicalMachineChaosSpec#process
+   */
+  readonly process?: PhysicalMachineChaosSpecProcess;
+
+  /**
+   * @schema PhysicalMachineChaosSpec#redis-cacheLimit
+   */
+  readonly redisCacheLimit?: PhysicalMachineChaosSpecRedisCacheLimit;
+
+  /**
+   * @schema PhysicalMachineChaosSpec#redis-expiration
+   */
+  readonly redisExpiration?: PhysicalMachineChaosSpecRedisExpiration;
+
+  /**
+   * @schema PhysicalMachineChaosSpec#redis-penetration
+   */
+  readonly redisPenetration?: PhysicalMachineChaosSpecRedisPenetration;
+
+  /**
+   * @schema PhysicalMachineChaosSpec#redis-restart
+   */
+  readonly redisRestart?: PhysicalMachineChaosSpecRedisRestart;
+
+  /**
+   * @schema PhysicalMachineChaosSpec#redis-stop
+   */
+  readonly redisStop?: PhysicalMachineChaosSpecRedisStop;
+
+  /**
+   * RemoteCluster represents the remote cluster where the chaos will be deployed
+   *
+   * @schema PhysicalMachineChaosSpec#remoteCluster
+   */
+  readonly remoteCluster?: string;
+
+  /**
+   * Selector is used to select physical machines that are used to inject chaos action.
+   *
+   * @schema PhysicalMachineChaosSpec#selector
+   */
+  readonly selector?: PhysicalMachineChaosSpecSelector;
+
+  /**
+   * @schema PhysicalMachineChaosSpec#stress-cpu
+   */
+  readonly stressCpu?: PhysicalMachineChaosSpecStressCpu;
+
+  /**
+   * @schema PhysicalMachineChaosSpec#stress-mem
+   */
+  readonly stressMem?: PhysicalMachineChaosSpecStressMem;
+
+  /**
+   * the experiment ID
+   *
+   * @schema PhysicalMachineChaosSpec#uid
+   */
+  readonly uid?: string;
+
+  /**
+   * @schema PhysicalMachineChaosSpec#user_defined
+   */
+  readonly userDefined?: PhysicalMachineChaosSpecUserDefined;
+
+  /**
+   * Value is required when the mode is set to `FixedMode` / `FixedPercentMode` / `RandomMaxPercentMode`.
+   * If `FixedMode`, provide an integer of physical machines to do chaos action.
+   * If `FixedPercentMode`, provide a number from 0-100 to specify the percent of physical machines the server can do chaos action.
+   * IF `RandomMaxPercentMode`,  provide a number from 0-100 to specify the max percent of pods to do chaos action
+   *
+   * @schema PhysicalMachineChaosSpec#value
+   */
+  readonly value?: string;
+
+  /**
+   * @schema PhysicalMachineChaosSpec#vm
+   */
+  readonly vm?: PhysicalMachineChaosSpecVm;
+}
+
+/**
+ * Converts an object of type 'PhysicalMachineChaosSpec' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_PhysicalMachineChaosSpec(obj: PhysicalMachineChaosSpec | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'action': obj.action,
+    'address': obj.address?.map(y => y),
+    'clock': toJson_PhysicalMachineChaosSpecClock(obj.clock),
+    'disk-fill': toJson_PhysicalMachineChaosSpecDiskFill(obj.diskFill),
+    'disk-read-payload': toJson_PhysicalMachineChaosSpecDiskReadPayload(obj.diskReadPayload),
+    'disk-write-payload': toJson_PhysicalMachineChaosSpecDiskWritePayload(obj.diskWritePayload),
+    'duration': obj.duration,
+    'file-append': toJson_PhysicalMachineChaosSpecFileAppend(obj.fileAppend),
+    'file-create': toJson_PhysicalMachineChaosSpecFileCreate(obj.fileCreate),
+    'file-delete': toJson_PhysicalMachineChaosSpecFileDelete(obj.fileDelete),
+    'file-modify': toJson_PhysicalMachineChaosSpecFileModify(obj.fileModify),
+    'file-rename': toJson_PhysicalMachineChaosSpecFileRename(obj.fileRename),
+    'file-replace': toJson_PhysicalMachineChaosSpecFileReplace(obj.fileReplace),
+    'http-abort': toJson_PhysicalMachineChaosSpecHttpAbort(obj.httpAbort),
+    'http-config': toJson_PhysicalMachineChaosSpecHttpConfig(obj.httpConfig),
+    'http-delay': toJson_PhysicalMachineChaosSpecHttpDelay(obj.httpDelay),
+    'http-request': toJson_PhysicalMachineChaosSpecHttpRequest(obj.httpRequest),
+    'jvm-exception': toJson_PhysicalMachineChaosSpecJvmException(obj.jvmException),
+    'jvm-gc': toJson_PhysicalMachineChaosSpecJvmGc(obj.jvmGc),
+    'jvm-latency': toJson_PhysicalMachineChaosSpecJvmLatency(obj.jvmLatency),
+    'jvm-mysql': toJson_PhysicalMachineChaosSpecJvmMysql(obj.jvmMysql),
+    'jvm-return': toJson_PhysicalMachineChaosSpecJvmReturn(obj.jvmReturn),
+    'jvm-rule-data': toJson_PhysicalMachineChaosSpecJvmRuleData(obj.jvmRuleData),
+    'jvm-stress': toJson_PhysicalMachineChaosSpecJvmStress(obj.jvmStress),
+    'kafka-fill': toJson_PhysicalMachineChaosSpecKafkaFill(obj.kafkaFill),
+    'kafka-flood': toJson_PhysicalMachineChaosSpecKafkaFlood(obj.kafkaFlood),
+    'kafka-io': toJson_PhysicalMachineChaosSpecKafkaIo(obj.kafkaIo),
+    'mode': obj.mode,
+    'network-bandwidth': toJson_PhysicalMachineChaosSpecNetworkBandwidth(obj.networkBandwidth),
+    'network-corrupt': toJson_PhysicalMachineChaosSpecNetworkCorrupt(obj.networkCorrupt),
+    'network-delay': toJson_PhysicalMachineChaosSpecNetworkDelay(obj.networkDelay),
+    'network-dns': toJson_PhysicalMachineChaosSpecNetworkDns(obj.networkDns),
+    'network-down': toJson_PhysicalMachineChaosSpecNetworkDown(obj.networkDown),
+    'network-duplicate': toJson_PhysicalMachineChaosSpecNetworkDuplicate(obj.networkDuplicate),
+    'network-flood': toJson_PhysicalMachineChaosSpecNetworkFlood(obj.networkFlood),
+    'network-loss': toJson_PhysicalMachineChaosSpecNetworkLoss(obj.networkLoss),
+    'network-partition': toJson_PhysicalMachineChaosSpecNetworkPartition(obj.networkPartition),
+    'process': toJson_PhysicalMachineChaosSpecProcess(obj.process),
+    'redis-cacheLimit': toJson_PhysicalMachineChaosSpecRedisCacheLimit(obj.redisCacheLimit),
+    'redis-expiration': toJson_PhysicalMachineChaosSpecRedisExpiration(obj.redisExpiration),
+    'redis-penetration': toJson_PhysicalMachineChaosSpecRedisPenetration(obj.redisPenetration),
+    'redis-restart': toJson_PhysicalMachineChaosSpecRedisRestart(obj.redisRestart),
+    'redis-stop': toJson_PhysicalMachineChaosSpecRedisStop(obj.redisStop),
+    'remoteCluster': obj.remoteCluster,
+    'selector': toJson_PhysicalMachineChaosSpecSelector(obj.selector),
+    'stress-cpu': toJson_PhysicalMachineChaosSpecStressCpu(obj.stressCpu),
+    'stress-mem': toJson_PhysicalMachineChaosSpecStressMem(obj.stressMem),
+    'uid': obj.uid,
+    'user_defined': toJson_PhysicalMachineChaosSpecUserDefined(obj.userDefined),
+    'value': obj.value,
+    'vm': toJson_PhysicalMachineChaosSpecVm(obj.vm),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * the subAction, generate automatically
+ *
+ * @schema PhysicalMachineChaosSpecAction
+ */
+export enum PhysicalMachineChaosSpecAction {
+  /** stress-cpu */
+  STRESS_HYPHEN_CPU = "stress-cpu",
+  /** stress-mem */
+  STRESS_HYPHEN_MEM = "stress-mem",
+  /** disk-read-payload */
+  DISK_HYPHEN_READ_HYPHEN_PAYLOAD = "disk-read-payload",
+  /** disk-write-payload */
+  DISK_HYPHEN_WRITE_HYPHEN_PAYLOAD = "disk-write-payload",
+  /** disk-fill */
+  DISK_HYPHEN_FILL = "disk-fill",
+  /** network-corrupt */
+  NETWORK_HYPHEN_CORRUPT = "network-corrupt",
+  /** network-duplicate */
+  NETWORK_HYPHEN_DUPLICATE = "network-duplicate",
+  /** network-loss */
+  NETWORK_HYPHEN_LOSS = "network-loss",
+  /** network-delay */
+  NETWORK_HYPHEN_DELAY = "network-delay",
+  /** network-partition */
+  NETWORK_HYPHEN_PARTITION = "network-partition",
+  /** network-dns */
+  NETWORK_HYPHEN_DNS = "network-dns",
+  /** network-bandwidth */
+  NETWORK_HYPHEN_BANDWIDTH = "network-bandwidth",
+  /** network-flood */
+  NETWORK_HYPHEN_FLOOD = "network-flood",
+  /** network-down */
+  NETWORK_HYPHEN_DOWN = "network-down",
+  /** process */
+  PROCESS = "process",
+  /** jvm-exception */
+  JVM_HYPHEN_EXCEPTION = "jvm-exception",
+  /** jvm-gc */
+  JVM_HYPHEN_GC = "jvm-gc",
+  /** jvm-latency */
+  JVM_HYPHEN_LATENCY = "jvm-latency",
+  /** jvm-return */
+  JVM_HYPHEN_RETURN = "jvm-return",
+  /** jvm-stress */
+  JVM_HYPHEN_STRESS = "jvm-stress",
+  /** jvm-rule-data */
+  JVM_HYPHEN_RULE_HYPHEN_DATA = "jvm-rule-data",
+  /** jvm-mysql */
+  JVM_HYPHEN_MYSQL = "jvm-mysql",
+  /** clock */
+  CLOCK = "clock",
+  /** redis-expiration */
+  REDIS_HYPHEN_EXPIRATION = "redis-expiration",
+  /** redis-penetration */
+  REDIS_HYPHEN_PENETRATION = "redis-penetration",
+  /** redis-cacheLimit */
+  REDIS_HYPHEN_CACHE_LIMIT = "redis-cacheLimit",
+  /** redis-restart */
+  REDIS_HYPHEN_RESTART = "redis-restart",
+  /** redis-stop */
+  REDIS_HYPHEN_STOP = "redis-stop",
+  /** kafka-fill */
+  KAFKA_HYPHEN_FILL = "kafka-fill",
+  /** kafka-flood */
+  KAFKA_HYPHEN_FLOOD = "kafka-flood",
+  /** kafka-io */
+  KAFKA_HYPHEN_IO = "kafka-io",
+  /** file-create */
+  FILE_HYPHEN_CREATE = "file-create",
+  /** file-modify */
+  FILE_HYPHEN_MODIFY = "file-modify",
+  /** file-delete */
+  FILE_HYPHEN_DELETE = "file-delete",
+  /** file-rename */
+  FILE_HYPHEN_RENAME = "file-rename",
+  /** file-append */
+  FILE_HYPHEN_APPEND = "file-append",
+  /** file-replace */
+  FILE_HYPHEN_REPLACE = "file-replace",
+  /** vm */
+  VM = "vm",
+  /** user_defined */
+  USER_UNDERSCORE_DEFINED = "user_defined",
+}
+
+/**
+ * @schema PhysicalMachineChaosSpecClock
+ */
+export interface PhysicalMachineChaosSpecClock {
+  /**
+   * the identifier of the particular clock on which to act.
+   * More clock description in linux kernel can be found in man page of clock_getres, clock_gettime, clock_settime.
+   * Muti clock ids should be split with ","
+   *
+   * @schema PhysicalMachineChaosSpecClock#clock-ids-slice
+   */
+  readonly clockIdsSlice?: string;
+
+  /**
+   * the pid of target program.
+   *
+   * @schema PhysicalMachineChaosSpecClock#pid
+   */
+  readonly pid?: number;
+
+  /**
+   * specifies the length of time offset.
+   *
+   * @schema PhysicalMachineChaosSpecClock#time-offset
+   */
+  readonly timeOffset?: string;
+}
+
+/**
+ * Converts an object of type 'PhysicalMachineChaosSpecClock' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_PhysicalMachineChaosSpecClock(obj: PhysicalMachineChaosSpecClock | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'clock-ids-slice': obj.clockIdsSlice,
+    'pid': obj.pid,
+    'time-offset': obj.timeOffset,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema PhysicalMachineChaosSpecDiskFill
+ */
+export interface PhysicalMachineChaosSpecDiskFill {
+  /**
+   * fill disk by fallocate
+   *
+   * @schema PhysicalMachineChaosSpecDiskFill#fill-by-fallocate
+   */
+  readonly fillByFallocate?: boolean;
+
+  /**
+   * specifies the location to fill data in. if path not provided,
+   * payload will read/write from/into a temp file, temp file will be deleted after writing
+   *
+   * @schema PhysicalMachineChaosSpecDiskFill#path
+   */
+  readonly path?: string;
+
+  /**
+   * specifies how many units of data will write into the file path. support unit: c=1, w=2, b=512, kB=1000,
+   * K=1024, MB=1000*1000, M=1024*1024, GB=1000*1000*1000, G=1024*1024*1024 BYTES. example : 1M | 512kB
+   *
+   * @schema PhysicalMachineChaosSpecDiskFill#size
+   */
+  readonly size?: string;
+}
+
+/**
+ * Converts an object of type 'PhysicalMachineChaosSpecDiskFill' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_PhysicalMachineChaosSpecDiskFill(obj: PhysicalMachineChaosSpecDiskFill | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'fill-by-fallocate': obj.fillByFallocate,
+    'path': obj.path,
+    'size': obj.size,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema PhysicalMachineChaosSpecDiskReadPayload
+ */
+export interface PhysicalMachineChaosSpecDiskReadPayload {
+  /**
+   * specifies the location to fill data in. if path not provided,
+   * payload will read/write from/into a temp file, temp file will be deleted after writing
+   *
+   * @schema PhysicalMachineChaosSpecDiskReadPayload#path
+   */
+  readonly path?: string;
+
+  /**
+   * specifies the number of process work on writing, default 1, only 1-255 is valid value
+   *
+   * @schema PhysicalMachineChaosSpecDiskReadPayload#payload-process-num
+   */
+  readonly payloadProcessNum?: number;
+
+  /**
+   * specifies how many units of data will write into the file path. support unit: c=1, w=2, b=512, kB=1000,
+   * K=1024, MB=1000*1000, M=1024*1024, GB=1000*1000*1000, G=1024*1024*1024 BYTES. example : 1M | 512kB
+   *
+   * @schema PhysicalMachineChaosSpecDiskReadPayload#size
+   */
+  readonly size?: string;
+}
+
+/**
+ * Converts an object of type 'PhysicalMachineChaosSpecDiskReadPayload' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_PhysicalMachineChaosSpecDiskReadPayload(obj: PhysicalMachineChaosSpecDiskReadPayload | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'path': obj.path,
+    'payload-process-num': obj.payloadProcessNum,
+    'size': obj.size,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema PhysicalMachineChaosSpecDiskWritePayload
+ */
+export interface PhysicalMachineChaosSpecDiskWritePayload {
+  /**
+   * specifies the location to fill data in. if path not provided,
+   * payload will read/write from/into a temp file, temp file will be deleted after writing
+   *
+   * @schema PhysicalMachineChaosSpecDiskWritePayload#path
+   */
+  readonly path?: string;
+
+  /**
+   * specifies the number of process work on writing, default 1, only 1-255 is valid value
+   *
+   * @schema PhysicalMachineChaosSpecDiskWritePayload#payload-process-num
+   */
+  readonly payloadProcessNum?: number;
+
+  /**
+   * specifies how many units of data will write into the file path. support unit: c=1, w=2, b=512, kB=1000,
+   * K=1024, MB=1000*1000, M=1024*1024, GB=1000*1000*1000, G=1024*1024*1024 BYTES. example : 1M | 512kB
+   *
+   * @schema PhysicalMachineChaosSpecDiskWritePayload#size
+   */
+  readonly size?: string;
+}
+
+/**
+ * Converts an object of type 'PhysicalMachineChaosSpecDiskWritePayload' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_PhysicalMachineChaosSpecDiskWritePayload(obj: PhysicalMachineChaosSpecDiskWritePayload | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'path': obj.path,
+    'payload-process-num': obj.payloadProcessNum,
+    'size': obj.size,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema PhysicalMachineChaosSpecFileAppend
+ */
+export interface PhysicalMachineChaosSpecFileAppend {
+  /**
+   * Count is the number of times to append the data.
+   *
+   * @schema PhysicalMachineChaosSpecFileAppend#count
+   */
+  readonly count?: number;
+
+  /**
+   * Data is the data for append.
+   *
+   * @schema PhysicalMachineChaosSpecFileAppend#data
+   */
+  readonly data?: string;
+
+  /**
+   * FileName is the name of the file to be created, modified, deleted, renamed, or appended.
+   *
+   * @schema PhysicalMachineChaosSpecFileAppend#file-name
+   */
+  readonly fileName?: string;
+}
+
+/**
+ * Converts an object of type 'PhysicalMachineChaosSpecFileAppend' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_PhysicalMachineChaosSpecFileAppend(obj: PhysicalMachineChaosSpecFileAppend | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'count': obj.count,
+    'data': obj.data,
+    'file-name': obj.fileName,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema PhysicalMachineChaosSpecFileCreate
+ */
+export interface PhysicalMachineChaosSpecFileCreate {
+  /**
+   * DirName is the directory name to create or delete.
+   *
+   * @schema PhysicalMachineChaosSpecFileCreate#dir-name
+   */
+  readonly dirName?: string;
+
+  /**
+   * FileName is the name of the file to be created, modified, deleted, renamed, or appended.
+   *
+   * @schema PhysicalMachineChaosSpecFileCreate#file-name
+   */
+  readonly fileName?: string;
+}
+
+/**
+ * Converts an object of type 'PhysicalMachineChaosSpecFileCreate' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_PhysicalMachineChaosSpecFileCreate(obj: PhysicalMachineChaosSpecFileCreate | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'dir-name': obj.dirName,
+    'file-name': obj.fileName,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema PhysicalMachineChaosSpecFileDelete
+ */
+export interface PhysicalMachineChaosSpecFileDelete {
+  /**
+   * DirName is the directory name to create or delete.
+   *
+   * @schema PhysicalMachineChaosSpecFileDelete#dir-name
+   */
+  readonly dirName?: string;
+
+  /**
+   * FileName is the name of the file to be created, modified, deleted, renamed, or appended.
+   *
+   * @schema PhysicalMachineChaosSpecFileDelete#file-name
+   */
+  readonly fileName?: string;
+}
+
+/**
+ * Converts an object of type 'PhysicalMachineChaosSpecFileDelete' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_PhysicalMachineChaosSpecFileDelete(obj: PhysicalMachineChaosSpecFileDelete | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'dir-name': obj.dirName,
+    'file-name': obj.fileName,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema PhysicalMachineChaosSpecFileModify
+ */
+export interface PhysicalMachineChaosSpecFileModify {
+  /**
+   * FileName is the name of the file to be created, modified, deleted, renamed, or appended.
+   *
+   * @schema PhysicalMachineChaosSpecFileModify#file-name
+   */
+  readonly fileName?: string;
+
+  /**
+   * Privilege is the file privilege to be set.
+   *
+   * @schema PhysicalMachineChaosSpecFileModify#privilege
+   */
+  readonly privilege?: number;
+}
+
+/**
+ * Converts an object of type 'PhysicalMachineChaosSpecFileModify' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_PhysicalMachineChaosSpecFileModify(obj: PhysicalMachineChaosSpecFileModify | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'file-name': obj.fileName,
+    'privilege': obj.privilege,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema PhysicalMachineChaosSpecFileRename
+ */
+export interface PhysicalMachineChaosSpecFileRename {
+  /**
+   * DestFile is the name to be renamed.
+   *
+   * @schema PhysicalMachineChaosSpecFileRename#dest-file
+   */
+  readonly destFile?: string;
+
+  /**
+   * SourceFile is the name need to be renamed.
+   *
+   * @schema PhysicalMachineChaosSpecFileRename#source-file
+   */
+  readonly sourceFile?: string;
+}
+
+/**
+ * Converts an object of type 'PhysicalMachineChaosSpecFileRename' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_PhysicalMachineChaosSpecFileRename(obj: PhysicalMachineChaosSpecFileRename | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'dest-file': obj.destFile,
+    'source-file': obj.sourceFile,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema PhysicalMachineChaosSpecFileReplace
+ */
+export interface PhysicalMachineChaosSpecFileReplace {
+  /**
+   * DestStr is the destination string of the file.
+   *
+   * @schema PhysicalMachineChaosSpecFileReplace#dest-string
+   */
+  readonly destString?: string;
+
+  /**
+   * FileName is the name of the file to be created, modified, deleted, renamed, or appended.
+   *
+   * @schema PhysicalMachineChaosSpecFileReplace#file-name
+   */
+  readonly fileName?: string;
+
+  /**
+   * Line is the line number of the file to be replaced.
+   *
+   * @schema PhysicalMachineChaosSpecFileReplace#line
+   */
+  readonly line?: number;
+
+  /**
+   * OriginStr is the origin string of the file.
+   *
+   * @schema PhysicalMachineChaosSpecFileReplace#origin-string
+   */
+  readonly originString?: string;
+}
+
+/**
+ * Converts an object of type 'PhysicalMachineChaosSpecFileReplace' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_PhysicalMachineChaosSpecFileReplace(obj: PhysicalMachineChaosSpecFileReplace | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'dest-string': obj.destString,
+    'file-name': obj.fileName,
+    'line': obj.line,
+    'origin-string': obj.originString,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema PhysicalMachineChaosSpecHttpAbort
+ */
+export interface PhysicalMachineChaosSpecHttpAbort {
+  /**
+   * Code is a rule to select target by http status code in response
+   *
+   * @schema PhysicalMachineChaosSpecHttpAbort#code
+   */
+  readonly code?: string;
+
+  /**
+   * HTTP method
+   *
+   * @schema PhysicalMachineChaosSpecHttpAbort#method
+   */
+  readonly method?: string;
+
+  /**
+   * Match path of Uri with wildcard matches
+   *
+   * @schema PhysicalMachineChaosSpecHttpAbort#path
+   */
+  readonly path?: string;
+
+  /**
+   * The TCP port that the target service listens on
+   *
+   * @schema PhysicalMachineChaosSpecHttpAbort#port
+   */
+  readonly port?: number;
+
+  /**
+   * Composed with one of the port of HTTP connection, we will only attack HTTP connection with port inside proxy_ports
+   *
+   * @schema PhysicalMachineChaosSpecHttpAbort#proxy_ports
+   */
+  readonly proxyPorts: number[];
+
+  /**
+   * HTTP target: Request or Response
+   *
+   * @schema PhysicalMachineChaosSpecHttpAbort#target
+   */
+  readonly target: string;
+}
+
+/**
+ * Converts an object of type 'PhysicalMachineChaosSpecHttpAbort' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_PhysicalMachineChaosSpecHttpAbort(obj: PhysicalMachineChaosSpecHttpAbort | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'code': obj.code,
+    'method': obj.method,
+    'path': obj.path,
+    'port': obj.port,
+    'proxy_ports': obj.proxyPorts?.map(y => y),
+    'target': obj.target,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema PhysicalMachineChaosSpecHttpConfig
+ */
+export interface PhysicalMachineChaosSpecHttpConfig {
+  /**
+   * The config file path
+   *
+   * @schema PhysicalMachineChaosSpecHttpConfig#file_path
+   */
+  readonly filePath?: string;
+}
+
+/**
+ * Converts an object of type 'PhysicalMachineChaosSpecHttpConfig' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_PhysicalMachineChaosSpecHttpConfig(obj: PhysicalMachineChaosSpecHttpConfig | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'file_path': obj.filePath,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema PhysicalMachineChaosSpecHttpDelay
+ */
+export interface PhysicalMachineChaosSpecHttpDelay {
+  /**
+   * Code is a rule to select target by http status code in response
+   *
+   * @schema PhysicalMachineChaosSpecHttpDelay#code
+   */
+  readonly code?: string;
+
+  /**
+   * Delay represents the delay of the target request/response
+   *
+   * @schema PhysicalMachineChaosSpecHttpDelay#delay
+   */
+  readonly delay: string;
+
+  /**
+   * HTTP method
+   *
+   * @schema PhysicalMachineChaosSpecHttpDelay#method
+   */
+  readonly method?: string;
+
+  /**
+   * Match path of Uri with wildcard matches
+   *
+   * @schema PhysicalMachineChaosSpecHttpDelay#path
+   */
+  readonly path?: string;
+
+  /**
+   * The TCP port that the target service listens on
+   *
+   * @schema PhysicalMachineChaosSpecHttpDelay#port
+   */
+  readonly port?: number;
+
+  /**
+   * Composed with one of the port of HTTP connection, we will only attack HTTP connection with port inside proxy_ports
+   *
+   * @schema PhysicalMachineChaosSpecHttpDelay#proxy_ports
+   */
+  readonly proxyPorts: number[];
+
+  /**
+   * HTTP target: Request or Response
+   *
+   * @schema PhysicalMachineChaosSpecHttpDelay#target
+   */
+  readonly target: string;
+}
+
+/**
+ * Converts an object of type 'PhysicalMachineChaosSpecHttpDelay' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_PhysicalMachineChaosSpecHttpDelay(obj: PhysicalMachineChaosSpecHttpDelay | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'code': obj.code,
+    'delay': obj.delay,
+    'method': obj.method,
+    'path': obj.path,
+    'port': obj.port,
+    'proxy_ports': obj.proxyPorts?.map(y => y),
+    'target': obj.target,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * used for HTTP request, now only support GET
+ *
+ * @schema PhysicalMachineChaosSpecHttpRequest
+ */
+export interface PhysicalMachineChaosSpecHttpRequest {
+  /**
+   * The number of requests to send
+   *
+   * @schema PhysicalMachineChaosSpecHttpRequest#count
+   */
+  readonly count?: number;
+
+  /**
+   * Enable connection pool
+   *
+   * @schema PhysicalMachineChaosSpecHttpRequest#enable-conn-pool
+   */
+  readonly enableConnPool?: boolean;
+
+  /**
+   * Request to send"
+   *
+   * @schema PhysicalMachineChaosSpecHttpRequest#url
+   */
+  readonly url?: string;
+}
+
+/**
+ * Converts an object of type 'PhysicalMachineChaosSpecHttpRequest' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_PhysicalMachineChaosSpecHttpRequest(obj: PhysicalMachineChaosSpecHttpRequest | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'count': obj.count,
+    'enable-conn-pool': obj.enableConnPool,
+    'url': obj.url,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema PhysicalMachineChaosSpecJvmException
+ */
+export interface PhysicalMachineChaosSpecJvmException {
+  /**
+   * Java class
+   *
+   * @schema PhysicalMachineChaosSpecJvmException#class
+   */
+  readonly class?: string;
+
+  /**
+   * the exception which needs to throw for action `exception`
+   *
+   * @schema PhysicalMachineChaosSpecJvmException#exception
+   */
+  readonly exception?: string;
+
+  /**
+   * the method in Java class
+   *
+   * @schema PhysicalMachineChaosSpecJvmException#method
+   */
+  readonly method?: string;
+
+  /**
+   * the pid of Java process which needs to attach
+   *
+   * @schema PhysicalMachineChaosSpecJvmException#pid
+   */
+  readonly pid?: number;
+
+  /**
+   * the port of agent server, default 9277
+   *
+   * @schema PhysicalMachineChaosSpecJvmException#port
+   */
+  readonly port?: number;
+}
+
+/**
+ * Converts an object of type 'PhysicalMachineChaosSpecJvmException' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_PhysicalMachineChaosSpecJvmException(obj: PhysicalMachineChaosSpecJvmException | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'class': obj.class,
+    'exception': obj.exception,
+    'method': obj.method,
+    'pid': obj.pid,
+    'port': obj.port,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema PhysicalMachineChaosSpecJvmGc
+ */
+export interface PhysicalMachineChaosSpecJvmGc {
+  /**
+   * the pid of Java process which needs to attach
+   *
+   * @schema PhysicalMachineChaosSpecJvmGc#pid
+   */
+  readonly pid?: number;
+
+  /**
+   * the port of agent server, default 9277
+   *
+   * @schema PhysicalMachineChaosSpecJvmGc#port
+   */
+  readonly port?: number;
+}
+
+/**
+ * Converts an object of type 'PhysicalMachineChaosSpecJvmGc' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_PhysicalMachineChaosSpecJvmGc(obj: PhysicalMachineChaosSpecJvmGc | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'pid': obj.pid,
+    'port': obj.port,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema PhysicalMachineChaosSpecJvmLatency
+ */
+export interface PhysicalMachineChaosSpecJvmLatency {
+  /**
+   * Java class
+   *
+   * @schema PhysicalMachineChaosSpecJvmLatency#class
+   */
+  readonly class?: string;
+
+  /**
+   * the latency duration for action 'latency', unit ms
+   *
+   * @schema PhysicalMachineChaosSpecJvmLatency#latency
+   */
+  readonly latency?: number;
+
+  /**
+   * the method in Java class
+   *
+   * @schema PhysicalMachineChaosSpecJvmLatency#method
+   */
+  readonly method?: string;
+
+  /**
+   * the pid of Java process which needs to attach
+   *
+   * @schema PhysicalMachineChaosSpecJvmLatency#pid
+   */
+  readonly pid?: number;
+
+  /**
+   * the port of agent server, default 9277
+   *
+   * @schema PhysicalMachineChaosSpecJvmLatency#port
+   */
+  readonly port?: number;
+}
+
+/**
+ * Converts an object of type 'PhysicalMachineChaosSpecJvmLatency' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_PhysicalMachineChaosSpecJvmLatency(obj: PhysicalMachineChaosSpecJvmLatency | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'class': obj.class,
+    'latency': obj.latency,
+    'method': obj.method,
+    'pid': obj.pid,
+    'port': obj.port,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema PhysicalMachineChaosSpecJvmMysql
+ */
+export interface PhysicalMachineChaosSpecJvmMysql {
+  /**
+   * the match database
+   * default value is "", means match all database
+   *
+   * @schema PhysicalMachineChaosSpecJvmMysql#database
+   */
+  readonly database?: string;
+
+  /**
+   * The exception which needs to throw for action `exception`
+   * or the exception message needs to throw in action `mysql`
+   *
+   * @schema PhysicalMachineChaosSpecJvmMysql#exception
+   */
+  readonly exception?: string;
+
+  /**
+   * The latency duration for action 'latency'
+   * or the latency duration in action `mysql`
+   *
+   * @schema PhysicalMachineChaosSpecJvmMysql#latency
+   */
+  readonly latency?: number;
+
+  /**
+   * the version of mysql-connector-java, only support 5.X.X(set to "5") and 8.X.X(set to "8") now
+   *
+   * @schema PhysicalMachineChaosSpecJvmMysql#mysqlConnectorVersion
+   */
+  readonly mysqlConnectorVersion?: string;
+
+  /**
+   * the pid of Java process which needs to attach
+   *
+   * @schema PhysicalMachineChaosSpecJvmMysql#pid
+   */
+  readonly pid?: number;
+
+  /**
+   * the port of agent server, default 9277
+   *
+   * @schema PhysicalMachineChaosSpecJvmMysql#port
+   */
+  readonly port?: number;
+
+  /**
+   * the match sql type
+   * default value is "", means match all SQL type.
+   * The value can be 'select', 'insert', 'update', 'delete', 'replace'.
+   *
+   * @schema PhysicalMachineChaosSpecJvmMysql#sqlType
+   */
+  readonly sqlType?: string;
+
+  /**
+   * the match table
+   * default value is "", means match all table
+   *
+   * @schema PhysicalMachineChaosSpecJvmMysql#table
+   */
+  readonly table?: string;
+}
+
+/**
+ * Converts an object of type 'PhysicalMachineChaosSpecJvmMysql' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_PhysicalMachineChaosSpecJvmMysql(obj: PhysicalMachineChaosSpecJvmMysql | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'database': obj.database,
+    'exception': obj.exception,
+    'latency': obj.latency,
+    'mysqlConnectorVersion': obj.mysqlConnectorVersion,
+    'pid': obj.pid,
+    'port': obj.port,
+    'sqlType': obj.sqlType,
+    'table': obj.table,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema PhysicalMachineChaosSpecJvmReturn
+ */
+export interface PhysicalMachineChaosSpecJvmReturn {
+  /**
+   * Java class
+   *
+   * @schema PhysicalMachineChaosSpecJvmReturn#class
+   */
+  readonly class?: string;
+
+  /**
+   * the method in Java class
+   *
+   * @schema PhysicalMachineChaosSpecJvmReturn#method
+   */
+  readonly method?: string;
+
+  /**
+   * the pid of Java process which needs to attach
+   *
+   * @schema PhysicalMachineChaosSpecJvmReturn#pid
+   */
+  readonly pid?: number;
+
+  /**
+   * the port of agent server, default 9277
+   *
+   * @schema PhysicalMachineChaosSpecJvmReturn#port
+   */
+  readonly port?: number;
+
+  /**
+   * the return value for action 'return'
+   *
+   * @schema PhysicalMachineChaosSpecJvmReturn#value
+   */
+  readonly value?: string;
+}
+
+/**
+ * Converts an object of type 'PhysicalMachineChaosSpecJvmReturn' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_PhysicalMachineChaosSpecJvmReturn(obj: PhysicalMachineChaosSpecJvmReturn | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'class': obj.class,
+    'method': obj.method,
+    'pid': obj.pid,
+    'port': obj.port,
+    'value': obj.value,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema PhysicalMachineChaosSpecJvmRuleData
+ */
+export interface PhysicalMachineChaosSpecJvmRuleData {
+  /**
+   * the pid of Java process which needs to attach
+   *
+   * @schema PhysicalMachineChaosSpecJvmRuleData#pid
+   */
+  readonly pid?: number;
+
+  /**
+   * the port of agent server, default 9277
+   *
+   * @schema PhysicalMachineChaosSpecJvmRuleData#port
+   */
+  readonly port?: number;
+
+  /**
+   * RuleData used to save the rule file's data, will use it when recover
+   *
+   * @schema PhysicalMachineChaosSpecJvmRuleData#rule-data
+   */
+  readonly ruleData?: string;
+}
+
+/**
+ * Converts an object of type 'PhysicalMachineChaosSpecJvmRuleData' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_PhysicalMachineChaosSpecJvmRuleData(obj: PhysicalMachineChaosSpecJvmRuleData | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'pid': obj.pid,
+    'port': obj.port,
+    'rule-data': obj.ruleData,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema PhysicalMachineChaosSpecJvmStress
+ */
+export interface PhysicalMachineChaosSpecJvmStress {
+  /**
+   * the CPU core number need to use, only set it when action is stress
+   *
+   * @schema PhysicalMachineChaosSpecJvmStress#cpu-count
+   */
+  readonly cpuCount?: number;
+
+  /**
+   * the memory type need to locate, only set it when action is stress, the value can be 'stack' or 'heap'
+   *
+   * @schema PhysicalMachineChaosSpecJvmStress#mem-type
+   */
+  readonly memType?: string;
+
+  /**
+   * the pid of Java process which needs to attach
+   *
+   * @schema PhysicalMachineChaosSpecJvmStress#pid
+   */
+  readonly pid?: number;
+
+  /**
+   * the port of agent server, default 9277
+   *
+   * @schema PhysicalMachineChaosSpecJvmStress#port
+   */
+  readonly port?: number;
+}
+
+/**
+ * Converts an object of type 'PhysicalMachineChaosSpecJvmStress' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_PhysicalMachineChaosSpecJvmStress(obj: PhysicalMachineChaosSpecJvmStress | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'cpu-count': obj.cpuCount,
+    'mem-type': obj.memType,
+    'pid': obj.pid,
+    'port': obj.port,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema PhysicalMachineChaosSpecKafkaFill
+ */
+export interface PhysicalMachineChaosSpecKafkaFill {
+  /**
+   * The host of kafka server
+   *
+   * @schema PhysicalMachineChaosSpecKafkaFill#host
+   */
+  readonly host?: string;
+
+  /**
+   * The max bytes to fill
+   *
+   * @schema PhysicalMachineChaosSpecKafkaFill#maxBytes
+   */
+  readonly maxBytes?: number;
+
+  /**
+   * The size of each message
+   *
+   * @schema PhysicalMachineChaosSpecKafkaFill#messageSize
+   */
+  readonly messageSize?: number;
+
+  /**
+   * The password of kafka client
+   *
+   * @schema PhysicalMachineChaosSpecKafkaFill#password
+   */
+  readonly password?: string;
+
+  /**
+   * The port of kafka server
+   *
+   * @schema PhysicalMachineChaosSpecKafkaFill#port
+   */
+  readonly port?: number;
+
+  /**
+   * The command to reload kafka config
+   *
+   * @schema PhysicalMachineChaosSpecKafkaFill#reloadCommand
+   */
+  readonly reloadCommand?: string;
+
+  /**
+   * The topic to attack
+   *
+   * @schema PhysicalMachineChaosSpecKafkaFill#topic
+   */
+  readonly topic?: string;
+
+  /**
+   * The username of kafka client
+   *
+   * @schema PhysicalMachineChaosSpecKafkaFill#username
+   */
+  readonly username?: string;
+}
+
+/**
+ * Converts an object of type 'PhysicalMachineChaosSpecKafkaFill' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_PhysicalMachineChaosSpecKafkaFill(obj: PhysicalMachineChaosSpecKafkaFill | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'host': obj.host,
+    'maxBytes': obj.maxBytes,
+    'messageSize': obj.messageSize,
+    'password': obj.password,
+    'port': obj.port,
+    'reloadCommand': obj.reloadCommand,
+    'topic': obj.topic,
+    'username': obj.username,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema PhysicalMachineChaosSpecKafkaFlood
+ */
+export interface PhysicalMachineChaosSpecKafkaFlood {
+  /**
+   * The host of kafka server
+   *
+   * @schema PhysicalMachineChaosSpecKafkaFlood#host
+   */
+  readonly host?: string;
+
+  /**
+   * The size of each message
+   *
+   * @schema PhysicalMachineChaosSpecKafkaFlood#messageSize
+   */
+  readonly messageSize?: number;
+
+  /**
+   * The password of kafka client
+   *
+   * @schema PhysicalMachineChaosSpecKafkaFlood#password
+   */
+  readonly password?: string;
+
+  /**
+   * The port of kafka server
+   *
+   * @schema PhysicalMachineChaosSpecKafkaFlood#port
+   */
+  readonly port?: number;
+
+  /**
+   * The number of worker threads
+   *
+   * @schema PhysicalMachineChaosSpecKafkaFlood#threads
+   */
+  readonly threads?: number;
+
+  /**
+   * The topic to attack
+   *
+   * @schema PhysicalMachineChaosSpecKafkaFlood#topic
+   */
+  readonly topic?: string;
+
+  /**
+   * The username of kafka client
+   *
+   * @schema PhysicalMachineChaosSpecKafkaFlood#username
+   */
+  readonly username?: string;
+}
+
+/**
+ * Converts an object of type 'PhysicalMachineChaosSpecKafkaFlood' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_PhysicalMachineChaosSpecKafkaFlood(obj: PhysicalMachineChaosSpecKafkaFlood | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'host': obj.host,
+    'messageSize': obj.messageSize,
+    'password': obj.password,
+    'port': obj.port,
+    'threads': obj.threads,
+    'topic': obj.topic,
+    'username': obj.username,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema PhysicalMachineChaosSpecKafkaIo
+ */
+export interface PhysicalMachineChaosSpecKafkaIo {
+  /**
+   * The path of server config
+   *
+   * @schema PhysicalMachineChaosSpecKafkaIo#configFile
+   */
+  readonly configFile?: string;
+
+  /**
+   * Make kafka cluster non-readable
+   *
+   * @schema PhysicalMachineChaosSpecKafkaIo#nonReadable
+   */
+  readonly nonReadable?: boolean;
+
+  /**
+   * Make kafka cluster non-writable
+   *
+   * @schema PhysicalMachineChaosSpecKafkaIo#nonWritable
+   */
+  readonly nonWritable?: boolean;
+
+  /**
+   * The topic to attack
+   *
+   * @schema PhysicalMachineChaosSpecKafkaIo#topic
+   */
+  readonly topic?: string;
+}
+
+/**
+ * Converts an object of type 'PhysicalMachineChaosSpecKafkaIo' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_PhysicalMachineChaosSpecKafkaIo(obj: PhysicalMachineChaosSpecKafkaIo | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'configFile': obj.configFile,
+    'nonReadable': obj.nonReadable,
+    'nonWritable': obj.nonWritable,
+    'topic': obj.topic,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * Mode defines the mode to run chaos action.
+ * Supported mode: one / all / fixed / fixed-percent / random-max-percent
+ *
+ * @schema PhysicalMachineChaosSpecMode
+ */
+export enum PhysicalMachineChaosSpecMode {
+  /** one */
+  ONE = "one",
+  /** all */
+  ALL = "all",
+  /** fixed */
+  FIXED = "fixed",
+  /** fixed-percent */
+  FIXED_HYPHEN_PERCENT = "fixed-percent",
+  /** random-max-percent */
+  RANDOM_HYPHEN_MAX_HYPHEN_PERCENT = "random-max-percent",
+}
+
+/**
+ * @schema PhysicalMachineChaosSpecNetworkBandwidth
+ */
+export interface PhysicalMachineChaosSpecNetworkBandwidth {
+  /**
+   * @schema PhysicalMachineChaosSpecNetworkBandwidth#buffer
+   */
+  readonly buffer: number;
+
+  /**
+   * @schema PhysicalMachineChaosSpecNetworkBandwidth#device
+   */
+  readonly device?: string;
+
+  /**
+   * @schema PhysicalMachineChaosSpecNetworkBandwidth#hostname
+   */
+  readonly hostname?: string;
+
+  /**
+   * @schema PhysicalMachineChaosSpecNetworkBandwidth#ip-address
+   */
+  readonly ipAddress?: string;
+
+  /**
+   * @schema PhysicalMachineChaosSpecNetworkBandwidth#limit
+   */
+  readonly limit: number;
+
+  /**
+   * @schema PhysicalMachineChaosSpecNetworkBandwidth#minburst
+   */
+  readonly minburst?: number;
+
+  /**
+   * @schema PhysicalMachineChaosSpecNetworkBandwidth#peakrate
+   */
+  readonly peakrate?: number;
+
+  /**
+   * @schema PhysicalMachineChaosSpecNetworkBandwidth#rate
+   */
+  readonly rate: string;
+}
+
+/**
+ * Converts an object of type 'PhysicalMachineChaosSpecNetworkBandwidth' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_PhysicalMachineChaosSpecNetworkBandwidth(obj: PhysicalMachineChaosSpecNetworkBandwidth | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'buffer': obj.buffer,
+    'device': obj.device,
+    'hostname': obj.hostname,
+    'ip-address': obj.ipAddress,
+    'limit': obj.limit,
+    'minburst': obj.minburst,
+    'peakrate': obj.peakrate,
+    'rate': obj.rate,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema PhysicalMachineChaosSpecNetworkCorrupt
+ */
+export interface PhysicalMachineChaosSpecNetworkCorrupt {
+  /**
+   * correlation is percentage (10 is 10%)
+   *
+   * @schema PhysicalMachineChaosSpecNetworkCorrupt#correlation
+   */
+  readonly correlation?: string;
+
+  /**
+   * the network interface to impact
+   *
+   * @schema PhysicalMachineChaosSpecNetworkCorrupt#device
+   */
+  readonly device?: string;
+
+  /**
+   * only impact egress traffic to these destination ports, use a ',' to separate or to indicate the range, such as 80, 8001:8010.
+   * it can only be used in conjunction with -p tcp or -p udp
+   *
+   * @schema PhysicalMachineChaosSpecNetworkCorrupt#egress-port
+   */
+  readonly egressPort?: string;
+
+  /**
+   * only impact traffic to these hostnames
+   *
+   * @schema PhysicalMachineChaosSpecNetworkCorrupt#hostname
+   */
+  readonly hostname?: string;
+
+  /**
+   * only impact egress traffic to these IP addresses
+   *
+   * @schema PhysicalMachineChaosSpecNetworkCorrupt#ip-address
+   */
+  readonly ipAddress?: string;
+
+  /**
+   * only impact traffic using this IP protocol, supported: tcp, udp, icmp, all
+   *
+   * @schema PhysicalMachineChaosSpecNetworkCorrupt#ip-protocol
+   */
+  readonly ipProtocol?: string;
+
+  /**
+   * percentage of packets to corrupt (10 is 10%)
+   *
+   * @schema PhysicalMachineChaosSpecNetworkCorrupt#percent
+   */
+  readonly percent?: string;
+
+  /**
+   * only impact egress traffic from these source ports, use a ',' to separate or to indicate the range, such as 80, 8001:8010.
+   * it can only be used in conjunction with -p tcp or -p udp
+   *
+   * @schema PhysicalMachineChaosSpecNetworkCorrupt#source-port
+   */
+  readonly sourcePort?: string;
+}
+
+/**
+ * Converts an object of type 'PhysicalMachineChaosSpecNetworkCorrupt' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_PhysicalMachineChaosSpecNetworkCorrupt(obj: PhysicalMachineChaosSpecNetworkCorrupt | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'correlation': obj.correlation,
+    'device': obj.device,
+    'egress-port': obj.egressPort,
+    'hostname': obj.hostname,
+    'ip-address': obj.ipAddress,
+    'ip-protocol': obj.ipProtocol,
+    'percent': obj.percent,
+    'source-port': obj.sourcePort,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema PhysicalMachineChaosSpecNetworkDelay
+ */
+export interface PhysicalMachineChaosSpecNetworkDelay {
+  /**
+   * only the packet which match the tcp flag can be accepted, others will be dropped.
+   * only set when the IPProtocol is tcp, used for partition.
+   *
+   * @schema PhysicalMachineChaosSpecNetworkDelay#accept-tcp-flags
+   */
+  readonly acceptTcpFlags?: string;
+
+  /**
+   * correlation is percentage (10 is 10%)
+   *
+   * @schema PhysicalMachineChaosSpecNetworkDelay#correlation
+   */
+  readonly correlation?: string;
+
+  /**
+   * the network interface to impact
+   *
+   * @schema PhysicalMachineChaosSpecNetworkDelay#device
+   */
+  readonly device?: string;
+
+  /**
+   * only impact egress traffic to these destination ports, use a ',' to separate or to indicate the range, such as 80, 8001:8010.
+   * it can only be used in conjunction with -p tcp or -p udp
+   *
+   * @schema PhysicalMachineChaosSpecNetworkDelay#egress-port
+   */
+  readonly egressPort?: string;
+
+  /**
+   * only impact traffic to these hostnames
+   *
+   * @schema PhysicalMachineChaosSpecNetworkDelay#hostname
+   */
+  readonly hostname?: string;
+
+  /**
+   * only impact egress traffic to these IP addresses
+   *
+   * @schema PhysicalMachineChaosSpecNetworkDelay#ip-address
+   */
+  readonly ipAddress?: string;
+
+  /**
+   * only impact traffic using this IP protocol, supported: tcp, udp, icmp, all
+   *
+   * @schema PhysicalMachineChaosSpecNetworkDelay#ip-protocol
+   */
+  readonly ipProtocol?: string;
+
+  /**
+   * jitter time, time units: ns, us (or µs), ms, s, m, h.
+   *
+   * @schema PhysicalMachineChaosSpecNetworkDelay#jitter
+   */
+  readonly jitter?: string;
+
+  /**
+   * delay egress time, time units: ns, us (or µs), ms, s, m, h.
+   *
+   * @schema PhysicalMachineChaosSpecNetworkDelay#latency
+   */
+  readonly latency?: string;
+
+  /**
+   * only impact egress traffic from these source ports, use a ',' to separate or to indicate the range, such as 80, 8001:8010.
+   * it can only be used in conjunction with -p tcp or -p udp
+   *
+   * @schema PhysicalMachineChaosSpecNetworkDelay#source-port
+   */
+  readonly sourcePort?: string;
+}
+
+/**
+ * Converts an object of type 'PhysicalMachineChaosSpecNetworkDelay' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_PhysicalMachineChaosSpecNetworkDelay(obj: PhysicalMachineChaosSpecNetworkDelay | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'accept-tcp-flags': obj.acceptTcpFlags,
+    'correlation': obj.correlation,
+    'device': obj.device,
+    'egress-port': obj.egressPort,
+    'hostname': obj.hostname,
+    'ip-address': obj.ipAddress,
+    'ip-protocol': obj.ipProtocol,
+    'jitter': obj.jitter,
+    'latency': obj.latency,
+    'source-port': obj.sourcePort,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema PhysicalMachineChaosSpecNetworkDns
+ */
+export interface PhysicalMachineChaosSpecNetworkDns {
+  /**
+   * map this host to specified IP
+   *
+   * @schema PhysicalMachineChaosSpecNetworkDns#dns-domain-name
+   */
+  readonly dnsDomainName?: string;
+
+  /**
+   * map specified host to this IP address
+   *
+   * @schema PhysicalMachineChaosSpecNetworkDns#dns-ip
+   */
+  readonly dnsIp?: string;
+
+  /**
+   * update the DNS server in /etc/resolv.conf with this value
+   *
+   * @schema PhysicalMachineChaosSpecNetworkDns#dns-server
+   */
+  readonly dnsServer?: string;
+}
+
+/**
+ * Converts an object of type 'PhysicalMachineChaosSpecNetworkDns' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_PhysicalMachineChaosSpecNetworkDns(obj: PhysicalMachineChaosSpecNetworkDns | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'dns-domain-name': obj.dnsDomainName,
+    'dns-ip': obj.dnsIp,
+    'dns-server': obj.dnsServer,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema PhysicalMachineChaosSpecNetworkDown
+ */
+export interface PhysicalMachineChaosSpecNetworkDown {
+  /**
+   * The network interface to impact
+   *
+   * @schema PhysicalMachineChaosSpecNetworkDown#device
+   */
+  readonly device?: string;
+
+  /**
+   * NIC down time, time units: ns, us (or µs), ms, s, m, h.
+   *
+   * @schema PhysicalMachineChaosSpecNetworkDown#duration
+   */
+  readonly duration?: string;
+}
+
+/**
+ * Converts an object of type 'PhysicalMachineChaosSpecNetworkDown' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_PhysicalMachineChaosSpecNetworkDown(obj: PhysicalMachineChaosSpecNetworkDown | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'device': obj.device,
+    'duration': obj.duration,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema PhysicalMachineChaosSpecNetworkDuplicate
+ */
+export interface PhysicalMachineChaosSpecNetworkDuplicate {
+  /**
+   * correlation is percentage (10 is 10%)
+   *
+   * @schema PhysicalMachineChaosSpecNetworkDuplicate#correlation
+   */
+  readonly correlation?: string;
+
+  /**
+   * the network interface to impact
+   *
+   * @schema PhysicalMachineChaosSpecNetworkDuplicate#device
+   */
+  readonly device?: string;
+
+  /**
+   * only impact egress traffic to these destination ports, use a ',' to separate or to indicate the range, such as 80, 8001:8010.
+   * it can only be used in conjunction with -p tcp or -p udp
+   *
+   * @schema PhysicalMachineChaosSpecNetworkDuplicate#egress-port
+   */
+  readonly egressPort?: string;
+
+  /**
+   * only impact traffic to these hostnames
+   *
+   * @schema PhysicalMachineChaosSpecNetworkDuplicate#hostname
+   */
+  readonly hostname?: string;
+
+  /**
+   * only impact egress traffic to these IP addresses
+   *
+   * @schema PhysicalMachineChaosSpecNetworkDuplicate#ip-address
+   */
+  readonly ipAddress?: string;
+
+  /**
+   * only impact traffic using this IP protocol, supported: tcp, udp, icmp, all
+   *
+   * @schema PhysicalMachineChaosSpecNetworkDuplicate#ip-protocol
+   */
+  readonly ipProtocol?: string;
+
+  /**
+   * percentage of packets to duplicate (10 is 10%)
+   *
+   * @schema PhysicalMachineChaosSpecNetworkDuplicate#percent
+   */
+  readonly percent?: string;
+
+  /**
+   * only impact egress traffic from these source ports, use a ',' to separate or to indicate the range, such as 80, 8001:8010.
+   * it can only be used in conjunction with -p tcp or -p udp
+   *
+   * @schema PhysicalMachineChaosSpecNetworkDuplicate#source-port
+   */
+  readonly sourcePort?: string;
+}
+
+/**
+ * Converts an object of type 'PhysicalMachineChaosSpecNetworkDuplicate' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_PhysicalMachineChaosSpecNetworkDuplicate(obj: PhysicalMachineChaosSpecNetworkDuplicate | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'correlation': obj.correlation,
+    'device': obj.device,
+    'egress-port': obj.egressPort,
+    'hostname': obj.hostname,
+    'ip-address': obj.ipAddress,
+    'ip-protocol': obj.ipProtocol,
+    'percent': obj.percent,
+    'source-port': obj.sourcePort,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema PhysicalMachineChaosSpecNetworkFlood
+ */
+export interface PhysicalMachineChaosSpecNetworkFlood {
+  /**
+   * The number of seconds to run the iperf test
+   *
+   * @schema PhysicalMachineChaosSpecNetworkFlood#duration
+   */
+  readonly duration: string;
+
+  /**
+   * Generate traffic to this IP address
+   *
+   * @schema PhysicalMachineChaosSpecNetworkFlood#ip-address
+   */
+  readonly ipAddress?: string;
+
+  /**
+   * The number of iperf parallel client threads to run
+   *
+   * @schema PhysicalMachineChaosSpecNetworkFlood#parallel
+   */
+  readonly parallel?: number;
+
+  /**
+   * Generate traffic to this port on the IP address
+   *
+   * @schema PhysicalMachineChaosSpecNetworkFlood#port
+   */
+  readonly port?: string;
+
+  /**
+   * The speed of network traffic, allows bps, kbps, mbps, gbps, tbps unit. bps means bytes per second
+   *
+   * @schema PhysicalMachineChaosSpecNetworkFlood#rate
+   */
+  readonly rate: string;
+}
+
+/**
+ * Converts an object of type 'PhysicalMachineChaosSpecNetworkFlood' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_PhysicalMachineChaosSpecNetworkFlood(obj: PhysicalMachineChaosSpecNetworkFlood | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'duration': obj.duration,
+    'ip-address': obj.ipAddress,
+    'parallel': obj.parallel,
+    'port': obj.port,
+    'rate': obj.rate,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema PhysicalMachineChaosSpecNetworkLoss
+ */
+export interface PhysicalMachineChaosSpecNetworkLoss {
+  /**
+   * correlation is percentage (10 is 10%)
+   *
+   * @schema PhysicalMachineChaosSpecNetworkLoss#correlation
+   */
+  readonly correlation?: string;
+
+  /**
+   * the network interface to impact
+   *
+   * @schema PhysicalMachineChaosSpecNetworkLoss#device
+   */
+  readonly device?: string;
+
+  /**
+   * only impact egress traffic to these destination ports, use a ',' to separate or to indicate the range, such as 80, 8001:8010.
+   * it can only be used in conjunction with -p tcp or -p udp
+   *
+   * @schema PhysicalMachineChaosSpecNetworkLoss#egress-port
+   */
+  readonly egressPort?: string;
+
+  /**
+   * only impact traffic to these hostnames
+   *
+   * @schema PhysicalMachineChaosSpecNetworkLoss#hostname
+   */
+  readonly hostname?: string;
+
+  /**
+   * only impact egress traffic to these IP addresses
+   *
+   * @schema PhysicalMachineChaosSpecNetworkLoss#ip-address
+   */
+  readonly ipAddress?: string;
+
+  /**
+   * only impact traffic using this IP protocol, supported: tcp, udp, icmp, all
+   *
+   * @schema PhysicalMachineChaosSpecNetworkLoss#ip-protocol
+   */
+  readonly ipProtocol?: string;
+
+  /**
+   * percentage of packets to loss (10 is 10%)
+   *
+   * @schema PhysicalMachineChaosSpecNetworkLoss#percent
+   */
+  readonly percent?: string;
+
+  /**
+   * only impact egress traffic from these source ports, use a ',' to separate or to indicate the range, such as 80, 8001:8010.
+   * it can only be used in conjunction with -p tcp or -p udp
+   *
+   * @schema PhysicalMachineChaosSpecNetworkLoss#source-port
+   */
+  readonly sourcePort?: string;
+}
+
+/**
+ * Converts an object of type 'PhysicalMachineChaosSpecNetworkLoss' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_PhysicalMachineChaosSpecNetworkLoss(obj: PhysicalMachineChaosSpecNetworkLoss | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'correlation': obj.correlation,
+    'device': obj.device,
+    'egress-port': obj.egressPort,
+    'hostname': obj.hostname,
+    'ip-address': obj.ipAddress,
+    'ip-protocol': obj.ipProtocol,
+    'percent': obj.percent,
+    'source-port': obj.sourcePort,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema PhysicalMachineChaosSpecNetworkPartition
+ */
+export interface PhysicalMachineChaosSpecNetworkPartition {
+  /**
+   * only the packet which match the tcp flag can be accepted, others will be dropped.
+   * only set when the IPProtocol is tcp, used for partition.
+   *
+   * @schema PhysicalMachineChaosSpecNetworkPartition#accept-tcp-flags
+   */
+  readonly acceptTcpFlags?: string;
+
+  /**
+   * the network interface to impact
+   *
+   * @schema PhysicalMachineChaosSpecNetworkPartition#device
+   */
+  readonly device?: string;
+
+  /**
+   * specifies the partition direction, values can be 'from', 'to'.
+   * 'from' means packets coming from the 'IPAddress' or 'Hostname' and going to your server,
+   * 'to' means packets originating from your server and going to the 'IPAddress' or 'Hostname'.
+   *
+   * @schema PhysicalMachineChaosSpecNetworkPartition#direction
+   */
+  readonly direction?: string;
+
+  /**
+   * only impact traffic to these hostnames
+   *
+   * @schema PhysicalMachineChaosSpecNetworkPartition#hostname
+   */
+  readonly hostname?: string;
+
+  /**
+   * only impact egress traffic to these IP addresses
+   *
+   * @schema PhysicalMachineChaosSpecNetworkPartition#ip-address
+   */
+  readonly ipAddress?: string;
+
+  /**
+   * only impact egress traffic to these IP addresses
+   *
+   * @schema PhysicalMachineChaosSpecNetworkPartition#ip-protocol
+   */
+  readonly ipProtocol?: string;
+}
+
+/**
+ * Converts an object of type 'PhysicalMachineChaosSpecNetworkPartition' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_PhysicalMachineChaosSpecNetworkPartition(obj: PhysicalMachineChaosSpecNetworkPartition | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'accept-tcp-flags': obj.acceptTcpFlags,
+    'device': obj.device,
+    'direction': obj.direction,
+    'hostname': obj.hostname,
+    'ip-address': obj.ipAddress,
+    'ip-protocol': obj.ipProtocol,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema PhysicalMachineChaosSpecProcess
+ */
+export interface PhysicalMachineChaosSpecProcess {
+  /**
+   * the process name or the process ID
+   *
+   * @schema PhysicalMachineChaosSpecProcess#process
+   */
+  readonly process?: string;
+
+  /**
+   * the command to be run when recovering experiment
+   *
+   * @schema PhysicalMachineChaosSpecProcess#recoverCmd
+   */
+  readonly recoverCmd?: string;
+
+  /**
+   * the signal number to send
+   *
+   * @schema PhysicalMachineChaosSpecProcess#signal
+   */
+  readonly signal?: number;
+}
+
+/**
+ * Converts an object of type 'PhysicalMachineChaosSpecProcess' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_PhysicalMachineChaosSpecProcess(obj: PhysicalMachineChaosSpecProcess | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'process': obj.process,
+    'recoverCmd': obj.recoverCmd,
+    'signal': obj.signal,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema PhysicalMachineChaosSpecRedisCacheLimit
+ */
+export interface PhysicalMachineChaosSpecRedisCacheLimit {
+  /**
+   * The adress of Redis server
+   *
+   * @schema PhysicalMachineChaosSpecRedisCacheLimit#addr
+   */
+  readonly addr?: string;
+
+  /**
+   * The size of `maxmemory`
+   *
+   * @schema PhysicalMachineChaosSpecRedisCacheLimit#cacheSize
+   */
+  readonly cacheSize?: string;
+
+  /**
+   * The password of Redis server
+   *
+   * @schema PhysicalMachineChaosSpecRedisCacheLimit#password
+   */
+  readonly password?: string;
+
+  /**
+   * Specifies maxmemory as a percentage of the original value
+   *
+   * @schema PhysicalMachineChaosSpecRedisCacheLimit#percent
+   */
+  readonly percent?: string;
+}
+
+/**
+ * Converts an object of type 'PhysicalMachineChaosSpecRedisCacheLimit' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_PhysicalMachineChaosSpecRedisCacheLimit(obj: PhysicalMachineChaosSpecRedisCacheLimit | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'addr': obj.addr,
+    'cacheSize': obj.cacheSize,
+    'password': obj.password,
+    'percent': obj.percent,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema PhysicalMachineChaosSpecRedisExpiration
+ */
+export interface PhysicalMachineChaosSpecRedisExpiration {
+  /**
+   * The adress of Redis server
+   *
+   * @schema PhysicalMachineChaosSpecRedisExpiration#addr
+   */
+  readonly addr?: string;
+
+  /**
+   * The expiration of the keys
+   *
+   * @schema PhysicalMachineChaosSpecRedisExpiration#expiration
+   */
+  readonly expiration?: string;
+
+  /**
+   * The keys to be expired
+   *
+   * @schema PhysicalMachineChaosSpecRedisExpiration#key
+   */
+  readonly key?: string;
+
+  /**
+   * Additional options for `expiration`
+   *
+   * @schema PhysicalMachineChaosSpecRedisExpiration#option
+   */
+  readonly option?: string;
+
+  /**
+   * The password of Redis server
+   *
+   * @schema PhysicalMachineChaosSpecRedisExpiration#password
+   */
+  readonly password?: string;
+}
+
+/**
+ * Converts an object of type 'PhysicalMachineChaosSpecRedisExpiration' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_PhysicalMachineChaosSpecRedisExpiration(obj: PhysicalMachineChaosSpecRedisExpiration | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'addr': obj.addr,
+    'expiration': obj.expiration,
+    'key': obj.key,
+    'option': obj.option,
+    'password': obj.password,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema PhysicalMachineChaosSpecRedisPenetration
+ */
+export interface PhysicalMachineChaosSpecRedisPenetration {
+  /**
+   * The adress of Redis server
+   *
+   * @schema PhysicalMachineChaosSpecRedisPenetration#addr
+   */
+  readonly addr?: string;
+
+  /**
+   * The password of Redis server
+   *
+   * @schema PhysicalMachineChaosSpecRedisPenetration#password
+   */
+  readonly password?: string;
+
+  /**
+   * The number of requests to be sent
+   *
+   * @schema PhysicalMachineChaosSpecRedisPenetration#requestNum
+   */
+  readonly requestNum?: number;
+}
+
+/**
+ * Converts an object of type 'PhysicalMachineChaosSpecRedisPenetration' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_PhysicalMachineChaosSpecRedisPenetration(obj: PhysicalMachineChaosSpecRedisPenetration | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'addr': obj.addr,
+    'password': obj.password,
+    'requestNum': obj.requestNum,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema PhysicalMachineChaosSpecRedisRestart
+ */
+export interface PhysicalMachineChaosSpecRedisRestart {
+  /**
+   * The adress of Redis server
+   *
+   * @schema PhysicalMachineChaosSpecRedisRestart#addr
+   */
+  readonly addr?: string;
+
+  /**
+   * The path of Sentinel conf
+   *
+   * @schema PhysicalMachineChaosSpecRedisRestart#conf
+   */
+  readonly conf?: string;
+
+  /**
+   * The control flag determines whether to flush config
+   *
+   * @schema PhysicalMachineChaosSpecRedisRestart#flushConfig
+   */
+  readonly flushConfig?: boolean;
+
+  /**
+   * The password of Redis server
+   *
+   * @schema PhysicalMachineChaosSpecRedisRestart#password
+   */
+  readonly password?: string;
+
+  /**
+   * The path of `redis-server` command-line tool
+   *
+   * @schema PhysicalMachineChaosSpecRedisRestart#redisPath
+   */
+  readonly redisPath?: boolean;
+}
+
+/**
+ * Converts an object of type 'PhysicalMachineChaosSpecRedisRestart' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_PhysicalMachineChaosSpecRedisRestart(obj: PhysicalMachineChaosSpecRedisRestart | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'addr': obj.addr,
+    'conf': obj.conf,
+    'flushConfig': obj.flushConfig,
+    'password': obj.password,
+    'redisPath': obj.redisPath,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema PhysicalMachineChaosSpecRedisStop
+ */
+export interface PhysicalMachineChaosSpecRedisStop {
+  /**
+   * The adress of Redis server
+   *
+   * @schema PhysicalMachineChaosSpecRedisStop#addr
+   */
+  readonly addr?: string;
+
+  /**
+   * The path of Sentinel conf
+   *
+   * @schema PhysicalMachineChaosSpecRedisStop#conf
+   */
+  readonly conf?: string;
+
+  /**
+   * The control flag determines whether to flush config
+   *
+   * @schema PhysicalMachineChaosSpecRedisStop#flushConfig
+   */
+  readonly flushConfig?: boolean;
+
+  /**
+   * The password of Redis server
+   *
+   * @schema PhysicalMachineChaosSpecRedisStop#password
+   */
+  readonly password?: string;
+
+  /**
+   * The path of `redis-server` command-line tool
+   *
+   * @schema PhysicalMachineChaosSpecRedisStop#redisPath
+   */
+  readonly redisPath?: boolean;
+}
+
+/**
+ * Converts an object of type 'PhysicalMachineChaosSpecRedisStop' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_PhysicalMachineChaosSpecRedisStop(obj: PhysicalMachineChaosSpecRedisStop | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'addr': obj.addr,
+    'conf': obj.conf,
+    'flushConfig': obj.flushConfig,
+    'password': obj.password,
+    'redisPath': obj.redisPath,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * Selector is used to select physical machines that are used to inject chaos action.
+ *
+ * @schema PhysicalMachineChaosSpecSelector
+ */
+export interface PhysicalMachineChaosSpecSelector {
+  /**
+   * Map of string keys and values that can be used to select objects.
+   * A selector based on annotations.
+   *
+   * @schema PhysicalMachineChaosSpecSelector#annotationSelectors
+   */
+  readonly annotationSelectors?: { [key: string]: string };
+
+  /**
+   * a slice of label selector expressions that can be used to select objects.
+   * A list of selectors based on set-based label expressions.
+   *
+   * @schema PhysicalMachineChaosSpecSelector#expressionSelectors
+   */
+  readonly expressionSelectors?: PhysicalMachineChaosSpecSelectorExpressionSelectors[];
+
+  /**
+   * Map of string keys and values that can be used to select objects.
+   * A selector based on fields.
+   *
+   * @schema PhysicalMachineChaosSpecSelector#fieldSelectors
+   */
+  readonly fieldSelectors?: { [key: string]: string };
+
+  /**
+   * Map of string keys and values that can be used to select objects.
+   * A selector based on labels.
+   *
+   * @schema PhysicalMachineChaosSpecSelector#labelSelectors
+   */
+  readonly labelSelectors?: { [key: string]: string };
+
+  /**
+   * Namespaces is a set of namespace to which objects belong.
+   *
+   * @schema PhysicalMachineChaosSpecSelector#namespaces
+   */
+  readonly namespaces?: string[];
+
+  /**
+   * PhysicalMachines is a map of string keys and a set values that used to select physical machines.
+   * The key defines the namespace which physical machine belong,
+   * and each value is a set of physical machine names.
+   *
+   * @schema PhysicalMachineChaosSpecSelector#physicalMachines
+   */
+  readonly physicalMachines?: { [key: string]: string[] };
+}
+
+/**
+ * Converts an object of type 'PhysicalMachineChaosSpecSelector' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_PhysicalMachineChaosSpecSelector(obj: PhysicalMachineChaosSpecSelector | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'annotationSelectors': ((obj.annotationSelectors) === undefined) ? undefined : (Object.entries(obj.annotationSelectors).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {})),
+    'expressionSelectors': obj.expressionSelectors?.map(y => toJson_PhysicalMachineChaosSpecSelectorExpressionSelectors(y)),
+    'fieldSelectors': ((obj.fieldSelectors) === undefined) ? undefined : (Object.entries(obj.fieldSelectors).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {})),
+    'labelSelectors': ((obj.labelSelectors) === undefined) ? undefined : (Object.entries(obj.labelSelectors).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {})),
+    'namespaces': obj.namespaces?.map(y => y),
+    'physicalMachines': ((obj.physicalMachines) === undefined) ? undefined : (Object.entries(obj.physicalMachines).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1]?.map(y => y) }), {})),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema PhysicalMachineChaosSpecStressCpu
+ */
+export interface PhysicalMachineChaosSpecStressCpu {
+  /**
+   * specifies P percent loading per CPU worker. 0 is effectively a sleep (no load) and 100 is full loading.
+   *
+   * @schema PhysicalMachineChaosSpecStressCpu#load
+   */
+  readonly load?: number;
+
+  /**
+   * extend stress-ng options
+   *
+   * @schema PhysicalMachineChaosSpecStressCpu#options
+   */
+  readonly options?: string[];
+
+  /**
+   * specifies N workers to apply the stressor.
+   *
+   * @schema PhysicalMachineChaosSpecStressCpu#workers
+   */
+  readonly workers?: number;
+}
+
+/**
+ * Converts an object of type 'PhysicalMachineChaosSpecStressCpu' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_PhysicalMachineChaosSpecStressCpu(obj: PhysicalMachineChaosSpecStressCpu | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'load': obj.load,
+    'options': obj.options?.map(y => y),
+    'workers': obj.workers,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema PhysicalMachineChaosSpecStressMem
+ */
+export interface PhysicalMachineChaosSpecStressMem {
+  /**
+   * extend stress-ng options
+   *
+   * @schema PhysicalMachineChaosSpecStressMem#options
+   */
+  readonly options?: string[];
+
+  /**
+   * specifies N bytes consumed per vm worker, default is the total available memory.
+   * One can specify the size as % of total available memory or in units of B, KB/KiB, MB/MiB, GB/GiB, TB/TiB..
+   *
+   * @schema PhysicalMachineChaosSpecStressMem#size
+   */
+  readonly size?: string;
+}
+
+/**
+ * Converts an object of type 'PhysicalMachineChaosSpecStressMem' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_PhysicalMachineChaosSpecStressMem(obj: PhysicalMachineChaosSpecStressMem | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'options': obj.options?.map(y => y),
+    'size': obj.size,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema PhysicalMachineChaosSpecUserDefined
+ */
+export interface PhysicalMachineChaosSpecUserDefined {
+  /**
+   * The command to be executed when attack
+   *
+   * @schema PhysicalMachineChaosSpecUserDefined#attackCmd
+   */
+  readonly attackCmd?: string;
+
+  /**
+   * The command to be executed when recover
+   *
+   * @schema PhysicalMachineChaosSpecUserDefined#recoverCmd
+   */
+  readonly recoverCmd?: string;
+}
+
+/**
+ * Converts an object of type 'PhysicalMachineChaosSpecUserDefined' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_PhysicalMachineChaosSpecUserDefined(obj: PhysicalMachineChaosSpecUserDefined | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'attackCmd': obj.attackCmd,
+    'recoverCmd': obj.recoverCmd,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema PhysicalMachineChaosSpecVm
+ */
+export interface PhysicalMachineChaosSpecVm {
+  /**
+   * The name of the VM to be injected
+   *
+   * @schema PhysicalMachineChaosSpecVm#vm-name
+   */
+  readonly vmName?: string;
+}
+
+/**
+ * Converts an object of type 'PhysicalMachineChaosSpecVm' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_PhysicalMachineChaosSpecVm(obj: PhysicalMachineChaosSpecVm | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'vm-name': obj.vmName,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * A label selector requirement is a selector that contains values, a key, and an operator that
+ * relates the key and values.
+ *
+ * @schema PhysicalMachineChaosSpecSelectorExpressionSelectors
+ */
+export interface PhysicalMachineChaosSpecSelectorExpressionSelectors {
+  /**
+   * key is the label key that the selector applies to.
+   *
+   * @schema PhysicalMachineChaosSpecSelectorExpressionSelectors#key
+   */
+  readonly key: string;
+
+  /**
+   * operator represents a key's relationship to a set of values.
+   * Valid operators are In, NotIn, Exists and DoesNotExist.
+   *
+   * @schema PhysicalMachineChaosSpecSelectorExpressionSelectors#operator
+   */
+  readonly operator: string;
+
+  /**
+   * values is an array of string values. If the operator is In or NotIn,
+   * the values array must be non-empty. If the operator is Exists or DoesNotExist,
+   * the values array must be empty. This array is replaced during a strategic
+   * merge patch.
+   *
+   * @schema PhysicalMachineChaosSpecSelectorExpressionSelectors#values
+   */
+  readonly values?: string[];
+}
+
+/**
+ * Converts an object of type 'PhysicalMachineChaosSpecSelectorExpressionSelectors' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_PhysicalMachineChaosSpecSelectorExpressionSelectors(obj: PhysicalMachineChaosSpecSelectorExpressionSelectors | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'key': obj.key,
+    'operator': obj.operator,
+    'values': obj.values?.map(y => y),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+
+/**
  * PodChaos is the control script`s spec.
  *
  * @schema PodChaos
@@ -3016,6 +6968,207 @@ export function toJson_PodChaosSpecSelectorExpressionSelectors(obj: PodChaosSpec
     'key': obj.key,
     'operator': obj.operator,
     'values': obj.values?.map(y => y),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+
+/**
+ * RemoteCluster defines a remote cluster
+ *
+ * @schema RemoteCluster
+ */
+export class RemoteCluster extends ApiObject {
+  /**
+   * Returns the apiVersion and kind for "RemoteCluster"
+   */
+  public static readonly GVK: GroupVersionKind = {
+    apiVersion: 'chaos-mesh.org/v1alpha1',
+    kind: 'RemoteCluster',
+  }
+
+  /**
+   * Renders a Kubernetes manifest for "RemoteCluster".
+   *
+   * This can be used to inline resource manifests inside other objects (e.g. as templates).
+   *
+   * @param props initialization props
+   */
+  public static manifest(props: RemoteClusterProps = {}): any {
+    return {
+      ...RemoteCluster.GVK,
+      ...toJson_RemoteClusterProps(props),
+    };
+  }
+
+  /**
+   * Defines a "RemoteCluster" API object
+   * @param scope the scope in which to define this object
+   * @param id a scope-local name for the object
+   * @param props initialization props
+   */
+  public constructor(scope: Construct, id: string, props: RemoteClusterProps = {}) {
+    super(scope, id, {
+      ...RemoteCluster.GVK,
+      ...props,
+    });
+  }
+
+  /**
+   * Renders the object to Kubernetes JSON.
+   */
+  public override toJson(): any {
+    const resolved = super.toJson();
+
+    return {
+      ...RemoteCluster.GVK,
+      ...toJson_RemoteClusterProps(resolved),
+    };
+  }
+}
+
+/**
+ * RemoteCluster defines a remote cluster
+ *
+ * @schema RemoteCluster
+ */
+export interface RemoteClusterProps {
+  /**
+   * @schema RemoteCluster#metadata
+   */
+  readonly metadata?: ApiObjectMetadata;
+
+  /**
+   * RemoteClusterSpec defines the specification of a remote cluster
+   *
+   * @schema RemoteCluster#spec
+   */
+  readonly spec?: RemoteClusterSpec;
+}
+
+/**
+ * Converts an object of type 'RemoteClusterProps' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_RemoteClusterProps(obj: RemoteClusterProps | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'metadata': obj.metadata,
+    'spec': toJson_RemoteClusterSpec(obj.spec),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * RemoteClusterSpec defines the specification of a remote cluster
+ *
+ * @schema RemoteClusterSpec
+ */
+export interface RemoteClusterSpec {
+  /**
+   * @schema RemoteClusterSpec#configOverride
+   */
+  readonly configOverride?: any;
+
+  /**
+   * RemoteClusterKubeConfig refers to a secret by which we'll use to connect remote cluster
+   *
+   * @schema RemoteClusterSpec#kubeConfig
+   */
+  readonly kubeConfig: RemoteClusterSpecKubeConfig;
+
+  /**
+   * @schema RemoteClusterSpec#namespace
+   */
+  readonly namespace: string;
+
+  /**
+   * @schema RemoteClusterSpec#version
+   */
+  readonly version: string;
+}
+
+/**
+ * Converts an object of type 'RemoteClusterSpec' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_RemoteClusterSpec(obj: RemoteClusterSpec | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'configOverride': obj.configOverride,
+    'kubeConfig': toJson_RemoteClusterSpecKubeConfig(obj.kubeConfig),
+    'namespace': obj.namespace,
+    'version': obj.version,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * RemoteClusterKubeConfig refers to a secret by which we'll use to connect remote cluster
+ *
+ * @schema RemoteClusterSpecKubeConfig
+ */
+export interface RemoteClusterSpecKubeConfig {
+  /**
+   * RemoteClusterSecretRef refers to a secret in any namespaces
+   *
+   * @schema RemoteClusterSpecKubeConfig#secretRef
+   */
+  readonly secretRef: RemoteClusterSpecKubeConfigSecretRef;
+}
+
+/**
+ * Converts an object of type 'RemoteClusterSpecKubeConfig' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_RemoteClusterSpecKubeConfig(obj: RemoteClusterSpecKubeConfig | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'secretRef': toJson_RemoteClusterSpecKubeConfigSecretRef(obj.secretRef),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * RemoteClusterSecretRef refers to a secret in any namespaces
+ *
+ * @schema RemoteClusterSpecKubeConfigSecretRef
+ */
+export interface RemoteClusterSpecKubeConfigSecretRef {
+  /**
+   * @schema RemoteClusterSpecKubeConfigSecretRef#key
+   */
+  readonly key: string;
+
+  /**
+   * @schema RemoteClusterSpecKubeConfigSecretRef#name
+   */
+  readonly name: string;
+
+  /**
+   * @schema RemoteClusterSpecKubeConfigSecretRef#namespace
+   */
+  readonly namespace: string;
+}
+
+/**
+ * Converts an object of type 'RemoteClusterSpecKubeConfigSecretRef' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_RemoteClusterSpecKubeConfigSecretRef(obj: RemoteClusterSpecKubeConfigSecretRef | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'key': obj.key,
+    'name': obj.name,
+    'namespace': obj.namespace,
   };
   // filter undefined values
   return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});

@@ -22,7 +22,7 @@ const wanted = [
   { file: 'monitoring.coreos.com_v0.93.0.yaml', kinds: ['PrometheusRule', 'ServiceMonitor', 'PodMonitor'] },
   { file: 'sloth.slok.dev_v0.16.0.yaml', kinds: ['PrometheusServiceLevel'] },
   { file: 'velero.io_v1.18.1.yaml', kinds: ['Backup', 'Restore', 'Schedule', 'BackupStorageLocation', 'VolumeSnapshotLocation', 'DeleteBackupRequest'] },
-  { file: 'chaos-mesh.org_v2.8.3.yaml', kinds: ['PodChaos', 'NetworkChaos', 'StressChaos', 'IOChaos', 'TimeChaos', 'DNSChaos', 'HTTPChaos', 'StatusCheck'] },
+  { file: 'chaos-mesh.org_v2.8.3.yaml', kinds: ['PodChaos', 'NetworkChaos', 'StressChaos', 'IOChaos', 'TimeChaos', 'DNSChaos', 'HTTPChaos', 'StatusCheck', 'JVMChaos', 'BlockChaos', 'PhysicalMachineChaos', 'PhysicalMachine', 'RemoteCluster'] },
 ];
 
 const config = YAML.parse(fs.readFileSync(path.join(root, 'cdk8s.yaml'), 'utf8'));

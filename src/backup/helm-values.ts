@@ -1,7 +1,7 @@
 import { Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import * as YAML from 'yaml';
-import { goDuration, Problems, SynthFile } from '../common';
+import { goDuration, Problems, spelledGoDuration, SynthFile } from '../common';
 import { MinioStorage } from './minio';
 import { AlertRule, veleroAlertRules, watchedSchedules } from './monitoring';
 import { VeleroBackupPlan } from './plan';
@@ -106,7 +106,7 @@ export function veleroHelmValues(props: VeleroHelmValuesProps & { readonly fulln
         config: { region: storage.region },
       }],
       uploaderType: 'kopia',
-      defaultBackupTTL: goDuration(props.defaultRetention ?? Duration.days(30)),
+      defaultBackupTTL: spelledGoDuration(props.defaultRetention ?? Duration.days(30), goDuration),
       defaultVolumesToFsBackup: fsBackup,
     },
     credentials: { useSecret: true, existingSecret: creds.secretName },

@@ -1,6 +1,6 @@
 import { ApiObjectMetadataDefinition, Duration } from 'cdk8s';
 import { Construct } from 'constructs';
-import { Problem, Problems, shortGoDuration } from '../common';
+import { Problem, Problems, spelledGoDuration } from '../common';
 
 /** What Velero does when a hook command fails. */
 export class HookOnError {
@@ -133,7 +133,7 @@ function execAnnotations(prefix: string, h: ExecHook, out: Record<string, string
   if (h.container) out[`${prefix}/container`] = h.container;
   out[`${prefix}/command`] = JSON.stringify(h.command);
   if (h.onError) out[`${prefix}/on-error`] = h.onError.value;
-  if (h.timeout) out[`${prefix}/timeout`] = shortGoDuration(h.timeout);
+  if (h.timeout) out[`${prefix}/timeout`] = spelledGoDuration(h.timeout);
 }
 
 /**
@@ -156,8 +156,8 @@ export function backupHookAnnotations(hooks: BackupHookSet): Record<string, stri
     if (r.container) out[`${p}/container`] = r.container;
     out[`${p}/command`] = JSON.stringify(r.command);
     if (r.onError) out[`${p}/on-error`] = r.onError.value;
-    if (r.execTimeout) out[`${p}/exec-timeout`] = shortGoDuration(r.execTimeout);
-    if (r.waitTimeout) out[`${p}/wait-timeout`] = shortGoDuration(r.waitTimeout);
+    if (r.execTimeout) out[`${p}/exec-timeout`] = spelledGoDuration(r.execTimeout);
+    if (r.waitTimeout) out[`${p}/wait-timeout`] = spelledGoDuration(r.waitTimeout);
     if (r.waitForReady !== undefined) out[`${p}/wait-for-ready`] = String(r.waitForReady);
   }
   return out;
@@ -170,7 +170,7 @@ export function execHookSpec(h: ExecHook): { exec: { command: string[]; containe
       ...(h.container ? { container: h.container } : {}),
       command: [...h.command],
       ...(h.onError ? { onError: h.onError.value } : {}),
-      ...(h.timeout ? { timeout: shortGoDuration(h.timeout) } : {}),
+      ...(h.timeout ? { timeout: spelledGoDuration(h.timeout) } : {}),
     },
   };
 }

@@ -8,3 +8,7 @@ export * from './minio';
 export * from './self-service';
 export * from './monitoring';
 export * from './helm-values';
+export * from './template';
+export * from './backup';
+export * from './restore';
+export * from './storage-location';

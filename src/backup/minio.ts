@@ -1,10 +1,10 @@
 import { ApiObject, Size } from 'cdk8s';
 import { Construct } from 'constructs';
-import { BackupStorageLocationProps, toJson_BackupStorageLocationProps, toJson_VolumeSnapshotLocationProps, VolumeSnapshotLocationProps } from '../../imports/velero.io';
 import { dnsLabelProblem, dnsSubdomainProblem, Problems, restrictedContainerSecurityContext, restrictedPodSecurityContext } from '../common';
-import { coreApiObject, typedApiObject } from '../common/api-object';
+import { coreApiObject } from '../common/api-object';
 import type * as k8s from '../common/k8s-types';
 import { VELERO_NAMESPACE } from './plan';
+import { BackupStorageLocation, ObjectStorageProvider, SnapshotProvider, VolumeSnapshotLocation } from './storage-location';
 
 /** Key of the Velero credentials file in the credentials Secret (what `velero install` uses). */
 export const VELERO_CREDENTIALS_KEY = 'cloud';
@@ -126,8 +126,14 @@ export class MinioStorage extends Construct {
   public readonly service: ApiObject;
   public readonly pvc: ApiObject;
   public readonly bucketJob: ApiObject;
+  /** The BackupStorageLocation object (`location.apiObject`). */
   public readonly backupStorageLocation: ApiObject;
+  /** The VolumeSnapshotLocation object (`snapshotLocation.apiObject`), unless turned off. */
   public readonly volumeSnapshotLocation?: ApiObject;
+  /** The storage location construct: MinIO is one way to get a {@link BackupStorageLocation}. */
+  public readonly location: BackupStorageLocation;
+  /** The snapshot location construct, unless turned off. */
+  public readonly snapshotLocation?: VolumeSnapshotLocation;
   public readonly networkPolicy: ApiObject;
   /** The generated Secret; only with {@link MinioCredentials.insecureDemo}. */
   public readonly credentialsSecret?: ApiObject;
@@ -298,24 +304,27 @@ export class MinioStorage extends Construct {
       },
     });
 
-    this.backupStorageLocation = typedApiObject<BackupStorageLocationProps>(this, 'backup-storage-location', { apiVersion: 'velero.io/v1', kind: 'BackupStorageLocation' }, {
-      metadata: { name: bslName, namespace: ns },
-      spec: {
-        provider: 'aws',
-        default: p.defaultLocation ?? true,
-        objectStorage: { bucket, ...(p.prefix ? { prefix: p.prefix } : {}) },
-        credential: { name: creds.secretName, key: creds.veleroKey },
-        config: { region, s3ForcePathStyle: 'true', s3Url: this.s3Url },
-      },
-    }, toJson_BackupStorageLocationProps);
+    this.location = new BackupStorageLocation(this, 'backup-storage-location', {
+      name: bslName,
+      namespace: ns,
+      provider: ObjectStorageProvider.s3Compatible({ s3Url: this.s3Url, region }),
+      bucket,
+      prefix: p.prefix,
+      default: p.defaultLocation ?? true,
+      credential: { secretName: creds.secretName, key: creds.veleroKey },
+    });
+    this.backupStorageLocation = this.location.apiObject;
 
     if (p.volumeSnapshotLocation ?? true) {
       // Only the region: the S3 settings belong to the BackupStorageLocation, and the AWS
       // plugin's snapshotter rejects them.
-      this.volumeSnapshotLocation = typedApiObject<VolumeSnapshotLocationProps>(this, 'volume-snapshot-location', { apiVersion: 'velero.io/v1', kind: 'VolumeSnapshotLocation' }, {
-        metadata: { name: bslName, namespace: ns },
-        spec: { provider: 'aws', credential: { name: creds.secretName, key: creds.veleroKey }, config: { region } },
-      }, toJson_VolumeSnapshotLocationProps);
+      this.snapshotLocation = new VolumeSnapshotLocation(this, 'volume-snapshot-location', {
+        name: bslName,
+        namespace: ns,
+        provider: SnapshotProvider.aws({ region }),
+        credential: { secretName: creds.secretName, key: creds.veleroKey },
+      });
+      this.volumeSnapshotLocation = this.snapshotLocation.apiObject;
     }
   }
 }

@@ -1,11 +1,12 @@
 import { ApiObject, Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import { Schedule, ScheduleProps, ScheduleSpecTemplate, toJson_ScheduleProps } from '../../imports/velero.io';
-import { dnsLabelProblem, dnsSubdomainProblem, goDuration, k8sLabelKeyProblem, k8sLabelValueProblem, Problems } from '../common';
+import { dnsLabelProblem, dnsSubdomainProblem, goDuration, k8sLabelKeyProblem, k8sLabelValueProblem, Problems, spelledGoDuration } from '../common';
 import { typedApiObject } from '../common/api-object';
 import { ExecHook, backupHookProblems, execHookSpec } from './hooks';
 import { ALL_NAMESPACES, computeRpo, RpoReport, RpoScheduleInput } from './rpo';
 import { BackupSchedule, VolumeBackupMethod } from './schedule';
+import { BackupTemplateExtras, backupTemplateExtrasProblems, backupTemplateExtrasSpec, hookFilterProblems, hookFilterSpec, HookResourceFilters } from './template';
 
 /** Default namespace of Velero and its objects. */
 export const VELERO_NAMESPACE = 'velero';
@@ -27,7 +28,7 @@ export interface LabelSelector {
 }
 
 /** Hooks Velero runs on matching pods during the scheduled backups (the spec form of hooks). */
-export interface ScheduleHook {
+export interface ScheduleHook extends HookResourceFilters {
   /** Name of the hook. */
   readonly name: string;
   /** Namespaces whose pods it applies to. @default every namespace of the backup */
@@ -41,7 +42,7 @@ export interface ScheduleHook {
 }
 
 /** One Velero Schedule of a {@link VeleroBackupPlan}. */
-export interface BackupScheduleOptions {
+export interface BackupScheduleOptions extends BackupTemplateExtras {
   /** Name of the Schedule (and the `schedule` label of Velero's metrics); set explicitly. */
   readonly name: string;
   /** When it runs; cron expressions are evaluated in UTC unless a `CRON_TZ=` zone is given. */
@@ -84,11 +85,14 @@ export interface BackupScheduleOptions {
   readonly hooks?: readonly ScheduleHook[];
   /**
    * Escape hatch: more template fields, typed by Velero's CRD, merged over the generated
-   * ones (for example `resourcePolicy`, `orderedResources`, `uploaderConfig`).
+   * ones (for fields not typed above).
    * @default none
    */
   readonly template?: ScheduleSpecTemplate;
 }
+
+/** What a backup contains and how it is taken: the template fields a Schedule shares with an on-demand Backup. */
+export type BackupTemplateOptions = Omit<BackupScheduleOptions, 'name' | 'schedule' | 'paused' | 'skipImmediately' | 'useOwnerReferencesInBackup' | 'template'>;
 
 /** Props of {@link VeleroBackupPlan}. */
 export interface VeleroBackupPlanProps {
@@ -154,7 +158,12 @@ export function backupScheduleProblems(field: string, s: BackupScheduleOptions, 
   } else {
     for (const p of s.schedule.problems()) problems.add(`${field}.schedule`, `"${s.schedule.expression}": ${p}`, 'write five fields (minute hour day-of-month month day-of-week), evaluated in UTC, e.g. "0 2 * * *"');
   }
-  if (s.retention !== undefined && s.retention.toSeconds() < 1) problems.add(`${field}.retention`, 'the retention is shorter than a second', 'keep backups at least as long as the time between two runs');
+  backupTemplateProblems(field, s, problems);
+}
+
+/** Problems with the template fields of a Schedule or a Backup, fields relative to `field`. */
+export function backupTemplateProblems(field: string, s: BackupTemplateOptions, problems: Problems): void {
+  if (s.retention !== undefined && s.retention.toMilliseconds() < 1000) problems.add(`${field}.retention`, 'the retention is shorter than a second', 'keep backups at least as long as the time between two runs');
   namespaceProblems(`${field}.includedNamespaces`, s.includedNamespaces, problems);
   namespaceProblems(`${field}.excludedNamespaces`, s.excludedNamespaces, problems);
   for (const ns of s.includedNamespaces ?? []) {
@@ -174,17 +183,19 @@ export function backupScheduleProblems(field: string, s: BackupScheduleOptions, 
     if (dnsSubdomainProblem(h.name ?? '')) problems.add(`${hf}.name`, `"${h.name}" is not a valid hook name`, 'name the hook with lower-case letters, digits and "-"');
     if (h.labelSelector) selectorProblems(`${hf}.labelSelector`, h.labelSelector, problems);
     namespaceProblems(`${hf}.includedNamespaces`, h.includedNamespaces, problems);
+    hookFilterProblems(hf, h, problems);
     if ((h.pre ?? []).length === 0 && (h.post ?? []).length === 0) problems.add(hf, 'the hook has no pre or post command', 'add a pre or post ExecHook');
     (h.pre ?? []).forEach((e, j) => problems.addAll(`${hf}.pre[${j}]`, backupHookProblems({ preBackup: e }).map((p) => ({ ...p, field: p.field.replace(/^preBackup\.?/, '') || 'command' }))));
     (h.post ?? []).forEach((e, j) => problems.addAll(`${hf}.post[${j}]`, backupHookProblems({ postBackup: e }).map((p) => ({ ...p, field: p.field.replace(/^postBackup\.?/, '') || 'command' }))));
   });
   for (const [name, d] of [['csiSnapshotTimeout', s.csiSnapshotTimeout], ['itemOperationTimeout', s.itemOperationTimeout]] as const) {
-    if (d !== undefined && d.toSeconds() < 1) problems.add(`${field}.${name}`, 'the timeout is shorter than a second', 'give a Duration of at least 1s');
+    if (d !== undefined && d.toMilliseconds() < 1000) problems.add(`${field}.${name}`, 'the timeout is shorter than a second', 'give a Duration of at least 1s');
   }
+  backupTemplateExtrasProblems(field, s, problems);
 }
 
 /** The Schedule's `spec.template` for one schedule, as plain data. */
-export function backupScheduleTemplate(s: BackupScheduleOptions, defaults: { storageLocation: string; volumes: VolumeBackupMethod; labels?: Readonly<Record<string, string>> }): ScheduleSpecTemplate {
+export function backupScheduleTemplate(s: BackupTemplateOptions & { readonly template?: ScheduleSpecTemplate }, defaults: { storageLocation: string; volumes: VolumeBackupMethod; labels?: Readonly<Record<string, string>> }): ScheduleSpecTemplate {
   const labels = { ...(defaults.labels ?? {}), ...(s.labels ?? {}) };
   const volumes = (s.volumes ?? defaults.volumes).fields;
   const hooks = s.hooks && s.hooks.length > 0
@@ -193,6 +204,7 @@ export function backupScheduleTemplate(s: BackupScheduleOptions, defaults: { sto
         name: h.name,
         ...(h.includedNamespaces ? { includedNamespaces: [...h.includedNamespaces] } : {}),
         ...(h.labelSelector ? { labelSelector: selectorSpec(h.labelSelector) } : {}),
+        ...hookFilterSpec(h),
         ...(h.pre ? { pre: h.pre.map(execHookSpec) } : {}),
         ...(h.post ? { post: h.post.map(execHookSpec) } : {}),
       })),
@@ -207,11 +219,12 @@ export function backupScheduleTemplate(s: BackupScheduleOptions, defaults: { sto
     ...(s.labelSelector ? { labelSelector: selectorSpec(s.labelSelector) } : {}),
     ...(s.orLabelSelectors ? { orLabelSelectors: s.orLabelSelectors.map(selectorSpec) } : {}),
     ...volumes,
+    ...backupTemplateExtrasSpec(s),
     storageLocation: s.storageLocation ?? defaults.storageLocation,
     ...(s.volumeSnapshotLocations ? { volumeSnapshotLocations: [...s.volumeSnapshotLocations] } : {}),
-    ttl: goDuration(s.retention ?? DEFAULT_RETENTION),
-    ...(s.csiSnapshotTimeout ? { csiSnapshotTimeout: goDuration(s.csiSnapshotTimeout) } : {}),
-    ...(s.itemOperationTimeout ? { itemOperationTimeout: goDuration(s.itemOperationTimeout) } : {}),
+    ttl: spelledGoDuration(s.retention ?? DEFAULT_RETENTION, goDuration),
+    ...(s.csiSnapshotTimeout ? { csiSnapshotTimeout: spelledGoDuration(s.csiSnapshotTimeout, goDuration) } : {}),
+    ...(s.itemOperationTimeout ? { itemOperationTimeout: spelledGoDuration(s.itemOperationTimeout, goDuration) } : {}),
     ...(hooks ? { hooks } : {}),
     ...(Object.keys(labels).length > 0 ? { metadata: { labels } } : {}),
   };

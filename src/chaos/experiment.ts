@@ -1,12 +1,13 @@
 import { ApiObject, Chart, Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import { Problems } from '../common/errors';
-import { dnsLabelProblem } from '../common/names';
+import { dnsLabelProblem, dnsSubdomainProblem } from '../common/names';
 import { ChaosAction } from './actions';
 import { DEFAULT_MAX_DURATION, DEFAULT_PROTECTED_NAMESPACES, embeddedKey, ExperimentDefinition, experimentProblems, experimentSpec, GuardrailPolicy } from './guardrails';
 import { LitmusOptions, renderLitmus } from './litmus';
 import { ChaosMode } from './mode';
 import { ChaosSchedule, scheduleProblems } from './schedule';
+import type { RemoteCluster } from './machines';
 import { ChaosTarget, ChaosWorkload } from './selector';
 import { CHAOS_MESH_API_VERSION, ScheduleSpec } from './types';
 
@@ -87,6 +88,13 @@ export interface GuardrailProps {
    */
   readonly allowFullBlastRadius?: boolean;
   /**
+   * Allow a continuous fault (network, stress, I/O, ...) without a duration: it lasts
+   * until its object is deleted. Not for scheduled experiments, whose runs would never end.
+   * Instantaneous faults (pod-kill, container-kill) need no duration and no opt-in.
+   * @default false (a continuous fault without a duration fails rule bounded-duration)
+   */
+  readonly allowUnboundedDuration?: boolean;
+  /**
    * Namespaces protected in addition to the defaults (kube-system, chaos-mesh, velero,
    * monitoring) and the scope's list.
    * @default none
@@ -100,6 +108,7 @@ export function resolvePolicy(scope: Construct, props: GuardrailProps): Guardrai
   return {
     maxDuration: props.maxDuration ?? d.maxDuration ?? DEFAULT_MAX_DURATION,
     allowFullBlastRadius: props.allowFullBlastRadius ?? false,
+    allowUnboundedDuration: props.allowUnboundedDuration ?? false,
     protectedNamespaces: [...new Set([...DEFAULT_PROTECTED_NAMESPACES, ...(d.protectedNamespaces ?? []), ...(props.protectedNamespaces ?? [])])],
   };
 }
@@ -125,8 +134,10 @@ export interface ChaosExperimentProps extends GuardrailProps {
    */
   readonly mode?: ChaosMode;
   /**
-   * How long the fault lasts. Required, and at most `maxDuration`.
-   * @default none: a synth error (every experiment is bounded)
+   * How long the fault lasts, at most `maxDuration`. Instantaneous faults (pod-kill,
+   * container-kill) act once and may omit it; a continuous fault needs it unless
+   * `allowUnboundedDuration` is set.
+   * @default none: fine for instantaneous faults, a synth error (rule bounded-duration) for continuous ones
    */
   readonly duration?: Duration;
   /**
@@ -159,7 +170,44 @@ export interface ChaosExperimentProps extends GuardrailProps {
    * @default none
    */
   readonly labels?: Record<string, string>;
+  /**
+   * Runs the experiment in another cluster: a {@link RemoteCluster} or its name.
+   * @default this cluster
+   */
+  readonly remoteCluster?: RemoteCluster | string;
+  /**
+   * Allow a PhysicalMachineChaos (its object and the PhysicalMachine objects it selects) in
+   * the protected chaos-mesh namespace, where Chaos Mesh's own examples keep them. Pods in
+   * chaos-mesh stay protected: other kinds are refused with this opt-in.
+   * @default false
+   */
+  readonly allowChaosMeshNamespace?: boolean;
 }
+
+/** The name of a remote cluster given as a construct or a name. */
+export function remoteClusterName(r: RemoteCluster | string | undefined): string | undefined {
+  return r === undefined || typeof r === 'string' ? r : r.name;
+}
+
+/** Problems with a remote-cluster reference. */
+export function remoteClusterProblems(r: RemoteCluster | string | undefined): Array<[string, string, string]> {
+  const name = remoteClusterName(r);
+  if (name === undefined) return [];
+  const bad = dnsSubdomainProblem(name);
+  return bad ? [['remoteCluster', `remote cluster name ${bad}`, 'give the name of a RemoteCluster object']] : [];
+}
+
+/** The guardrail policy of an experiment, with the chaos-mesh opt-in of physical-machine faults applied. */
+export function experimentPolicy(scope: Construct, props: GuardrailProps & { readonly allowChaosMeshNamespace?: boolean }, action: ChaosAction): { policy: GuardrailPolicy; problems: Array<[string, string, string]> } {
+  const base = resolvePolicy(scope, props);
+  if (!props.allowChaosMeshNamespace) return { policy: base, problems: [] };
+  if (action.kind !== 'PhysicalMachineChaos') {
+    return { policy: base, problems: [['allowChaosMeshNamespace', `the opt-in is only for PhysicalMachineChaos, not ${action.kind}: pods in ${CHAOS_MESH_NS} stay protected`, 'drop allowChaosMeshNamespace']] };
+  }
+  return { policy: { ...base, protectedNamespaces: base.protectedNamespaces.filter((n) => n !== CHAOS_MESH_NS) }, problems: [] };
+}
+
+const CHAOS_MESH_NS = 'chaos-mesh';
 
 /** The default namespace of chaos objects under `scope`. */
 export function chaosNamespace(scope: Construct, explicit?: string): string {
@@ -197,14 +245,18 @@ export class ChaosExperiment extends Construct {
     const nsProblem = dnsLabelProblem(this.namespace);
     if (nsProblem) problems.add('namespace', `namespace ${nsProblem}`, 'give a valid namespace');
 
-    const policy = resolvePolicy(this, props);
-    this.definition = { name: this.name, action: props.action, target: resolveTarget(props.target), mode: props.mode ?? ChaosMode.one(), duration: props.duration };
+    const { policy, problems: optInProblems } = experimentPolicy(this, props, props.action);
+    for (const [f, p, x] of [...optInProblems, ...remoteClusterProblems(props.remoteCluster)]) problems.add(f, `experiment "${this.name}": ${p}`, x);
+    this.definition = { name: this.name, action: props.action, target: resolveTarget(props.target), mode: props.mode ?? ChaosMode.one(), duration: props.duration, remoteCluster: remoteClusterName(props.remoteCluster) };
     problems.addAll('', experimentProblems(this.definition, policy));
     if (policy.protectedNamespaces.includes(this.namespace)) {
       problems.add('namespace', `experiment "${this.name}" breaks rule protected-namespace: its objects would live in protected namespace "${this.namespace}"`, 'put chaos objects in a namespace of their own, such as chaos-testing');
     }
     if (props.schedule) {
       for (const [f, p, x] of scheduleProblems(props.schedule, props.duration, false)) problems.add(f, `experiment "${this.name}": ${p}`, x);
+      if (props.duration === undefined && !props.action.instantaneous && policy.allowUnboundedDuration) {
+        problems.add('duration', `experiment "${this.name}" breaks rule bounded-duration: a scheduled ${props.action.name} fault without a duration would never end, and with concurrencyPolicy Forbid every later run would be skipped`, 'give a scheduled continuous fault a duration, such as Duration.minutes(5)');
+      }
     }
     const platform = props.platform ?? chaosDefaults(this).platform ?? ChaosPlatform.chaosMesh();
     const litmus = platform.litmus ? renderLitmus(this.definition, props.litmus) : undefined;

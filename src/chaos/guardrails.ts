@@ -1,6 +1,6 @@
 import { Duration } from 'cdk8s';
 import { Problem } from '../common/errors';
-import { shortGoDuration } from '../common/duration';
+import { shortGoDuration, spelledGoDuration } from '../common/duration';
 import { ChaosAction, dropUndefined } from './actions';
 import { ChaosMode } from './mode';
 import { ChaosTarget } from './selector';
@@ -23,6 +23,11 @@ export interface ExperimentDefinition {
   readonly mode: ChaosMode;
   /** How long. */
   readonly duration?: Duration;
+  /**
+   * Name of the RemoteCluster the experiment runs in.
+   * @default this cluster
+   */
+  readonly remoteCluster?: string;
 }
 
 /** The limits every experiment is checked against. */
@@ -31,6 +36,12 @@ export interface GuardrailPolicy {
   readonly maxDuration: Duration;
   /** True to allow `all`, 100% and whole-namespace partitions. */
   readonly allowFullBlastRadius: boolean;
+  /**
+   * True to allow a continuous fault without a duration (it lasts until its object is
+   * deleted). Instantaneous faults never need one.
+   * @default false
+   */
+  readonly allowUnboundedDuration?: boolean;
   /** Namespaces that can never be targeted. */
   readonly protectedNamespaces: readonly string[];
 }
@@ -56,7 +67,10 @@ export function experimentProblems(def: ExperimentDefinition, policy: GuardrailP
 
   // duration
   if (def.duration === undefined) {
-    rule('duration', GUARDRAIL_RULES.durationRequired, 'no duration is set, so the fault would last until someone deletes it', 'set duration, such as Duration.minutes(5)');
+    if (!def.action.instantaneous && !policy.allowUnboundedDuration) {
+      rule('duration', GUARDRAIL_RULES.durationRequired, `no duration is set, so the ${def.action.name} fault would last until someone deletes it`,
+        'set duration, such as Duration.minutes(5), or opt in with allowUnboundedDuration: true if it should last until deleted');
+    }
   } else if (def.duration.toMilliseconds() <= 0) {
     rule('duration', GUARDRAIL_RULES.durationRequired, 'the duration is zero', 'set a positive duration, such as Duration.minutes(5)');
   } else if (def.duration.toMilliseconds() > policy.maxDuration.toMilliseconds()) {
@@ -64,8 +78,11 @@ export function experimentProblems(def: ExperimentDefinition, policy: GuardrailP
       'shorten the experiment, or raise maxDuration if a longer one is intended');
   }
 
-  // selection
-  if (!def.target) {
+  // selection (a physical-machine fault may name chaosd addresses instead)
+  const addresses = (def.action.fields.address as string[] | undefined) ?? [];
+  if (!def.target && addresses.length > 0) {
+    // selected by address
+  } else if (!def.target) {
     rule('target', GUARDRAIL_RULES.selectsSomething, 'no target is set, so it selects no pods', 'set target, such as ChaosTarget.labels("team-alpha", { app: "demo-app" }) or ChaosTarget.workload(deployment)');
   } else {
     for (const [f, p, x] of def.target.problems('target')) rule(f, GUARDRAIL_RULES.selectsSomething, p, x);
@@ -103,12 +120,14 @@ export function experimentSpec(def: ExperimentDefinition, withDuration = true): 
     ...def.action.fields,
     selector: def.target?.toSpec() ?? {},
     ...def.mode.toSpec(),
-    duration: withDuration && def.duration ? shortGoDuration(def.duration) : undefined,
+    duration: withDuration && def.duration ? spelledGoDuration(def.duration) : undefined,
+    remoteCluster: def.remoteCluster,
   }) as Record<string, unknown>;
 }
 
-/** The spec key of a kind inside a Schedule or Workflow (`PodChaos` → `podChaos`, `IOChaos` → `ioChaos`). */
+/** The spec key of a kind inside a Schedule or Workflow (`PodChaos` → `podChaos`, `IOChaos` → `ioChaos`, `PhysicalMachineChaos` → `physicalmachineChaos`). */
 export function embeddedKey(kind: string): string {
+  if (kind === 'PhysicalMachineChaos') return 'physicalmachineChaos';
   const m = /^([A-Z]+)(?=[A-Z][a-z])|^[A-Z]/.exec(kind);
   return m ? m[0].toLowerCase() + kind.slice(m[0].length) : kind;
 }

@@ -9,3 +9,5 @@ export * from './litmus';
 export * from './types';
 export * from './experiment';
 export * from './workflow';
+export * from './status-check';
+export * from './machines';

@@ -59,6 +59,11 @@ export interface ChaosSelectorProps {
    * @default none
    */
   readonly pods?: Record<string, string[]>;
+  /**
+   * PhysicalMachine objects by namespace (PhysicalMachineChaos only).
+   * @default none
+   */
+  readonly physicalMachines?: Record<string, string[]>;
 }
 
 /** The minimal shape of a cdk8s-plus workload that a target can be derived from. */
@@ -101,6 +106,14 @@ export class ChaosTarget {
     return new ChaosTarget({ namespaces }, undefined, true);
   }
 
+  /**
+   * The named PhysicalMachine objects in `namespace`, for a PhysicalMachineChaos
+   * (`ChaosAction.physicalMachine(...)`). Select them by labels with `ChaosTarget.labels`.
+   */
+  public static physicalMachines(namespace: string, names: string[]): ChaosTarget {
+    return new ChaosTarget({ namespaces: [namespace], physicalMachines: { [namespace]: names } });
+  }
+
   /** Any combination of selector parts. */
   public static selector(props: ChaosSelectorProps): ChaosTarget {
     return new ChaosTarget(props);
@@ -134,7 +147,7 @@ export class ChaosTarget {
 
   /** The namespaces this target reaches (selector namespaces and those of explicit pods). */
   public get namespacesTargeted(): string[] {
-    return [...new Set([...this.props.namespaces, ...Object.keys(this.props.pods ?? {})])];
+    return [...new Set([...this.props.namespaces, ...Object.keys(this.props.pods ?? {}), ...Object.keys(this.props.physicalMachines ?? {})])];
   }
 
   /** True when nothing narrows the selection below whole namespaces. */
@@ -143,7 +156,7 @@ export class ChaosTarget {
     const narrow =
       Object.keys(p.labels ?? {}).length + (p.expressions?.length ?? 0) + Object.keys(p.annotations ?? {}).length +
       Object.keys(p.fields ?? {}).length + Object.keys(p.pods ?? {}).length + (p.nodes?.length ?? 0) +
-      Object.keys(p.nodeSelectors ?? {}).length + (p.podPhases?.length ?? 0);
+      Object.keys(p.nodeSelectors ?? {}).length + (p.podPhases?.length ?? 0) + Object.keys(p.physicalMachines ?? {}).length;
     return narrow === 0;
   }
 
@@ -163,6 +176,9 @@ export class ChaosTarget {
     }
     for (const [ns, names] of Object.entries(p.pods ?? {})) {
       if (names.length === 0) out.push([`${field}.pods.${ns}`, 'the pod list is empty, so it selects nothing', 'name at least one pod']);
+    }
+    for (const [ns, names] of Object.entries(p.physicalMachines ?? {})) {
+      if (names.length === 0) out.push([`${field}.physicalMachines.${ns}`, 'the machine list is empty, so it selects nothing', 'name at least one PhysicalMachine']);
     }
     for (const [k, v] of Object.entries(p.labels ?? {})) {
       const bad = k8sLabelKeyProblem(k) ?? k8sLabelValueProblem(v);
@@ -192,6 +208,7 @@ export class ChaosTarget {
       nodeSelectors: nonEmpty(p.nodeSelectors, Object.keys(p.nodeSelectors ?? {}).length),
       nodes: nonEmpty(p.nodes, p.nodes?.length ?? 0),
       pods: nonEmpty(p.pods, Object.keys(p.pods ?? {}).length),
+      physicalMachines: nonEmpty(p.physicalMachines, Object.keys(p.physicalMachines ?? {}).length),
     };
     return Object.fromEntries(Object.entries(spec).filter(([, v]) => v !== undefined));
   }

@@ -4,10 +4,13 @@
  * parts reuse the imported per-kind spec types. Checked against the v2.8.3 CRD in tests.
  */
 import type {
+  BlockChaosSpec,
   DnsChaosSpec,
   HttpChaosSpec,
   IoChaosSpec,
+  JvmChaosSpec,
   NetworkChaosSpec,
+  PhysicalMachineChaosSpec,
   PodChaosSpec,
   StatusCheckSpec,
   StressChaosSpec,
@@ -26,6 +29,9 @@ export interface EmbeddedChaos {
   readonly timeChaos?: TimeChaosSpec;
   readonly dnsChaos?: DnsChaosSpec;
   readonly httpChaos?: HttpChaosSpec;
+  readonly jvmChaos?: JvmChaosSpec;
+  readonly blockChaos?: BlockChaosSpec;
+  readonly physicalmachineChaos?: PhysicalMachineChaosSpec;
 }
 
 /** Spec of a Chaos Mesh v2 `Schedule` (never the removed v1 `scheduler` field). */
@@ -61,6 +67,28 @@ export interface WorkflowTemplate extends EmbeddedChaos {
   readonly statusCheck?: WorkflowStatusCheck;
   /** Abort the workflow when the status check fails. */
   readonly abortWithStatusCheck?: boolean;
+  /** The task (Task): a container run in a pod, whose result picks the conditional branches. */
+  readonly task?: WorkflowTask;
+  /** Templates started when their expression holds on the task's result (Task). */
+  readonly conditionalBranches?: WorkflowConditionalBranch[];
+  /** The schedule started (Schedule): a Schedule spec without the workflow type. */
+  readonly schedule?: Omit<ScheduleSpec, 'workflow'>;
+}
+
+/** A custom task of a workflow: a container (and its volumes) run once. */
+export interface WorkflowTask {
+  /** The container, as in a Kubernetes pod spec. */
+  readonly container: Record<string, unknown>;
+  /** Volumes of the task's pod. */
+  readonly volumes?: Array<Record<string, unknown>>;
+}
+
+/** A conditional branch of a Task template. */
+export interface WorkflowConditionalBranch {
+  /** Name of the template started. */
+  readonly target: string;
+  /** Expression over `exitCode` and `stdout`; empty means always. */
+  readonly expression?: string;
 }
 
 /** Spec of a Chaos Mesh `Workflow`. */

@@ -1,10 +1,12 @@
 import { ApiObject, Duration } from 'cdk8s';
 import { Construct } from 'constructs';
-import { shortGoDuration } from '../common/duration';
+import { shortGoDuration, spelledGoDuration } from '../common/duration';
 import { Problem, Problems } from '../common/errors';
 import { dnsLabelProblem } from '../common/names';
 import { ChaosAction } from './actions';
-import { chaosNamespace, GuardrailProps, resolvePolicy, resolveTarget } from './experiment';
+import { chaosNamespace, GuardrailProps, remoteClusterName, remoteClusterProblems, resolvePolicy, resolveTarget } from './experiment';
+import type { RemoteCluster } from './machines';
+import { httpStatusCheckProblems, httpStatusCheckSpec, HttpStatusCheckOptions, StatusCheckMode } from './status-check';
 import { embeddedKey, ExperimentDefinition, experimentProblems, experimentSpec, GuardrailPolicy } from './guardrails';
 import { ChaosMode } from './mode';
 import { ChaosSchedule, scheduleProblems } from './schedule';
@@ -24,75 +26,102 @@ export interface WorkflowExperimentProps {
   readonly mode?: ChaosMode;
   /** How long the fault lasts: the template's deadline. */
   readonly duration: Duration;
-}
-
-/** How a status check runs. */
-export class StatusCheckMode {
-  /** Check until the success or failure threshold is reached, then move on. */
-  public static synchronous(): StatusCheckMode { return new StatusCheckMode('Synchronous'); }
-  /** Keep checking in the background for the check's duration (beside parallel chaos). */
-  public static continuous(): StatusCheckMode { return new StatusCheckMode('Continuous'); }
-
-  private constructor(
-    /** The `mode` field. */
-    public readonly value: 'Synchronous' | 'Continuous',
-  ) {}
+  /**
+   * Runs the experiment in another cluster: a RemoteCluster or its name.
+   * @default this cluster
+   */
+  readonly remoteCluster?: RemoteCluster | string;
 }
 
 /** An HTTP status check in a workflow. */
-export interface WorkflowStatusCheckProps {
-  /** URL to request. */
-  readonly url: string;
-  /**
-   * Expected status code.
-   * @default 200
-   */
-  readonly expectStatus?: number;
-  /**
-   * HTTP method.
-   * @default 'GET'
-   */
-  readonly method?: 'GET' | 'POST';
-  /**
-   * Request body.
-   * @default none
-   */
-  readonly body?: string;
-  /**
-   * Synchronous or continuous.
-   * @default StatusCheckMode.synchronous()
-   */
-  readonly mode?: StatusCheckMode;
-  /**
-   * Time between checks.
-   * @default Duration.seconds(5)
-   */
-  readonly interval?: Duration;
-  /**
-   * Timeout of one check.
-   * @default Duration.seconds(2)
-   */
-  readonly timeout?: Duration;
-  /**
-   * Failures in a row that fail the check.
-   * @default 3
-   */
-  readonly failureThreshold?: number;
-  /**
-   * Successes in a row that pass the check.
-   * @default 1
-   */
-  readonly successThreshold?: number;
+export interface WorkflowStatusCheckProps extends HttpStatusCheckOptions {
   /**
    * Abort the workflow when the check fails.
    * @default true
    */
   readonly abortOnFailure?: boolean;
   /**
-   * How long the check may run: its deadline (and, for a continuous check, its duration).
+   * How long the check may run: its deadline.
    * @default Duration.minutes(1)
    */
   readonly deadline?: Duration;
+  /**
+   * How long the check runs (its `duration`).
+   * @default for StatusCheckMode.continuous(), the deadline; otherwise none
+   */
+  readonly duration?: Duration;
+  /**
+   * Write the library's defaults (mode, method, interval, timeout, thresholds) into the
+   * template. False writes only what is given, as a migrated manifest had it, and Chaos
+   * Mesh's own defaults (10s interval, 1s timeout) apply.
+   * @default true
+   */
+  readonly explicitDefaults?: boolean;
+}
+
+/** A container run by a Task step. */
+export interface TaskContainer {
+  /** Container name. */
+  readonly name: string;
+  /** Image. */
+  readonly image: string;
+  /**
+   * The command as an argument list.
+   * @default the image's entrypoint
+   */
+  readonly command?: readonly string[];
+  /**
+   * Arguments.
+   * @default none
+   */
+  readonly args?: readonly string[];
+  /**
+   * Environment variables.
+   * @default none
+   */
+  readonly env?: Readonly<Record<string, string>>;
+  /**
+   * Escape hatch: more container fields (resources, volumeMounts, ...) as in a pod spec, merged over the generated ones.
+   * @default none
+   */
+  readonly extra?: Readonly<Record<string, unknown>>;
+}
+
+/** A branch of a Task step: a step started when the expression holds on the task's result. */
+export interface ConditionalBranch {
+  /** Expression over `exitCode` and `stdout` (`exitCode == 0 && stdout == "ok"`); an empty string always holds. */
+  readonly when: string;
+  /** The step started. */
+  readonly then: WorkflowStep;
+}
+
+/** Props of a Task step. */
+export interface WorkflowTaskProps {
+  /** The container run once. */
+  readonly container: TaskContainer;
+  /**
+   * Steps started by the task's result.
+   * @default none
+   */
+  readonly branches?: readonly ConditionalBranch[];
+  /**
+   * Volumes of the task's pod, as in a pod spec.
+   * @default none
+   */
+  readonly volumes?: ReadonlyArray<Readonly<Record<string, unknown>>>;
+  /**
+   * How long the task may run.
+   * @default none: the task ends when its container exits (a stage holding it then needs its own deadline)
+   */
+  readonly deadline?: Duration;
+}
+
+/** Props of a Schedule step: an experiment started on a schedule while the step runs. */
+export interface WorkflowScheduleProps extends WorkflowExperimentProps {
+  /** When runs start. */
+  readonly schedule: ChaosSchedule;
+  /** How long the step (and so the schedule) lasts. */
+  readonly deadline: Duration;
 }
 
 /** Options of serial and parallel stages. */
@@ -129,18 +158,21 @@ export class WorkflowStep {
 
   /** Waits, such as for the system to recover. */
   public static suspend(name: string, duration: Duration): WorkflowStep {
-    return new WorkflowStep(name, () => ({ templates: [{ name, templateType: 'Suspend', deadline: shortGoDuration(duration) }], problems: [], bound: duration.toMilliseconds() }));
+    return new WorkflowStep(name, () => ({ templates: [{ name, templateType: 'Suspend', deadline: spelledGoDuration(duration) }], problems: [], bound: duration.toMilliseconds() }));
   }
 
   /** Runs an experiment for its duration. The guardrails of {@link ChaosExperiment} apply. */
   public static experiment(name: string, props: WorkflowExperimentProps): WorkflowStep {
     return new WorkflowStep(name, (policy) => {
-      const def: ExperimentDefinition = { name, action: props.action, target: resolveTarget(props.target), mode: props.mode ?? ChaosMode.one(), duration: props.duration };
-      const problems = experimentProblems(def, policy).map((p) => ({ ...p, field: `steps.${name}.${p.field}` }));
+      const def: ExperimentDefinition = { name, action: props.action, target: resolveTarget(props.target), mode: props.mode ?? ChaosMode.one(), duration: props.duration, remoteCluster: remoteClusterName(props.remoteCluster) };
+      const problems = [
+        ...remoteClusterProblems(props.remoteCluster).map(([field, problem, fix]) => ({ field, problem: `experiment "${name}": ${problem}`, fix })),
+        ...experimentProblems(def, policy),
+      ].map((p) => ({ ...p, field: `steps.${name}.${p.field}` }));
       const template = {
         name,
         templateType: props.action.kind,
-        deadline: shortGoDuration(props.duration),
+        deadline: spelledGoDuration(props.duration),
         [embeddedKey(props.action.kind)]: experimentSpec(def, false),
       } as WorkflowTemplate;
       return { templates: [template], problems, bound: props.duration.toMilliseconds() };
@@ -152,29 +184,84 @@ export class WorkflowStep {
     return new WorkflowStep(name, () => {
       const deadline = props.deadline ?? Duration.minutes(1);
       const mode = props.mode ?? StatusCheckMode.synchronous();
-      const problems: Problem[] = [];
-      if (!/^https?:\/\/[^\s]+$/.test(props.url)) problems.push({ field: `steps.${name}.url`, problem: `"${props.url}" is not an http(s) URL`, fix: 'give the full URL, such as http://demo-app.team-alpha.svc:8080/health' });
+      const problems: Problem[] = httpStatusCheckProblems(`steps.${name}`, props);
+      if (props.duration !== undefined && !mode.bounded) problems.push({ field: `steps.${name}.duration`, problem: 'a duration is given with StatusCheckMode.continuousUntilStopped()', fix: 'use StatusCheckMode.continuous() with a duration, or drop the duration' });
+      if (props.duration !== undefined && props.duration.toMilliseconds() > deadline.toMilliseconds()) {
+        problems.push({ field: `steps.${name}.duration`, problem: `the check runs ${spelledGoDuration(props.duration)}, longer than its ${spelledGoDuration(deadline)} deadline`, fix: 'shorten the duration or lengthen the deadline' });
+      }
+      const duration = props.duration ?? (mode.value === 'Continuous' && mode.bounded ? deadline : undefined);
       const template: WorkflowTemplate = {
         name,
         templateType: 'StatusCheck',
-        deadline: shortGoDuration(deadline),
+        deadline: spelledGoDuration(deadline),
         abortWithStatusCheck: props.abortOnFailure ?? true,
-        statusCheck: {
-          mode: mode.value,
-          type: 'HTTP',
-          duration: mode.value === 'Continuous' ? shortGoDuration(deadline) : undefined,
-          intervalSeconds: Math.max(1, Math.round((props.interval ?? Duration.seconds(5)).toSeconds())),
-          timeoutSeconds: Math.max(1, Math.round((props.timeout ?? Duration.seconds(2)).toSeconds())),
-          failureThreshold: props.failureThreshold ?? 3,
-          successThreshold: props.successThreshold ?? 1,
-          http: { url: props.url, method: props.method ?? 'GET', body: props.body, criteria: { statusCode: String(props.expectStatus ?? 200) } },
-        } as unknown as WorkflowTemplate['statusCheck'],
+        statusCheck: httpStatusCheckSpec(props, duration, props.explicitDefaults ?? true) as unknown as WorkflowTemplate['statusCheck'],
       };
       return { templates: [template], problems, bound: deadline.toMilliseconds() };
     });
   }
 
-  /** Any template, written as in the manifest (the escape hatch: Task, Schedule, conditional branches...). */
+  /**
+   * Runs a container once (a custom task); its exit code and output pick the branches to
+   * start. The branch steps are rendered as templates of the workflow.
+   */
+  public static task(name: string, props: WorkflowTaskProps): WorkflowStep {
+    return new WorkflowStep(name, (policy) => {
+      const c = props.container;
+      const problems: Problem[] = [];
+      if (dnsLabelProblem(c?.name ?? '')) problems.push({ field: `steps.${name}.container.name`, problem: `container name "${c?.name ?? ''}" is not a DNS-1123 label`, fix: 'name the container with lower-case letters, digits and "-"' });
+      if (!c?.image) problems.push({ field: `steps.${name}.container.image`, problem: 'the image is empty', fix: 'name the task image' });
+      const rendered = (props.branches ?? []).map((b) => b.then.render(policy));
+      const container = JSON.parse(JSON.stringify({
+        name: c?.name,
+        image: c?.image,
+        command: c?.command ? [...c.command] : undefined,
+        args: c?.args ? [...c.args] : undefined,
+        env: c?.env ? Object.entries(c.env).map(([k, v]) => ({ name: k, value: v })) : undefined,
+        ...(c?.extra ?? {}),
+      })) as Record<string, unknown>;
+      const template: WorkflowTemplate = {
+        name,
+        templateType: 'Task',
+        deadline: props.deadline ? spelledGoDuration(props.deadline) : undefined,
+        task: { container, ...(props.volumes ? { volumes: props.volumes.map((v) => ({ ...v })) } : {}) },
+        conditionalBranches: props.branches && props.branches.length > 0 ? props.branches.map((b) => ({ target: b.then.name, expression: b.when })) : undefined,
+      };
+      const branchBounds = rendered.map((r) => r.bound);
+      const bound = props.deadline && branchBounds.every((b): b is number => b !== undefined)
+        ? props.deadline.toMilliseconds() + (branchBounds.length > 0 ? Math.max(...branchBounds) : 0)
+        : undefined;
+      return { templates: [template, ...rendered.flatMap((r) => r.templates)], problems: [...problems, ...rendered.flatMap((r) => r.problems)], bound };
+    });
+  }
+
+  /**
+   * Starts an experiment on a schedule for the step's deadline (a Schedule template). The
+   * guardrails of an experiment and the rules of a schedule apply.
+   */
+  public static schedule(name: string, props: WorkflowScheduleProps): WorkflowStep {
+    return new WorkflowStep(name, (policy) => {
+      const def: ExperimentDefinition = { name, action: props.action, target: resolveTarget(props.target), mode: props.mode ?? ChaosMode.one(), duration: props.duration, remoteCluster: remoteClusterName(props.remoteCluster) };
+      const problems: Problem[] = [
+        ...remoteClusterProblems(props.remoteCluster).map(([field, problem, fix]) => ({ field, problem: `experiment "${name}": ${problem}`, fix })),
+        ...experimentProblems(def, policy),
+        ...scheduleProblems(props.schedule, props.duration, false).map(([field, problem, fix]) => ({ field, problem: `step "${name}": ${problem}`, fix })),
+      ].map((p) => ({ ...p, field: `steps.${name}.${p.field}` }));
+      const template = {
+        name,
+        templateType: 'Schedule',
+        deadline: spelledGoDuration(props.deadline),
+        schedule: { ...props.schedule.toSpec(), type: props.action.kind, [embeddedKey(props.action.kind)]: experimentSpec(def) },
+      } as WorkflowTemplate;
+      return { templates: [template], problems, bound: props.deadline.toMilliseconds() };
+    });
+  }
+
+  /**
+   * Any template, written as in the manifest (the escape hatch: any field of a template,
+   * including `task`, `schedule` and `conditionalBranches`). `children` are rendered as
+   * templates too, such as the children of a stage or the targets of conditional branches.
+   */
   public static of(template: WorkflowTemplate, children: WorkflowStep[] = []): WorkflowStep {
     return new WorkflowStep(template.name, (policy) => {
       const rendered = children.map((c) => c.render(policy));
@@ -193,7 +280,7 @@ export class WorkflowStep {
         name,
         templateType: type,
         children: steps.map((s) => s.name),
-        deadline: deadlineMs === undefined ? undefined : shortGoDuration(deadlineMs),
+        deadline: options.deadline ? spelledGoDuration(options.deadline) : deadlineMs === undefined ? undefined : shortGoDuration(deadlineMs),
       };
       return { templates: [template, ...rendered.flatMap((r) => r.templates)], problems: rendered.flatMap((r) => r.problems), bound: deadlineMs };
     });
@@ -277,6 +364,28 @@ export function workflowProblems(name: string, spec: WorkflowSpec): { problems: 
         add(`templates.${n}.deadline`, `serial stage "${n}" needs ${shortGoDuration(need)} for its children but its deadline is ${shortGoDuration(own)}`, `give "${n}" a deadline of at least ${shortGoDuration(need)} or shorten its children`);
       }
       result = own ?? need;
+    } else if (t.templateType === 'Task') {
+      if (!t.task) add(`templates.${n}.task`, `Task step "${n}" has no task`, 'give the task a container');
+      const targets = (t.conditionalBranches ?? []).map((b) => b.target);
+      const targetBounds: Array<number | undefined> = [];
+      for (const c of targets) {
+        if (!byName.has(c)) {
+          add(`templates.${n}.conditionalBranches`, `branch target "${c}" of "${n}" is not one of the templates`, 'add the template or fix the name');
+          targetBounds.push(undefined);
+        } else {
+          targetBounds.push(bound(c));
+        }
+      }
+      const known = targetBounds.every((b): b is number => b !== undefined);
+      result = own !== undefined && known ? own + (targetBounds.length > 0 ? Math.max(...(targetBounds as number[])) : 0) : undefined;
+      // A task ends when its container exits: without a deadline it is not flagged itself,
+      // but a stage holding it needs a deadline of its own.
+      visiting.delete(n);
+      bounds.set(n, result);
+      return result;
+    } else if (t.templateType === 'Schedule') {
+      if (!t.schedule) add(`templates.${n}.schedule`, `Schedule step "${n}" has no schedule`, 'give the schedule and the experiment it starts');
+      else if (!CHAOS_TYPES.includes(t.schedule.type)) add(`templates.${n}.schedule.type`, `a Schedule step starts chaos, not "${t.schedule.type}"`, `use one of ${CHAOS_TYPES.join(', ')}`);
     } else if (result === undefined && CHAOS_TYPES.includes(t.templateType)) {
       const embedded = (t as unknown as Record<string, { duration?: string } | undefined>)[embeddedKey(t.templateType)];
       result = embedded?.duration ? parseGoDuration(embedded.duration) : undefined;

@@ -65,3 +65,65 @@ export function shortGoDuration(d: Duration | number): string {
   }
   return out;
 }
+
+const SPELLED_UNITS: Record<string, [string, number]> = { millis: ['ms', 1], seconds: ['s', 1000], minutes: ['m', 60000], hours: ['h', 3600000] };
+
+/**
+ * A span as a Go duration in the unit it was written with: `Duration.seconds(400)` is
+ * `400s`, `Duration.minutes(10)` is `10m`, so a manifest migrated from YAML keeps its
+ * spelling. Go has no day unit: days (and amounts that are not whole in their unit) are
+ * written by `fallback`, which defaults to the compact form (`168h`, `1m30s`).
+ */
+export function spelledGoDuration(d: Duration, fallback: (ms: number) => string = shortGoDuration): string {
+  const ms = d.toMilliseconds();
+  const unit = SPELLED_UNITS[d.unitLabel()];
+  if (!unit) return fallback(ms);
+  const amount = ms / unit[1];
+  return Number.isInteger(amount) ? `${amount}${unit[0]}` : fallback(ms);
+}
+
+const GO_UNITS_NS: Record<string, number> = { h: 3.6e12, m: 6e10, s: 1e9, ms: 1e6, us: 1e3, 'µs': 1e3, 'μs': 1e3, ns: 1 };
+const GO_DURATION = /^[-+]?((\d+(\.\d*)?|\.\d+)(h|m|s|ms|us|µs|μs|ns))+$|^[-+]?0$/;
+
+/**
+ * A Go duration string kept exactly as written (`-10m100ns`, `1h30m`, `400s`), for the
+ * fields where Go's full syntax matters: below a millisecond, negative, or mixed units.
+ * Parse it with {@link GoDuration.parse}, which rejects what Go's `time.ParseDuration` would.
+ */
+export class GoDuration {
+  /** Parses `raw` as Go's `time.ParseDuration` does; throws on a string Go rejects. */
+  public static parse(raw: string): GoDuration {
+    const problem = goDurationProblem(raw);
+    if (problem) throw new Error(`"${raw}" is not a Go duration: ${problem}. Fix: write a duration such as "-10m100ns", "1h30m" or "400s".`);
+    return new GoDuration(raw);
+  }
+
+  /** A cdk8s Duration, in the unit it was written with (see {@link spelledGoDuration}). */
+  public static of(d: Duration, negative = false): GoDuration {
+    return new GoDuration(`${negative ? '-' : ''}${spelledGoDuration(d)}`);
+  }
+
+  private constructor(
+    /** The duration as written in the manifest. */
+    public readonly value: string,
+  ) {}
+
+  /** The signed length in nanoseconds (a float: exact up to about 104 days). */
+  public get nanoseconds(): number {
+    const sign = this.value.startsWith('-') ? -1 : 1;
+    let total = 0;
+    for (const m of this.value.matchAll(/(\d+(?:\.\d*)?|\.\d+)(ms|us|µs|μs|ns|h|m|s)/g)) total += Number(m[1]) * GO_UNITS_NS[m[2]];
+    return sign * total;
+  }
+
+  public toString(): string {
+    return this.value;
+  }
+}
+
+/** Why `raw` is not a Go duration, or undefined when Go accepts it. */
+export function goDurationProblem(raw: string): string | undefined {
+  if (typeof raw !== 'string' || raw === '') return 'it is empty';
+  if (!GO_DURATION.test(raw)) return 'Go durations are numbers with units h, m, s, ms, us or ns (such as "1h30m" or "-100ns")';
+  return undefined;
+}

@@ -1,6 +1,6 @@
 import { Chart, Duration, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
-import { ChaosAction, ChaosExperiment, ChaosMode, ChaosTarget, DEFAULT_PROTECTED_NAMESPACES, experimentProblems, NetworkDirection, setChaosDefaults } from '../../src/chaos';
+import { ChaosAction, ChaosExperiment, ChaosMode, ChaosSchedule, ChaosTarget, DEFAULT_PROTECTED_NAMESPACES, experimentProblems, NetworkDirection, setChaosDefaults } from '../../src/chaos';
 import { newChart, specOf, synthExperiment, validationError } from './helpers';
 
 const demo = ChaosTarget.labels('team-alpha', { app: 'demo-app' });
@@ -12,10 +12,45 @@ function messages(props: Partial<typeof ok> & Record<string, unknown>): string[]
 }
 
 describe('guardrails', () => {
-  test('a duration is required', () => {
-    expect(messages({ duration: undefined })).toEqual([
-      '[test/exp] duration: experiment "exp" breaks rule bounded-duration: no duration is set, so the fault would last until someone deletes it. Fix: set duration, such as Duration.minutes(5).',
+  test('a continuous fault needs a duration, unless opted in with allowUnboundedDuration', () => {
+    expect(messages({ action: ChaosAction.podFailure(), duration: undefined })).toEqual([
+      '[test/exp] duration: experiment "exp" breaks rule bounded-duration: no duration is set, so the pod-failure fault would last until someone deletes it. Fix: set duration, such as Duration.minutes(5), or opt in with allowUnboundedDuration: true if it should last until deleted.',
     ]);
+    const spec = specOf(synthExperiment({ action: ChaosAction.networkLoss({ percent: 5 }), target: demo, allowUnboundedDuration: true }), 'NetworkChaos');
+    expect(spec.duration).toBeUndefined();
+    expect(spec.loss).toEqual({ loss: '5' });
+  });
+
+  test('instantaneous faults (pod-kill, container-kill) need no duration, also when scheduled', () => {
+    expect(ChaosAction.podKill().instantaneous).toBe(true);
+    expect(ChaosAction.containerKill({ containerNames: ['app'] }).instantaneous).toBe(true);
+    expect(ChaosAction.of('PodChaos', 'raw-kill', { action: 'pod-kill' }).instantaneous).toBe(true);
+    expect(ChaosAction.podFailure().instantaneous).toBe(false);
+    expect(ChaosAction.stressCpu().instantaneous).toBe(false);
+    const kill = specOf(synthExperiment({ action: ChaosAction.podKill(), target: demo }), 'PodChaos');
+    expect(kill).toEqual({ action: 'pod-kill', mode: 'one', selector: { namespaces: ['team-alpha'], labelSelectors: { app: 'demo-app' } } });
+    const ck = specOf(synthExperiment({ action: ChaosAction.containerKill({ containerNames: ['app'] }), target: demo, schedule: ChaosSchedule.every(Duration.minutes(10)) }), 'Schedule');
+    expect(ck.podChaos).toEqual({ action: 'container-kill', containerNames: ['app'], mode: 'one', selector: { namespaces: ['team-alpha'], labelSelectors: { app: 'demo-app' } } });
+    expect(ck.schedule).toBe('@every 10m');
+    // A given duration is still written and still bounded.
+    expect(specOf(synthExperiment({ action: ChaosAction.podKill(), target: demo, duration: Duration.seconds(400), maxDuration: Duration.hours(1) }), 'PodChaos').duration).toBe('400s');
+    expect(messages({ duration: Duration.hours(1) })[0]).toMatch(/max-duration: 1h is longer than the maximum of 30m/);
+  });
+
+  test('a scheduled continuous fault needs a duration even with the unbounded opt-in', () => {
+    expect(messages({ action: ChaosAction.stressCpu(), duration: undefined, allowUnboundedDuration: true, schedule: ChaosSchedule.daily({ hour: 3 }) })).toEqual([
+      '[test/exp] duration: experiment "exp" breaks rule bounded-duration: a scheduled stress-cpu fault without a duration would never end, and with concurrencyPolicy Forbid every later run would be skipped. Fix: give a scheduled continuous fault a duration, such as Duration.minutes(5).',
+    ]);
+  });
+
+  test('durations keep the unit they were written in', () => {
+    const spec = (d: Duration) => specOf(synthExperiment({ ...ok, action: ChaosAction.podFailure(), duration: d, maxDuration: Duration.days(1) }), 'PodChaos').duration;
+    expect(spec(Duration.seconds(400))).toBe('400s');
+    expect(spec(Duration.seconds(240))).toBe('240s');
+    expect(spec(Duration.minutes(10))).toBe('10m');
+    expect(spec(Duration.millis(1500))).toBe('1500ms');
+    expect(spec(Duration.hours(2))).toBe('2h');
+    expect(spec(Duration.days(1))).toBe('24h');
   });
 
   test('the duration is bounded by the default maximum (30m)', () => {

@@ -1,0 +1,387 @@
+import { ApiObject, Duration } from 'cdk8s';
+import { Construct } from 'constructs';
+import {
+  BackupStorageLocationProps as BslObjectProps,
+  toJson_BackupStorageLocationProps,
+  toJson_VolumeSnapshotLocationProps,
+  VolumeSnapshotLocationProps as VslObjectProps,
+} from '../../imports/velero.io';
+import { dnsLabelProblem, dnsSubdomainProblem, k8sLabelKeyProblem, k8sLabelValueProblem, Problems, spelledGoDuration, goDuration } from '../common';
+import { typedApiObject } from '../common/api-object';
+import { VELERO_NAMESPACE } from './plan';
+
+type Check = [string, string, string];
+
+function urlProblem(field: string, url: string | undefined): Check[] {
+  if (url === undefined) return [];
+  return /^https?:\/\/[^\s/]+(\/[^\s]*)?$/.test(url) ? [] : [[field, `"${url}" is not an http(s) URL`, 'give the endpoint with its scheme, such as https://s3.example.com:9000']];
+}
+
+function nonEmpty(field: string, v: string | undefined, what: string): Check[] {
+  return v !== undefined && v.trim() === '' ? [[field, `${what} is empty`, `give ${what} or leave the option out`]] : [];
+}
+
+/** Options of {@link ObjectStorageProvider.aws}. */
+export interface AwsObjectStorageOptions {
+  /** The bucket's region. */
+  readonly region: string;
+  /** AWS profile in the credentials file. @default "default" */
+  readonly profile?: string;
+  /** KMS key (id, alias or ARN) that encrypts backups. @default the bucket's encryption */
+  readonly kmsKeyId?: string;
+  /** Server-side encryption (`AES256`, `aws:kms`). @default the bucket's encryption */
+  readonly serverSideEncryption?: string;
+  /** Checksum algorithm of uploads (`CRC32`, ..., or "" to disable). @default the plugin's (CRC32) */
+  readonly checksumAlgorithm?: string;
+  /** Tags of uploaded objects, as a URL query (`key1=value1&key2=value2`). @default none */
+  readonly tagging?: string;
+}
+
+/** Options of {@link ObjectStorageProvider.s3Compatible}. */
+export interface S3CompatibleObjectStorageOptions {
+  /** The S3 endpoint (MinIO, Ceph RGW, ...), such as `http://minio.velero.svc:9000`. */
+  readonly s3Url: string;
+  /** Region name given to the AWS plugin. @default "us-east-1" */
+  readonly region?: string;
+  /** Path-style addressing (`endpoint/bucket`), which most S3-compatible stores need. @default true */
+  readonly s3ForcePathStyle?: boolean;
+  /** URL the CLI uses for downloads (`velero backup logs`) when s3Url is cluster-internal. @default s3Url */
+  readonly publicUrl?: string;
+  /** Skip TLS verification of the endpoint. Insecure: prefer a caCert on the location. @default false */
+  readonly insecureSkipTLSVerify?: boolean;
+  /** AWS profile in the credentials file. @default "default" */
+  readonly profile?: string;
+  /** Checksum algorithm of uploads ("" disables it, which some stores need). @default the plugin's (CRC32) */
+  readonly checksumAlgorithm?: string;
+}
+
+/** Options of {@link ObjectStorageProvider.gcp}. */
+export interface GcpObjectStorageOptions {
+  /** Cloud KMS key that encrypts backups. @default the bucket's encryption */
+  readonly kmsKeyName?: string;
+  /** Service account to impersonate (workload identity). @default the credentials' account */
+  readonly serviceAccount?: string;
+  /** Storage endpoint (a private or regional endpoint). @default Google's */
+  readonly storeEndpoint?: string;
+}
+
+/** Options of {@link ObjectStorageProvider.azure}. */
+export interface AzureObjectStorageOptions {
+  /** Storage account holding the container. */
+  readonly storageAccount: string;
+  /** Resource group of the storage account. @default none (needed unless the account key or URI is given) */
+  readonly resourceGroup?: string;
+  /** Subscription of the storage account. @default the credentials' subscription */
+  readonly subscriptionId?: string;
+  /** Environment variable holding the storage account key, for key authentication. @default none (Azure AD) */
+  readonly storageAccountKeyEnvVar?: string;
+  /** Use Azure AD (workload identity) to reach the account. @default the plugin's choice */
+  readonly useAAD?: boolean;
+  /** The storage account URI, for a sovereign cloud or a private endpoint. @default derived from the account name */
+  readonly storageAccountURI?: string;
+}
+
+/** Which object store a {@link BackupStorageLocation} writes to: the Velero provider plugin and its `config`. */
+export class ObjectStorageProvider {
+  /** Amazon S3 (velero-plugin-for-aws). */
+  public static aws(options: AwsObjectStorageOptions): ObjectStorageProvider {
+    const config: Record<string, string> = { region: options.region };
+    if (options.profile !== undefined) config.profile = options.profile;
+    if (options.kmsKeyId !== undefined) config.kmsKeyId = options.kmsKeyId;
+    if (options.serverSideEncryption !== undefined) config.serverSideEncryption = options.serverSideEncryption;
+    if (options.checksumAlgorithm !== undefined) config.checksumAlgorithm = options.checksumAlgorithm;
+    if (options.tagging !== undefined) config.tagging = options.tagging;
+    const problems: Check[] = /^[a-z0-9-]+$/.test(options.region ?? '') ? [] : [['provider.region', `"${options.region}" is not a region name`, 'use a name such as "eu-west-1"']];
+    return new ObjectStorageProvider('aws', config, [...problems, ...nonEmpty('provider.kmsKeyId', options.kmsKeyId, 'the KMS key')]);
+  }
+
+  /** An S3-compatible store (MinIO, Ceph RGW, ...) through the AWS plugin, path-style by default. */
+  public static s3Compatible(options: S3CompatibleObjectStorageOptions): ObjectStorageProvider {
+    const region = options.region ?? 'us-east-1';
+    const config: Record<string, string> = { region, s3ForcePathStyle: String(options.s3ForcePathStyle ?? true), s3Url: options.s3Url };
+    if (options.publicUrl !== undefined) config.publicUrl = options.publicUrl;
+    if (options.insecureSkipTLSVerify !== undefined) config.insecureSkipTLSVerify = String(options.insecureSkipTLSVerify);
+    if (options.profile !== undefined) config.profile = options.profile;
+    if (options.checksumAlgorithm !== undefined) config.checksumAlgorithm = options.checksumAlgorithm;
+    const problems: Check[] = [...urlProblem('provider.s3Url', options.s3Url), ...urlProblem('provider.publicUrl', options.publicUrl)];
+    if (options.s3Url === undefined) problems.push(['provider.s3Url', 'no endpoint is given', 'give the S3 endpoint, such as http://minio.velero.svc:9000']);
+    if (!/^[a-z0-9-]+$/.test(region)) problems.push(['provider.region', `"${region}" is not a region name`, 'use a name such as "us-east-1" (most S3-compatible stores accept any)']);
+    return new ObjectStorageProvider('aws', config, problems);
+  }
+
+  /** Google Cloud Storage (velero-plugin-for-gcp). */
+  public static gcp(options: GcpObjectStorageOptions = {}): ObjectStorageProvider {
+    const config: Record<string, string> = {};
+    if (options.kmsKeyName !== undefined) config.kmsKeyName = options.kmsKeyName;
+    if (options.serviceAccount !== undefined) config.serviceAccount = options.serviceAccount;
+    if (options.storeEndpoint !== undefined) config.storeEndpoint = options.storeEndpoint;
+    return new ObjectStorageProvider('gcp', config, [...urlProblem('provider.storeEndpoint', options.storeEndpoint), ...nonEmpty('provider.serviceAccount', options.serviceAccount, 'the service account')]);
+  }
+
+  /** Azure Blob Storage (velero-plugin-for-microsoft-azure); the bucket is the blob container. */
+  public static azure(options: AzureObjectStorageOptions): ObjectStorageProvider {
+    const config: Record<string, string> = {};
+    if (options.resourceGroup !== undefined) config.resourceGroup = options.resourceGroup;
+    config.storageAccount = options.storageAccount;
+    if (options.subscriptionId !== undefined) config.subscriptionId = options.subscriptionId;
+    if (options.storageAccountKeyEnvVar !== undefined) config.storageAccountKeyEnvVar = options.storageAccountKeyEnvVar;
+    if (options.useAAD !== undefined) config.useAAD = String(options.useAAD);
+    if (options.storageAccountURI !== undefined) config.storageAccountURI = options.storageAccountURI;
+    const problems: Check[] = /^[a-z0-9]{3,24}$/.test(options.storageAccount ?? '') ? [] : [['provider.storageAccount', `"${options.storageAccount}" is not an Azure storage account name (3-24 lower-case letters and digits)`, 'give the storage account name']];
+    if (options.resourceGroup === undefined && options.storageAccountKeyEnvVar === undefined && options.storageAccountURI === undefined) {
+      problems.push(['provider.resourceGroup', 'the plugin cannot find the storage account: neither resourceGroup, storageAccountKeyEnvVar nor storageAccountURI is given', 'give the resource group of the storage account']);
+    }
+    return new ObjectStorageProvider('azure', config, [...problems, ...urlProblem('provider.storageAccountURI', options.storageAccountURI)]);
+  }
+
+  /** Any provider plugin and config, written as in the manifest. */
+  public static of(provider: string, config: Readonly<Record<string, string>> = {}): ObjectStorageProvider {
+    return new ObjectStorageProvider(provider, { ...config }, provider.trim() === '' ? [['provider', 'the provider name is empty', 'name the Velero object-store plugin, such as "aws"']] : []);
+  }
+
+  private constructor(
+    /** The `provider` field. */
+    public readonly provider: string,
+    /** The `config` field. */
+    public readonly config: Readonly<Record<string, string>>,
+    /** Problems with the options, as `[field, problem, fix]`. */
+    public readonly problems: ReadonlyArray<readonly [string, string, string]>,
+  ) {}
+}
+
+/** Whether Velero may write to a location. */
+export class BackupStorageAccessMode {
+  /** Backups are written and read (the default). */
+  public static readWrite(): BackupStorageAccessMode {
+    return new BackupStorageAccessMode('ReadWrite');
+  }
+
+  /** Backups are only read: for restoring in another cluster without touching the source's backups. */
+  public static readOnly(): BackupStorageAccessMode {
+    return new BackupStorageAccessMode('ReadOnly');
+  }
+
+  private constructor(
+    /** The `accessMode` field. */
+    public readonly value: 'ReadWrite' | 'ReadOnly',
+  ) {}
+}
+
+/** The certificate authority Velero trusts for the object store's TLS endpoint. */
+export class CaCertificate {
+  /** A PEM bundle; written base64-encoded into `objectStorage.caCert`. */
+  public static pem(pem: string): CaCertificate {
+    return new CaCertificate({ caCert: Buffer.from(pem).toString('base64') }, /-----BEGIN CERTIFICATE-----/.test(pem) ? undefined : 'the text has no "-----BEGIN CERTIFICATE-----" block');
+  }
+
+  /** A PEM bundle already base64-encoded, as the manifest holds it. */
+  public static base64(encoded: string): CaCertificate {
+    const decoded = Buffer.from(encoded, 'base64').toString('utf8');
+    return new CaCertificate({ caCert: encoded }, /-----BEGIN CERTIFICATE-----/.test(decoded) ? undefined : 'it does not decode to a PEM certificate');
+  }
+
+  /** A key of a Secret in Velero's namespace (`objectStorage.caCertRef`, Velero 1.17 or later). */
+  public static fromSecret(name: string, key: string): CaCertificate {
+    return new CaCertificate({ caCertRef: { name, key } }, dnsSubdomainProblem(name));
+  }
+
+  private constructor(
+    /** The `objectStorage` fields it sets. */
+    public readonly fields: { readonly caCert?: string; readonly caCertRef?: { readonly name: string; readonly key: string } },
+    /** What is wrong with it, if anything. */
+    public readonly problem?: string,
+  ) {}
+}
+
+/** A key of a Secret holding a provider's credentials file. */
+export interface CredentialRef {
+  /** The Secret, in Velero's namespace. */
+  readonly secretName: string;
+  /** The key holding the credentials file. @default "cloud" */
+  readonly key?: string;
+}
+
+/** Props of {@link BackupStorageLocation}. */
+export interface BackupStorageLocationProps {
+  /** The object store: `ObjectStorageProvider.aws({...})`, `.s3Compatible({...})`, `.gcp()`, `.azure({...})`. */
+  readonly provider: ObjectStorageProvider;
+  /** Bucket (Azure: blob container). */
+  readonly bucket: string;
+  /** Prefix inside the bucket. @default none */
+  readonly prefix?: string;
+  /** Name of the location (referred to by Schedules and Backups). @default the construct id */
+  readonly name?: string;
+  /** Velero's namespace. @default "velero" */
+  readonly namespace?: string;
+  /** Credentials of this location. @default the credentials Velero was installed with */
+  readonly credential?: CredentialRef;
+  /** Make it the location of backups that name none. @default false */
+  readonly default?: boolean;
+  /** Read-write, or read-only (restores from another cluster's backups). @default BackupStorageAccessMode.readWrite() */
+  readonly accessMode?: BackupStorageAccessMode;
+  /** How often Velero syncs backups from the store into the cluster (0 disables it). @default Velero's 1m */
+  readonly backupSyncPeriod?: Duration;
+  /** How often Velero checks the location is reachable (0 disables it). @default Velero's 1m */
+  readonly validationFrequency?: Duration;
+  /** Certificate authority of the store's TLS endpoint. @default the system roots */
+  readonly caCert?: CaCertificate;
+  /** Labels of the object. @default none */
+  readonly labels?: Readonly<Record<string, string>>;
+}
+
+function placementProblems(problems: Problems, name: string, namespace: string, labels: Readonly<Record<string, string>> | undefined): void {
+  const np = dnsSubdomainProblem(name);
+  if (np) problems.add('name', np, 'name the location with lower-case letters, digits, "-" and "."');
+  const nsp = dnsLabelProblem(namespace);
+  if (nsp) problems.add('namespace', `namespace ${nsp}`, 'use Velero\'s namespace, usually "velero"');
+  for (const [k, v] of Object.entries(labels ?? {})) {
+    const p = k8sLabelKeyProblem(k) ?? k8sLabelValueProblem(v);
+    if (p) problems.add('labels', p, 'use valid label keys and values');
+  }
+}
+
+function credentialProblems(problems: Problems, c: CredentialRef | undefined): void {
+  if (!c) return;
+  const p = dnsSubdomainProblem(c.secretName ?? '');
+  if (p) problems.add('credential.secretName', p, 'name the Secret holding the credentials file');
+  if (c.key !== undefined && !/^[-._a-zA-Z0-9]+$/.test(c.key)) problems.add('credential.key', `"${c.key}" is not a Secret key`, 'use letters, digits, "-", "_" and "."');
+}
+
+/**
+ * A Velero `BackupStorageLocation`: where backups are written (or, read-only, read from).
+ * Any provider (S3, S3-compatible, GCS, Azure, or any plugin with `ObjectStorageProvider.of`).
+ * {@link MinioStorage} creates one for its in-cluster MinIO.
+ */
+export class BackupStorageLocation extends Construct {
+  /** The location's name. */
+  public readonly name: string;
+  /** The namespace (Velero's). */
+  public readonly namespace: string;
+  /** The BackupStorageLocation object (the escape hatch). */
+  public readonly apiObject: ApiObject;
+
+  constructor(scope: Construct, id: string, props: BackupStorageLocationProps) {
+    super(scope, id);
+    const p = props ?? ({} as BackupStorageLocationProps);
+    const problems = new Problems();
+    this.name = p.name ?? id;
+    this.namespace = p.namespace ?? VELERO_NAMESPACE;
+    placementProblems(problems, this.name, this.namespace, p.labels);
+    if (!p.provider) problems.add('provider', 'no provider is given', 'use ObjectStorageProvider.aws({...}), .s3Compatible({...}), .gcp() or .azure({...})');
+    for (const [f, m, x] of p.provider?.problems ?? []) problems.add(f, m, x);
+    if (!p.bucket || /[\s/]/.test(p.bucket)) problems.add('bucket', `"${p.bucket ?? ''}" is not a bucket name`, 'give the bucket (Azure: container) name, without slashes; put a path in prefix');
+    if (p.prefix !== undefined && (p.prefix === '' || p.prefix.startsWith('/') || p.prefix.endsWith('/'))) problems.add('prefix', `"${p.prefix}" starts or ends with '/' or is empty`, 'give a prefix without leading or trailing slashes');
+    credentialProblems(problems, p.credential);
+    if (p.caCert?.problem) problems.add('caCert', `the CA certificate is invalid: ${p.caCert.problem}`, 'give the PEM bundle of the certificate authority');
+    if (p.default && p.accessMode?.value === 'ReadOnly') problems.add('default', 'a read-only location cannot be the default: every backup that names no location would fail', 'make another location the default, or make this one read-write');
+    if (p.provider && p.provider.provider === 'aws' && p.provider.config.insecureSkipTLSVerify === 'true' && p.caCert) {
+      problems.add('provider.insecureSkipTLSVerify', 'TLS verification is skipped although a CA certificate is given', 'drop insecureSkipTLSVerify: the CA certificate makes the endpoint verifiable');
+    }
+    problems.throwIfAny(this.node.path);
+
+    const duration = (d: Duration | undefined) => (d === undefined ? undefined : d.toMilliseconds() === 0 ? '0s' : spelledGoDuration(d, goDuration));
+    const spec = JSON.parse(JSON.stringify({
+      provider: p.provider.provider,
+      default: p.default,
+      accessMode: p.accessMode?.value,
+      objectStorage: { bucket: p.bucket, ...(p.prefix ? { prefix: p.prefix } : {}), ...(p.caCert?.fields ?? {}) },
+      credential: p.credential ? { name: p.credential.secretName, key: p.credential.key ?? 'cloud' } : undefined,
+      config: Object.keys(p.provider.config).length > 0 ? { ...p.provider.config } : undefined,
+      backupSyncPeriod: duration(p.backupSyncPeriod),
+      validationFrequency: duration(p.validationFrequency),
+    }));
+    this.apiObject = typedApiObject<BslObjectProps>(this, 'Resource', { apiVersion: 'velero.io/v1', kind: 'BackupStorageLocation' }, {
+      metadata: { name: this.name, namespace: this.namespace, ...(p.labels ? { labels: { ...p.labels } } : {}) },
+      spec,
+    }, toJson_BackupStorageLocationProps);
+  }
+}
+
+/** Which snapshot provider a {@link VolumeSnapshotLocation} uses, and its `config`. */
+export class SnapshotProvider {
+  /** EBS snapshots (velero-plugin-for-aws). Only the region: the S3 settings belong to the storage location. */
+  public static aws(options: { readonly region: string; readonly profile?: string }): SnapshotProvider {
+    const config: Record<string, string> = { region: options.region };
+    if (options.profile !== undefined) config.profile = options.profile;
+    return new SnapshotProvider('aws', config, /^[a-z0-9-]+$/.test(options.region ?? '') ? [] : [['provider.region', `"${options.region}" is not a region name`, 'use a name such as "eu-west-1"']]);
+  }
+
+  /** Persistent-disk snapshots (velero-plugin-for-gcp). */
+  public static gcp(options: { readonly project?: string; readonly snapshotLocation?: string; readonly volumeProject?: string } = {}): SnapshotProvider {
+    const config: Record<string, string> = {};
+    if (options.snapshotLocation !== undefined) config.snapshotLocation = options.snapshotLocation;
+    if (options.project !== undefined) config.project = options.project;
+    if (options.volumeProject !== undefined) config.volumeProject = options.volumeProject;
+    return new SnapshotProvider('gcp', config, []);
+  }
+
+  /** Managed-disk snapshots (velero-plugin-for-microsoft-azure). */
+  public static azure(options: { readonly resourceGroup?: string; readonly subscriptionId?: string; readonly apiTimeout?: Duration; readonly incremental?: boolean; readonly tags?: Readonly<Record<string, string>> } = {}): SnapshotProvider {
+    const config: Record<string, string> = {};
+    if (options.resourceGroup !== undefined) config.resourceGroup = options.resourceGroup;
+    if (options.subscriptionId !== undefined) config.subscriptionId = options.subscriptionId;
+    if (options.apiTimeout !== undefined) config.apiTimeout = spelledGoDuration(options.apiTimeout);
+    if (options.incremental !== undefined) config.incremental = String(options.incremental);
+    if (options.tags !== undefined) config.tags = Object.entries(options.tags).map(([k, v]) => `${k}=${v}`).join(',');
+    return new SnapshotProvider('azure', config, []);
+  }
+
+  /** Any snapshot plugin and config, written as in the manifest. */
+  public static of(provider: string, config: Readonly<Record<string, string>> = {}): SnapshotProvider {
+    return new SnapshotProvider(provider, { ...config }, provider.trim() === '' ? [['provider', 'the provider name is empty', 'name the Velero volume-snapshotter plugin, such as "aws"']] : []);
+  }
+
+  private constructor(
+    /** The `provider` field. */
+    public readonly provider: string,
+    /** The `config` field. */
+    public readonly config: Readonly<Record<string, string>>,
+    /** Problems with the options. */
+    public readonly problems: ReadonlyArray<readonly [string, string, string]>,
+  ) {}
+}
+
+/** Props of {@link VolumeSnapshotLocation}. */
+export interface VolumeSnapshotLocationProps {
+  /** The snapshot provider. */
+  readonly provider: SnapshotProvider;
+  /** Name of the location. @default the construct id */
+  readonly name?: string;
+  /** Velero's namespace. @default "velero" */
+  readonly namespace?: string;
+  /** Credentials of this location. @default the credentials Velero was installed with */
+  readonly credential?: CredentialRef;
+  /** Labels of the object. @default none */
+  readonly labels?: Readonly<Record<string, string>>;
+}
+
+/** A Velero `VolumeSnapshotLocation`: where and how volume snapshots are taken. */
+export class VolumeSnapshotLocation extends Construct {
+  /** The location's name. */
+  public readonly name: string;
+  /** The namespace (Velero's). */
+  public readonly namespace: string;
+  /** The VolumeSnapshotLocation object (the escape hatch). */
+  public readonly apiObject: ApiObject;
+
+  constructor(scope: Construct, id: string, props: VolumeSnapshotLocationProps) {
+    super(scope, id);
+    const p = props ?? ({} as VolumeSnapshotLocationProps);
+    const problems = new Problems();
+    this.name = p.name ?? id;
+    this.namespace = p.namespace ?? VELERO_NAMESPACE;
+    placementProblems(problems, this.name, this.namespace, p.labels);
+    if (!p.provider) problems.add('provider', 'no provider is given', 'use SnapshotProvider.aws({ region }), .gcp() or .azure()');
+    for (const [f, m, x] of p.provider?.problems ?? []) problems.add(f, m, x);
+    credentialProblems(problems, p.credential);
+    problems.throwIfAny(this.node.path);
+    this.apiObject = typedApiObject<VslObjectProps>(this, 'Resource', { apiVersion: 'velero.io/v1', kind: 'VolumeSnapshotLocation' }, {
+      metadata: { name: this.name, namespace: this.namespace, ...(p.labels ? { labels: { ...p.labels } } : {}) },
+      spec: {
+        provider: p.provider.provider,
+        ...(p.credential ? { credential: { name: p.credential.secretName, key: p.credential.key ?? 'cloud' } } : {}),
+        ...(Object.keys(p.provider.config).length > 0 ? { config: { ...p.provider.config } } : {}),
+      },
+    }, toJson_VolumeSnapshotLocationProps);
+  }
+}

@@ -1,0 +1,166 @@
+import { ApiObject, JsonPatch } from 'cdk8s';
+import { Construct } from 'constructs';
+import {
+  PhysicalMachineProps as PhysicalMachineObjectProps,
+  RemoteClusterProps as RemoteClusterObjectProps,
+  toJson_PhysicalMachineProps,
+  toJson_RemoteClusterProps,
+} from '../../imports/chaos-mesh.org';
+import { dnsLabelProblem, dnsSubdomainProblem, k8sLabelKeyProblem, k8sLabelValueProblem, Problems } from '../common';
+import { typedApiObject } from '../common/api-object';
+import { chaosNamespace } from './experiment';
+import { CHAOS_MESH_API_VERSION } from './types';
+
+/** The namespace Chaos Mesh is installed in, protected by default; physical-machine objects may live there with `allowChaosMeshNamespace`. */
+export const CHAOS_MESH_NAMESPACE = 'chaos-mesh';
+
+/** A Secret key holding a kubeconfig. */
+export interface KubeconfigSecretRef {
+  /** The Secret's name. */
+  readonly name: string;
+  /** The Secret's namespace. */
+  readonly namespace: string;
+  /**
+   * The key holding the kubeconfig.
+   * @default "kubeconfig"
+   */
+  readonly key?: string;
+}
+
+/** Props of {@link RemoteCluster}. */
+export interface RemoteClusterProps {
+  /** The Secret holding the kubeconfig of the remote cluster. */
+  readonly kubeconfig: KubeconfigSecretRef;
+  /** Chaos Mesh version installed in the remote cluster by the controller (a chart version such as "2.8.3"). */
+  readonly version: string;
+  /**
+   * Object name, referred to by experiments' `remoteCluster`.
+   * @default the construct id
+   */
+  readonly name?: string;
+  /**
+   * Namespace Chaos Mesh is installed in, in the remote cluster.
+   * @default "chaos-mesh"
+   */
+  readonly installNamespace?: string;
+  /**
+   * Helm values overriding the remote installation's defaults.
+   * @default none
+   */
+  readonly configOverride?: Readonly<Record<string, unknown>>;
+  /**
+   * Labels.
+   * @default none
+   */
+  readonly labels?: Readonly<Record<string, string>>;
+}
+
+/**
+ * A Chaos Mesh `RemoteCluster` (cluster-scoped): Chaos Mesh installs itself into another
+ * cluster through a kubeconfig, and experiments with `remoteCluster` run there.
+ */
+export class RemoteCluster extends Construct {
+  /** The name experiments refer to. */
+  public readonly name: string;
+  /** The RemoteCluster object (the escape hatch). */
+  public readonly apiObject: ApiObject;
+
+  constructor(scope: Construct, id: string, props: RemoteClusterProps) {
+    super(scope, id);
+    const p = props ?? ({} as RemoteClusterProps);
+    const problems = new Problems();
+    this.name = p.name ?? id;
+    const np = dnsSubdomainProblem(this.name);
+    if (np) problems.add('name', np, 'name the remote cluster with lower-case letters, digits, "-" and "."');
+    if (!p.kubeconfig) {
+      problems.add('kubeconfig', 'no kubeconfig Secret is given', 'give the Secret holding the remote cluster\'s kubeconfig: { name, namespace, key }');
+    } else {
+      const sp = dnsSubdomainProblem(p.kubeconfig.name ?? '');
+      if (sp) problems.add('kubeconfig.name', sp, 'name the kubeconfig Secret');
+      const nsp = dnsLabelProblem(p.kubeconfig.namespace ?? '');
+      if (nsp) problems.add('kubeconfig.namespace', `namespace ${nsp}`, 'give the Secret\'s namespace');
+    }
+    if (!/^v?\d+\.\d+\.\d+([-+].+)?$/.test(p.version ?? '')) problems.add('version', `"${p.version ?? ''}" is not a Chaos Mesh version`, 'give the version to install, such as "2.8.3"');
+    const install = p.installNamespace ?? CHAOS_MESH_NAMESPACE;
+    const ip = dnsLabelProblem(install);
+    if (ip) problems.add('installNamespace', `namespace ${ip}`, 'give the namespace to install Chaos Mesh into, usually chaos-mesh');
+    for (const [k, v] of Object.entries(p.labels ?? {})) {
+      const lp = k8sLabelKeyProblem(k) ?? k8sLabelValueProblem(v);
+      if (lp) problems.add('labels', lp, 'use valid label keys and values');
+    }
+    problems.throwIfAny(this.node.path);
+    this.apiObject = typedApiObject<RemoteClusterObjectProps>(this, 'Resource', { apiVersion: CHAOS_MESH_API_VERSION, kind: 'RemoteCluster' }, {
+      metadata: { name: this.name, ...(p.labels ? { labels: { ...p.labels } } : {}) },
+      spec: {
+        namespace: install,
+        version: p.version,
+        kubeConfig: { secretRef: { name: p.kubeconfig.name, namespace: p.kubeconfig.namespace, key: p.kubeconfig.key ?? 'kubeconfig' } },
+        ...(p.configOverride ? { configOverride: { ...p.configOverride } } : {}),
+      },
+    }, toJson_RemoteClusterProps);
+    // Cluster-scoped: never the chart's namespace.
+    if (this.apiObject.metadata.namespace !== undefined) this.apiObject.addJsonPatch(JsonPatch.remove('/metadata/namespace'));
+  }
+}
+
+/** Props of {@link PhysicalMachine}. */
+export interface PhysicalMachineProps {
+  /** The chaosd server of the machine, such as `https://10.0.3.7:31768`. */
+  readonly address: string;
+  /**
+   * Object name, referred to by `ChaosTarget.physicalMachines`.
+   * @default the construct id
+   */
+  readonly name?: string;
+  /**
+   * Namespace of the object. Chaos Mesh's own examples keep machines in `chaos-mesh`,
+   * which is protected: that needs `allowChaosMeshNamespace: true`.
+   * @default the scope's chaos namespace (setChaosDefaults), else the chart's, else 'chaos-testing'
+   */
+  readonly namespace?: string;
+  /**
+   * Allow the object in the protected chaos-mesh namespace.
+   * @default false
+   */
+  readonly allowChaosMeshNamespace?: boolean;
+  /**
+   * Labels (experiments can select machines by label).
+   * @default none
+   */
+  readonly labels?: Readonly<Record<string, string>>;
+}
+
+/** A Chaos Mesh `PhysicalMachine`: a machine outside Kubernetes running chaosd, a target of PhysicalMachineChaos. */
+export class PhysicalMachine extends Construct {
+  /** The object name. */
+  public readonly name: string;
+  /** The namespace. */
+  public readonly namespace: string;
+  /** The PhysicalMachine object (the escape hatch). */
+  public readonly apiObject: ApiObject;
+
+  constructor(scope: Construct, id: string, props: PhysicalMachineProps) {
+    super(scope, id);
+    const p = props ?? ({} as PhysicalMachineProps);
+    const problems = new Problems();
+    this.name = p.name ?? id;
+    this.namespace = chaosNamespace(this, p.namespace);
+    const np = dnsSubdomainProblem(this.name);
+    if (np) problems.add('name', np, 'name the machine with lower-case letters, digits, "-" and "."');
+    const nsp = dnsLabelProblem(this.namespace);
+    if (nsp) problems.add('namespace', `namespace ${nsp}`, 'give a valid namespace');
+    if (this.namespace === CHAOS_MESH_NAMESPACE && !p.allowChaosMeshNamespace) {
+      problems.add('namespace', `"${CHAOS_MESH_NAMESPACE}" is protected`, 'put the machine in another namespace, or opt in with allowChaosMeshNamespace: true');
+    }
+    if (!/^https?:\/\/[^\s/]+(:\d+)?\/?$/.test(p.address ?? '')) problems.add('address', `"${p.address ?? ''}" is not a chaosd address`, 'give the chaosd server URL, such as https://10.0.3.7:31768');
+    for (const [k, v] of Object.entries(p.labels ?? {})) {
+      const lp = k8sLabelKeyProblem(k) ?? k8sLabelValueProblem(v);
+      if (lp) problems.add('labels', lp, 'use valid label keys and values');
+    }
+    problems.throwIfAny(this.node.path);
+    this.apiObject = typedApiObject<PhysicalMachineObjectProps>(this, 'Resource', { apiVersion: CHAOS_MESH_API_VERSION, kind: 'PhysicalMachine' }, {
+      metadata: { name: this.name, namespace: this.namespace, ...(p.labels ? { labels: { ...p.labels } } : {}) },
+      spec: { address: p.address },
+    }, toJson_PhysicalMachineProps);
+  }
+}
