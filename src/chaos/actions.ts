@@ -662,7 +662,7 @@ export class ChaosAction {
 
   /**
    * CPU and memory stressors and raw stress-ng stressors in one StressChaos (each optional,
-   * at least one). Defaults of each stressor are those of {@link stressCpu} and {@link stressMemory}.
+   * at least one). Defaults of each stressor are those of {@link ChaosAction.stressCpu} and {@link ChaosAction.stressMemory}.
    */
   public static stress(options: StressOptions): ChaosAction {
     const cpu = options.cpu ? { workers: options.cpu.workers ?? 1, load: options.cpu.load ?? 100, options: options.cpu.options } : undefined;

@@ -98,7 +98,7 @@ export class GoDuration {
     return new GoDuration(raw);
   }
 
-  /** A cdk8s Duration, in the unit it was written with (see {@link spelledGoDuration}). */
+  /** A cdk8s Duration, in the unit it was written with (see `spelledGoDuration`). */
   public static of(d: Duration, negative = false): GoDuration {
     return new GoDuration(`${negative ? '-' : ''}${spelledGoDuration(d)}`);
   }
