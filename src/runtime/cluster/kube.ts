@@ -33,11 +33,11 @@ export class KubeconfigError extends Error {}
 
 /** Connects to the cluster a kubeconfig names; throws KubeconfigError for a missing file or context. */
 export async function connect(options: ConnectOptions = {}): Promise<Cluster> {
+  const file = options.kubeconfig ?? (process.env.KUBECONFIG ? process.env.KUBECONFIG.split(':')[0] : undefined);
+  if (file !== undefined && !fs.existsSync(file)) throw new KubeconfigError(`kubeconfig ${file} does not exist; pass --kubeconfig with an existing file (cdk8s-resilience sim prints one)`);
   const k8s = await loadClientNode();
   const kc = new k8s.KubeConfig();
-  const file = options.kubeconfig ?? (process.env.KUBECONFIG ? process.env.KUBECONFIG.split(':')[0] : undefined);
   if (file !== undefined) {
-    if (!fs.existsSync(file)) throw new KubeconfigError(`kubeconfig ${file} does not exist; pass --kubeconfig with an existing file (cdk8s-resilience sim prints one)`);
     try {
       kc.loadFromFile(file);
     } catch (e) {
