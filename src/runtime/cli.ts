@@ -87,7 +87,7 @@ export async function main(argv: string[], io: CliIo = stdio): Promise<number> {
       const where = commandPath(findCommand(program, argv) ?? failing ?? program);
       const msg = e.message.replace(/^error: /, '');
       if (e.code === 'commander.unknownCommand') {
-        io.err(`cdk8s-resilience: ${msg.replace(/\.$/, '')}; run cdk8s-resilience --help for the list\n`);
+        io.err(`${where}: ${msg.replace(/\.$/, '')}; run ${where} --help for the list\n`);
       } else {
         io.err(`${where}: ${msg.split('\n')[0].replace(/\.$/, '')} (see ${where} --help)\n`);
       }
