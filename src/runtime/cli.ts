@@ -16,7 +16,8 @@ export type { CliIo } from './commands/common';
 const stdio: CliIo = {
   out: (t) => process.stdout.write(t),
   err: (t) => process.stderr.write(t),
-  interactive: process.stderr.isTTY === true,
+  // Progress only on a terminal, never in CI.
+  interactive: process.stderr.isTTY === true && !process.env.CI,
 };
 
 function version(): string {

@@ -234,6 +234,21 @@ describe('mutating commands, each on its own simulation', () => {
     }
   });
 
+  test.concurrent('backup create without --wait: created, exit 0, and Velero then runs it', async () => {
+    const sim = await startSim({ seed: true });
+    try {
+      const r = await cliOn(sim, ['backup', 'create', '-n', 'analytics', '--format', 'json']);
+      expect(r.code).toBe(0);
+      const [[id, c]] = Object.entries(checks(json(r)));
+      expect(id).toMatch(/^backup\.create\/backup-\d{14}$/);
+      expect(c).toEqual({ status: 'passed', evidence: ['created in namespace velero (namespaces: analytics)', 'follow it with: cdk8s-resilience backup list, or create with --wait'] });
+      const name = id.slice('backup.create/'.length);
+      await sim.settle(() => (sim.store.get(VELERO_BACKUPS, 'velero', name)?.status as { phase?: string } | undefined)?.phase === 'Completed');
+    } finally {
+      await sim.stop();
+    }
+  });
+
   test.concurrent('backup create --from-schedule uses the template and the schedule label', async () => {
     const sim = await startSim({ seed: true });
     try {

@@ -172,6 +172,18 @@ describe('simulated Velero', () => {
       expect((await fetch(url)).status).toBe(404);
     }));
 
+  test('garbage collection: once the clock passes their expiration, backups are deleted through DeleteBackupRequests', () =>
+    withSim(async (sim) => {
+      const payments = (): string[] => sim.store.list(VELERO_BACKUPS, 'velero', 'velero.io/schedule-name=hourly-payments').map((b) => b.metadata.name);
+      expect(payments().length).toBe(4);
+      // hourly-payments keeps backups 168h; the oldest two were taken 30 and 31 hours ago.
+      sim.clock.advance(7 * 24 * 3600 * 1000 - 29 * 3600 * 1000);
+      await sim.settle(() => payments().length === 2);
+      const dbrs = sim.store.list({ group: 'velero.io', version: 'v1', plural: 'deletebackuprequests', kind: 'DeleteBackupRequest' }, 'velero');
+      expect(dbrs.length).toBe(2);
+      expect(sim.store.list(VELERO_BACKUPS, 'velero', 'velero.io/schedule-name=daily-shop').length).toBe(5);
+    }));
+
   test('a storage location fault: Unavailable with a message; a backup then fails validation', () =>
     withSim(async (sim) => {
       sim.faults.unavailableStorage.add('default');

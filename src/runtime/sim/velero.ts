@@ -18,6 +18,8 @@
  * - DeleteBackupRequest: `InProgress → Processed`, deletes the backup, its files and its restores.
  * - BackupStorageLocation: `Available`, or `Unavailable` with a message under the fault.
  * - DownloadRequest: `Processed` with a `downloadURL` to the backup's resource list.
+ * - Garbage collection: every hour (simulated time), a DeleteBackupRequest for each backup
+ *   past its `status.expiration`, as Velero's gc controller does.
  */
 import { gzipSync } from 'zlib';
 import { nextCronRun, parseVeleroCron } from '../../backup/cron';
@@ -57,6 +59,7 @@ export class ObjectStorage {
 }
 
 const DEFAULT_TTL_MS = 720 * 3600 * 1000;
+const GC_INTERVAL_MS = 3600 * 1000;
 
 /** Parses a Go duration (`720h0m0s`, `24h`, `90m`); undefined if it is not one. */
 export function goDurationMs(s: string | undefined): number | undefined {
@@ -97,6 +100,7 @@ export class VeleroController implements SimController {
   private unsubscribe?: () => void;
   private readonly scheduleTimers = new Map<string, { spec: string; cancel: () => void }>();
   private stopped = false;
+  private cancelGc?: () => void;
 
   constructor(
     readonly storage: ObjectStorage,
@@ -109,10 +113,32 @@ export class VeleroController implements SimController {
     this.unsubscribe = ctx.store.subscribe((e) => setImmediate(() => this.onEvent(e)));
     for (const bsl of ctx.store.list(VELERO_STORAGE_LOCATIONS)) this.validateLocation(bsl);
     for (const s of ctx.store.list(VELERO_SCHEDULES)) this.armSchedule(s);
+    this.armGc();
+  }
+
+  /** Velero's garbage collection: hourly, expired backups get a DeleteBackupRequest. */
+  private armGc(): void {
+    this.cancelGc = this.ctx.clock.after(GC_INTERVAL_MS, () => {
+      if (this.stopped) return;
+      this.collectExpired();
+      this.armGc();
+    });
+  }
+
+  /** Creates a DeleteBackupRequest for every expired backup that has none yet. */
+  collectExpired(): void {
+    const now = this.ctx.clock.now();
+    const pending = new Set(this.ctx.store.list(VELERO_DELETE_REQUESTS).map((d) => String(spec(d).backupName)));
+    for (const b of this.ctx.store.list(VELERO_BACKUPS)) {
+      const exp = Date.parse(String(status(b).expiration ?? ''));
+      if (Number.isNaN(exp) || exp > now || pending.has(b.metadata.name)) continue;
+      this.ctx.store.create(VELERO_DELETE_REQUESTS, { metadata: { name: `${b.metadata.name.slice(0, 40)}-gc${Math.random().toString(36).slice(2, 7)}`, namespace: b.metadata.namespace, labels: { 'velero.io/backup-name': b.metadata.name } }, spec: { backupName: b.metadata.name } }, b.metadata.namespace);
+    }
   }
 
   stop(): void {
     this.stopped = true;
+    this.cancelGc?.();
     this.unsubscribe?.();
     for (const t of this.scheduleTimers.values()) t.cancel();
     this.scheduleTimers.clear();
