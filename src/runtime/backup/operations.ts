@@ -15,6 +15,7 @@ import { Clock } from '../sim/clock';
 
 /** The facts of one Backup the commands use. */
 export interface BackupView {
+  /** Optional fields are absent when Velero has not written them (yet). */
   readonly name: string;
   readonly namespace: string;
   readonly phase: string;
@@ -148,13 +149,19 @@ export function locationChecks(locations: readonly LocationView[], clock: Clock)
 
 /** Options of {@link createBackup}. */
 export interface CreateBackupOptions {
+  /** The Backup's name. @default - `backup-<yyyyMMddHHmmss>`, or `<schedule>-<yyyyMMddHHmmss>` with fromSchedule */
   readonly name?: string;
+  /** Namespaces to back up. @default - the schedule template's, else all */
   readonly includeNamespaces?: readonly string[];
+  /** Namespaces to leave out. @default - none */
   readonly excludeNamespaces?: readonly string[];
+  /** A Schedule whose template the Backup copies (and whose label it gets). @default - none */
   readonly fromSchedule?: string;
   /** A Go duration (`720h0m0s`). @default - Velero's default, 720h */
   readonly ttl?: string;
+  /** A BackupStorageLocation. @default - Velero's default location */
   readonly storageLocation?: string;
+  /** Extra labels. @default - none */
   readonly labels?: Readonly<Record<string, string>>;
 }
 
