@@ -43,10 +43,10 @@ describe('against the seeded scenario (fresh, stale, partially failed)', () => {
     expect(table.rows.length).toBe(12);
     const byName = Object.fromEntries(table.rows.map((row) => [row[0], row.slice(1)]));
     const [pf] = names(sim, 'twice-daily-analytics').slice(-1);
-    expect(byName[pf]).toEqual(['PartiallyFailed', '1h', 'in 29d', '3/6', '3/1', 'twice-daily-analytics']);
+    expect(byName[pf]).toEqual(['PartiallyFailed', '1h', 'in 29d', '5/8', '3/1', 'twice-daily-analytics']);
     const [failed] = names(sim, 'hourly-payments').slice(-1);
     expect(byName[failed]).toEqual(['Failed', '1h', 'in 6d23h', '-', '0/0', 'hourly-payments']);
-    expect(byName['manual-predeploy']).toEqual(['Completed', '5d', 'in 25d', '6/6', '0/1', '-']);
+    expect(byName['manual-predeploy']).toEqual(['Completed', '5d', 'in 25d', '9/9', '0/1', '-']);
     // Newest first.
     expect(table.rows[table.rows.length - 1][1]).toBe('Completed');
     expect(table.rows[table.rows.length - 1][2]).toBe('40d');
@@ -69,9 +69,9 @@ describe('against the seeded scenario (fresh, stale, partially failed)', () => {
     const failed = names(sim, 'hourly-payments').slice(-1)[0];
     expect(Object.keys(c).sort()).toEqual(['backup.storage-location/default', `backup.validate/${shop}`, `backup.validate/${pf}`, `backup.validate/${failed}`, 'backup.validate/manual-predeploy'].sort());
     expect(c['backup.storage-location/default'].status).toBe('passed');
-    expect(c[`backup.validate/${shop}`]).toEqual({ status: 'passed', evidence: ['phase Completed, 0 errors, 0 warnings', '6 of 6 items backed up', 'expires in 59d', 'storage location default is Available', 'contains namespace shop (6 objects in its resource list)'] });
+    expect(c[`backup.validate/${shop}`]).toEqual({ status: 'passed', evidence: ['phase Completed, 0 errors, 0 warnings', '9 of 9 items backed up', 'expires in 59d', 'storage location default is Available', 'contains namespace shop (9 objects in its resource list)'] });
     expect(c[`backup.validate/${pf}`].status).toBe('failed');
-    expect(c[`backup.validate/${pf}`].evidence[0]).toBe('phase PartiallyFailed: 3 errors, 1 warning; 3 of 6 items backed up, so 3 are missing from it');
+    expect(c[`backup.validate/${pf}`].evidence[0]).toBe('phase PartiallyFailed: 3 errors, 1 warning; 5 of 8 items backed up, so 3 are missing from it');
     expect(c[`backup.validate/${pf}`].fix).toContain(`velero backup describe ${pf} --details`);
     expect(c[`backup.validate/${failed}`].evidence[0]).toBe('phase Failed: error uploading backup tarball: rpc error: code = Unknown desc = AccessDenied: the bucket policy denies PutObject (simulated)');
     expect(c[`backup.validate/${failed}`].evidence).toContain('no items backed up (0 of 0)');

@@ -20,7 +20,7 @@ export const FAST = { phaseMs: 20, podReadyMs: 30 };
 export async function startSim(options: SimulatedClusterOptions & { seed?: boolean } = {}): Promise<SimulatedCluster> {
   const sim = new SimulatedCluster({ timing: FAST, ...options });
   await sim.start();
-  if (options.seed) seedBackupScenario(sim);
+  if (options.seed) await seedBackupScenario(sim);
   return sim;
 }
 

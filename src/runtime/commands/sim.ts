@@ -29,7 +29,7 @@ export function simCommand(io: CliIo, state: CommandState, waitForStop: () => Pr
           }
         }
         const kubeconfig = await sim.start();
-        if (opts.demo) seedBackupScenario(sim);
+        if (opts.demo) await seedBackupScenario(sim);
         io.out(
           [
             `simulated cluster (not a real one) listening on ${sim.url}`,

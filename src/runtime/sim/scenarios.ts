@@ -12,7 +12,7 @@
  * - `manual-predeploy` (on demand, shop and legacy): Completed 5 days ago, but `legacy`
  *   did not exist, so the backup contains nothing from it.
  */
-import { CONFIGMAPS, DEPLOYMENTS, NAMESPACES, PVCS, SECRETS, SERVICES, VELERO_BACKUPS, VELERO_SCHEDULES } from '../cluster/resources';
+import { CONFIGMAPS, DEPLOYMENTS, ENDPOINTS, NAMESPACES, PODS, PVCS, SECRETS, SERVICES, VELERO_BACKUPS, VELERO_SCHEDULES } from '../cluster/resources';
 import { SimulatedCluster, SimulatedClusterOptions } from './cluster';
 import { Faults } from './faults';
 import { isoSeconds } from './store';
@@ -90,11 +90,14 @@ function schedule(sim: SimulatedCluster, name: string, cron: string, namespaces:
   });
 }
 
-/** Seeds the `backups` scenario into a started simulation. */
-export function seedBackupScenario(sim: SimulatedCluster): void {
+/** Seeds the `backups` scenario into a started simulation (its apps running before their backups are taken). */
+export async function seedBackupScenario(sim: SimulatedCluster): Promise<void> {
   app(sim, 'shop', 'storefront', 2);
   app(sim, 'payments', 'payments-api', 2);
   app(sim, 'analytics', 'reports', 1);
+  const running = (): number => sim.store.list(PODS).filter((p) => (p.status as { phase?: string } | undefined)?.phase === 'Running').length;
+  const served = (): number => sim.store.list(ENDPOINTS).filter((e) => ((e.subsets as unknown[] | undefined) ?? []).length > 0).length;
+  await sim.settle(() => running() === 5 && served() === 3, 10000);
   const now = sim.clock.now();
   const named = (s: string, ago: number): string => `${s}-${scheduleTimestamp(now - ago)}`;
   schedule(sim, 'daily-shop', '0 2 * * *', ['shop'], '1440h0m0s', 2 * HOUR);
@@ -170,6 +173,6 @@ export function applyFault(faults: Faults, name: string): void {
 export async function startDemo(options: SimulatedClusterOptions = {}): Promise<SimulatedCluster & { readonly kubeconfig: string }> {
   const sim = new SimulatedCluster({ timing: { phaseMs: 60, podReadyMs: 100 }, ...options });
   await sim.start();
-  seedBackupScenario(sim);
+  await seedBackupScenario(sim);
   return sim;
 }
