@@ -6,11 +6,24 @@
 import { VELERO_BACKUPS, VELERO_DELETE_REQUESTS } from '../../src/runtime/cluster/resources';
 import { Report } from '../../src/runtime/report/model';
 import { SimulatedCluster } from '../../src/runtime/sim/cluster';
-import { cliOn, requireBuild, Run, startSim, stderrLines } from '../support/sim';
+import * as fs from 'fs';
+import * as path from 'path';
+import { cliOn, requireBuild, ROOT, Run, startSim, stderrLines } from '../support/sim';
+
+// Every JSON report the CLI prints must follow the documented schema.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const Ajv = require('ajv') as typeof import('ajv').default;
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const addFormats = require('ajv-formats') as typeof import('ajv-formats').default;
+const ajv = new Ajv({ allErrors: true });
+addFormats(ajv);
+const validateReport = ajv.compile(JSON.parse(fs.readFileSync(path.join(ROOT, 'docs', 'report.schema.json'), 'utf8')) as object);
 
 function json(r: Run): Report {
   expect(r.stderr).toBe('');
-  return JSON.parse(r.stdout) as Report;
+  const report = JSON.parse(r.stdout) as Report;
+  expect(validateReport(report) ? [] : validateReport.errors).toEqual([]);
+  return report;
 }
 
 function checks(report: Report): Record<string, { status: string; evidence: readonly string[]; fix?: string }> {
@@ -174,7 +187,6 @@ describe('against the seeded scenario (fresh, stale, partially failed)', () => {
     const r = await cliOn(sim, ['backup', 'freshness', '--format', 'json', '--output', file]);
     expect(r.code).toBe(1);
     expect(r.stdout).toBe('');
-    const fs = await import('fs');
     expect((JSON.parse(fs.readFileSync(file, 'utf8')) as Report).command).toBe('backup freshness');
   });
 });

@@ -100,3 +100,27 @@ test('JUnit: one test case per check; failed → failure, undecided → error, s
   expect(xml).toContain('<property name="simulated" value="true"/>');
   expect((xml.match(/<testcase /g) ?? []).length).toBe(4);
 });
+
+describe('the JSON schema in docs/report.schema.json', () => {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const Ajv = require('ajv') as typeof import('ajv').default;
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const addFormats = require('ajv-formats') as typeof import('ajv-formats').default;
+  const schema = JSON.parse(require('fs').readFileSync(require('path').join(__dirname, '..', '..', 'docs', 'report.schema.json'), 'utf8')) as object;
+  const ajv = new Ajv({ allErrors: true });
+  addFormats(ajv);
+  const validate = ajv.compile(schema);
+
+  test('accepts what the renderer prints, including measurements and durations', () => {
+    const r = report(true);
+    const withFigures: Report = { ...r, sections: [...r.sections, { title: 'Timed', durationSeconds: 1.5, checks: [{ ...pass, id: 'x.y/z', measurements: [{ name: 'age', value: 3600, unit: 'seconds', target: 7200 }], durationSeconds: 0.2 }] }] };
+    expect(validate(JSON.parse(renderReport(withFigures, 'json')))).toBe(true);
+  });
+
+  test('rejects another schema version, an unknown status and unknown fields', () => {
+    const good = JSON.parse(renderReport(report(false), 'json')) as Record<string, unknown>;
+    expect(validate({ ...good, schema: 'cdk8s-resilience.report/v2' })).toBe(false);
+    expect(validate({ ...good, verdict: 'ok' })).toBe(false);
+    expect(validate({ ...good, extra: 1 })).toBe(false);
+  });
+});
