@@ -224,9 +224,15 @@ export async function backupResourceList(cluster: Cluster, veleroNamespace: stri
     const r = await waitFor(cluster, VELERO_DOWNLOAD_REQUESTS, req.metadata.name, veleroNamespace, (o) => (o.status as { phase?: string } | undefined)?.phase === 'Processed', { timeoutMs });
     const url = (r.last?.status as { downloadURL?: string } | undefined)?.downloadURL;
     if (r.outcome !== 'met' || !url) return undefined;
-    const res = await fetch(url);
-    if (!res.ok) return undefined;
-    return JSON.parse(gunzipSync(Buffer.from(await res.arrayBuffer())).toString('utf8')) as Record<string, string[]>;
+    // The signed URL points at the object store (often only reachable inside the cluster):
+    // any failure to read it leaves the namespace check undecided rather than failing the command.
+    try {
+      const res = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) });
+      if (!res.ok) return undefined;
+      return JSON.parse(gunzipSync(Buffer.from(await res.arrayBuffer())).toString('utf8')) as Record<string, string[]>;
+    } catch {
+      return undefined;
+    }
   } finally {
     await cluster.delete(VELERO_DOWNLOAD_REQUESTS, req.metadata.name, veleroNamespace).catch(() => false);
   }
@@ -284,7 +290,7 @@ export async function validateBackup(cluster: Cluster, clock: Clock, veleroNames
   if (b.phase === 'Completed' || b.phase === 'PartiallyFailed') {
     if (loc?.phase === 'Available') {
       const list = await backupResourceList(cluster, veleroNamespace, b.name, downloadTimeoutMs);
-      if (!list) undecided = 'its resource list could not be downloaded (DownloadRequest not processed)';
+      if (!list) undecided = 'its resource list could not be read (the DownloadRequest was not processed, or its signed URL could not be fetched from here)';
       else {
         const present = namespacesIn(list);
         const missing = claimed.filter((n) => !present.has(n));
