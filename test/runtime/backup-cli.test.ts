@@ -227,6 +227,23 @@ describe('mutating commands, each on its own simulation', () => {
     }
   });
 
+  test.concurrent('the object store unreachable from the CLI: the namespace check is undecided, exit 2', async () => {
+    const sim = await startSim({ seed: true });
+    try {
+      sim.faults.objectStoreUnreachable = true;
+      const shop = names(sim, 'daily-shop').slice(-1)[0];
+      const r = await cliOn(sim, ['backup', 'validate', shop, '--format', 'json']);
+      expect(r.code).toBe(2);
+      expect(checks(json(r))[`backup.validate/${shop}`]).toEqual({
+        status: 'undecided',
+        evidence: ['phase Completed, 0 errors, 0 warnings', '9 of 9 items backed up', 'expires in 59d', 'storage location default is Available', 'its resource list could not be read (the DownloadRequest was not processed, or its signed URL could not be fetched from here)'],
+        fix: 'check that the Velero server is running and can sign URLs for the bucket',
+      });
+    } finally {
+      await sim.stop();
+    }
+  });
+
   test.concurrent('backup create --wait follows a backup to Completed; the objects of the namespace are in it', async () => {
     const sim = await startSim({ seed: true });
     try {

@@ -57,10 +57,12 @@ export interface Faults {
   unavailableStorage: Set<string>;
   /** Multiplies every controller delay (a slow controller). @default 1 */
   controllerSlowdown: number;
+  /** Signed object-store URLs fail (503), as when the bucket is reachable only inside the cluster. @default false */
+  objectStoreUnreachable: boolean;
 }
 
 export function noFaults(): Faults {
-  return { apiErrors: [], forbidden: [], dropWatches: 0, dropAfterMs: 40, goneWatches: 0, backupOutcomes: [], restoreOutcomes: [], unavailableStorage: new Set(), controllerSlowdown: 1 };
+  return { apiErrors: [], forbidden: [], dropWatches: 0, dropAfterMs: 40, goneWatches: 0, backupOutcomes: [], restoreOutcomes: [], unavailableStorage: new Set(), controllerSlowdown: 1, objectStoreUnreachable: false };
 }
 
 /** Takes (counts down) the first fault matching `match`. */

@@ -125,6 +125,7 @@ export class SimServer {
     this.requests.push(`${method} ${path}${url.search}`);
 
     if (method === 'GET' && path.startsWith('/sim-objectstore/')) {
+      if (this.options.faults.objectStoreUnreachable) return this.status(res, 503, 'ServiceUnavailable', 'simulated: the object store cannot be reached from here');
       const file = this.options.objectStore?.(decodeURIComponent(path.slice('/sim-objectstore/'.length)));
       if (!file) return this.status(res, 404, 'NotFound', 'NoSuchKey: the object does not exist in the bucket');
       res.writeHead(200, { 'Content-Type': 'application/gzip', 'Content-Length': file.length });
