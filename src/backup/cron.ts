@@ -181,3 +181,12 @@ export function worstCaseGapSeconds(expressions: readonly string[]): number {
   for (let i = 1; i < merged.length; i++) worst = Math.max(worst, merged[i] - merged[i - 1]);
   return worst / 1000;
 }
+
+/** The first run of a valid schedule strictly after `afterMs` (ms since the epoch). Throws if invalid. */
+export function nextCronRun(expression: string, afterMs: number): number {
+  const parsed = parseVeleroCron(expression);
+  if (!parsed.ok) throw new Error(`invalid schedule "${expression}": ${parsed.problem}`);
+  if (parsed.cron.everySeconds !== undefined) return afterMs + parsed.cron.everySeconds * 1000;
+  const it = CronExpressionParser.parse(parsed.cron.fields!.replace(/\?/g, '*'), { tz: parsed.cron.timeZone, currentDate: new Date(afterMs) });
+  return it.next().getTime();
+}

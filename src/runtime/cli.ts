@@ -1,86 +1,105 @@
 /**
- * The `cdk8s-resilience` command line. Each command is a module under src/runtime that
- * registers itself here; the CLI never imports cdk8s.
+ * The `cdk8s-resilience` command line, on commander. One explicit list of command groups
+ * (slo, backup, sim); each cluster command carries the shared global flags. The CLI never
+ * imports cdk8s.
  */
+import { Command, CommanderError } from 'commander';
 import { LIBRARY_VERSION } from '../common/version';
+import { backupCommand } from './commands/backup';
+import { CliIo, CommandState } from './commands/common';
+import { simCommand } from './commands/sim';
+import { sloCommand } from './commands/slo';
 
-/** A CLI command: a name, a one-line summary, help text, and a handler returning an exit code. */
-export interface Command {
-  readonly name: string;
-  readonly summary: string;
-  readonly help: string;
-  run(args: string[], io: CliIo): Promise<number>;
-}
-
-/** Where a command writes; tests pass their own. */
-export interface CliIo {
-  out(text: string): void;
-  err(text: string): void;
-}
+export type { CliIo } from './commands/common';
 
 const stdio: CliIo = {
   out: (t) => process.stdout.write(t),
   err: (t) => process.stderr.write(t),
+  // Progress only on a terminal, never in CI.
+  interactive: process.stderr.isTTY === true && !process.env.CI,
 };
 
-const commands: Command[] = [];
-
-/** Adds a command to the CLI. */
-export function registerCommand(c: Command): void {
-  commands.push(c);
+/** Resolves when the process is asked to stop (SIGINT/SIGTERM): how `sim` runs in the foreground. */
+function untilSignal(): Promise<void> {
+  return new Promise((resolve) => {
+    const stop = (): void => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      resolve();
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
 }
 
-function usage(): string {
-  const width = Math.max(8, ...commands.map((c) => c.name.length));
-  return [
-    'Usage: cdk8s-resilience <command> [options]',
-    '',
-    'Resilience automation for Kubernetes: SLOs, backups and disaster recovery, chaos.',
-    '',
-    'Commands:',
-    ...commands.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
-    '',
-    'Options:',
-    '  --help     show help (also after a command: cdk8s-resilience <command> --help)',
-    '  --version  print the version',
-    '',
-  ].join('\n');
+/** The command tree: every command group, listed here and nowhere else. */
+export function buildProgram(io: CliIo, state: CommandState, waitForStop: () => Promise<void> = untilSignal): Command {
+  const program = new Command('cdk8s-resilience')
+    .description('Resilience automation for Kubernetes: SLOs, backups and disaster recovery, chaos.')
+    .version(LIBRARY_VERSION, '--version', 'print the version')
+    .helpOption('-h, --help', 'show help (also after a command: cdk8s-resilience <command> --help)')
+    .enablePositionalOptions()
+    .configureHelp({ subcommandTerm: (c) => c.name() });
+  const groups = [sloCommand(io, state), backupCommand(io, state), simCommand(io, state, waitForStop)];
+  for (const g of groups) program.addCommand(g);
+  const configure = (c: Command): void => {
+    c.exitOverride();
+    c.configureOutput({ writeOut: (t) => io.out(t), writeErr: (t) => io.err(t), outputError: () => undefined });
+    c.configureHelp({ subcommandTerm: (s) => s.name(), showGlobalOptions: false });
+    c.commands.forEach(configure);
+  };
+  configure(program);
+  return program;
+}
+
+function commandPath(c: Command | undefined): string {
+  const names: string[] = [];
+  for (let cur = c; cur; cur = cur.parent ?? undefined) names.unshift(cur.name());
+  return names.join(' ');
 }
 
 /** Runs the CLI with `argv` (without the node and script paths); resolves to the exit code. */
 export async function main(argv: string[], io: CliIo = stdio): Promise<number> {
-  loadCommands();
-  const [first, ...rest] = argv;
-  if (first === undefined || first === '--help' || first === '-h' || first === 'help') {
-    io.out(usage());
-    return first === undefined ? 2 : 0;
-  }
-  if (first === '--version' || first === 'version') {
-    io.out(`${LIBRARY_VERSION}\n`);
-    return 0;
-  }
-  const cmd = commands.find((c) => c.name === first);
-  if (!cmd) {
-    io.err(`cdk8s-resilience: unknown command "${first}"; run cdk8s-resilience --help for the list\n`);
+  const state: CommandState = { code: 0 };
+  const program = buildProgram(io, state);
+  if (argv.length === 0) {
+    io.out(program.helpInformation());
     return 2;
   }
-  if (rest.includes('--help') || rest.includes('-h')) {
-    io.out(cmd.help.endsWith('\n') ? cmd.help : `${cmd.help}\n`);
-    return 0;
-  }
+  let failing: Command | undefined;
+  const track = (c: Command): void => {
+    c.hook('preAction', (_t, actionCommand) => {
+      failing = actionCommand;
+    });
+  };
+  track(program);
   try {
-    return await cmd.run(rest, io);
+    await program.parseAsync(argv, { from: 'user' });
+    return state.code;
   } catch (e) {
-    io.err(`cdk8s-resilience ${cmd.name}: ${(e as Error).message}\n`);
-    return 1;
+    if (e instanceof CommanderError) {
+      if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return e.exitCode === 0 ? 0 : 2;
+      const where = commandPath(findCommand(program, argv) ?? failing ?? program);
+      const msg = e.message.replace(/^error: /, '');
+      if (e.code === 'commander.unknownCommand') {
+        io.err(`${where}: ${msg.replace(/\.$/, '')}; run ${where} --help for the list\n`);
+      } else {
+        io.err(`${where}: ${msg.split('\n')[0].replace(/\.$/, '')} (see ${where} --help)\n`);
+      }
+      return 2;
+    }
+    io.err(`cdk8s-resilience: ${String((e as Error)?.message ?? e).split('\n')[0]}\n`);
+    return 2;
   }
 }
 
-let loaded = false;
-function loadCommands(): void {
-  if (loaded) return;
-  loaded = true;
-  // Command modules register themselves when imported; add new ones to ./commands.
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  require('./commands');
+/** The deepest command named by the leading words of argv (for error messages). */
+function findCommand(program: Command, argv: readonly string[]): Command | undefined {
+  let cur: Command = program;
+  for (const word of argv) {
+    const next = cur.commands.find((c) => c.name() === word);
+    if (!next) break;
+    cur = next;
+  }
+  return cur;
 }

@@ -25,7 +25,7 @@ import {
 import { groupsToJson, rulesFileYaml } from '../slo/render';
 import { AlertWindowsCatalog } from '../slo/windows';
 import { LIBRARY_VERSION } from '../common/version';
-import { CliIo, registerCommand } from './cli';
+import { CliIo } from './commands/common';
 
 /** `app.kubernetes.io/managed-by` on generated Kubernetes objects. */
 const MANAGED_BY = 'cdk8s-resilience';
@@ -339,6 +339,7 @@ export async function sloValidate(args: readonly string[], io: CliIo): Promise<n
   return 0;
 }
 
+/** Help of \`slo\` (both subcommands). */
 export const SLO_HELP = `Usage:
   cdk8s-resilience slo generate --input FILE|DIR [--out FILE|DIR] [flags]
   cdk8s-resilience slo validate --input FILE|DIR [flags]
@@ -386,27 +387,80 @@ Examples:
   cdk8s-resilience slo validate -i slos/ --fs-exclude '_test'
 `;
 
-registerCommand({
-  name: 'slo',
-  summary: 'generate Prometheus SLO rules from Sloth or OpenSLO specs (drop-in for sloth generate|validate)',
-  help: SLO_HELP,
-  async run(args: string[], io: CliIo): Promise<number> {
-    const [sub, ...rest] = args;
-    try {
-      if (sub === 'generate') return await sloGenerate(rest, io);
-      if (sub === 'validate') return await sloValidate(rest, io);
-      if (sub === undefined) throw new CliUsageError('a subcommand is required: generate or validate (see cdk8s-resilience slo --help)');
-      throw new CliUsageError(`unknown subcommand "${sub}": use generate or validate (see cdk8s-resilience slo --help)`);
-    } catch (e) {
-      if (e instanceof CliUsageError) {
-        io.err(`cdk8s-resilience slo${sub === 'generate' || sub === 'validate' ? ` ${sub}` : ''}: ${e.message}\n`);
-        return 1;
-      }
-      if (e instanceof SpecLoadError) {
-        for (const p of e.problems) io.err(`${formatSpecProblem(p)}\n`);
-        return 1;
-      }
-      throw e;
+/** Help of `slo generate` alone. */
+export const SLO_GENERATE_HELP = `Usage:
+  cdk8s-resilience slo generate --input FILE|DIR [--out FILE|DIR] [flags]
+
+Sloth v0.16's generate, without the Sloth binary: Prometheus rules (or a PrometheusRule
+for PrometheusServiceLevel input) from Sloth or OpenSLO spec files, the same output as
+\`sloth generate\` for the same input and flags.
+
+Flags:
+  -i, --input FILE|DIR             spec file, or directory searched recursively for .yaml/.yml
+  -o, --out FILE|DIR               output file, or directory when --input is one (default: - for stdout)
+  -n, --fs-include REGEX           with a directory: only load matching paths
+  -e, --fs-exclude REGEX           with a directory: skip matching paths (wins over --fs-include)
+  -l, --extra-labels KEY=VALUE     label added to every rule (repeatable)
+      --disable-alerts             leave out alert rules
+      --disable-recordings         leave out recording rules
+      --default-slo-period PERIOD  SLO period for specs without one (default: 30d; built in: 30d, 28d)
+      --slo-period-windows-path DIR
+                                   directory of Sloth AlertWindows files (replaces the built-in windows)
+      --error-budget-exhausted-alert
+                                   also alert when an SLO's period error budget is used up
+  -s, --slo-plugins JSON           Sloth SLO plugin declaration (repeatable); supported:
+                                   {"id":"sloth.dev/contrib/error_budget_exhausted_alert/v1","config":{...}}
+
+Exit codes: 0 success; 1 invalid input or invalid specs (nothing is written then).
+
+Examples:
+  cdk8s-resilience slo generate -i slos/auth-service.yaml -o rules/auth-service.rules.yaml
+  cdk8s-resilience slo generate -i slos/ -o rules/ --extra-labels team=platform
+`;
+
+/** Help of `slo validate` alone. */
+export const SLO_VALIDATE_HELP = `Usage:
+  cdk8s-resilience slo validate --input FILE|DIR [flags]
+
+Sloth v0.16's validate: loads every spec and checks it as generate would, plus duplicate
+SLOs across files.
+
+Flags:
+  -i, --input FILE|DIR             spec file or directory (searched recursively for .yaml/.yml)
+  -n, --fs-include REGEX           only load matching paths
+  -e, --fs-exclude REGEX           skip matching paths (wins over --fs-include)
+  -l, --extra-labels KEY=VALUE     label added to every rule (repeatable)
+      --default-slo-period PERIOD  SLO period for specs without one (default: 30d)
+      --slo-period-windows-path DIR
+                                   directory of Sloth AlertWindows files
+  -s, --slo-plugins JSON           Sloth SLO plugin declaration (repeatable)
+      --error-budget-exhausted-alert
+                                   validate with the exhausted-budget alert on
+      --ignore-slo-duplicates      do not report the same service and SLO name in two specs
+
+Exit codes: 0 valid; 1 invalid input or failed validation. Each problem is one line on
+stderr: file:line: document, SLO, field, what is wrong and how to fix it.
+
+Examples:
+  cdk8s-resilience slo validate -i slos/ --fs-exclude '_test'
+`;
+
+/** Runs `slo <sub> args` with Sloth's exit codes (1 for any usage or spec problem). */
+export async function runSlo(sub: string | undefined, rest: readonly string[], io: CliIo): Promise<number> {
+  try {
+    if (sub === 'generate') return await sloGenerate(rest, io);
+    if (sub === 'validate') return await sloValidate(rest, io);
+    if (sub === undefined) throw new CliUsageError('a subcommand is required: generate or validate (see cdk8s-resilience slo --help)');
+    throw new CliUsageError(`unknown subcommand "${sub}": use generate or validate (see cdk8s-resilience slo --help)`);
+  } catch (e) {
+    if (e instanceof CliUsageError) {
+      io.err(`cdk8s-resilience slo${sub === 'generate' || sub === 'validate' ? ` ${sub}` : ''}: ${e.message}\n`);
+      return 1;
     }
-  },
-});
+    if (e instanceof SpecLoadError) {
+      for (const p of e.problems) io.err(`${formatSpecProblem(p)}\n`);
+      return 1;
+    }
+    throw e;
+  }
+}

@@ -1,3 +1,0 @@
-/** Imports every CLI command module so that it registers itself. */
-export {};
-import './slo';

@@ -1,0 +1,163 @@
+/**
+ * A whole simulated cluster: store, clock, faults, API server on 127.0.0.1 and the
+ * simulated controllers, with its own kubeconfig file. `cdk8s-resilience sim`, `--demo` and
+ * the tests all start one of these.
+ */
+import { randomBytes } from 'crypto';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import * as YAML from 'yaml';
+import { NAMESPACES, VELERO_STORAGE_LOCATIONS } from '../cluster/resources';
+import { KubeObject, ResourceType } from '../cluster/types';
+import { SimClock } from './clock';
+import { DEFAULT_TIMING, SimContext, SimController, SimTiming } from './controller';
+import { Faults, noFaults } from './faults';
+import { SimServer } from './server';
+import { Obj, Store } from './store';
+import { ObjectStorage, VeleroController } from './velero';
+import { WorkloadController } from './workloads';
+
+/** The context name in the simulation's kubeconfig. */
+export const SIM_CONTEXT = 'cdk8s-resilience-sim';
+/** Annotation on the kube-system namespace that marks the simulation (reports read it). */
+export const SIMULATED_ANNOTATION = 'cdk8s-resilience.io/simulated';
+
+/** Options of {@link SimulatedCluster}. */
+export interface SimulatedClusterOptions {
+  /** Controller delays. @default DEFAULT_TIMING */
+  readonly timing?: Partial<SimTiming>;
+  /** Directory for the kubeconfig. @default - a new temporary directory */
+  readonly dir?: string;
+  /** Port on 127.0.0.1. @default 0 (a free port) */
+  readonly port?: number;
+  /** Velero's namespace. @default 'velero' */
+  readonly veleroNamespace?: string;
+  /** Create a BackupStorageLocation `default` in Velero's namespace. @default true */
+  readonly storageLocation?: boolean;
+}
+
+export class SimulatedCluster {
+  readonly clock = new SimClock();
+  readonly faults: Faults = noFaults();
+  readonly store = new Store(this.clock);
+  readonly storage = new ObjectStorage();
+  readonly velero: VeleroController;
+  readonly workloads = new WorkloadController();
+  /**
+   * The running controllers. A Chaos Mesh controller and a demo app exporting Prometheus
+   * metrics are added here the same way (construct, then list).
+   */
+  readonly controllers: SimController[];
+  readonly server: SimServer;
+  readonly veleroNamespace: string;
+  readonly timing: SimTiming;
+  private readonly token = randomBytes(16).toString('hex');
+  private dir?: string;
+  private ownsDir = false;
+  private kubeconfigFile?: string;
+
+  constructor(private readonly options: SimulatedClusterOptions = {}) {
+    this.veleroNamespace = options.veleroNamespace ?? 'velero';
+    this.timing = { ...DEFAULT_TIMING, ...(options.timing ?? {}) };
+    this.server = new SimServer({
+      store: this.store,
+      clock: this.clock,
+      faults: this.faults,
+      token: this.token,
+      objectStore: (p) => {
+        const m = /^backups\/([^/]+)\/\1-resource-list\.json\.gz$/.exec(p);
+        return m ? this.storage.resourceListGz(m[1]) : undefined;
+      },
+    });
+    this.velero = new VeleroController(this.storage, () => this.server.url);
+    this.controllers = [this.velero, this.workloads];
+    for (const ns of ['default', 'kube-system', this.veleroNamespace]) {
+      this.store.create(NAMESPACES, { metadata: { name: ns, ...(ns === 'kube-system' ? { annotations: { [SIMULATED_ANNOTATION]: 'true' } } : {}) }, status: { phase: 'Active' } });
+    }
+    if (options.storageLocation !== false) {
+      this.store.create(VELERO_STORAGE_LOCATIONS, {
+        metadata: { name: 'default', namespace: this.veleroNamespace },
+        spec: { provider: 'aws', default: true, objectStorage: { bucket: 'velero-backups', prefix: 'simulated' }, config: { region: 'minio', s3Url: 'http://minio.velero.svc:9000' } },
+      });
+    }
+  }
+
+  private context(): SimContext {
+    return {
+      store: this.store,
+      clock: this.clock,
+      faults: this.faults,
+      timing: this.timing,
+      veleroNamespace: this.veleroNamespace,
+      later: (ms, fn) => {
+        this.clock.after(ms * this.faults.controllerSlowdown, fn);
+      },
+    };
+  }
+
+  /** Starts the API server and the controllers; writes the kubeconfig; returns its path. */
+  async start(): Promise<string> {
+    const url = await this.server.start(this.options.port ?? 0);
+    const ctx = this.context();
+    for (const c of this.controllers) c.start(ctx);
+    if (this.options.dir) {
+      this.dir = this.options.dir;
+      fs.mkdirSync(this.dir, { recursive: true });
+    } else {
+      this.dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-resilience-sim-'));
+      this.ownsDir = true;
+    }
+    this.kubeconfigFile = path.join(this.dir, 'kubeconfig');
+    const kubeconfig = {
+      apiVersion: 'v1',
+      kind: 'Config',
+      'current-context': SIM_CONTEXT,
+      // Plain HTTP on loopback; client-node accepts http:// only with skip-TLS-verify set (there is no TLS to verify).
+      clusters: [{ name: SIM_CONTEXT, cluster: { server: url, 'insecure-skip-tls-verify': true } }],
+      users: [{ name: 'sim-user', user: { token: this.token } }],
+      contexts: [{ name: SIM_CONTEXT, context: { cluster: SIM_CONTEXT, user: 'sim-user', namespace: 'default' } }],
+      preferences: {},
+    };
+    fs.writeFileSync(this.kubeconfigFile, YAML.stringify(kubeconfig), { mode: 0o600 });
+    return this.kubeconfigFile;
+  }
+
+  /** The kubeconfig path (after start). */
+  get kubeconfig(): string {
+    if (!this.kubeconfigFile) throw new Error('the simulated cluster is not started');
+    return this.kubeconfigFile;
+  }
+
+  get url(): string {
+    return this.server.url;
+  }
+
+  async stop(): Promise<void> {
+    for (const c of this.controllers) c.stop();
+    this.clock.stop();
+    await this.server.stop();
+    if (this.ownsDir && this.dir) fs.rmSync(this.dir, { recursive: true, force: true });
+  }
+
+  /** Creates (or, for namespaces, ensures) objects directly in the store. */
+  apply(type: ResourceType, object: KubeObject): Obj {
+    const existing = this.store.get(type, object.metadata.namespace, object.metadata.name);
+    if (existing) return existing;
+    return this.store.create(type, object, object.metadata.namespace);
+  }
+
+  /** A snapshot of every object of the given types (tests compare before/after). */
+  snapshot(types: readonly ResourceType[]): string {
+    return JSON.stringify(types.map((t) => this.store.list(t)));
+  }
+
+  /** Waits (real time) until `check` holds, polling the in-process store; for tests and scenarios. */
+  async settle(check: () => boolean, timeoutMs = 5000): Promise<void> {
+    const end = Date.now() + timeoutMs;
+    while (!check()) {
+      if (Date.now() > end) throw new Error('the simulation did not settle in time');
+      await new Promise((r) => setTimeout(r, 5));
+    }
+  }
+}

@@ -1,0 +1,96 @@
+/**
+ * The runtime's import graph: it never reaches cdk8s (or constructs, cdk8s-plus), the
+ * command list is explicit in cli.ts, and there is no import cycle among runtime modules.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+
+const SRC = path.resolve(__dirname, '..', '..', 'src');
+const RUNTIME = path.join(SRC, 'runtime');
+
+function imports(file: string): string[] {
+  const text = fs.readFileSync(file, 'utf8');
+  // Static imports only (type-only imports are erased); lazy require() calls are checked by running the CLI (below).
+  return [...text.matchAll(/^(?:import|export)\s(?!type\s)[^;]*?from\s+'([^']+)'|^import\s+'([^']+)'/gm)].map((m) => m[1] ?? m[2]);
+}
+
+function resolveLocal(from: string, spec: string): string | undefined {
+  if (!spec.startsWith('.')) return undefined;
+  if (spec.endsWith('.json')) return undefined;
+  const base = path.resolve(path.dirname(from), spec);
+  for (const c of [`${base}.ts`, path.join(base, 'index.ts')]) if (fs.existsSync(c)) return c;
+  throw new Error(`${from}: cannot resolve ${spec}`);
+}
+
+/** Every file reachable from the runtime entry points, and every package they import. */
+function graph(): { files: Map<string, string[]>; packages: Map<string, string> } {
+  const files = new Map<string, string[]>();
+  const packages = new Map<string, string>();
+  const entries = fs.readdirSync(RUNTIME, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.ts')).map((f) => path.join(RUNTIME, f));
+  const todo = [...entries];
+  while (todo.length) {
+    const f = todo.pop()!;
+    if (files.has(f)) continue;
+    const deps: string[] = [];
+    for (const spec of imports(f)) {
+      const local = resolveLocal(f, spec);
+      if (spec.endsWith('.json')) continue;
+      if (local) {
+        deps.push(local);
+        todo.push(local);
+      } else packages.set(spec, path.relative(SRC, f));
+    }
+    files.set(f, deps);
+  }
+  return { files, packages };
+}
+
+test('no runtime module reaches cdk8s, cdk8s-plus or constructs, directly or through src/ modules', () => {
+  const { files, packages } = graph();
+  const forbidden = [...packages.entries()].filter(([p]) => /^(cdk8s|cdk8s-plus-\d+|constructs)(\/|$)/.test(p));
+  expect(forbidden).toEqual([]);
+  // The pure modules the runtime borrows from the pillars include the backup schedule maths.
+  const borrowed = [...files.keys()].filter((f) => !f.startsWith(RUNTIME)).map((f) => path.relative(SRC, f));
+  expect(borrowed).toEqual(expect.arrayContaining(['backup/cron.ts', 'backup/rpo.ts', 'slo/format.ts']));
+  // Shared modules it may borrow: plain data and functions only (the check above keeps cdk8s out).
+  const allowed = ['common/errors.ts', 'common/version.ts'];
+  expect(borrowed.filter((f) => (f.startsWith('common/') || f.startsWith('chaos/')) && !allowed.includes(f))).toEqual([]);
+});
+
+test('no import cycle among the runtime modules', () => {
+  const { files } = graph();
+  const state = new Map<string, 'visiting' | 'done'>();
+  const cycles: string[] = [];
+  const visit = (f: string, trail: string[]): void => {
+    if (state.get(f) === 'done') return;
+    if (state.get(f) === 'visiting') {
+      cycles.push([...trail.slice(trail.indexOf(f)), f].map((x) => path.relative(SRC, x)).join(' -> '));
+      return;
+    }
+    state.set(f, 'visiting');
+    for (const d of files.get(f) ?? []) visit(d, [...trail, f]);
+    state.set(f, 'done');
+  };
+  for (const f of files.keys()) visit(f, []);
+  expect(cycles).toEqual([]);
+});
+
+test('one explicit list of command groups in cli.ts; command modules do not register themselves', () => {
+  const cli = fs.readFileSync(path.join(RUNTIME, 'cli.ts'), 'utf8');
+  expect(cli).toMatch(/const groups = \[sloCommand\(io, state\), backupCommand\(io, state\), simCommand\(io, state, waitForStop\)\];/);
+  for (const f of fs.readdirSync(path.join(RUNTIME, 'commands'))) {
+    expect(fs.readFileSync(path.join(RUNTIME, 'commands', f), 'utf8')).not.toMatch(/registerCommand|^import '\.\//m);
+  }
+});
+
+test('running backup report --demo loads no cdk8s module at all', async () => {
+  const { execFile } = await import('child_process');
+  const ROOT = path.resolve(__dirname, '..', '..');
+  const script = `const cli = require(${JSON.stringify(path.join(ROOT, 'lib', 'src', 'runtime', 'cli.js'))});
+    cli.main(['backup', 'report', '--demo', '--format', 'json'], { out() {}, err(t) { process.stderr.write(t); } }).then((code) => {
+      const loaded = Object.keys(require.cache).filter((k) => /node_modules[\\\\/](cdk8s|cdk8s-plus-28|constructs)[\\\\/]/.test(k));
+      process.stdout.write(JSON.stringify({ code, loaded }));
+    });`;
+  const out = await new Promise<string>((resolve, reject) => execFile(process.execPath, ['-e', script], { cwd: ROOT }, (err, stdout) => (err ? reject(err) : resolve(stdout))));
+  expect(JSON.parse(out)).toEqual({ code: 1, loaded: [] });
+});
