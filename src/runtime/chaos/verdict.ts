@@ -271,6 +271,20 @@ export function impactSummary(m: ChaosMeasurements): PhaseSummary {
   });
 }
 
+/**
+ * Restarts after the fault settled: from two steps (or one rate window, if longer) after
+ * the fault ended. A pod that restarts as the fault ends (pod-failure does that) is part of
+ * the fault; one that keeps restarting is a crash loop.
+ */
+export function lateRestarts(m: ChaosMeasurements): { restarts?: number; from: number } {
+  const from = m.timeline.faultEndedAt + Math.max(2 * m.stepSeconds, m.queries.rateWindowSeconds ?? 0);
+  const all = finite(m.phases.flatMap((p) => p.restarts)).sort((a, b) => a.t - b.t);
+  const before = all.filter((s) => s.t < from).pop();
+  const later = all.filter((s) => s.t >= from && s.t <= m.timeline.afterEnd);
+  if (later.length === 0) return { from };
+  return { restarts: counterIncrease(before ? [before, ...later] : later), from };
+}
+
 /** Every check of a run. */
 function verdictChecks(m: ChaosMeasurements, exp: ChaosExperimentInfo, o: ChaosVerdictOptions, phases: PhaseSummary[], impact: PhaseSummary, budgets: BudgetBurn[], recovery: Recovery, recoveryWindow: number): Check[] {
   const [steady, , after] = phases;
@@ -358,12 +372,16 @@ function verdictChecks(m: ChaosMeasurements, exp: ChaosExperimentInfo, o: ChaosV
       evidence: p ? [`p99 latency ${impactSpan}: mean ${ms(p.mean)}, max ${ms(p.max)} (steady state ${steady.latency['0.99'] ? ms(steady.latency['0.99'].mean) : 'no data'})`] : ['no p99 latency data during the fault'],
       ...(p ? { measurements: [{ name: 'p99 latency (max)', value: p.max, unit: 'seconds', target: th.maxP99Seconds }] } : {}),
     });
+    const late = lateRestarts(m);
     checks.push({
       id: 'chaos.restarts',
-      title: 'no pod restarts once the fault was over',
-      status: after.restarts === undefined ? 'skipped' : after.restarts === 0 ? 'passed' : 'failed',
-      evidence: after.restarts === undefined ? [`no restart data (${m.queries.restarts}); is kube-state-metrics scraped?`] : [`restarts: ${phases[1].restarts ?? 0} during the fault, ${after.restarts} after it`],
-      ...(after.restarts ? { fix: 'pods kept restarting after the fault: look for a crash loop (logs, probes, resources)' } : {}),
+      title: 'no pod restarts after the fault settled (no crash loop)',
+      status: late.restarts === undefined ? 'skipped' : late.restarts === 0 ? 'passed' : 'failed',
+      evidence:
+        late.restarts === undefined
+          ? [`no restart data (${m.queries.restarts}); is kube-state-metrics scraped?`]
+          : [`restarts: ${(phases[1].restarts ?? 0) + (after.restarts ?? 0) - late.restarts} during the fault or as it ended, ${late.restarts} from ${Math.round(late.from - m.timeline.faultEndedAt)}s after it`],
+      ...(late.restarts ? { fix: 'pods kept restarting after the fault: look for a crash loop (logs, probes, resources)' } : {}),
     });
   }
   const rec = recovery;

@@ -137,7 +137,7 @@ function ruleListsOf(data: unknown, file: string): RuleLike[][] {
 }
 
 /** The SLOs described by Sloth-style rules (the `sloth_slo_info` recording and its siblings). */
-function targetsFromRules(rules: readonly RuleLike[], source: string): { targets: SloTarget[]; problems: SpecProblem[] } {
+function targetsFromRules(rules: readonly RuleLike[], file: string, source: string): { targets: SloTarget[]; problems: SpecProblem[] } {
   const L = SloMetrics.labels;
   const problems: SpecProblem[] = [];
   const targets: SloTarget[] = [];
@@ -149,11 +149,11 @@ function targetsFromRules(rules: readonly RuleLike[], source: string): { targets
     const days = mine.find((r) => r.record === SloMetrics.timePeriodDays);
     const periodDays = days ? Number(/vector\(\s*([0-9.eE+-]+)\s*\)/.exec(days.expr)?.[1]) : NaN;
     if (!Number.isFinite(objective) || !(objective > 0)) {
-      problems.push({ file: source, field: `${SloMetrics.info}{${L.id}="${id}"}`, problem: `the ${L.objective} label is missing or not a number`, fix: 'regenerate the rules with `cdk8s-resilience slo generate` or cdk8s synth' });
+      problems.push({ file, field: `${SloMetrics.info}{${L.id}="${id}"}`, problem: `the ${L.objective} label is missing or not a number`, fix: 'regenerate the rules with `cdk8s-resilience slo generate` or cdk8s synth' });
       continue;
     }
     if (!Number.isFinite(periodDays) || !(periodDays > 0)) {
-      problems.push({ file: source, field: `${SloMetrics.timePeriodDays}{${L.id}="${id}"}`, problem: 'the SLO period recording is missing', fix: 'include the metadata recording rules (do not generate with --disable-recordings)' });
+      problems.push({ file, field: `${SloMetrics.timePeriodDays}{${L.id}="${id}"}`, problem: 'the SLO period recording is missing', fix: 'include the metadata recording rules (do not generate with --disable-recordings)' });
       continue;
     }
     const windows = [
@@ -194,7 +194,7 @@ function targetsOfDocument(doc: SpecDocument, options: LoadSloTargetsOptions): S
   }
   const lists = ruleListsOf(doc.data, doc.file);
   if (lists.length === 0) return undefined;
-  const { targets, problems } = targetsFromRules(lists.flat(), source);
+  const { targets, problems } = targetsFromRules(lists.flat(), doc.file, source);
   if (problems.length) throw new SpecLoadError(problems.map((p) => ({ ...p, line: doc.line, document: doc.index })));
   return targets;
 }
