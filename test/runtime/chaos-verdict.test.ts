@@ -8,7 +8,8 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { chaosMetricQueries, ChaosMeasurements, collectChaosMeasurements, PhaseSeries, SloExperimentSeries } from '../../src/runtime/chaos/metrics';
 import { abortDecision, budgetBurned, chaosReport, chaosVerdict, ChaosExperimentInfo, counterIncrease, integrate, recoveryOf, summarisePhase, DEFAULT_RECOVERY_TOLERANCE } from '../../src/runtime/chaos/verdict';
-import { PromAlert, PrometheusApi, Sample } from '../../src/runtime/prometheus';
+import { PromAlert, PrometheusApi, PrometheusError, Sample } from '../../src/runtime/prometheus';
+import { chaosAbortCheck, runChaosVerdict } from '../../src/runtime/chaos/command';
 import { SloTarget } from '../../src/runtime/slo/targets';
 
 interface Fixture {
@@ -261,4 +262,69 @@ test('collection: a query that returns several series is refused; the timeline m
   const tl = { steadyStart: 0, injectedAt: 10, faultEndedAt: 20, afterEnd: 30 };
   await expect(collectChaosMeasurements(api, chaosMetricQueries(), tl)).rejects.toThrow('the error rate query returned 2 series; it must return one (aggregate it, e.g. with sum(...))');
   await expect(collectChaosMeasurements(api, chaosMetricQueries(), { ...tl, faultEndedAt: 5 })).rejects.toThrow('the run\'s timeline is out of order');
+});
+
+/** A Prometheus that answers range queries from a recorded run (the run's own queries). */
+function recordedPrometheus(f: Fixture): PrometheusApi & { asked: string[] } {
+  const m = f.measurements;
+  const whole = (pick: (p: PhaseSeries) => readonly Sample[]) => {
+    const seen = new Set<number>();
+    return m.phases.flatMap(pick).filter((s) => !seen.has(s.t) && seen.add(s.t) !== undefined);
+  };
+  const asked: string[] = [];
+  return {
+    asked,
+    url: 'http://recorded:9090',
+    query: async () => [],
+    queryRange: async (expr) => {
+      asked.push(expr);
+      const one = (samples: Sample[]) => [{ labels: {}, samples }];
+      if (expr === m.queries.errorRate) return one(whole((p) => p.errorRate));
+      if (expr === m.queries.requestRate) return one(whole((p) => p.requestRate));
+      if (expr === m.queries.restarts) return one(whole((p) => p.restarts));
+      for (const [k, q] of Object.entries(m.queries.latency)) if (expr === q) return one(whole((p) => p.latency[k]));
+      for (const s of m.slos) {
+        if (expr.startsWith('slo:sli_error:ratio_rate') && expr.includes(`"${s.target.id}"`)) return [{ labels: { sloth_id: s.target.id }, samples: [...s.errorRatio] }];
+        if (expr.startsWith('ALERTS{') && expr.includes(`"${s.target.id}"`)) return [{ labels: {}, samples: s.pageFiringAt.map((t) => ({ t, v: 1 })) }];
+      }
+      throw new Error(`not recorded: ${expr}`);
+    },
+    alerts: async () => [],
+    rules: async () => [],
+    buildInfo: async () => ({ version: '2.42.0' }),
+  };
+}
+
+describe('runChaosVerdict over a recorded run', () => {
+  const f = fixture('pod-kill-within-budget');
+  const metrics = { selector: { job: 'demo-app' }, namespace: 'team-alpha', podRegex: 'demo-app-.*', rateWindow: '5s' };
+  const run = { experiment: f.experiment, timeline: f.measurements.timeline };
+
+  test('with the SLOs: PASSED, exit 0', async () => {
+    const api = recordedPrometheus(f);
+    const r = await runChaosVerdict({ targets: f.measurements.slos.map((s) => s.target), metrics, stepSeconds: 1 }, run, { prometheus: api, simulated: true });
+    expect([r.exitCode, r.report.verdict, r.report.title]).toEqual([0, 'passed', 'Chaos experiment pod-kill-single (PodChaos pod-kill): PASSED']);
+    expect(api.asked).toContain('ALERTS{alertname="DemoAppAvailability",alertstate="firing",sloth_id="demo-app-availability",sloth_severity="page"}');
+  });
+
+  test("without SLOs: the chapter's thresholds, FAILED on the error blip, exit 1", async () => {
+    const r = await runChaosVerdict({ metrics: { ...metrics, extraQuantiles: [0.95] }, stepSeconds: 1 }, run, { prometheus: recordedPrometheus(f) });
+    expect([r.exitCode, r.report.verdict]).toEqual([1, 'failed']);
+    expect(r.report.sections[4].title).toBe("Verdict (the chapter's fixed thresholds; no SLO given)");
+  });
+
+  test('Prometheus unreachable: undecided, exit 2, with the one-line message', async () => {
+    const down: PrometheusApi = { ...recordedPrometheus(f), queryRange: async () => { throw new PrometheusError('unreachable', 'Prometheus at http://recorded:9090 is unreachable (ECONNREFUSED); check --prometheus-url', 'x'); } };
+    const r = await runChaosVerdict({ metrics }, run, { prometheus: down, now: () => new Date(0) });
+    expect(r.exitCode).toBe(2);
+    expect(r.report.sections[0].checks[0].evidence).toEqual(['Prometheus at http://recorded:9090 is unreachable (ECONNREFUSED); check --prometheus-url']);
+  });
+
+  test('the abort check resolves the SLOs once and asks the alerts API each time', async () => {
+    let calls = 0;
+    const api: PrometheusApi = { ...recordedPrometheus(f), alerts: async () => (++calls === 2 ? [{ labels: { alertname: 'DemoAppAvailability', sloth_id: 'demo-app-availability', sloth_severity: 'page' }, annotations: {}, state: 'firing' }] : []) };
+    const check = chaosAbortCheck({ targets: f.measurements.slos.map((s) => s.target), metrics }, { prometheus: api });
+    expect(await check()).toEqual({ abort: false });
+    expect(await check()).toEqual({ abort: true, reason: 'the page alert DemoAppAvailability of SLO demo-app-availability is firing' });
+  });
 });
