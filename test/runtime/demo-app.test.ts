@@ -69,6 +69,22 @@ test('faults: lost replicas answer 503, an error ratio gives 500s, added latency
   expect(app.faults).toEqual({ lostReplicas: 0, errorRatio: 0, addedLatencySeconds: 0 });
 });
 
+test('a fault set for a duration ends at that exact instant of the app clock, however late it is read', () => {
+  const c = clock();
+  const app = new DemoApp({ replicas: 1, requestsPerSecondPerReplica: 10, clock: c.now });
+  c.advance(1000);
+  app.setFaults({ lostReplicas: 1 }, { forMs: 500 });
+  expect(app.pendingHeals).toEqual([1_001_500]);
+  c.advance(3000); // read long after the fault ended
+  const text = app.metricsText();
+  const sel = `namespace="team-alpha",pod="${app.pods[0]}",method="GET",handler="/api"`;
+  expect(value(text, `http_requests_total{${sel},status="503"}`)).toBe(5);
+  expect(value(text, `http_requests_total{${sel},status="200"}`)).toBe(10 + 25);
+  expect(app.faults.lostReplicas).toBe(0);
+  expect(app.pendingHeals).toEqual([]);
+  expect(() => app.setFaults({}, { forMs: -1 })).toThrow('forMs must be 0 or more (got -1)');
+});
+
 test('restarts and replaced pods, as kube-state-metrics reports them', () => {
   const c = clock();
   const app = new DemoApp({ replicas: 2, clock: c.now });

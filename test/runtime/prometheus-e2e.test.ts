@@ -103,7 +103,7 @@ test('slo gate passes while the demo app is healthy', async () => {
 const METRICS = { selector: { job: 'demo-app' }, namespace: 'team-alpha', podRegex: 'demo-app-.*', rateWindow: '5s' };
 
 /** Runs a fault on the demo app with steady/during/after phases and returns the measurements. */
-async function runFault(o: { steadyMs: number; inject: () => void; heal: () => void; maxFaultMs: number; afterMs: number; abortOnPage?: boolean }) {
+async function runFault(o: { steadyMs: number; inject: () => void; heal: () => void; maxFaultMs: number; afterMs: number; abortOnPage?: boolean; exactEnd?: boolean }) {
   const queries = chaosMetricQueries({ ...METRICS, extraQuantiles: [0.95] });
   const shouldAbort = chaosAbortCheck({ sloFile: ruleFile, metrics: METRICS }, { prometheus: api });
   const steadyStart = now();
@@ -123,7 +123,8 @@ async function runFault(o: { steadyMs: number; inject: () => void; heal: () => v
     }
   }
   o.heal();
-  const faultEndedAt = now();
+  // A fault the app ends by itself ended exactly maxFaultMs after the injection.
+  const faultEndedAt = o.exactEnd ? injectedAt + o.maxFaultMs / 1000 : now();
   await sleep(o.afterMs);
   const timeline: ChaosTimeline = { steadyStart, injectedAt, faultEndedAt, afterEnd: now() };
   await sleep(2000); // let the last scrape and rule evaluation land
@@ -156,12 +157,13 @@ test('runChaosVerdict reads a finished run from Prometheus and reports it', asyn
 test('a pod loss that stays within budget: the chaos verdict from the SLOs is PASSED', async () => {
   const { m } = await runFault({
     steadyMs: 6000,
-    inject: () => app.setFaults({ lostReplicas: 1 }),
-    heal: () => {
-      app.heal();
-      app.restart(0);
-    },
+    // Ended by the app's own clock after exactly 500 ms, so slow timers here cannot stretch it:
+    // about 13 failed requests, where the page alert needs over 2.4% of the 1000 requests of its
+    // 10s window (24) and of its 30s window.
+    inject: () => app.setFaults({ lostReplicas: 1 }, { forMs: 500 }),
+    heal: () => app.restart(0),
     maxFaultMs: 500,
+    exactEnd: true,
     afterMs: 12000,
   });
   const v = chaosVerdict(m, { name: 'pod-kill-single', kind: 'PodChaos', action: 'pod-kill' });

@@ -111,6 +111,7 @@ export class DemoApp {
   private podCounter = 0;
   private last: number;
   private current: DemoAppFaults = { lostReplicas: 0, addedLatencySeconds: 0, errorRatio: 0 };
+  private readonly scheduled: Array<{ at: number; faults: DemoAppFaults }> = [];
   private server?: http.Server;
   private readonly port: number;
 
@@ -141,24 +142,45 @@ export class DemoApp {
 
   /** The faults in effect. */
   public get faults(): DemoAppFaults {
+    this.advance();
     return this.current;
   }
 
-  /** Changes faults from now on (requests until now are counted under the old ones). */
-  public setFaults(f: Partial<DemoAppFaults>): void {
+  /**
+   * Changes faults from now on (requests until now are counted under the old ones). With
+   * `forMs`, the faults before the change come back after exactly that long on the app's
+   * clock, as a Chaos Mesh `duration` ends a fault.
+   */
+  public setFaults(f: Partial<DemoAppFaults>, options: { readonly forMs?: number } = {}): void {
     this.advance();
-    const next = { ...this.current, ...f };
+    const next = this.checked({ ...this.current, ...f });
+    if (options.forMs !== undefined) {
+      if (!(options.forMs >= 0)) throw new Error(`forMs must be 0 or more (got ${options.forMs})`);
+      // Undone at an exact instant of the app's clock, whatever the caller's timers do.
+      this.scheduled.push({ at: this.last + options.forMs, faults: this.current });
+      this.scheduled.sort((a, b) => a.at - b.at);
+    }
+    this.current = next;
+  }
+
+  /** When the faults set with `forMs` are undone (epoch ms), soonest first. */
+  public get pendingHeals(): number[] {
+    return this.scheduled.map((x) => x.at);
+  }
+
+  private checked(next: DemoAppFaults): DemoAppFaults {
     if (!(Number.isInteger(next.lostReplicas) && next.lostReplicas >= 0 && next.lostReplicas <= this.replicas.length)) {
       throw new Error(`lostReplicas must be a whole number from 0 to ${this.replicas.length} (got ${next.lostReplicas})`);
     }
     if (!(next.addedLatencySeconds >= 0)) throw new Error(`addedLatencySeconds must be 0 or more (got ${next.addedLatencySeconds})`);
     if (!(next.errorRatio >= 0 && next.errorRatio <= 1)) throw new Error(`errorRatio must be between 0 and 1 (got ${next.errorRatio})`);
-    this.current = next;
+    return next;
   }
 
-  /** Clears every fault. */
+  /** Clears every fault (and any scheduled end of one). */
   public heal(): void {
     this.setFaults({ lostReplicas: 0, addedLatencySeconds: 0, errorRatio: 0 });
+    this.scheduled.length = 0;
   }
 
   /** Counts a container restart of a replica (as pod-failure does when the fault ends). */
@@ -177,9 +199,18 @@ export class DemoApp {
     return this.replicas[replica].pod;
   }
 
-  /** Counts the requests served from the last reading until now. */
+  /** Counts the requests served until now, applying scheduled fault ends at their instants. */
   private advance(): void {
     const now = this.clock();
+    while (this.scheduled.length && this.scheduled[0].at <= now) {
+      const next = this.scheduled.shift()!;
+      this.serveUntil(next.at);
+      this.current = next.faults;
+    }
+    this.serveUntil(now);
+  }
+
+  private serveUntil(now: number): void {
     const dt = Math.max(0, (now - this.last) / 1000);
     this.last = Math.max(this.last, now);
     const f = this.current;
