@@ -38,6 +38,7 @@ export interface PromAlert {
   readonly state: string;
   /** When the alert became active (pending), as Prometheus reports it. @default - not reported */
   readonly activeAt?: string;
+  /** The alert expression's value when it last fired. @default - not reported */
   readonly value?: string;
 }
 
@@ -67,7 +68,9 @@ export interface PromRuleGroupStatus {
 /** What `/api/v1/status/buildinfo` reports. */
 export interface PromBuildInfo {
   readonly version: string;
+  /** @default - not reported */
   readonly revision?: string;
+  /** @default - not reported */
   readonly goVersion?: string;
 }
 

@@ -24,6 +24,7 @@ export function demoAppSloSpec(job = 'demo-app'): SloSpec {
     period: Duration.hours(1),
     alertWindows: [TEST_WINDOWS],
     scrapeInterval: Duration.seconds(1),
+    generationInfo: { version: 'demo' },
     slos: [
       {
         name: 'availability',

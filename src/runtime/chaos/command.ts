@@ -22,7 +22,9 @@ export interface ChaosVerdictCommandOptions extends SloSourceOptions, ChaosVerdi
 
 /** What {@link runChaosVerdict} returns: the report and exit code, plus the figures behind them. */
 export interface ChaosVerdictResult extends CommandResult {
+  /** The verdict. @default - none when Prometheus could not be read */
   readonly verdict?: ChaosVerdict;
+  /** What was measured. @default - none when Prometheus could not be read */
   readonly measurements?: ChaosMeasurements;
 }
 

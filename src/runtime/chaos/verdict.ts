@@ -73,6 +73,7 @@ export interface ChaosExperimentInfo {
   readonly action?: string;
   /** Set when the runner aborted the experiment: when (Unix seconds) and why. @default - not aborted */
   readonly aborted?: { readonly at: number; readonly reason: string };
+  /** What the runner knows about the target from the cluster. @default - nothing known */
   readonly targetFacts?: TargetFacts;
 }
 
@@ -88,8 +89,9 @@ export interface PhaseSummary {
   readonly phase: PhaseName;
   readonly start: number;
   readonly end: number;
-  /** Error rate: mean weighted by request rate, and maximum. */
+  /** Error rate: mean weighted by request rate, and maximum. @default - no data */
   readonly errorRate?: Stat;
+  /** Requests per second. @default - no data */
   readonly requestRate?: Stat;
   /** By quantile key (`0.99`). */
   readonly latency: Readonly<Record<string, Stat>>;
@@ -100,7 +102,7 @@ export interface PhaseSummary {
 /** How much of an SLO's budget the experiment consumed. */
 export interface BudgetBurn {
   readonly target: SloTarget;
-  /** Share of the period's error budget consumed, 0..1+ (undefined: no data). */
+  /** Share of the period's error budget consumed, 0..1+. @default - no data */
   readonly burned?: number;
   /** Page alert firing times during the experiment (Unix seconds). */
   readonly pageFiringAt: readonly number[];
@@ -112,7 +114,7 @@ export interface BudgetBurn {
 export interface Recovery {
   /** Seconds from the end of the fault to the start of the final steady stretch. @default - not recovered */
   readonly seconds?: number;
-  /** The last measured point, for messages. */
+  /** The last measured point, for messages. @default - no point measured */
   readonly last?: { readonly t: number; readonly errorRate: number; readonly p99?: number };
   readonly errorRateLimit: number;
   readonly p99Limit?: number;
@@ -496,7 +498,9 @@ export function phaseTable(phases: readonly PhaseSummary[]): Table {
 /** What a chaos report says about where it ran. */
 export interface ChaosReportMeta {
   readonly prometheus: string;
+  /** The cluster context. @default - not shown */
   readonly context?: string;
+  /** The API server. @default - not shown */
   readonly server?: string;
   readonly simulated: boolean;
   /** @default the end of the after phase */

@@ -99,7 +99,9 @@ type Json = Record<string, unknown>;
 const isObj = (v: unknown): v is Json => v !== null && typeof v === 'object' && !Array.isArray(v);
 
 interface RuleLike {
+  /** @default - an alerting rule */
   readonly record?: string;
+  /** @default - a recording rule */
   readonly alert?: string;
   readonly expr: string;
   readonly labels: Record<string, string>;
