@@ -1,37 +1,32 @@
 /**
- * The chaos verdict on recorded metric series. The fixtures in fixtures/chaos were recorded
- * from the real Prometheus 2.42 scraping the demo app under four faults (see record.ts);
+ * The chaos verdict on recorded metric series. The runs in src/runtime/sim/recorded were
+ * recorded from the real Prometheus 2.42 scraping the demo app under four faults (see
+ * test/support/record-chaos-runs.ts);
  * the synthetic cases below pin the arithmetic (budget integral, counter resets, recovery,
  * the abort condition) with numbers worked out by hand.
  */
-import * as fs from 'fs';
-import * as path from 'path';
 import { chaosMetricQueries, ChaosMeasurements, collectChaosMeasurements, PhaseSeries, SloExperimentSeries } from '../../src/runtime/chaos/metrics';
-import { abortDecision, budgetBurned, chaosReport, chaosVerdict, ChaosExperimentInfo, counterIncrease, integrate, recoveryOf, summarisePhase, DEFAULT_RECOVERY_TOLERANCE } from '../../src/runtime/chaos/verdict';
+import { abortDecision, budgetBurned, chaosReport, chaosVerdict, counterIncrease, integrate, recoveryOf, summarisePhase, DEFAULT_RECOVERY_TOLERANCE } from '../../src/runtime/chaos/verdict';
 import { PromAlert, PrometheusApi, PrometheusError, Sample } from '../../src/runtime/prometheus';
 import { chaosAbortCheck, runChaosVerdict } from '../../src/runtime/chaos/command';
 import { SloTarget } from '../../src/runtime/slo/targets';
+import { RECORDED_RUNS, recordedRun, RecordedRun, RecordedRunName } from '../../src/runtime/sim/recorded-runs';
 
-interface Fixture {
-  readonly description: string;
-  readonly recordedWith: string;
-  readonly experiment: ChaosExperimentInfo;
-  readonly measurements: ChaosMeasurements;
-}
+type Fixture = RecordedRun;
 
-/** Loads a recorded run; JSON has no NaN, so null samples are read back as NaN. */
-function fixture(name: string): Fixture {
-  const text = fs.readFileSync(path.join(__dirname, 'fixtures', 'chaos', `${name}.json`), 'utf8');
-  return JSON.parse(text, (k, v) => (k === 'v' && v === null ? NaN : v)) as Fixture;
+/** A recorded run (src/runtime/sim/recorded). */
+function fixture(name: RecordedRunName): Fixture {
+  return recordedRun(name);
 }
 
 const statuses = (checks: ReadonlyArray<{ id: string; status: string }>) => Object.fromEntries(checks.map((c) => [c.id, c.status]));
 
 describe('recorded runs (Prometheus 2.42, demo app 4 × 25 req/s, SLOs: availability 99% and p95 < 300 ms over 1h)', () => {
   test('the fixtures were recorded with Prometheus 2.42', () => {
-    for (const f of ['pod-kill-within-budget', 'pod-failure-outage-aborted', 'network-delay-latency', 'slow-recovery']) {
-      expect(fixture(f).recordedWith).toMatch(/^prometheus, version 2\.42\./);
-    }
+    expect(RECORDED_RUNS).toEqual(['pod-kill-within-budget', 'pod-failure-outage-aborted', 'network-delay-latency', 'slow-recovery']);
+    for (const f of RECORDED_RUNS) expect(fixture(f).recordedWith).toMatch(/^prometheus, version 2\.42\./);
+    // Each call gives fresh data.
+    expect(fixture('pod-kill-within-budget')).not.toBe(fixture('pod-kill-within-budget'));
   });
 
   test('pod-kill within budget: PASSED from the SLOs; the fixed thresholds see the error blip', () => {
