@@ -10,7 +10,6 @@ import * as path from 'path';
 import { DEFAULT_MAX_DURATION, DEFAULT_PROTECTED_NAMESPACES } from '../../src/chaos/guardrails';
 import { parseGoDuration, pickExperiment, readChaosFile, RUNTIME_MAX_DURATION_MS, RUNTIME_PROTECTED_NAMESPACES, runtimeGuardrailProblems } from '../../src/runtime/chaos/experiment';
 import { CHAOS_NETWORK, CHAOS_POD, DEPLOYMENTS, EVENTS, NAMESPACES, PODS } from '../../src/runtime/cluster/resources';
-import { KubeObject } from '../../src/runtime/cluster/types';
 import { modeCount, PAUSE_ANNOTATION, podServing } from '../../src/runtime/sim/chaos';
 import { SimulatedCluster } from '../../src/runtime/sim/cluster';
 
@@ -63,7 +62,7 @@ test('pod-failure: selected pods stop serving, records and conditions follow; af
   await sim.settle(() => pods().filter(podServing).length === 4);
   const restarts = pods().map((p) => ((p.status as { containerStatuses: Array<{ restartCount: number }> }).containerStatuses[0].restartCount));
   expect(restarts.sort()).toEqual([0, 0, 1, 1]);
-  const reasons = sim.store.list(EVENTS, 'chaos-testing').filter((e) => (e as KubeObject & { involvedObject: { name: string } }).involvedObject.name === 'pf').map((e) => (e as KubeObject & { reason: string }).reason);
+  const reasons = sim.store.list(EVENTS, 'chaos-testing').filter((e) => (e as unknown as { involvedObject: { name: string } }).involvedObject.name === 'pf').map((e) => (e as unknown as { reason: string }).reason);
   expect(reasons).toEqual(['Selected', 'Applied', 'Finished']);
 });
 

@@ -94,7 +94,7 @@ test('alerts, rules and build info are GETs of their endpoints', async () => {
 
 test("a rejected query quotes Prometheus's error text in one line", async () => {
   handler = () => ({ status: 400, body: JSON.stringify({ status: 'error', errorType: 'bad_data', error: '1:5: parse error: unclosed left parenthesis' }) });
-  const e = await new PrometheusClient(base).query('sum(').catch((x: PrometheusError) => x);
+  const e = (await new PrometheusClient(base).query('sum(').catch((x: unknown) => x)) as PrometheusError;
   expect(e).toBeInstanceOf(PrometheusError);
   expect(e.kind).toBe('bad_query');
   expect(e.message).toBe('Prometheus rejected the query sum(: 1:5: parse error: unclosed left parenthesis');
@@ -116,14 +116,14 @@ test('an HTML error page or a JSON that is not the API is reported as such', asy
 
 test('an unreachable Prometheus names the URL in one line', async () => {
   const port = await freePort();
-  const e = await new PrometheusClient(`http://127.0.0.1:${port}`).query('up').catch((x: PrometheusError) => x);
+  const e = (await new PrometheusClient(`http://127.0.0.1:${port}`).query('up').catch((x: unknown) => x)) as PrometheusError;
   expect(e.kind).toBe('unreachable');
   expect(e.message).toBe(`Prometheus at http://127.0.0.1:${port} is unreachable (ECONNREFUSED); check --prometheus-url`);
 });
 
 test('a Prometheus that does not answer times out with the limit in the message', async () => {
   handler = () => undefined;
-  const e = await new PrometheusClient(base, { timeoutMs: 300 }).query('up').catch((x: PrometheusError) => x);
+  const e = (await new PrometheusClient(base, { timeoutMs: 300 }).query('up').catch((x: unknown) => x)) as PrometheusError;
   expect(e.kind).toBe('timeout');
   expect(e.message).toBe(`Prometheus at ${base} did not answer within 0.3s (/api/v1/query)`);
 });
