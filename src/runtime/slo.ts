@@ -451,7 +451,7 @@ export async function runSlo(sub: string | undefined, rest: readonly string[], i
     if (sub === 'generate') return await sloGenerate(rest, io);
     if (sub === 'validate') return await sloValidate(rest, io);
     if (sub === undefined) throw new CliUsageError('a subcommand is required: generate or validate (see cdk8s-resilience slo --help)');
-    throw new CliUsageError(`unknown subcommand "${sub}": use generate or validate (see cdk8s-resilience slo --help)`);
+    throw new CliUsageError(`unknown subcommand "${sub}": use generate, validate, gate or report (see cdk8s-resilience slo --help)`);
   } catch (e) {
     if (e instanceof CliUsageError) {
       io.err(`cdk8s-resilience slo${sub === 'generate' || sub === 'validate' ? ` ${sub}` : ''}: ${e.message}\n`);

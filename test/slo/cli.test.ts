@@ -433,13 +433,14 @@ describe('help, and the runtime stays free of cdk8s', () => {
     expect(gen.stdout).toMatch(/^Usage:\n  cdk8s-resilience slo generate --input FILE\|DIR/);
     for (const flag of ['--input', '--out', '--fs-include', '--disable-alerts', '--slo-plugins', 'Examples:']) expect(gen.stdout).toContain(flag);
     expect(gen.stdout).not.toContain('--ignore-slo-duplicates');
+    expect(slo.stdout).toContain('cdk8s-resilience slo gate   --slo FILE|--slo-from DIR');
     expect(top.stdout).toMatch(/\n  slo +generate Prometheus SLO rules/);
   });
 
   test('an unknown subcommand is one clear line', async () => {
     const r = await run(['slo', 'frobnicate']);
     expect(r.code).toBe(1);
-    expect(stderrLines(r)).toEqual(['cdk8s-resilience slo: unknown subcommand "frobnicate": use generate or validate (see cdk8s-resilience slo --help)']);
+    expect(stderrLines(r)).toEqual(['cdk8s-resilience slo: unknown subcommand "frobnicate": use generate, validate, gate or report (see cdk8s-resilience slo --help)']);
   });
 
   test('running slo generate loads no cdk8s module', async () => {

@@ -117,7 +117,7 @@ export async function isSimulated(cluster: Cluster): Promise<boolean> {
  * Runs a cluster command: connect (or start the demo simulation), build the report with
  * `body`, render it, exit with 0/1/2. Every error is one line on stderr and exit code 2.
  */
-export async function runClusterCommand(io: CliIo, name: string, opts: GlobalOptions, body: (ctx: CommandContext) => Promise<Report>): Promise<number> {
+export async function runClusterCommand(io: CliIo, name: string, opts: GlobalOptions, body: (ctx: CommandContext) => Promise<Report>, demo: () => Promise<DemoHandle> = startDemo): Promise<number> {
   let stopDemo: (() => Promise<void>) | undefined;
   const prog = progress(io, opts);
   try {
@@ -125,9 +125,9 @@ export async function runClusterCommand(io: CliIo, name: string, opts: GlobalOpt
     let kubeconfig = opts.kubeconfig;
     if (opts.demo) {
       if (opts.kubeconfig || opts.context) throw new UsageError('--demo runs against its own simulated cluster; leave out --kubeconfig and --context');
-      const demo = await startDemo();
-      stopDemo = () => demo.stop();
-      kubeconfig = demo.kubeconfig;
+      const started = await demo();
+      stopDemo = () => started.stop();
+      kubeconfig = started.kubeconfig;
     }
     const cluster = await connect({ kubeconfig, context: opts.demo ? undefined : opts.context, requestTimeoutMs: Math.min(timeoutMs, 30000) });
     prog.update(`${name}: reading ${cluster.target.server}`);
@@ -153,6 +153,12 @@ export async function runClusterCommand(io: CliIo, name: string, opts: GlobalOpt
   } finally {
     if (stopDemo) await stopDemo();
   }
+}
+
+/** A running `--demo` simulation: its kubeconfig, and how to stop it. */
+export interface DemoHandle {
+  readonly kubeconfig: string;
+  stop(): Promise<void>;
 }
 
 /** Where a command's action leaves its exit code (commander actions return nothing). */

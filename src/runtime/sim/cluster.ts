@@ -11,6 +11,7 @@ import * as YAML from 'yaml';
 import { NAMESPACES, VELERO_STORAGE_LOCATIONS } from '../cluster/resources';
 import { KubeObject, ResourceType } from '../cluster/types';
 import { SimClock } from './clock';
+import { ChaosMeshController } from './chaos';
 import { DEFAULT_TIMING, SimContext, SimController, SimTiming } from './controller';
 import { Faults, noFaults } from './faults';
 import { SimServer } from './server';
@@ -44,10 +45,8 @@ export class SimulatedCluster {
   readonly storage = new ObjectStorage();
   readonly velero: VeleroController;
   readonly workloads = new WorkloadController();
-  /**
-   * The running controllers. A Chaos Mesh controller and a demo app exporting Prometheus
-   * metrics are added here the same way (construct, then list).
-   */
+  readonly chaos = new ChaosMeshController();
+  /** The running controllers (construct, then list). */
   readonly controllers: SimController[];
   readonly server: SimServer;
   readonly veleroNamespace: string;
@@ -71,7 +70,7 @@ export class SimulatedCluster {
       },
     });
     this.velero = new VeleroController(this.storage, () => this.server.url);
-    this.controllers = [this.velero, this.workloads];
+    this.controllers = [this.velero, this.workloads, this.chaos];
     for (const ns of ['default', 'kube-system', this.veleroNamespace]) {
       this.store.create(NAMESPACES, { metadata: { name: ns, ...(ns === 'kube-system' ? { annotations: { [SIMULATED_ANNOTATION]: 'true' } } : {}) }, status: { phase: 'Active' } });
     }
