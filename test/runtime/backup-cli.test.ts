@@ -15,7 +15,7 @@ import { cliOn, requireBuild, ROOT, Run, startSim, stderrLines } from '../suppor
 const Ajv = require('ajv') as typeof import('ajv').default;
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const addFormats = require('ajv-formats') as typeof import('ajv-formats').default;
-const ajv = new Ajv({ allErrors: true });
+const ajv = new Ajv({ allErrors: true, allowUnionTypes: true });
 addFormats(ajv);
 const validateReport = ajv.compile(JSON.parse(fs.readFileSync(path.join(ROOT, 'docs', 'report.schema.json'), 'utf8')) as object);
 
