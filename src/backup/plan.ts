@@ -3,6 +3,7 @@ import { Construct } from 'constructs';
 import { Schedule, ScheduleProps, ScheduleSpecTemplate, toJson_ScheduleProps } from '../../imports/velero.io';
 import { dnsLabelProblem, dnsSubdomainProblem, goDuration, k8sLabelKeyProblem, k8sLabelValueProblem, Problems, spelledGoDuration } from '../common';
 import { typedApiObject } from '../common/api-object';
+import { AppIndex, AppMemo, appChanged, ConstructRegistry, sortInTreeOrder } from '../common/registry';
 import { ExecHook, backupHookProblems, execHookSpec } from './hooks';
 import { ALL_NAMESPACES, computeRpo, RpoReport, RpoScheduleInput } from './rpo';
 import { BackupSchedule, VolumeBackupMethod } from './schedule';
@@ -249,6 +250,28 @@ export function rpoInput(s: BackupScheduleOptions): RpoScheduleInput {
   };
 }
 
+/** Every plan of an app, for the check that two plans do not create one Schedule. */
+const PLANS = new ConstructRegistry<VeleroBackupPlan>('VeleroBackupPlan');
+
+/** Velero namespace, then Schedule name, to the plans creating it (in tree order). */
+const SCHEDULE_NAMES = new AppIndex(PLANS, (plans) => {
+  const index = new Map<string, Map<string, VeleroBackupPlan[]>>();
+  for (const plan of plans) {
+    let names = index.get(plan.namespace);
+    if (!names) {
+      names = new Map();
+      index.set(plan.namespace, names);
+    }
+    for (const s of plan.scheduleOptions) {
+      const list = names.get(s.name);
+      if (!list) names.set(s.name, [plan]);
+      else if (!list.includes(plan)) list.push(plan);
+    }
+  }
+  for (const names of index.values()) for (const [name, list] of names) if (list.length > 1) names.set(name, sortInTreeOrder(list));
+  return index;
+});
+
 /**
  * Velero backup Schedules declared once, typed, with their recovery point objective
  * checked at synth time.
@@ -268,11 +291,13 @@ export class VeleroBackupPlan extends Construct {
   private readonly props: VeleroBackupPlanProps;
   private readonly storageLocation: string;
   private readonly volumes: VolumeBackupMethod;
+  private readonly appProblems: AppMemo<string[]>;
 
   constructor(scope: Construct, id: string, props: VeleroBackupPlanProps = {}) {
     super(scope, id);
     this.props = props;
     this.namespace = props.namespace ?? VELERO_NAMESPACE;
+    PLANS.register(this);
     this.storageLocation = props.storageLocation ?? 'default';
     this.volumes = props.volumes ?? VolumeBackupMethod.fileSystem();
     const problems = new Problems();
@@ -296,7 +321,10 @@ export class VeleroBackupPlan extends Construct {
     }
     problems.throwIfAny(this.node.path);
     for (const s of schedules) this.emit(s);
-    this.node.addValidation({ validate: () => this.validateAll() });
+    // cdk8s validates the whole app once per chart: the result is kept until the app (or the
+    // list of schedules) changes.
+    this.appProblems = new AppMemo(this, () => this.validateAll());
+    this.node.addValidation({ validate: () => [...this.appProblems.get(this.scheduleOptions.length)] });
   }
 
   /** Adds a schedule; it is checked at once and the RPO again at synth. */
@@ -305,7 +333,9 @@ export class VeleroBackupPlan extends Construct {
     backupScheduleProblems(`schedules[${this.scheduleOptions.length}]`, options, problems);
     this.duplicateProblems([...this.scheduleOptions, options], problems);
     problems.throwIfAny(this.node.path);
-    return this.emit(options);
+    const obj = this.emit(options);
+    appChanged(this);
+    return obj;
   }
 
   /** The Schedule named `name`. */
@@ -347,7 +377,11 @@ export class VeleroBackupPlan extends Construct {
 
   private validateAll(): string[] {
     const problems = new Problems();
-    const others = this.node.root.node.findAll().filter((c): c is VeleroBackupPlan => c instanceof VeleroBackupPlan && c !== this && c.namespace === this.namespace);
+    // The other plans creating one of this plan's Schedules, in tree order.
+    const names = SCHEDULE_NAMES.get(this).get(this.namespace);
+    const clashing = new Set<VeleroBackupPlan>();
+    for (const s of this.scheduleOptions) for (const o of names?.get(s.name) ?? []) if (o !== this) clashing.add(o);
+    const others = clashing.size > 1 ? sortInTreeOrder([...clashing]) : [...clashing];
     for (const o of others) {
       for (const name of o.scheduleOptions.map((s) => s.name)) {
         const i = this.scheduleOptions.findIndex((s) => s.name === name);

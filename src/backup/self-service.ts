@@ -1,6 +1,7 @@
 import { ApiObject, ApiObjectMetadataDefinition, Duration } from 'cdk8s';
-import { Construct, IConstruct } from 'constructs';
+import { Construct } from 'constructs';
 import { dnsLabelProblem, k8sLabelKeyProblem, k8sLabelValueProblem, Problems } from '../common';
+import { AppIndex, AppMemo, ConstructRegistry, sortInTreeOrder } from '../common/registry';
 import { worstCaseGapSeconds } from './cron';
 import { BackupScheduleOptions, VeleroBackupPlan } from './plan';
 import { RpoReport } from './rpo';
@@ -52,6 +53,17 @@ export class BackupTier {
   }
 }
 
+/** Every SelfServiceBackup of an app, for the one-label-key check. */
+const SELF_SERVICE = new ConstructRegistry<SelfServiceBackup>('SelfServiceBackup');
+
+/** Label key to the self-service backups using it, in tree order. */
+const LABEL_KEYS = new AppIndex(SELF_SERVICE, (all) => {
+  const index = new Map<string, SelfServiceBackup[]>();
+  for (const c of all) index.set(c.labelKey, [...(index.get(c.labelKey) ?? []), c]);
+  for (const [key, list] of index) if (list.length > 1) index.set(key, sortInTreeOrder(list));
+  return index;
+});
+
 /** Props of {@link SelfServiceBackup}. */
 export interface SelfServiceBackupProps {
   /** The tiers teams can choose. @default gold, silver and bronze */
@@ -97,11 +109,13 @@ export class SelfServiceBackup extends Construct {
   public readonly tiers: readonly BackupTier[];
   /** The plan holding the Schedules. */
   public readonly plan: VeleroBackupPlan;
+  private readonly appProblems: AppMemo<string[]>;
 
   constructor(scope: Construct, id: string, props: SelfServiceBackupProps = {}) {
     super(scope, id);
     const problems = new Problems();
     this.labelKey = props.labelKey ?? BACKUP_TIER_LABEL;
+    SELF_SERVICE.register(this);
     this.tiers = props.tiers ?? [BackupTier.gold(), BackupTier.silver(), BackupTier.bronze()];
     const prefix = props.schedulePrefix ?? 'self-service';
     const kp = k8sLabelKeyProblem(this.labelKey);
@@ -145,7 +159,8 @@ export class SelfServiceBackup extends Construct {
       volumes: props.volumes,
       namespaceRpo: Object.fromEntries(Object.entries(props.namespaces ?? {}).map(([ns, tier]) => [ns, this.tierRpo(tier)])),
     });
-    this.node.addValidation({ validate: () => this.crossConstructProblems() });
+    this.appProblems = new AppMemo(this, () => this.crossConstructProblems());
+    this.node.addValidation({ validate: () => [...this.appProblems.get()] });
   }
 
   /** The Schedules. */
@@ -182,11 +197,9 @@ export class SelfServiceBackup extends Construct {
 
   private crossConstructProblems(): string[] {
     const problems = new Problems();
-    const others = this.node.root.node.findAll().filter((c: IConstruct): c is SelfServiceBackup => c instanceof SelfServiceBackup && c !== this);
+    const others = (LABEL_KEYS.get(this).get(this.labelKey) ?? []).filter((c) => c !== this);
     for (const o of others) {
-      if (o.labelKey === this.labelKey) {
-        problems.add('labelKey', `"${this.labelKey}" is also the label key of ${o.node.path}; one label would select two sets of schedules`, 'use one SelfServiceBackup per label key');
-      }
+      problems.add('labelKey', `"${this.labelKey}" is also the label key of ${o.node.path}; one label would select two sets of schedules`, 'use one SelfServiceBackup per label key');
     }
     return problems.messages();
   }
