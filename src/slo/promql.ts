@@ -1,10 +1,18 @@
 import { parser } from '@prometheus-io/lezer-promql';
+import { BoundedCache } from '../common/cache';
+
+/** Parse results per query: the same queries are checked at construction and again at synth. */
+const syntaxCache = new BoundedCache<string, { readonly problem: string | undefined }>(2048);
 
 /**
  * Checks PromQL syntax with the Prometheus project's own grammar (the one its UI uses).
  * Returns a problem (with the position and the text around it) or undefined.
  */
 export function promqlSyntaxProblem(expr: string): string | undefined {
+  return syntaxCache.getOrCompute(expr, () => ({ problem: parseProblem(expr) })).problem;
+}
+
+function parseProblem(expr: string): string | undefined {
   if (expr.trim() === '') return 'the query is empty';
   const tree = parser.parse(expr);
   let at = -1;
