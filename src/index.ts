@@ -8,7 +8,7 @@
  */
 
 // Shared
-export { GoDuration, ResilienceValidationError, SynthFile, writeSynthFiles } from './common';
+export { GoDuration, ResilienceValidationError, SynthFile, synthLargeApp, synthLargeAppYaml, writeSynthFiles } from './common';
 export type { Problem } from './common';
 
 // SLOs as code

@@ -3,3 +3,4 @@ export * from './duration';
 export * from './names';
 export * from './files';
 export { restrictedContainerSecurityContext, restrictedPodSecurityContext } from './security';
+export { synthLargeApp, synthLargeAppYaml } from './synth';
