@@ -1,12 +1,52 @@
 #!/usr/bin/env node
-// Benchmarks of the hot paths, on the compiled library (`npm run bench` builds first):
-// SLO rule generation, SloSpec synthesis, and the whole chapter platform synth.
+// Benchmarks of the hot paths, on the compiled library (`npm run bench` builds first).
+//
+//   npm run bench                          micro-benchmarks, then the fleet at 100, 1,000 and 3,000 services
+//   npm run bench -- --fleet 100,1000      the fleet at the given sizes
+//   npm run bench -- --fleet none          micro-benchmarks only
+//   npm run bench -- --no-micro            the fleet only
+//
+// Micro-benchmarks: SLO rule generation, SloSpec synthesis, the chapter platform synth.
+// The fleet (examples/fleet.ts): one App, one Chart per service, each with a SloSpec of two
+// alerting SLOs, a VeleroBackupPlan with a daily and an hourly schedule (120 distinct cron
+// expressions across the fleet), a pod-kill and a network-delay ChaosExperiment, and a
+// ChaosWorkflow every ten services. Each size runs in a child process of its own (so the
+// peak RSS is that size's), which measures in one run:
+//   construct    building the fleet
+//   synth        app.synthYaml() of the library's app (cdk8s validates the app once per chart)
+//   large-app    synthLargeAppYaml() of a second, identical fleet (validates once)
+//   floor        the `yaml` package (cdk8s's copy, with cdk8s's options) stringifying the very same output objects
+//   bare cdk8s   the same objects as plain ApiObjects, one Chart per service, in a fresh App: app.synthYaml()
+// and checks that the four outputs are the same bytes.
 'use strict';
 const path = require('path');
+const { spawnSync } = require('child_process');
 const { performance } = require('perf_hooks');
-const { Testing } = require('cdk8s');
-const lib = require(path.join(__dirname, '..', 'lib', 'src'));
-const { buildPlatform } = require(path.join(__dirname, '..', 'lib', 'examples', 'platform'));
+
+const root = path.join(__dirname, '..');
+const args = process.argv.slice(2);
+
+function flag(name) {
+  const i = args.indexOf(name);
+  return i >= 0 ? args[i + 1] : undefined;
+}
+
+if (flag('--fleet-child') !== undefined) {
+  fleetChild(Number(flag('--fleet-child')));
+} else {
+  main();
+}
+
+function main() {
+  const sizesArg = flag('--fleet') ?? '100,1000,3000';
+  const sizes = sizesArg === 'none' ? [] : sizesArg.split(',').map((s) => Number(s.trim()));
+  if (sizes.some((n) => !Number.isInteger(n) || n < 1)) {
+    process.stderr.write(`bench: --fleet "${sizesArg}": give whole numbers of services separated by commas (e.g. 100,1000), or "none". Fix: npm run bench -- --fleet 100,1000\n`);
+    process.exit(2);
+  }
+  if (!args.includes('--no-micro')) micro();
+  if (sizes.length > 0) fleet(sizes);
+}
 
 function bench(name, iterations, fn) {
   fn(); // warm-up
@@ -17,31 +57,124 @@ function bench(name, iterations, fn) {
   return ms;
 }
 
-const sli = lib.Sli.availability({ selector: { job: 'api' } });
-const model = (i) => ({
-  id: `svc-slo${i}`, name: `slo${i}`, service: 'svc', description: '', objective: 99.9, periodMs: 30 * 86400000,
-  labels: { team: 'a' }, sli: sli.model,
-  pageAlert: { disable: false, name: 'A', labels: {}, annotations: {} },
-  ticketAlert: { disable: false, name: 'A', labels: {}, annotations: {} },
-});
-const windows = lib.DEFAULT_ALERT_WINDOWS[0];
-const info = { version: 'bench', mode: 'bench', spec: 'prometheus/v1' };
+function micro() {
+  const { Testing } = require('cdk8s');
+  const lib = require(path.join(root, 'lib', 'src'));
+  // Not exported from the package root: the generation internals, by path.
+  const { DEFAULT_ALERT_WINDOWS } = require(path.join(root, 'lib', 'src', 'slo', 'windows'));
+  const { rulesFileYaml } = require(path.join(root, 'lib', 'src', 'slo', 'render'));
+  const { sloRuleGroups } = require(path.join(root, 'lib', 'src', 'slo', 'rules'));
+  const { worstCaseGapSeconds } = require(path.join(root, 'lib', 'src', 'backup', 'cron'));
+  const { buildPlatform } = require(path.join(root, 'lib', 'examples', 'platform'));
 
-bench('sloRuleGroups: 1 SLO', 2000, () => lib.sloRuleGroups(model(0), windows, info));
-bench('rules file: 100 SLOs generated and rendered', 20, () => {
-  const groups = [];
-  for (let i = 0; i < 100; i++) groups.push(...lib.sloRuleGroups(model(i), windows, info));
-  lib.rulesFileYaml(groups);
-});
-bench('SloSpec with 20 SLOs: construct + synth', 20, () => {
-  const chart = Testing.chart();
-  const slos = [];
-  for (let i = 0; i < 20; i++) slos.push({ name: `slo${i}`, objective: 99.9, sli, alerting: { name: 'A' } });
-  new lib.SloSpec(chart, 'slos', { service: 'svc', slos });
-  Testing.synth(chart);
-});
-bench('chapter platform: build + synth every chart', 5, () => {
-  const app = Testing.app();
-  buildPlatform(app);
-  for (const c of app.charts) Testing.synth(c);
-});
+  const sli = lib.Sli.availability({ selector: { job: 'api' } });
+  const model = (i) => ({
+    id: `svc-slo${i}`, name: `slo${i}`, service: 'svc', description: '', objective: 99.9, periodMs: 30 * 86400000,
+    labels: { team: 'a' }, sli: sli.model,
+    pageAlert: { disable: false, name: 'A', labels: {}, annotations: {} },
+    ticketAlert: { disable: false, name: 'A', labels: {}, annotations: {} },
+  });
+  const windows = DEFAULT_ALERT_WINDOWS[0];
+  const info = { version: 'bench', mode: 'bench', spec: 'prometheus/v1' };
+
+  bench('sloRuleGroups: 1 SLO', 2000, () => sloRuleGroups(model(0), windows, info));
+  bench('rules file: 100 SLOs generated and rendered', 20, () => {
+    const groups = [];
+    for (let i = 0; i < 100; i++) groups.push(...sloRuleGroups(model(i), windows, info));
+    rulesFileYaml(groups);
+  });
+  let minute = 0;
+  bench('worst-case gap: a new daily + hourly pair', 50, () => {
+    // A pair not seen before each time (the results are cached per expression).
+    const m = minute++ % 60;
+    const h = Math.floor(minute / 60) % 24;
+    worstCaseGapSeconds([`${m} ${h} * * *`, `${m} * * * 1-5`]);
+  });
+  bench('SloSpec with 20 SLOs: construct + synth', 20, () => {
+    const chart = Testing.chart();
+    const slos = [];
+    for (let i = 0; i < 20; i++) slos.push({ name: `slo${i}`, objective: 99.9, sli, alerting: { name: 'A' } });
+    new lib.SloSpec(chart, 'slos', { service: 'svc', slos });
+    Testing.synth(chart);
+  });
+  bench('chapter platform: build + synth every chart', 5, () => {
+    const app = Testing.app();
+    buildPlatform(app);
+    for (const c of app.charts) Testing.synth(c);
+  });
+}
+
+function fleet(sizes) {
+  const rows = [];
+  for (const n of sizes) {
+    const child = spawnSync(process.execPath, [...process.execArgv, __filename, '--fleet-child', String(n)], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+    if (child.status !== 0) {
+      process.stderr.write(`bench: the fleet of ${n} services failed (exit ${child.status ?? child.signal}):\n${child.stderr}${child.stdout}`);
+      process.exit(1);
+    }
+    const line = child.stdout.trim().split('\n').pop();
+    rows.push(JSON.parse(line));
+  }
+  const s = (ms) => `${(ms / 1000).toFixed(2)} s`;
+  const x = (a, b) => `${(a / b).toFixed(2)}×`;
+  const mib = (b) => `${Math.round(b / 1048576)} MiB`;
+  console.log('');
+  console.log('Fleet: one chart per service; SloSpec (2 SLOs), VeleroBackupPlan (daily + hourly), 2 ChaosExperiments; a ChaosWorkflow per 10 services');
+  console.log('');
+  console.log('| services | objects | construct | synth | construct + synth | peak RSS | large-app synth | floor | bare cdk8s | synth / bare | synth / floor | large-app / floor | bare / floor |');
+  console.log('|---|---|---|---|---|---|---|---|---|---|---|---|---|');
+  for (const r of rows) {
+    console.log(`| ${r.services.toLocaleString('en-US')} | ${r.objects.toLocaleString('en-US')} | ${s(r.constructMs)} | ${s(r.synthMs)} | ${s(r.constructMs + r.synthMs)} | ${mib(r.peakRss)} | ${s(r.largeAppMs)} | ${s(r.floorMs)} | ${s(r.bareMs)} | ${x(r.synthMs, r.bareMs)} | ${x(r.synthMs, r.floorMs)} | ${x(r.largeAppMs, r.floorMs)} | ${x(r.bareMs, r.floorMs)} |`);
+  }
+  for (let i = 1; i < rows.length; i++) {
+    const a = rows[i - 1];
+    const b = rows[i];
+    console.log(`growth ${a.services} → ${b.services} services (${x(b.services, a.services)}): synth ${x(b.synthMs, a.synthMs)}, large-app ${x(b.largeAppMs, a.largeAppMs)}, bare cdk8s ${x(b.bareMs, a.bareMs)}, floor ${x(b.floorMs, a.floorMs)}`);
+  }
+  console.log(`same bytes (synth = large-app = floor = bare cdk8s): ${rows.every((r) => r.sameBytes) ? 'yes, at every size' : 'NO'}`);
+  if (!rows.every((r) => r.sameBytes)) process.exit(1);
+}
+
+/** One fleet size, in this process; prints one JSON line. */
+function fleetChild(services) {
+  const { ApiObject, App, Chart, DependencyGraph } = require('cdk8s');
+  // The yaml package as cdk8s itself loads it (the copy its Yaml.stringify uses, already warm).
+  const YAML = require(require.resolve('yaml', { paths: [path.dirname(require.resolve('cdk8s'))] }));
+  const lib = require(path.join(root, 'lib', 'src'));
+  const { buildFleet } = require(path.join(root, 'lib', 'examples', 'fleet'));
+  const time = (fn) => {
+    const t0 = performance.now();
+    const value = fn();
+    return [performance.now() - t0, value];
+  };
+
+  // The library: construct, then cdk8s's own synth.
+  const app = new App();
+  const [constructMs, charts] = time(() => buildFleet(app, services));
+  const [synthMs, yaml] = time(() => app.synthYaml());
+  const peakRss = process.resourceUsage().maxRSS * 1024;
+
+  // The same output objects, per chart, in the order cdk8s writes them (as chart.toJson() makes
+  // them, without its app-wide passes).
+  const perChart = charts.map((c) => new DependencyGraph(c.node).topology().filter((o) => o instanceof ApiObject && Chart.of(o) === c).map((o) => o.toJson()));
+  const docs = perChart.flat();
+
+  // The large-app path, on a second fleet built the same way.
+  const app2 = new App();
+  buildFleet(app2, services);
+  const [largeAppMs, largeYaml] = time(() => lib.synthLargeAppYaml(app2));
+
+  // The floor: the yaml package alone, with cdk8s's options.
+  const [floorMs, floorYaml] = time(() => docs.map((d) => YAML.stringify(d, { keepUndefined: true, lineWidth: 0, version: '1.1' })).join('---\n'));
+
+  // Bare cdk8s: the same objects as plain ApiObjects in a fresh App.
+  const bare = new App();
+  charts.forEach((c, i) => {
+    const chart = new Chart(bare, c.node.id);
+    perChart[i].forEach((doc, j) => new ApiObject(chart, `o${j}`, doc));
+  });
+  const [bareMs, bareYaml] = time(() => bare.synthYaml());
+
+  const sameBytes = yaml === largeYaml && yaml === floorYaml && yaml === bareYaml;
+  console.log(JSON.stringify({ services, objects: docs.length, constructMs, synthMs, peakRss, largeAppMs, floorMs, bareMs, sameBytes }));
+}
