@@ -1,4 +1,4 @@
-import { computeRpo, formatSeconds, parseVeleroCron, worstCaseGapSeconds } from '../../src/backup';
+import { computeRpo, cronRuns, formatSeconds, iteratedCronRuns, parseVeleroCron, worstCaseGapSeconds } from '../../src/backup';
 
 const H = 3600;
 const D = 24 * H;
@@ -112,5 +112,55 @@ describe('computeRpo', () => {
 describe('frequent schedules', () => {
   test('every minute on weekdays still shows the weekend gap', () => {
     expect(worstCaseGapSeconds(['* * * * 1-5'])).toBe(2 * D + 60);
+  });
+});
+
+describe('computed run times equal the stepped ones', () => {
+  // The day-by-day computation (stepping with cron-parser only around a zone's offset changes)
+  // against cron-parser stepping through every run of the window.
+  const utc = [
+    '0 2 * * *', '30 23 * * *', '0 * * * *', '45 * * * *', '*/15 * * * *', '5/20 1-3 * * *', '0 2 * * 1-5', '0 9-17 * * MON-FRI',
+    '0 3 * * 0', '0 0 1 * *', '0 0 31 * *', '0 2 29 2 *', '0 0,12 1,15 * MON', '0 */6 * * *', '7 */5 * * *', '0 12 * JAN-MAR *',
+    '10 2 ? * *', '* * * * 1-5', '0 2 * * 7', '0 2 * * 5-7', '@daily', '@hourly', '@weekly', '@monthly', '@yearly',
+  ];
+  const zoned: Array<[string, string]> = [
+    ['Europe/Berlin', '30 2 * * *'], // skipped in March, twice in October
+    ['Europe/Berlin', '30 * * * *'],
+    ['Europe/Berlin', '*/20 1-3 * * 0'],
+    ['America/New_York', '0 2 * * *'],
+    ['America/New_York', '0 1 * * 0'],
+    ['America/Santiago', '0 0 * * *'], // clocks change at midnight
+    ['Australia/Sydney', '0 2 * * *'],
+    ['Pacific/Chatham', '45 2 * * *'], // a 45-minute offset
+    ['Antarctica/Troll', '0 2 * * *'], // a 2-hour change
+    ['Asia/Kolkata', '0 2 * * *'], // no daylight saving time
+    ['Africa/Casablanca', '0 2 * * *'], // offset suspended during Ramadan
+    // cron-parser gives up at the April change of this 30-minute zone; both computations end there alike
+    ['Australia/Lord_Howe', '0 2 * * *'],
+  ];
+  test.each(utc)('%s', (expr) => {
+    expect(cronRuns(expr)).toEqual(iteratedCronRuns(expr));
+  });
+  test.each(zoned)('CRON_TZ=%s %s', (zone, expr) => {
+    const e = `CRON_TZ=${zone} ${expr}`;
+    expect(cronRuns(e)).toEqual(iteratedCronRuns(e));
+  });
+
+  test('frequent schedules stop at the same run, covering the same span', () => {
+    for (const e of ['*/5 * * * *', 'CRON_TZ=Europe/Berlin */30 * * * *']) {
+      const computed = cronRuns(e);
+      expect(computed).toEqual(iteratedCronRuns(e));
+      expect(computed.times.length).toBeGreaterThanOrEqual(1000);
+      expect(computed.coveredUntil).toBe(computed.times[computed.times.length - 1]);
+    }
+  });
+
+  test('results are cached per expression, zone included, and per set of expressions', () => {
+    expect(cronRuns('0 4 * * *')).toBe(cronRuns('0 4 * * *'));
+    expect(cronRuns('CRON_TZ=Europe/Berlin 0 4 * * *')).not.toBe(cronRuns('0 4 * * *'));
+    expect(worstCaseGapSeconds(['CRON_TZ=Europe/Berlin 0 4 * * *'])).toBe(25 * H);
+    expect(worstCaseGapSeconds(['0 4 * * *'])).toBe(D);
+    expect(worstCaseGapSeconds(['0 14 * * *', '0 2 * * *', '0 2 * * *'])).toBe(worstCaseGapSeconds(['0 2 * * *', '0 14 * * *']));
+    expect(() => cronRuns('0 2 * *')).toThrow('invalid schedule "0 2 * *": "0 2 * *" has 4 fields; Velero expects 5 (minute hour day-of-month month day-of-week), with no seconds field');
   });
 });
