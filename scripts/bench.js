@@ -11,7 +11,7 @@
 // alerting SLOs, a VeleroBackupPlan with a daily and an hourly schedule (120 distinct cron
 // expressions across the fleet), a pod-kill and a network-delay ChaosExperiment, and a
 // ChaosWorkflow every ten services. Each size runs in a child process of its own (so the
-// peak RSS is that size's), which measures in one run:
+// peak RSS is that size's; each phase starts after a full garbage collection), which measures in one run:
 //   construct    building the fleet
 //   synth        app.synthYaml() of the library's app (cdk8s validates the app once per chart)
 //   large-app    synthLargeAppYaml() of a second, identical fleet (validates once)
@@ -107,7 +107,7 @@ function micro() {
 function fleet(sizes) {
   const rows = [];
   for (const n of sizes) {
-    const child = spawnSync(process.execPath, [...process.execArgv, __filename, '--fleet-child', String(n)], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+    const child = spawnSync(process.execPath, [...process.execArgv, '--expose-gc', __filename, '--fleet-child', String(n)], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
     if (child.status !== 0) {
       process.stderr.write(`bench: the fleet of ${n} services failed (exit ${child.status ?? child.signal}):\n${child.stderr}${child.stdout}`);
       process.exit(1);
@@ -135,46 +135,74 @@ function fleet(sizes) {
   if (!rows.every((r) => r.sameBytes)) process.exit(1);
 }
 
-/** One fleet size, in this process; prints one JSON line. */
+/**
+ * One fleet size, in this process; prints one JSON line. Each phase starts after a full
+ * garbage collection (the parent passes --expose-gc) with only what it needs alive, so that
+ * no phase pays for another's heap.
+ */
 function fleetChild(services) {
+  const crypto = require('crypto');
   const { ApiObject, App, Chart, DependencyGraph } = require('cdk8s');
   // The yaml package as cdk8s itself loads it (the copy its Yaml.stringify uses, already warm).
   const YAML = require(require.resolve('yaml', { paths: [path.dirname(require.resolve('cdk8s'))] }));
   const lib = require(path.join(root, 'lib', 'src'));
   const { buildFleet } = require(path.join(root, 'lib', 'examples', 'fleet'));
+  const gc = () => global.gc?.();
+  const hash = (s) => crypto.createHash('sha256').update(s).digest('hex');
   const time = (fn) => {
     const t0 = performance.now();
     const value = fn();
     return [performance.now() - t0, value];
   };
 
-  // The library: construct, then cdk8s's own synth.
-  const app = new App();
-  const [constructMs, charts] = time(() => buildFleet(app, services));
-  const [synthMs, yaml] = time(() => app.synthYaml());
-  const peakRss = process.resourceUsage().maxRSS * 1024;
+  // The library: construct, then cdk8s's own synth. Then the same output objects, per chart, in
+  // the order cdk8s writes them (as chart.toJson() makes them, without its app-wide passes).
+  const library = (() => {
+    const app = new App();
+    const [constructMs, charts] = time(() => buildFleet(app, services));
+    const [synthMs, yaml] = time(() => app.synthYaml());
+    const peakRss = process.resourceUsage().maxRSS * 1024;
+    const perChart = charts.map((c) => ({
+      id: c.node.id,
+      docs: new DependencyGraph(c.node).topology().filter((o) => o instanceof ApiObject && Chart.of(o) === c).map((o) => o.toJson()),
+    }));
+    return { constructMs, synthMs, peakRss, perChart, hash: hash(yaml) };
+  })();
+  const docs = library.perChart.flatMap((c) => c.docs);
+  gc();
 
-  // The same output objects, per chart, in the order cdk8s writes them (as chart.toJson() makes
-  // them, without its app-wide passes).
-  const perChart = charts.map((c) => new DependencyGraph(c.node).topology().filter((o) => o instanceof ApiObject && Chart.of(o) === c).map((o) => o.toJson()));
-  const docs = perChart.flat();
-
-  // The large-app path, on a second fleet built the same way.
-  const app2 = new App();
-  buildFleet(app2, services);
-  const [largeAppMs, largeYaml] = time(() => lib.synthLargeAppYaml(app2));
+  // The large-app path, on a fleet built the same way.
+  const largeApp = (() => {
+    const app = new App();
+    buildFleet(app, services);
+    gc();
+    const [ms, yaml] = time(() => lib.synthLargeAppYaml(app));
+    return { ms, hash: hash(yaml) };
+  })();
+  gc();
 
   // The floor: the yaml package alone, with cdk8s's options.
-  const [floorMs, floorYaml] = time(() => docs.map((d) => YAML.stringify(d, { keepUndefined: true, lineWidth: 0, version: '1.1' })).join('---\n'));
+  const floor = (() => {
+    const [ms, yaml] = time(() => docs.map((d) => YAML.stringify(d, { keepUndefined: true, lineWidth: 0, version: '1.1' })).join('---\n'));
+    return { ms, hash: hash(yaml) };
+  })();
+  gc();
 
   // Bare cdk8s: the same objects as plain ApiObjects in a fresh App.
-  const bare = new App();
-  charts.forEach((c, i) => {
-    const chart = new Chart(bare, c.node.id);
-    perChart[i].forEach((doc, j) => new ApiObject(chart, `o${j}`, doc));
-  });
-  const [bareMs, bareYaml] = time(() => bare.synthYaml());
+  const bare = (() => {
+    const app = new App();
+    for (const c of library.perChart) {
+      const chart = new Chart(app, c.id);
+      c.docs.forEach((doc, j) => new ApiObject(chart, `o${j}`, doc));
+    }
+    gc();
+    const [ms, yaml] = time(() => app.synthYaml());
+    return { ms, hash: hash(yaml) };
+  })();
 
-  const sameBytes = yaml === largeYaml && yaml === floorYaml && yaml === bareYaml;
-  console.log(JSON.stringify({ services, objects: docs.length, constructMs, synthMs, peakRss, largeAppMs, floorMs, bareMs, sameBytes }));
+  const sameBytes = [largeApp.hash, floor.hash, bare.hash].every((h) => h === library.hash);
+  console.log(JSON.stringify({
+    services, objects: docs.length, constructMs: library.constructMs, synthMs: library.synthMs, peakRss: library.peakRss,
+    largeAppMs: largeApp.ms, floorMs: floor.ms, bareMs: bare.ms, sameBytes,
+  }));
 }
