@@ -10,12 +10,13 @@
 // The fleet (examples/fleet.ts): one App, one Chart per service, each with a SloSpec of two
 // alerting SLOs, a VeleroBackupPlan with a daily and an hourly schedule (120 distinct cron
 // expressions across the fleet), a pod-kill and a network-delay ChaosExperiment, and a
-// ChaosWorkflow every ten services. Each size runs in a child process of its own (so the
-// peak RSS is that size's; each phase starts after a full garbage collection), which measures in one run:
-//   construct    building the fleet
-//   synth        app.synthYaml() of the library's app (cdk8s validates the app once per chart)
-//   large-app    synthLargeAppYaml() of a second, identical fleet (validates once)
-//   floor        the `yaml` package (cdk8s's copy, with cdk8s's options) stringifying the very same output objects
+// ChaosWorkflow every ten services. Each size is measured in four child processes of their
+// own, one per measurement, each building its inputs first (untimed) and starting the timed
+// part after a full garbage collection:
+//   construct    building the fleet                                                      } one process: its
+//   synth        app.synthYaml() of that app (cdk8s validates the app once per chart)    } peak RSS is the size's
+//   large-app    synthLargeAppYaml() of a fleet built the same way (validates once)
+//   floor        the `yaml` package (cdk8s's copy, with cdk8s's options) stringifying the same output objects
 //   bare cdk8s   the same objects as plain ApiObjects, one Chart per service, in a fresh App: app.synthYaml()
 // and checks that the four outputs are the same bytes.
 'use strict';
@@ -25,6 +26,8 @@ const { performance } = require('perf_hooks');
 
 const root = path.join(__dirname, '..');
 const args = process.argv.slice(2);
+/** The fleet's measurements, each in a child process of its own. */
+const PHASES = ['library', 'large-app', 'floor', 'bare'];
 
 function flag(name) {
   const i = args.indexOf(name);
@@ -107,13 +110,21 @@ function micro() {
 function fleet(sizes) {
   const rows = [];
   for (const n of sizes) {
-    const child = spawnSync(process.execPath, [...process.execArgv, '--expose-gc', __filename, '--fleet-child', String(n)], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
-    if (child.status !== 0) {
-      process.stderr.write(`bench: the fleet of ${n} services failed (exit ${child.status ?? child.signal}):\n${child.stderr}${child.stdout}`);
-      process.exit(1);
+    const row = {};
+    for (const phase of PHASES) {
+      const child = spawnSync(process.execPath, [...process.execArgv, '--expose-gc', __filename, '--fleet-child', String(n), '--phase', phase], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+      if (child.status !== 0) {
+        process.stderr.write(`bench: the fleet of ${n} services failed in phase ${phase} (exit ${child.status ?? child.signal}):\n${child.stderr}${child.stdout}`);
+        process.exit(1);
+      }
+      Object.assign(row, { [phase]: JSON.parse(child.stdout.trim().split('\n').pop()) });
     }
-    const line = child.stdout.trim().split('\n').pop();
-    rows.push(JSON.parse(line));
+    const lib = row.library;
+    rows.push({
+      services: n, objects: lib.objects, constructMs: lib.constructMs, synthMs: lib.ms, peakRss: lib.peakRss,
+      largeAppMs: row['large-app'].ms, floorMs: row.floor.ms, bareMs: row.bare.ms,
+      sameBytes: PHASES.every((p) => row[p].hash === lib.hash),
+    });
   }
   const s = (ms) => `${(ms / 1000).toFixed(2)} s`;
   const x = (a, b) => `${(a / b).toFixed(2)}×`;
@@ -136,14 +147,16 @@ function fleet(sizes) {
 }
 
 /**
- * One fleet size, in this process; prints one JSON line. Each phase starts after a full
- * garbage collection (the parent passes --expose-gc) with only what it needs alive, so that
- * no phase pays for another's heap.
+ * One phase of one fleet size, in a process of its own; prints one JSON line. The phase's
+ * inputs are built first, untimed (the output objects from the library's fleet, for the floor
+ * and bare cdk8s); what is timed starts after a full garbage collection (the parent passes
+ * --expose-gc) with only what it needs alive.
  */
 function fleetChild(services) {
+  const phase = flag('--phase') ?? 'library';
   const crypto = require('crypto');
   const { ApiObject, App, Chart, DependencyGraph } = require('cdk8s');
-  // The yaml package as cdk8s itself loads it (the copy its Yaml.stringify uses, already warm).
+  // The yaml package as cdk8s itself loads it (the copy its Yaml.stringify uses).
   const YAML = require(require.resolve('yaml', { paths: [path.dirname(require.resolve('cdk8s'))] }));
   const lib = require(path.join(root, 'lib', 'src'));
   const { buildFleet } = require(path.join(root, 'lib', 'examples', 'fleet'));
@@ -154,55 +167,50 @@ function fleetChild(services) {
     const value = fn();
     return [performance.now() - t0, value];
   };
-
-  // The library: construct, then cdk8s's own synth. Then the same output objects, per chart, in
-  // the order cdk8s writes them (as chart.toJson() makes them, without its app-wide passes).
-  const library = (() => {
+  const report = (r) => console.log(JSON.stringify({ phase, services, ...r }));
+  // The output objects, per chart, in the order cdk8s writes them (as chart.toJson() makes them,
+  // without its app-wide passes).
+  const outputObjects = () => {
     const app = new App();
-    const [constructMs, charts] = time(() => buildFleet(app, services));
-    const [synthMs, yaml] = time(() => app.synthYaml());
-    const peakRss = process.resourceUsage().maxRSS * 1024;
-    const perChart = charts.map((c) => ({
+    return buildFleet(app, services).map((c) => ({
       id: c.node.id,
       docs: new DependencyGraph(c.node).topology().filter((o) => o instanceof ApiObject && Chart.of(o) === c).map((o) => o.toJson()),
     }));
-    return { constructMs, synthMs, peakRss, perChart, hash: hash(yaml) };
-  })();
-  const docs = library.perChart.flatMap((c) => c.docs);
-  gc();
+  };
 
-  // The large-app path, on a fleet built the same way.
-  const largeApp = (() => {
+  if (phase === 'library') {
+    // The library: construct, then cdk8s's own synth.
+    gc();
+    const app = new App();
+    const [constructMs, charts] = time(() => buildFleet(app, services));
+    const [ms, yaml] = time(() => app.synthYaml());
+    const peakRss = process.resourceUsage().maxRSS * 1024;
+    const objects = charts.reduce((n, c) => n + c.node.findAll().filter((o) => o instanceof ApiObject).length, 0);
+    report({ constructMs, ms, peakRss, objects, hash: hash(yaml) });
+  } else if (phase === 'large-app') {
     const app = new App();
     buildFleet(app, services);
     gc();
     const [ms, yaml] = time(() => lib.synthLargeAppYaml(app));
-    return { ms, hash: hash(yaml) };
-  })();
-  gc();
-
-  // The floor: the yaml package alone, with cdk8s's options.
-  const floor = (() => {
+    report({ ms, hash: hash(yaml) });
+  } else if (phase === 'floor') {
+    // The floor: the yaml package alone, with cdk8s's options.
+    const docs = outputObjects().flatMap((c) => c.docs);
+    gc();
     const [ms, yaml] = time(() => docs.map((d) => YAML.stringify(d, { keepUndefined: true, lineWidth: 0, version: '1.1' })).join('---\n'));
-    return { ms, hash: hash(yaml) };
-  })();
-  gc();
-
-  // Bare cdk8s: the same objects as plain ApiObjects in a fresh App.
-  const bare = (() => {
+    report({ ms, hash: hash(yaml) });
+  } else if (phase === 'bare') {
+    // Bare cdk8s: the same objects as plain ApiObjects, one Chart per service, in a fresh App.
     const app = new App();
-    for (const c of library.perChart) {
+    for (const c of outputObjects()) {
       const chart = new Chart(app, c.id);
       c.docs.forEach((doc, j) => new ApiObject(chart, `o${j}`, doc));
     }
     gc();
     const [ms, yaml] = time(() => app.synthYaml());
-    return { ms, hash: hash(yaml) };
-  })();
-
-  const sameBytes = [largeApp.hash, floor.hash, bare.hash].every((h) => h === library.hash);
-  console.log(JSON.stringify({
-    services, objects: docs.length, constructMs: library.constructMs, synthMs: library.synthMs, peakRss: library.peakRss,
-    largeAppMs: largeApp.ms, floorMs: floor.ms, bareMs: bare.ms, sameBytes,
-  }));
+    report({ ms, hash: hash(yaml) });
+  } else {
+    process.stderr.write(`bench: --phase "${phase}": give one of ${PHASES.join(', ')}\n`);
+    process.exit(2);
+  }
 }
