@@ -324,7 +324,7 @@ export class VeleroBackupPlan extends Construct {
     // cdk8s validates the whole app once per chart: the result is kept until the app (or the
     // list of schedules) changes.
     this.appProblems = new AppMemo(this, () => this.validateAll());
-    this.node.addValidation({ validate: () => [...this.appProblems.get(this.scheduleOptions.length)] });
+    this.node.addValidation({ validate: () => this.appProblems.get(this.scheduleOptions.length) }); // node.validate() returns a new array
   }
 
   /** Adds a schedule; it is checked at once and the RPO again at synth. */

@@ -160,7 +160,7 @@ export class SelfServiceBackup extends Construct {
       namespaceRpo: Object.fromEntries(Object.entries(props.namespaces ?? {}).map(([ns, tier]) => [ns, this.tierRpo(tier)])),
     });
     this.appProblems = new AppMemo(this, () => this.crossConstructProblems());
-    this.node.addValidation({ validate: () => [...this.appProblems.get()] });
+    this.node.addValidation({ validate: () => this.appProblems.get() }); // node.validate() returns a new array
   }
 
   /** The Schedules. */

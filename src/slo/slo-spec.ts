@@ -233,7 +233,7 @@ export class SloSpec extends Construct {
     this.apiObject = this.emit();
     // cdk8s validates the whole app once per chart: the result is kept until the app changes.
     this.lateProblems = new AppMemo(this, () => this.validateLate());
-    this.node.addValidation({ validate: () => [...this.lateProblems.get(this.slos.length)] });
+    this.node.addValidation({ validate: () => this.lateProblems.get(this.slos.length) }); // node.validate() returns a new array
   }
 
   /**
