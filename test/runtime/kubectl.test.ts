@@ -15,7 +15,7 @@ let sim: SimulatedCluster;
 beforeAll(async () => {
   kubectlPath();
   sim = await startSim({ seed: true });
-  await sim.settle(() => sim.store.list({ group: '', version: 'v1', plural: 'pods', kind: 'Pod' }).filter((p) => (p.status as { phase?: string }).phase === 'Running').length === 5);
+  await sim.settle(() => sim.store.list({ group: '', version: 'v1', plural: 'pods', kind: 'Pod' }).filter((p) => (p.status as { phase?: string }).phase === 'Running').length === 10);
 });
 afterAll(() => sim.stop());
 
