@@ -383,7 +383,7 @@ async function fromDeletion(run: Run): Promise<void> {
   }
   // Restore.
   const restoreCluster = run.restoreCluster;
-  const recoveryTargets = run.j.inventoryBefore.map((inv) => ({ namespace: inv.namespace, deployments: inv.readyDeployments, services: inv.servedServices }));
+  const recoveryTargets = run.j.inventoryBefore.map((inv) => ({ namespace: inv.namespace, deployments: inv.readyDeployments, services: inv.servedServices, serviceDeployments: inv.serviceDeployments }));
   const recovery = new RecoveryWatch(restoreCluster, clock, recoveryTargets);
   recovery.start(s.timeoutMs);
   journal.begin('restore', 'restoring');
@@ -400,7 +400,7 @@ async function fromDeletion(run: Run): Promise<void> {
     const title = `restore ${run.j.restoreName} Completed`;
     if (w.outcome === 'final' && w.view) {
       restoreFinal = true;
-      recovery.restoreEnded();
+      await recovery.restoreEnded();
       if (w.view.phase === 'Completed') restoreChecks.push({ id, title, status: 'passed', evidence: [restoreSummary(w.view), seen] });
       else {
         const results = w.view.phase === 'PartiallyFailed' ? await readRestoreResults(restoreCluster, s.veleroNamespace, run.j.restoreName, Math.min(s.timeoutMs, 60000)) : undefined;
@@ -428,11 +428,13 @@ async function fromDeletion(run: Run): Promise<void> {
   const rec = await recovery.wait();
   journal.finish('recovery');
   recoverySection(run, rec);
-  if (restoreFinal) {
-    journal.begin('integrity');
-    await integritySection(run);
-    journal.finish('integrity');
+  journal.begin('integrity');
+  try {
+    await integritySection(run, restoreFinal);
+  } catch (e) {
+    run.section('Integrity', [{ id: 'dr.drill.integrity', title: 'the inventory after the restore equals the inventory before, object by object', status: 'undecided', evidence: [`the namespaces could not be read: ${String((e as Error).message).split('\n')[0]}`] }]);
   }
+  journal.finish('integrity');
   rtoSection(run, rec);
   if (error !== undefined && run.sections.every((x) => x.checks.every((c) => c.status !== 'failed'))) run.notes.push(`an error occurred after the deletion and the drill rolled forward: ${String((error as Error).message).split('\n')[0]}`);
   await cleanupSection(run, restoreFinal, restoreView);
@@ -462,7 +464,7 @@ function recoverySection(run: Run, rec: RecoveryResult): void {
   });
 }
 
-async function integritySection(run: Run): Promise<void> {
+async function integritySection(run: Run, restoreFinal: boolean): Promise<void> {
   const started = run.clock.now();
   const after = await inventory(run.restoreCluster, run.j.namespaces);
   const diffs = compareInventories(run.j.inventoryBefore, after);
@@ -475,7 +477,7 @@ async function integritySection(run: Run): Promise<void> {
     title: 'the inventory after the restore equals the inventory before, object by object',
     status: bad ? 'failed' : 'passed',
     evidence: bad
-      ? [`${plural(missing.length, 'object')} missing, ${plural(differs.length, 'object')} different (of ${itemCount(run.j.inventoryBefore)})`, ...differenceLines([...missing, ...differs])]
+      ? [`${plural(missing.length, 'object')} missing, ${plural(differs.length, 'object')} different (of ${itemCount(run.j.inventoryBefore)})${restoreFinal ? '' : ', with the restore still in progress'}`, ...differenceLines([...missing, ...differs])]
       : [`all ${itemCount(run.j.inventoryBefore)} objects are back, with the same fields`],
     ...(bad ? { fix: `restore what is missing from ${run.j.backupName} (velero restore create --from-backup ${run.j.backupName} --include-namespaces ...), and find out why it was left out` } : {}),
   }], { tables: [inventoryTable('After the restore', after)], durationSeconds: toSeconds(run.clock.now() - started), ...(extra.length ? { notes: differenceLines(extra) } : {}) });

@@ -47,6 +47,8 @@ export interface NamespaceInventory {
   readonly readyDeployments: readonly string[];
   /** Services with a selector that had ready endpoints, which a recovery waits for. */
   readonly servedServices: readonly string[];
+  /** Per service with a selector, the deployments whose pod template it selects. */
+  readonly serviceDeployments: Readonly<Record<string, readonly string[]>>;
 }
 
 /** Labels the restore or the controllers add, left out of comparisons. */
@@ -108,7 +110,7 @@ const EMPTY: NamespaceCounts = { pods: 0, podsReady: 0, deployments: 0, deployme
 /** Reads one namespace's inventory. */
 export async function inventoryNamespace(cluster: Cluster, namespace: string): Promise<NamespaceInventory> {
   const ns = await cluster.get(NAMESPACES, namespace);
-  if (!ns) return { namespace, exists: false, counts: EMPTY, items: [], readyDeployments: [], servedServices: [] };
+  if (!ns) return { namespace, exists: false, counts: EMPTY, items: [], readyDeployments: [], servedServices: [], serviceDeployments: {} };
   const [pods, deployments, services, endpoints, pvcs, configmaps, secrets] = await Promise.all(
     [PODS, DEPLOYMENTS, SERVICES, ENDPOINTS, PVCS, CONFIGMAPS, SECRETS].map(async (t) => (await cluster.list(t, { namespace })).items),
   );
@@ -136,8 +138,12 @@ export async function inventoryNamespace(cluster: Cluster, namespace: string): P
     }
   }
   const served: string[] = [];
+  const serviceDeployments: Record<string, string[]> = {};
   for (const s of services) {
     const sp = specOf(s) as { type?: string; ports?: Array<{ port?: number; targetPort?: unknown; protocol?: string; name?: string }>; selector?: Record<string, string> };
+    if (sp.selector && Object.keys(sp.selector).length) {
+      serviceDeployments[s.metadata.name] = deployments.filter((d) => matches(sp.selector, ((specOf(d) as { template?: { metadata?: { labels?: Record<string, string> } } }).template?.metadata?.labels))).map((d) => d.metadata.name);
+    }
     const ports = (sp.ports ?? []).map((p) => `${p.name ? `${p.name}:` : ''}${p.port}->${String(p.targetPort ?? p.port)}/${p.protocol ?? 'TCP'}`).join(',');
     items.push({ kind: 'Service', name: s.metadata.name, fields: { type: sp.type ?? 'ClusterIP', ports, selector: JSON.stringify(sp.selector ?? {}), labels: comparableLabels(s.metadata.labels) } });
     if (sp.selector && Object.keys(sp.selector).length && endpointsServe(endpoints.find((e) => e.metadata.name === s.metadata.name))) served.push(s.metadata.name);
@@ -175,6 +181,7 @@ export async function inventoryNamespace(cluster: Cluster, namespace: string): P
     items,
     readyDeployments,
     servedServices: served,
+    serviceDeployments,
   };
 }
 

@@ -9,7 +9,7 @@
  *
  * Once the restore has ended, an object still absent will not come: the wait stops for it.
  */
-import { DEPLOYMENTS, ENDPOINTS } from '../cluster/resources';
+import { DEPLOYMENTS, ENDPOINTS, SERVICES } from '../cluster/resources';
 import { Cluster, KubeObject } from '../cluster/types';
 import { followCollection } from '../cluster/wait';
 import { Clock } from '../sim/clock';
@@ -20,6 +20,8 @@ export interface RecoveryTarget {
   readonly namespace: string;
   readonly deployments: readonly string[];
   readonly services: readonly string[];
+  /** Per service, the deployments whose pods it selects: when none of them is restored, its endpoints will not come. @default - unknown */
+  readonly serviceDeployments?: Readonly<Record<string, readonly string[]>>;
 }
 
 /** When one workload became Ready, and how that time was known. */
@@ -66,9 +68,10 @@ function timestampOf(kind: 'Deployment' | 'Service', o: KubeObject): number | un
 /** A running recovery watch; `restoreEnded()` tells it the restore is final. */
 export class RecoveryWatch {
   private readonly marks = new Map<string, ReadyMark>();
+  /** Targets a list taken after the restore ended showed will not come, with why. */
+  private readonly absent = new Map<string, string>();
   private readonly state = new Map<string, Map<string, KubeObject>>();
   private readonly abort = new AbortController();
-  private ended = false;
   private outerAborted = false;
   private promise?: Promise<RecoveryResult>;
   private readonly reevaluators: Array<() => void> = [];
@@ -105,7 +108,7 @@ export class RecoveryWatch {
         if (!names.length) continue;
         const seen = new Map<string, KubeObject>();
         this.state.set(`${t.namespace}/${kind}`, seen);
-        const settled = (): boolean => names.every((n) => this.marks.has(this.key(t.namespace, kind, n)) || (this.ended && !seen.has(n)));
+        const settled = (): boolean => names.every((n) => this.marks.has(this.key(t.namespace, kind, n)) || this.absent.has(this.key(t.namespace, kind, n)));
         const local = new AbortController();
         this.abort.signal.addEventListener('abort', () => local.abort(), { once: true });
         this.reevaluators.push(() => {
@@ -136,10 +139,30 @@ export class RecoveryWatch {
     this.promise = Promise.all(runs).then((results) => this.result(results));
   }
 
-  /** The restore reached a final phase: objects still absent will not come. */
-  restoreEnded(): void {
-    this.ended = true;
-    for (const r of this.reevaluators) r();
+  /**
+   * The restore reached a final phase: what a fresh list does not show now will not come
+   * (a deployment not restored; a service not restored, or whose deployments all were not).
+   * The list is taken now, not read from the watches, which may lag behind.
+   */
+  restoreEnded(): Promise<void> {
+
+    return Promise.all(this.targets.map(async (t) => {
+      try {
+        const [deps, svcs] = await Promise.all([this.cluster.list(DEPLOYMENTS, { namespace: t.namespace }), t.services.length ? this.cluster.list(SERVICES, { namespace: t.namespace }) : Promise.resolve({ items: [] as KubeObject[] })]);
+        const dep = new Set(deps.items.map((o) => o.metadata.name));
+        const svc = new Set(svcs.items.map((o) => o.metadata.name));
+        for (const n of t.deployments) if (!dep.has(n)) this.absent.set(this.key(t.namespace, 'Deployment', n), 'not restored (the Deployment does not exist)');
+        for (const n of t.services) {
+          const backing = t.serviceDeployments?.[n] ?? [];
+          if (!svc.has(n)) this.absent.set(this.key(t.namespace, 'Service', n), 'not restored (the Service does not exist)');
+          else if (backing.length && backing.every((d) => !dep.has(d))) this.absent.set(this.key(t.namespace, 'Service', n), `no endpoints can come: ${backing.length === 1 ? `its Deployment ${backing[0]} was` : `its Deployments ${backing.join(', ')} were`} not restored`);
+        }
+      } catch {
+        // unreadable now: the watches go on until their deadline
+      }
+    })).then(() => {
+      for (const r of this.reevaluators) r();
+    });
   }
 
   /** Stops waiting (e.g. the restore itself timed out). */
@@ -162,7 +185,9 @@ export class RecoveryWatch {
           if (this.marks.has(this.key(t.namespace, kind, n))) continue;
           const o = seen.get(n);
           let why: string;
-          if (!o) why = kind === 'Deployment' ? 'not restored (the Deployment does not exist)' : 'no Endpoints (the Service or its pods were not restored)';
+          const gone = this.absent.get(this.key(t.namespace, kind, n));
+          if (gone) why = gone;
+          else if (!o) why = kind === 'Deployment' ? 'not restored (the Deployment does not exist)' : 'no Endpoints (the Service or its pods were not restored)';
           else if (kind === 'Deployment') {
             const st = (o.status ?? {}) as { readyReplicas?: number };
             why = `${st.readyReplicas ?? 0} of ${Number((o.spec as { replicas?: number } | undefined)?.replicas ?? 1)} replicas ready`;

@@ -160,7 +160,7 @@ export async function runDrRestoreTest(cluster: Cluster, clock: Clock, options: 
     const id = `dr.restore-test.restore/${restoreName}`;
     const rtitle = `restore ${restoreName} of ${backup.name} Completed`;
     if (w.outcome === 'final' && restore) {
-      deployments.restoreEnded();
+      await deployments.restoreEnded();
       if (restore.phase === 'Completed') checks.push({ id, title: rtitle, status: 'passed', evidence: [restoreSummary(restore)] });
       else {
         const results = restore.phase === 'PartiallyFailed' ? await readRestoreResults(cluster, veleroNamespace, restoreName, Math.min(timeoutMs, 60000)) : undefined;
@@ -175,12 +175,14 @@ export async function runDrRestoreTest(cluster: Cluster, clock: Clock, options: 
     if (w.outcome === 'final' && !interrupted()) {
       // Services with a selector, as restored: each must get endpoints.
       const restored = await inventory(cluster, sources.map((n) => mapping[n]));
-      const serviceTargets = restored.map((inv) => ({ namespace: inv.namespace, deployments: [] as string[], services: inv.items.filter((i) => i.kind === 'Service' && i.fields.selector !== '{}').map((i) => i.name) }));
+      // Services with a selector that a restored deployment's pods match (others have no pods here to serve).
+      const serviceTargets = restored.map((inv) => ({ namespace: inv.namespace, deployments: [] as string[], services: Object.entries(inv.serviceDeployments).filter(([, ds]) => ds.length > 0).map(([n]) => n) }));
+      const unbacked = restored.flatMap((inv) => Object.entries(inv.serviceDeployments).filter(([, ds]) => ds.length === 0).map(([n]) => `${inv.namespace}/${n}`));
       const services = new RecoveryWatch(cluster, clock, serviceTargets, options.signal);
       services.start(Math.max(1000, timeoutMs - (clock.now() - createdAt)));
-      services.restoreEnded();
+      await services.restoreEnded();
       serviceRec = await services.wait();
-      sections.push(recoverySection(rec, serviceRec, createdAt));
+      sections.push(recoverySection(rec, serviceRec, createdAt, unbacked));
       const after = await inventory(cluster, sources.map((n) => mapping[n]));
       sections.push(countsSection(list, sources, mapping, after));
       sections.push(rtoSection(rec, serviceRec, createdAt, rtoTarget));
@@ -204,7 +206,7 @@ function readyRows(marks: readonly ReadyMark[], since: number): Array<Array<stri
   return marks.map((m) => [m.namespace, m.kind, m.name, toSeconds(m.at - since), m.how === 'event' ? 'watch event' : m.how === 'timestamp' ? 'object timestamp' : 'list']);
 }
 
-function recoverySection(deployments: RecoveryResult, services: RecoveryResult, since: number): Section {
+function recoverySection(deployments: RecoveryResult, services: RecoveryResult, since: number, unbacked: readonly string[]): Section {
   const notReady = [...deployments.notReady, ...services.notReady];
   const ready = [...deployments.ready, ...services.ready].sort((a, b) => a.at - b.at);
   return {
@@ -218,6 +220,7 @@ function recoverySection(deployments: RecoveryResult, services: RecoveryResult, 
     }],
     tables: [{ title: 'Ready (seconds after the Restore was created)', columns: ['namespace', 'kind', 'name', 'ready after', 'seen by'], rows: readyRows(ready, since) }],
     durationSeconds: ready.length ? toSeconds(ready[ready.length - 1].at - since) : undefined,
+    ...(unbacked.length ? { notes: [`not waited for, no restored Deployment selects their pods: services ${unbacked.join(', ')}`] } : {}),
   };
 }
 

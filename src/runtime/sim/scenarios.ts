@@ -112,7 +112,8 @@ export async function seedBackupScenario(sim: SimulatedCluster): Promise<void> {
   });
   const running = (): number => sim.store.list(PODS).filter((p) => (p.status as { phase?: string } | undefined)?.phase === 'Running').length;
   const served = (): number => sim.store.list(ENDPOINTS).filter((e) => ((e.subsets as unknown[] | undefined) ?? []).length > 0).length;
-  await sim.settle(() => running() === 10 && served() === 5, 10000);
+  const deployed = (): boolean => sim.store.list(DEPLOYMENTS).every((d) => (d.status as { readyReplicas?: number } | undefined)?.readyReplicas === (d.spec as { replicas?: number }).replicas);
+  await sim.settle(() => running() === 10 && served() === 5 && deployed(), 10000);
   const now = sim.clock.now();
   const named = (s: string, ago: number): string => `${s}-${scheduleTimestamp(now - ago)}`;
   schedule(sim, 'daily-shop', '0 2 * * *', ['shop'], '1440h0m0s', 2 * HOUR);
