@@ -47,6 +47,11 @@ export interface DrCheckOptions {
   readonly plan?: string;
 }
 
+/** `30m`, `1h30m`; below a second, the seconds as given. */
+function span(seconds: number): string {
+  return seconds < 1 ? `${seconds}s` : formatSeconds(seconds);
+}
+
 function covers(b: BackupView, ns: string): boolean {
   return (b.includedNamespaces.length === 0 || b.includedNamespaces.includes('*') || b.includedNamespaces.includes(ns)) && !b.excludedNamespaces.includes(ns);
 }
@@ -151,7 +156,7 @@ function rtoSection(history: readonly DrHistoryRecord[], clock: Clock, targetSec
   const now = clock.now();
   let check: Check;
   const id = 'dr.rto';
-  const title = `the RTO target of ${formatSeconds(targetSeconds)} is achievable (last measured drill or restore test)`;
+  const title = `the RTO target of ${span(targetSeconds)} is achievable (last measured drill or restore test)`;
   if (!measured) {
     check = { id, title, status: 'undecided', evidence: [history.length ? `${plural(history.length, 'run')} in the history, none measured a recovery time (${history.slice(0, 3).map((r) => `${r.command} ${r.at} ${r.verdict}`).join('; ')})` : `no drill or restore test in the history (ConfigMap ${HISTORY_CONFIGMAP})`], fix: 'measure it: cdk8s-resilience dr restore-test (non-destructive), or dr drill' };
   } else {
@@ -165,7 +170,7 @@ function rtoSection(history: readonly DrHistoryRecord[], clock: Clock, targetSec
       status: within && recent ? 'passed' : 'failed',
       evidence: [
         `${measured.command} ${age(agoMs)} ago (${measured.at}) on ${listText(measured.namespaces)}${measured.backup ? ` from ${measured.backup}` : ''}: recovered in ${measured.rtoSeconds}s${measured.note ? ` (${measured.note})` : ''}`,
-        `RTO target ${formatSeconds(targetSeconds)}: ${within ? 'met' : 'exceeded'}`,
+        `RTO target ${span(targetSeconds)}: ${within ? 'met' : 'exceeded'}`,
         `measurement age ${age(agoMs)}, at most ${formatSeconds(maxAgeMs / 1000)}: ${recent ? 'within' : 'too old'}`,
         ...(newest !== measured ? [`a later ${newest.command} (${newest.at}) measured nothing: ${newest.verdict}`] : []),
       ],
