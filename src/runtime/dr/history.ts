@@ -21,19 +21,27 @@ const MAX_BYTES = 800 * 1024;
 
 /** One run, as kept. */
 export interface DrHistoryRecord {
+  /** The record format, `cdk8s-resilience.dr-history/v1`. */
   readonly schema: typeof HISTORY_SCHEMA;
   /** `dr drill` or `dr restore-test`. */
   readonly command: string;
   /** When the run's report was made (ISO 8601). */
   readonly at: string;
+  /** The run's verdict. */
   readonly verdict: CheckStatus;
+  /** The namespaces it restored (their names in the backup). */
   readonly namespaces: readonly string[];
+  /** The backup it restored. @default - none */
   readonly backup?: string;
   /** The measured recovery time in seconds; absent when the workloads did not all become Ready. */
   readonly rtoSeconds?: number;
+  /** The RTO target it was run with, in seconds. */
   readonly rtoTargetSeconds: number;
+  /** The kubeconfig context it ran against. @default - none */
   readonly context?: string;
+  /** The API server it ran against. @default - none */
   readonly server?: string;
+  /** True when it ran against the simulated cluster. */
   readonly simulated: boolean;
   /** Free text (e.g. a record seeded by the demo scenario says so). @default - none */
   readonly note?: string;

@@ -23,25 +23,39 @@ export interface InventoryItem {
 
 /** Counts of one namespace. */
 export interface NamespaceCounts {
+  /** Pods. */
   readonly pods: number;
+  /** Pods whose Ready condition is True. */
   readonly podsReady: number;
+  /** Deployments. */
   readonly deployments: number;
+  /** Deployments with all replicas ready. */
   readonly deploymentsReady: number;
+  /** Services. */
   readonly services: number;
+  /** Services whose Endpoints have a ready address. */
   readonly servicesWithEndpoints: number;
+  /** PersistentVolumeClaims. */
   readonly pvcs: number;
+  /** PersistentVolumeClaims in phase Bound. */
   readonly pvcsBound: number;
+  /** ConfigMaps (without kube-root-ca.crt). */
   readonly configmaps: number;
+  /** Secrets (without service-account tokens). */
   readonly secrets: number;
 }
 
 /** One namespace's inventory. */
 export interface NamespaceInventory {
+  /** The namespace's name. */
   readonly namespace: string;
   /** False when the namespace does not exist (then everything is empty). */
   readonly exists: boolean;
+  /** Its phase (`Active`, `Terminating`). @default - absent when it does not exist */
   readonly phase?: string;
+  /** Counts with ready numbers. */
   readonly counts: NamespaceCounts;
+  /** Every compared object, with its fields. */
   readonly items: readonly InventoryItem[];
   /** Deployments that were Ready (all replicas), which a recovery waits for. */
   readonly readyDeployments: readonly string[];

@@ -24,35 +24,55 @@ export type DrillState = 'started' | 'backed-up' | 'deleting' | 'deleted' | 'res
 
 /** One step's timing. */
 export interface JournalStep {
+  /** `inventory`, `backup`, `disaster`, `restore`, `recovery`, `integrity` or `cleanup`. */
   readonly step: string;
+  /** Milliseconds since the epoch. */
   readonly startedAt: number;
+  /** Milliseconds since the epoch; absent while the step runs. @default - still running */
   readonly endedAt?: number;
 }
 
 /** The journal file's content. */
 export interface DrillJournal {
+  /** The journal format, `cdk8s-resilience.dr-drill-journal/v1`. */
   readonly schema: typeof JOURNAL_SCHEMA;
+  /** The drill's id, `dr-drill-<yyyyMMddHHmmss>` (also the label of its objects). */
   readonly id: string;
+  /** Where the drill is. */
   readonly state: DrillState;
+  /** The kubeconfig context of the cluster drilled. @default - none */
   readonly context?: string;
+  /** Its API server (a resume must reach the same one). @default - none */
   readonly server?: string;
+  /** The context restored into, for a failover drill. @default - the same cluster */
   readonly targetContext?: string;
+  /** The API server restored into, for a failover drill. @default - the same cluster */
   readonly targetServer?: string;
+  /** Velero's namespace. */
   readonly veleroNamespace: string;
+  /** The namespaces backed up, deleted and restored. */
   readonly namespaces: readonly string[];
+  /** The RTO target, in seconds. */
   readonly rtoTargetSeconds: number;
+  /** Whether the drill's Backup and Restore are kept after a drill that passed. */
   readonly keepArtifacts: boolean;
+  /** Milliseconds since the epoch. */
   readonly startedAt: number;
+  /** The drill's Backup, `dr-drill-backup-<yyyyMMddHHmmss>`. */
   readonly backupName: string;
+  /** The drill's Restore, `dr-drill-restore-<yyyyMMddHHmmss>`. */
   readonly restoreName: string;
+  /** What the namespaces held before the disaster (compared after the restore). */
   readonly inventoryBefore: readonly NamespaceInventory[];
   /** When the first namespace deletion was requested (the start of the RTO). */
   readonly disasterStartedAt?: number;
+  /** Each step's timing, in order (a resumed step appears twice). */
   readonly steps: readonly JournalStep[];
   /** Signals received, with when and in which state. */
   readonly interruptions: ReadonlyArray<{ readonly signal: string; readonly at: number; readonly state: DrillState }>;
   /** Times the drill was resumed. */
   readonly resumes: readonly number[];
+  /** The last write, in milliseconds since the epoch. */
   readonly updatedAt: number;
 }
 
