@@ -2,7 +2,8 @@
  * What the simulation does for the DR operations, over its HTTP API: namespaces deleted
  * through the API are Terminating before they go (no new content meanwhile; the cluster's
  * own namespaces cannot be deleted), two clusters over one object store see each other's
- * backups through Velero's backup sync, a restore writes its results file, and a Restore
+ * backups through Velero's backup sync (which also brings back a Backup deleted with
+ * kubectl), a restore writes its results file, and a Restore
  * deleted while stuck restores nothing more.
  */
 import { gunzipSync } from 'zlib';
@@ -42,6 +43,9 @@ test('two clusters over one object store: a backup taken in one appears in the o
     expect(secondary.store.get(VELERO_BACKUPS, 'velero', 'fresh')!.metadata.labels).toMatchObject({ 'velero.io/storage-location': 'default' });
     await api(primary, 'POST', '/apis/velero.io/v1/namespaces/velero/deletebackuprequests', { metadata: { name: 'del' }, spec: { backupName: 'fresh' } });
     await secondary.settle(() => !secondary.store.get(VELERO_BACKUPS, 'velero', 'fresh'));
+    // A Backup object deleted directly (kubectl delete) comes back: its files are still in the bucket.
+    expect((await api(primary, 'DELETE', '/apis/velero.io/v1/namespaces/velero/backups/manual-predeploy')).status).toBe(200);
+    await primary.settle(() => phase(primary.store.get(VELERO_BACKUPS, 'velero', 'manual-predeploy')) === 'Completed');
   } finally {
     await pair.stop();
   }
