@@ -57,9 +57,12 @@ test.concurrent('--require: coverage and freshness per namespace; an acknowledge
     sim.store.update(VELERO_BACKUPS, { ...b, metadata: { ...b.metadata, annotations: { 'cdk8s-resilience.io/acknowledged': 'two PVCs of a retired job; ticket OPS-12' } } } as Obj);
     const s = sim.store.get(VELERO_SCHEDULES, 'velero', 'hourly-payments')!;
     sim.store.update(VELERO_SCHEDULES, { ...s, spec: { ...(s.spec ?? {}), paused: true } } as Obj);
+    sim.store.create(VELERO_BACKUPS, { metadata: { name: 'running-now', namespace: 'velero' }, spec: { includedNamespaces: ['shop'] }, status: { phase: 'InProgress', startTimestamp: new Date(sim.clock.now()).toISOString() } });
     const r = await cliOn(sim, ['dr', 'check', '--format', 'json', '--require', 'shop,team-alpha', '--require', 'payments', '--rpo-target', '24h']);
     expect(r.code).toBe(1);
     const c = checksOf(reportOf(r));
+    // A backup still running is not judged: the newest one that ended is.
+    expect(c['dr.newest-backup'].evidence).toEqual([`${newest(sim, 'hourly-payments')}: phase Failed, taken 1h ago (schedule hourly-payments)`, '--max-age 1d: within', 'still running, not judged: running-now (InProgress)']);
     expect(c[`dr.partially-failed/${pf}`]).toMatchObject({ status: 'passed', evidence: [expect.any(String), 'acknowledged: two PVCs of a retired job; ticket OPS-12'] });
     expect(c['dr.coverage/shop']).toMatchObject({ status: 'passed', evidence: ['backed up as a whole by daily-shop'] });
     expect(c['dr.coverage/team-alpha']).toMatchObject({ status: 'failed', evidence: ['no running schedule backs it up as a whole'] });

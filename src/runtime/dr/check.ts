@@ -15,7 +15,7 @@
  *   history ConfigMap) recovered within it, recently enough.
  */
 import { formatSeconds } from '../../backup/rpo';
-import { age, backupView, BackupView, listLocations, locationChecks, takenAt } from '../backup/operations';
+import { age, backupView, BackupView, FINAL_BACKUP_PHASES, listLocations, locationChecks, takenAt } from '../backup/operations';
 import { VELERO_BACKUPS } from '../cluster/resources';
 import { Cluster } from '../cluster/types';
 import { Check, Report, Section } from '../report/model';
@@ -60,16 +60,18 @@ function backupSection(backups: readonly BackupView[], annotations: ReadonlyMap<
   const now = clock.now();
   const checks: Check[] = [];
   const fresh = (b: BackupView): boolean => now - (b.completedMs ?? takenAt(b)) <= maxAgeMs;
-  const newest = backups[0];
+  // A backup still running has no verdict yet: the newest one that ended is judged.
+  const newest = backups.find((b) => FINAL_BACKUP_PHASES.includes(b.phase));
+  const running = backups.filter((b) => !FINAL_BACKUP_PHASES.includes(b.phase) && (!newest || takenAt(b) >= takenAt(newest)));
   if (!newest) {
-    checks.push({ id: 'dr.newest-backup', title: 'the newest backup is Completed and fresh', status: 'failed', evidence: ['there is no backup at all'], fix: 'declare schedules (VeleroBackupPlan) and take a backup: cdk8s-resilience backup create --wait' });
+    checks.push({ id: 'dr.newest-backup', title: 'the newest backup is Completed and fresh', status: 'failed', evidence: [running.length ? `no backup has ended yet (running: ${running.map((b) => b.name).join(', ')})` : 'there is no backup at all'], fix: 'declare schedules (VeleroBackupPlan) and take a backup: cdk8s-resilience backup create --wait' });
   } else {
     const ok = newest.phase === 'Completed' && fresh(newest);
     checks.push({
       id: 'dr.newest-backup',
       title: `the newest backup is Completed and younger than ${formatSeconds(maxAgeMs / 1000)}`,
       status: ok ? 'passed' : 'failed',
-      evidence: [`${newest.name}: phase ${newest.phase}, taken ${age(now - takenAt(newest))} ago${newest.schedule ? ` (schedule ${newest.schedule})` : ''}`, `--max-age ${formatSeconds(maxAgeMs / 1000)}: ${fresh(newest) ? 'within' : 'exceeded'}`],
+      evidence: [`${newest.name}: phase ${newest.phase}, taken ${age(now - takenAt(newest))} ago${newest.schedule ? ` (schedule ${newest.schedule})` : ''}`, `--max-age ${formatSeconds(maxAgeMs / 1000)}: ${fresh(newest) ? 'within' : 'exceeded'}`, ...(running.length ? [`still running, not judged: ${running.map((b) => `${b.name} (${b.phase})`).join(', ')}`] : [])],
       measurements: [{ name: 'age', value: Math.round((now - takenAt(newest)) / 1000), unit: 'seconds', target: Math.round(maxAgeMs / 1000) }],
       ...(ok ? {} : { fix: newest.phase === 'Completed' ? 'backups have stopped: check the schedules and the Velero server' : `find out why ${newest.name} is ${newest.phase} (velero backup describe ${newest.name} --details)` }),
     });
