@@ -256,6 +256,22 @@ describe('fault matrix', () => {
       expect(teams(sim)).toEqual(before);
     }, { phaseMs: 60 }));
 
+  test.concurrent('SIGINT before the deletion → the drill stops with nothing deleted (exit 2)', () =>
+    withSim(async (sim, journal) => {
+      const before = teams(sim);
+      const child = spawnCli(['dr', 'drill', '--namespaces', TEAMS.join(','), '--yes', '--journal', journal, '--kubeconfig', sim.kubeconfig, '--format', 'json']);
+      onEvent(sim, (e) => e.type === VELERO_BACKUPS && e.kind === 'ADDED' && e.object.metadata.name.startsWith('dr-drill-backup-'), () => child.process.kill('SIGINT'));
+      const r = await child.done;
+      expect(r.code).toBe(2);
+      const report = reportOf(r);
+      const c = checksOf(report);
+      expect(c['dr.drill.interrupted']).toMatchObject({ status: 'undecided', evidence: ['interrupted by SIGINT before any deletion: nothing was deleted'] });
+      expect(Object.keys(c)).not.toContain('dr.drill.disaster');
+      expect((JSON.parse(fs.readFileSync(journal, 'utf8')) as { state: string }).state).toBe('stopped');
+      expect(writes(sim, '/api/v1/namespaces/team-')).toEqual([]);
+      expect(teams(sim)).toEqual(before);
+    }, { phaseMs: 60 }));
+
   test.concurrent('killed process (kill -9 after the deletion) → --resume finishes the drill', () =>
     withSim(async (sim, journal) => {
       const before = teams(sim);
