@@ -123,6 +123,9 @@ class Run {
   }
 }
 
+/** Restore phases in which nothing was restored. */
+const FAILED_WHOLE = ['Failed', 'FailedValidation'];
+
 function phaseOf(o: KubeObject | undefined): string {
   return String((o?.status as { phase?: string } | undefined)?.phase ?? 'New');
 }
@@ -386,11 +389,23 @@ async function fromDeletion(run: Run): Promise<void> {
   const recoveryTargets = run.j.inventoryBefore.map((inv) => ({ namespace: inv.namespace, deployments: inv.readyDeployments, services: inv.servedServices, serviceDeployments: inv.serviceDeployments }));
   const recovery = new RecoveryWatch(restoreCluster, clock, recoveryTargets);
   recovery.start(s.timeoutMs);
-  journal.begin('restore', 'restoring');
-  run.progress(`restore ${run.j.restoreName}`);
   const restoreChecks: Check[] = [];
   let restoreView: RestoreView | undefined;
   let restoreFinal = false;
+  try {
+    // A Restore that failed as a whole (a resume after it) is not followed again: a new one is made.
+    const previous = await restoreCluster.get(VELERO_RESTORES, run.j.restoreName, s.veleroNamespace);
+    if (previous && FAILED_WHOLE.includes(phaseOf(previous))) {
+      const base = run.j.restoreName.replace(/-r\d+$/, '');
+      const n = Number(/-r(\d+)$/.exec(run.j.restoreName)?.[1] ?? '1') + 1;
+      run.notes.push(`restore ${run.j.restoreName} had ended ${phaseOf(previous)}; a new restore ${base}-r${n} was made`);
+      journal.update({ restoreName: `${base}-r${n}` });
+    }
+  } catch {
+    // unreadable now: the creation below retries and reports
+  }
+  journal.begin('restore', 'restoring');
+  run.progress(`restore ${run.j.restoreName}`);
   try {
     const created = await createRestore(restoreCluster, s.veleroNamespace, { name: run.j.restoreName, backupName: run.j.backupName, includedNamespaces: run.j.namespaces, labels: { [DR_RUN_LABEL]: run.j.id } }, Date.now() + s.timeoutMs);
     const w = await waitForRestore(restoreCluster, s.veleroNamespace, run.j.restoreName, s.timeoutMs, undefined, (v) => run.progress(`restore ${v.name}: ${v.phase}`));
@@ -405,7 +420,7 @@ async function fromDeletion(run: Run): Promise<void> {
       else {
         const results = w.view.phase === 'PartiallyFailed' ? await readRestoreResults(restoreCluster, s.veleroNamespace, run.j.restoreName, Math.min(s.timeoutMs, 60000)) : undefined;
         const errs = resultLines(results?.errors);
-        restoreChecks.push({ id, title, status: 'failed', evidence: [restoreSummary(w.view), ...(errs.length ? errs.map((e) => `error: ${e}`) : w.view.phase === 'PartiallyFailed' ? ['its results file could not be read; see velero restore describe --details'] : []), seen], fix: `see velero restore describe ${run.j.restoreName} --details and velero restore logs ${run.j.restoreName}; the backup ${run.j.backupName} is kept so the missing objects can be restored` });
+        restoreChecks.push({ id, title, status: 'failed', evidence: [restoreSummary(w.view), ...(errs.length ? errs.map((e) => `error: ${e}`) : w.view.phase === 'PartiallyFailed' ? ['its results file could not be read; see velero restore describe --details'] : []), seen], fix: FAILED_WHOLE.includes(w.view.phase) ? `see velero restore describe ${run.j.restoreName} and velero restore logs ${run.j.restoreName}; fix the cause, then run cdk8s-resilience dr drill --resume --journal ${s.journalFile} to restore again from ${run.j.backupName}` : `see velero restore describe ${run.j.restoreName} --details and velero restore logs ${run.j.restoreName}; the backup ${run.j.backupName} is kept so the missing objects can be restored` });
       }
     } else {
       recovery.stop();
@@ -479,7 +494,7 @@ async function integritySection(run: Run, restoreFinal: boolean): Promise<void> 
     evidence: bad
       ? [`${plural(missing.length, 'object')} missing, ${plural(differs.length, 'object')} different (of ${itemCount(run.j.inventoryBefore)})${restoreFinal ? '' : ', with the restore still in progress'}`, ...differenceLines([...missing, ...differs])]
       : [`all ${itemCount(run.j.inventoryBefore)} objects are back, with the same fields`],
-    ...(bad ? { fix: `restore what is missing from ${run.j.backupName} (velero restore create --from-backup ${run.j.backupName} --include-namespaces ...), and find out why it was left out` } : {}),
+    ...(bad ? { fix: restoreFinal ? `restore what is missing from ${run.j.backupName} (velero restore create --from-backup ${run.j.backupName} --include-namespaces ...), and find out why it was left out` : `the restore has not finished: follow it with cdk8s-resilience dr drill --resume --journal ${run.settings.journalFile}, which compares again` } : {}),
   }], { tables: [inventoryTable('After the restore', after)], durationSeconds: toSeconds(run.clock.now() - started), ...(extra.length ? { notes: differenceLines(extra) } : {}) });
 }
 
@@ -531,7 +546,11 @@ async function cleanupSection(run: Run, restoreFinal: boolean, restore: RestoreV
     if (run.options.target) notes.push(`the copy of ${run.j.backupName} in context ${restoreCluster.target.context} goes at its next backup sync, once the files are gone from the bucket`);
     journal.finish('cleanup');
   }
-  if (restoreFinal) journal.update({ state: 'finished' });
+  // A restore that failed as a whole restored nothing: the namespaces are still gone, and a resume tries again.
+  if (restoreFinal && restore && FAILED_WHOLE.includes(restore.phase)) {
+    journal.update({ state: 'deleted' });
+    notes.push(`restore ${run.j.restoreName} ended ${restore.phase}: namespaces ${listText(run.j.namespaces)} are still deleted; once the cause is fixed, cdk8s-resilience dr drill --resume --journal ${s.journalFile} makes a new restore from ${run.j.backupName}`);
+  } else if (restoreFinal) journal.update({ state: 'finished' });
   run.section('Cleanup', checks, { notes, durationSeconds: toSeconds(run.clock.now() - started) });
 }
 

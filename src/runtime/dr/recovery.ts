@@ -73,6 +73,7 @@ export class RecoveryWatch {
   private readonly state = new Map<string, Map<string, KubeObject>>();
   private readonly abort = new AbortController();
   private outerAborted = false;
+  private ended = false;
   private promise?: Promise<RecoveryResult>;
   private readonly reevaluators: Array<() => void> = [];
 
@@ -145,6 +146,7 @@ export class RecoveryWatch {
    * The list is taken now, not read from the watches, which may lag behind.
    */
   restoreEnded(): Promise<void> {
+    this.ended = true;
 
     return Promise.all(this.targets.map(async (t) => {
       try {
@@ -187,6 +189,7 @@ export class RecoveryWatch {
           let why: string;
           const gone = this.absent.get(this.key(t.namespace, kind, n));
           if (gone) why = gone;
+          else if (!o && !this.ended) why = kind === 'Deployment' ? 'not there yet (the restore has not finished)' : 'no Endpoints yet (the restore has not finished)';
           else if (!o) why = kind === 'Deployment' ? 'not restored (the Deployment does not exist)' : 'no Endpoints (the Service or its pods were not restored)';
           else if (kind === 'Deployment') {
             const st = (o.status ?? {}) as { readyReplicas?: number };
