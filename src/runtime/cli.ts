@@ -1,12 +1,13 @@
 /**
  * The `cdk8s-resilience` command line, on commander. One explicit list of command groups
- * (slo, backup, chaos, sim); each cluster command carries the shared global flags. The CLI never
+ * (slo, backup, dr, chaos, sim); each cluster command carries the shared global flags. The CLI never
  * imports cdk8s.
  */
 import { Command, CommanderError } from 'commander';
 import { LIBRARY_VERSION } from '../common/version';
 import { backupCommand } from './commands/backup';
 import { chaosCommand } from './commands/chaos';
+import { drCommand } from './commands/dr';
 import { CliIo, CommandState } from './commands/common';
 import { simCommand } from './commands/sim';
 import { sloCommand } from './commands/slo';
@@ -41,7 +42,7 @@ export function buildProgram(io: CliIo, state: CommandState, waitForStop: () => 
     .helpOption('-h, --help', 'show help (also after a command: cdk8s-resilience <command> --help)')
     .enablePositionalOptions()
     .configureHelp({ subcommandTerm: (c) => c.name() });
-  const groups = [sloCommand(io, state), backupCommand(io, state), chaosCommand(io, state), simCommand(io, state, waitForStop)];
+  const groups = [sloCommand(io, state), backupCommand(io, state), drCommand(io, state), chaosCommand(io, state), simCommand(io, state, waitForStop)];
   for (const g of groups) program.addCommand(g);
   const configure = (c: Command): void => {
     c.exitOverride();

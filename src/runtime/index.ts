@@ -2,8 +2,9 @@
  * cdk8s-resilience/runtime: the operations behind the `cdk8s-resilience` CLI, for programs that
  * want the reports as data (a deploy pipeline written in TypeScript, a custom scheduler).
  *
- * Every function here is what a CLI command calls: it returns a report object and the exit
- * code the CLI would give (0 passed, 1 failed, 2 undecided). This entry point never loads cdk8s.
+ * Every function here is what a CLI command calls: it returns a report object (the SLO
+ * functions with the exit code the CLI would give; for the others, `exitCodeOf(report.verdict)`:
+ * 0 passed, 1 failed, 2 undecided). This entry point never loads cdk8s.
  * Its surface is covered by the API report api/cdk8s-resilience-runtime.api.md.
  *
  * @packageDocumentation
@@ -37,6 +38,23 @@ export { KubeconfigError, connect } from './cluster/kube';
 export type { ConnectOptions } from './cluster/kube';
 export { ClusterError } from './cluster/types';
 export type { Cluster, KubeObject, ListOptions, ObjectList, ObjectMeta, ResourceType, WatchEvent, WatchHandle } from './cluster/types';
+
+// Disaster recovery: drill, restore test, readiness
+export { runDrDrill } from './dr/drill';
+export type { DrDrillOptions } from './dr/drill';
+export { runDrRestoreTest } from './dr/restore-test';
+export type { DrRestoreTestOptions } from './dr/restore-test';
+export { ACKNOWLEDGED_ANNOTATION, runDrCheck } from './dr/check';
+export type { DrCheckOptions } from './dr/check';
+export { DR_PROTECTED_NAMESPACES, DR_RUN_LABEL, parseRtoTarget, protectedNamespaces } from './dr/common';
+export { HISTORY_CONFIGMAP, HISTORY_SCHEMA, readHistory } from './dr/history';
+export type { DrHistoryRecord } from './dr/history';
+export { DEFAULT_JOURNAL, JOURNAL_SCHEMA, readJournal } from './dr/journal';
+export type { DrillJournal, DrillState, JournalStep } from './dr/journal';
+export type { InventoryItem, NamespaceCounts, NamespaceInventory } from './dr/inventory';
+export { OperationError } from './backup/operations';
+export { systemClock } from './sim/clock';
+export type { Clock } from './sim/clock';
 
 // The CLI itself
 export { main } from './cli';

@@ -59,7 +59,7 @@ describe('bad input: one line on stderr, exit 2, no output', () => {
     [['backup', 'list', '--kubeconfig', '/nonexistent/kubeconfig'], 'cdk8s-resilience backup list: kubeconfig /nonexistent/kubeconfig does not exist; pass --kubeconfig with an existing file (cdk8s-resilience sim prints one)'],
     [['backup', 'list', '--demo', '--kubeconfig', '/x'], 'cdk8s-resilience backup list: --demo runs against its own simulated cluster; leave out --kubeconfig and --context'],
     [['backup', 'list', '--timeout', 'soon'], 'cdk8s-resilience backup list: --timeout "soon" is not a duration; use a number with a unit: 90s, 30m, 24h, 30d, 1h30m'],
-    [['sim', '--fault', 'meteor'], 'cdk8s-resilience sim: unknown fault "meteor"; known: backup-failed, backup-partially-failed, restore-stuck, restore-partially-failed, storage-unavailable, api-5xx, api-429, drop-watches, watch-gone, slow-controllers'],
+    [['sim', '--fault', 'meteor'], 'cdk8s-resilience sim: unknown fault "meteor"; known: backup-failed, backup-partially-failed, restore-stuck, restore-partially-failed, storage-unavailable, api-5xx, api-429, drop-watches, watch-gone, slow-controllers, backup-omits-namespace=NS'],
   ])('%j', async (args, line) => {
     const r = await cli(args);
     expect(stderrLines(r)).toEqual([line]);

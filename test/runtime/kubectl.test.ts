@@ -9,13 +9,15 @@ import * as path from 'path';
 import * as YAML from 'yaml';
 import { VELERO_BACKUPS } from '../../src/runtime/cluster/resources';
 import { SimulatedCluster } from '../../src/runtime/sim/cluster';
-import { kubectl, kubectlPath, startSim } from '../support/sim';
+import { FAST, kubectl, kubectlPath, startSim } from '../support/sim';
 
 let sim: SimulatedCluster;
 beforeAll(async () => {
   kubectlPath();
-  sim = await startSim({ seed: true });
-  await sim.settle(() => sim.store.list({ group: '', version: 'v1', plural: 'pods', kind: 'Pod' }).filter((p) => (p.status as { phase?: string }).phase === 'Running').length === 5);
+  // No backup sync during these tests: like Velero's, it would bring back a Backup deleted with
+  // kubectl (its files are still in the bucket; `velero backup delete` uses a DeleteBackupRequest).
+  sim = await startSim({ seed: true, timing: { ...FAST, backupSyncMs: 3600 * 1000 } });
+  await sim.settle(() => sim.store.list({ group: '', version: 'v1', plural: 'pods', kind: 'Pod' }).filter((p) => (p.status as { phase?: string }).phase === 'Running').length === 10);
 });
 afterAll(() => sim.stop());
 

@@ -45,3 +45,31 @@ test('sim --demo: kubectl and backup report see the same backups; Ctrl-C stops i
     if (child.exitCode === null) child.kill('SIGKILL');
   }
 });
+
+test('sim --demo --dr-cluster: one kubeconfig with two clusters over one object store; a failover drill runs between them', async () => {
+  requireBuild();
+  const child = spawn(process.execPath, [BIN, 'sim', '--demo', '--dr-cluster'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  child.stdout.on('data', (c: Buffer) => (out += c.toString()));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  try {
+    const deadline = Date.now() + 20000;
+    while (!/kubeconfig: (\S+)/.test(out)) {
+      if (Date.now() > deadline) throw new Error(`sim did not print its kubeconfig: ${out}`);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    expect(out.split('\n')[1]).toBe('second simulated cluster (context cdk8s-resilience-sim-dr, sharing the object store) in the same kubeconfig');
+    const kubeconfig = /kubeconfig: (\S+)/.exec(out)![1];
+    const journal = `${kubeconfig}.journal.json`;
+    const r = await run(process.execPath, [BIN, 'dr', 'drill', '--namespaces', 'team-alpha', '--yes', '--kubeconfig', kubeconfig, '--target-context', 'cdk8s-resilience-sim-dr', '--journal', journal, '--format', 'json']);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const report = JSON.parse(r.stdout) as { verdict: string; sections: Array<{ checks: Array<{ id: string; status: string }> }> };
+    expect(report.sections.flatMap((s) => s.checks).filter((c) => c.id === 'dr.drill.target' || c.id.startsWith('dr.drill.backup-sync/')).map((c) => c.status)).toEqual(['passed', 'passed']);
+    expect(report.verdict).toBe('passed');
+    child.kill('SIGINT');
+    expect(await exited).toBe(0);
+  } finally {
+    if (child.exitCode === null) child.kill('SIGKILL');
+  }
+});

@@ -16,7 +16,7 @@ class FakeCluster implements Cluster {
   lists = 0;
   watchCalls: Array<string | undefined> = [];
   private live?: (e: WatchEvent) => void;
-  constructor(phase: string | undefined, readonly watches: Array<'ok' | 'drop' | 'gone' | 'forbidden'>) {
+  constructor(phase: string | undefined, readonly watches: Array<'ok' | 'drop' | 'gone' | 'forbidden' | 'unavailable'>) {
     this.obj = phase === undefined ? undefined : this.make(phase);
   }
   private make(phase: string): KubeObject {
@@ -58,6 +58,7 @@ class FakeCluster implements Cluster {
     if (behaviour === 'drop') setTimeout(() => end(), 5);
     else if (behaviour === 'gone') setTimeout(() => end(new ClusterError('too old resource version', 410, 'Expired')), 5);
     else if (behaviour === 'forbidden') setTimeout(() => end(new ClusterError('forbidden: watch', 403, 'Forbidden')), 5);
+    else if (behaviour === 'unavailable') setTimeout(() => end(new ClusterError('the API server failed (503)', 503, 'ServiceUnavailable')), 5);
     else this.live = onEvent as (e: WatchEvent) => void;
     return { stop: () => end(), done };
   }
@@ -128,4 +129,27 @@ test('deleted while waiting; other API errors reject', async () => {
   expect((await p).outcome).toBe('deleted');
   const f = new FakeCluster('InProgress', ['forbidden']);
   await expect(waitFor(f, T, 'b', 'velero', completed, { timeoutMs: 2000 })).rejects.toThrow('forbidden: watch');
+});
+
+test('a watch refused with 503 is retried with a back-off; refused six times in a row, the wait gives up', async () => {
+  const c = new FakeCluster('InProgress', ['unavailable', 'unavailable', 'ok']);
+  const p = waitFor(c, T, 'b', 'velero', completed, { timeoutMs: 3000 });
+  await new Promise((r) => setTimeout(r, 250));
+  c.set('Completed');
+  const r = await p;
+  expect([r.outcome, r.reconnects, r.relists]).toEqual(['met', 2, 0]);
+  expect(c.watchCalls).toEqual(['1', '1', '1']);
+  const d = new FakeCluster('InProgress', Array(6).fill('unavailable'));
+  await expect(waitFor(d, T, 'b', 'velero', completed, { timeoutMs: 10000 })).rejects.toThrow('the watch on backups was refused 6 times in a row');
+});
+
+test('an aborted signal ends the wait with outcome aborted; untilDeleted treats an absent object as deleted', async () => {
+  const c = new FakeCluster('InProgress', ['ok']);
+  const ac = new AbortController();
+  const p = waitFor(c, T, 'b', 'velero', completed, { timeoutMs: 5000, signal: ac.signal });
+  await new Promise((r) => setTimeout(r, 10));
+  ac.abort('SIGINT');
+  expect((await p).outcome).toBe('aborted');
+  const gone = new FakeCluster(undefined, []);
+  expect((await waitFor(gone, T, 'b', 'velero', () => false, { timeoutMs: 1000, untilDeleted: true })).outcome).toBe('deleted');
 });

@@ -14,7 +14,7 @@ export const ROOT = path.resolve(__dirname, '..', '..');
 export const BIN = path.join(ROOT, 'bin', 'cdk8s-resilience');
 
 /** Fast controllers for tests: a Backup goes through its phases in ~100ms. */
-export const FAST = { phaseMs: 20, podReadyMs: 30 };
+export const FAST = { phaseMs: 20, podReadyMs: 30, namespaceDeleteMs: 20, backupSyncMs: 40 };
 
 /** Starts a simulated cluster (optionally seeded with the demo scenario). Stop it with `sim.stop()`. */
 export async function startSim(options: SimulatedClusterOptions & { seed?: boolean } = {}): Promise<SimulatedCluster> {

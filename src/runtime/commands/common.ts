@@ -86,6 +86,8 @@ export interface CommandContext {
   readonly options: GlobalOptions;
   readonly progress: Progress;
   readonly timeoutMs: number;
+  /** The kubeconfig file in use (the demo's own with --demo); absent for the default lookup. */
+  readonly kubeconfig?: string;
 }
 
 /** Builds a report from sections. */
@@ -131,7 +133,7 @@ export async function runClusterCommand(io: CliIo, name: string, opts: GlobalOpt
     }
     const cluster = await connect({ kubeconfig, context: opts.demo ? undefined : opts.context, requestTimeoutMs: Math.min(timeoutMs, 30000) });
     prog.update(`${name}: reading ${cluster.target.server}`);
-    const report = await body({ cluster, clock: systemClock, options: opts, progress: prog, timeoutMs });
+    const report = await body({ cluster, clock: systemClock, options: opts, progress: prog, timeoutMs, kubeconfig });
     prog.done();
     const text = renderReport(report, opts.format, { color: opts.color && !opts.output && opts.format === 'text' && io.interactive === true });
     if (opts.output) {

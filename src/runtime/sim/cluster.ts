@@ -16,6 +16,7 @@ import { DEFAULT_TIMING, SimContext, SimController, SimTiming } from './controll
 import { Faults, noFaults } from './faults';
 import { SimServer } from './server';
 import { Obj, Store } from './store';
+import { NamespaceController } from './namespaces';
 import { ObjectStorage, VeleroController } from './velero';
 import { WorkloadController } from './workloads';
 
@@ -36,14 +37,36 @@ export interface SimulatedClusterOptions {
   readonly veleroNamespace?: string;
   /** Create a BackupStorageLocation `default` in Velero's namespace. @default true */
   readonly storageLocation?: boolean;
+  /** The object store behind the storage location; give two clusters the same one to share backups. @default - its own */
+  readonly objectStorage?: ObjectStorage;
+  /** The context (and cluster) name in the kubeconfig. @default SIM_CONTEXT */
+  readonly contextName?: string;
+}
+
+/** The context name of the second cluster `sim --dr-cluster` and the DR demo start. */
+export const SIM_DR_CONTEXT = 'cdk8s-resilience-sim-dr';
+
+/** One kubeconfig naming several simulated clusters, one context each (the first is current). */
+export function kubeconfigFor(clusters: ReadonlyArray<{ readonly contextName: string; readonly url: string; readonly token: string }>): string {
+  return YAML.stringify({
+    apiVersion: 'v1',
+    kind: 'Config',
+    'current-context': clusters[0].contextName,
+    // Plain HTTP on loopback; client-node accepts http:// only with skip-TLS-verify set (there is no TLS to verify).
+    clusters: clusters.map((c) => ({ name: c.contextName, cluster: { server: c.url, 'insecure-skip-tls-verify': true } })),
+    users: clusters.map((c) => ({ name: `${c.contextName}-user`, user: { token: c.token } })),
+    contexts: clusters.map((c) => ({ name: c.contextName, context: { cluster: c.contextName, user: `${c.contextName}-user`, namespace: 'default' } })),
+    preferences: {},
+  });
 }
 
 export class SimulatedCluster {
   readonly clock = new SimClock();
   readonly faults: Faults = noFaults();
   readonly store = new Store(this.clock);
-  readonly storage = new ObjectStorage();
+  readonly storage: ObjectStorage;
   readonly velero: VeleroController;
+  readonly namespaces = new NamespaceController();
   readonly workloads = new WorkloadController();
   readonly chaos = new ChaosMeshController();
   /** The running controllers (construct, then list). */
@@ -51,13 +74,18 @@ export class SimulatedCluster {
   readonly server: SimServer;
   readonly veleroNamespace: string;
   readonly timing: SimTiming;
-  private readonly token = randomBytes(16).toString('hex');
+  /** The bearer token its kubeconfig carries. */
+  readonly token = randomBytes(16).toString('hex');
+  /** Its context name in the kubeconfig. */
+  readonly contextName: string;
   private dir?: string;
   private ownsDir = false;
   private kubeconfigFile?: string;
 
   constructor(private readonly options: SimulatedClusterOptions = {}) {
     this.veleroNamespace = options.veleroNamespace ?? 'velero';
+    this.storage = options.objectStorage ?? new ObjectStorage();
+    this.contextName = options.contextName ?? SIM_CONTEXT;
     this.timing = { ...DEFAULT_TIMING, ...(options.timing ?? {}) };
     this.server = new SimServer({
       store: this.store,
@@ -66,11 +94,13 @@ export class SimulatedCluster {
       token: this.token,
       objectStore: (p) => {
         const m = /^backups\/([^/]+)\/\1-resource-list\.json\.gz$/.exec(p);
-        return m ? this.storage.resourceListGz(m[1]) : undefined;
+        if (m) return this.storage.resourceListGz(m[1]);
+        const r = /^restores\/([^/]+)\/restore-\1-results\.gz$/.exec(p);
+        return r ? this.storage.restoreResultsGz(r[1]) : undefined;
       },
     });
     this.velero = new VeleroController(this.storage, () => this.server.url);
-    this.controllers = [this.velero, this.workloads, this.chaos];
+    this.controllers = [this.namespaces, this.velero, this.workloads, this.chaos];
     for (const ns of ['default', 'kube-system', this.veleroNamespace]) {
       this.store.create(NAMESPACES, { metadata: { name: ns, ...(ns === 'kube-system' ? { annotations: { [SIMULATED_ANNOTATION]: 'true' } } : {}) }, status: { phase: 'Active' } });
     }
@@ -108,17 +138,7 @@ export class SimulatedCluster {
       this.ownsDir = true;
     }
     this.kubeconfigFile = path.join(this.dir, 'kubeconfig');
-    const kubeconfig = {
-      apiVersion: 'v1',
-      kind: 'Config',
-      'current-context': SIM_CONTEXT,
-      // Plain HTTP on loopback; client-node accepts http:// only with skip-TLS-verify set (there is no TLS to verify).
-      clusters: [{ name: SIM_CONTEXT, cluster: { server: url, 'insecure-skip-tls-verify': true } }],
-      users: [{ name: 'sim-user', user: { token: this.token } }],
-      contexts: [{ name: SIM_CONTEXT, context: { cluster: SIM_CONTEXT, user: 'sim-user', namespace: 'default' } }],
-      preferences: {},
-    };
-    fs.writeFileSync(this.kubeconfigFile, YAML.stringify(kubeconfig), { mode: 0o600 });
+    fs.writeFileSync(this.kubeconfigFile, kubeconfigFor([{ contextName: this.contextName, url, token: this.token }]), { mode: 0o600 });
     return this.kubeconfigFile;
   }
 

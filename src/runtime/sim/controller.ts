@@ -1,8 +1,8 @@
 /**
  * What a simulated controller sees: the store (it reads and writes objects directly, as a
  * controller with a cache would through the API), the simulation clock, the faults, and the
- * timing. Controllers are modules listed in ./cluster.ts: Velero and workloads today; a Chaos
- * Mesh controller and a demo app exporting Prometheus metrics plug in the same way.
+ * timing. Controllers are modules listed in ./cluster.ts: namespaces, Velero, workloads and
+ * Chaos Mesh; a demo app exporting Prometheus metrics plugs in the same way.
  */
 import { Clock } from './clock';
 import { Faults } from './faults';
@@ -15,9 +15,13 @@ export interface SimTiming {
   readonly phaseMs: number;
   /** From a pod's creation to Ready. @default 300 */
   readonly podReadyMs: number;
+  /** How long a deleted namespace stays `Terminating` while its contents are removed. @default 200 */
+  readonly namespaceDeleteMs: number;
+  /** How often Velero's backup sync reads the object store for backups made by another cluster. @default 1000 */
+  readonly backupSyncMs: number;
 }
 
-export const DEFAULT_TIMING: SimTiming = { phaseMs: 150, podReadyMs: 300 };
+export const DEFAULT_TIMING: SimTiming = { phaseMs: 150, podReadyMs: 300, namespaceDeleteMs: 200, backupSyncMs: 1000 };
 
 /** Everything a controller is given. */
 export interface SimContext {

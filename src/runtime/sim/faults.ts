@@ -41,6 +41,12 @@ export interface RestoreFault {
   count: number;
 }
 
+/** The next backups that include `namespace` complete without any of its objects (a silent omission). */
+export interface BackupOmissionFault {
+  readonly namespace: string;
+  count: number;
+}
+
 /** Every fault, mutable so tests can add them to a running simulation. */
 export interface Faults {
   apiErrors: ApiErrorFault[];
@@ -52,6 +58,7 @@ export interface Faults {
   /** Answer this many watches that name a resourceVersion with `410 Gone`. */
   goneWatches: number;
   backupOutcomes: BackupOutcomeFault[];
+  backupOmissions: BackupOmissionFault[];
   restoreOutcomes: RestoreFault[];
   /** BackupStorageLocations (by name) that report Unavailable. */
   unavailableStorage: Set<string>;
@@ -62,7 +69,7 @@ export interface Faults {
 }
 
 export function noFaults(): Faults {
-  return { apiErrors: [], forbidden: [], dropWatches: 0, dropAfterMs: 40, goneWatches: 0, backupOutcomes: [], restoreOutcomes: [], unavailableStorage: new Set(), controllerSlowdown: 1, objectStoreUnreachable: false };
+  return { apiErrors: [], forbidden: [], dropWatches: 0, dropAfterMs: 40, goneWatches: 0, backupOutcomes: [], backupOmissions: [], restoreOutcomes: [], unavailableStorage: new Set(), controllerSlowdown: 1, objectStoreUnreachable: false };
 }
 
 /** Takes (counts down) the first fault matching `match`. */

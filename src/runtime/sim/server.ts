@@ -33,6 +33,13 @@ function served(t: ResourceType): Served {
   return { type: t, singular, shortNames: t.group === '' || t.group === 'apps' ? SHORT[t.plural] : undefined, categories: ['pods', 'services', 'deployments'].includes(t.plural) ? categories : t.group ? categories : undefined };
 }
 
+/** Namespaces the API server refuses to delete. */
+const UNDELETABLE_NAMESPACES = ['default', 'kube-system', 'kube-public', 'kube-node-lease'];
+
+function resourceOf(t: ResourceType): string {
+  return t.group ? `${t.plural}.${t.group}` : t.plural;
+}
+
 const VERBS = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'];
 
 /** Options of {@link SimServer}. */
@@ -172,6 +179,10 @@ export class SimServer {
         const input = parseBody(body);
         if (route.name) throw new SimApiError(405, 'MethodNotAllowed', 'the server does not allow this method on the requested resource');
         if (url.searchParams.get('dryRun') === 'All') return this.send(res, 201, input);
+        const target = route.type.namespaced === false ? undefined : route.namespace ?? ((input.metadata as { namespace?: string } | undefined)?.namespace ?? 'default');
+        if (target !== undefined && store.isTerminating(target)) {
+          throw new SimApiError(403, 'Forbidden', `${resourceOf(route.type)} "${String((input.metadata as { name?: string } | undefined)?.name ?? '')}" is forbidden: unable to create new content in namespace ${target} because it is being terminated`);
+        }
         return this.send(res, 201, store.create(route.type, input as Obj, route.namespace));
       }
       case 'update': {
@@ -189,6 +200,10 @@ export class SimServer {
       }
       case 'delete': {
         if (!route.name) throw new SimApiError(405, 'MethodNotAllowed', 'deletecollection is not supported by the simulated cluster');
+        if (route.type.group === '' && route.type.plural === 'namespaces') {
+          if (UNDELETABLE_NAMESPACES.includes(route.name)) throw new SimApiError(403, 'Forbidden', `namespaces "${route.name}" is forbidden: this namespace may not be deleted`);
+          return this.send(res, 200, store.beginNamespaceDeletion(route.type, route.name));
+        }
         return this.send(res, 200, store.delete(route.type, route.namespace, route.name));
       }
       default:

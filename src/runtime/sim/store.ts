@@ -236,12 +236,8 @@ export class Store {
     const k = this.key(t, namespace, name);
     const cur = this.bucket(t).get(k);
     if (!cur) throw new SimApiError(404, 'NotFound', `${resourceName(t)} "${name}" not found`);
-    this.bucket(t).delete(k);
-    this.rv++;
-    const gone = { ...cur, metadata: { ...cur.metadata, resourceVersion: String(this.rv) } } as Obj;
-    this.emit(t, 'DELETED', gone);
     if (t.plural === 'namespaces' && t.group === '') {
-      // Namespace deletion removes everything in it.
+      // Namespace deletion removes everything in it, then the namespace.
       for (const [key, b] of this.objects) {
         if (key === typeKey(t)) continue;
         for (const [ok, o] of [...b]) {
@@ -254,7 +250,38 @@ export class Store {
         }
       }
     }
+    this.bucket(t).delete(k);
+    this.rv++;
+    const gone = { ...cur, metadata: { ...cur.metadata, resourceVersion: String(this.rv) } } as Obj;
+    this.emit(t, 'DELETED', gone);
     return clone(gone);
+  }
+
+  /**
+   * Starts deleting a namespace as the API server does: it gets a `deletionTimestamp`, the
+   * `kubernetes` finalizer and phase `Terminating` (a MODIFIED event); the namespace
+   * controller then removes its contents and the namespace itself. Deleting a namespace that
+   * is already Terminating returns it unchanged.
+   */
+  beginNamespaceDeletion(t: ResourceType, name: string): Obj {
+    const cur = this.mustGet(t, undefined, name);
+    if (cur.metadata.deletionTimestamp) return cur;
+    const now = isoSeconds(this.clock.now());
+    return this.update(t, {
+      ...cur,
+      metadata: { ...cur.metadata, deletionTimestamp: now },
+      spec: { ...(cur.spec ?? {}), finalizers: ['kubernetes'] },
+      status: {
+        phase: 'Terminating',
+        conditions: [{ type: 'NamespaceContentRemaining', status: 'True', reason: 'SomeResourcesRemain', message: 'Some resources are remaining', lastTransitionTime: now }],
+      },
+    } as Obj);
+  }
+
+  /** True when the namespace exists and is being deleted. */
+  isTerminating(namespace: string): boolean {
+    const ns = this.bucket({ group: '', version: 'v1', plural: 'namespaces', kind: 'Namespace', namespaced: false }).get(namespace);
+    return ns?.metadata.deletionTimestamp !== undefined;
   }
 
   private readonly types = new Map<string, ResourceType>();

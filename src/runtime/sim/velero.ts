@@ -13,11 +13,16 @@
  *   from its template on its cron (on the simulation clock), labelled
  *   `velero.io/schedule-name`, and records `status.lastBackup`.
  * - Restore: `InProgress → Completed | PartiallyFailed | Failed`, recreating objects from the
- *   backup with `namespaceMapping` and included/excluded namespaces, counting
- *   `progress.itemsRestored`, and warning about objects that already exist.
+ *   backup (without their status, which controllers rebuild) with `namespaceMapping` and
+ *   included/excluded namespaces, counting `progress.itemsRestored`, warning about objects
+ *   that already exist, and writing its results file; a deleted Restore restores nothing more.
  * - DeleteBackupRequest: `InProgress → Processed`, deletes the backup, its files and its restores.
  * - BackupStorageLocation: `Available`, or `Unavailable` with a message under the fault.
- * - DownloadRequest: `Processed` with a `downloadURL` to the backup's resource list.
+ * - DownloadRequest: `Processed` with a `downloadURL` to a backup's resource list or a
+ *   restore's results (errors and warnings per namespace).
+ * - Backup sync: on a period, backups in the object store that the cluster has no Backup
+ *   object for (made by another cluster sharing the bucket) get one; Completed backups whose
+ *   files are gone are deleted.
  * - Garbage collection: every hour (simulated time), a DeleteBackupRequest for each backup
  *   past its `status.expiration`, as Velero's gc controller does.
  */
@@ -33,11 +38,29 @@ import { isoSeconds, Obj, StoreEvent } from './store';
 export interface BackupArchive {
   readonly backup: string;
   readonly items: ReadonlyArray<{ readonly type: ResourceType; readonly object: Obj }>;
+  /** The Backup object as Velero uploads it (`velero-backup.json`) when the backup ends; what another cluster's backup sync reads. @default - none */
+  readonly metadata?: Obj;
 }
 
-/** The simulated object storage bucket behind every BackupStorageLocation. */
+/** What a restore did, per scope, as Velero writes `restore-<name>-results.gz`. */
+export interface RestoreResults {
+  readonly errors: { readonly velero: string[]; readonly cluster: string[]; readonly namespaces: Record<string, string[]> };
+  readonly warnings: { readonly velero: string[]; readonly cluster: string[]; readonly namespaces: Record<string, string[]> };
+}
+
+/**
+ * The simulated object storage bucket behind every BackupStorageLocation. Two simulated
+ * clusters given the same ObjectStorage share their backups (a region failover setup).
+ */
 export class ObjectStorage {
   readonly archives = new Map<string, BackupArchive>();
+  readonly restoreResults = new Map<string, RestoreResults>();
+
+  /** The gzipped results of a restore. */
+  restoreResultsGz(restore: string): Buffer | undefined {
+    const r = this.restoreResults.get(restore);
+    return r ? gzipSync(Buffer.from(JSON.stringify(r))) : undefined;
+  }
 
   /** Velero's resource list: `group/version/Kind` → `namespace/name` (or `name`). */
   resourceList(backup: string): Record<string, string[]> | undefined {
@@ -101,6 +124,8 @@ export class VeleroController implements SimController {
   private readonly scheduleTimers = new Map<string, { spec: string; cancel: () => void }>();
   private stopped = false;
   private cancelGc?: () => void;
+  private cancelSync?: () => void;
+  private readonly stuck: Array<() => void> = [];
 
   constructor(
     readonly storage: ObjectStorage,
@@ -114,6 +139,52 @@ export class VeleroController implements SimController {
     for (const bsl of ctx.store.list(VELERO_STORAGE_LOCATIONS)) this.validateLocation(bsl);
     for (const s of ctx.store.list(VELERO_SCHEDULES)) this.armSchedule(s);
     this.armGc();
+    this.armSync();
+  }
+
+  /** Velero's backup sync: on a period, backups found in the object store become Backup objects. */
+  private armSync(): void {
+    this.cancelSync = this.ctx.clock.after(this.ctx.timing.backupSyncMs, () => {
+      if (this.stopped) return;
+      this.syncBackups();
+      this.armSync();
+    });
+  }
+
+  /**
+   * Creates a Backup for every backup in the object store this cluster has no object for
+   * (made by another cluster sharing the bucket), and deletes Completed backups whose files
+   * are gone from it, as Velero's backup sync controller does.
+   */
+  syncBackups(): void {
+    const { store } = this.ctx;
+    const locations = store.list(VELERO_STORAGE_LOCATIONS, this.ctx.veleroNamespace);
+    const location = locations.find((b) => spec(b).default === true) ?? locations[0];
+    if (!location || this.ctx.faults.unavailableStorage.has(location.metadata.name)) return;
+    for (const a of this.storage.archives.values()) {
+      if (!a.metadata || store.get(VELERO_BACKUPS, this.ctx.veleroNamespace, a.backup)) continue;
+      const { uid: _u, resourceVersion: _r, ...meta } = a.metadata.metadata as Record<string, unknown>;
+      void _u;
+      void _r;
+      store.create(VELERO_BACKUPS, { ...a.metadata, metadata: { ...meta, name: a.backup, namespace: this.ctx.veleroNamespace, labels: { ...((meta.labels as Record<string, string>) ?? {}), 'velero.io/storage-location': location.metadata.name } } } as Obj, this.ctx.veleroNamespace);
+    }
+    for (const b of store.list(VELERO_BACKUPS, this.ctx.veleroNamespace)) {
+      if (status(b).phase === 'Completed' && !this.storage.archives.has(b.metadata.name)) store.delete(VELERO_BACKUPS, b.metadata.namespace, b.metadata.name);
+    }
+  }
+
+  /** Records a backup's metadata in the object store (for seeded backups; a real backup does it when it ends). */
+  uploadMetadata(name: string): void {
+    const b = this.ctx.store.get(VELERO_BACKUPS, this.ctx.veleroNamespace, name);
+    const a = this.storage.archives.get(name);
+    if (b && a) this.storage.archives.set(name, { ...a, metadata: b });
+  }
+
+  /** Lets every restore held by the `stuck` fault go on (tests: the controller recovered). */
+  releaseStuckRestores(): void {
+    const held = [...this.stuck];
+    this.stuck.length = 0;
+    for (const go of held) go();
   }
 
   /** Velero's garbage collection: hourly, expired backups get a DeleteBackupRequest. */
@@ -139,6 +210,7 @@ export class VeleroController implements SimController {
   stop(): void {
     this.stopped = true;
     this.cancelGc?.();
+    this.cancelSync?.();
     this.unsubscribe?.();
     for (const t of this.scheduleTimers.values()) t.cancel();
     this.scheduleTimers.clear();
@@ -286,11 +358,14 @@ export class VeleroController implements SimController {
               }
               const errors = fault ? Math.min(total, fault.errors ?? 2) : 0;
               const backedUp = total - errors;
-              this.storage.archives.set(b.metadata.name, { backup: b.metadata.name, items: items.slice(0, backedUp) });
+              // The omission fault: a namespace's objects never reach the archive, yet the backup completes.
+              const omission = takeFault(this.ctx.faults.backupOmissions, (f) => items.some(({ type, object }) => (type === NAMESPACES ? object.metadata.name : object.metadata.namespace) === f.namespace));
+              const kept = items.slice(0, backedUp).filter(({ type, object }) => !omission || (type === NAMESPACES ? object.metadata.name : object.metadata.namespace) !== omission.namespace);
+              this.storage.archives.set(b.metadata.name, { backup: b.metadata.name, items: kept });
               const warnings = strings(s.includedNamespaces).filter((n) => n !== '*' && !this.ctx.store.get(NAMESPACES, undefined, n)).length;
               if (!this.setStatus(VELERO_BACKUPS, b, { phase: errors ? 'FinalizingPartiallyFailed' : 'Finalizing', progress: { totalItems: total, itemsBackedUp: backedUp }, errors: errors || undefined, warnings: warnings || undefined })) return;
               later(this.ctx.timing.phaseMs / 2, () => {
-                this.setStatus(VELERO_BACKUPS, b, { phase: errors ? 'PartiallyFailed' : 'Completed', completionTimestamp: this.now() });
+                if (this.setStatus(VELERO_BACKUPS, b, { phase: errors ? 'PartiallyFailed' : 'Completed', completionTimestamp: this.now() })) this.uploadMetadata(b.metadata.name);
               });
             });
           });
@@ -385,49 +460,69 @@ export class VeleroController implements SimController {
       const fault = takeFault(this.ctx.faults.restoreOutcomes, (f) => !f.namePrefix || r.metadata.name.startsWith(f.namePrefix));
       const total = items.length;
       if (!this.setStatus(VELERO_RESTORES, r, { phase: 'InProgress', startTimestamp: this.now(), progress: { totalItems: total, itemsRestored: 0 } }, { 'velero.io/backup-name': backupName! })) return;
-      if (fault?.outcome === 'stuck') return;
-      later(this.ctx.timing.phaseMs, () => {
-        if (fault?.outcome === 'Failed') {
-          this.setStatus(VELERO_RESTORES, r, { phase: 'Failed', failureReason: 'simulated: error downloading the backup contents from object storage', completionTimestamp: this.now() });
-          return;
-        }
-        const failing = fault?.outcome === 'PartiallyFailed' ? Math.min(2, total) : 0;
-        let restored = 0;
-        let warnings = 0;
-        let errors = 0;
-        const ordered = [...items].sort((a, b) => (a.type === NAMESPACES ? -1 : 0) - (b.type === NAMESPACES ? -1 : 0));
-        ordered.forEach(({ type, object }, i) => {
-          if (i >= total - failing) {
-            errors++;
-            return;
-          }
-          const srcNs = type === NAMESPACES ? object.metadata.name : object.metadata.namespace!;
-          const ns = mapping[srcNs] ?? srcNs;
-          const { uid: _u, resourceVersion: _r, creationTimestamp: _c, ...meta } = object.metadata as Record<string, unknown>;
-          void _u;
-          void _r;
-          void _c;
-          const target = type === NAMESPACES ? { ...meta, name: ns } : { ...meta, namespace: ns };
-          (target as Record<string, unknown>).labels = { ...((meta.labels as Record<string, string>) ?? {}), 'velero.io/backup-name': backupName!, 'velero.io/restore-name': r.metadata.name };
-          const copy = { ...object, metadata: target } as Obj;
-          if (type.plural === 'pods' || type.plural === 'deployments' || type.plural === 'services') delete (copy as { status?: unknown }).status;
-          if (type === NAMESPACES) delete (copy as { status?: unknown }).status;
-          if (store.get(type, type === NAMESPACES ? undefined : ns, copy.metadata.name)) {
-            warnings++;
-            return;
-          }
-          try {
-            store.create(type, copy, type === NAMESPACES ? undefined : ns);
-            restored++;
-          } catch {
-            errors++;
-          }
-        });
-        if (!this.setStatus(VELERO_RESTORES, r, { phase: errors ? 'FinalizingPartiallyFailed' : 'Finalizing', progress: { totalItems: total, itemsRestored: restored } })) return;
-        later(this.ctx.timing.phaseMs / 2, () => {
-          this.setStatus(VELERO_RESTORES, r, { phase: errors ? 'PartiallyFailed' : 'Completed', completionTimestamp: this.now(), warnings: warnings || undefined, errors: errors || undefined });
-        });
-      });
+      const proceed = (): void => later(this.ctx.timing.phaseMs, () => this.restoreItems(r, backupName!, items, mapping, fault?.outcome));
+      // A stuck restore stays InProgress until the test releases it (as a restarted Velero server would pick it up).
+      if (fault?.outcome === 'stuck') this.stuck.push(proceed);
+      else proceed();
+    });
+  }
+
+  /** Recreates a restore's items, records its results, then finishes it. */
+  private restoreItems(r: Obj, backupName: string, items: ReadonlyArray<{ type: ResourceType; object: Obj }>, mapping: Record<string, string>, outcome: string | undefined): void {
+    const { later, store } = this.ctx;
+    // A Restore deleted meanwhile restores nothing more.
+    const live = (): boolean => store.get(VELERO_RESTORES, r.metadata.namespace, r.metadata.name)?.metadata.uid === r.metadata.uid;
+    if (this.stopped || !live()) return;
+    if (outcome === 'Failed') {
+      this.setStatus(VELERO_RESTORES, r, { phase: 'Failed', failureReason: 'simulated: error downloading the backup contents from object storage', completionTimestamp: this.now() });
+      return;
+    }
+    const total = items.length;
+    const failing = outcome === 'PartiallyFailed' ? Math.min(2, total) : 0;
+    let restored = 0;
+    const results: RestoreResults = { errors: { velero: [], cluster: [], namespaces: {} }, warnings: { velero: [], cluster: [], namespaces: {} } };
+    const note = (bucket: 'errors' | 'warnings', ns: string | undefined, text: string): void => {
+      if (ns === undefined) results[bucket].cluster.push(text);
+      else (results[bucket].namespaces[ns] ??= []).push(text);
+    };
+    const ordered = [...items].sort((a, b) => (a.type === NAMESPACES ? -1 : 0) - (b.type === NAMESPACES ? -1 : 0));
+    ordered.forEach(({ type, object }, i) => {
+      const srcNs = type === NAMESPACES ? object.metadata.name : object.metadata.namespace!;
+      const ns = mapping[srcNs] ?? srcNs;
+      const what = `${type.kind.toLowerCase()}s${type.group ? `.${type.group}` : ''} ${type === NAMESPACES ? ns : `${ns}/${object.metadata.name}`}`;
+      if (i >= total - failing) {
+        note('errors', type === NAMESPACES ? undefined : ns, `error restoring ${what}: simulated: admission webhook "policy.example.com" denied the request`);
+        return;
+      }
+      const { uid: _u, resourceVersion: _r, creationTimestamp: _c, deletionTimestamp: _d, ...meta } = object.metadata as Record<string, unknown>;
+      void _u;
+      void _r;
+      void _c;
+      void _d;
+      const target = type === NAMESPACES ? { ...meta, name: ns } : { ...meta, namespace: ns };
+      (target as Record<string, unknown>).labels = { ...((meta.labels as Record<string, string>) ?? {}), 'velero.io/backup-name': backupName, 'velero.io/restore-name': r.metadata.name };
+      // Velero restores no status (unless spec.restoreStatus asks): controllers rebuild it.
+      const copy = { ...object, metadata: target } as Obj;
+      delete (copy as { status?: unknown }).status;
+      if (type === NAMESPACES) delete (copy as { spec?: unknown }).spec;
+      if (store.get(type, type === NAMESPACES ? undefined : ns, copy.metadata.name)) {
+        note('warnings', type === NAMESPACES ? undefined : ns, `could not restore, ${type.kind} "${copy.metadata.name}" already exists. Warning: the in-cluster version is different than the backed-up version`);
+        return;
+      }
+      try {
+        store.create(type, copy, type === NAMESPACES ? undefined : ns);
+        restored++;
+      } catch (e) {
+        note('errors', type === NAMESPACES ? undefined : ns, `error restoring ${what}: ${(e as Error).message}`);
+      }
+    });
+    const count = (b: RestoreResults['errors']): number => b.velero.length + b.cluster.length + Object.values(b.namespaces).reduce((a, l) => a + l.length, 0);
+    const errors = count(results.errors);
+    const warnings = count(results.warnings);
+    this.storage.restoreResults.set(r.metadata.name, results);
+    if (!this.setStatus(VELERO_RESTORES, r, { phase: errors ? 'FinalizingPartiallyFailed' : 'Finalizing', progress: { totalItems: total, itemsRestored: restored } })) return;
+    later(this.ctx.timing.phaseMs / 2, () => {
+      this.setStatus(VELERO_RESTORES, r, { phase: errors ? 'PartiallyFailed' : 'Completed', completionTimestamp: this.now(), warnings: warnings || undefined, errors: errors || undefined });
     });
   }
 
@@ -457,6 +552,14 @@ export class VeleroController implements SimController {
   private runDownload(d: Obj): void {
     const target = (spec(d).target ?? {}) as { kind?: string; name?: string };
     this.ctx.later(this.ctx.timing.phaseMs / 3, () => {
+      if (target.kind === 'RestoreResults' && target.name && this.storage.restoreResults.has(target.name)) {
+        this.setStatus(VELERO_DOWNLOAD_REQUESTS, d, {
+          phase: 'Processed',
+          downloadURL: `${this.downloadBase()}/sim-objectstore/restores/${encodeURIComponent(target.name)}/restore-${encodeURIComponent(target.name)}-results.gz?X-Sim-Signature=1`,
+          expiration: isoSeconds(this.ctx.clock.now() + 10 * 60 * 1000),
+        });
+        return;
+      }
       if (target.kind !== 'BackupResourceList' || !target.name || !this.storage.archives.has(target.name)) {
         // Velero leaves the request unprocessed when the file cannot be signed; the client times out.
         this.setStatus(VELERO_DOWNLOAD_REQUESTS, d, { phase: 'New' });

@@ -15,6 +15,9 @@ function hash(s: string, n: number): string {
 
 let ipCounter = 10;
 
+/** Set by the endpoints controller on every update: when the pod change behind it happened. */
+export const ENDPOINTS_TRIGGER_ANNOTATION = 'endpoints.kubernetes.io/last-change-trigger-time';
+
 export class WorkloadController implements SimController {
   readonly name = 'workloads';
   private ctx!: SimContext;
@@ -65,6 +68,7 @@ export class WorkloadController implements SimController {
     if (!d) return;
     const spec = (d.spec ?? {}) as { replicas?: number; template?: { metadata?: { labels?: Record<string, string> }; spec?: Record<string, unknown> } };
     const want = spec.replicas ?? 1;
+    if (store.isTerminating(ns)) return;
     const pods = this.podsOf(d).filter((p) => !p.metadata.deletionTimestamp);
     const rsHash = hash(JSON.stringify(spec.template ?? {}), 10);
     for (let i = pods.length; i < want; i++) {
@@ -90,7 +94,10 @@ export class WorkloadController implements SimController {
     const st = { replicas: current.length, updatedReplicas: current.length, readyReplicas: ready, availableReplicas: ready, observedGeneration: 1 };
     const old = (d.status ?? {}) as Record<string, unknown>;
     if (Object.entries(st).some(([k, v]) => old[k] !== v)) {
-      const conditions = [{ type: 'Available', status: ready >= want ? 'True' : 'False', reason: ready >= want ? 'MinimumReplicasAvailable' : 'MinimumReplicasUnavailable', lastUpdateTime: isoSeconds(this.ctx.clock.now()) }];
+      const now = isoSeconds(this.ctx.clock.now());
+      const available = ready >= want ? 'True' : 'False';
+      const before = ((old.conditions ?? []) as Array<{ type: string; status: string; lastTransitionTime?: string }>).find((c) => c.type === 'Available');
+      const conditions = [{ type: 'Available', status: available, reason: ready >= want ? 'MinimumReplicasAvailable' : 'MinimumReplicasUnavailable', lastUpdateTime: now, lastTransitionTime: before?.status === available && before.lastTransitionTime ? before.lastTransitionTime : now }];
       store.update(DEPLOYMENTS, { ...d, status: { ...st, conditions } } as Obj);
     }
   }
@@ -102,7 +109,7 @@ export class WorkloadController implements SimController {
     const containers = ((p.spec as { containers?: Array<{ name: string; image?: string }> } | undefined)?.containers ?? []).map((c) => ({ name: c.name, image: c.image ?? 'simulated', ready: true, restartCount: 0, started: true, state: { running: { startedAt: isoSeconds(this.ctx.clock.now()) } } }));
     this.ctx.store.update(PODS, {
       ...p,
-      status: { phase: 'Running', podIP: `10.244.0.${ipCounter++ % 250}`, startTime: isoSeconds(this.ctx.clock.now()), conditions: [{ type: 'Ready', status: 'True' }], containerStatuses: containers },
+      status: { phase: 'Running', podIP: `10.244.0.${ipCounter++ % 250}`, startTime: isoSeconds(this.ctx.clock.now()), conditions: [{ type: 'Ready', status: 'True', lastTransitionTime: isoSeconds(this.ctx.clock.now()) }], containerStatuses: containers },
     } as Obj);
   }
 
@@ -118,7 +125,9 @@ export class WorkloadController implements SimController {
       ? [{ addresses: ready.map((p) => ({ ip: String((p.status as { podIP?: string }).podIP), targetRef: { kind: 'Pod', name: p.metadata.name, namespace: ns } })), ports: (spec.ports ?? []).map((p) => ({ port: p.targetPort ?? p.port, protocol: p.protocol ?? 'TCP', ...(p.name ? { name: p.name } : {}) })) }]
       : [];
     const cur = store.get(ENDPOINTS, ns, name);
-    if (!cur) store.create(ENDPOINTS, { metadata: { name, namespace: ns, labels: svc.metadata.labels }, subsets }, ns);
-    else if (JSON.stringify(cur.subsets ?? []) !== JSON.stringify(subsets)) store.update(ENDPOINTS, { ...cur, subsets } as Obj);
+    // The endpoints controller records when the change that triggered an update happened.
+    const annotations = { [ENDPOINTS_TRIGGER_ANNOTATION]: new Date(this.ctx.clock.now()).toISOString() };
+    if (!cur) store.create(ENDPOINTS, { metadata: { name, namespace: ns, labels: svc.metadata.labels, annotations }, subsets }, ns);
+    else if (JSON.stringify(cur.subsets ?? []) !== JSON.stringify(subsets)) store.update(ENDPOINTS, { ...cur, metadata: { ...cur.metadata, annotations: { ...(cur.metadata.annotations ?? {}), ...annotations } }, subsets } as Obj);
   }
 }
