@@ -1,10 +1,11 @@
 import { Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import * as YAML from 'yaml';
-import { goDuration, Problems, spelledGoDuration, SynthFile } from '../common';
+import { Problems, spelledGoDuration, SynthFile } from '../common';
 import { MinioStorage } from './minio';
 import { AlertRule, veleroAlertRules, watchedSchedules } from './monitoring';
 import { VeleroBackupPlan } from './plan';
+import { formatGoDuration } from '../common/duration';
 
 /** Props of {@link VeleroHelmValues}. */
 export interface VeleroHelmValuesProps {
@@ -106,7 +107,7 @@ export function veleroHelmValues(props: VeleroHelmValuesProps & { readonly fulln
         config: { region: storage.region },
       }],
       uploaderType: 'kopia',
-      defaultBackupTTL: spelledGoDuration(props.defaultRetention ?? Duration.days(30), goDuration),
+      defaultBackupTTL: spelledGoDuration(props.defaultRetention ?? Duration.days(30), formatGoDuration),
       defaultVolumesToFsBackup: fsBackup,
     },
     credentials: { useSecret: true, existingSecret: creds.secretName },

@@ -4,11 +4,12 @@ import {
   PrometheusRuleProps, PrometheusRuleSpecGroupsRulesExpr, ServiceMonitorProps,
   toJson_PrometheusRuleProps, toJson_ServiceMonitorProps,
 } from '../../imports/monitoring.coreos.com';
-import { dnsLabelProblem, k8sLabelKeyProblem, k8sLabelValueProblem, Problems, promDuration } from '../common';
+import { dnsLabelProblem, k8sLabelKeyProblem, k8sLabelValueProblem, Problems } from '../common';
 import { coreApiObject, typedApiObject } from '../common/api-object';
 import type * as k8s from '../common/k8s-types';
 import { VELERO_NAMESPACE } from './plan';
-import { formatSeconds, RpoReport } from './rpo';
+import { RpoReport } from './rpo';
+import { formatPromDuration, formatSeconds } from '../common/duration';
 
 /** A Prometheus alerting rule as plain data. */
 export interface AlertRule {
@@ -55,7 +56,7 @@ function quoteLabel(v: string): string {
  * (or its RPO, when tighter). Plain data; the construct and the Helm values both use it.
  */
 export function veleroAlertRules(schedules: readonly WatchedSchedule[], options: VeleroAlertOptions = {}): AlertRule[] {
-  const window = promDuration((options.failureWindowSeconds ?? 3600) * 1000);
+  const window = formatPromDuration((options.failureWindowSeconds ?? 3600) * 1000);
   const extra = options.labels ?? {};
   const rules: AlertRule[] = [
     {
@@ -188,7 +189,7 @@ export class VeleroMonitoring extends Construct {
       spec: {
         selector: { matchLabels: serviceSelector },
         namespaceSelector: { matchNames: [ns] },
-        endpoints: [{ port: 'http-monitoring', path: '/metrics', interval: promDuration(interval) }],
+        endpoints: [{ port: 'http-monitoring', path: '/metrics', interval: formatPromDuration(interval) }],
       },
     }, toJson_ServiceMonitorProps);
     this.rules = veleroAlertRules(props.schedules ?? [], { labels: props.alertLabels });

@@ -1,12 +1,13 @@
 import { ApiObject, Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import { Schedule, ScheduleProps, ScheduleSpecTemplate, toJson_ScheduleProps } from '../../imports/velero.io';
-import { dnsLabelProblem, dnsSubdomainProblem, goDuration, k8sLabelKeyProblem, k8sLabelValueProblem, Problems, spelledGoDuration } from '../common';
+import { dnsLabelProblem, dnsSubdomainProblem, k8sLabelKeyProblem, k8sLabelValueProblem, Problems, spelledGoDuration } from '../common';
 import { typedApiObject } from '../common/api-object';
 import { ExecHook, backupHookProblems, execHookSpec } from './hooks';
 import { ALL_NAMESPACES, computeRpo, RpoReport, RpoScheduleInput } from './rpo';
 import { BackupSchedule, VolumeBackupMethod } from './schedule';
 import { BackupTemplateExtras, backupTemplateExtrasProblems, backupTemplateExtrasSpec, hookFilterProblems, hookFilterSpec, HookResourceFilters } from './template';
+import { formatGoDuration } from '../common/duration';
 
 /** Default namespace of Velero and its objects. */
 export const VELERO_NAMESPACE = 'velero';
@@ -222,9 +223,9 @@ export function backupScheduleTemplate(s: BackupTemplateOptions & { readonly tem
     ...backupTemplateExtrasSpec(s),
     storageLocation: s.storageLocation ?? defaults.storageLocation,
     ...(s.volumeSnapshotLocations ? { volumeSnapshotLocations: [...s.volumeSnapshotLocations] } : {}),
-    ttl: spelledGoDuration(s.retention ?? DEFAULT_RETENTION, goDuration),
-    ...(s.csiSnapshotTimeout ? { csiSnapshotTimeout: spelledGoDuration(s.csiSnapshotTimeout, goDuration) } : {}),
-    ...(s.itemOperationTimeout ? { itemOperationTimeout: spelledGoDuration(s.itemOperationTimeout, goDuration) } : {}),
+    ttl: spelledGoDuration(s.retention ?? DEFAULT_RETENTION, formatGoDuration),
+    ...(s.csiSnapshotTimeout ? { csiSnapshotTimeout: spelledGoDuration(s.csiSnapshotTimeout, formatGoDuration) } : {}),
+    ...(s.itemOperationTimeout ? { itemOperationTimeout: spelledGoDuration(s.itemOperationTimeout, formatGoDuration) } : {}),
     ...(hooks ? { hooks } : {}),
     ...(Object.keys(labels).length > 0 ? { metadata: { labels } } : {}),
   };

@@ -1,12 +1,13 @@
 import { ApiObject, Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import { Restore, RestoreProps, RestoreSpec, toJson_RestoreProps } from '../../imports/velero.io';
-import { dnsLabelProblem, dnsSubdomainProblem, k8sLabelKeyProblem, k8sLabelValueProblem, goDuration, Problems, spelledGoDuration } from '../common';
+import { dnsLabelProblem, dnsSubdomainProblem, k8sLabelKeyProblem, k8sLabelValueProblem, Problems, spelledGoDuration } from '../common';
 import { typedApiObject } from '../common/api-object';
 import { RestoreExecHook } from './hooks';
 import { LabelSelector, selectorProblems, selectorSpec, VELERO_NAMESPACE } from './plan';
 import { ALL_NAMESPACES } from './rpo';
 import { hookFilterProblems, hookFilterSpec, HookResourceFilters } from './template';
+import { formatGoDuration } from '../common/duration';
 
 /** Which backup a restore reads. */
 export class RestoreSource {
@@ -290,7 +291,7 @@ export function restoreSpec(props: VeleroRestoreProps): RestoreSpec {
     restorePVs: props.restorePVs,
     preserveNodePorts: props.preserveNodePorts,
     existingResourcePolicy: props.existingResourcePolicy?.value,
-    itemOperationTimeout: props.itemOperationTimeout ? spelledGoDuration(props.itemOperationTimeout, goDuration) : undefined,
+    itemOperationTimeout: props.itemOperationTimeout ? spelledGoDuration(props.itemOperationTimeout, formatGoDuration) : undefined,
     restoreStatus: props.restoreStatus ? { includedResources: list(props.restoreStatus.includedResources), excludedResources: list(props.restoreStatus.excludedResources) } : undefined,
     resourceModifier: props.resourceModifierConfigMap ? { kind: 'ConfigMap', name: props.resourceModifierConfigMap } : undefined,
     uploaderConfig: props.uploaderConfig ? { ...props.uploaderConfig } : undefined,

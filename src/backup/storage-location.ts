@@ -6,9 +6,10 @@ import {
   toJson_VolumeSnapshotLocationProps,
   VolumeSnapshotLocationProps as VslObjectProps,
 } from '../../imports/velero.io';
-import { dnsLabelProblem, dnsSubdomainProblem, k8sLabelKeyProblem, k8sLabelValueProblem, Problems, spelledGoDuration, goDuration } from '../common';
+import { dnsLabelProblem, dnsSubdomainProblem, k8sLabelKeyProblem, k8sLabelValueProblem, Problems, spelledGoDuration } from '../common';
 import { typedApiObject } from '../common/api-object';
 import { VELERO_NAMESPACE } from './plan';
+import { formatGoDuration } from '../common/duration';
 
 type Check = [string, string, string];
 
@@ -279,7 +280,7 @@ export class BackupStorageLocation extends Construct {
     }
     problems.throwIfAny(this.node.path);
 
-    const duration = (d: Duration | undefined) => (d === undefined ? undefined : d.toMilliseconds() === 0 ? '0s' : spelledGoDuration(d, goDuration));
+    const duration = (d: Duration | undefined) => (d === undefined ? undefined : d.toMilliseconds() === 0 ? '0s' : spelledGoDuration(d, formatGoDuration));
     const spec = JSON.parse(JSON.stringify({
       provider: p.provider.provider,
       default: p.default,

@@ -1,9 +1,9 @@
 import { Duration } from 'cdk8s';
 import { PhysicalMachineChaosSpec, PhysicalMachineChaosSpecAction, toJson_PhysicalMachineChaosSpec } from '../../imports/chaos-mesh.org';
-import { GoDuration } from '../common/duration';
+import { GoDuration, singleUnitGoDuration } from '../common/duration';
 import { ChaosMode } from './mode';
 import { ChaosTarget } from './selector';
-import { Bandwidth, MemorySize, singleUnitDuration } from './units';
+import { Bandwidth, MemorySize } from './units';
 
 /** The Chaos Mesh kinds an action renders to. */
 export type ChaosKind = 'PodChaos' | 'NetworkChaos' | 'StressChaos' | 'IOChaos' | 'TimeChaos' | 'DNSChaos' | 'HTTPChaos' | 'JVMChaos' | 'BlockChaos' | 'PhysicalMachineChaos';
@@ -557,8 +557,8 @@ export class ChaosAction {
     if (!d && !options.loss && !options.duplicate && !options.corrupt && !options.rate) problems.push(['action', 'the netem fault changes nothing', 'set delay, loss, duplicate, corrupt or rate']);
     const fields = {
       delay: d ? {
-        latency: singleUnitDuration(d.latency),
-        jitter: d.jitter ? singleUnitDuration(d.jitter) : undefined,
+        latency: singleUnitGoDuration(d.latency),
+        jitter: d.jitter ? singleUnitGoDuration(d.jitter) : undefined,
         correlation: d.correlation === undefined ? undefined : String(d.correlation),
         reorder: d.reorder ? { reorder: String(d.reorder.percent), gap: d.reorder.gap, correlation: d.reorder.correlation === undefined ? undefined : String(d.reorder.correlation) } : undefined,
       } : undefined,
@@ -583,8 +583,8 @@ export class ChaosAction {
       ...positiveProblem('action.reorder.gap', options.reorder?.gap),
     ];
     const delay = {
-      latency: singleUnitDuration(options.latency),
-      jitter: options.jitter ? singleUnitDuration(options.jitter) : undefined,
+      latency: singleUnitGoDuration(options.latency),
+      jitter: options.jitter ? singleUnitGoDuration(options.jitter) : undefined,
       correlation: options.correlation === undefined ? undefined : String(options.correlation),
       reorder: options.reorder
         ? { reorder: String(options.reorder.percent), gap: options.reorder.gap, correlation: options.reorder.correlation === undefined ? undefined : String(options.reorder.correlation) }
@@ -686,7 +686,7 @@ export class ChaosAction {
 
   /** Delays file-system calls. */
   public static ioLatency(options: IoOptions & { readonly delay: Duration }): ChaosAction {
-    return ChaosAction.io('io-latency', { action: 'latency', delay: singleUnitDuration(options.delay) }, options);
+    return ChaosAction.io('io-latency', { action: 'latency', delay: singleUnitGoDuration(options.delay) }, options);
   }
 
   /** Makes file-system calls fail with `errno` (5 is EIO). */
@@ -715,7 +715,7 @@ export class ChaosAction {
    * {@link GoDuration} such as `GoDuration.parse('-10m100ns')`, written as given.
    */
   public static timeShift(options: ContainerOptions & { readonly offset: Duration | GoDuration; readonly backwards?: boolean; readonly clockIds?: string[] }): ChaosAction {
-    const raw = options.offset instanceof GoDuration ? options.offset.value : singleUnitDuration(options.offset);
+    const raw = options.offset instanceof GoDuration ? options.offset.value : singleUnitGoDuration(options.offset);
     const offset = options.backwards ? (raw.startsWith('-') ? raw.slice(1) : `-${raw.replace(/^\+/, '')}`) : raw;
     const zero = options.offset instanceof GoDuration ? options.offset.nanoseconds === 0 : options.offset.toMilliseconds() === 0;
     return new ChaosAction('TimeChaos', 'time-shift', { timeOffset: offset, clockIds: options.clockIds, containerNames: options.containerNames }, {
@@ -785,7 +785,7 @@ export class ChaosAction {
     return new ChaosAction('BlockChaos', 'block-delay', {
       action: 'delay',
       volumeName: options.volumeName,
-      delay: { latency: singleUnitDuration(options.latency), jitter: options.jitter ? singleUnitDuration(options.jitter) : undefined, correlation: options.correlation === undefined ? undefined : String(options.correlation) },
+      delay: { latency: singleUnitGoDuration(options.latency), jitter: options.jitter ? singleUnitGoDuration(options.jitter) : undefined, correlation: options.correlation === undefined ? undefined : String(options.correlation) },
       containerNames: options.containerNames,
     }, { problems, litmusGap: 'Litmus has no block-device latency fault' });
   }
@@ -839,7 +839,7 @@ export class ChaosAction {
 
   /** Delays matching HTTP messages. */
   public static httpDelay(options: HttpOptions & { readonly delay: Duration }): ChaosAction {
-    return ChaosAction.http('http-delay', { delay: singleUnitDuration(options.delay) }, options, [], {
+    return ChaosAction.http('http-delay', { delay: singleUnitGoDuration(options.delay) }, options, [], {
       name: 'pod-http-latency',
       env: { LATENCY: String(options.delay.toMilliseconds()), TARGET_SERVICE_PORT: String(options.port) },
     });

@@ -1,6 +1,6 @@
 import { Duration } from 'cdk8s';
 import { Problem } from '../common/errors';
-import { shortGoDuration, spelledGoDuration } from '../common/duration';
+import { compactGoDuration, spelledGoDuration } from '../common/duration';
 import { ChaosAction, dropUndefined } from './actions';
 import { ChaosMode } from './mode';
 import { ChaosTarget } from './selector';
@@ -74,7 +74,7 @@ export function experimentProblems(def: ExperimentDefinition, policy: GuardrailP
   } else if (def.duration.toMilliseconds() <= 0) {
     rule('duration', GUARDRAIL_RULES.durationRequired, 'the duration is zero', 'set a positive duration, such as Duration.minutes(5)');
   } else if (def.duration.toMilliseconds() > policy.maxDuration.toMilliseconds()) {
-    rule('duration', GUARDRAIL_RULES.durationMax, `${shortGoDuration(def.duration)} is longer than the maximum of ${shortGoDuration(policy.maxDuration)}`,
+    rule('duration', GUARDRAIL_RULES.durationMax, `${compactGoDuration(def.duration)} is longer than the maximum of ${compactGoDuration(policy.maxDuration)}`,
       'shorten the experiment, or raise maxDuration if a longer one is intended');
   }
 

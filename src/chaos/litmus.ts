@@ -1,4 +1,5 @@
 import { Duration } from 'cdk8s';
+import { spelledGoDuration } from '../common/duration';
 import { Problem } from '../common/errors';
 import { ExperimentDefinition } from './guardrails';
 
@@ -99,8 +100,8 @@ export class LitmusProbe {
 }
 
 function runProperties(t: LitmusProbeTiming): Record<string, unknown> {
-  const secs = (d: Duration | undefined, dflt: number) => `${d ? d.toSeconds() : dflt}s`;
-  return { probeTimeout: secs(t.timeout, 5), interval: secs(t.interval, 2), retry: t.retry ?? 1 };
+  const go = (d: Duration | undefined, dflt: string) => (d ? spelledGoDuration(d) : dflt);
+  return { probeTimeout: go(t.timeout, '5s'), interval: go(t.interval, '2s'), retry: t.retry ?? 1 };
 }
 
 /** Options of the Litmus rendering. */

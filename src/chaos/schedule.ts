@@ -1,5 +1,6 @@
 import { Duration } from 'cdk8s';
 import { CronExpressionParser } from 'cron-parser';
+import { compactGoDuration, goDurationMs } from '../common/duration';
 
 /** What happens when a run is due while the previous one still runs. */
 export class ConcurrencyPolicy {
@@ -92,7 +93,7 @@ export class ChaosSchedule {
 
   /** At a fixed interval (`@every 30m`). Not accepted for workflow schedules. */
   public static every(interval: Duration, options: ChaosScheduleOptions = {}): ChaosSchedule {
-    return new ChaosSchedule(`@every ${goInterval(interval)}`, options, interval);
+    return new ChaosSchedule(`@every ${compactGoDuration(interval)}`, options, interval);
   }
 
   /** Any schedule string Chaos Mesh accepts. */
@@ -126,7 +127,7 @@ export class ChaosSchedule {
   /** The shortest gap between two runs in milliseconds, or undefined if the expression is invalid. */
   public minimumIntervalMs(): number | undefined {
     if (this.everyInterval) return this.everyInterval.toMilliseconds();
-    if (this.isInterval) return parseGoInterval(this.expression.trim().slice('@every'.length).trim());
+    if (this.isInterval) return goDurationMs(this.expression.trim().slice('@every'.length).trim());
     try {
       const it = CronExpressionParser.parse(this.expression, { tz: 'UTC', currentDate: new Date(Date.UTC(2025, 0, 1)) });
       let prev = it.next().getTime();
@@ -199,25 +200,4 @@ export function scheduleProblems(s: ChaosSchedule, runLength: Duration | undefin
     out.push(['schedule', `each run lasts ${runLength.toSeconds()}s but runs start every ${interval / 1000}s, so with concurrencyPolicy Forbid every other run is skipped`, 'shorten the experiment or space the runs further apart']);
   }
   return out;
-}
-
-function goInterval(d: Duration): string {
-  let ms = d.toMilliseconds();
-  let out = '';
-  for (const [u, size] of [['h', 3600000], ['m', 60000], ['s', 1000], ['ms', 1]] as Array<[string, number]>) {
-    const n = Math.floor(ms / size);
-    if (n > 0) {
-      out += `${n}${u}`;
-      ms -= n * size;
-    }
-  }
-  return out || '0s';
-}
-
-function parseGoInterval(s: string): number | undefined {
-  if (!/^(\d+(ms|h|m|s))+$/.test(s)) return undefined;
-  const size: Record<string, number> = { h: 3600000, m: 60000, s: 1000, ms: 1 };
-  let total = 0;
-  for (const m of s.matchAll(/(\d+)(ms|h|m|s)/g)) total += Number(m[1]) * size[m[2]];
-  return total;
 }

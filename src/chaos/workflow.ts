@@ -1,6 +1,6 @@
 import { ApiObject, Duration } from 'cdk8s';
 import { Construct } from 'constructs';
-import { shortGoDuration, spelledGoDuration } from '../common/duration';
+import { compactGoDuration, goDurationMs, spelledGoDuration } from '../common/duration';
 import { Problem, Problems } from '../common/errors';
 import { dnsLabelProblem } from '../common/names';
 import { ChaosAction } from './actions';
@@ -280,7 +280,7 @@ export class WorkflowStep {
         name,
         templateType: type,
         children: steps.map((s) => s.name),
-        deadline: options.deadline ? spelledGoDuration(options.deadline) : deadlineMs === undefined ? undefined : shortGoDuration(deadlineMs),
+        deadline: options.deadline ? spelledGoDuration(options.deadline) : deadlineMs === undefined ? undefined : compactGoDuration(deadlineMs),
       };
       return { templates: [template, ...rendered.flatMap((r) => r.templates)], problems: rendered.flatMap((r) => r.problems), bound: deadlineMs };
     });
@@ -296,15 +296,6 @@ export class WorkflowStep {
   public render(policy: GuardrailPolicy): RenderedWorkflowStep {
     return this.renderFn(policy);
   }
-}
-
-/** Parses a Go duration (`1h30m`, `90s`, `1.5s`, `300ms`) to milliseconds; undefined when invalid. */
-export function parseGoDuration(s: string): number | undefined {
-  const units: Record<string, number> = { h: 3600000, m: 60000, s: 1000, ms: 1, us: 0.001, 'µs': 0.001, ns: 0.000001 };
-  if (!/^((\d+(\.\d+)?)(h|m|s|ms|us|µs|ns))+$/.test(s)) return undefined;
-  let total = 0;
-  for (const m of s.matchAll(/(\d+(?:\.\d+)?)(ms|us|µs|ns|h|m|s)/g)) total += Number(m[1]) * units[m[2]];
-  return total;
 }
 
 const CHAOS_TYPES = ['PodChaos', 'NetworkChaos', 'StressChaos', 'IOChaos', 'TimeChaos', 'DNSChaos', 'HTTPChaos', 'AWSChaos', 'GCPChaos', 'AzureChaos', 'JVMChaos', 'KernelChaos', 'BlockChaos', 'PhysicalMachineChaos'];
@@ -325,7 +316,7 @@ export function workflowProblems(name: string, spec: WorkflowSpec): { problems: 
     if (byName.has(t.name)) add(`templates[${i}].name`, `template name "${t.name}" is used twice`, 'give every step its own name');
     else byName.set(t.name, t);
     if (!TEMPLATE_TYPES.includes(t.templateType)) add(`templates.${t.name}.templateType`, `"${t.templateType}" is not a workflow template type`, `use one of ${TEMPLATE_TYPES.join(', ')}`);
-    if (t.deadline !== undefined && !(parseGoDuration(t.deadline)! > 0)) add(`templates.${t.name}.deadline`, `"${t.deadline}" is not a positive Go duration`, 'write a deadline such as "5m"');
+    if (t.deadline !== undefined && !(goDurationMs(t.deadline)! > 0)) add(`templates.${t.name}.deadline`, `"${t.deadline}" is not a positive Go duration`, 'write a deadline such as "5m"');
   }
   if (!byName.has(spec.entry)) add('entry', `entry "${spec.entry}" is not one of the templates`, `name an existing template as entry (${[...byName.keys()].join(', ')})`);
 
@@ -340,7 +331,7 @@ export function workflowProblems(name: string, spec: WorkflowSpec): { problems: 
       return undefined;
     }
     visiting.add(n);
-    const own = t.deadline !== undefined ? parseGoDuration(t.deadline) : undefined;
+    const own = t.deadline !== undefined ? goDurationMs(t.deadline) : undefined;
     let result = own;
     if (t.templateType === 'Serial' || t.templateType === 'Parallel') {
       const children = t.children ?? [];
@@ -355,13 +346,13 @@ export function workflowProblems(name: string, spec: WorkflowSpec): { problems: 
         const b = bound(c);
         childBounds.push(b);
         if (own !== undefined && b !== undefined && b > own) {
-          add(`templates.${c}.deadline`, `child "${c}" may run ${shortGoDuration(b)}, longer than the ${shortGoDuration(own)} deadline of its parent "${n}", and would keep showing as running`, `shorten "${c}" or give "${n}" a deadline of at least ${shortGoDuration(b)}`);
+          add(`templates.${c}.deadline`, `child "${c}" may run ${compactGoDuration(b)}, longer than the ${compactGoDuration(own)} deadline of its parent "${n}", and would keep showing as running`, `shorten "${c}" or give "${n}" a deadline of at least ${compactGoDuration(b)}`);
         }
       }
       const known = childBounds.every((b): b is number => b !== undefined);
       const need = known && childBounds.length > 0 ? (t.templateType === 'Serial' ? childBounds.reduce((a, b) => a + b, 0) : Math.max(...childBounds)) : undefined;
       if (own !== undefined && need !== undefined && t.templateType === 'Serial' && need > own && childBounds.every((b) => b! <= own)) {
-        add(`templates.${n}.deadline`, `serial stage "${n}" needs ${shortGoDuration(need)} for its children but its deadline is ${shortGoDuration(own)}`, `give "${n}" a deadline of at least ${shortGoDuration(need)} or shorten its children`);
+        add(`templates.${n}.deadline`, `serial stage "${n}" needs ${compactGoDuration(need)} for its children but its deadline is ${compactGoDuration(own)}`, `give "${n}" a deadline of at least ${compactGoDuration(need)} or shorten its children`);
       }
       result = own ?? need;
     } else if (t.templateType === 'Task') {
@@ -388,7 +379,7 @@ export function workflowProblems(name: string, spec: WorkflowSpec): { problems: 
       else if (!CHAOS_TYPES.includes(t.schedule.type)) add(`templates.${n}.schedule.type`, `a Schedule step starts chaos, not "${t.schedule.type}"`, `use one of ${CHAOS_TYPES.join(', ')}`);
     } else if (result === undefined && CHAOS_TYPES.includes(t.templateType)) {
       const embedded = (t as unknown as Record<string, { duration?: string } | undefined>)[embeddedKey(t.templateType)];
-      result = embedded?.duration ? parseGoDuration(embedded.duration) : undefined;
+      result = embedded?.duration ? goDurationMs(embedded.duration) : undefined;
     }
     if (result === undefined) add(`templates.${n}.deadline`, `${t.templateType} step "${n}" is unbounded`, 'give it a deadline (or, for chaos, a duration)');
     visiting.delete(n);

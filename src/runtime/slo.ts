@@ -6,7 +6,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import * as YAML from 'yaml';
-import { parsePromModelDuration, promModelDuration } from '../slo/format';
 import {
   alertWindowsCatalog,
   discoverSpecFiles,
@@ -26,6 +25,7 @@ import { groupsToJson, rulesFileYaml } from '../slo/render';
 import { AlertWindowsCatalog } from '../slo/windows';
 import { LIBRARY_VERSION } from '../common/version';
 import { CliIo } from './commands/common';
+import { formatPromDuration, promDurationMs } from '../common/duration';
 
 /** `app.kubernetes.io/managed-by` on generated Kubernetes objects. */
 const MANAGED_BY = 'cdk8s-resilience';
@@ -112,14 +112,14 @@ interface CommonSetup {
 /** Period, windows, extra labels and app-level plugins, shared by generate and validate. */
 function commonSetup(f: ParsedFlags): CommonSetup {
   const periodText = f.strings.get('default-slo-period') ?? '30d';
-  const periodMs = parsePromModelDuration(periodText);
+  const periodMs = promDurationMs(periodText);
   if (periodMs === undefined || periodMs === 0) throw new CliUsageError(`--default-slo-period "${periodText}" is not a Prometheus duration (e.g. 30d, 28d, 4w)`);
   const windowsPath = f.strings.get('slo-period-windows-path');
   const catalog = alertWindowsCatalog(windowsPath !== undefined ? loadAlertWindowsDirectory(windowsPath) : undefined);
   if (!catalog.get(periodMs)) {
-    const available = catalog.periods().map((p) => dayPeriod(parsePromModelDuration(p) ?? 0));
+    const available = catalog.periods().map((p) => formatPromDuration(promDurationMs(p) ?? 0, { largestUnit: 'd' }));
     throw new CliUsageError(
-      `no alert windows for the default SLO period ${dayPeriod(periodMs)} (available: ${available.join(', ')}); ` +
+      `no alert windows for the default SLO period ${formatPromDuration(periodMs, { largestUnit: 'd' })} (available: ${available.join(', ')}); ` +
         (windowsPath ? `add an AlertWindows file for it to ${windowsPath}` : 'use --slo-period-windows-path with an AlertWindows file for it'),
     );
   }
@@ -139,10 +139,6 @@ function commonSetup(f: ParsedFlags): CommonSetup {
   return { periodMs, catalog, extraLabels: parseExtraLabels(f.multi.get('extra-labels') ?? []), exhausted };
 }
 
-/** A period as users write it: whole days as `7d`, `28d`, `30d`; anything else as Prometheus prints it. */
-function dayPeriod(ms: number): string {
-  return ms > 0 && ms % 86400000 === 0 ? `${ms / 86400000}d` : promModelDuration(ms);
-}
 
 function statInput(input: string | undefined): fs.Stats {
   if (input === undefined || input === '') throw new CliUsageError('--input is required (a spec file or a directory of them)');

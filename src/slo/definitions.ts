@@ -9,13 +9,14 @@ import { Construct } from 'constructs';
 import { PrometheusRule } from '../../imports/monitoring.coreos.com';
 import { Problems } from '../common/errors';
 import { dnsLabelProblem, dnsSubdomainProblem } from '../common/names';
-import { goFloat, promModelDuration } from './format';
+import { goFloat } from './format';
 import { PromRule, PromRuleGroup, SliModel } from './model';
 import { promqlSyntaxProblem } from './promql';
 import { groupsToJson, rulesFileYaml } from './render';
 import { selector, Sli, LabelMatch } from './sli';
 import { MANAGED_BY, SloOutput } from './slo-spec';
 import { renderWindow } from './template';
+import { formatPromDuration } from '../common/duration';
 
 /** Plain-data input of `sloDefinitionRules`. */
 export interface SloDefinitionsModel {
@@ -65,7 +66,7 @@ export function sloDefinitionNames(prefix: string, periodMs: number, quantile: n
     availabilityRatio: `slo:${prefix}:availability:ratio`,
     errorBudgetRatio: `slo:${prefix}:availability:error_budget_ratio`,
     burnRate1d: `slo:${prefix}:availability:burn_rate:1d`,
-    burnRatePeriod: `slo:${prefix}:availability:burn_rate:${promModelDuration(periodMs)}`,
+    burnRatePeriod: `slo:${prefix}:availability:burn_rate:${formatPromDuration(periodMs)}`,
     latencyQuantile: `slo:${prefix}:latency:${q}`,
   };
 }
@@ -81,11 +82,11 @@ export function sloDefinitionNames(prefix: string, periodMs: number, quantile: n
 export function sloDefinitionRules(m: SloDefinitionsModel): PromRuleGroup[] {
   const n = sloDefinitionNames(m.prefix, m.periodMs, m.quantile);
   const budget = tidy((100 - m.objective) / 100);
-  const short = promModelDuration(m.shortWindowMs);
-  const period = promModelDuration(m.periodMs);
+  const short = formatPromDuration(m.shortWindowMs);
+  const period = formatPromDuration(m.periodMs);
   const periodDays = m.periodMs / 86400000;
   const labels = { ...m.labels };
-  const forDur = promModelDuration(m.forMs);
+  const forDur = formatPromDuration(m.forMs);
   const recordings: PromRule[] = [
     { record: n.availabilityRatio, expr: `1 - (\n${errorRatio(m.availabilitySli, short)}\n)`, labels },
     { record: n.burnRate1d, expr: `(\n${errorRatio(m.availabilitySli, '1d')}\n) / ${goFloat(budget)}`, labels },

@@ -16,7 +16,7 @@ import * as path from 'path';
 import type { Construct } from 'constructs';
 import * as YAML from 'yaml';
 import { Problem } from '../common/errors';
-import { parsePromModelDuration, goFloat, promLabelSet, promModelDuration } from './format';
+import { goFloat, promLabelSet } from './format';
 import { AlertWindowsModel, GenerationInfo, PromRule, PromRuleGroup, SloModel } from './model';
 import { OPENSLO_V1ALPHA, OpenSloDocument, openSloToSlothSpec } from './openslo';
 import { SloMetrics, sloIdLabels, sloRuleGroups } from './rules';
@@ -24,6 +24,7 @@ import type { SloSpec, SloSpecProps } from './slo-spec';
 import { normaliseSlothSpec, SlothServiceSpec, slothSpecToModels } from './sloth-spec';
 import { sloProblems } from './validate';
 import { AlertWindowsCatalog, alertWindowsFromSpec, AlertWindowsSpec, DEFAULT_ALERT_WINDOWS } from './windows';
+import { formatPromDuration, promDurationMs } from '../common/duration';
 
 /** The spec formats a file can hold, as their `sloth_spec` value. */
 export type SloSpecFormat = 'prometheus/v1' | 'sloth.slok.dev/v1' | 'openslo/v1alpha';
@@ -199,7 +200,7 @@ export function errorBudgetExhaustedAlert(slo: SloModel, config: ErrorBudgetExha
   return {
     alert: config.alertName || 'ErrorBudgetExhausted',
     expr: `${SloMetrics.periodErrorBudgetRemaining}${promLabelSet(selector)} <= ${goFloat(config.threshold ?? 0)}`,
-    for: promModelDuration(config.forMs || 5 * 60 * 1000),
+    for: formatPromDuration(config.forMs || 5 * 60 * 1000),
     ...(Object.keys(labels).length ? { labels: { ...labels } } : {}),
     ...(config.annotations && Object.keys(config.annotations).length ? { annotations: { ...config.annotations } } : {}),
   };
@@ -226,7 +227,7 @@ export function sloPluginFromDeclaration(decl: unknown): { config?: ErrorBudgetE
   const strs = (v: unknown) => (v && typeof v === 'object' ? Object.fromEntries(Object.entries(v as Record<string, unknown>).map(([k, x]) => [k, String(x)])) : undefined);
   let forMs: number | undefined;
   if (o.for !== undefined) {
-    forMs = parsePromModelDuration(String(o.for));
+    forMs = promDurationMs(String(o.for));
     if (forMs === undefined) return { problem: { problem: `config.for "${String(o.for)}" is not a Prometheus duration`, fix: 'use e.g. 5m' } };
   }
   if (o.threshold !== undefined && typeof o.threshold !== 'number') return { problem: { problem: 'config.threshold is not a number', fix: 'use a remaining-budget ratio, e.g. 0 or 0.05' } };
@@ -504,7 +505,7 @@ export function specRuleGroups(spec: LoadedSpec, catalog: AlertWindowsCatalog, o
   const info = (): GenerationInfo => ({ version: options.version, mode: (options.mode ?? slothCliMode)(spec.format), spec: spec.format });
   return specModels(spec, options).flatMap((m, i) => {
     const windows = catalog.get(m.periodMs);
-    if (!windows) throw new Error(`no alert windows for the ${promModelDuration(m.periodMs)} SLO period`);
+    if (!windows) throw new Error(`no alert windows for the ${formatPromDuration(m.periodMs)} SLO period`);
     const groups = sloRuleGroups(m, windows, info(), { disableAlerts: options.disableAlerts, disableRecordings: options.disableRecordings });
     const extra = options.disableAlerts ? [] : [...(options.exhaustedAlerts ?? []), ...spec.exhaustedAlerts[i]].map((c) => errorBudgetExhaustedAlert(m, c));
     if (extra.length === 0) return groups;
@@ -555,7 +556,7 @@ export function loadAlertWindowsDirectory(dir: string): AlertWindowsModel[] {
       const w = alertWindowsFromSpec(doc.data as AlertWindowsSpec);
       const prev = byPeriod.get(w.sloPeriodMs);
       if (prev && JSON.stringify(prev.w) !== JSON.stringify(w)) {
-        problems.push({ file, line: doc.line, field: 'spec.sloPeriod', problem: `the ${promModelDuration(w.sloPeriodMs)} period is already defined differently in ${prev.file}`, fix: 'keep one definition per period' });
+        problems.push({ file, line: doc.line, field: 'spec.sloPeriod', problem: `the ${formatPromDuration(w.sloPeriodMs)} period is already defined differently in ${prev.file}`, fix: 'keep one definition per period' });
       } else if (!prev) byPeriod.set(w.sloPeriodMs, { w, file });
     } catch (e) {
       problems.push({ file, line: doc.line, field: '', problem: (e as Error).message, fix: 'write a sloth.slok.dev/v1 AlertWindows document with spec.sloPeriod and page/ticket quick/slow windows' });

@@ -5,7 +5,6 @@ import { PrometheusServiceLevel, PrometheusServiceLevelSpec, toJson_PrometheusSe
 import { Problem, Problems } from '../common/errors';
 import { LIBRARY_VERSION } from '../common/version';
 import { dnsLabelProblem, dnsSubdomainProblem, k8sLabelKeyProblem, k8sLabelValueProblem } from '../common/names';
-import { promModelDuration } from './format';
 import { AlertWindowsModel, GenerationInfo, PromRuleGroup, SloModel } from './model';
 import { groupsToJson, rulesFileYaml } from './render';
 import { sloRuleGroups } from './rules';
@@ -13,6 +12,7 @@ import { SlothServiceSpec } from './sloth-spec';
 import { Sli } from './sli';
 import { sloProblems } from './validate';
 import { AlertWindowsCatalog, alertWindowsProblems, DEFAULT_ALERT_WINDOWS } from './windows';
+import { formatPromDuration } from '../common/duration';
 
 /** The library's name, written as `app.kubernetes.io/managed-by`. */
 export const MANAGED_BY = 'cdk8s-resilience';
@@ -308,7 +308,7 @@ export class SloSpec extends Construct {
       for (const m of alertWindowsProblems(w.model, true)) problems.add(`alertWindows[${i}]`, m, 'correct the windows');
     });
     if (p.output?.kind === 'sloth' && this.periodMs !== 30 * 86400000) {
-      problems.add('period', `a Sloth PrometheusServiceLevel has no period field: the operator uses its own default (30d), not ${promModelDuration(this.periodMs)}`, 'use SloOutput.prometheusRule(), or run the Sloth operator with --default-slo-period');
+      problems.add('period', `a Sloth PrometheusServiceLevel has no period field: the operator uses its own default (30d), not ${formatPromDuration(this.periodMs)}`, 'use SloOutput.prometheusRule(), or run the Sloth operator with --default-slo-period');
     }
     if (p.output?.kind === 'sloth' && (p.disableAlerts || p.disableRecordings || p.extraLabels)) {
       problems.add('output', 'disableAlerts, disableRecordings and extraLabels cannot be expressed in a PrometheusServiceLevel', 'use SloOutput.prometheusRule(), or configure the Sloth operator');

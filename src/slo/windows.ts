@@ -1,5 +1,5 @@
-import { durationHours, parsePromModelDuration, promModelDuration } from './format';
 import { AlertWindowModel, AlertWindowsModel } from './model';
+import { formatPromDuration, goHours, promDurationMs } from '../common/duration';
 
 const MIN = 60 * 1000;
 const HOUR = 60 * MIN;
@@ -33,7 +33,7 @@ export class AlertWindowsCatalog {
     for (const w of windows) {
       const prev = this.byPeriod.get(w.sloPeriodMs);
       if (prev && JSON.stringify(prev) !== JSON.stringify(w)) {
-        throw new Error(`alert windows for the ${promModelDuration(w.sloPeriodMs)} SLO period are defined twice, differently`);
+        throw new Error(`alert windows for the ${formatPromDuration(w.sloPeriodMs)} SLO period are defined twice, differently`);
       }
       this.byPeriod.set(w.sloPeriodMs, w);
     }
@@ -46,14 +46,14 @@ export class AlertWindowsCatalog {
 
   /** The periods this catalog has windows for, as Prometheus durations. */
   public periods(): string[] {
-    return [...this.byPeriod.keys()].sort((a, b) => a - b).map(promModelDuration);
+    return [...this.byPeriod.keys()].sort((a, b) => a - b).map((ms) => formatPromDuration(ms));
   }
 }
 
 /** Burn rate factor: how many times faster than sustainable the budget share is consumed in the long window. */
 export function burnRateFactor(periodMs: number, w: AlertWindowModel): number {
-  const hoursRequiredConsumption = (w.errorBudgetPercent * durationHours(periodMs)) / 100;
-  return hoursRequiredConsumption / durationHours(w.longWindowMs);
+  const hoursRequiredConsumption = (w.errorBudgetPercent * goHours(periodMs)) / 100;
+  return hoursRequiredConsumption / goHours(w.longWindowMs);
 }
 
 /** One of the four alerts of a multi-window multi-burn-rate alert group. */
@@ -144,7 +144,7 @@ export function alertWindowsFromSpec(doc: AlertWindowsSpec): AlertWindowsModel {
   }
   const dur = (field: string, s: string | undefined): number => {
     if (s === undefined) return 0;
-    const ms = parsePromModelDuration(String(s));
+    const ms = promDurationMs(String(s));
     if (ms === undefined) {
       problems.push(`${field}: "${s}" is not a Prometheus duration (e.g. 5m, 1h, 30d)`);
       return 0;

@@ -4,10 +4,10 @@
  * `slo:sli_error:ratio_rate<window>`) and the SLOs' active alerts. Shared by `slo gate`,
  * `slo report` and the chaos verdict.
  */
-import { parsePromModelDuration, promModelDuration } from '../../slo/format';
 import { SloMetrics } from '../../slo/rules';
 import { PromAlert, PrometheusApi, promString } from '../prometheus';
 import { SloTarget } from './targets';
+import { formatPromDuration, promDurationMs } from '../../common/duration';
 
 /** The burn rate over one window. */
 export interface WindowBurn {
@@ -88,7 +88,7 @@ export async function readSloStatus(api: PrometheusApi, targets: readonly SloTar
     const byWindow = new Map<number, number[]>();
     for (const s of mine(sli)) {
       const w = s.labels[L.window] ?? (s.labels.__name__ ?? '').slice(SloMetrics.sliErrorPrefix.length);
-      const ms = parsePromModelDuration(w);
+      const ms = promDurationMs(w);
       if (ms === undefined) continue;
       byWindow.set(ms, [...(byWindow.get(ms) ?? []), s.v]);
     }
@@ -96,9 +96,9 @@ export async function readSloStatus(api: PrometheusApi, targets: readonly SloTar
       .sort((a, b) => a[0] - b[0])
       .map(([ms, vs]) => {
         const ratio = worst(vs, 'max') ?? NaN;
-        return { windowMs: ms, window: promModelDuration(ms), errorRatio: ratio, burnRate: budget > 0 ? ratio / budget : NaN };
+        return { windowMs: ms, window: formatPromDuration(ms), errorRatio: ratio, burnRate: budget > 0 ? ratio / budget : NaN };
       });
-    const missingWindows = (t.windowsMs ?? []).filter((w) => !byWindow.has(w)).map(promModelDuration);
+    const missingWindows = (t.windowsMs ?? []).filter((w) => !byWindow.has(w)).map((ms) => formatPromDuration(ms));
     return {
       target: t,
       budgetRemaining: worst(mine(remaining).map((s) => s.v), 'min'),

@@ -10,7 +10,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import * as YAML from 'yaml';
-import { parsePromModelDuration } from '../../slo/format';
 import {
   alertWindowsCatalog,
   detectSpecFormat,
@@ -25,6 +24,7 @@ import {
 import { AlertWindowsModel, SloModel } from '../../slo/model';
 import { SloMetrics } from '../../slo/rules';
 import { alertGroupWindows, mwmbAlerts } from '../../slo/windows';
+import { promDurationMs } from '../../common/duration';
 
 /** One SLO as the runtime reads it from Prometheus. */
 export interface SloTarget {
@@ -162,7 +162,7 @@ function targetsFromRules(rules: readonly RuleLike[], file: string, source: stri
       ...new Set(
         mine
           .filter((r) => r.record?.startsWith(SloMetrics.sliErrorPrefix))
-          .map((r) => parsePromModelDuration(r.labels[L.window] ?? r.record!.slice(SloMetrics.sliErrorPrefix.length)))
+          .map((r) => promDurationMs(r.labels[L.window] ?? r.record!.slice(SloMetrics.sliErrorPrefix.length)))
           .filter((w): w is number => w !== undefined && w > 0),
       ),
     ].sort((a, b) => a - b);
