@@ -247,11 +247,17 @@ export function spelledGoDuration(d: Pick<Duration, 'toMilliseconds' | 'unitLabe
   return Number.isInteger(amount) ? `${amount}${unit[0]}` : fallback(ms);
 }
 
+/** The span in the largest of `units` that divides it, or undefined when none does. */
+function inLargestDividingUnit(ms: number, units: ReadonlyArray<readonly [string, number]>): string | undefined {
+  for (const [name, size] of units) if (ms >= size && ms % size === 0) return `${ms / size}${name}`;
+  return undefined;
+}
+
+const GO_SINGLE_UNITS: ReadonlyArray<readonly [string, number]> = [['h', 3600000], ['m', 60000], ['s', 1000]];
+
 function largestSingleUnit(ms: number): string {
-  if (ms % 3600000 === 0 && ms > 0) return `${ms / 3600000}h`;
-  if (ms % 60000 === 0 && ms > 0) return `${ms / 60000}m`;
-  if (ms % 1000 === 0) return `${ms / 1000}s`;
-  return `${ms}ms`;
+  if (ms === 0) return '0s';
+  return inLargestDividingUnit(ms, GO_SINGLE_UNITS) ?? `${ms}ms`;
 }
 
 /**
@@ -388,6 +394,22 @@ export function formatPromDuration(span: Span, options: PromDurationFormat = {})
 /** A number of seconds, rounded, in Prometheus syntax with days as the largest unit (`45s`, `1h`, `1d1h30m`, `7d`). */
 export function formatSeconds(seconds: number): string {
   return formatPromDuration(Math.round(seconds) * 1000, { largestUnit: 'd' });
+}
+
+// ---------------------------------------------------------------------------------------
+// Grafana
+// ---------------------------------------------------------------------------------------
+
+const GRAFANA_UNITS: ReadonlyArray<readonly [string, number]> = [['d', 86400000], ['h', 3600000], ['m', 60000], ['s', 1000]];
+
+/**
+ * A span in Grafana's single-unit form (`7d`, `90m`, `30s`): Grafana's relative times and
+ * refresh intervals take one number and one unit, not Prometheus' `1w` or `4w2d`. A span
+ * that is not whole seconds is rounded up to them.
+ */
+export function formatGrafanaSpan(span: Span): string {
+  const ms = spanMs(span);
+  return inLargestDividingUnit(ms, GRAFANA_UNITS) ?? `${Math.ceil(ms / 1000)}s`;
 }
 
 // ---------------------------------------------------------------------------------------

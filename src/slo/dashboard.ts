@@ -11,33 +11,18 @@ import { ApiObject, Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import { Problem, Problems, ResilienceValidationError } from '../common/errors';
 import { SynthFile } from '../common/files';
+import { formatGrafanaSpan } from '../common/duration';
 import { dnsLabelProblem, dnsSubdomainProblem, k8sLabelKeyProblem, k8sLabelValueProblem } from '../common/names';
 import { AlertWindowsModel } from './model';
 import { SloMetrics } from './rules';
 import { MANAGED_BY } from './slo-spec';
 import { DEFAULT_ALERT_WINDOWS, burnRateFactor } from './windows';
 
-const SPAN_UNITS: Array<[string, number]> = [
-  ['d', 86400000],
-  ['h', 3600000],
-  ['m', 60000],
-  ['s', 1000],
-];
-
-/**
- * A span in Grafana's single-unit form (`7d`, `90m`, `30s`): Grafana's relative times and
- * refresh intervals take one number and one unit, not Prometheus' `1w` or `4w2d`.
- */
-export function grafanaSpan(ms: number): string {
-  for (const [unit, size] of SPAN_UNITS) if (ms >= size && ms % size === 0) return `${ms / size}${unit}`;
-  return `${Math.ceil(ms / 1000)}s`;
-}
-
 /** How often the dashboard refreshes. */
 export class DashboardRefresh {
   /** Refresh every `interval` (Grafana's minimum is 5s by default). */
   public static every(interval: Duration): DashboardRefresh {
-    return new DashboardRefresh(grafanaSpan(interval.toMilliseconds()), interval.toMilliseconds());
+    return new DashboardRefresh(formatGrafanaSpan(interval.toMilliseconds()), interval.toMilliseconds());
   }
 
   /** Never refresh on its own. */
@@ -62,7 +47,7 @@ export class DashboardRefresh {
 export class DashboardTimeRange {
   /** The last `span` up to now (`now-7d` to `now`), in whole seconds. */
   public static last(span: Duration): DashboardTimeRange {
-    return new DashboardTimeRange(`now-${grafanaSpan(span.toMilliseconds())}`, 'now', span.toMilliseconds());
+    return new DashboardTimeRange(`now-${formatGrafanaSpan(span.toMilliseconds())}`, 'now', span.toMilliseconds());
   }
 
   /** A raw Grafana range (`{ from: "now-30d/d", to: "now" }`); escape hatch. */

@@ -3,6 +3,7 @@ import * as fc from 'fast-check';
 import {
   compactGoDuration,
   formatGoDuration,
+  formatGrafanaSpan,
   formatPromDuration,
   formatSeconds,
   goDurationMs,
@@ -159,4 +160,8 @@ test('duration checks return problems in the one shape', () => {
   expect(goDurationProblems('deadline', '1h')).toEqual([]);
   expect(promDurationProblems('for', '5m1h')[0].problem).toBe('"5m1h" is not a Prometheus duration: Prometheus durations are whole numbers with units y, w, d, h, m, s or ms, largest first (such as "1h30m" or "30d"); "h" is out of order or repeated');
   expect(promDurationProblems('for', '0')).toEqual([]);
+});
+
+test('Grafana spans take one unit', () => {
+  expect([formatGrafanaSpan(Duration.days(7)), formatGrafanaSpan(Duration.minutes(90)), formatGrafanaSpan(Duration.seconds(30)), formatGrafanaSpan(Duration.millis(1500))]).toEqual(['7d', '90m', '30s', '2s']);
 });
