@@ -1,9 +1,9 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { Backup, BackupProps, BackupSpec, toJson_BackupProps } from '../../imports/velero.io';
-import { dnsLabelProblem, dnsSubdomainProblem, Problems } from '../common';
+import { nameProblems, namespaceProblems, Problems } from '../common';
 import { typedApiObject } from '../common/api-object';
-import { backupScheduleTemplate, BackupTemplateOptions, backupTemplateProblems, VELERO_NAMESPACE } from './plan';
+import { backupScheduleTemplate, BackupTemplateOptions, backupTemplateProblems, VELERO_NAMESPACE, VELERO_NAMESPACE_FIX } from './plan';
 import { VolumeBackupMethod } from './schedule';
 
 /** Props of {@link VeleroBackup}: the template fields of a Schedule, plus where the Backup lives. */
@@ -17,13 +17,6 @@ export interface VeleroBackupProps extends BackupTemplateOptions {
    * @default none
    */
   readonly spec?: BackupSpec;
-}
-
-/** Runs `check` with a scratch collection and copies its problems with the leading `@` field stripped. */
-export function problemsAtRoot(problems: Problems, check: (field: string, into: Problems) => void): void {
-  const scratch = new Problems();
-  check('@', scratch);
-  for (const p of scratch.list) problems.add(p.field.replace(/^@\.?/, '') || 'props', p.problem, p.fix);
 }
 
 /**
@@ -45,15 +38,10 @@ export class VeleroBackup extends Construct {
     const problems = new Problems();
     this.name = props.name ?? id;
     this.namespace = props.namespace ?? VELERO_NAMESPACE;
-    const np = dnsSubdomainProblem(this.name);
-    if (np) problems.add('name', np, 'name the Backup with lower-case letters, digits, "-" and "."');
-    const nsp = dnsLabelProblem(this.namespace);
-    if (nsp) problems.add('namespace', `namespace ${nsp}`, 'use Velero\'s namespace, usually "velero"');
-    if (props.storageLocation !== undefined) {
-      const slp = dnsSubdomainProblem(props.storageLocation);
-      if (slp) problems.add('storageLocation', slp, 'use the name of a BackupStorageLocation, usually "default"');
-    }
-    problemsAtRoot(problems, (field, into) => backupTemplateProblems(field, props, into));
+    problems.addAll('', nameProblems('name', this.name, { fix: 'name the Backup with lower-case letters, digits, "-" and "."' }));
+    problems.addAll('', namespaceProblems('namespace', this.namespace, { fix: VELERO_NAMESPACE_FIX }));
+    if (props.storageLocation !== undefined) problems.addAll('', nameProblems('storageLocation', props.storageLocation, { fix: 'use the name of a BackupStorageLocation, usually "default"' }));
+    problems.addAll('', backupTemplateProblems('', props));
     problems.throwIfAny(this.node.path);
 
     // A Schedule labels the Backups it creates through its template's metadata; a Backup

@@ -1,7 +1,7 @@
 import { Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import * as YAML from 'yaml';
-import { Problems, spelledGoDuration, SynthFile } from '../common';
+import { labelsProblems, nameProblems, Problems, spelledGoDuration, SynthFile } from '../common';
 import { MinioStorage } from './minio';
 import { AlertRule, veleroAlertRules, watchedSchedules } from './monitoring';
 import { VeleroBackupPlan } from './plan';
@@ -47,7 +47,8 @@ export class VeleroHelmValues extends Construct {
     if (!props.plan) problems.add('plan', 'no plan is given', 'pass the VeleroBackupPlan whose schedules the chart should create');
     if (!props.storage) problems.add('storage', 'no storage is given', 'pass the MinioStorage Velero writes to');
     const fullname = props.fullname ?? 'velero';
-    if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(fullname)) problems.add('fullname', `"${fullname}" is not a DNS label`, 'use a name such as "velero"');
+    problems.addAll('', nameProblems('fullname', fullname, { rule: 'dns-label', fix: 'use a name such as "velero"' }));
+    problems.addAll('', labelsProblems('monitoringLabels', props.monitoringLabels));
     if (props.plan && props.storage && props.plan.namespace !== props.storage.namespace) {
       problems.add('plan', `the plan's namespace "${props.plan.namespace}" differs from the storage's "${props.storage.namespace}"`, 'install Velero, its schedules and its storage locations in one namespace');
     }

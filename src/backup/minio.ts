@@ -1,6 +1,6 @@
 import { ApiObject, Size } from 'cdk8s';
 import { Construct } from 'constructs';
-import { dnsLabelProblem, dnsSubdomainProblem, Problems, restrictedContainerSecurityContext, restrictedPodSecurityContext } from '../common';
+import { nameProblems, namespaceProblems, Problems, restrictedContainerSecurityContext, restrictedPodSecurityContext } from '../common';
 import { coreApiObject } from '../common/api-object';
 import type * as k8s from '../common/k8s-types';
 import { VELERO_NAMESPACE } from './plan';
@@ -158,24 +158,18 @@ export class MinioStorage extends Construct {
     if (!p.credentials) {
       problems.add('credentials', 'no credentials choice was made, and MinIO must not start with a well-known root password', 'pass MinioCredentials.fromExistingSecret("name") for a real cluster, or MinioCredentials.insecureDemo() for a throwaway one');
     } else {
-      const sp = dnsSubdomainProblem(p.credentials.secretName);
-      if (sp) problems.add('credentials.secretName', sp, 'name the Secret with lower-case letters, digits and "-"');
+      problems.addAll('', nameProblems('credentials.secretName', p.credentials.secretName, { fix: 'name the Secret with lower-case letters, digits and "-"' }));
       if (p.credentials.demo) {
         if (p.credentials.demo.accessKey.length < 3) problems.add('credentials.accessKey', 'MinIO needs a root user of at least 3 characters', 'use a longer access key');
         if (p.credentials.demo.secretKey.length < 8) problems.add('credentials.secretKey', 'MinIO needs a root password of at least 8 characters', 'use a longer secret key');
       }
     }
-    for (const [field, v] of [['namespace', ns], ['veleroNamespace', veleroNs]] as const) {
-      const e = dnsLabelProblem(v);
-      if (e) problems.add(field, `namespace ${e}`, 'use a namespace name');
-    }
-    const np = dnsLabelProblem(name);
-    if (np) problems.add('name', np, 'use a DNS label; the Service name becomes part of the S3 URL');
+    problems.addAll('', [...namespaceProblems('namespace', ns), ...namespaceProblems('veleroNamespace', veleroNs)]);
+    problems.addAll('', nameProblems('name', name, { rule: 'dns-label', fix: 'use a DNS label; the Service name becomes part of the S3 URL' }));
     if (!/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(bucket) || bucket.includes('..')) problems.add('bucket', `"${bucket}" is not a valid S3 bucket name (3-63 lower-case letters, digits, '.' and '-')`, 'choose a valid bucket name');
     if (p.prefix !== undefined && (p.prefix.startsWith('/') || p.prefix.endsWith('/') || p.prefix === '')) problems.add('prefix', `"${p.prefix}" starts or ends with '/' or is empty`, 'give a prefix without leading or trailing slashes');
     if (!/^[a-z0-9-]+$/.test(region)) problems.add('region', `"${region}" is not a region name`, 'use a name such as "us-east-1"');
-    const bp = dnsSubdomainProblem(bslName);
-    if (bp) problems.add('backupStorageLocationName', bp, 'use a valid name, usually "default"');
+    problems.addAll('', nameProblems('backupStorageLocationName', bslName, { fix: 'use a valid name, usually "default"' }));
     if (p.storageSize !== undefined && p.storageSize.toMebibytes() < 1) problems.add('storageSize', 'the volume is smaller than 1Mi', 'give a size such as Size.gibibytes(10)');
     if (ns !== veleroNs) problems.add('namespace', `the storage locations must live in Velero's namespace "${veleroNs}", not "${ns}"`, 'put MinIO in Velero\'s namespace, or create the locations yourself');
     problems.throwIfAny(this.node.path);

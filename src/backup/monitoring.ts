@@ -4,7 +4,7 @@ import {
   PrometheusRuleProps, PrometheusRuleSpecGroupsRulesExpr, ServiceMonitorProps,
   toJson_PrometheusRuleProps, toJson_ServiceMonitorProps,
 } from '../../imports/monitoring.coreos.com';
-import { dnsLabelProblem, k8sLabelKeyProblem, k8sLabelValueProblem, Problems } from '../common';
+import { labelsProblems, namespaceProblems, Problems, promLabelsProblems } from '../common';
 import { coreApiObject, typedApiObject } from '../common/api-object';
 import type * as k8s from '../common/k8s-types';
 import { VELERO_NAMESPACE } from './plan';
@@ -161,12 +161,9 @@ export class VeleroMonitoring extends Construct {
     super(scope, id);
     const problems = new Problems();
     const ns = props.namespace ?? VELERO_NAMESPACE;
-    const np = dnsLabelProblem(ns);
-    if (np) problems.add('namespace', `namespace ${np}`, 'use the namespace Velero runs in');
-    for (const [k, v] of Object.entries({ ...(props.selectorLabels ?? {}), ...(props.alertLabels ?? {}) })) {
-      const p = k8sLabelKeyProblem(k) ?? k8sLabelValueProblem(v);
-      if (p) problems.add('selectorLabels', p, 'use valid label keys and values');
-    }
+    problems.addAll('', namespaceProblems('namespace', ns, { fix: 'use the namespace Velero runs in' }));
+    problems.addAll('', labelsProblems('selectorLabels', props.selectorLabels));
+    problems.addAll('', promLabelsProblems('alertLabels', props.alertLabels));
     (props.schedules ?? []).forEach((s, i) => {
       if (!(s.worstCaseGapSeconds > 0)) problems.add(`schedules[${i}].worstCaseGapSeconds`, 'the gap is not a positive number of seconds', 'take the figures from computeRpo or a plan\'s rpoReport');
     });

@@ -1,6 +1,6 @@
 import { ApiObject, ApiObjectMetadataDefinition, Duration } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
-import { dnsLabelProblem, k8sLabelKeyProblem, k8sLabelValueProblem, Problems } from '../common';
+import { labelKeyProblems, labelValueProblems, nameProblems, namespaceProblems, Problems } from '../common';
 import { worstCaseGapSeconds } from './cron';
 import { BackupScheduleOptions, VeleroBackupPlan } from './plan';
 import { RpoReport } from './rpo';
@@ -104,21 +104,20 @@ export class SelfServiceBackup extends Construct {
     this.labelKey = props.labelKey ?? BACKUP_TIER_LABEL;
     this.tiers = props.tiers ?? [BackupTier.gold(), BackupTier.silver(), BackupTier.bronze()];
     const prefix = props.schedulePrefix ?? 'self-service';
-    const kp = k8sLabelKeyProblem(this.labelKey);
-    if (kp) problems.add('labelKey', kp, 'use a label key such as "backup.example.com/tier"');
+    problems.addAll('', labelKeyProblems('labelKey', this.labelKey, { fix: 'use a label key such as "backup.example.com/tier"' }));
     if (/(^|\.)velero\.io\//.test(this.labelKey)) problems.add('labelKey', `"${this.labelKey}" is in Velero's own label space, which Velero sets and reads itself`, 'use a key under your own domain');
     if (this.tiers.length === 0) problems.add('tiers', 'the list is empty', 'give at least one tier, or leave the prop out for gold, silver and bronze');
     const names = new Map<string, number>();
     this.tiers.forEach((t, i) => {
-      const vp = k8sLabelValueProblem(t.name) ?? dnsLabelProblem(t.name);
-      if (vp) problems.add(`tiers[${i}].name`, vp, 'use a lower-case name usable both as a label value and in a Schedule name');
+      const fix = 'use a lower-case name usable both as a label value and in a Schedule name';
+      const asLabel = labelValueProblems(`tiers[${i}].name`, t.name, { fix });
+      problems.addAll('', asLabel.length > 0 ? asLabel : nameProblems(`tiers[${i}].name`, t.name, { rule: 'dns-label', fix }));
       const other = names.get(t.name);
       if (other !== undefined) problems.add(`tiers[${i}].name`, `tier "${t.name}" is also tiers[${other}]; one label value would mean two schedules`, 'give each tier its own name');
       names.set(t.name, i);
     });
     for (const [ns, tier] of Object.entries(props.namespaces ?? {})) {
-      const np = dnsLabelProblem(ns);
-      if (np) problems.add(`namespaces.${ns}`, `namespace ${np}`, 'use a namespace name');
+      problems.addAll('', namespaceProblems(`namespaces.${ns}`, ns));
       if (!names.has(tier)) problems.add(`namespaces.${ns}`, `tier "${tier}" is not one of ${[...names.keys()].join(', ')}`, 'enroll the namespace in a defined tier');
     }
     problems.throwIfAny(this.node.path);

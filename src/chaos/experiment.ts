@@ -1,7 +1,7 @@
 import { ApiObject, Chart, Duration } from 'cdk8s';
 import { Construct } from 'constructs';
-import { Problems } from '../common/errors';
-import { dnsLabelProblem, dnsSubdomainProblem } from '../common/names';
+import { Problem, Problems, problemsAbout } from '../common/errors';
+import { labelsProblems, nameProblems, namespaceProblems } from '../common/checks';
 import { ChaosAction } from './actions';
 import { DEFAULT_MAX_DURATION, DEFAULT_PROTECTED_NAMESPACES, embeddedKey, ExperimentDefinition, experimentProblems, experimentSpec, GuardrailPolicy } from './guardrails';
 import { LitmusOptions, renderLitmus } from './litmus';
@@ -190,19 +190,27 @@ export function remoteClusterName(r: RemoteCluster | string | undefined): string
 }
 
 /** Problems with a remote-cluster reference. */
-export function remoteClusterProblems(r: RemoteCluster | string | undefined): Array<[string, string, string]> {
+export function remoteClusterProblems(r: RemoteCluster | string | undefined): Problem[] {
   const name = remoteClusterName(r);
   if (name === undefined) return [];
-  const bad = dnsSubdomainProblem(name);
-  return bad ? [['remoteCluster', `remote cluster name ${bad}`, 'give the name of a RemoteCluster object']] : [];
+  return nameProblems('remoteCluster', name, { what: 'remote cluster name', fix: 'give the name of a RemoteCluster object' });
+}
+
+/** Problems with what an experiment's or a workflow's props put into its objects' metadata. */
+export function chaosObjectMetadataProblems(name: string, namespace: string, labels: Readonly<Record<string, string>> | undefined): Problem[] {
+  return [
+    ...nameProblems('name', name, { rule: 'dns-label', what: 'object name', fix: 'give a lower-case DNS-1123 name with props.name' }),
+    ...namespaceProblems('namespace', namespace, { fix: 'give a valid namespace' }),
+    ...labelsProblems('labels', labels),
+  ];
 }
 
 /** The guardrail policy of an experiment, with the chaos-mesh opt-in of physical-machine faults applied. */
-export function experimentPolicy(scope: Construct, props: GuardrailProps & { readonly allowChaosMeshNamespace?: boolean }, action: ChaosAction): { policy: GuardrailPolicy; problems: Array<[string, string, string]> } {
+export function experimentPolicy(scope: Construct, props: GuardrailProps & { readonly allowChaosMeshNamespace?: boolean }, action: ChaosAction): { policy: GuardrailPolicy; problems: Problem[] } {
   const base = resolvePolicy(scope, props);
   if (!props.allowChaosMeshNamespace) return { policy: base, problems: [] };
   if (action.kind !== 'PhysicalMachineChaos') {
-    return { policy: base, problems: [['allowChaosMeshNamespace', `the opt-in is only for PhysicalMachineChaos, not ${action.kind}: pods in ${CHAOS_MESH_NS} stay protected`, 'drop allowChaosMeshNamespace']] };
+    return { policy: base, problems: [{ field: 'allowChaosMeshNamespace', problem: `the opt-in is only for PhysicalMachineChaos, not ${action.kind}: pods in ${CHAOS_MESH_NS} stay protected`, fix: 'drop allowChaosMeshNamespace' }] };
   }
   return { policy: { ...base, protectedNamespaces: base.protectedNamespaces.filter((n) => n !== CHAOS_MESH_NS) }, problems: [] };
 }
@@ -240,20 +248,17 @@ export class ChaosExperiment extends Construct {
     const problems = new Problems();
     this.name = props.name ?? id;
     this.namespace = chaosNamespace(this, props.namespace);
-    const nameProblem = dnsLabelProblem(this.name);
-    if (nameProblem) problems.add('name', `object name ${nameProblem}`, 'give a lower-case DNS-1123 name with props.name');
-    const nsProblem = dnsLabelProblem(this.namespace);
-    if (nsProblem) problems.add('namespace', `namespace ${nsProblem}`, 'give a valid namespace');
+    problems.addAll('', chaosObjectMetadataProblems(this.name, this.namespace, props.labels));
 
     const { policy, problems: optInProblems } = experimentPolicy(this, props, props.action);
-    for (const [f, p, x] of [...optInProblems, ...remoteClusterProblems(props.remoteCluster)]) problems.add(f, `experiment "${this.name}": ${p}`, x);
+    problems.addAll('', problemsAbout(`experiment "${this.name}"`, [...optInProblems, ...remoteClusterProblems(props.remoteCluster)]));
     this.definition = { name: this.name, action: props.action, target: resolveTarget(props.target), mode: props.mode ?? ChaosMode.one(), duration: props.duration, remoteCluster: remoteClusterName(props.remoteCluster) };
     problems.addAll('', experimentProblems(this.definition, policy));
     if (policy.protectedNamespaces.includes(this.namespace)) {
       problems.add('namespace', `experiment "${this.name}" breaks rule protected-namespace: its objects would live in protected namespace "${this.namespace}"`, 'put chaos objects in a namespace of their own, such as chaos-testing');
     }
     if (props.schedule) {
-      for (const [f, p, x] of scheduleProblems(props.schedule, props.duration, false)) problems.add(f, `experiment "${this.name}": ${p}`, x);
+      problems.addAll('', problemsAbout(`experiment "${this.name}"`, scheduleProblems(props.schedule, props.duration, false)));
       if (props.duration === undefined && !props.action.instantaneous && policy.allowUnboundedDuration) {
         problems.add('duration', `experiment "${this.name}" breaks rule bounded-duration: a scheduled ${props.action.name} fault without a duration would never end, and with concurrencyPolicy Forbid every later run would be skipped`, 'give a scheduled continuous fault a duration, such as Duration.minutes(5)');
       }

@@ -62,8 +62,7 @@ export function experimentProblems(def: ExperimentDefinition, policy: GuardrailP
   const rule = (field: string, id: string, problem: string, fix: string) => out.push({ field, problem: `experiment "${def.name}" breaks rule ${id}: ${problem}`, fix });
   const plain = (field: string, problem: string, fix: string) => out.push({ field, problem: `experiment "${def.name}": ${problem}`, fix });
 
-  for (const [f, p, x] of def.action.problems) plain(f, p, x);
-  for (const [f, p, x] of def.mode.problems('mode')) plain(f, p, x);
+  for (const p of [...def.action.problems, ...def.mode.problems('mode')]) plain(p.field, p.problem, p.fix);
 
   // duration
   if (def.duration === undefined) {
@@ -85,7 +84,7 @@ export function experimentProblems(def: ExperimentDefinition, policy: GuardrailP
   } else if (!def.target) {
     rule('target', GUARDRAIL_RULES.selectsSomething, 'no target is set, so it selects no pods', 'set target, such as ChaosTarget.labels("team-alpha", { app: "demo-app" }) or ChaosTarget.workload(deployment)');
   } else {
-    for (const [f, p, x] of def.target.problems('target')) rule(f, GUARDRAIL_RULES.selectsSomething, p, x);
+    for (const p of def.target.problems('target')) rule(p.field, GUARDRAIL_RULES.selectsSomething, p.problem, p.fix);
   }
 
   // blast radius

@@ -1,6 +1,7 @@
 import { Duration } from 'cdk8s';
 import { spelledGoDuration } from '../common/duration';
-import { Problem } from '../common/errors';
+import { nameProblems } from '../common/checks';
+import { Problem, problemsAbout } from '../common/errors';
 import { ExperimentDefinition } from './guardrails';
 
 /** When a Litmus probe runs, relative to the fault. */
@@ -175,6 +176,9 @@ export function renderLitmus(def: ExperimentDefinition, options: LitmusOptions =
   const pct = def.mode.affectedPercent;
   if (def.mode.mode === 'fixed') {
     add('mode', 'Litmus sets the share of pods as a percentage, not a count', 'use ChaosMode.one() or a percentage mode');
+  }
+  if (options.serviceAccountName !== undefined) {
+    problems.push(...problemsAbout(`experiment "${def.name}"`, nameProblems('litmus.serviceAccountName', options.serviceAccountName, { what: 'service account name', fix: 'name the service account with lower-case letters, digits, "-" and "."' })));
   }
   if (!fault || !target || problems.length > 0) return { problems };
 

@@ -6,7 +6,7 @@ import {
   toJson_PhysicalMachineProps,
   toJson_RemoteClusterProps,
 } from '../../imports/chaos-mesh.org';
-import { dnsLabelProblem, dnsSubdomainProblem, k8sLabelKeyProblem, k8sLabelValueProblem, Problems } from '../common';
+import { labelsProblems, nameProblems, namespaceProblems, Problems } from '../common';
 import { typedApiObject } from '../common/api-object';
 import { chaosNamespace } from './experiment';
 import { CHAOS_MESH_API_VERSION } from './types';
@@ -70,24 +70,17 @@ export class RemoteCluster extends Construct {
     const p = props ?? ({} as RemoteClusterProps);
     const problems = new Problems();
     this.name = p.name ?? id;
-    const np = dnsSubdomainProblem(this.name);
-    if (np) problems.add('name', np, 'name the remote cluster with lower-case letters, digits, "-" and "."');
+    problems.addAll('', nameProblems('name', this.name, { fix: 'name the remote cluster with lower-case letters, digits, "-" and "."' }));
     if (!p.kubeconfig) {
       problems.add('kubeconfig', 'no kubeconfig Secret is given', 'give the Secret holding the remote cluster\'s kubeconfig: { name, namespace, key }');
     } else {
-      const sp = dnsSubdomainProblem(p.kubeconfig.name ?? '');
-      if (sp) problems.add('kubeconfig.name', sp, 'name the kubeconfig Secret');
-      const nsp = dnsLabelProblem(p.kubeconfig.namespace ?? '');
-      if (nsp) problems.add('kubeconfig.namespace', `namespace ${nsp}`, 'give the Secret\'s namespace');
+      problems.addAll('', nameProblems('kubeconfig.name', p.kubeconfig.name, { fix: 'name the kubeconfig Secret' }));
+      problems.addAll('', namespaceProblems('kubeconfig.namespace', p.kubeconfig.namespace, { fix: 'give the Secret\'s namespace' }));
     }
     if (!/^v?\d+\.\d+\.\d+([-+].+)?$/.test(p.version ?? '')) problems.add('version', `"${p.version ?? ''}" is not a Chaos Mesh version`, 'give the version to install, such as "2.8.3"');
     const install = p.installNamespace ?? CHAOS_MESH_NAMESPACE;
-    const ip = dnsLabelProblem(install);
-    if (ip) problems.add('installNamespace', `namespace ${ip}`, 'give the namespace to install Chaos Mesh into, usually chaos-mesh');
-    for (const [k, v] of Object.entries(p.labels ?? {})) {
-      const lp = k8sLabelKeyProblem(k) ?? k8sLabelValueProblem(v);
-      if (lp) problems.add('labels', lp, 'use valid label keys and values');
-    }
+    problems.addAll('', namespaceProblems('installNamespace', install, { fix: 'give the namespace to install Chaos Mesh into, usually chaos-mesh' }));
+    problems.addAll('', labelsProblems('labels', p.labels));
     problems.throwIfAny(this.node.path);
     this.apiObject = typedApiObject<RemoteClusterObjectProps>(this, 'Resource', { apiVersion: CHAOS_MESH_API_VERSION, kind: 'RemoteCluster' }, {
       metadata: { name: this.name, ...(p.labels ? { labels: { ...p.labels } } : {}) },
@@ -145,18 +138,13 @@ export class PhysicalMachine extends Construct {
     const problems = new Problems();
     this.name = p.name ?? id;
     this.namespace = chaosNamespace(this, p.namespace);
-    const np = dnsSubdomainProblem(this.name);
-    if (np) problems.add('name', np, 'name the machine with lower-case letters, digits, "-" and "."');
-    const nsp = dnsLabelProblem(this.namespace);
-    if (nsp) problems.add('namespace', `namespace ${nsp}`, 'give a valid namespace');
+    problems.addAll('', nameProblems('name', this.name, { fix: 'name the machine with lower-case letters, digits, "-" and "."' }));
+    problems.addAll('', namespaceProblems('namespace', this.namespace, { fix: 'give a valid namespace' }));
     if (this.namespace === CHAOS_MESH_NAMESPACE && !p.allowChaosMeshNamespace) {
       problems.add('namespace', `"${CHAOS_MESH_NAMESPACE}" is protected`, 'put the machine in another namespace, or opt in with allowChaosMeshNamespace: true');
     }
     if (!/^https?:\/\/[^\s/]+(:\d+)?\/?$/.test(p.address ?? '')) problems.add('address', `"${p.address ?? ''}" is not a chaosd address`, 'give the chaosd server URL, such as https://10.0.3.7:31768');
-    for (const [k, v] of Object.entries(p.labels ?? {})) {
-      const lp = k8sLabelKeyProblem(k) ?? k8sLabelValueProblem(v);
-      if (lp) problems.add('labels', lp, 'use valid label keys and values');
-    }
+    problems.addAll('', labelsProblems('labels', p.labels));
     problems.throwIfAny(this.node.path);
     this.apiObject = typedApiObject<PhysicalMachineObjectProps>(this, 'Resource', { apiVersion: CHAOS_MESH_API_VERSION, kind: 'PhysicalMachine' }, {
       metadata: { name: this.name, namespace: this.namespace, ...(p.labels ? { labels: { ...p.labels } } : {}) },

@@ -2,7 +2,7 @@ import { ApiObject, Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import { Problem, Problems } from '../common/errors';
 import { spelledGoDuration } from '../common/duration';
-import { dnsLabelProblem, dnsSubdomainProblem, k8sLabelKeyProblem, k8sLabelValueProblem } from '../common/names';
+import { labelsProblems, nameProblems, namespaceProblems } from '../common/checks';
 import { chaosNamespace } from './experiment';
 import { CHAOS_MESH_API_VERSION } from './types';
 
@@ -209,19 +209,14 @@ export class StatusCheck extends Construct {
     const problems = new Problems();
     this.name = p.name ?? id;
     this.namespace = chaosNamespace(this, p.namespace);
-    const np = dnsSubdomainProblem(this.name);
-    if (np) problems.add('name', np, 'name the check with lower-case letters, digits, "-" and "."');
-    const nsp = dnsLabelProblem(this.namespace);
-    if (nsp) problems.add('namespace', `namespace ${nsp}`, 'give a valid namespace');
+    problems.addAll('', nameProblems('name', this.name, { fix: 'name the check with lower-case letters, digits, "-" and "."' }));
+    problems.addAll('', namespaceProblems('namespace', this.namespace, { fix: 'give a valid namespace' }));
     problems.addAll('', httpStatusCheckProblems('', p));
     if (p.duration !== undefined && p.duration.toMilliseconds() <= 0) problems.add('duration', 'the duration is zero', 'give a positive duration, or none');
     if (p.duration !== undefined && p.mode && !p.mode.bounded) problems.add('duration', 'a duration is given with StatusCheckMode.continuousUntilStopped()', 'use StatusCheckMode.continuous() with a duration, or drop the duration');
     const r = p.recordsHistoryLimit;
     if (r !== undefined && !(Number.isInteger(r) && r >= 1 && r <= 1000)) problems.add('recordsHistoryLimit', `${r} is outside 1-1000`, 'keep between 1 and 1000 records');
-    for (const [k, v] of Object.entries(p.labels ?? {})) {
-      const lp = k8sLabelKeyProblem(k) ?? k8sLabelValueProblem(v);
-      if (lp) problems.add('labels', lp, 'use valid label keys and values');
-    }
+    problems.addAll('', labelsProblems('labels', p.labels));
     problems.throwIfAny(this.node.path);
     const labels = { 'app.kubernetes.io/managed-by': 'cdk8s-resilience', 'app.kubernetes.io/part-of': 'chaos', ...(p.labels ?? {}) };
     this.apiObject = new ApiObject(this, 'Resource', {

@@ -1,10 +1,10 @@
 import { ApiObject, Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import { compactGoDuration, goDurationMs, spelledGoDuration } from '../common/duration';
-import { Problem, Problems } from '../common/errors';
+import { Problem, Problems, problemsAbout } from '../common/errors';
 import { dnsLabelProblem } from '../common/names';
 import { ChaosAction } from './actions';
-import { chaosNamespace, GuardrailProps, remoteClusterName, remoteClusterProblems, resolvePolicy, resolveTarget } from './experiment';
+import { chaosNamespace, chaosObjectMetadataProblems, GuardrailProps, remoteClusterName, remoteClusterProblems, resolvePolicy, resolveTarget } from './experiment';
 import type { RemoteCluster } from './machines';
 import { httpStatusCheckProblems, httpStatusCheckSpec, HttpStatusCheckOptions, StatusCheckMode } from './status-check';
 import { embeddedKey, ExperimentDefinition, experimentProblems, experimentSpec, GuardrailPolicy } from './guardrails';
@@ -166,7 +166,7 @@ export class WorkflowStep {
     return new WorkflowStep(name, (policy) => {
       const def: ExperimentDefinition = { name, action: props.action, target: resolveTarget(props.target), mode: props.mode ?? ChaosMode.one(), duration: props.duration, remoteCluster: remoteClusterName(props.remoteCluster) };
       const problems = [
-        ...remoteClusterProblems(props.remoteCluster).map(([field, problem, fix]) => ({ field, problem: `experiment "${name}": ${problem}`, fix })),
+        ...problemsAbout(`experiment "${name}"`, remoteClusterProblems(props.remoteCluster)),
         ...experimentProblems(def, policy),
       ].map((p) => ({ ...p, field: `steps.${name}.${p.field}` }));
       const template = {
@@ -243,9 +243,9 @@ export class WorkflowStep {
     return new WorkflowStep(name, (policy) => {
       const def: ExperimentDefinition = { name, action: props.action, target: resolveTarget(props.target), mode: props.mode ?? ChaosMode.one(), duration: props.duration, remoteCluster: remoteClusterName(props.remoteCluster) };
       const problems: Problem[] = [
-        ...remoteClusterProblems(props.remoteCluster).map(([field, problem, fix]) => ({ field, problem: `experiment "${name}": ${problem}`, fix })),
+        ...problemsAbout(`experiment "${name}"`, remoteClusterProblems(props.remoteCluster)),
         ...experimentProblems(def, policy),
-        ...scheduleProblems(props.schedule, props.duration, false).map(([field, problem, fix]) => ({ field, problem: `step "${name}": ${problem}`, fix })),
+        ...problemsAbout(`step "${name}"`, scheduleProblems(props.schedule, props.duration, false)),
       ].map((p) => ({ ...p, field: `steps.${name}.${p.field}` }));
       const template = {
         name,
@@ -445,8 +445,7 @@ export class ChaosWorkflow extends Construct {
     this.name = props.name ?? id;
     this.namespace = chaosNamespace(this, props.namespace);
     const problems = new Problems();
-    const nameProblem = dnsLabelProblem(this.name);
-    if (nameProblem) problems.add('name', `object name ${nameProblem}`, 'give a lower-case DNS-1123 name with props.name');
+    problems.addAll('', chaosObjectMetadataProblems(this.name, this.namespace, props.labels));
     const policy = resolvePolicy(this, props);
     if (policy.protectedNamespaces.includes(this.namespace)) {
       problems.add('namespace', `workflow "${this.name}" would live in protected namespace "${this.namespace}"`, 'put chaos objects in a namespace of their own, such as chaos-testing');
@@ -455,7 +454,7 @@ export class ChaosWorkflow extends Construct {
     problems.addAll('', built.problems);
     if (props.schedule) {
       const run = built.bound === undefined ? undefined : Duration.millis(built.bound);
-      for (const [f, p, x] of scheduleProblems(props.schedule, run, true)) problems.add(f, `workflow "${this.name}": ${p}`, x);
+      problems.addAll('', problemsAbout(`workflow "${this.name}"`, scheduleProblems(props.schedule, run, true)));
     }
     problems.throwIfAny(this.node.path);
     this.spec = built.spec;

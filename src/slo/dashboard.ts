@@ -12,7 +12,7 @@ import { Construct } from 'constructs';
 import { Problem, Problems, ResilienceValidationError } from '../common/errors';
 import { SynthFile } from '../common/files';
 import { formatGrafanaSpan } from '../common/duration';
-import { dnsLabelProblem, dnsSubdomainProblem, k8sLabelKeyProblem, k8sLabelValueProblem } from '../common/names';
+import { annotationKeyProblems, labelsProblems, nameProblems, namespaceProblems } from '../common/checks';
 import { AlertWindowsModel } from './model';
 import { SloMetrics } from './rules';
 import { MANAGED_BY } from './slo-spec';
@@ -661,24 +661,19 @@ export class SloDashboard extends Construct {
 
     const problems = new Problems();
     problems.addAll('', sloDashboardProblems(props));
-    const nameProblem = dnsSubdomainProblem(this.name);
-    if (nameProblem) problems.add('name', nameProblem, 'use a DNS-1123 name, e.g. "slo-dashboard"');
-    else if (this.dataKey.length > 253) problems.add('name', `the data key "${this.dataKey}" is longer than 253 characters`, 'use a shorter name');
-    const nsProblem = dnsLabelProblem(this.namespace);
-    if (nsProblem) problems.add('namespace', nsProblem, 'use the namespace Grafana\'s sidecar watches, e.g. "monitoring"');
+    const nameProblem = nameProblems('name', this.name, { fix: 'use a DNS-1123 name, e.g. "slo-dashboard"' });
+    problems.addAll('', nameProblem);
+    if (nameProblem.length === 0 && this.dataKey.length > 253) problems.add('name', `the data key "${this.dataKey}" is longer than 253 characters`, 'use a shorter name');
+    problems.addAll('', namespaceProblems('namespace', this.namespace, { what: '', fix: 'use the namespace Grafana\'s sidecar watches, e.g. "monitoring"' }));
     if (Object.keys(sidecarLabel).length === 0) {
       problems.add('sidecarLabel', 'no label is given, so the sidecar would never load the dashboard', 'give the label the sidecar selects, e.g. { grafana_dashboard: "1" }');
     }
-    for (const [k, v] of Object.entries(sidecarLabel)) {
-      const p = k8sLabelKeyProblem(k) ?? k8sLabelValueProblem(v);
-      if (p) problems.add(`sidecarLabel.${k}`, p, 'use a valid Kubernetes label, e.g. { grafana_dashboard: "1" }');
-    }
+    problems.addAll('', labelsProblems('sidecarLabel', sidecarLabel, { fix: 'use a valid Kubernetes label, e.g. { grafana_dashboard: "1" }' }));
     if (props.folder !== undefined && (props.folder.trim() === '' || /[\\/]|^\.\.?$/.test(props.folder))) {
       problems.add('folder', `"${props.folder}" is not a folder name (the sidecar turns it into a directory)`, 'give a plain folder name without "/", e.g. "SLOs"');
     }
     if (props.folder !== undefined) {
-      const p = k8sLabelKeyProblem(folderAnnotation);
-      if (p) problems.add('folderAnnotation', p.replace('label key', 'annotation key'), 'use the key configured as the sidecar\'s folderAnnotation, e.g. "grafana_folder"');
+      problems.addAll('', annotationKeyProblems('folderAnnotation', folderAnnotation, { fix: 'use the key configured as the sidecar\'s folderAnnotation, e.g. "grafana_folder"' }));
     }
     if (!jsonFileName.endsWith('.json') || /(^|[\\/])\.\.([\\/]|$)/.test(jsonFileName) || jsonFileName.startsWith('/')) {
       problems.add('jsonFileName', `"${jsonFileName}" is not a relative path ending in .json`, 'give a file name like "slo-dashboard.json"');

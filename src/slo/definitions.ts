@@ -8,7 +8,7 @@ import { ApiObject, Duration, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import { PrometheusRule } from '../../imports/monitoring.coreos.com';
 import { Problems } from '../common/errors';
-import { dnsLabelProblem, dnsSubdomainProblem } from '../common/names';
+import { labelsProblems, nameProblems, namespaceProblems, promLabelsProblems } from '../common/checks';
 import { goFloat } from './format';
 import { PromRule, PromRuleGroup, SliModel } from './model';
 import { promqlSyntaxProblem } from './promql';
@@ -212,10 +212,10 @@ export class SloDefinitions extends Construct {
     if (!(low > 0 && low < 100)) problems.add('budgetRemainingPercentBelow', `${low} is outside (0, 100)`, 'give a percent such as 20');
     const name = props.name ?? 'slo-definitions';
     const namespace = props.namespace ?? 'monitoring';
-    const np = dnsSubdomainProblem(name);
-    if (np) problems.add('name', np, 'use a DNS-1123 name');
-    const nsp = dnsLabelProblem(namespace);
-    if (nsp) problems.add('namespace', nsp, 'use a valid namespace');
+    problems.addAll('', nameProblems('name', name, { fix: 'use a DNS-1123 name' }));
+    problems.addAll('', namespaceProblems('namespace', namespace, { what: '', fix: 'use a valid namespace' }));
+    problems.addAll('', labelsProblems('ruleSelectorLabels', props.ruleSelectorLabels, { fix: 'use a valid Kubernetes label' }));
+    problems.addAll('', promLabelsProblems('labels', props.labels));
     const sli = props.availability ?? Sli.availability();
     this.model = {
       prefix,

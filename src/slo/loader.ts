@@ -15,6 +15,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import type { Construct } from 'constructs';
 import * as YAML from 'yaml';
+import { metadataProblems } from '../common/checks';
 import { Problem } from '../common/errors';
 import { goFloat, promLabelSet } from './format';
 import { AlertWindowsModel, GenerationInfo, PromRule, PromRuleGroup, SloModel } from './model';
@@ -23,7 +24,7 @@ import { SloMetrics, sloIdLabels, sloRuleGroups } from './rules';
 import type { SloSpec, SloSpecProps } from './slo-spec';
 import { normaliseSlothSpec, SlothServiceSpec, slothSpecToModels } from './sloth-spec';
 import { sloProblems } from './validate';
-import { AlertWindowsCatalog, alertWindowsFromSpec, AlertWindowsSpec, DEFAULT_ALERT_WINDOWS } from './windows';
+import { AlertWindowsCatalog, AlertWindowsSpec, DEFAULT_ALERT_WINDOWS, readAlertWindowsSpec } from './windows';
 import { formatPromDuration, promDurationMs } from '../common/duration';
 
 /** The spec formats a file can hold, as their `sloth_spec` value. */
@@ -380,6 +381,12 @@ export function loadSpecDocument(doc: SpecDocument): LoadedSpec {
         labels: stringMap(md.labels),
         annotations: stringMap(md.annotations),
       };
+      // The metadata is carried to the generated PrometheusRule: the API server would reject bad values.
+      const meta = metadataProblems({ name: kubernetes.name || undefined, namespace: kubernetes.namespace, labels: kubernetes.labels, annotations: kubernetes.annotations });
+      for (const m of meta) {
+        const [part, ...key] = m.field.split('.');
+        at(['metadata', part, ...(key.length ? [key.join('.')] : [])], m.problem, m.fix);
+      }
     }
     const slos = Array.isArray(body.slos) ? body.slos : [];
     if (problems.length === 0 && slos.length === 0) at([...base, 'slos'], 'the spec has no SLOs', 'add at least one SLO under slos');
@@ -552,15 +559,14 @@ export function loadAlertWindowsDirectory(dir: string): AlertWindowsModel[] {
       continue;
     }
     const doc = docs[0];
-    try {
-      const w = alertWindowsFromSpec(doc.data as AlertWindowsSpec);
-      const prev = byPeriod.get(w.sloPeriodMs);
-      if (prev && JSON.stringify(prev.w) !== JSON.stringify(w)) {
-        problems.push({ file, line: doc.line, field: 'spec.sloPeriod', problem: `the ${formatPromDuration(w.sloPeriodMs)} period is already defined differently in ${prev.file}`, fix: 'keep one definition per period' });
-      } else if (!prev) byPeriod.set(w.sloPeriodMs, { w, file });
-    } catch (e) {
-      problems.push({ file, line: doc.line, field: '', problem: (e as Error).message, fix: 'write a sloth.slok.dev/v1 AlertWindows document with spec.sloPeriod and page/ticket quick/slow windows' });
-    }
+    const read = readAlertWindowsSpec(doc.data as AlertWindowsSpec);
+    for (const p of read.problems) problems.push({ file, line: doc.lineOf(p.field.split('.')), field: p.field, problem: p.problem, fix: p.fix });
+    const w = read.model;
+    if (!w) continue;
+    const prev = byPeriod.get(w.sloPeriodMs);
+    if (prev && JSON.stringify(prev.w) !== JSON.stringify(w)) {
+      problems.push({ file, line: doc.lineOf(['spec', 'sloPeriod']), field: 'spec.sloPeriod', problem: `the ${formatPromDuration(w.sloPeriodMs)} period is already defined differently in ${prev.file}`, fix: 'keep one definition per period' });
+    } else if (!prev) byPeriod.set(w.sloPeriodMs, { w, file });
   }
   if (problems.length) throw new SpecLoadError(problems);
   if (byPeriod.size === 0) throw new SpecLoadError([{ file: dir, field: '', problem: 'no AlertWindows files (.yaml/.yml) found', fix: 'add a file per SLO period, or leave out the windows path to use the built-in 30d and 28d windows' }]);

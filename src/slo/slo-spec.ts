@@ -4,7 +4,7 @@ import { PrometheusRule } from '../../imports/monitoring.coreos.com';
 import { PrometheusServiceLevel, PrometheusServiceLevelSpec, toJson_PrometheusServiceLevelSpec } from '../../imports/sloth.slok.dev';
 import { Problem, Problems } from '../common/errors';
 import { LIBRARY_VERSION } from '../common/version';
-import { dnsLabelProblem, dnsSubdomainProblem, k8sLabelKeyProblem, k8sLabelValueProblem } from '../common/names';
+import { labelsProblems, nameProblems, namespaceProblems } from '../common/checks';
 import { AlertWindowsModel, GenerationInfo, PromRuleGroup, SloModel } from './model';
 import { groupsToJson, rulesFileYaml } from './render';
 import { sloRuleGroups } from './rules';
@@ -296,17 +296,10 @@ export class SloSpec extends Construct {
   private check(): Problems {
     const problems = new Problems();
     const p = this.props;
-    const nameProblem = dnsSubdomainProblem(this.name);
-    if (nameProblem) problems.add('name', nameProblem, 'set `name` to a DNS-1123 name, e.g. "auth-service-slos"');
-    const nsProblem = dnsLabelProblem(this.namespace);
-    if (nsProblem) problems.add('namespace', nsProblem, 'use a valid namespace name, e.g. "monitoring"');
-    for (const [k, v] of Object.entries(p.ruleSelectorLabels ?? {})) {
-      const kp = k8sLabelKeyProblem(k) ?? k8sLabelValueProblem(v);
-      if (kp) problems.add(`ruleSelectorLabels.${k}`, kp, 'use a valid Kubernetes label');
-    }
-    (p.alertWindows ?? []).forEach((w, i) => {
-      for (const m of alertWindowsProblems(w.model, true)) problems.add(`alertWindows[${i}]`, m, 'correct the windows');
-    });
+    problems.addAll('', nameProblems('name', this.name, { fix: 'set `name` to a DNS-1123 name, e.g. "auth-service-slos"' }));
+    problems.addAll('', namespaceProblems('namespace', this.namespace, { what: '', fix: 'use a valid namespace name, e.g. "monitoring"' }));
+    problems.addAll('', labelsProblems('ruleSelectorLabels', p.ruleSelectorLabels, { fix: 'use a valid Kubernetes label' }));
+    (p.alertWindows ?? []).forEach((w, i) => problems.addAll(`alertWindows[${i}]`, alertWindowsProblems(w.model, true)));
     if (p.output?.kind === 'sloth' && this.periodMs !== 30 * 86400000) {
       problems.add('period', `a Sloth PrometheusServiceLevel has no period field: the operator uses its own default (30d), not ${formatPromDuration(this.periodMs)}`, 'use SloOutput.prometheusRule(), or run the Sloth operator with --default-slo-period');
     }
