@@ -1,12 +1,12 @@
 import { ApiObject, Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import { Schedule, ScheduleProps, ScheduleSpecTemplate, toJson_ScheduleProps } from '../../imports/velero.io';
-import { dnsSubdomainProblem, fieldPath, labelSelectorProblems, labelsProblems, nameProblems, namespaceListProblems, namespaceProblems, Problem, Problems, spelledGoDuration } from '../common';
+import { fieldPath, labelSelectorProblems, labelsProblems, nameProblems, namespaceListProblems, namespaceProblems, Problem, Problems, spelledGoDuration } from '../common';
 import { typedApiObject } from '../common/api-object';
 import { ExecHook, execHookProblems, execHookSpec } from './hooks';
 import { ALL_NAMESPACES, computeRpo, RpoReport, RpoScheduleInput } from './rpo';
 import { BackupSchedule, VolumeBackupMethod } from './schedule';
-import { BackupTemplateExtras, backupTemplateExtrasProblems, backupTemplateExtrasSpec, hookFilterProblems, hookFilterSpec, HookResourceFilters } from './template';
+import { BackupTemplateExtras, backupTemplateExtrasProblems, backupTemplateExtrasSpec, hookFilterProblems, hookFilterSpec, hookNameProblems, HookResourceFilters } from './template';
 import { formatGoDuration } from '../common/duration';
 
 /** Default namespace of Velero and its objects. */
@@ -164,7 +164,7 @@ export function backupTemplateProblems(field: string, s: BackupTemplateOptions):
   out.push(...labelsProblems(at('labels'), s.labels));
   (s.hooks ?? []).forEach((h, i) => {
     const hf = at(`hooks[${i}]`);
-    if (dnsSubdomainProblem(h.name ?? '')) out.push({ field: `${hf}.name`, problem: `"${h.name}" is not a valid hook name`, fix: 'name the hook with lower-case letters, digits and "-"' });
+    out.push(...hookNameProblems(`${hf}.name`, h.name));
     if (h.labelSelector) out.push(...labelSelectorProblems(`${hf}.labelSelector`, h.labelSelector));
     out.push(...namespaceListProblems(`${hf}.includedNamespaces`, h.includedNamespaces, { allowAll: true, fix: NAMESPACE_LIST_FIX }));
     out.push(...hookFilterProblems(hf, h));

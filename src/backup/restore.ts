@@ -1,12 +1,12 @@
 import { ApiObject, Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import { Restore, RestoreProps, RestoreSpec, toJson_RestoreProps } from '../../imports/velero.io';
-import { dnsSubdomainProblem, labelSelectorProblems, labelsProblems, nameProblems, namespaceListProblems, namespaceProblems, Problem, Problems, spelledGoDuration } from '../common';
+import { labelSelectorProblems, labelsProblems, nameProblems, namespaceListProblems, namespaceProblems, Problem, Problems, spelledGoDuration } from '../common';
 import { typedApiObject } from '../common/api-object';
 import { onErrorProblems, RestoreExecHook, wholeSecondsProblems } from './hooks';
 import { LabelSelector, selectorSpec, VELERO_NAMESPACE, VELERO_NAMESPACE_FIX } from './plan';
 import { ALL_NAMESPACES } from './rpo';
-import { hookFilterProblems, hookFilterSpec, HookResourceFilters } from './template';
+import { hookFilterProblems, hookFilterSpec, hookNameProblems, HookResourceFilters } from './template';
 import { formatGoDuration } from '../common/duration';
 
 /** Which backup a restore reads. */
@@ -161,7 +161,7 @@ function commandProblems(field: string, command: readonly string[] | undefined, 
 
 function restoreHookProblems(hf: string, h: RestoreHookRule): Problem[] {
   const out: Problem[] = [];
-  if (dnsSubdomainProblem(h.name ?? '')) out.push({ field: `${hf}.name`, problem: `"${h.name}" is not a valid hook name`, fix: 'name the hook with lower-case letters, digits and "-"' });
+  out.push(...hookNameProblems(`${hf}.name`, h.name));
   out.push(...namespaceListProblems(`${hf}.includedNamespaces`, h.includedNamespaces, { allowAll: true }));
   if (h.labelSelector) out.push(...labelSelectorProblems(`${hf}.labelSelector`, h.labelSelector));
   out.push(...hookFilterProblems(hf, h));

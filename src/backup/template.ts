@@ -123,6 +123,11 @@ export function backupTemplateExtrasSpec(s: BackupTemplateExtras): Record<string
   return out;
 }
 
+/** Problems with the name of a backup or restore hook. */
+export function hookNameProblems(field: string, name: string | undefined): Problem[] {
+  return dnsSubdomainProblem(name ?? '') ? [{ field, problem: `"${name}" is not a valid hook name`, fix: 'name the hook with lower-case letters, digits and "-"' }] : [];
+}
+
 /** Problems with a hook's resource filters. */
 export function hookFilterProblems(field: string, h: HookResourceFilters & { readonly includedNamespaces?: readonly string[] }): Problem[] {
   const out: Problem[] = [];
