@@ -85,6 +85,7 @@ export {
   ResourcePolicyRef,
   RestoreHookAction,
   RestoreSource,
+  ScheduleDelivery,
   SelfServiceBackup,
   SnapshotProvider,
   VeleroBackup,

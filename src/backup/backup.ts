@@ -1,8 +1,9 @@
 import { ApiObject } from 'cdk8s';
+import { objectLabels } from '../common/conventions';
 import { Construct } from 'constructs';
 import { Backup, BackupProps, BackupSpec, toJson_BackupProps } from '../../imports/velero.io';
 import { nameProblems, namespaceProblems, Problems } from '../common';
-import { typedApiObject } from '../common/api-object';
+import { apiObjectsOf, IApiObjectOwner, setMainObject, typedApiObject } from '../common/api-object';
 import { backupScheduleTemplate, BackupTemplateOptions, backupTemplateProblems, VELERO_NAMESPACE, VELERO_NAMESPACE_FIX } from './plan';
 import { VolumeBackupMethod } from './schedule';
 
@@ -25,7 +26,7 @@ export interface VeleroBackupProps extends BackupTemplateOptions {
  * retention, resource policy, ordered resources, uploader, timeouts). Backups are not
  * usually kept in Git; this is for a one-off before a risky change, a migration, or a test.
  */
-export class VeleroBackup extends Construct {
+export class VeleroBackup extends Construct implements IApiObjectOwner {
   /** The Backup's name. */
   public readonly name: string;
   /** The namespace (Velero's). */
@@ -48,9 +49,14 @@ export class VeleroBackup extends Construct {
     // carries its labels on itself.
     const { metadata: _labelsOfCreatedBackups, ...spec } = backupScheduleTemplate(props, { storageLocation: 'default', volumes: VolumeBackupMethod.fileSystem() }) as BackupSpec;
     const labels = props.labels ?? {};
-    this.apiObject = typedApiObject<BackupProps>(this, 'backup', Backup.GVK, {
-      metadata: { name: this.name, namespace: this.namespace, ...(Object.keys(labels).length > 0 ? { labels: { ...labels } } : {}) },
+    this.apiObject = setMainObject(this, typedApiObject<BackupProps>(this, 'backup', Backup.GVK, {
+      metadata: { name: this.name, namespace: this.namespace, labels: objectLabels({}, labels) },
       spec: { ...spec, ...(props.spec ?? {}) },
-    }, toJson_BackupProps);
+    }, toJson_BackupProps));
+  }
+
+  /** Every object this construct made, in creation order. */
+  public get apiObjects(): ApiObject[] {
+    return apiObjectsOf(this);
   }
 }

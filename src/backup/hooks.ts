@@ -1,4 +1,4 @@
-import { ApiObjectMetadataDefinition, Duration } from 'cdk8s';
+import { ApiObject, ApiObjectMetadataDefinition, Duration  } from 'cdk8s';
 import { Construct } from 'constructs';
 import { Problem, Problems, spelledGoDuration } from '../common';
 
@@ -204,5 +204,10 @@ export class BackupHooks extends Construct {
     problems.throwIfAny(this.node.path);
     this.annotations = backupHookAnnotations(props);
     for (const [k, v] of Object.entries(this.annotations)) props.workload.podMetadata.addAnnotation(k, v);
+  }
+
+  /** Every object this construct made: none. It annotates the workload's pod template and makes no object of its own: `apiObjects` is empty. */
+  public get apiObjects(): ApiObject[] {
+    return [];
   }
 }

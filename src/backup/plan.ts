@@ -1,8 +1,9 @@
 import { ApiObject, Duration } from 'cdk8s';
-import { Construct } from 'constructs';
+import { objectLabels } from '../common/conventions';
+import { Construct, IConstruct } from 'constructs';
 import { Schedule, ScheduleProps, ScheduleSpecTemplate, toJson_ScheduleProps } from '../../imports/velero.io';
 import { fieldPath, labelSelectorProblems, labelsProblems, nameProblems, namespaceListProblems, namespaceProblems, Problem, Problems, spelledGoDuration } from '../common';
-import { typedApiObject } from '../common/api-object';
+import { apiObjectsOf, IApiObjectOwner, setMainObject, typedApiObject } from '../common/api-object';
 import { ExecHook, execHookProblems, execHookSpec } from './hooks';
 import { ALL_NAMESPACES, computeRpo, RpoReport, RpoScheduleInput } from './rpo';
 import { BackupSchedule, VolumeBackupMethod } from './schedule';
@@ -98,6 +99,28 @@ export interface BackupScheduleOptions extends BackupTemplateExtras {
 /** What a backup contains and how it is taken: the template fields a Schedule shares with an on-demand Backup. */
 export type BackupTemplateOptions = Omit<BackupScheduleOptions, 'name' | 'schedule' | 'paused' | 'skipImmediately' | 'useOwnerReferencesInBackup' | 'template'>;
 
+/**
+ * How a plan's schedules reach the cluster: as Velero `Schedule` objects in the manifests,
+ * or as the `schedules:` of the Velero Helm chart's values ({@link VeleroHelmValues}). One
+ * of the two: with both, Velero would take every backup twice.
+ */
+export class ScheduleDelivery {
+  /** `Schedule` objects in the synthesized manifests, applied with the rest (the default). */
+  public static scheduleObjects(): ScheduleDelivery {
+    return new ScheduleDelivery('schedule-objects');
+  }
+
+  /** The Velero Helm chart creates the schedules from the `schedules:` of a {@link VeleroHelmValues}; the plan emits no objects. */
+  public static helmChart(): ScheduleDelivery {
+    return new ScheduleDelivery('helm-chart');
+  }
+
+  private constructor(
+    /** Which way. */
+    public readonly kind: 'schedule-objects' | 'helm-chart',
+  ) {}
+}
+
 /** Props of {@link VeleroBackupPlan}. */
 export interface VeleroBackupPlanProps {
   /** Namespace Velero runs in; the Schedules are created there. @default "velero" */
@@ -118,6 +141,12 @@ export interface VeleroBackupPlanProps {
   readonly volumes?: VolumeBackupMethod;
   /** Labels of every Schedule and Backup. @default none */
   readonly labels?: Readonly<Record<string, string>>;
+  /**
+   * How the schedules reach the cluster: Schedule objects, or the Velero Helm chart through
+   * exactly one {@link VeleroHelmValues} (a synth error otherwise).
+   * @default ScheduleDelivery.scheduleObjects()
+   */
+  readonly delivery?: ScheduleDelivery;
 }
 
 /** The label selector as the CRD writes it. */
@@ -254,7 +283,7 @@ export function rpoInput(s: BackupScheduleOptions): RpoScheduleInput {
  * covering it) and fails the synth when it exceeds the RPO, or when a schedule's retention
  * is shorter than its own interval. The figures are in {@link VeleroBackupPlan.rpoReport}.
  */
-export class VeleroBackupPlan extends Construct {
+export class VeleroBackupPlan extends Construct implements IApiObjectOwner {
   /** The Schedules, in order. */
   public readonly schedules: ApiObject[] = [];
   /** The schedules' options, in order. */
@@ -264,6 +293,7 @@ export class VeleroBackupPlan extends Construct {
   private readonly props: VeleroBackupPlanProps;
   private readonly storageLocation: string;
   private readonly volumes: VolumeBackupMethod;
+  private readonly helmValues: IConstruct[] = [];
 
   constructor(scope: Construct, id: string, props: VeleroBackupPlanProps = {}) {
     super(scope, id);
@@ -291,10 +321,11 @@ export class VeleroBackupPlan extends Construct {
     problems.throwIfAny(this.node.path);
     for (const s of schedules) this.emit(s);
     this.node.addValidation({ validate: () => this.validateAll() });
+    this.node.addValidation({ validate: () => this.deliveryProblems() });
   }
 
-  /** Adds a schedule; it is checked at once and the RPO again at synth. */
-  public addSchedule(options: BackupScheduleOptions): ApiObject {
+  /** Adds a schedule; it is checked at once and the RPO again at synth. Returns its Schedule object (none when delivered through the Helm chart). */
+  public addSchedule(options: BackupScheduleOptions): ApiObject | undefined {
     const problems = new Problems();
     problems.addAll(`schedules[${this.scheduleOptions.length}]`, backupScheduleProblems('', options));
     problems.addAll('', duplicateScheduleProblems([...this.scheduleOptions, options]));
@@ -302,8 +333,9 @@ export class VeleroBackupPlan extends Construct {
     return this.emit(options);
   }
 
-  /** The Schedule named `name`. */
+  /** The Schedule object named `name` (a plan delivered through the Helm chart has none). */
   public schedule(name: string): ApiObject {
+    if (this.delivery.kind === 'helm-chart') throw new Error(`[${this.node.path}] no Schedule objects: the schedules are delivered through the Helm chart; read scheduleTemplate("${name}") instead`);
     const i = this.scheduleOptions.findIndex((s) => s.name === name);
     if (i < 0) throw new Error(`[${this.node.path}] no schedule named "${name}"; the plan has ${this.scheduleOptions.map((s) => s.name).join(', ')}`);
     return this.schedules[i];
@@ -344,20 +376,67 @@ export class VeleroBackupPlan extends Construct {
     return problems.messages();
   }
 
-  private emit(s: BackupScheduleOptions): ApiObject {
+  /** How the schedules reach the cluster. */
+  public get delivery(): ScheduleDelivery {
+    return this.props.delivery ?? ScheduleDelivery.scheduleObjects();
+  }
+
+  /** The Schedule's `spec.template` of the named schedule, as plain data (what the Schedule object or the Helm chart gets). */
+  public scheduleTemplate(name: string): ScheduleSpecTemplate {
+    const s = this.scheduleOptions.find((o) => o.name === name);
+    if (!s) throw new Error(`[${this.node.path}] no schedule named "${name}"; the plan has ${this.scheduleOptions.map((o) => o.name).join(', ')}`);
+    return backupScheduleTemplate(s, { storageLocation: this.storageLocation, volumes: this.volumes, labels: this.props.labels });
+  }
+
+  /**
+   * Records that `values` writes this plan's schedules into the Helm chart's values (called
+   * by {@link VeleroHelmValues}); a plan delivered through the chart needs exactly one.
+   * @internal
+   */
+  public _deliveredBy(values: IConstruct): void {
+    this.helmValues.push(values);
+  }
+
+  private deliveryProblems(): string[] {
+    const problems = new Problems();
+    if (this.delivery.kind === 'helm-chart' && this.helmValues.length === 0) {
+      problems.add('delivery', 'the schedules are delivered through the Helm chart, but no VeleroHelmValues writes them, so no backup would ever run', 'pass the plan to a VeleroHelmValues, or use ScheduleDelivery.scheduleObjects()');
+    }
+    if (this.helmValues.length > 1) {
+      problems.add('delivery', `the schedules are written by ${this.helmValues.length} VeleroHelmValues (${this.helmValues.map((v) => v.node.path).join(', ')}); each release would create them, and every backup would be taken twice`, 'write them with one VeleroHelmValues');
+    }
+    return problems.messages();
+  }
+
+  private emit(s: BackupScheduleOptions): ApiObject | undefined {
+    this.scheduleOptions.push(s);
+    if (this.delivery.kind === 'helm-chart') return undefined;
     const labels = { ...(this.props.labels ?? {}), ...(s.labels ?? {}) };
     const obj = typedApiObject<ScheduleProps>(this, `schedule-${s.name}`, Schedule.GVK, {
-      metadata: { name: s.name, namespace: this.namespace, ...(Object.keys(labels).length > 0 ? { labels } : {}) },
+      metadata: { name: s.name, namespace: this.namespace, labels: objectLabels({}, labels) },
       spec: {
         schedule: s.schedule.expression,
         ...(s.paused !== undefined ? { paused: s.paused } : {}),
         ...(s.skipImmediately !== undefined ? { skipImmediately: s.skipImmediately } : {}),
         ...(s.useOwnerReferencesInBackup !== undefined ? { useOwnerReferencesInBackup: s.useOwnerReferencesInBackup } : {}),
-        template: backupScheduleTemplate(s, { storageLocation: this.storageLocation, volumes: this.volumes, labels: this.props.labels }),
+        template: this.scheduleTemplate(s.name),
       },
     }, toJson_ScheduleProps);
+    if (this.schedules.length === 0) setMainObject(this, obj);
     this.schedules.push(obj);
-    this.scheduleOptions.push(s);
     return obj;
+  }
+
+  /** The main object: the first Schedule (`schedule(name)` finds the others). A plan delivered through the Helm chart has none, and throws. */
+  public get apiObject(): ApiObject {
+    if (this.schedules.length === 0) {
+      throw new Error(`[${this.node.path}] apiObject: the schedules are delivered through the Helm chart (ScheduleDelivery.helmChart()), so the plan has no Schedule objects. Fix: change them through each schedule's template option, or deliver them with ScheduleDelivery.scheduleObjects().`);
+    }
+    return this.schedules[0];
+  }
+
+  /** Every object this construct made, in creation order. */
+  public get apiObjects(): ApiObject[] {
+    return apiObjectsOf(this);
   }
 }

@@ -1,8 +1,9 @@
 import { ApiObject, Duration } from 'cdk8s';
+import { objectLabels } from '../common/conventions';
 import { Construct } from 'constructs';
 import { Restore, RestoreProps, RestoreSpec, toJson_RestoreProps } from '../../imports/velero.io';
 import { labelSelectorProblems, labelsProblems, nameProblems, namespaceListProblems, namespaceProblems, Problem, Problems, spelledGoDuration } from '../common';
-import { typedApiObject } from '../common/api-object';
+import { apiObjectsOf, IApiObjectOwner, setMainObject, typedApiObject } from '../common/api-object';
 import { onErrorProblems, RestoreExecHook, wholeSecondsProblems } from './hooks';
 import { LabelSelector, selectorSpec, VELERO_NAMESPACE, VELERO_NAMESPACE_FIX } from './plan';
 import { ALL_NAMESPACES } from './rpo';
@@ -301,7 +302,7 @@ export function restoreSpec(props: VeleroRestoreProps): RestoreSpec {
  * mapping, filters, selectors), what to do with existing objects, and restore hooks
  * (`init` containers and `exec` commands). Every problem is reported at synth.
  */
-export class VeleroRestore extends Construct {
+export class VeleroRestore extends Construct implements IApiObjectOwner {
   /** The Restore's name. */
   public readonly name: string;
   /** The namespace (Velero's). */
@@ -319,9 +320,14 @@ export class VeleroRestore extends Construct {
     problems.addAll('', namespaceProblems('namespace', this.namespace, { fix: VELERO_NAMESPACE_FIX }));
     problems.addAll('', restoreProblems(p));
     problems.throwIfAny(this.node.path);
-    this.apiObject = typedApiObject<RestoreProps>(this, 'restore', Restore.GVK, {
-      metadata: { name: this.name, namespace: this.namespace, ...(p.labels ? { labels: { ...p.labels } } : {}) },
+    this.apiObject = setMainObject(this, typedApiObject<RestoreProps>(this, 'restore', Restore.GVK, {
+      metadata: { name: this.name, namespace: this.namespace, labels: objectLabels({}, p.labels) },
       spec: { ...restoreSpec(p), ...(p.spec ?? {}) },
-    }, toJson_RestoreProps);
+    }, toJson_RestoreProps));
+  }
+
+  /** Every object this construct made, in creation order. */
+  public get apiObjects(): ApiObject[] {
+    return apiObjectsOf(this);
   }
 }

@@ -1,13 +1,15 @@
 import { ApiObject, ApiObjectMetadataDefinition, Duration } from 'cdk8s';
+import { LIBRARY_LABELS } from '../common/conventions';
 import { Construct, IConstruct } from 'constructs';
 import { labelKeyProblems, labelValueProblems, nameProblems, namespaceProblems, Problems } from '../common';
 import { worstCaseGapSeconds } from './cron';
 import { BackupScheduleOptions, VeleroBackupPlan } from './plan';
 import { RpoReport } from './rpo';
 import { BackupSchedule, VolumeBackupMethod } from './schedule';
+import { apiObjectsOf, IApiObjectOwner } from '../common/api-object';
 
 /** The label a team puts on its resources to choose a backup tier. */
-export const BACKUP_TIER_LABEL = 'backup.resilience.cdk8s.io/tier';
+export const BACKUP_TIER_LABEL = LIBRARY_LABELS.backupTier;
 
 /** Options of {@link BackupTier.of}. */
 export interface BackupTierOptions {
@@ -90,7 +92,7 @@ export interface ILabelable {
  *   for the enrolled namespaces), with the tier's frequency and retention.
  * - `velero.io/exclude-from-backup=true` on a resource keeps it out (Velero's own label).
  */
-export class SelfServiceBackup extends Construct {
+export class SelfServiceBackup extends Construct implements IApiObjectOwner {
   /** The label key of the contract. */
   public readonly labelKey: string;
   /** The tiers, in order. */
@@ -144,6 +146,7 @@ export class SelfServiceBackup extends Construct {
       volumes: props.volumes,
       namespaceRpo: Object.fromEntries(Object.entries(props.namespaces ?? {}).map(([ns, tier]) => [ns, this.tierRpo(tier)])),
     });
+    this.node.defaultChild = this.plan;
     this.node.addValidation({ validate: () => this.crossConstructProblems() });
   }
 
@@ -188,5 +191,15 @@ export class SelfServiceBackup extends Construct {
       }
     }
     return problems.messages();
+  }
+
+  /** The main object: the plan's first Schedule. */
+  public get apiObject(): ApiObject {
+    return this.plan.apiObject;
+  }
+
+  /** Every object this construct made, in creation order. */
+  public get apiObjects(): ApiObject[] {
+    return apiObjectsOf(this);
   }
 }

@@ -1,4 +1,5 @@
 import { ApiObject, Duration } from 'cdk8s';
+import { objectLabels } from '../common/conventions';
 import { Construct } from 'constructs';
 import {
   BackupStorageLocationProps as BslObjectProps,
@@ -7,7 +8,7 @@ import {
   VolumeSnapshotLocationProps as VslObjectProps,
 } from '../../imports/velero.io';
 import { dnsSubdomainProblem, labelsProblems, nameProblems, namespaceProblems, Problem, Problems, spelledGoDuration } from '../common';
-import { typedApiObject } from '../common/api-object';
+import { apiObjectsOf, IApiObjectOwner, setMainObject, typedApiObject } from '../common/api-object';
 import { VELERO_NAMESPACE, VELERO_NAMESPACE_FIX } from './plan';
 import { formatGoDuration } from '../common/duration';
 
@@ -251,7 +252,7 @@ function credentialProblems(c: CredentialRef | undefined): Problem[] {
  * Any provider (S3, S3-compatible, GCS, Azure, or any plugin with `ObjectStorageProvider.of`).
  * {@link MinioStorage} creates one for its in-cluster MinIO.
  */
-export class BackupStorageLocation extends Construct {
+export class BackupStorageLocation extends Construct implements IApiObjectOwner {
   /** The location's name. */
   public readonly name: string;
   /** The namespace (Velero's). */
@@ -289,10 +290,15 @@ export class BackupStorageLocation extends Construct {
       backupSyncPeriod: duration(p.backupSyncPeriod),
       validationFrequency: duration(p.validationFrequency),
     }));
-    this.apiObject = typedApiObject<BslObjectProps>(this, 'Resource', { apiVersion: 'velero.io/v1', kind: 'BackupStorageLocation' }, {
-      metadata: { name: this.name, namespace: this.namespace, ...(p.labels ? { labels: { ...p.labels } } : {}) },
+    this.apiObject = setMainObject(this, typedApiObject<BslObjectProps>(this, 'Resource', { apiVersion: 'velero.io/v1', kind: 'BackupStorageLocation' }, {
+      metadata: { name: this.name, namespace: this.namespace, labels: objectLabels({}, p.labels) },
       spec,
-    }, toJson_BackupStorageLocationProps);
+    }, toJson_BackupStorageLocationProps));
+  }
+
+  /** Every object this construct made, in creation order. */
+  public get apiObjects(): ApiObject[] {
+    return apiObjectsOf(this);
   }
 }
 
@@ -355,7 +361,7 @@ export interface VolumeSnapshotLocationProps {
 }
 
 /** A Velero `VolumeSnapshotLocation`: where and how volume snapshots are taken. */
-export class VolumeSnapshotLocation extends Construct {
+export class VolumeSnapshotLocation extends Construct implements IApiObjectOwner {
   /** The location's name. */
   public readonly name: string;
   /** The namespace (Velero's). */
@@ -374,13 +380,18 @@ export class VolumeSnapshotLocation extends Construct {
     problems.addAll('', p.provider?.problems ?? []);
     problems.addAll('', credentialProblems(p.credential));
     problems.throwIfAny(this.node.path);
-    this.apiObject = typedApiObject<VslObjectProps>(this, 'Resource', { apiVersion: 'velero.io/v1', kind: 'VolumeSnapshotLocation' }, {
-      metadata: { name: this.name, namespace: this.namespace, ...(p.labels ? { labels: { ...p.labels } } : {}) },
+    this.apiObject = setMainObject(this, typedApiObject<VslObjectProps>(this, 'Resource', { apiVersion: 'velero.io/v1', kind: 'VolumeSnapshotLocation' }, {
+      metadata: { name: this.name, namespace: this.namespace, labels: objectLabels({}, p.labels) },
       spec: {
         provider: p.provider.provider,
         ...(p.credential ? { credential: { name: p.credential.secretName, key: p.credential.key ?? 'cloud' } } : {}),
         ...(Object.keys(p.provider.config).length > 0 ? { config: { ...p.provider.config } } : {}),
       },
-    }, toJson_VolumeSnapshotLocationProps);
+    }, toJson_VolumeSnapshotLocationProps));
+  }
+
+  /** Every object this construct made, in creation order. */
+  public get apiObjects(): ApiObject[] {
+    return apiObjectsOf(this);
   }
 }

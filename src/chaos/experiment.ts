@@ -1,4 +1,5 @@
 import { ApiObject, Chart, Duration } from 'cdk8s';
+import { objectLabels } from '../common/conventions';
 import { Construct } from 'constructs';
 import { Problem, Problems, problemsAbout } from '../common/errors';
 import { labelsProblems, nameProblems, namespaceProblems } from '../common/checks';
@@ -9,23 +10,47 @@ import { ChaosMode } from './mode';
 import { ChaosSchedule, scheduleProblems } from './schedule';
 import type { RemoteCluster } from './machines';
 import { ChaosTarget, ChaosWorkload } from './selector';
-import { CHAOS_MESH_API_VERSION, ScheduleSpec } from './types';
+import { CHAOS_LABELS, CHAOS_MESH_API_VERSION, CHAOS_MESH_PAUSE_ANNOTATION, ScheduleSpec } from './types';
+import { apiObjectsOf, IApiObjectOwner, setMainObject } from '../common/api-object';
 
-/** Which chaos tool runs an experiment. */
+/**
+ * Which chaos tool runs an experiment. Exactly one tool runs it: where both are rendered,
+ * the other is on standby (inactive), since two active tools would run the fault twice.
+ */
 export class ChaosPlatform {
   /** Chaos Mesh only. */
   public static chaosMesh(): ChaosPlatform {
-    return new ChaosPlatform(true, false);
+    return new ChaosPlatform(true, false, 'chaos-mesh');
   }
 
   /** LitmusChaos only (a synth error for faults Litmus does not have). */
   public static litmus(): ChaosPlatform {
-    return new ChaosPlatform(false, true);
+    return new ChaosPlatform(false, true, 'litmus');
   }
 
-  /** Both: the Chaos Mesh object and the equivalent Litmus ChaosEngine. */
+  /**
+   * Chaos Mesh runs the fault; the equivalent Litmus ChaosEngine is rendered on standby
+   * (`engineState: stop`). To switch, pause the Chaos Mesh object and set the engine active.
+   */
+  public static chaosMeshWithLitmusStandby(): ChaosPlatform {
+    return new ChaosPlatform(true, true, 'chaos-mesh');
+  }
+
+  /**
+   * Litmus runs the fault; the Chaos Mesh object is rendered paused
+   * (`experiment.chaos-mesh.org/pause: "true"`). To switch, stop the engine and unpause it.
+   */
+  public static litmusWithChaosMeshStandby(): ChaosPlatform {
+    return new ChaosPlatform(true, true, 'litmus');
+  }
+
+  /**
+   * Both tools active: applying them would run the fault twice, so an experiment with this
+   * platform fails at synth and names the two choices.
+   * @deprecated Use {@link ChaosPlatform.chaosMeshWithLitmusStandby} or {@link ChaosPlatform.litmusWithChaosMeshStandby}.
+   */
   public static both(): ChaosPlatform {
-    return new ChaosPlatform(true, true);
+    return new ChaosPlatform(true, true, 'both');
   }
 
   private constructor(
@@ -33,6 +58,8 @@ export class ChaosPlatform {
     public readonly chaosMesh: boolean,
     /** Renders a Litmus ChaosEngine with its service account and RBAC. */
     public readonly litmus: boolean,
+    /** The tool that runs the fault; the other one rendered, if any, is on standby. */
+    public readonly active: 'chaos-mesh' | 'litmus' | 'both',
   ) {}
 }
 
@@ -227,7 +254,7 @@ export function chaosNamespace(scope: Construct, explicit?: string): string {
  * Litmus ChaosEngine with its RBAC. Guardrails (bounded duration, small blast radius,
  * protected namespaces, a real selection) are checked at synth; every problem is reported at once.
  */
-export class ChaosExperiment extends Construct {
+export class ChaosExperiment extends Construct implements IApiObjectOwner {
   /** The object name. */
   public readonly name: string;
   /** The namespace of the Chaos Mesh object. */
@@ -264,14 +291,20 @@ export class ChaosExperiment extends Construct {
       }
     }
     const platform = props.platform ?? chaosDefaults(this).platform ?? ChaosPlatform.chaosMesh();
-    const litmus = platform.litmus ? renderLitmus(this.definition, props.litmus) : undefined;
+    if (platform.active === 'both') {
+      problems.add('platform', `experiment "${this.name}": ChaosPlatform.both() renders an active Chaos Mesh object and an active Litmus ChaosEngine, so applying them runs the ${props.action.name} fault twice`,
+        'choose the tool that runs it: ChaosPlatform.chaosMeshWithLitmusStandby() or ChaosPlatform.litmusWithChaosMeshStandby() (the other is rendered inactive), or one tool alone');
+    }
+    const litmus = platform.litmus ? renderLitmus(this.definition, { ...props.litmus, standby: platform.active === 'chaos-mesh' }) : undefined;
     if (litmus) problems.addAll('', litmus.problems);
     if (platform.litmus && props.schedule) {
       problems.add('schedule', `experiment "${this.name}": a Chaos Mesh Schedule cannot start a Litmus ChaosEngine, which would run once as soon as it is applied`, 'schedule it with ChaosPlatform.chaosMesh(), or schedule the Litmus engine with a Litmus CronWorkflow');
     }
     problems.throwIfAny(this.node.path);
 
-    const labels = { 'app.kubernetes.io/managed-by': 'cdk8s-resilience', 'app.kubernetes.io/part-of': 'chaos', ...(props.labels ?? {}) };
+    const labels = objectLabels(CHAOS_LABELS, props.labels);
+    // On standby behind Litmus, the Chaos Mesh object is applied paused.
+    const annotations = platform.active === 'litmus' ? { [CHAOS_MESH_PAUSE_ANNOTATION]: 'true' } : undefined;
     if (platform.chaosMesh) {
       const kind = props.action.kind;
       if (props.schedule) {
@@ -280,9 +313,9 @@ export class ChaosExperiment extends Construct {
           type: kind,
           [embeddedKey(kind)]: experimentSpec(this.definition),
         };
-        this.scheduleObject = new ApiObject(this, 'schedule', { apiVersion: CHAOS_MESH_API_VERSION, kind: 'Schedule', metadata: { name: this.name, namespace: this.namespace, labels }, spec });
+        this.scheduleObject = new ApiObject(this, 'schedule', { apiVersion: CHAOS_MESH_API_VERSION, kind: 'Schedule', metadata: { name: this.name, namespace: this.namespace, labels, annotations }, spec });
       } else {
-        this.chaosObject = new ApiObject(this, 'chaos', { apiVersion: CHAOS_MESH_API_VERSION, kind, metadata: { name: this.name, namespace: this.namespace, labels }, spec: experimentSpec(this.definition) });
+        this.chaosObject = new ApiObject(this, 'chaos', { apiVersion: CHAOS_MESH_API_VERSION, kind, metadata: { name: this.name, namespace: this.namespace, labels, annotations }, spec: experimentSpec(this.definition) });
       }
     }
     if (litmus?.rendering) {
@@ -297,10 +330,16 @@ export class ChaosExperiment extends Construct {
         this.litmusRbac.push(new ApiObject(this, `litmus-${obj.kind.toLowerCase()}`, obj));
       }
     }
+    setMainObject(this, this.apiObject);
   }
 
-  /** Every object this experiment made. */
+  /** The main object: the Chaos Mesh object (or its Schedule), else the Litmus ChaosEngine. */
+  public get apiObject(): ApiObject {
+    return (this.chaosObject ?? this.scheduleObject ?? this.litmusEngine)!;
+  }
+
+  /** Every object this experiment made, in creation order. */
   public get apiObjects(): ApiObject[] {
-    return [this.chaosObject, this.scheduleObject, this.litmusEngine, ...this.litmusRbac].filter((o): o is ApiObject => o !== undefined);
+    return apiObjectsOf(this);
   }
 }

@@ -1,8 +1,10 @@
 import { Duration } from 'cdk8s';
+import { LIBRARY_LABELS, objectLabels } from '../common/conventions';
 import { spelledGoDuration } from '../common/duration';
 import { nameProblems } from '../common/checks';
 import { Problem, problemsAbout } from '../common/errors';
 import { ExperimentDefinition } from './guardrails';
+import { CHAOS_LABELS } from './types';
 
 /** When a Litmus probe runs, relative to the fault. */
 export class LitmusProbeMode {
@@ -155,9 +157,9 @@ export const LITMUS_ROLE_RULES: ReadonlyArray<Record<string, string[]>> = [
 
 /**
  * Renders an experiment as a Litmus ChaosEngine with its service account and RBAC, or
- * returns why it cannot be. Pure: plain data in, plain data out.
+ * returns why it cannot be; with `standby` the engine is stopped. Pure: plain data in, plain data out.
  */
-export function renderLitmus(def: ExperimentDefinition, options: LitmusOptions = {}): { rendering?: LitmusRendering; problems: Problem[] } {
+export function renderLitmus(def: ExperimentDefinition, options: LitmusOptions & { readonly standby?: boolean } = {}): { rendering?: LitmusRendering; problems: Problem[] } {
   const problems: Problem[] = [];
   const add = (field: string, problem: string, fix: string) => problems.push({ field, problem: `experiment "${def.name}" cannot run on Litmus: ${problem}`, fix });
   const fault = def.action.litmus;
@@ -194,13 +196,14 @@ export function renderLitmus(def: ExperimentDefinition, options: LitmusOptions =
   const env = Object.entries(envMap).map(([name, value]) => ({ name, value }));
   const probes = (options.probes && options.probes.length > 0 ? options.probes : [LitmusProbe.podsPresent()]).map((pr) => pr.toSpec({ namespace, labelSelector }));
   const appkind = target.workloadKind && ['deployment', 'statefulset', 'daemonset'].includes(target.workloadKind) ? target.workloadKind : 'deployment';
-  const labels = { 'app.kubernetes.io/managed-by': 'cdk8s-resilience', 'app.kubernetes.io/part-of': 'chaos', 'chaos.resilience/experiment': def.name };
+  const labels = objectLabels({ ...CHAOS_LABELS, [LIBRARY_LABELS.chaosExperiment]: def.name });
   const engine = {
     apiVersion: 'litmuschaos.io/v1alpha1',
     kind: 'ChaosEngine',
     metadata: { name: def.name, namespace, labels },
     spec: {
-      engineState: 'active',
+      // On standby behind Chaos Mesh, the engine is applied stopped: one tool runs the fault.
+      engineState: options.standby ? 'stop' : 'active',
       appinfo: { appns: namespace, applabel: labelSelector, appkind },
       chaosServiceAccount: sa,
       jobCleanUpPolicy: options.jobCleanUpPolicy ?? 'delete',

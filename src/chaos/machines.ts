@@ -1,4 +1,5 @@
 import { ApiObject, JsonPatch } from 'cdk8s';
+import { objectLabels } from '../common/conventions';
 import { Construct } from 'constructs';
 import {
   PhysicalMachineProps as PhysicalMachineObjectProps,
@@ -7,9 +8,9 @@ import {
   toJson_RemoteClusterProps,
 } from '../../imports/chaos-mesh.org';
 import { labelsProblems, nameProblems, namespaceProblems, Problems } from '../common';
-import { typedApiObject } from '../common/api-object';
+import { apiObjectsOf, IApiObjectOwner, setMainObject, typedApiObject } from '../common/api-object';
 import { chaosNamespace } from './experiment';
-import { CHAOS_MESH_API_VERSION } from './types';
+import { CHAOS_LABELS, CHAOS_MESH_API_VERSION } from './types';
 
 /** The namespace Chaos Mesh is installed in, protected by default; physical-machine objects may live there with `allowChaosMeshNamespace`. */
 export const CHAOS_MESH_NAMESPACE = 'chaos-mesh';
@@ -59,7 +60,7 @@ export interface RemoteClusterProps {
  * A Chaos Mesh `RemoteCluster` (cluster-scoped): Chaos Mesh installs itself into another
  * cluster through a kubeconfig, and experiments with `remoteCluster` run there.
  */
-export class RemoteCluster extends Construct {
+export class RemoteCluster extends Construct implements IApiObjectOwner {
   /** The name experiments refer to. */
   public readonly name: string;
   /** The RemoteCluster object (the escape hatch). */
@@ -82,17 +83,22 @@ export class RemoteCluster extends Construct {
     problems.addAll('', namespaceProblems('installNamespace', install, { fix: 'give the namespace to install Chaos Mesh into, usually chaos-mesh' }));
     problems.addAll('', labelsProblems('labels', p.labels));
     problems.throwIfAny(this.node.path);
-    this.apiObject = typedApiObject<RemoteClusterObjectProps>(this, 'Resource', { apiVersion: CHAOS_MESH_API_VERSION, kind: 'RemoteCluster' }, {
-      metadata: { name: this.name, ...(p.labels ? { labels: { ...p.labels } } : {}) },
+    this.apiObject = setMainObject(this, typedApiObject<RemoteClusterObjectProps>(this, 'Resource', { apiVersion: CHAOS_MESH_API_VERSION, kind: 'RemoteCluster' }, {
+      metadata: { name: this.name, labels: objectLabels(CHAOS_LABELS, p.labels) },
       spec: {
         namespace: install,
         version: p.version,
         kubeConfig: { secretRef: { name: p.kubeconfig.name, namespace: p.kubeconfig.namespace, key: p.kubeconfig.key ?? 'kubeconfig' } },
         ...(p.configOverride ? { configOverride: { ...p.configOverride } } : {}),
       },
-    }, toJson_RemoteClusterProps);
+    }, toJson_RemoteClusterProps));
     // Cluster-scoped: never the chart's namespace.
     if (this.apiObject.metadata.namespace !== undefined) this.apiObject.addJsonPatch(JsonPatch.remove('/metadata/namespace'));
+  }
+
+  /** Every object this construct made, in creation order. */
+  public get apiObjects(): ApiObject[] {
+    return apiObjectsOf(this);
   }
 }
 
@@ -124,7 +130,7 @@ export interface PhysicalMachineProps {
 }
 
 /** A Chaos Mesh `PhysicalMachine`: a machine outside Kubernetes running chaosd, a target of PhysicalMachineChaos. */
-export class PhysicalMachine extends Construct {
+export class PhysicalMachine extends Construct implements IApiObjectOwner {
   /** The object name. */
   public readonly name: string;
   /** The namespace. */
@@ -146,9 +152,14 @@ export class PhysicalMachine extends Construct {
     if (!/^https?:\/\/[^\s/]+(:\d+)?\/?$/.test(p.address ?? '')) problems.add('address', `"${p.address ?? ''}" is not a chaosd address`, 'give the chaosd server URL, such as https://10.0.3.7:31768');
     problems.addAll('', labelsProblems('labels', p.labels));
     problems.throwIfAny(this.node.path);
-    this.apiObject = typedApiObject<PhysicalMachineObjectProps>(this, 'Resource', { apiVersion: CHAOS_MESH_API_VERSION, kind: 'PhysicalMachine' }, {
-      metadata: { name: this.name, namespace: this.namespace, ...(p.labels ? { labels: { ...p.labels } } : {}) },
+    this.apiObject = setMainObject(this, typedApiObject<PhysicalMachineObjectProps>(this, 'Resource', { apiVersion: CHAOS_MESH_API_VERSION, kind: 'PhysicalMachine' }, {
+      metadata: { name: this.name, namespace: this.namespace, labels: objectLabels(CHAOS_LABELS, p.labels) },
       spec: { address: p.address },
-    }, toJson_PhysicalMachineProps);
+    }, toJson_PhysicalMachineProps));
+  }
+
+  /** Every object this construct made, in creation order. */
+  public get apiObjects(): ApiObject[] {
+    return apiObjectsOf(this);
   }
 }

@@ -1,10 +1,12 @@
 import { ApiObject, Duration } from 'cdk8s';
+import { objectLabels } from '../common/conventions';
 import { Construct } from 'constructs';
 import { Problem, Problems } from '../common/errors';
 import { spelledGoDuration } from '../common/duration';
 import { labelsProblems, nameProblems, namespaceProblems } from '../common/checks';
 import { chaosNamespace } from './experiment';
-import { CHAOS_MESH_API_VERSION } from './types';
+import { CHAOS_LABELS, CHAOS_MESH_API_VERSION } from './types';
+import { apiObjectsOf, IApiObjectOwner, setMainObject } from '../common/api-object';
 
 /** How a status check runs. */
 export class StatusCheckMode {
@@ -195,7 +197,7 @@ export interface StatusCheckProps extends HttpStatusCheckOptions {
 }
 
 /** A standalone Chaos Mesh `StatusCheck`: an HTTP probe whose records show in the dashboard. */
-export class StatusCheck extends Construct {
+export class StatusCheck extends Construct implements IApiObjectOwner {
   /** The object name. */
   public readonly name: string;
   /** The namespace. */
@@ -218,12 +220,17 @@ export class StatusCheck extends Construct {
     if (r !== undefined && !(Number.isInteger(r) && r >= 1 && r <= 1000)) problems.add('recordsHistoryLimit', `${r} is outside 1-1000`, 'keep between 1 and 1000 records');
     problems.addAll('', labelsProblems('labels', p.labels));
     problems.throwIfAny(this.node.path);
-    const labels = { 'app.kubernetes.io/managed-by': 'cdk8s-resilience', 'app.kubernetes.io/part-of': 'chaos', ...(p.labels ?? {}) };
-    this.apiObject = new ApiObject(this, 'Resource', {
+    const labels = objectLabels(CHAOS_LABELS, p.labels);
+    this.apiObject = setMainObject(this, new ApiObject(this, 'Resource', {
       apiVersion: CHAOS_MESH_API_VERSION,
       kind: 'StatusCheck',
       metadata: { name: this.name, namespace: this.namespace, labels },
       spec: { ...httpStatusCheckSpec(p, p.duration, false), ...(r !== undefined ? { recordsHistoryLimit: r } : {}) },
-    });
+    }));
+  }
+
+  /** Every object this construct made, in creation order. */
+  public get apiObjects(): ApiObject[] {
+    return apiObjectsOf(this);
   }
 }

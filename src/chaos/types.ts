@@ -17,6 +17,12 @@ import type {
   TimeChaosSpec,
 } from '../../imports/chaos-mesh.org';
 
+/** The library's own labels on every chaos object (with `app.kubernetes.io/managed-by`). */
+export const CHAOS_LABELS: Readonly<Record<string, string>> = { 'app.kubernetes.io/part-of': 'chaos' };
+
+/** The annotation that pauses a Chaos Mesh experiment or Schedule while it is set to `"true"`. */
+export const CHAOS_MESH_PAUSE_ANNOTATION = 'experiment.chaos-mesh.org/pause';
+
 /** The API version of every Chaos Mesh kind used here. */
 export const CHAOS_MESH_API_VERSION = 'chaos-mesh.org/v1alpha1';
 

@@ -1,4 +1,5 @@
 import { ApiObject, Duration } from 'cdk8s';
+import { objectLabels } from '../common/conventions';
 import { Construct } from 'constructs';
 import { compactGoDuration, goDurationMs, spelledGoDuration } from '../common/duration';
 import { Problem, Problems, problemsAbout } from '../common/errors';
@@ -11,7 +12,8 @@ import { embeddedKey, ExperimentDefinition, experimentProblems, experimentSpec, 
 import { ChaosMode } from './mode';
 import { ChaosSchedule, scheduleProblems } from './schedule';
 import { ChaosTarget, ChaosWorkload } from './selector';
-import { CHAOS_MESH_API_VERSION, ScheduleSpec, WorkflowSpec, WorkflowTemplate } from './types';
+import { CHAOS_LABELS, CHAOS_MESH_API_VERSION, ScheduleSpec, WorkflowSpec, WorkflowTemplate } from './types';
+import { apiObjectsOf, IApiObjectOwner, setMainObject } from '../common/api-object';
 
 /** An experiment embedded in a workflow. */
 export interface WorkflowExperimentProps {
@@ -428,7 +430,7 @@ export interface ChaosWorkflowProps extends GuardrailProps {
  * A Chaos Mesh `Workflow` (or a `Schedule` of one): stages of experiments, pauses and
  * status checks, with every rule checked at synth.
  */
-export class ChaosWorkflow extends Construct {
+export class ChaosWorkflow extends Construct implements IApiObjectOwner {
   /** The object name. */
   public readonly name: string;
   /** The namespace. */
@@ -458,7 +460,7 @@ export class ChaosWorkflow extends Construct {
     }
     problems.throwIfAny(this.node.path);
     this.spec = built.spec;
-    const labels = { 'app.kubernetes.io/managed-by': 'cdk8s-resilience', 'app.kubernetes.io/part-of': 'chaos', ...(props.labels ?? {}) };
+    const labels = objectLabels(CHAOS_LABELS, props.labels);
     const metadata = { name: this.name, namespace: this.namespace, labels };
     if (props.schedule) {
       const spec: ScheduleSpec = { ...props.schedule.toSpec(), type: 'Workflow', workflow: this.spec };
@@ -466,10 +468,16 @@ export class ChaosWorkflow extends Construct {
     } else {
       this.workflowObject = new ApiObject(this, 'workflow', { apiVersion: CHAOS_MESH_API_VERSION, kind: 'Workflow', metadata, spec: this.spec });
     }
+    setMainObject(this, this.apiObject);
   }
 
-  /** Every object this workflow made. */
+  /** The main object: the Workflow, or its Schedule. */
+  public get apiObject(): ApiObject {
+    return (this.workflowObject ?? this.scheduleObject)!;
+  }
+
+  /** Every object this workflow made, in creation order. */
   public get apiObjects(): ApiObject[] {
-    return [this.workflowObject, this.scheduleObject].filter((o): o is ApiObject => o !== undefined);
+    return apiObjectsOf(this);
   }
 }

@@ -23,12 +23,10 @@ import {
 } from '../slo/loader';
 import { groupsToJson, rulesFileYaml } from '../slo/render';
 import { AlertWindowsCatalog } from '../slo/windows';
+import { MANAGED_BY, MANAGED_BY_LABEL } from '../common/conventions';
 import { LIBRARY_VERSION } from '../common/version';
 import { CliIo } from './commands/common';
 import { formatPromDuration, promDurationMs } from '../common/duration';
-
-/** `app.kubernetes.io/managed-by` on generated Kubernetes objects. */
-const MANAGED_BY = 'cdk8s-resilience';
 
 /** A command-line mistake: reported as one line, exit code 1 (as Sloth does). */
 export class CliUsageError extends Error {}
@@ -171,7 +169,8 @@ function renderSpec(spec: LoadedSpec, setup: CommonSetup, f: ParsedFlags, versio
       metadata: {
         name: k.name,
         ...(k.namespace ? { namespace: k.namespace } : {}),
-        labels: { ...(k.labels ?? {}), 'app.kubernetes.io/component': 'SLO', 'app.kubernetes.io/managed-by': MANAGED_BY },
+        // As Sloth writes them: the PrometheusServiceLevel's labels, then the component and the manager.
+        labels: { ...(k.labels ?? {}), 'app.kubernetes.io/component': 'SLO', [MANAGED_BY_LABEL]: MANAGED_BY },
         ...(k.annotations && Object.keys(k.annotations).length ? { annotations: k.annotations } : {}),
       },
       spec: { groups: groupsToJson(groups) },

@@ -15,8 +15,9 @@ import { formatGrafanaSpan } from '../common/duration';
 import { annotationKeyProblems, labelsProblems, nameProblems, namespaceProblems } from '../common/checks';
 import { AlertWindowsModel } from './model';
 import { SloMetrics } from './rules';
-import { MANAGED_BY } from './slo-spec';
+import { objectLabels } from '../common/conventions';
 import { DEFAULT_ALERT_WINDOWS, burnRateFactor } from './windows';
+import { apiObjectsOf, IApiObjectOwner, setMainObject } from '../common/api-object';
 
 /** How often the dashboard refreshes. */
 export class DashboardRefresh {
@@ -636,9 +637,11 @@ export interface SloDashboardProps extends SloDashboardOptions {
  * new SloDashboard(chart, 'dashboard', { folder: 'SLOs', uid: 'payments-slos' });
  * ```
  */
-export class SloDashboard extends Construct {
+export class SloDashboard extends Construct implements IApiObjectOwner {
   /** The ConfigMap holding the dashboard (escape hatch for `addJsonPatch`). */
   public readonly configMap: ApiObject;
+  /** The main object: the dashboard's ConfigMap. */
+  public readonly apiObject: ApiObject;
   /** The dashboard JSON. */
   public readonly dashboard: GrafanaDashboard;
   /** The plain JSON file written after synth. */
@@ -682,17 +685,23 @@ export class SloDashboard extends Construct {
 
     this.dashboard = sloDashboard(props);
     const json = dashboardJson(this.dashboard);
-    this.configMap = new ApiObject(this, 'ConfigMap', {
+    this.configMap = setMainObject(this, new ApiObject(this, 'ConfigMap', {
       apiVersion: 'v1',
       kind: 'ConfigMap',
       metadata: {
         name: this.name,
         namespace: this.namespace,
-        labels: { 'app.kubernetes.io/managed-by': MANAGED_BY, 'app.kubernetes.io/component': 'slo-dashboard', ...sidecarLabel },
+        labels: objectLabels({ 'app.kubernetes.io/component': 'slo-dashboard' }, sidecarLabel),
         ...(props.folder !== undefined ? { annotations: { [folderAnnotation]: props.folder } } : {}),
       },
       data: { [this.dataKey]: json },
-    });
+    }));
+    this.apiObject = this.configMap;
     this.file = new SynthFile(this, 'JsonFile', jsonFileName, () => json);
+  }
+
+  /** Every object this construct made, in creation order. */
+  public get apiObjects(): ApiObject[] {
+    return apiObjectsOf(this);
   }
 }

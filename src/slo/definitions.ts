@@ -14,9 +14,11 @@ import { PromRule, PromRuleGroup, SliModel } from './model';
 import { promqlSyntaxProblem } from './promql';
 import { groupsToJson, rulesFileYaml } from './render';
 import { selector, Sli, LabelMatch } from './sli';
-import { MANAGED_BY, SloOutput } from './slo-spec';
+import { objectLabels, prometheusSelectorLabels } from '../common/conventions';
+import { SloOutput } from './slo-spec';
 import { renderWindow } from './template';
 import { formatPromDuration } from '../common/duration';
+import { apiObjectsOf, IApiObjectOwner, setMainObject } from '../common/api-object';
 
 /** Plain-data input of `sloDefinitionRules`. */
 export interface SloDefinitionsModel {
@@ -181,7 +183,13 @@ export interface SloDefinitionsProps {
   readonly namespace?: string;
   /** Where the rules go. @default SloOutput.rulesConfigMap() */
   readonly output?: SloOutput;
-  /** Labels for the Prometheus rule selector. @default { release: "monitoring" } */
+  /** Labels Prometheus' rule selector matches (kube-prometheus-stack: `release: <helm release>`); `{}` adds none. @default { release: "monitoring" } */
+  readonly prometheusSelectorLabels?: Record<string, string>;
+  /**
+   * The former name of `prometheusSelectorLabels`.
+   * @deprecated Use `prometheusSelectorLabels`.
+   * @default { release: "monitoring" }
+   */
   readonly ruleSelectorLabels?: Record<string, string>;
 }
 
@@ -189,7 +197,7 @@ export interface SloDefinitionsProps {
  * Named SLO recordings and threshold alerts (availability, budget consumed, burn rates,
  * latency quantile) as a rules file in a ConfigMap (default) or a PrometheusRule.
  */
-export class SloDefinitions extends Construct {
+export class SloDefinitions extends Construct implements IApiObjectOwner {
   /** The generated object, for `addJsonPatch`. */
   public readonly apiObject: ApiObject;
   /** The model the rules are generated from. */
@@ -214,7 +222,7 @@ export class SloDefinitions extends Construct {
     const namespace = props.namespace ?? 'monitoring';
     problems.addAll('', nameProblems('name', name, { fix: 'use a DNS-1123 name' }));
     problems.addAll('', namespaceProblems('namespace', namespace, { what: '', fix: 'use a valid namespace' }));
-    problems.addAll('', labelsProblems('ruleSelectorLabels', props.ruleSelectorLabels, { fix: 'use a valid Kubernetes label' }));
+    problems.addAll('', labelsProblems(props.prometheusSelectorLabels ? 'prometheusSelectorLabels' : 'ruleSelectorLabels', props.prometheusSelectorLabels ?? props.ruleSelectorLabels, { fix: 'use a valid Kubernetes label' }));
     problems.addAll('', promLabelsProblems('labels', props.labels));
     const sli = props.availability ?? Sli.availability();
     this.model = {
@@ -243,13 +251,13 @@ export class SloDefinitions extends Construct {
     }
     problems.throwIfAny(this.node.path);
 
-    const metadata = { name, namespace, labels: { 'app.kubernetes.io/managed-by': MANAGED_BY, 'app.kubernetes.io/component': 'SLO', ...(props.ruleSelectorLabels ?? { release: 'monitoring' }) } };
+    const metadata = { name, namespace, labels: objectLabels({ 'app.kubernetes.io/component': 'SLO' }, prometheusSelectorLabels(props.prometheusSelectorLabels ?? props.ruleSelectorLabels)) };
     const output = props.output ?? SloOutput.rulesConfigMap();
     if (output.kind === 'prometheus-rule') {
-      this.apiObject = new ApiObject(this, 'Resource', { ...PrometheusRule.GVK, metadata, spec: Lazy.any({ produce: () => ({ groups: groupsToJson(this.ruleGroups) }) }) });
+      this.apiObject = setMainObject(this, new ApiObject(this, 'Resource', { ...PrometheusRule.GVK, metadata, spec: Lazy.any({ produce: () => ({ groups: groupsToJson(this.ruleGroups) }) }) }));
     } else if (output.kind === 'configmap') {
       const file = output.fileName ?? `${name}.rules.yaml`;
-      this.apiObject = new ApiObject(this, 'Resource', { apiVersion: 'v1', kind: 'ConfigMap', metadata, data: Lazy.any({ produce: () => ({ [file]: rulesFileYaml(this.ruleGroups) }) }) });
+      this.apiObject = setMainObject(this, new ApiObject(this, 'Resource', { apiVersion: 'v1', kind: 'ConfigMap', metadata, data: Lazy.any({ produce: () => ({ [file]: rulesFileYaml(this.ruleGroups) }) }) }));
     } else {
       problems.add('output', 'these rules are not SLOs Sloth can express', 'use SloOutput.rulesConfigMap() or SloOutput.prometheusRule()');
       problems.throwIfAny(this.node.path);
@@ -260,5 +268,10 @@ export class SloDefinitions extends Construct {
   /** The rule groups. */
   public get ruleGroups(): PromRuleGroup[] {
     return sloDefinitionRules(this.model);
+  }
+
+  /** Every object this construct made, in creation order. */
+  public get apiObjects(): ApiObject[] {
+    return apiObjectsOf(this);
   }
 }

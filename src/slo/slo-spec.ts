@@ -3,6 +3,7 @@ import { Construct } from 'constructs';
 import { PrometheusRule } from '../../imports/monitoring.coreos.com';
 import { PrometheusServiceLevel, PrometheusServiceLevelSpec, toJson_PrometheusServiceLevelSpec } from '../../imports/sloth.slok.dev';
 import { Problem, Problems } from '../common/errors';
+import { MANAGED_BY, objectLabels, prometheusSelectorLabels } from '../common/conventions';
 import { LIBRARY_VERSION } from '../common/version';
 import { labelsProblems, nameProblems, namespaceProblems } from '../common/checks';
 import { AlertWindowsModel, GenerationInfo, PromRuleGroup, SloModel } from './model';
@@ -13,9 +14,7 @@ import { Sli } from './sli';
 import { sloProblems } from './validate';
 import { AlertWindowsCatalog, alertWindowsProblems, DEFAULT_ALERT_WINDOWS } from './windows';
 import { formatPromDuration } from '../common/duration';
-
-/** The library's name, written as `app.kubernetes.io/managed-by`. */
-export const MANAGED_BY = 'cdk8s-resilience';
+import { apiObjectsOf, IApiObjectOwner, setMainObject } from '../common/api-object';
 
 /** Overrides for the page or the ticket alert. */
 export interface SloAlertOverride {
@@ -155,8 +154,14 @@ export interface SloSpecProps {
   /** Namespace of the generated objects. @default "monitoring" */
   readonly namespace?: string;
   /**
-   * Labels on the PrometheusRule (or ConfigMap) that the Prometheus rule selector matches.
-   * kube-prometheus-stack selects rules labelled `release: <helm release>`.
+   * Labels on the PrometheusRule (or ConfigMap) that Prometheus' rule selector matches:
+   * kube-prometheus-stack selects rules labelled `release: <helm release>`. `{}` adds none.
+   * @default { release: "monitoring" }
+   */
+  readonly prometheusSelectorLabels?: Record<string, string>;
+  /**
+   * The former name of `prometheusSelectorLabels`.
+   * @deprecated Use `prometheusSelectorLabels`.
    * @default { release: "monitoring" }
    */
   readonly ruleSelectorLabels?: Record<string, string>;
@@ -176,7 +181,7 @@ export interface SloSpecProps {
  *
  * Every input problem is reported at synth time, all at once, and nothing is emitted.
  */
-export class SloSpec extends Construct {
+export class SloSpec extends Construct implements IApiObjectOwner {
   /** The service. */
   public readonly service: string;
   /** The generated object (PrometheusRule, PrometheusServiceLevel or ConfigMap), for `addJsonPatch`. */
@@ -206,7 +211,7 @@ export class SloSpec extends Construct {
     const problems = this.check();
     problems.throwIfAny(this.node.path);
 
-    this.apiObject = this.emit();
+    this.apiObject = setMainObject(this, this.emit());
     this.node.addValidation({ validate: () => this.validateLate() });
   }
 
@@ -298,7 +303,7 @@ export class SloSpec extends Construct {
     const p = this.props;
     problems.addAll('', nameProblems('name', this.name, { fix: 'set `name` to a DNS-1123 name, e.g. "auth-service-slos"' }));
     problems.addAll('', namespaceProblems('namespace', this.namespace, { what: '', fix: 'use a valid namespace name, e.g. "monitoring"' }));
-    problems.addAll('', labelsProblems('ruleSelectorLabels', p.ruleSelectorLabels, { fix: 'use a valid Kubernetes label' }));
+    problems.addAll('', labelsProblems(p.prometheusSelectorLabels ? 'prometheusSelectorLabels' : 'ruleSelectorLabels', p.prometheusSelectorLabels ?? p.ruleSelectorLabels, { fix: 'use a valid Kubernetes label' }));
     (p.alertWindows ?? []).forEach((w, i) => problems.addAll(`alertWindows[${i}]`, alertWindowsProblems(w.model, true)));
     if (p.output?.kind === 'sloth' && this.periodMs !== 30 * 86400000) {
       problems.add('period', `a Sloth PrometheusServiceLevel has no period field: the operator uses its own default (30d), not ${formatPromDuration(this.periodMs)}`, 'use SloOutput.prometheusRule(), or run the Sloth operator with --default-slo-period');
@@ -361,11 +366,7 @@ export class SloSpec extends Construct {
 
   private emit(): ApiObject {
     const output = this.props.output ?? SloOutput.prometheusRule();
-    const labels = {
-      'app.kubernetes.io/managed-by': MANAGED_BY,
-      'app.kubernetes.io/component': 'SLO',
-      ...(this.props.ruleSelectorLabels ?? { release: 'monitoring' }),
-    };
+    const labels = objectLabels({ 'app.kubernetes.io/component': 'SLO' }, prometheusSelectorLabels(this.props.prometheusSelectorLabels ?? this.props.ruleSelectorLabels));
     const metadata = { name: this.name, namespace: this.namespace, labels };
     // Bodies are produced when the manifest is resolved, so SLOs added later with addSlo() count.
     if (output.kind === 'sloth') {
@@ -415,6 +416,11 @@ export class SloSpec extends Construct {
         },
       })),
     };
+  }
+
+  /** Every object this construct made, in creation order. */
+  public get apiObjects(): ApiObject[] {
+    return apiObjectsOf(this);
   }
 }
 

@@ -8,7 +8,7 @@ import * as path from 'path';
 import { Chart, Duration, Testing } from 'cdk8s';
 import {
   ChaosAction, ChaosExperiment, ChaosMode, ChaosTarget, ChaosWorkflow, MinioCredentials, MinioStorage, ResilienceValidationError, SpecLoadError,
-  VeleroBackupPlan, VeleroHelmValues, VeleroMonitoring, WorkflowStep,
+  ScheduleDelivery, VeleroBackupPlan, VeleroHelmValues, VeleroMonitoring, WorkflowStep,
 } from '../../src';
 import { loadAlertWindowsDirectory, loadSpecFile } from '../../src/slo';
 
@@ -42,7 +42,7 @@ test('VeleroBackupPlan labels', () => {
 
 test('VeleroHelmValues monitoring labels', () => {
   expect(thrown((c) => {
-    const plan = new VeleroBackupPlan(c, 'plan');
+    const plan = new VeleroBackupPlan(c, 'plan', { delivery: ScheduleDelivery.helmChart() });
     const storage = new MinioStorage(c, 'minio', { credentials: MinioCredentials.fromExistingSecret('s3') });
     new VeleroHelmValues(c, 'values', { plan, storage, monitoringLabels: { 'team name': 'a' } });
   })).toContain(`[test/values] monitoringLabels.team name: ${BAD_KEY}.`);

@@ -18,6 +18,7 @@
  * An interrupt (the `interrupt` promise settles, e.g. on SIGINT) deletes the experiment at
  * once, waits until the target's Deployments are Ready again, and ends the run undecided.
  */
+import { LIBRARY_LABELS, objectLabels } from '../../common/conventions';
 import { CONFIGMAPS, DEPLOYMENTS, PODS } from '../cluster/resources';
 import { Cluster, ClusterError, KubeObject, ResourceType, WatchHandle } from '../cluster/types';
 import { waitFor } from '../cluster/wait';
@@ -32,7 +33,7 @@ import { AbortDecision, ChaosExperimentInfo, chaosReport, chaosVerdict, pollAbor
 /** Chaos Mesh's pause annotation. */
 export const PAUSE_ANNOTATION = 'experiment.chaos-mesh.org/pause';
 /** The label of the ConfigMaps that keep past runs. */
-export const RUN_LABEL = 'cdk8s-resilience.io/chaos-run';
+export const RUN_LABEL = LIBRARY_LABELS.chaosRun;
 /** The ConfigMap key holding a run's report. */
 export const RUN_REPORT_KEY = 'report.json';
 
@@ -403,7 +404,7 @@ export async function keepRun(cluster: Cluster, ns: string, experiment: string, 
     await cluster.create(CONFIGMAPS, {
       apiVersion: 'v1',
       kind: 'ConfigMap',
-      metadata: { name: cmName, namespace: ns, labels: { 'app.kubernetes.io/managed-by': 'cdk8s-resilience', [RUN_LABEL]: experiment } },
+      metadata: { name: cmName, namespace: ns, labels: objectLabels({ [RUN_LABEL]: experiment }) },
       data: { [RUN_REPORT_KEY]: JSON.stringify(report) },
     });
     return `${ns}/${cmName}`;

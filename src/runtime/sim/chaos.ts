@@ -27,6 +27,7 @@
  */
 import { CHAOS_HTTP, CHAOS_IO, CHAOS_NETWORK, CHAOS_POD, CHAOS_STRESS, CHAOS_TIME, EVENTS, PODS } from '../cluster/resources';
 import { ResourceType } from '../cluster/types';
+import { LIBRARY_LABELS } from '../../common/conventions';
 import { goDurationMs } from '../../common/duration';
 import { SimContext, SimController } from './controller';
 import { isoSeconds, Obj, parseLabelSelector, StoreEvent, typeKey } from './store';
@@ -58,7 +59,7 @@ interface Running {
   startedAt: number;
 }
 
-const SIM_LABEL = 'sim.cdk8s-resilience.io/deployment';
+const SIM_LABEL = LIBRARY_LABELS.simulatedDeployment;
 
 interface Spec {
   action?: string;
