@@ -1,21 +1,16 @@
-import { Duration } from 'cdk8s';
-import { PhysicalMachineChaosSpec, PhysicalMachineChaosSpecAction, toJson_PhysicalMachineChaosSpec } from '../../imports/chaos-mesh.org';
+/**
+ * Chaos actions, as plain data: this module loads no cdk8s (only its types), so a program
+ * that reads experiments, such as the runtime, can use it.
+ */
+import type { Duration } from 'cdk8s';
+import type { PhysicalMachineChaosSpec, PhysicalMachineChaosSpecAction } from '../../imports/chaos-mesh.org';
 import { GoDuration, singleUnitGoDuration } from '../common/duration';
 import type { Problem } from '../common/errors';
+import { CHAOS_MESH_KINDS, ChaosKind } from './kinds';
 import { ChaosMode } from './mode';
 import { ChaosTarget } from './selector';
 import { Bandwidth, MemorySize } from './units';
 
-/** The Chaos Mesh kinds an action renders to. */
-export type ChaosKind = 'PodChaos' | 'NetworkChaos' | 'StressChaos' | 'IOChaos' | 'TimeChaos' | 'DNSChaos' | 'HTTPChaos' | 'JVMChaos' | 'BlockChaos' | 'PhysicalMachineChaos';
-
-/**
- * The actions Chaos Mesh runs once, at once (it kills and is done): they need no duration.
- * Keyed by kind, the value of the spec's `action` field.
- */
-export const INSTANTANEOUS_ACTIONS: Readonly<Record<string, readonly string[]>> = {
-  PodChaos: ['pod-kill', 'container-kill'],
-};
 
 /**
  * A problem found in an action's options.
@@ -806,12 +801,13 @@ export class ChaosAction {
     const key = action.replace(/[-_]([a-zA-Z])/g, (_m, c: string) => c.toUpperCase());
     const given = Object.entries(params ?? {}).filter(([k, v]) => k !== 'address' && v !== undefined).map(([k]) => k);
     const problems: Problem[] = [];
-    const known = Object.values(PhysicalMachineChaosSpecAction) as string[];
+    const crd = chaosMeshCrdModule();
+    const known = Object.values(crd.PhysicalMachineChaosSpecAction) as string[];
     if (!known.includes(action)) problems.push({ field: 'action', problem: `"${action}" is not a PhysicalMachineChaos action`, fix: `use one of ${known.join(', ')}` });
     else if (!given.includes(key)) problems.push({ field: `action.${key}`, problem: `action "${action}" needs its parameters in "${key}"`, fix: `set ${key}: { ... }` });
     for (const other of given.filter((k) => k !== key)) problems.push({ field: `action.${other}`, problem: `"${other}" does not belong to action "${action}"`, fix: `drop ${other}, or use the action it belongs to` });
     if (params?.address !== undefined && params.address.length === 0) problems.push({ field: 'action.address', problem: 'the address list is empty', fix: 'list chaosd addresses, or select PhysicalMachine objects instead' });
-    const json = toJson_PhysicalMachineChaosSpec({ ...(params ?? {}), action: action as PhysicalMachineChaosSpecAction, mode: 'one' as never }) ?? {};
+    const json = crd.toJson_PhysicalMachineChaosSpec({ ...(params ?? {}), action: action as PhysicalMachineChaosSpecAction, mode: 'one' as never }) ?? {};
     delete json.mode;
     return new ChaosAction('PhysicalMachineChaos', `physical-${action}`, json, { problems, litmusGap: 'Litmus has no fault for machines outside Kubernetes in this library' });
   }
@@ -1003,8 +999,18 @@ export class ChaosAction {
     this.litmus = extra.litmus;
     this.litmusGap = extra.litmus ? undefined : extra.litmusGap ?? `no Litmus equivalent for ${name}`;
     this.partitionPeers = extra.partitionPeers;
-    this.instantaneous = (INSTANTANEOUS_ACTIONS[kind] ?? []).includes(String(this.fields.action));
+    this.instantaneous = CHAOS_MESH_KINDS[kind].instantaneousActions.includes(String(this.fields.action));
   }
+}
+
+/**
+ * The generated Chaos Mesh CRD module, for the one factory that needs its serializer
+ * (physical-machine parameters use the CRD's dashed keys). It loads cdk8s, so it is loaded
+ * when that factory is called, not with this module.
+ */
+function chaosMeshCrdModule(): typeof import('../../imports/chaos-mesh.org') {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require('../../imports/chaos-mesh.org') as typeof import('../../imports/chaos-mesh.org');
 }
 
 /** A deep copy without undefined values. */

@@ -1,67 +1,24 @@
+/**
+ * The ChaosExperiment construct, and the chaos defaults and guardrail settings of a scope.
+ * The model it renders (actions, targets, modes, guardrails) is plain data in the modules
+ * it imports.
+ */
 import { ApiObject, Chart, Duration } from 'cdk8s';
 import { objectLabels } from '../common/conventions';
 import { Construct } from 'constructs';
 import { Problem, Problems, problemsAbout } from '../common/errors';
+import { ChaosPlatform } from './platform';
 import { labelsProblems, nameProblems, namespaceProblems } from '../common/checks';
 import { ChaosAction } from './actions';
-import { DEFAULT_MAX_DURATION, DEFAULT_PROTECTED_NAMESPACES, embeddedKey, ExperimentDefinition, experimentProblems, experimentSpec, GuardrailPolicy } from './guardrails';
+import { embeddedKey } from './kinds';
+import { DEFAULT_MAX_DURATION_MS, DEFAULT_PROTECTED_NAMESPACES, ExperimentDefinition, experimentProblems, experimentSpec, GuardrailPolicy, remoteClusterName, remoteClusterProblems } from './guardrails';
 import { LitmusOptions, renderLitmus } from './litmus';
 import { ChaosMode } from './mode';
 import { ChaosSchedule, scheduleProblems } from './schedule';
 import type { RemoteCluster } from './machines';
-import { ChaosTarget, ChaosWorkload } from './selector';
+import { ChaosTarget, ChaosWorkload, resolveTarget } from './selector';
 import { CHAOS_LABELS, CHAOS_MESH_API_VERSION, CHAOS_MESH_PAUSE_ANNOTATION, ScheduleSpec } from './types';
 import { apiObjectsOf, IApiObjectOwner, setMainObject } from '../common/api-object';
-
-/**
- * Which chaos tool runs an experiment. Exactly one tool runs it: where both are rendered,
- * the other is on standby (inactive), since two active tools would run the fault twice.
- */
-export class ChaosPlatform {
-  /** Chaos Mesh only. */
-  public static chaosMesh(): ChaosPlatform {
-    return new ChaosPlatform(true, false, 'chaos-mesh');
-  }
-
-  /** LitmusChaos only (a synth error for faults Litmus does not have). */
-  public static litmus(): ChaosPlatform {
-    return new ChaosPlatform(false, true, 'litmus');
-  }
-
-  /**
-   * Chaos Mesh runs the fault; the equivalent Litmus ChaosEngine is rendered on standby
-   * (`engineState: stop`). To switch, pause the Chaos Mesh object and set the engine active.
-   */
-  public static chaosMeshWithLitmusStandby(): ChaosPlatform {
-    return new ChaosPlatform(true, true, 'chaos-mesh');
-  }
-
-  /**
-   * Litmus runs the fault; the Chaos Mesh object is rendered paused
-   * (`experiment.chaos-mesh.org/pause: "true"`). To switch, stop the engine and unpause it.
-   */
-  public static litmusWithChaosMeshStandby(): ChaosPlatform {
-    return new ChaosPlatform(true, true, 'litmus');
-  }
-
-  /**
-   * Both tools active: applying them would run the fault twice, so an experiment with this
-   * platform fails at synth and names the two choices.
-   * @deprecated Use {@link ChaosPlatform.chaosMeshWithLitmusStandby} or {@link ChaosPlatform.litmusWithChaosMeshStandby}.
-   */
-  public static both(): ChaosPlatform {
-    return new ChaosPlatform(true, true, 'both');
-  }
-
-  private constructor(
-    /** Renders Chaos Mesh objects. */
-    public readonly chaosMesh: boolean,
-    /** Renders a Litmus ChaosEngine with its service account and RBAC. */
-    public readonly litmus: boolean,
-    /** The tool that runs the fault; the other one rendered, if any, is on standby. */
-    public readonly active: 'chaos-mesh' | 'litmus' | 'both',
-  ) {}
-}
 
 /** Defaults for every experiment and workflow under a scope (a chart, usually). */
 export interface ChaosDefaults {
@@ -86,6 +43,9 @@ export interface ChaosDefaults {
    */
   readonly namespace?: string;
 }
+
+/** The default upper bound of an experiment's duration: 30 minutes. */
+export const DEFAULT_MAX_DURATION = Duration.minutes(DEFAULT_MAX_DURATION_MS / 60000);
 
 const DEFAULTS_KEY = 'cdk8s-resilience/chaos-defaults';
 
@@ -140,11 +100,6 @@ export function resolvePolicy(scope: Construct, props: GuardrailProps): Guardrai
   };
 }
 
-/** Resolves a target given as a ChaosTarget or as a cdk8s-plus workload. */
-export function resolveTarget(target: ChaosTarget | ChaosWorkload | undefined): ChaosTarget | undefined {
-  if (target === undefined || target instanceof ChaosTarget) return target;
-  return ChaosTarget.workload(target);
-}
 
 /** Props of {@link ChaosExperiment}. */
 export interface ChaosExperimentProps extends GuardrailProps {
@@ -209,18 +164,6 @@ export interface ChaosExperimentProps extends GuardrailProps {
    * @default false
    */
   readonly allowChaosMeshNamespace?: boolean;
-}
-
-/** The name of a remote cluster given as a construct or a name. */
-export function remoteClusterName(r: RemoteCluster | string | undefined): string | undefined {
-  return r === undefined || typeof r === 'string' ? r : r.name;
-}
-
-/** Problems with a remote-cluster reference. */
-export function remoteClusterProblems(r: RemoteCluster | string | undefined): Problem[] {
-  const name = remoteClusterName(r);
-  if (name === undefined) return [];
-  return nameProblems('remoteCluster', name, { what: 'remote cluster name', fix: 'give the name of a RemoteCluster object' });
 }
 
 /** Problems with what an experiment's or a workflow's props put into its objects' metadata. */

@@ -1,6 +1,11 @@
-import { Duration } from 'cdk8s';
-import { Problem } from '../common/errors';
+/**
+ * The guardrails every experiment is checked against, on plain data (no cdk8s is loaded).
+ */
+import type { Duration } from 'cdk8s';
+import { nameProblems } from '../common/checks';
+import type { Problem } from '../common/errors';
 import { compactGoDuration, spelledGoDuration } from '../common/duration';
+import type { RemoteCluster } from './machines';
 import { ChaosAction, dropUndefined } from './actions';
 import { ChaosMode } from './mode';
 import { ChaosTarget } from './selector';
@@ -8,8 +13,8 @@ import { ChaosTarget } from './selector';
 /** Namespaces no experiment may target: the control plane and the tools that observe and repair it. */
 export const DEFAULT_PROTECTED_NAMESPACES: readonly string[] = ['kube-system', 'chaos-mesh', 'velero', 'monitoring'];
 
-/** The default upper bound of an experiment's duration. */
-export const DEFAULT_MAX_DURATION = Duration.minutes(30);
+/** The default upper bound of an experiment's duration, in milliseconds (30 minutes). */
+export const DEFAULT_MAX_DURATION_MS = 30 * 60 * 1000;
 
 /** An experiment as plain data: what, to which pods, how many, for how long. */
 export interface ExperimentDefinition {
@@ -124,9 +129,14 @@ export function experimentSpec(def: ExperimentDefinition, withDuration = true): 
   }) as Record<string, unknown>;
 }
 
-/** The spec key of a kind inside a Schedule or Workflow (`PodChaos` → `podChaos`, `IOChaos` → `ioChaos`, `PhysicalMachineChaos` → `physicalmachineChaos`). */
-export function embeddedKey(kind: string): string {
-  if (kind === 'PhysicalMachineChaos') return 'physicalmachineChaos';
-  const m = /^([A-Z]+)(?=[A-Z][a-z])|^[A-Z]/.exec(kind);
-  return m ? m[0].toLowerCase() + kind.slice(m[0].length) : kind;
+/** The name of a remote cluster given as a construct or a name. */
+export function remoteClusterName(r: RemoteCluster | string | undefined): string | undefined {
+  return r === undefined || typeof r === 'string' ? r : r.name;
+}
+
+/** Problems with a remote-cluster reference. */
+export function remoteClusterProblems(r: RemoteCluster | string | undefined): Problem[] {
+  const name = remoteClusterName(r);
+  if (name === undefined) return [];
+  return nameProblems('remoteCluster', name, { what: 'remote cluster name', fix: 'give the name of a RemoteCluster object' });
 }

@@ -1,4 +1,4 @@
-import { Duration } from 'cdk8s';
+import type { Duration } from 'cdk8s';
 import { LIBRARY_LABELS, objectLabels } from '../common/conventions';
 import { spelledGoDuration } from '../common/duration';
 import { nameProblems } from '../common/checks';

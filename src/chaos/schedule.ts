@@ -1,5 +1,5 @@
 import type { Problem } from '../common/errors';
-import { Duration } from 'cdk8s';
+import type { Duration } from 'cdk8s';
 import { CronExpressionParser } from 'cron-parser';
 import { compactGoDuration, goDurationMs } from '../common/duration';
 
@@ -157,9 +157,9 @@ export class ChaosSchedule {
 }
 
 /** The minimum starting deadline under `Forbid`: shorter ones can drop every run. */
-export const MIN_FORBID_STARTING_DEADLINE = Duration.minutes(1);
+export const MIN_FORBID_STARTING_DEADLINE_MS = 60 * 1000;
 /** The minimum starting deadline under any policy: the controller may take this long to notice a due run. */
-export const MIN_STARTING_DEADLINE = Duration.seconds(10);
+export const MIN_STARTING_DEADLINE_MS = 10 * 1000;
 
 /**
  * Problems with a schedule. `runLength` is how long one run
@@ -186,14 +186,14 @@ export function scheduleProblems(s: ChaosSchedule, runLength: Duration | undefin
   const deadline = s.options.startingDeadline;
   const forbid = s.concurrencyPolicy.value === 'Forbid';
   if (deadline) {
-    const min = forbid ? MIN_FORBID_STARTING_DEADLINE : MIN_STARTING_DEADLINE;
-    if (deadline.toMilliseconds() < min.toMilliseconds()) {
+    const min = forbid ? MIN_FORBID_STARTING_DEADLINE_MS : MIN_STARTING_DEADLINE_MS;
+    if (deadline.toMilliseconds() < min) {
       out.push({
         field: 'schedule.startingDeadline',
         problem: forbid
           ? `a starting deadline of ${deadline.toSeconds()}s with concurrencyPolicy Forbid can start nothing: a run the controller picks up late, or one held back by a previous run, is dropped`
           : `a starting deadline of ${deadline.toSeconds()}s is shorter than the controller's reaction time, so runs may never start`,
-        fix: `give a starting deadline of at least ${min.toSeconds()}s, or none`,
+        fix: `give a starting deadline of at least ${min / 1000}s, or none`,
       });
     }
   }

@@ -1,5 +1,4 @@
-import { Chart } from 'cdk8s';
-import { Construct } from 'constructs';
+import type { Construct, IConstruct } from 'constructs';
 import type { Problem } from '../common/errors';
 import { annotationsProblems, labelRequirementsProblems, labelsProblems, nameProblems, namespaceProblems } from '../common/checks';
 
@@ -80,6 +79,23 @@ export interface ChaosWorkload extends Construct {
 }
 
 /**
+ * The namespace of the chart a construct is in (as `Chart.of(c).namespace`, without loading
+ * cdk8s: a chart carries cdk8s' chart marker).
+ */
+function chartNamespace(c: IConstruct): string | undefined {
+  for (let s: IConstruct | undefined = c; s; s = s.node.scope) {
+    if (Symbol.for('cdk8s.Chart') in s) return (s as { readonly namespace?: string }).namespace;
+  }
+  return undefined;
+}
+
+/** Resolves a target given as a ChaosTarget or as a cdk8s-plus workload. */
+export function resolveTarget(target: ChaosTarget | ChaosWorkload | undefined): ChaosTarget | undefined {
+  if (target === undefined || target instanceof ChaosTarget) return target;
+  return ChaosTarget.workload(target);
+}
+
+/**
  * The pods an experiment acts on. Build one from labels, expressions, explicit pods,
  * whole namespaces, or a cdk8s-plus workload.
  */
@@ -125,7 +141,7 @@ export class ChaosTarget {
    * namespace (or its chart's) and its pod selector.
    */
   public static workload(workload: ChaosWorkload): ChaosTarget {
-    const namespace = workload.metadata.namespace ?? Chart.of(workload).namespace;
+    const namespace = workload.metadata.namespace ?? chartNamespace(workload);
     const kind = workload.resourceType.replace(/s$/, '');
     return new ChaosTarget(
       {

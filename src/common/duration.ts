@@ -226,6 +226,18 @@ export function compactGoDuration(span: Span): string {
   return ns < 0n ? `-${greedy(-ns, GO_COMPACT_UNITS)}` : greedy(ns, GO_COMPACT_UNITS);
 }
 
+/** A span with the unit it was written in, as `spelledGoDuration` reads a cdk8s `Duration`. */
+export type SpelledSpan = Pick<Duration, 'toMilliseconds' | 'unitLabel'>;
+
+/**
+ * A span of `amount` in `unit`, spelled in that unit: a default the plain-data modules write
+ * without loading cdk8s (`spanIn(1, 'minutes')` is written `1m`, as `Duration.minutes(1)`).
+ */
+export function spanIn(amount: number, unit: 'millis' | 'seconds' | 'minutes' | 'hours'): SpelledSpan {
+  const ms = amount * SPELLED_UNITS[unit][1];
+  return { toMilliseconds: () => ms, unitLabel: () => unit };
+}
+
 const SPELLED_UNITS: Readonly<Record<string, readonly [string, number]>> = {
   millis: ['ms', 1],
   seconds: ['s', 1000],
@@ -239,7 +251,7 @@ const SPELLED_UNITS: Readonly<Record<string, readonly [string, number]>> = {
  * spelling. Go has no day unit: days (and amounts that are not whole in their unit) are
  * written by `fallback`, by default {@link compactGoDuration} (`168h`, `1m30s`).
  */
-export function spelledGoDuration(d: Pick<Duration, 'toMilliseconds' | 'unitLabel'>, fallback: (ms: number) => string = compactGoDuration): string {
+export function spelledGoDuration(d: SpelledSpan, fallback: (ms: number) => string = compactGoDuration): string {
   const ms = d.toMilliseconds();
   const unit = SPELLED_UNITS[d.unitLabel()];
   if (!unit) return fallback(ms);
@@ -265,7 +277,7 @@ function largestSingleUnit(ms: number): string {
  * (`latency`, `jitter`, `timeOffset`): the unit it was written with (`Duration.millis(100)`
  * is `100ms`), else the largest unit that divides it (`Duration.days(1)` is `24h`).
  */
-export function singleUnitGoDuration(d: Pick<Duration, 'toMilliseconds' | 'unitLabel'>): string {
+export function singleUnitGoDuration(d: SpelledSpan): string {
   return spelledGoDuration(d, largestSingleUnit);
 }
 

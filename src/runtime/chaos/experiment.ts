@@ -11,6 +11,7 @@ import * as fs from 'fs';
 import * as YAML from 'yaml';
 import { CHAOS_HTTP, CHAOS_IO, CHAOS_NETWORK, CHAOS_POD, CHAOS_SCHEDULES, CHAOS_STRESS, CHAOS_TIME, CHAOS_WORKFLOWS } from '../cluster/resources';
 import { KubeObject, ResourceType } from '../cluster/types';
+import { DEFAULT_MAX_DURATION_MS, DEFAULT_PROTECTED_NAMESPACES } from '../../chaos/guardrails';
 import { goDurationMs } from '../../common/duration';
 
 /** The experiment kinds `chaos run` can run, by kind. */
@@ -26,11 +27,11 @@ export const EXPERIMENT_TYPES: Readonly<Record<string, ResourceType>> = {
 /** Every Chaos Mesh kind `chaos list` shows (experiments, Schedules, Workflows). */
 export const LISTED_TYPES: readonly ResourceType[] = [...Object.values(EXPERIMENT_TYPES), CHAOS_SCHEDULES, CHAOS_WORKFLOWS];
 
-/** The namespaces no experiment may target (the same list as the constructs' DEFAULT_PROTECTED_NAMESPACES). */
-export const RUNTIME_PROTECTED_NAMESPACES: readonly string[] = ['kube-system', 'chaos-mesh', 'velero', 'monitoring'];
+/** The namespaces no experiment may target: the constructs' own list (the guardrails are plain data the runtime shares). */
+export const RUNTIME_PROTECTED_NAMESPACES: readonly string[] = DEFAULT_PROTECTED_NAMESPACES;
 
-/** The longest duration allowed without an opt-in (the constructs' DEFAULT_MAX_DURATION, 30 minutes). */
-export const RUNTIME_MAX_DURATION_MS = 30 * 60 * 1000;
+/** The longest duration allowed without an opt-in: the constructs' own default, 30 minutes. */
+export const RUNTIME_MAX_DURATION_MS = DEFAULT_MAX_DURATION_MS;
 
 /** A bad experiment file or object: one line, exit code 2. */
 export class ExperimentError extends Error {

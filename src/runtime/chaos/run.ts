@@ -18,6 +18,7 @@
  * An interrupt (the `interrupt` promise settles, e.g. on SIGINT) deletes the experiment at
  * once, waits until the target's Deployments are Ready again, and ends the run undecided.
  */
+import { CHAOS_MESH_PAUSE_ANNOTATION } from '../../chaos/types';
 import { LIBRARY_LABELS, objectLabels } from '../../common/conventions';
 import { CONFIGMAPS, DEPLOYMENTS, PODS } from '../cluster/resources';
 import { Cluster, ClusterError, KubeObject, ResourceType, WatchHandle } from '../cluster/types';
@@ -31,7 +32,7 @@ import { ChaosMeasurements, ChaosMetricOptions, chaosMetricQueries, ChaosTimelin
 import { AbortDecision, ChaosExperimentInfo, chaosReport, chaosVerdict, pollAbort, TargetFacts } from './verdict';
 
 /** Chaos Mesh's pause annotation. */
-export const PAUSE_ANNOTATION = 'experiment.chaos-mesh.org/pause';
+export const PAUSE_ANNOTATION = CHAOS_MESH_PAUSE_ANNOTATION;
 /** The label of the ConfigMaps that keep past runs. */
 export const RUN_LABEL = LIBRARY_LABELS.chaosRun;
 /** The ConfigMap key holding a run's report. */

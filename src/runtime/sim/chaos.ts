@@ -27,6 +27,7 @@
  */
 import { CHAOS_HTTP, CHAOS_IO, CHAOS_NETWORK, CHAOS_POD, CHAOS_STRESS, CHAOS_TIME, EVENTS, PODS } from '../cluster/resources';
 import { ResourceType } from '../cluster/types';
+import { CHAOS_MESH_PAUSE_ANNOTATION } from '../../chaos/types';
 import { LIBRARY_LABELS } from '../../common/conventions';
 import { goDurationMs } from '../../common/duration';
 import { SimContext, SimController } from './controller';
@@ -36,7 +37,7 @@ import { isoSeconds, Obj, parseLabelSelector, StoreEvent, typeKey } from './stor
 export const CHAOS_EXPERIMENT_TYPES: readonly ResourceType[] = [CHAOS_POD, CHAOS_NETWORK, CHAOS_STRESS, CHAOS_IO, CHAOS_HTTP, CHAOS_TIME];
 
 /** Chaos Mesh's pause annotation. */
-export const PAUSE_ANNOTATION = 'experiment.chaos-mesh.org/pause';
+export const PAUSE_ANNOTATION = CHAOS_MESH_PAUSE_ANNOTATION;
 
 /** What the injected faults currently do to traffic, per pod (`namespace/pod`). */
 export interface PodEffects {
