@@ -11,7 +11,7 @@ import * as fs from 'fs';
 import * as YAML from 'yaml';
 import { CHAOS_HTTP, CHAOS_IO, CHAOS_NETWORK, CHAOS_POD, CHAOS_SCHEDULES, CHAOS_STRESS, CHAOS_TIME, CHAOS_WORKFLOWS } from '../cluster/resources';
 import { KubeObject, ResourceType } from '../cluster/types';
-import { DEFAULT_MAX_DURATION_MS, DEFAULT_PROTECTED_NAMESPACES } from '../../chaos/guardrails';
+import { DEFAULT_MAX_DURATION_MS, DEFAULT_PROTECTED_NAMESPACES, GUARDRAIL_RULES } from '../../chaos/guardrails';
 import { goDurationMs } from '../../common/duration';
 
 /** The experiment kinds `chaos run` can run, by kind. */
@@ -117,14 +117,8 @@ export interface RuntimeGuardrailOptions {
   readonly allowUnbounded?: boolean;
 }
 
-/** The rule ids, as the synth-time guardrails name them. */
-export const RUNTIME_RULES = {
-  durationRequired: 'bounded-duration',
-  durationMax: 'max-duration',
-  blastRadius: 'small-blast-radius',
-  protectedNamespace: 'protected-namespace',
-  selectsSomething: 'selects-something',
-} as const;
+/** The rule ids: the synth-time guardrails' own. */
+export const RUNTIME_RULES = GUARDRAIL_RULES;
 
 /** Every guardrail problem of an experiment object, each one line naming the rule, the field and the fix. */
 export function runtimeGuardrailProblems(doc: ExperimentDoc, o: RuntimeGuardrailOptions = {}): string[] {
