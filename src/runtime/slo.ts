@@ -5,7 +5,6 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import * as YAML from 'yaml';
 import {
   alertWindowsCatalog,
   discoverSpecFiles,
@@ -21,7 +20,7 @@ import {
   specProblems,
   specRuleGroups,
 } from '../slo/loader';
-import { groupsToJson, rulesFileYaml } from '../slo/render';
+import { SloOutput } from '../slo/output';
 import { AlertWindowsCatalog } from '../slo/windows';
 import { MANAGED_BY, MANAGED_BY_LABEL } from '../common/conventions';
 import { LIBRARY_VERSION } from '../common/version';
@@ -161,26 +160,20 @@ function renderSpec(spec: LoadedSpec, setup: CommonSetup, f: ParsedFlags, versio
     disableRecordings: f.bools.has('disable-recordings'),
     exhaustedAlerts: setup.exhausted,
   });
-  if (spec.kubernetes) {
-    const k = spec.kubernetes;
-    const obj = {
-      apiVersion: 'monitoring.coreos.com/v1',
-      kind: 'PrometheusRule',
-      metadata: {
-        name: k.name,
-        ...(k.namespace ? { namespace: k.namespace } : {}),
-        // As Sloth writes them: the PrometheusServiceLevel's labels, then the component and the manager.
-        labels: { ...(k.labels ?? {}), 'app.kubernetes.io/component': 'SLO', [MANAGED_BY_LABEL]: MANAGED_BY },
-        ...(k.annotations && Object.keys(k.annotations).length ? { annotations: k.annotations } : {}),
-      },
-      spec: { groups: groupsToJson(groups) },
-    };
-    return { text: disclaimer(version) + YAML.stringify(obj, { lineWidth: 0 }) };
-  }
-  if (groups.length === 0) {
+  if (groups.length === 0 && !spec.kubernetes) {
     return { problem: { file: spec.file, document: spec.document, line: spec.line, field: '', problem: '0 rules generated', fix: 'drop --disable-alerts or --disable-recordings' } };
   }
-  return { text: disclaimer(version) + rulesFileYaml(groups) };
+  // As Sloth does: a PrometheusServiceLevel becomes a PrometheusRule, any other spec a rules file.
+  const k = spec.kubernetes;
+  const output = k ? SloOutput.prometheusRule() : SloOutput.rulesFile();
+  const metadata = {
+    name: k?.name ?? '',
+    ...(k?.namespace ? { namespace: k.namespace } : {}),
+    // The PrometheusServiceLevel's labels, then the component and the manager, as Sloth writes them.
+    labels: { ...(k?.labels ?? {}), 'app.kubernetes.io/component': 'SLO', [MANAGED_BY_LABEL]: MANAGED_BY },
+    ...(k?.annotations && Object.keys(k.annotations).length ? { annotations: k.annotations } : {}),
+  };
+  return { text: disclaimer(version) + output.text({ metadata, ruleGroups: () => groups }) };
 }
 
 const GENERATE_FLAGS: Record<string, FlagSpec> = {

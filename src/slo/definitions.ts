@@ -4,18 +4,17 @@
  * `...:burn_rate:<window>`, `slo:<prefix>:latency:p99`), derived from a typed SLO instead of
  * pasted strings: every threshold comes from the objective, the period and the options.
  */
-import { ApiObject, Duration, Lazy } from 'cdk8s';
+import { ApiObject, Duration } from 'cdk8s';
 import { Construct } from 'constructs';
-import { PrometheusRule } from '../../imports/monitoring.coreos.com';
 import { Problems } from '../common/errors';
 import { labelsProblems, nameProblems, namespaceProblems, promLabelsProblems } from '../common/checks';
 import { goFloat } from './format';
 import { PromRule, PromRuleGroup, SliModel } from './model';
 import { promqlSyntaxProblem } from './promql';
-import { groupsToJson, rulesFileYaml } from './render';
 import { selector, Sli, LabelMatch } from './sli';
 import { objectLabels, prometheusSelectorLabels } from '../common/conventions';
-import { SloOutput } from './slo-spec';
+import { SloOutput } from './output';
+import { sloOutputObject } from './slo-spec';
 import { renderWindow } from './template';
 import { formatPromDuration } from '../common/duration';
 import { apiObjectsOf, IApiObjectOwner, setMainObject } from '../common/api-object';
@@ -249,20 +248,12 @@ export class SloDefinitions extends Construct implements IApiObjectOwner {
         }
       }
     }
+    const output = props.output ?? SloOutput.rulesConfigMap();
+    problems.addAll('', output.problems({ slothExpressible: false }));
     problems.throwIfAny(this.node.path);
 
-    const metadata = { name, namespace, labels: objectLabels({ 'app.kubernetes.io/component': 'SLO' }, prometheusSelectorLabels(props.prometheusSelectorLabels ?? props.ruleSelectorLabels)) };
-    const output = props.output ?? SloOutput.rulesConfigMap();
-    if (output.kind === 'prometheus-rule') {
-      this.apiObject = setMainObject(this, new ApiObject(this, 'Resource', { ...PrometheusRule.GVK, metadata, spec: Lazy.any({ produce: () => ({ groups: groupsToJson(this.ruleGroups) }) }) }));
-    } else if (output.kind === 'configmap') {
-      const file = output.fileName ?? `${name}.rules.yaml`;
-      this.apiObject = setMainObject(this, new ApiObject(this, 'Resource', { apiVersion: 'v1', kind: 'ConfigMap', metadata, data: Lazy.any({ produce: () => ({ [file]: rulesFileYaml(this.ruleGroups) }) }) }));
-    } else {
-      problems.add('output', 'these rules are not SLOs Sloth can express', 'use SloOutput.rulesConfigMap() or SloOutput.prometheusRule()');
-      problems.throwIfAny(this.node.path);
-      throw new Error('unreachable');
-    }
+    const labels = objectLabels({ 'app.kubernetes.io/component': 'SLO' }, prometheusSelectorLabels(props.prometheusSelectorLabels ?? props.ruleSelectorLabels));
+    this.apiObject = setMainObject(this, sloOutputObject(this, output, { metadata: { name, namespace, labels }, ruleGroups: () => this.ruleGroups }));
   }
 
   /** The rule groups. */

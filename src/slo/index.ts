@@ -9,6 +9,7 @@ export * from './promql';
 export * from './validate';
 export * from './sli';
 export * from './sloth-spec';
+export * from './output';
 export * from './slo-spec';
 export * from './definitions';
 export * from './dashboard';

@@ -1,19 +1,18 @@
 import { ApiObject, Duration, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
-import { PrometheusRule } from '../../imports/monitoring.coreos.com';
-import { PrometheusServiceLevel, PrometheusServiceLevelSpec, toJson_PrometheusServiceLevelSpec } from '../../imports/sloth.slok.dev';
+import { PrometheusServiceLevelSpec, toJson_PrometheusServiceLevelSpec } from '../../imports/sloth.slok.dev';
 import { Problem, Problems } from '../common/errors';
 import { MANAGED_BY, objectLabels, prometheusSelectorLabels } from '../common/conventions';
 import { LIBRARY_VERSION } from '../common/version';
 import { labelsProblems, nameProblems, namespaceProblems } from '../common/checks';
 import { AlertWindowsModel, GenerationInfo, PromRuleGroup, SloModel } from './model';
-import { groupsToJson, rulesFileYaml } from './render';
+import { SloOutput, SloOutputSource } from './output';
+import { rulesFileYaml } from './render';
 import { sloRuleGroups } from './rules';
 import { SlothServiceSpec } from './sloth-spec';
 import { Sli } from './sli';
 import { sloProblems } from './validate';
 import { AlertWindowsCatalog, alertWindowsProblems, DEFAULT_ALERT_WINDOWS } from './windows';
-import { formatPromDuration } from '../common/duration';
 import { apiObjectsOf, IApiObjectOwner, setMainObject } from '../common/api-object';
 
 /** Overrides for the page or the ticket alert. */
@@ -101,32 +100,15 @@ export class AlertWindows {
   ) {}
 }
 
-/** Where the generated rules go. */
-export class SloOutput {
-  /** A Prometheus Operator `PrometheusRule` (kube-prometheus-stack). */
-  public static prometheusRule(): SloOutput {
-    return new SloOutput('prometheus-rule');
-  }
-
-  /**
-   * A Sloth `PrometheusServiceLevel`, for clusters that run the Sloth operator (which then
-   * generates the rules itself). Only the 30d default period applies there.
-   */
-  public static slothServiceLevel(): SloOutput {
-    return new SloOutput('sloth');
-  }
-
-  /** A ConfigMap holding a plain Prometheus rules file, for Prometheus without the operator. */
-  public static rulesConfigMap(o: { readonly fileName?: string } = {}): SloOutput {
-    return new SloOutput('configmap', o.fileName);
-  }
-
-  private constructor(
-    /** The output kind. */
-    public readonly kind: 'prometheus-rule' | 'sloth' | 'configmap',
-    /** For a ConfigMap: the rules file's key. */
-    public readonly fileName?: string,
-  ) {}
+/**
+ * The generated object of an SLO output, its body produced when the manifest is resolved
+ * (not through a generated serializer, which models a rule's `expr` as IntOrString and would
+ * drop it).
+ */
+export function sloOutputObject(scope: Construct, output: SloOutput, source: SloOutputSource): ApiObject {
+  const type = output.objectType;
+  if (!type || !output.bodyField) throw new Error(`[${scope.node.path}] output: a plain rules file is not a Kubernetes object`);
+  return new ApiObject(scope, 'Resource', { ...type, metadata: { ...source.metadata }, [output.bodyField]: Lazy.any({ produce: () => output.body(source) }) });
 }
 
 /** Props of {@link SloSpec}. */
@@ -305,12 +287,7 @@ export class SloSpec extends Construct implements IApiObjectOwner {
     problems.addAll('', namespaceProblems('namespace', this.namespace, { what: '', fix: 'use a valid namespace name, e.g. "monitoring"' }));
     problems.addAll('', labelsProblems(p.prometheusSelectorLabels ? 'prometheusSelectorLabels' : 'ruleSelectorLabels', p.prometheusSelectorLabels ?? p.ruleSelectorLabels, { fix: 'use a valid Kubernetes label' }));
     (p.alertWindows ?? []).forEach((w, i) => problems.addAll(`alertWindows[${i}]`, alertWindowsProblems(w.model, true)));
-    if (p.output?.kind === 'sloth' && this.periodMs !== 30 * 86400000) {
-      problems.add('period', `a Sloth PrometheusServiceLevel has no period field: the operator uses its own default (30d), not ${formatPromDuration(this.periodMs)}`, 'use SloOutput.prometheusRule(), or run the Sloth operator with --default-slo-period');
-    }
-    if (p.output?.kind === 'sloth' && (p.disableAlerts || p.disableRecordings || p.extraLabels)) {
-      problems.add('output', 'disableAlerts, disableRecordings and extraLabels cannot be expressed in a PrometheusServiceLevel', 'use SloOutput.prometheusRule(), or configure the Sloth operator');
-    }
+    problems.addAll('', (p.output ?? SloOutput.prometheusRule()).problems({ periodMs: this.periodMs, generationOptions: p }));
     this.checkSlos(problems);
     return problems;
   }
@@ -365,31 +342,12 @@ export class SloSpec extends Construct implements IApiObjectOwner {
   }
 
   private emit(): ApiObject {
-    const output = this.props.output ?? SloOutput.prometheusRule();
     const labels = objectLabels({ 'app.kubernetes.io/component': 'SLO' }, prometheusSelectorLabels(this.props.prometheusSelectorLabels ?? this.props.ruleSelectorLabels));
-    const metadata = { name: this.name, namespace: this.namespace, labels };
-    // Bodies are produced when the manifest is resolved, so SLOs added later with addSlo() count.
-    if (output.kind === 'sloth') {
-      return new ApiObject(this, 'Resource', {
-        ...PrometheusServiceLevel.GVK,
-        metadata,
-        spec: Lazy.any({ produce: () => toJson_PrometheusServiceLevelSpec(this.slothSpec()) }),
-      });
-    }
-    if (output.kind === 'configmap') {
-      const file = output.fileName ?? `${this.name}.rules.yaml`;
-      return new ApiObject(this, 'Resource', {
-        apiVersion: 'v1',
-        kind: 'ConfigMap',
-        metadata,
-        data: Lazy.any({ produce: () => ({ [file]: this.toRulesFile() }) }),
-      });
-    }
-    return new ApiObject(this, 'Resource', {
-      ...PrometheusRule.GVK,
-      metadata,
-      // Not through the generated serializer: it models `expr` as IntOrString and would drop it.
-      spec: Lazy.any({ produce: () => ({ groups: groupsToJson(this.ruleGroups) }) }),
+    // The body is produced when the manifest is resolved, so SLOs added later with addSlo() count.
+    return sloOutputObject(this, this.props.output ?? SloOutput.prometheusRule(), {
+      metadata: { name: this.name, namespace: this.namespace, labels },
+      ruleGroups: () => this.ruleGroups,
+      slothServiceLevelSpec: () => toJson_PrometheusServiceLevelSpec(this.slothSpec()) ?? {},
     });
   }
 
