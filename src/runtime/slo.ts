@@ -5,21 +5,10 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import {
-  alertWindowsCatalog,
-  discoverSpecFiles,
-  ErrorBudgetExhaustedAlertConfig,
-  formatSpecProblem,
-  ioReason,
-  LoadedSpec,
-  loadAlertWindowsDirectory,
-  loadSpecFile,
-  sloPluginFromDeclaration,
-  SpecLoadError,
-  SpecProblem,
-  specProblems,
-  specRuleGroups,
-} from '../slo/loader';
+import { alertWindowsCatalog, loadAlertWindowsDirectory } from '../slo/alert-window-files';
+import { ErrorBudgetExhaustedAlertConfig, sloPluginFromDeclaration } from '../slo/error-budget-alert';
+import { LoadedSpec, loadSpecFile, specProblems, specRuleGroups } from '../slo/spec-documents';
+import { discoverSpecFiles, formatSpecProblem, ioReason, SpecLoadError, SpecProblem } from '../slo/spec-files';
 import { SloOutput } from '../slo/output';
 import { AlertWindowsCatalog } from '../slo/windows';
 import { MANAGED_BY, MANAGED_BY_LABEL } from '../common/conventions';

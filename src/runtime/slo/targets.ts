@@ -10,17 +10,9 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import * as YAML from 'yaml';
-import {
-  alertWindowsCatalog,
-  detectSpecFormat,
-  ioReason,
-  loadSpecDocument,
-  parseSpecDocuments,
-  SpecDocument,
-  SpecLoadError,
-  SpecProblem,
-  specModels,
-} from '../../slo/loader';
+import { alertWindowsCatalog } from '../../slo/alert-window-files';
+import { detectSpecFormat, loadSpecDocument, specModels } from '../../slo/spec-documents';
+import { ioReason, parseSpecDocuments, SpecDocument, SpecLoadError, SpecProblem } from '../../slo/spec-files';
 import { AlertWindowsModel, SloModel } from '../../slo/model';
 import { SloMetrics } from '../../slo/rules';
 import { alertGroupWindows, mwmbAlerts } from '../../slo/windows';
