@@ -68,19 +68,20 @@ export const CHAOS_MESH_KINDS = {
   PhysicalMachineChaos: typed('physicalmachineChaos', 'physicalmachinechaos', specOf<PhysicalMachineChaosSpec>()),
 } as const;
 
-type Registry = typeof CHAOS_MESH_KINDS;
+/** The type of the registry. */
+export type ChaosMeshKindRegistry = typeof CHAOS_MESH_KINDS;
 
 /** Every Chaos Mesh chaos kind a Workflow or Schedule can start. */
-export type ChaosMeshKind = keyof Registry;
+export type ChaosMeshKind = keyof ChaosMeshKindRegistry;
 
 /** The Chaos Mesh kinds an action renders to: the typed kinds of {@link CHAOS_MESH_KINDS}. */
-export type ChaosKind = { [K in ChaosMeshKind]: Registry[K]['typed'] extends true ? K : never }[ChaosMeshKind];
+export type ChaosKind = { [K in ChaosMeshKind]: ChaosMeshKindRegistry[K]['typed'] extends true ? K : never }[ChaosMeshKind];
 
 /**
  * The chaos specs a Schedule or a Workflow template can embed, keyed as in the manifest:
  * for each kind of {@link ChaosKind}, its spec (typed from the CRD) under its `embeddedKey`.
  */
-export type EmbeddedChaos = { readonly [K in ChaosKind as Registry[K]['embeddedKey']]?: NonNullable<Registry[K]['specType']> };
+export type EmbeddedChaos = { readonly [K in ChaosKind as ChaosMeshKindRegistry[K]['embeddedKey']]?: NonNullable<ChaosMeshKindRegistry[K]['specType']> };
 
 /** Every chaos kind name, in the registry's order. */
 export const CHAOS_MESH_KIND_NAMES: readonly ChaosMeshKind[] = Object.keys(CHAOS_MESH_KINDS) as ChaosMeshKind[];

@@ -7,7 +7,7 @@ import * as path from 'path';
 import { formatPromDuration } from '../common/duration';
 import { AlertWindowsModel } from './model';
 import { ioReason, readSpecFile, SpecDocument, SpecLoadError, SpecProblem } from './spec-files';
-import { AlertWindowsCatalog, AlertWindowsSpec, DEFAULT_ALERT_WINDOWS, readAlertWindowsSpec } from './windows';
+import { AlertWindowsCatalog, SlothAlertWindowsDocument, DEFAULT_ALERT_WINDOWS, readAlertWindowsSpec } from './windows';
 
 /**
  * Reads a directory of Sloth `AlertWindows` files (`.yaml`/`.yml`, recursively), as
@@ -45,7 +45,7 @@ export function loadAlertWindowsDirectory(dir: string): AlertWindowsModel[] {
       continue;
     }
     const doc = docs[0];
-    const read = readAlertWindowsSpec(doc.data as AlertWindowsSpec);
+    const read = readAlertWindowsSpec(doc.data as SlothAlertWindowsDocument);
     for (const p of read.problems) problems.push({ file, line: doc.lineOf(p.field.split('.')), field: p.field, problem: p.problem, fix: p.fix });
     const w = read.model;
     if (!w) continue;

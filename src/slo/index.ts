@@ -11,7 +11,7 @@ export * from './sli';
 export * from './sloth-spec';
 export * from './output';
 export * from './slo-spec';
-export * from './definitions';
+export * from './threshold-rules';
 export * from './dashboard';
 export * from './loader';
 export * from './openslo';

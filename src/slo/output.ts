@@ -1,7 +1,7 @@
 /**
  * Where generated SLO rules go, and how each destination renders itself: a Prometheus
  * Operator PrometheusRule, a Sloth PrometheusServiceLevel, a rules file in a ConfigMap, or
- * a plain rules file. SloSpec, SloDefinitions and the `slo generate` CLI all render through
+ * a plain rules file. SloSpec, SloThresholdRules and the `slo generate` CLI all render through
  * it; a new format is one factory here.
  *
  * Plain data: no cdk8s is loaded (the CLI uses it); the constructs wrap the rendered body

@@ -55,8 +55,8 @@ export interface SloDefinition {
   readonly alerting?: SloAlerting;
 }
 
-/** Custom multi-window multi-burn-rate windows for an SLO period (Sloth's `AlertWindows`). */
-export interface AlertWindowSpec {
+/** One custom window pair of `AlertWindows.custom` (a share of the error budget over a short and a long window). */
+export interface CustomAlertWindow {
   /** Share of the period's error budget, in percent, that the alert guards. */
   readonly errorBudgetPercent: number;
   /** The short window, which stops the alert once the problem is gone. */
@@ -64,6 +64,12 @@ export interface AlertWindowSpec {
   /** The long window over which the budget share is consumed. */
   readonly longWindow: Duration;
 }
+
+/**
+ * The former name of {@link CustomAlertWindow}.
+ * @deprecated Use `CustomAlertWindow` (not to be confused with the `SlothAlertWindowsDocument` of a file).
+ */
+export type AlertWindowSpec = CustomAlertWindow;
 
 /** Alert windows for one SLO period. */
 export class AlertWindows {
@@ -80,12 +86,12 @@ export class AlertWindows {
   /** Custom windows for any period. */
   public static custom(o: {
     readonly period: Duration;
-    readonly pageQuick: AlertWindowSpec;
-    readonly pageSlow: AlertWindowSpec;
-    readonly ticketQuick: AlertWindowSpec;
-    readonly ticketSlow: AlertWindowSpec;
+    readonly pageQuick: CustomAlertWindow;
+    readonly pageSlow: CustomAlertWindow;
+    readonly ticketQuick: CustomAlertWindow;
+    readonly ticketSlow: CustomAlertWindow;
   }): AlertWindows {
-    const w = (s: AlertWindowSpec) => ({ errorBudgetPercent: s.errorBudgetPercent, shortWindowMs: s.shortWindow.toMilliseconds(), longWindowMs: s.longWindow.toMilliseconds() });
+    const w = (s: CustomAlertWindow) => ({ errorBudgetPercent: s.errorBudgetPercent, shortWindowMs: s.shortWindow.toMilliseconds(), longWindowMs: s.longWindow.toMilliseconds() });
     return new AlertWindows({ sloPeriodMs: o.period.toMilliseconds(), pageQuick: w(o.pageQuick), pageSlow: w(o.pageSlow), ticketQuick: w(o.ticketQuick), ticketSlow: w(o.ticketSlow) });
   }
 

@@ -122,8 +122,8 @@ export function alertWindowsProblems(w: AlertWindowsModel, strict = false): Prob
   return problems;
 }
 
-/** The raw shape of a Sloth `sloth.slok.dev/v1` `AlertWindows` document. */
-export interface AlertWindowsSpec {
+/** The raw shape of a Sloth `sloth.slok.dev/v1` `AlertWindows` document, as a file holds it. */
+export interface SlothAlertWindowsDocument {
   readonly apiVersion?: string;
   readonly kind?: string;
   readonly spec?: {
@@ -132,6 +132,12 @@ export interface AlertWindowsSpec {
     readonly ticket?: { readonly quick?: RawWindow; readonly slow?: RawWindow };
   };
 }
+
+/**
+ * The former name of {@link SlothAlertWindowsDocument}.
+ * @deprecated Use `SlothAlertWindowsDocument`.
+ */
+export type AlertWindowsSpec = SlothAlertWindowsDocument;
 
 interface RawWindow {
   readonly errorBudgetPercent?: number;
@@ -143,7 +149,7 @@ interface RawWindow {
  * Maps a Sloth `AlertWindows` document to the model, or returns every problem found (fields
  * as in the document: `spec.page.quick.shortWindow`, ...).
  */
-export function readAlertWindowsSpec(doc: AlertWindowsSpec): { model?: AlertWindowsModel; problems: Problem[] } {
+export function readAlertWindowsSpec(doc: SlothAlertWindowsDocument): { model?: AlertWindowsModel; problems: Problem[] } {
   if (doc.apiVersion !== 'sloth.slok.dev/v1' || doc.kind !== 'AlertWindows') {
     return { problems: [{ field: 'kind', problem: `not a Sloth AlertWindows document (want apiVersion sloth.slok.dev/v1, kind AlertWindows; got ${doc.apiVersion ?? '<none>'}, ${doc.kind ?? '<none>'})`, fix: 'write a sloth.slok.dev/v1 AlertWindows document' }] };
   }
@@ -174,7 +180,7 @@ export function readAlertWindowsSpec(doc: AlertWindowsSpec): { model?: AlertWind
 }
 
 /** Maps a Sloth `AlertWindows` document to the model; throws with every problem found. */
-export function alertWindowsFromSpec(doc: AlertWindowsSpec): AlertWindowsModel {
+export function alertWindowsFromSpec(doc: SlothAlertWindowsDocument): AlertWindowsModel {
   const r = readAlertWindowsSpec(doc);
   if (!r.model) throw new Error(`invalid AlertWindows: ${r.problems.map((p) => `${p.field}: ${p.problem}`).join('; ')}`);
   return r.model;

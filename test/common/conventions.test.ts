@@ -9,7 +9,7 @@ import * as kplus from 'cdk8s-plus-28';
 import * as lib from '../../src';
 import {
   BackupHooks, BackupSchedule, BackupStorageLocation, ChaosAction, ChaosExperiment, ChaosMode, ChaosPlatform, ChaosSchedule, ChaosTarget, ChaosWorkflow,
-  MinioCredentials, MinioStorage, ObjectStorageProvider, PhysicalMachine, RemoteCluster, RestoreSource, SelfServiceBackup, Sli, SloDashboard, SloDefinitions,
+  MinioCredentials, MinioStorage, ObjectStorageProvider, PhysicalMachine, RemoteCluster, RestoreSource, SelfServiceBackup, Sli, SloDashboard, SloThresholdRules,
   SloOutput, SloSpec, SnapshotProvider, StatusCheck, VeleroBackup, VeleroBackupPlan, VeleroHelmValues, VeleroMonitoring, VeleroRestore, VolumeSnapshotLocation, WorkflowStep,
 } from '../../src';
 import { buildPlatform } from '../../examples/platform';
@@ -69,7 +69,7 @@ describe('one prop and one default for kube-prometheus-stack selection', () => {
     expect(DEFAULT_PROMETHEUS_SELECTOR_LABELS).toEqual({ release: 'monitoring' });
     const c = chart();
     new SloSpec(c, 'slo', slo);
-    new SloDefinitions(c, 'defs', { output: SloOutput.prometheusRule() });
+    new SloThresholdRules(c, 'defs', { output: SloOutput.prometheusRule() });
     new VeleroMonitoring(c, 'mon');
     const objs = Testing.synth(c);
     expect(selected(objs, 'PrometheusRule')).toEqual(['monitoring', 'monitoring', 'monitoring']);
@@ -79,7 +79,7 @@ describe('one prop and one default for kube-prometheus-stack selection', () => {
   test('prometheusSelectorLabels sets them on each; {} sets none; the former names still work', () => {
     const c = chart();
     new SloSpec(c, 'slo', { ...slo, prometheusSelectorLabels: { release: 'kps' } });
-    new SloDefinitions(c, 'defs', { output: SloOutput.prometheusRule(), prometheusSelectorLabels: { release: 'kps' } });
+    new SloThresholdRules(c, 'defs', { output: SloOutput.prometheusRule(), prometheusSelectorLabels: { release: 'kps' } });
     new VeleroMonitoring(c, 'mon', { prometheusSelectorLabels: {} });
     const objs = Testing.synth(c);
     expect(objs.filter((o) => o.kind === 'PrometheusRule').map((o) => o.metadata.labels.release)).toEqual(['kps', 'kps', undefined]);
@@ -107,7 +107,7 @@ describe('apiObject and apiObjects on every construct, and ApiObject.of()', () =
   const minio = new MinioStorage(c, 'minio', { credentials: MinioCredentials.insecureDemo() });
   const constructs: Array<[string, IConstruct & { apiObject: ApiObject; apiObjects: readonly ApiObject[] }, number]> = [
     ['SloSpec', new SloSpec(c, 'slo', { service: 's', slos: [{ name: 'a', objective: 99, sli: Sli.availability(), alerting: { name: 'A' } }] }), 1],
-    ['SloDefinitions', new SloDefinitions(c, 'defs'), 1],
+    ['SloThresholdRules', new SloThresholdRules(c, 'defs'), 1],
     ['SloDashboard', new SloDashboard(c, 'dash'), 1],
     ['VeleroBackupPlan', plan, 2],
     ['VeleroBackup', new VeleroBackup(c, 'backup'), 1],

@@ -1,9 +1,9 @@
-/** SloOutput renders itself: SloSpec, SloDefinitions and the slo CLI go through it. */
+/** SloOutput renders itself: SloSpec, SloThresholdRules and the slo CLI go through it. */
 import { Chart, Testing } from 'cdk8s';
 import * as YAML from 'yaml';
 import { PrometheusRule } from '../../imports/monitoring.coreos.com';
 import { PrometheusServiceLevel } from '../../imports/sloth.slok.dev';
-import { Sli, SloDefinitions, SloOutput, SloSpec } from '../../src';
+import { Sli, SloThresholdRules, SloOutput, SloSpec } from '../../src';
 import { SloOutputSource } from '../../src/slo/output';
 
 type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -40,7 +40,7 @@ test('what an output cannot express is a problem, in one place', () => {
   expect(() => new SloSpec(chart, 'spec', { service: 'svc', slos: [{ name: 'avail', objective: 99, sli: Sli.availability(), alerting: { name: 'A' } }], output: SloOutput.rulesFile() })).toThrow(
     '[test/spec] output: a plain rules file is not a Kubernetes object. Fix: use SloOutput.rulesConfigMap() for a rules file in the cluster, or SloOutput.prometheusRule().',
   );
-  expect(() => new SloDefinitions(chart, 'defs', { output: SloOutput.slothServiceLevel() })).toThrow('[test/defs] output: these rules are not SLOs Sloth can express.');
+  expect(() => new SloThresholdRules(chart, 'defs', { output: SloOutput.slothServiceLevel() })).toThrow('[test/defs] output: these rules are not SLOs Sloth can express.');
 });
 
 test('the constructs emit what the output renders', () => {

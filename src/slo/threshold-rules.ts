@@ -11,7 +11,7 @@ import { labelsProblems, nameProblems, namespaceProblems, promLabelsProblems } f
 import { goFloat } from './format';
 import { PromRule, PromRuleGroup, SliModel } from './model';
 import { promqlSyntaxProblem } from './promql';
-import { selector, Sli, LabelMatch } from './sli';
+import { LabelMatch, promqlSelector, Sli } from './sli';
 import { objectLabels, prometheusSelectorLabels } from '../common/conventions';
 import { SloOutput } from './output';
 import { sloOutputObject } from './slo-spec';
@@ -19,8 +19,8 @@ import { renderWindow } from './template';
 import { formatPromDuration } from '../common/duration';
 import { apiObjectsOf, IApiObjectOwner, setMainObject } from '../common/api-object';
 
-/** Plain-data input of `sloDefinitionRules`. */
-export interface SloDefinitionsModel {
+/** Plain-data input of `sloThresholdRules`. */
+export interface SloThresholdRulesModel {
   /** Recording name prefix: `slo:<prefix>:...`. */
   readonly prefix: string;
   /** The availability SLI (error ratio). */
@@ -61,7 +61,7 @@ function errorRatio(sli: SliModel, window: string): string {
 }
 
 /** The recording names of a definitions set. */
-export function sloDefinitionNames(prefix: string, periodMs: number, quantile: number) {
+export function sloThresholdRuleNames(prefix: string, periodMs: number, quantile: number) {
   const q = `p${goFloat(quantile * 100).replace('.', '_')}`;
   return {
     availabilityRatio: `slo:${prefix}:availability:ratio`,
@@ -80,8 +80,8 @@ export function sloDefinitionNames(prefix: string, periodMs: number, quantile: n
  * - `SLOAvailabilityViolation` (critical): availability under the objective;
  * - `SLOLatencyViolation` (warning): the latency quantile over the threshold.
  */
-export function sloDefinitionRules(m: SloDefinitionsModel): PromRuleGroup[] {
-  const n = sloDefinitionNames(m.prefix, m.periodMs, m.quantile);
+export function sloThresholdRules(m: SloThresholdRulesModel): PromRuleGroup[] {
+  const n = sloThresholdRuleNames(m.prefix, m.periodMs, m.quantile);
   const budget = tidy((100 - m.objective) / 100);
   const short = formatPromDuration(m.shortWindowMs);
   const period = formatPromDuration(m.periodMs);
@@ -148,8 +148,8 @@ export function sloDefinitionRules(m: SloDefinitionsModel): PromRuleGroup[] {
   ];
 }
 
-/** Props of {@link SloDefinitions}. */
-export interface SloDefinitionsProps {
+/** Props of {@link SloThresholdRules}. */
+export interface SloThresholdRulesProps {
   /** Recording name prefix (`slo:<prefix>:...`): letters, digits and `_`. @default "api" */
   readonly prefix?: string;
   /** The availability SLI. @default Sli.availability() on http_requests_total, 5xx as errors */
@@ -196,15 +196,15 @@ export interface SloDefinitionsProps {
  * Named SLO recordings and threshold alerts (availability, budget consumed, burn rates,
  * latency quantile) as a rules file in a ConfigMap (default) or a PrometheusRule.
  */
-export class SloDefinitions extends Construct implements IApiObjectOwner {
+export class SloThresholdRules extends Construct implements IApiObjectOwner {
   /** The generated object, for `addJsonPatch`. */
   public readonly apiObject: ApiObject;
   /** The model the rules are generated from. */
-  public readonly model: SloDefinitionsModel;
+  public readonly model: SloThresholdRulesModel;
   /** The recording names. */
-  public readonly names: ReturnType<typeof sloDefinitionNames>;
+  public readonly names: ReturnType<typeof sloThresholdRuleNames>;
 
-  constructor(scope: Construct, id: string, props: SloDefinitionsProps = {}) {
+  constructor(scope: Construct, id: string, props: SloThresholdRulesProps = {}) {
     super(scope, id);
     const problems = new Problems();
     const prefix = props.prefix ?? 'api';
@@ -231,7 +231,7 @@ export class SloDefinitions extends Construct implements IApiObjectOwner {
       periodMs: (props.period ?? Duration.days(28)).toMilliseconds(),
       shortWindowMs: (props.shortWindow ?? Duration.minutes(5)).toMilliseconds(),
       histogram: props.histogram ?? 'http_request_duration_seconds',
-      histogramSelector: selector(props.histogramSelector),
+      histogramSelector: promqlSelector(props.histogramSelector),
       quantile,
       latencyThresholdSeconds: (props.latencyThreshold ?? Duration.millis(500)).toMilliseconds() / 1000,
       budgetBurnPerDay: burn / 100,
@@ -239,9 +239,9 @@ export class SloDefinitions extends Construct implements IApiObjectOwner {
       forMs: (props.alertFor ?? Duration.minutes(5)).toMilliseconds(),
       labels: props.labels ?? {},
     };
-    this.names = sloDefinitionNames(prefix, this.model.periodMs, quantile);
+    this.names = sloThresholdRuleNames(prefix, this.model.periodMs, quantile);
     if (problems.empty) {
-      for (const g of sloDefinitionRules(this.model)) {
+      for (const g of sloThresholdRules(this.model)) {
         for (const r of g.rules) {
           const p = promqlSyntaxProblem(r.expr);
           if (p) problems.add(r.record ? `availability (recording ${r.record})` : `alert ${r.alert}`, `the generated query does not parse: ${p}`, 'check the SLI queries and selectors');
@@ -258,7 +258,7 @@ export class SloDefinitions extends Construct implements IApiObjectOwner {
 
   /** The rule groups. */
   public get ruleGroups(): PromRuleGroup[] {
-    return sloDefinitionRules(this.model);
+    return sloThresholdRules(this.model);
   }
 
   /** Every object this construct made, in creation order. */
@@ -266,3 +266,17 @@ export class SloDefinitions extends Construct implements IApiObjectOwner {
     return apiObjectsOf(this);
   }
 }
+
+/**
+ * The former name of {@link SloThresholdRules}.
+ * @deprecated Use `SloThresholdRules`: `SloDefinition` is one SLO of a `SloSpec`, this construct is not a list of them.
+ */
+export const SloDefinitions = SloThresholdRules;
+/** @deprecated Use `SloThresholdRules`. */
+export type SloDefinitions = SloThresholdRules;
+/** @deprecated Use `SloThresholdRulesProps`. */
+export type SloDefinitionsProps = SloThresholdRulesProps;
+/** @deprecated Use `SloThresholdRulesModel`. */
+export type SloDefinitionsModel = SloThresholdRulesModel;
+/** @deprecated Use `sloThresholdRuleNames`. */
+export const sloDefinitionNames = sloThresholdRuleNames;
