@@ -425,6 +425,24 @@ export function formatGrafanaSpan(span: Span): string {
 }
 
 // ---------------------------------------------------------------------------------------
+// For people
+// ---------------------------------------------------------------------------------------
+
+/**
+ * A span for people, in reports: the largest whole unit when one divides it (`30d`, `1h`,
+ * `90s`), else rounded to a sensible precision (`45s`, `12m`, `3.5h`, `2.5d`).
+ */
+export function humanDuration(ms: number): string {
+  const exact = inLargestDividingUnit(ms, GRAFANA_UNITS);
+  if (exact) return exact;
+  const s = ms / 1000;
+  if (s < 90) return `${Math.round(s)}s`;
+  if (s < 90 * 60) return `${Math.round(s / 60)}m`;
+  if (s < 48 * 3600) return `${(s / 3600).toFixed(1).replace(/\.0$/, '')}h`;
+  return `${(s / 86400).toFixed(1).replace(/\.0$/, '')}d`;
+}
+
+// ---------------------------------------------------------------------------------------
 // Checks
 // ---------------------------------------------------------------------------------------
 

@@ -10,6 +10,7 @@ import {
   goDurationProblems,
   GoDuration,
   goHours,
+  humanDuration,
   parseGoDuration,
   parsePromDuration,
   promDurationMs,
@@ -164,4 +165,8 @@ test('duration checks return problems in the one shape', () => {
 
 test('Grafana spans take one unit', () => {
   expect([formatGrafanaSpan(Duration.days(7)), formatGrafanaSpan(Duration.minutes(90)), formatGrafanaSpan(Duration.seconds(30)), formatGrafanaSpan(Duration.millis(1500))]).toEqual(['7d', '90m', '30s', '2s']);
+});
+
+test('spans for people: whole units, else rounded', () => {
+  expect([humanDuration(Duration.days(30).toMilliseconds()), humanDuration(3600000), humanDuration(90000), humanDuration(45400), humanDuration(12.2 * 60000), humanDuration(3.5 * 3600000), humanDuration(2.5 * 86400000)]).toEqual(['30d', '1h', '90s', '45s', '12m', '3.5h', '2.5d']);
 });

@@ -7,7 +7,7 @@
 import { SloMetrics } from '../../slo/rules';
 import { PromAlert, PrometheusApi, promString } from '../prometheus';
 import { SloTarget } from './targets';
-import { formatPromDuration, promDurationMs } from '../../common/duration';
+import { formatPromDuration, humanDuration, promDurationMs } from '../../common/duration';
 
 /** The burn rate over one window. */
 export interface WindowBurn {
@@ -116,16 +116,8 @@ export function timeToExhaustionMs(remaining: number, burnRate: number, periodMs
   return (remaining * periodMs) / burnRate;
 }
 
-/** A duration for people: exact units when whole (`30d`, `1h`, `90s`), else rounded (`3.5h`, `12m`, `45s`). */
-export function humanDuration(ms: number): string {
-  const units: Array<[string, number]> = [['d', 86400000], ['h', 3600000], ['m', 60000], ['s', 1000]];
-  for (const [u, size] of units) if (ms >= size && ms % size === 0) return `${ms / size}${u}`;
-  const s = ms / 1000;
-  if (s < 90) return `${Math.round(s)}s`;
-  if (s < 90 * 60) return `${Math.round(s / 60)}m`;
-  if (s < 48 * 3600) return `${(s / 3600).toFixed(1).replace(/\.0$/, '')}h`;
-  return `${(s / 86400).toFixed(1).replace(/\.0$/, '')}d`;
-}
+/** A duration for people (see the duration module): `30d`, `1h`, `90s`, else rounded (`3.5h`). */
+export { humanDuration };
 
 /** A ratio as a percentage with sensible digits: `20%`, `99.95%`, `-1.3%`. */
 export function pct(ratio: number, digits = 2): string {
