@@ -168,5 +168,5 @@ test('Grafana spans take one unit', () => {
 });
 
 test('spans for people: whole units, else rounded', () => {
-  expect([humanDuration(Duration.days(30).toMilliseconds()), humanDuration(3600000), humanDuration(90000), humanDuration(45400), humanDuration(12.2 * 60000), humanDuration(3.5 * 3600000), humanDuration(2.5 * 86400000)]).toEqual(['30d', '1h', '90s', '45s', '12m', '3.5h', '2.5d']);
+  expect([humanDuration(Duration.days(30).toMilliseconds()), humanDuration(3600000), humanDuration(90000), humanDuration(45400), humanDuration(12.2 * 60000 + 500), humanDuration(3.5 * 3600000 + 500), humanDuration(2.5 * 86400000 + 500), humanDuration(3.5 * 3600000)]).toEqual(["30d", "1h", "90s", "45s", "12m", "3.5h", "2.5d", "210m"]);
 });
