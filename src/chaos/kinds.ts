@@ -39,12 +39,12 @@ function specOf<Spec>(): Spec | undefined {
   return undefined;
 }
 
-function typed<Key extends string, Spec>(embeddedKey: Key, plural: string, _spec: Spec | undefined, instantaneousActions: readonly string[] = []): ChaosKindEntry<Key, Spec> & { readonly typed: true } {
-  return { embeddedKey, plural, typed: true, instantaneousActions };
+function typed<Key extends string, Spec>(key: Key, plural: string, _spec: Spec | undefined, instantaneousActions: readonly string[] = []): ChaosKindEntry<Key, Spec> & { readonly typed: true } {
+  return { embeddedKey: key, plural, typed: true, instantaneousActions };
 }
 
-function listed<Key extends string>(embeddedKey: Key, plural: string): ChaosKindEntry<Key, never> & { readonly typed: false } {
-  return { embeddedKey, plural, typed: false, instantaneousActions: [] };
+function listed<Key extends string>(key: Key, plural: string): ChaosKindEntry<Key, never> & { readonly typed: false } {
+  return { embeddedKey: key, plural, typed: false, instantaneousActions: [] };
 }
 
 /**

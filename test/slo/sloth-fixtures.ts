@@ -80,9 +80,8 @@ export function normaliseOutput(text: string): Json[] {
     });
 }
 
-import { Chart, Testing } from 'cdk8s';
+import { Chart, Duration, Testing } from 'cdk8s';
 import { normaliseSlothSpec, SloOutput, SloSpec } from '../../src/slo';
-import { Duration } from 'cdk8s';
 import { promDurationMs } from '../../src/common/duration';
 
 /**

@@ -313,7 +313,7 @@ export async function runChaosExperiment(o: ChaosRunOptions, deps: ChaosRunDeps)
       if (interrupted) {
         watcher.stop();
         lastRecords = records(last);
-        return interruptedResult(deps, obj, `${Math.round(nowS() - injectedAt)}s into the fault`, lastRecords, true);
+        return await interruptedResult(deps, obj, `${Math.round(nowS() - injectedAt)}s into the fault`, lastRecords, true);
       }
       if (Date.now() > deadline) throw new ExperimentError(`${obj.kind} ${ns}/${name} did not report AllRecovered within ${Math.round((deadline - injectedAt * 1000) / 1000)}s; last conditions: ${JSON.stringify(lastConds)}`);
       if (unboundedEnd !== undefined && Date.now() > unboundedEnd && !pausedForAbort) {

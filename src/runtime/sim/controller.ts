@@ -4,10 +4,9 @@
  * timing. Controllers are modules listed in ./cluster.ts: Velero and workloads today; a Chaos
  * Mesh controller and a demo app exporting Prometheus metrics plug in the same way.
  */
-import { Clock } from './clock';
+import { Clock, SimClock } from './clock';
 import { Faults } from './faults';
 import { Store } from './store';
-import { SimClock } from './clock';
 
 /** Delays of the simulated controllers, in milliseconds of simulated time. */
 export interface SimTiming {
