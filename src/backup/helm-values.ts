@@ -1,9 +1,9 @@
 import { ApiObject, Duration  } from 'cdk8s';
 import { Construct } from 'constructs';
 import * as YAML from 'yaml';
-import { labelsProblems, nameProblems, Problems, spelledGoDuration, SynthFile } from '../common';
+import { nameProblems, Problems, spelledGoDuration, SynthFile } from '../common';
 import { MinioStorage } from './minio';
-import { prometheusSelectorLabels } from '../common/conventions';
+import { prometheusSelection } from '../common/conventions';
 import { toJson_ScheduleSpecTemplate } from '../../imports/velero.io';
 import { AlertRule, veleroAlertRules, watchedSchedules } from './monitoring';
 import { VeleroBackupPlan } from './plan';
@@ -68,7 +68,7 @@ export class VeleroHelmValues extends Construct {
     if (!props.storage) problems.add('storage', 'no storage is given', 'pass the MinioStorage Velero writes to');
     const fullname = props.fullname ?? 'velero';
     problems.addAll('', nameProblems('fullname', fullname, { rule: 'dns-label', fix: 'use a name such as "velero"' }));
-    problems.addAll('', labelsProblems(props.prometheusSelectorLabels ? 'prometheusSelectorLabels' : 'monitoringLabels', props.prometheusSelectorLabels ?? props.monitoringLabels));
+    problems.addAll('', prometheusSelection(props.prometheusSelectorLabels, 'monitoringLabels', props.monitoringLabels).problems);
     if (props.plan && props.storage && props.plan.namespace !== props.storage.namespace) {
       problems.add('plan', `the plan's namespace "${props.plan.namespace}" differs from the storage's "${props.storage.namespace}"`, 'install Velero, its schedules and its storage locations in one namespace');
     }
@@ -120,7 +120,7 @@ export function veleroHelmValues(props: VeleroHelmValuesProps & { readonly fulln
   const fsBackup = plan.scheduleOptions.some((s) => plan.scheduleTemplate(s.name).defaultVolumesToFsBackup === true);
   const monitoring = props.monitoring ?? true;
   const creds = storage.credentials;
-  const selectorLabels = prometheusSelectorLabels(props.prometheusSelectorLabels ?? props.monitoringLabels);
+  const selectorLabels = prometheusSelection(props.prometheusSelectorLabels, 'monitoringLabels', props.monitoringLabels).labels;
   return {
     fullnameOverride: fullname,
     image: { repository: 'velero/velero', tag: props.veleroVersion ?? 'v1.18.1' },

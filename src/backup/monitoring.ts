@@ -4,9 +4,9 @@ import {
   PrometheusRuleProps, PrometheusRuleSpecGroupsRulesExpr, ServiceMonitorProps,
   toJson_PrometheusRuleProps, toJson_ServiceMonitorProps,
 } from '../../imports/monitoring.coreos.com';
-import { labelsProblems, namespaceProblems, Problems, promLabelsProblems } from '../common';
+import { namespaceProblems, Problems, promLabelsProblems } from '../common';
 import { apiObjectsOf, coreApiObject, IApiObjectOwner, setMainObject, typedApiObject } from '../common/api-object';
-import { objectLabels, prometheusSelectorLabels } from '../common/conventions';
+import { objectLabels, prometheusSelection } from '../common/conventions';
 import type * as k8s from '../common/k8s-types';
 import { VELERO_NAMESPACE } from './plan';
 import { RpoReport } from './rpo';
@@ -175,7 +175,8 @@ export class VeleroMonitoring extends Construct implements IApiObjectOwner {
     const problems = new Problems();
     const ns = props.namespace ?? VELERO_NAMESPACE;
     problems.addAll('', namespaceProblems('namespace', ns, { fix: 'use the namespace Velero runs in' }));
-    problems.addAll('', labelsProblems(props.prometheusSelectorLabels ? 'prometheusSelectorLabels' : 'selectorLabels', props.prometheusSelectorLabels ?? props.selectorLabels));
+    const selection = prometheusSelection(props.prometheusSelectorLabels, 'selectorLabels', props.selectorLabels);
+    problems.addAll('', selection.problems);
     problems.addAll('', promLabelsProblems('alertLabels', props.alertLabels));
     (props.schedules ?? []).forEach((s, i) => {
       if (!(s.worstCaseGapSeconds > 0)) problems.add(`schedules[${i}].worstCaseGapSeconds`, 'the gap is not a positive number of seconds', 'take the figures from computeRpo or a plan\'s rpoReport');
@@ -185,7 +186,7 @@ export class VeleroMonitoring extends Construct implements IApiObjectOwner {
     problems.throwIfAny(this.node.path);
 
     const installation = props.installation ?? VeleroInstallation.cli();
-    const labels = objectLabels({ 'app.kubernetes.io/name': 'velero', 'app.kubernetes.io/component': 'monitoring' }, prometheusSelectorLabels(props.prometheusSelectorLabels ?? props.selectorLabels));
+    const labels = objectLabels({ 'app.kubernetes.io/name': 'velero', 'app.kubernetes.io/component': 'monitoring' }, selection.labels);
     let serviceSelector: Record<string, string> = { ...installation.selector };
     if (installation.needsService) {
       serviceSelector = { 'app.kubernetes.io/name': 'velero-metrics' };

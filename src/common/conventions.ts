@@ -5,9 +5,14 @@
  *
  * Plain data: the runtime uses the same names for what it creates and looks for.
  */
+import { CheckOptions, labelsProblems } from './checks';
+import type { Problem } from './errors';
 
 /** The library's name, written as `app.kubernetes.io/managed-by` on every object it emits. */
 export const MANAGED_BY = 'cdk8s-resilience';
+
+/** The labels of every object that holds SLO rules (as Sloth labels them). */
+export const SLO_RULES_LABELS: Readonly<Record<string, string>> = { 'app.kubernetes.io/component': 'SLO' };
 
 /** The recommended Kubernetes label naming the tool that manages an object. */
 export const MANAGED_BY_LABEL = 'app.kubernetes.io/managed-by';
@@ -48,6 +53,28 @@ export const DEFAULT_PROMETHEUS_SELECTOR_LABELS: Readonly<Record<string, string>
 /** The labels Prometheus selects an object by: the ones given (even `{}`), else {@link DEFAULT_PROMETHEUS_SELECTOR_LABELS}. */
 export function prometheusSelectorLabels(given: Readonly<Record<string, string>> | undefined): Record<string, string> {
   return { ...(given ?? DEFAULT_PROMETHEUS_SELECTOR_LABELS) };
+}
+
+/** How Prometheus selects a construct's objects: the labels, and the problems with them reported at the prop they came from. */
+export interface PrometheusSelection {
+  /** The labels to put on the rules and ServiceMonitors (the default when none were given). */
+  readonly labels: Record<string, string>;
+  /** Problems with the labels given. */
+  readonly problems: Problem[];
+}
+
+/**
+ * The selector labels of a construct from its `prometheusSelectorLabels` prop, or from the
+ * prop's former name (`legacyField`, still read), with the default when neither is set.
+ */
+export function prometheusSelection(
+  current: Readonly<Record<string, string>> | undefined,
+  legacyField: string,
+  legacy: Readonly<Record<string, string>> | undefined,
+  options: CheckOptions = {},
+): PrometheusSelection {
+  const given = current ?? legacy;
+  return { labels: prometheusSelectorLabels(given), problems: labelsProblems(current ? 'prometheusSelectorLabels' : legacyField, given, options) };
 }
 
 /**

@@ -11,7 +11,7 @@ import { LoadedSpec, loadSpecFile, specProblems, specRuleGroups } from '../slo/s
 import { discoverSpecFiles, formatSpecProblem, ioReason, SpecLoadError, SpecProblem } from '../slo/spec-files';
 import { SloOutput } from '../slo/output';
 import { AlertWindowsCatalog } from '../slo/windows';
-import { MANAGED_BY, MANAGED_BY_LABEL } from '../common/conventions';
+import { MANAGED_BY, MANAGED_BY_LABEL, SLO_RULES_LABELS } from '../common/conventions';
 import { LIBRARY_VERSION } from '../common/version';
 import { CliIo } from './commands/common';
 import { formatPromDuration, promDurationMs } from '../common/duration';
@@ -159,7 +159,7 @@ function renderSpec(spec: LoadedSpec, setup: CommonSetup, f: ParsedFlags, versio
     name: k?.name ?? '',
     ...(k?.namespace ? { namespace: k.namespace } : {}),
     // The PrometheusServiceLevel's labels, then the component and the manager, as Sloth writes them.
-    labels: { ...(k?.labels ?? {}), 'app.kubernetes.io/component': 'SLO', [MANAGED_BY_LABEL]: MANAGED_BY },
+    labels: { ...(k?.labels ?? {}), ...SLO_RULES_LABELS, [MANAGED_BY_LABEL]: MANAGED_BY },
     ...(k?.annotations && Object.keys(k.annotations).length ? { annotations: k.annotations } : {}),
   };
   return { text: disclaimer(version) + output.text({ metadata, ruleGroups: () => groups }) };

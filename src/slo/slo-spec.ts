@@ -2,9 +2,9 @@ import { ApiObject, Duration, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import { PrometheusServiceLevelSpec, toJson_PrometheusServiceLevelSpec } from '../../imports/sloth.slok.dev';
 import { Problem, Problems } from '../common/errors';
-import { MANAGED_BY, objectLabels, prometheusSelectorLabels } from '../common/conventions';
+import { MANAGED_BY, objectLabels, PrometheusSelection, prometheusSelection, SLO_RULES_LABELS } from '../common/conventions';
 import { LIBRARY_VERSION } from '../common/version';
-import { labelsProblems, nameProblems, namespaceProblems } from '../common/checks';
+import { nameProblems, namespaceProblems } from '../common/checks';
 import { AlertWindowsModel, GenerationInfo, PromRuleGroup, SloModel } from './model';
 import { SloOutput, SloOutputSource } from './output';
 import { rulesFileYaml } from './render';
@@ -183,6 +183,11 @@ export class SloSpec extends Construct implements IApiObjectOwner {
   private readonly catalog: AlertWindowsCatalog;
   private readonly periodMs: number;
 
+  /** How Prometheus selects the generated object. */
+  private get selection(): PrometheusSelection {
+    return prometheusSelection(this.props.prometheusSelectorLabels, 'ruleSelectorLabels', this.props.ruleSelectorLabels, { fix: 'use a valid Kubernetes label' });
+  }
+
   constructor(scope: Construct, id: string, props: SloSpecProps) {
     super(scope, id);
     this.props = props;
@@ -291,7 +296,7 @@ export class SloSpec extends Construct implements IApiObjectOwner {
     const p = this.props;
     problems.addAll('', nameProblems('name', this.name, { fix: 'set `name` to a DNS-1123 name, e.g. "auth-service-slos"' }));
     problems.addAll('', namespaceProblems('namespace', this.namespace, { what: '', fix: 'use a valid namespace name, e.g. "monitoring"' }));
-    problems.addAll('', labelsProblems(p.prometheusSelectorLabels ? 'prometheusSelectorLabels' : 'ruleSelectorLabels', p.prometheusSelectorLabels ?? p.ruleSelectorLabels, { fix: 'use a valid Kubernetes label' }));
+    problems.addAll('', this.selection.problems);
     (p.alertWindows ?? []).forEach((w, i) => problems.addAll(`alertWindows[${i}]`, alertWindowsProblems(w.model, true)));
     problems.addAll('', (p.output ?? SloOutput.prometheusRule()).problems({ periodMs: this.periodMs, generationOptions: p }));
     this.checkSlos(problems);
@@ -348,7 +353,7 @@ export class SloSpec extends Construct implements IApiObjectOwner {
   }
 
   private emit(): ApiObject {
-    const labels = objectLabels({ 'app.kubernetes.io/component': 'SLO' }, prometheusSelectorLabels(this.props.prometheusSelectorLabels ?? this.props.ruleSelectorLabels));
+    const labels = objectLabels(SLO_RULES_LABELS, this.selection.labels);
     // The body is produced when the manifest is resolved, so SLOs added later with addSlo() count.
     return sloOutputObject(this, this.props.output ?? SloOutput.prometheusRule(), {
       metadata: { name: this.name, namespace: this.namespace, labels },

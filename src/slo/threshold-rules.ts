@@ -7,12 +7,12 @@
 import { ApiObject, Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import { Problems } from '../common/errors';
-import { labelsProblems, nameProblems, namespaceProblems, promLabelsProblems } from '../common/checks';
+import { nameProblems, namespaceProblems, promLabelsProblems } from '../common/checks';
 import { goFloat } from './format';
 import { PromRule, PromRuleGroup, SliModel } from './model';
 import { promqlSyntaxProblem } from './promql';
 import { LabelMatch, promqlSelector, Sli } from './sli';
-import { objectLabels, prometheusSelectorLabels } from '../common/conventions';
+import { objectLabels, prometheusSelection, SLO_RULES_LABELS } from '../common/conventions';
 import { SloOutput } from './output';
 import { sloOutputObject } from './slo-spec';
 import { renderWindow } from './template';
@@ -221,7 +221,8 @@ export class SloThresholdRules extends Construct implements IApiObjectOwner {
     const namespace = props.namespace ?? 'monitoring';
     problems.addAll('', nameProblems('name', name, { fix: 'use a DNS-1123 name' }));
     problems.addAll('', namespaceProblems('namespace', namespace, { what: '', fix: 'use a valid namespace' }));
-    problems.addAll('', labelsProblems(props.prometheusSelectorLabels ? 'prometheusSelectorLabels' : 'ruleSelectorLabels', props.prometheusSelectorLabels ?? props.ruleSelectorLabels, { fix: 'use a valid Kubernetes label' }));
+    const selection = prometheusSelection(props.prometheusSelectorLabels, 'ruleSelectorLabels', props.ruleSelectorLabels, { fix: 'use a valid Kubernetes label' });
+    problems.addAll('', selection.problems);
     problems.addAll('', promLabelsProblems('labels', props.labels));
     const sli = props.availability ?? Sli.availability();
     this.model = {
@@ -252,7 +253,7 @@ export class SloThresholdRules extends Construct implements IApiObjectOwner {
     problems.addAll('', output.problems({ slothExpressible: false }));
     problems.throwIfAny(this.node.path);
 
-    const labels = objectLabels({ 'app.kubernetes.io/component': 'SLO' }, prometheusSelectorLabels(props.prometheusSelectorLabels ?? props.ruleSelectorLabels));
+    const labels = objectLabels(SLO_RULES_LABELS, selection.labels);
     this.apiObject = setMainObject(this, sloOutputObject(this, output, { metadata: { name, namespace, labels }, ruleGroups: () => this.ruleGroups }));
   }
 

@@ -13,7 +13,7 @@ import {
   SloOutput, SloSpec, SnapshotProvider, StatusCheck, VeleroBackup, VeleroBackupPlan, VeleroHelmValues, VeleroMonitoring, VeleroRestore, VolumeSnapshotLocation, WorkflowStep,
 } from '../../src';
 import { buildPlatform } from '../../examples/platform';
-import { DEFAULT_PROMETHEUS_SELECTOR_LABELS, LABEL_DOMAIN, LIBRARY_LABELS, MANAGED_BY, objectLabels, prometheusSelectorLabels } from '../../src/common/conventions';
+import { DEFAULT_PROMETHEUS_SELECTOR_LABELS, LABEL_DOMAIN, LIBRARY_LABELS, MANAGED_BY, objectLabels, prometheusSelection, prometheusSelectorLabels } from '../../src/common/conventions';
 
 type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -88,6 +88,10 @@ describe('one prop and one default for kube-prometheus-stack selection', () => {
     new VeleroMonitoring(old, 'mon', { selectorLabels: { release: 'old' } });
     expect(selected(Testing.synth(old), 'PrometheusRule')).toEqual(['old', 'old']);
     expect(prometheusSelectorLabels(undefined)).toEqual({ release: 'monitoring' });
+    // Problems are reported at the prop that was set.
+    expect(prometheusSelection(undefined, 'selectorLabels', { 'a b': 'c' }).problems.map((p) => p.field)).toEqual(['selectorLabels.a b']);
+    expect(prometheusSelection({ 'a b': 'c' }, 'selectorLabels', undefined).problems.map((p) => p.field)).toEqual(['prometheusSelectorLabels.a b']);
+    expect(prometheusSelection(undefined, 'selectorLabels', undefined)).toEqual({ labels: { release: 'monitoring' }, problems: [] });
   });
 
   test('the Helm chart\'s ServiceMonitor and PrometheusRule get the same default', () => {
