@@ -11,12 +11,12 @@ import { ChaosPlatform } from './platform';
 import { labelsProblems, nameProblems, namespaceProblems } from '../common/checks';
 import { ChaosAction } from './actions';
 import { embeddedKey } from './kinds';
-import { DEFAULT_MAX_DURATION_MS, DEFAULT_PROTECTED_NAMESPACES, ExperimentDefinition, experimentProblems, experimentSpec, GuardrailPolicy, remoteClusterName, remoteClusterProblems } from './guardrails';
+import { DEFAULT_MAX_DURATION_MS, DEFAULT_PROTECTED_NAMESPACES, ExperimentDefinition, experimentDefinition, experimentProblems, experimentSpec, GuardrailPolicy, remoteClusterProblems } from './guardrails';
 import { LitmusOptions, renderLitmus } from './litmus';
 import { ChaosMode } from './mode';
 import { ChaosSchedule, scheduleProblems } from './schedule';
 import type { RemoteCluster } from './machines';
-import { ChaosTarget, ChaosWorkload, resolveTarget } from './selector';
+import { ChaosTarget, ChaosWorkload } from './selector';
 import { CHAOS_LABELS, CHAOS_MESH_API_VERSION, CHAOS_MESH_PAUSE_ANNOTATION, ScheduleSpec } from './types';
 import { apiObjectsOf, IApiObjectOwner, setMainObject } from '../common/api-object';
 
@@ -222,7 +222,7 @@ export class ChaosExperiment extends Construct implements IApiObjectOwner {
 
     const { policy, problems: optInProblems } = experimentPolicy(this, props, props.action);
     problems.addAll('', problemsAbout(`experiment "${this.name}"`, [...optInProblems, ...remoteClusterProblems(props.remoteCluster)]));
-    this.definition = { name: this.name, action: props.action, target: resolveTarget(props.target), mode: props.mode ?? ChaosMode.one(), duration: props.duration, remoteCluster: remoteClusterName(props.remoteCluster) };
+    this.definition = experimentDefinition(this.name, props);
     problems.addAll('', experimentProblems(this.definition, policy));
     if (policy.protectedNamespaces.includes(this.namespace)) {
       problems.add('namespace', `experiment "${this.name}" breaks rule protected-namespace: its objects would live in protected namespace "${this.namespace}"`, 'put chaos objects in a namespace of their own, such as chaos-testing');

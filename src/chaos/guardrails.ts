@@ -8,7 +8,7 @@ import { compactGoDuration, spelledGoDuration } from '../common/duration';
 import type { RemoteCluster } from './machines';
 import { ChaosAction, dropUndefined } from './actions';
 import { ChaosMode } from './mode';
-import { ChaosTarget } from './selector';
+import { ChaosTarget, ChaosWorkload, resolveTarget } from './selector';
 
 /** Namespaces no experiment may target: the control plane and the tools that observe and repair it. */
 export const DEFAULT_PROTECTED_NAMESPACES: readonly string[] = ['kube-system', 'chaos-mesh', 'velero', 'monitoring'];
@@ -33,6 +33,20 @@ export interface ExperimentDefinition {
    * @default this cluster
    */
   readonly remoteCluster?: string;
+}
+
+/** What an experiment's props say, as the guardrails read it. */
+export interface ExperimentInput {
+  readonly action: ChaosAction;
+  readonly target?: ChaosTarget | ChaosWorkload;
+  readonly mode?: ChaosMode;
+  readonly duration?: Duration;
+  readonly remoteCluster?: RemoteCluster | string;
+}
+
+/** An experiment's definition from its props: a workload target resolved, one pod by default. */
+export function experimentDefinition(name: string, input: ExperimentInput): ExperimentDefinition {
+  return { name, action: input.action, target: resolveTarget(input.target), mode: input.mode ?? ChaosMode.one(), duration: input.duration, remoteCluster: remoteClusterName(input.remoteCluster) };
 }
 
 /** The limits every experiment is checked against. */

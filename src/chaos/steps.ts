@@ -9,13 +9,13 @@ import { compactGoDuration, goDurationMs, spanIn, spelledGoDuration } from '../c
 import { Problem, problemsAbout } from '../common/errors';
 import { dnsLabelProblem } from '../common/names';
 import { ChaosAction } from './actions';
-import { ExperimentDefinition, experimentProblems, experimentSpec, GuardrailPolicy, remoteClusterName, remoteClusterProblems } from './guardrails';
+import { experimentDefinition, experimentProblems, experimentSpec, GuardrailPolicy, remoteClusterProblems } from './guardrails';
 import { httpStatusCheckProblems, httpStatusCheckSpec, HttpStatusCheckOptions, StatusCheckMode } from './http-check';
 import { CHAOS_MESH_KIND_NAMES, embeddedKey, isChaosMeshKind } from './kinds';
 import type { RemoteCluster } from './machines';
 import { ChaosMode } from './mode';
 import { ChaosSchedule, scheduleProblems } from './schedule';
-import { ChaosTarget, ChaosWorkload, resolveTarget } from './selector';
+import { ChaosTarget, ChaosWorkload } from './selector';
 import { WorkflowSpec, WorkflowTemplate } from './types';
 
 /** An experiment embedded in a workflow. */
@@ -169,7 +169,7 @@ export class WorkflowStep {
   /** Runs an experiment for its duration. The guardrails of {@link ChaosExperiment} apply. */
   public static experiment(name: string, props: WorkflowExperimentProps): WorkflowStep {
     return new WorkflowStep(name, (policy) => {
-      const def: ExperimentDefinition = { name, action: props.action, target: resolveTarget(props.target), mode: props.mode ?? ChaosMode.one(), duration: props.duration, remoteCluster: remoteClusterName(props.remoteCluster) };
+      const def = experimentDefinition(name, props);
       const problems = [
         ...problemsAbout(`experiment "${name}"`, remoteClusterProblems(props.remoteCluster)),
         ...experimentProblems(def, policy),
@@ -246,7 +246,7 @@ export class WorkflowStep {
    */
   public static schedule(name: string, props: WorkflowScheduleProps): WorkflowStep {
     return new WorkflowStep(name, (policy) => {
-      const def: ExperimentDefinition = { name, action: props.action, target: resolveTarget(props.target), mode: props.mode ?? ChaosMode.one(), duration: props.duration, remoteCluster: remoteClusterName(props.remoteCluster) };
+      const def = experimentDefinition(name, props);
       const problems: Problem[] = [
         ...problemsAbout(`experiment "${name}"`, remoteClusterProblems(props.remoteCluster)),
         ...experimentProblems(def, policy),
