@@ -56,7 +56,12 @@ export function buildFleet(app: App, services: number): Chart[] {
     new VeleroBackupPlan(chart, 'backups', {
       namespaceRpo: { [svc]: Duration.hours(1) },
       schedules: [
-        { name: `${svc}-daily`, schedule: BackupSchedule.daily({ hour: i % 12, minute: (i % 5) * 10 }), retention: Duration.days(7), includedNamespaces: [svc] },
+        {
+          name: `${svc}-daily`,
+          schedule: BackupSchedule.daily({ hour: i % 12, minute: (i % 5) * 10 }),
+          retention: Duration.days(7),
+          includedNamespaces: [svc],
+        },
         { name: `${svc}-hourly`, schedule: BackupSchedule.hourly({ minute: i % 60 }), retention: Duration.days(2), includedNamespaces: [svc] },
       ],
     });

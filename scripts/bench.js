@@ -112,7 +112,7 @@ function fleet(sizes) {
   for (const n of sizes) {
     const row = {};
     for (const phase of PHASES) {
-      const child = spawnSync(process.execPath, [...process.execArgv, '--expose-gc', __filename, '--fleet-child', String(n), '--phase', phase], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+      const child = spawnSync(process.execPath, [...process.execArgv, '--expose-gc', path.join(__dirname, 'bench.js'), '--fleet-child', String(n), '--phase', phase], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
       if (child.status !== 0) {
         process.stderr.write(`bench: the fleet of ${n} services failed in phase ${phase} (exit ${child.status ?? child.signal}):\n${child.stderr}${child.stdout}`);
         process.exit(1);

@@ -82,7 +82,7 @@ export class Platform extends Chart {
       schedules: [{ name: 'daily', schedule: BackupSchedule.daily({ hour: 2 }), retention: Duration.days(7) }],
     });
     const storage = new MinioStorage(this, 'minio', { credentials: MinioCredentials.fromExistingSecret('velero-s3') });
-    new VeleroHelmValues(this, 'values', { plan, storage });
+    new VeleroHelmValues(this, 'values', { plan, storage, includeSchedules: false }); // the plan's Schedule objects create the backups
     new BackupHooks(this, 'hooks', { workload: web, preBackup: { command: ['/bin/sh', '-c', 'sync'], timeout: Duration.minutes(1) } });
     new SelfServiceBackup(this, 'self-service').optIn(web, 'gold');
     new ChaosExperiment(this, 'kill-one', { action: ChaosAction.podKill(), target: web, mode: ChaosMode.one(), duration: Duration.seconds(30) });

@@ -9,6 +9,7 @@
 
 // Shared
 export { GoDuration, ResilienceValidationError, SynthFile, synthLargeApp, synthLargeAppYaml, writeSynthFiles } from './common';
+export type { IApiObjectOwner } from './common/api-object';
 export type { Problem } from './common';
 
 // SLOs as code
@@ -21,21 +22,25 @@ export {
   SloDefinitions,
   SloOutput,
   SloSpec,
+  SloThresholdRules,
   SpecLoadError,
+  promqlSelector,
   selector,
   sloDashboard,
   sloDashboardQueries,
   sloDefinitionNames,
   sloRuleGroups,
+  sloThresholdRuleNames,
   sloSpecsFromDirectory,
   sloSpecsFromFile,
 } from './slo';
 export type {
   AlertMetaModel,
   AlertWindowModel,
-  AlertWindowsModel,
   AlertWindowSpec,
+  AlertWindowsModel,
   AvailabilitySliOptions,
+  CustomAlertWindow,
   EventsSliModel,
   GenerateOptions,
   GenerationInfo,
@@ -55,6 +60,9 @@ export type {
   SloAlertOverride,
   SloDashboardOptions,
   SloDashboardProps,
+  SloOutputMetadata,
+  SloOutputNeeds,
+  SloOutputSource,
   SloDefinition,
   SloDefinitionsModel,
   SloDefinitionsProps,
@@ -64,6 +72,8 @@ export type {
   SlothAlertOverride,
   SlothServiceSpec,
   SlothSloSpec,
+  SloThresholdRulesModel,
+  SloThresholdRulesProps,
   SpecDiscoveryOptions,
   SpecProblem,
   ThroughputSliOptions,
@@ -85,6 +95,7 @@ export {
   ResourcePolicyRef,
   RestoreHookAction,
   RestoreSource,
+  ScheduleDelivery,
   SelfServiceBackup,
   SnapshotProvider,
   VeleroBackup,
@@ -159,6 +170,7 @@ export {
   ChaosSchedule,
   ChaosTarget,
   ChaosWorkflow,
+  CHAOS_MESH_KINDS,
   ConcurrencyPolicy,
   HttpTarget,
   LitmusProbe,
@@ -180,6 +192,9 @@ export type {
   ChaosDefaults,
   ChaosExperimentProps,
   ChaosKind,
+  ChaosKindEntry,
+  ChaosMeshKind,
+  ChaosMeshKindRegistry,
   ChaosScheduleOptions,
   ChaosSelectorProps,
   ChaosWorkflowProps,

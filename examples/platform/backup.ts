@@ -118,5 +118,6 @@ export function addBackupCharts(app: App): void {
   });
 
   // platform-backup-config/values.yaml: the same plan and storage for a Helm install.
-  new VeleroHelmValues(scheduleChart, 'helm-values', { plan, storage, path: 'platform-backup-config/values.yaml' });
+  // The plan's Schedules are applied from velero-schedule.yaml: the chart must not create them again.
+  new VeleroHelmValues(scheduleChart, 'helm-values', { plan, storage, includeSchedules: false, path: 'platform-backup-config/values.yaml' });
 }

@@ -105,7 +105,7 @@ export function addChaosCharts(app: App): void {
     target: demoApp,
     mode: ChaosMode.fixedPercent(33),
     duration: Duration.seconds(60),
-    platform: ChaosPlatform.both(),
+    platform: ChaosPlatform.chaosMeshWithLitmusStandby(), // Chaos Mesh runs it; the Litmus engine is rendered stopped
     litmus: {
       probes: [LitmusProbe.http({ name: 'demo-app-health', url: DEMO_APP_HEALTH, expectStatus: 200, timeout: Duration.seconds(5), interval: Duration.seconds(2), retry: 2 })],
       env: { CHAOS_INTERVAL: '10' },

@@ -1,5 +1,5 @@
 import { App, Chart, Duration } from 'cdk8s';
-import { Sli, SloDashboard, SloDefinitions, SloSpec } from '../../src/slo';
+import { Sli, SloDashboard, SloThresholdRules, SloSpec } from '../../src/slo';
 
 /**
  * The chapter's SLO manifests:
@@ -92,7 +92,7 @@ export function addSloCharts(app: App): SloSpec[] {
   });
 
   const defs = new Chart(app, 'slo-definitions');
-  new SloDefinitions(defs, 'api', {
+  new SloThresholdRules(defs, 'api', {
     prefix: 'api',
     availability: Sli.availability({ selector: { job: 'demo-app' }, statusLabel: 'status' }),
     objective: 99.9,

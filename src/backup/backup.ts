@@ -1,9 +1,10 @@
 import { ApiObject } from 'cdk8s';
+import { objectLabels } from '../common/conventions';
 import { Construct } from 'constructs';
 import { Backup, BackupProps, BackupSpec, toJson_BackupProps } from '../../imports/velero.io';
-import { dnsLabelProblem, dnsSubdomainProblem, Problems } from '../common';
-import { typedApiObject } from '../common/api-object';
-import { backupScheduleTemplate, BackupTemplateOptions, backupTemplateProblems, VELERO_NAMESPACE } from './plan';
+import { nameProblems, namespaceProblems, Problems } from '../common';
+import { apiObjectsOf, IApiObjectOwner, setMainObject, typedApiObject } from '../common/api-object';
+import { backupScheduleTemplate, BackupTemplateOptions, backupTemplateProblems, VELERO_NAMESPACE, VELERO_NAMESPACE_FIX } from './plan';
 import { VolumeBackupMethod } from './schedule';
 
 /** Props of {@link VeleroBackup}: the template fields of a Schedule, plus where the Backup lives. */
@@ -19,20 +20,13 @@ export interface VeleroBackupProps extends BackupTemplateOptions {
   readonly spec?: BackupSpec;
 }
 
-/** Runs `check` with a scratch collection and copies its problems with the leading `@` field stripped. */
-export function problemsAtRoot(problems: Problems, check: (field: string, into: Problems) => void): void {
-  const scratch = new Problems();
-  check('@', scratch);
-  for (const p of scratch.list) problems.add(p.field.replace(/^@\.?/, '') || 'props', p.problem, p.fix);
-}
-
 /**
  * An on-demand Velero `Backup`, taken once when applied: the same typed template as a
  * {@link VeleroBackupPlan} Schedule (namespaces, resources, selectors, volumes, hooks,
  * retention, resource policy, ordered resources, uploader, timeouts). Backups are not
  * usually kept in Git; this is for a one-off before a risky change, a migration, or a test.
  */
-export class VeleroBackup extends Construct {
+export class VeleroBackup extends Construct implements IApiObjectOwner {
   /** The Backup's name. */
   public readonly name: string;
   /** The namespace (Velero's). */
@@ -45,24 +39,24 @@ export class VeleroBackup extends Construct {
     const problems = new Problems();
     this.name = props.name ?? id;
     this.namespace = props.namespace ?? VELERO_NAMESPACE;
-    const np = dnsSubdomainProblem(this.name);
-    if (np) problems.add('name', np, 'name the Backup with lower-case letters, digits, "-" and "."');
-    const nsp = dnsLabelProblem(this.namespace);
-    if (nsp) problems.add('namespace', `namespace ${nsp}`, 'use Velero\'s namespace, usually "velero"');
-    if (props.storageLocation !== undefined) {
-      const slp = dnsSubdomainProblem(props.storageLocation);
-      if (slp) problems.add('storageLocation', slp, 'use the name of a BackupStorageLocation, usually "default"');
-    }
-    problemsAtRoot(problems, (field, into) => backupTemplateProblems(field, props, into));
+    problems.addAll('', nameProblems('name', this.name, { fix: 'name the Backup with lower-case letters, digits, "-" and "."' }));
+    problems.addAll('', namespaceProblems('namespace', this.namespace, { fix: VELERO_NAMESPACE_FIX }));
+    if (props.storageLocation !== undefined) problems.addAll('', nameProblems('storageLocation', props.storageLocation, { fix: 'use the name of a BackupStorageLocation, usually "default"' }));
+    problems.addAll('', backupTemplateProblems('', props));
     problems.throwIfAny(this.node.path);
 
     // A Schedule labels the Backups it creates through its template's metadata; a Backup
     // carries its labels on itself.
     const { metadata: _labelsOfCreatedBackups, ...spec } = backupScheduleTemplate(props, { storageLocation: 'default', volumes: VolumeBackupMethod.fileSystem() }) as BackupSpec;
     const labels = props.labels ?? {};
-    this.apiObject = typedApiObject<BackupProps>(this, 'backup', Backup.GVK, {
-      metadata: { name: this.name, namespace: this.namespace, ...(Object.keys(labels).length > 0 ? { labels: { ...labels } } : {}) },
+    this.apiObject = setMainObject(this, typedApiObject<BackupProps>(this, 'backup', Backup.GVK, {
+      metadata: { name: this.name, namespace: this.namespace, labels: objectLabels({}, labels) },
       spec: { ...spec, ...(props.spec ?? {}) },
-    }, toJson_BackupProps);
+    }, toJson_BackupProps));
+  }
+
+  /** Every object this construct made, in creation order. */
+  public get apiObjects(): ApiObject[] {
+    return apiObjectsOf(this);
   }
 }

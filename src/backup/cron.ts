@@ -11,6 +11,7 @@
  */
 import { CronExpressionParser, CronFieldCollection } from 'cron-parser';
 import { BoundedCache } from '../common/cache';
+import { goDurationMs } from '../common/duration';
 
 const DESCRIPTORS: Record<string, string> = {
   '@yearly': '0 0 1 1 *',
@@ -40,16 +41,6 @@ export interface ParsedVeleroCron {
 
 /** The result of parsing: the schedule, or why Velero would reject it. */
 export type CronParseResult = { readonly ok: true; readonly cron: ParsedVeleroCron } | { readonly ok: false; readonly problem: string };
-
-const GO_DURATION = /^(\d+(\.\d+)?(h|m|s|ms))+$/;
-
-function goDurationSeconds(s: string): number | undefined {
-  if (!GO_DURATION.test(s)) return undefined;
-  const size: Record<string, number> = { h: 3600, m: 60, s: 1, ms: 0.001 };
-  let total = 0;
-  for (const m of s.matchAll(/(\d+(?:\.\d+)?)(ms|h|m|s)/g)) total += Number(m[1]) * size[m[2]];
-  return total;
-}
 
 function validTimeZone(tz: string): boolean {
   try {
@@ -92,7 +83,8 @@ function parseUncached(expression: string): CronParseResult {
   }
   if (body === '') return { ok: false, problem: 'the schedule is empty' };
   if (body.startsWith('@every')) {
-    const seconds = goDurationSeconds(body.slice('@every'.length).trim());
+    const ms = goDurationMs(body.slice('@every'.length).trim());
+    const seconds = ms === undefined ? undefined : ms / 1000;
     if (seconds === undefined || seconds < 1) return { ok: false, problem: `"${body}" needs a Go duration of at least 1s, such as "@every 6h"` };
     return { ok: true, cron: { expression, timeZone, everySeconds: seconds } };
   }

@@ -1,4 +1,4 @@
-import { ApiObjectMetadataDefinition, Duration } from 'cdk8s';
+import { ApiObject, ApiObjectMetadataDefinition, Duration  } from 'cdk8s';
 import { Construct } from 'constructs';
 import { Problem, Problems, spelledGoDuration } from '../common';
 
@@ -75,58 +75,58 @@ export interface BackupHookSet {
   readonly restoreExec?: RestoreExecHook;
 }
 
-function commandProblems(field: string, command: readonly string[] | undefined, problems: Problems): void {
+function commandProblems(field: string, command: readonly string[] | undefined): Problem[] {
   if (!command || command.length === 0) {
-    problems.add(`${field}.command`, 'the command is empty', "give the program and its arguments as a list, for example ['/bin/sh', '-c', 'sync']");
-    return;
+    return [{ field: `${field}.command`, problem: 'the command is empty', fix: "give the program and its arguments as a list, for example ['/bin/sh', '-c', 'sync']" }];
   }
-  command.forEach((arg, i) => {
-    if (arg.trim() === '' && i === 0) problems.add(`${field}.command[0]`, 'the program name is empty', 'start the list with the program to run');
-  });
+  const out: Problem[] = [];
+  if (command[0].trim() === '') out.push({ field: `${field}.command[0]`, problem: 'the program name is empty', fix: 'start the list with the program to run' });
   if (command.length === 1 && /\s/.test(command[0].trim())) {
-    problems.add(
-      `${field}.command`,
-      `"${command[0]}" is a whole command line in one string; Velero runs it as a single program name and the hook fails with exit 126`,
-      `split it into a list (${JSON.stringify(command[0].trim().split(/\s+/))}) or run it through a shell: ['/bin/sh', '-c', ${JSON.stringify(command[0])}]`,
-    );
+    out.push({
+      field: `${field}.command`,
+      problem: `"${command[0]}" is a whole command line in one string; Velero runs it as a single program name and the hook fails with exit 126`,
+      fix: `split it into a list (${JSON.stringify(command[0].trim().split(/\s+/))}) or run it through a shell: ['/bin/sh', '-c', ${JSON.stringify(command[0])}]`,
+    });
   }
+  return out;
 }
 
-function durationProblems(field: string, d: Duration | undefined, problems: Problems): void {
-  if (d === undefined) return;
+/** Problems with a hook timeout: Velero reads whole seconds of at least 1s. */
+export function wholeSecondsProblems(field: string, d: Duration | undefined): Problem[] {
+  if (d === undefined) return [];
   const ms = d.toMilliseconds();
-  if (ms < 1000 || ms % 1000 !== 0) problems.add(field, `${ms}ms is not a whole number of seconds of at least 1s`, 'use Duration.seconds(n) or Duration.minutes(n)');
+  return ms < 1000 || ms % 1000 !== 0 ? [{ field, problem: `${ms}ms is not a whole number of seconds of at least 1s`, fix: 'use Duration.seconds(n) or Duration.minutes(n)' }] : [];
 }
 
-function onErrorProblems(field: string, e: HookOnError | undefined, problems: Problems): void {
-  if (e && !['Fail', 'Continue'].includes(e.value)) problems.add(field, `"${e.value}" is not Fail or Continue`, 'use HookOnError.fail() or HookOnError.continue()');
+/** Problems with a hook's `onError`. */
+export function onErrorProblems(field: string, e: HookOnError | undefined): Problem[] {
+  return e && !['Fail', 'Continue'].includes(e.value) ? [{ field, problem: `"${e.value}" is not Fail or Continue`, fix: 'use HookOnError.fail() or HookOnError.continue()' }] : [];
 }
 
-function execHookProblems(field: string, h: ExecHook, problems: Problems): void {
-  commandProblems(field, h.command, problems);
-  onErrorProblems(`${field}.onError`, h.onError, problems);
-  durationProblems(`${field}.timeout`, h.timeout, problems);
+/** Problems with one exec hook, fields below `field`. */
+export function execHookProblems(field: string, h: ExecHook): Problem[] {
+  return [...commandProblems(field, h.command), ...onErrorProblems(`${field}.onError`, h.onError), ...wholeSecondsProblems(`${field}.timeout`, h.timeout)];
 }
 
 /** Problems with a set of hooks, fields relative to the set. */
 export function backupHookProblems(hooks: BackupHookSet): Problem[] {
-  const p = new Problems();
-  if (hooks.preBackup) execHookProblems('preBackup', hooks.preBackup, p);
-  if (hooks.postBackup) execHookProblems('postBackup', hooks.postBackup, p);
+  const out: Problem[] = [];
+  if (hooks.preBackup) out.push(...execHookProblems('preBackup', hooks.preBackup));
+  if (hooks.postBackup) out.push(...execHookProblems('postBackup', hooks.postBackup));
   if (hooks.restoreInit) {
-    commandProblems('restoreInit', hooks.restoreInit.command, p);
-    if (!hooks.restoreInit.image) p.add('restoreInit.image', 'the image is empty', 'name the init container image');
+    out.push(...commandProblems('restoreInit', hooks.restoreInit.command));
+    if (!hooks.restoreInit.image) out.push({ field: 'restoreInit.image', problem: 'the image is empty', fix: 'name the init container image' });
   }
   if (hooks.restoreExec) {
-    commandProblems('restoreExec', hooks.restoreExec.command, p);
-    onErrorProblems('restoreExec.onError', hooks.restoreExec.onError, p);
-    durationProblems('restoreExec.execTimeout', hooks.restoreExec.execTimeout, p);
-    durationProblems('restoreExec.waitTimeout', hooks.restoreExec.waitTimeout, p);
+    out.push(...commandProblems('restoreExec', hooks.restoreExec.command));
+    out.push(...onErrorProblems('restoreExec.onError', hooks.restoreExec.onError));
+    out.push(...wholeSecondsProblems('restoreExec.execTimeout', hooks.restoreExec.execTimeout));
+    out.push(...wholeSecondsProblems('restoreExec.waitTimeout', hooks.restoreExec.waitTimeout));
   }
   if (!hooks.preBackup && !hooks.postBackup && !hooks.restoreInit && !hooks.restoreExec) {
-    p.add('hooks', 'no hook is given', 'set at least one of preBackup, postBackup, restoreInit or restoreExec');
+    out.push({ field: 'hooks', problem: 'no hook is given', fix: 'set at least one of preBackup, postBackup, restoreInit or restoreExec' });
   }
-  return [...p.list];
+  return out;
 }
 
 function execAnnotations(prefix: string, h: ExecHook, out: Record<string, string>): void {
@@ -204,5 +204,10 @@ export class BackupHooks extends Construct {
     problems.throwIfAny(this.node.path);
     this.annotations = backupHookAnnotations(props);
     for (const [k, v] of Object.entries(this.annotations)) props.workload.podMetadata.addAnnotation(k, v);
+  }
+
+  /** Every object this construct made: none. It annotates the workload's pod template and makes no object of its own: `apiObjects` is empty. */
+  public get apiObjects(): ApiObject[] {
+    return [];
   }
 }

@@ -1,7 +1,8 @@
 import { ApiObject, Size } from 'cdk8s';
+import { LIBRARY_LABELS, objectLabels } from '../common/conventions';
 import { Construct } from 'constructs';
-import { dnsLabelProblem, dnsSubdomainProblem, Problems, restrictedContainerSecurityContext, restrictedPodSecurityContext } from '../common';
-import { coreApiObject } from '../common/api-object';
+import { nameProblems, namespaceProblems, Problems, restrictedContainerSecurityContext, restrictedPodSecurityContext } from '../common';
+import { apiObjectsOf, coreApiObject, IApiObjectOwner, setMainObject } from '../common/api-object';
 import type * as k8s from '../common/k8s-types';
 import { VELERO_NAMESPACE } from './plan';
 import { BackupStorageLocation, ObjectStorageProvider, SnapshotProvider, VolumeSnapshotLocation } from './storage-location';
@@ -121,7 +122,9 @@ export const VELERO_CLIENT_SELECTORS: ReadonlyArray<{
  * credentials Secret (demo only), Velero's BackupStorageLocation and VolumeSnapshotLocation,
  * and a NetworkPolicy admitting only Velero and the bucket Job.
  */
-export class MinioStorage extends Construct {
+export class MinioStorage extends Construct implements IApiObjectOwner {
+  /** The main object: MinIO's Deployment. */
+  public readonly apiObject: ApiObject;
   public readonly deployment: ApiObject;
   public readonly service: ApiObject;
   public readonly pvc: ApiObject;
@@ -158,24 +161,18 @@ export class MinioStorage extends Construct {
     if (!p.credentials) {
       problems.add('credentials', 'no credentials choice was made, and MinIO must not start with a well-known root password', 'pass MinioCredentials.fromExistingSecret("name") for a real cluster, or MinioCredentials.insecureDemo() for a throwaway one');
     } else {
-      const sp = dnsSubdomainProblem(p.credentials.secretName);
-      if (sp) problems.add('credentials.secretName', sp, 'name the Secret with lower-case letters, digits and "-"');
+      problems.addAll('', nameProblems('credentials.secretName', p.credentials.secretName, { fix: 'name the Secret with lower-case letters, digits and "-"' }));
       if (p.credentials.demo) {
         if (p.credentials.demo.accessKey.length < 3) problems.add('credentials.accessKey', 'MinIO needs a root user of at least 3 characters', 'use a longer access key');
         if (p.credentials.demo.secretKey.length < 8) problems.add('credentials.secretKey', 'MinIO needs a root password of at least 8 characters', 'use a longer secret key');
       }
     }
-    for (const [field, v] of [['namespace', ns], ['veleroNamespace', veleroNs]] as const) {
-      const e = dnsLabelProblem(v);
-      if (e) problems.add(field, `namespace ${e}`, 'use a namespace name');
-    }
-    const np = dnsLabelProblem(name);
-    if (np) problems.add('name', np, 'use a DNS label; the Service name becomes part of the S3 URL');
+    problems.addAll('', [...namespaceProblems('namespace', ns), ...namespaceProblems('veleroNamespace', veleroNs)]);
+    problems.addAll('', nameProblems('name', name, { rule: 'dns-label', fix: 'use a DNS label; the Service name becomes part of the S3 URL' }));
     if (!/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(bucket) || bucket.includes('..')) problems.add('bucket', `"${bucket}" is not a valid S3 bucket name (3-63 lower-case letters, digits, '.' and '-')`, 'choose a valid bucket name');
     if (p.prefix !== undefined && (p.prefix.startsWith('/') || p.prefix.endsWith('/') || p.prefix === '')) problems.add('prefix', `"${p.prefix}" starts or ends with '/' or is empty`, 'give a prefix without leading or trailing slashes');
     if (!/^[a-z0-9-]+$/.test(region)) problems.add('region', `"${region}" is not a region name`, 'use a name such as "us-east-1"');
-    const bp = dnsSubdomainProblem(bslName);
-    if (bp) problems.add('backupStorageLocationName', bp, 'use a valid name, usually "default"');
+    problems.addAll('', nameProblems('backupStorageLocationName', bslName, { fix: 'use a valid name, usually "default"' }));
     if (p.storageSize !== undefined && p.storageSize.toMebibytes() < 1) problems.add('storageSize', 'the volume is smaller than 1Mi', 'give a size such as Size.gibibytes(10)');
     if (ns !== veleroNs) problems.add('namespace', `the storage locations must live in Velero's namespace "${veleroNs}", not "${ns}"`, 'put MinIO in Velero\'s namespace, or create the locations yourself');
     problems.throwIfAny(this.node.path);
@@ -188,6 +185,7 @@ export class MinioStorage extends Construct {
     this.backupStorageLocationName = bslName;
     this.s3Url = `http://${name}.${ns}.svc.cluster.local:9000`;
     const labels = { 'app.kubernetes.io/name': 'minio', 'app.kubernetes.io/instance': name, 'app.kubernetes.io/component': 'backup-storage' };
+    const objLabels = objectLabels(labels);
     const selector = { 'app.kubernetes.io/name': 'minio', 'app.kubernetes.io/instance': name };
     const jobLabels = { 'app.kubernetes.io/name': 'minio-bucket-setup', 'app.kubernetes.io/instance': name };
     const secretEnv = (envName: string, key: string): k8s.EnvVar => ({ name: envName, valueFrom: { secretKeyRef: { name: creds.secretName, key } } });
@@ -195,7 +193,7 @@ export class MinioStorage extends Construct {
 
     if (creds.demo) {
       this.credentialsSecret = coreApiObject<k8s.Secret>(this, 'credentials', { apiVersion: 'v1', kind: 'Secret' }, {
-        metadata: { name: creds.secretName, namespace: ns, labels: { ...labels, 'resilience.cdk8s.io/insecure-demo-credentials': 'true' } },
+        metadata: { name: creds.secretName, namespace: ns, labels: objectLabels({ ...labels, [LIBRARY_LABELS.insecureDemoCredentials]: 'true' }) },
         type: 'Opaque',
         stringData: {
           [creds.veleroKey]: awsCredentialsFile(creds.demo.accessKey, creds.demo.secretKey),
@@ -206,7 +204,7 @@ export class MinioStorage extends Construct {
     }
 
     this.pvc = coreApiObject<k8s.PersistentVolumeClaim>(this, 'data', { apiVersion: 'v1', kind: 'PersistentVolumeClaim' }, {
-      metadata: { name: `${name}-data`, namespace: ns, labels },
+      metadata: { name: `${name}-data`, namespace: ns, labels: objLabels },
       spec: {
         accessModes: ['ReadWriteOnce'],
         ...(p.storageClassName ? { storageClassName: p.storageClassName } : {}),
@@ -214,8 +212,8 @@ export class MinioStorage extends Construct {
       },
     });
 
-    this.deployment = coreApiObject<k8s.Deployment>(this, 'deployment', { apiVersion: 'apps/v1', kind: 'Deployment' }, {
-      metadata: { name, namespace: ns, labels },
+    this.deployment = setMainObject(this, coreApiObject<k8s.Deployment>(this, 'deployment', { apiVersion: 'apps/v1', kind: 'Deployment' }, {
+      metadata: { name, namespace: ns, labels: objLabels },
       spec: {
         replicas: 1,
         strategy: { type: 'Recreate' },
@@ -249,10 +247,11 @@ export class MinioStorage extends Construct {
           },
         },
       },
-    });
+    }));
 
+    this.apiObject = this.deployment;
     this.service = coreApiObject<k8s.Service>(this, 'service', { apiVersion: 'v1', kind: 'Service' }, {
-      metadata: { name, namespace: ns, labels },
+      metadata: { name, namespace: ns, labels: objLabels },
       spec: { type: 'ClusterIP', selector, ports: [{ name: 's3', port: 9000, targetPort: 's3', protocol: 'TCP' }] },
     });
 
@@ -262,7 +261,7 @@ export class MinioStorage extends Construct {
       'mc --config-dir /tmp/.mc mb --ignore-existing "target/$BUCKET"',
     ].join('\n');
     this.bucketJob = coreApiObject<k8s.Job>(this, 'bucket-job', { apiVersion: 'batch/v1', kind: 'Job' }, {
-      metadata: { name: `${name}-bucket-setup`, namespace: ns, labels: jobLabels },
+      metadata: { name: `${name}-bucket-setup`, namespace: ns, labels: objectLabels(jobLabels) },
       spec: {
         backoffLimit: 10,
         template: {
@@ -296,7 +295,7 @@ export class MinioStorage extends Construct {
       ...(veleroNs !== ns ? { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': veleroNs } } } : {}),
     }));
     this.networkPolicy = coreApiObject<k8s.NetworkPolicy>(this, 'network-policy', { apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy' }, {
-      metadata: { name: `${name}-ingress`, namespace: ns, labels },
+      metadata: { name: `${name}-ingress`, namespace: ns, labels: objLabels },
       spec: {
         podSelector: { matchLabels: selector },
         policyTypes: ['Ingress'],
@@ -326,5 +325,10 @@ export class MinioStorage extends Construct {
       });
       this.volumeSnapshotLocation = this.snapshotLocation.apiObject;
     }
+  }
+
+  /** Every object this construct made, in creation order. */
+  public get apiObjects(): ApiObject[] {
+    return apiObjectsOf(this);
   }
 }

@@ -4,11 +4,13 @@ import {
   PrometheusRuleProps, PrometheusRuleSpecGroupsRulesExpr, ServiceMonitorProps,
   toJson_PrometheusRuleProps, toJson_ServiceMonitorProps,
 } from '../../imports/monitoring.coreos.com';
-import { dnsLabelProblem, k8sLabelKeyProblem, k8sLabelValueProblem, Problems, promDuration } from '../common';
-import { coreApiObject, typedApiObject } from '../common/api-object';
+import { namespaceProblems, Problems, promLabelsProblems } from '../common';
+import { apiObjectsOf, coreApiObject, IApiObjectOwner, setMainObject, typedApiObject } from '../common/api-object';
+import { objectLabels, prometheusSelection } from '../common/conventions';
 import type * as k8s from '../common/k8s-types';
 import { VELERO_NAMESPACE } from './plan';
-import { formatSeconds, RpoReport } from './rpo';
+import { RpoReport } from './rpo';
+import { formatPromDuration, formatSeconds } from '../common/duration';
 
 /** A Prometheus alerting rule as plain data. */
 export interface AlertRule {
@@ -55,7 +57,7 @@ function quoteLabel(v: string): string {
  * (or its RPO, when tighter). Plain data; the construct and the Helm values both use it.
  */
 export function veleroAlertRules(schedules: readonly WatchedSchedule[], options: VeleroAlertOptions = {}): AlertRule[] {
-  const window = promDuration((options.failureWindowSeconds ?? 3600) * 1000);
+  const window = formatPromDuration((options.failureWindowSeconds ?? 3600) * 1000);
   const extra = options.labels ?? {};
   const rules: AlertRule[] = [
     {
@@ -139,7 +141,17 @@ export interface VeleroMonitoringProps {
   readonly installation?: VeleroInstallation;
   /** Scrape interval. @default Duration.seconds(30) */
   readonly scrapeInterval?: Duration;
-  /** Labels on the PrometheusRule and ServiceMonitor for Prometheus to select them (e.g. `release: kube-prometheus-stack`). @default none */
+  /**
+   * Labels on the PrometheusRule and ServiceMonitor that Prometheus' rule and ServiceMonitor
+   * selectors match (kube-prometheus-stack: `release: <helm release>`); `{}` adds none.
+   * @default { release: "monitoring" }
+   */
+  readonly prometheusSelectorLabels?: Readonly<Record<string, string>>;
+  /**
+   * The former name of `prometheusSelectorLabels`.
+   * @deprecated Use `prometheusSelectorLabels`.
+   * @default { release: "monitoring" }
+   */
   readonly selectorLabels?: Readonly<Record<string, string>>;
   /** Extra labels on every alert. @default none */
   readonly alertLabels?: Readonly<Record<string, string>>;
@@ -149,7 +161,9 @@ export interface VeleroMonitoringProps {
  * Monitoring of Velero: a ServiceMonitor scraping its metrics (and the metrics Service a
  * `velero install` lacks) and a PrometheusRule with `veleroAlertRules`.
  */
-export class VeleroMonitoring extends Construct {
+export class VeleroMonitoring extends Construct implements IApiObjectOwner {
+  /** The main object: the PrometheusRule. */
+  public readonly apiObject: ApiObject;
   public readonly prometheusRule: ApiObject;
   public readonly serviceMonitor: ApiObject;
   public readonly metricsService?: ApiObject;
@@ -160,12 +174,10 @@ export class VeleroMonitoring extends Construct {
     super(scope, id);
     const problems = new Problems();
     const ns = props.namespace ?? VELERO_NAMESPACE;
-    const np = dnsLabelProblem(ns);
-    if (np) problems.add('namespace', `namespace ${np}`, 'use the namespace Velero runs in');
-    for (const [k, v] of Object.entries({ ...(props.selectorLabels ?? {}), ...(props.alertLabels ?? {}) })) {
-      const p = k8sLabelKeyProblem(k) ?? k8sLabelValueProblem(v);
-      if (p) problems.add('selectorLabels', p, 'use valid label keys and values');
-    }
+    problems.addAll('', namespaceProblems('namespace', ns, { fix: 'use the namespace Velero runs in' }));
+    const selection = prometheusSelection(props.prometheusSelectorLabels, 'selectorLabels', props.selectorLabels);
+    problems.addAll('', selection.problems);
+    problems.addAll('', promLabelsProblems('alertLabels', props.alertLabels));
     (props.schedules ?? []).forEach((s, i) => {
       if (!(s.worstCaseGapSeconds > 0)) problems.add(`schedules[${i}].worstCaseGapSeconds`, 'the gap is not a positive number of seconds', 'take the figures from computeRpo or a plan\'s rpoReport');
     });
@@ -174,12 +186,12 @@ export class VeleroMonitoring extends Construct {
     problems.throwIfAny(this.node.path);
 
     const installation = props.installation ?? VeleroInstallation.cli();
-    const labels = { 'app.kubernetes.io/name': 'velero', 'app.kubernetes.io/component': 'monitoring', ...(props.selectorLabels ?? {}) };
+    const labels = objectLabels({ 'app.kubernetes.io/name': 'velero', 'app.kubernetes.io/component': 'monitoring' }, selection.labels);
     let serviceSelector: Record<string, string> = { ...installation.selector };
     if (installation.needsService) {
       serviceSelector = { 'app.kubernetes.io/name': 'velero-metrics' };
       this.metricsService = coreApiObject<k8s.Service>(this, 'metrics-service', { apiVersion: 'v1', kind: 'Service' }, {
-        metadata: { name: 'velero-metrics', namespace: ns, labels: serviceSelector },
+        metadata: { name: 'velero-metrics', namespace: ns, labels: objectLabels(serviceSelector) },
         spec: { type: 'ClusterIP', selector: { ...installation.selector }, ports: [{ name: 'http-monitoring', port: 8085, targetPort: 8085, protocol: 'TCP' }] },
       });
     }
@@ -188,11 +200,11 @@ export class VeleroMonitoring extends Construct {
       spec: {
         selector: { matchLabels: serviceSelector },
         namespaceSelector: { matchNames: [ns] },
-        endpoints: [{ port: 'http-monitoring', path: '/metrics', interval: promDuration(interval) }],
+        endpoints: [{ port: 'http-monitoring', path: '/metrics', interval: formatPromDuration(interval) }],
       },
     }, toJson_ServiceMonitorProps);
     this.rules = veleroAlertRules(props.schedules ?? [], { labels: props.alertLabels });
-    this.prometheusRule = typedApiObject<PrometheusRuleProps>(this, 'rules', { apiVersion: 'monitoring.coreos.com/v1', kind: 'PrometheusRule' }, {
+    this.prometheusRule = setMainObject(this, typedApiObject<PrometheusRuleProps>(this, 'rules', { apiVersion: 'monitoring.coreos.com/v1', kind: 'PrometheusRule' }, {
       metadata: { name: 'velero-backup-alerts', namespace: ns, labels },
       spec: {
         groups: [{
@@ -200,6 +212,12 @@ export class VeleroMonitoring extends Construct {
           rules: this.rules.map((r) => ({ alert: r.alert, expr: PrometheusRuleSpecGroupsRulesExpr.fromString(r.expr), for: r.for, labels: { ...r.labels }, annotations: { ...r.annotations } })),
         }],
       },
-    }, toJson_PrometheusRuleProps);
+    }, toJson_PrometheusRuleProps));
+    this.apiObject = this.prometheusRule;
+  }
+
+  /** Every object this construct made, in creation order. */
+  public get apiObjects(): ApiObject[] {
+    return apiObjectsOf(this);
   }
 }

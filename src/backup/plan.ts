@@ -1,16 +1,21 @@
 import { ApiObject, Duration } from 'cdk8s';
-import { Construct } from 'constructs';
+import { objectLabels } from '../common/conventions';
+import { Construct, IConstruct } from 'constructs';
 import { Schedule, ScheduleProps, ScheduleSpecTemplate, toJson_ScheduleProps } from '../../imports/velero.io';
-import { dnsLabelProblem, dnsSubdomainProblem, goDuration, k8sLabelKeyProblem, k8sLabelValueProblem, Problems, spelledGoDuration } from '../common';
-import { typedApiObject } from '../common/api-object';
+import { fieldPath, labelSelectorProblems, labelsProblems, nameProblems, namespaceListProblems, namespaceProblems, Problem, Problems, spelledGoDuration } from '../common';
+import { apiObjectsOf, IApiObjectOwner, setMainObject, typedApiObject } from '../common/api-object';
 import { AppIndex, AppMemo, appChanged, ConstructRegistry, sortInTreeOrder } from '../common/registry';
-import { ExecHook, backupHookProblems, execHookSpec } from './hooks';
+import { ExecHook, execHookProblems, execHookSpec } from './hooks';
 import { ALL_NAMESPACES, computeRpo, RpoReport, RpoScheduleInput } from './rpo';
 import { BackupSchedule, VolumeBackupMethod } from './schedule';
-import { BackupTemplateExtras, backupTemplateExtrasProblems, backupTemplateExtrasSpec, hookFilterProblems, hookFilterSpec, HookResourceFilters } from './template';
+import { BackupTemplateExtras, backupTemplateExtrasProblems, backupTemplateExtrasSpec, hookFilterProblems, hookFilterSpec, hookNameProblems, HookResourceFilters } from './template';
+import { formatGoDuration } from '../common/duration';
 
 /** Default namespace of Velero and its objects. */
 export const VELERO_NAMESPACE = 'velero';
+
+/** How to fix a bad namespace of a Velero object. */
+export const VELERO_NAMESPACE_FIX = 'use Velero\'s namespace, usually "velero"';
 
 /** A label selector requirement. */
 export interface LabelRequirement {
@@ -95,6 +100,28 @@ export interface BackupScheduleOptions extends BackupTemplateExtras {
 /** What a backup contains and how it is taken: the template fields a Schedule shares with an on-demand Backup. */
 export type BackupTemplateOptions = Omit<BackupScheduleOptions, 'name' | 'schedule' | 'paused' | 'skipImmediately' | 'useOwnerReferencesInBackup' | 'template'>;
 
+/**
+ * How a plan's schedules reach the cluster: as Velero `Schedule` objects in the manifests,
+ * or as the `schedules:` of the Velero Helm chart's values ({@link VeleroHelmValues}). One
+ * of the two: with both, Velero would take every backup twice.
+ */
+export class ScheduleDelivery {
+  /** `Schedule` objects in the synthesized manifests, applied with the rest (the default). */
+  public static scheduleObjects(): ScheduleDelivery {
+    return new ScheduleDelivery('schedule-objects');
+  }
+
+  /** The Velero Helm chart creates the schedules from the `schedules:` of a {@link VeleroHelmValues}; the plan emits no objects. */
+  public static helmChart(): ScheduleDelivery {
+    return new ScheduleDelivery('helm-chart');
+  }
+
+  private constructor(
+    /** Which way. */
+    public readonly kind: 'schedule-objects' | 'helm-chart',
+  ) {}
+}
+
 /** Props of {@link VeleroBackupPlan}. */
 export interface VeleroBackupPlanProps {
   /** Namespace Velero runs in; the Schedules are created there. @default "velero" */
@@ -115,23 +142,12 @@ export interface VeleroBackupPlanProps {
   readonly volumes?: VolumeBackupMethod;
   /** Labels of every Schedule and Backup. @default none */
   readonly labels?: Readonly<Record<string, string>>;
-}
-
-/** Problems with a label selector, with fields under `field`. */
-export function selectorProblems(field: string, s: LabelSelector, problems: Problems): void {
-  for (const [k, v] of Object.entries(s.matchLabels ?? {})) {
-    const kp = k8sLabelKeyProblem(k);
-    if (kp) problems.add(`${field}.matchLabels`, kp, 'use a valid label key');
-    const vp = k8sLabelValueProblem(v);
-    if (vp) problems.add(`${field}.matchLabels.${k}`, vp, 'use a valid label value');
-  }
-  (s.matchExpressions ?? []).forEach((e, i) => {
-    const kp = k8sLabelKeyProblem(e.key);
-    if (kp) problems.add(`${field}.matchExpressions[${i}].key`, kp, 'use a valid label key');
-    const needsValues = e.operator === 'In' || e.operator === 'NotIn';
-    if (needsValues && (e.values ?? []).length === 0) problems.add(`${field}.matchExpressions[${i}].values`, `${e.operator} needs at least one value`, 'list the values, or use Exists');
-    if (!needsValues && (e.values ?? []).length > 0) problems.add(`${field}.matchExpressions[${i}].values`, `${e.operator} takes no values`, 'remove the values');
-  });
+  /**
+   * How the schedules reach the cluster: Schedule objects, or the Velero Helm chart through
+   * exactly one {@link VeleroHelmValues} (a synth error otherwise).
+   * @default ScheduleDelivery.scheduleObjects()
+   */
+  readonly delivery?: ScheduleDelivery;
 }
 
 /** The label selector as the CRD writes it. */
@@ -142,57 +158,55 @@ export function selectorSpec(s: LabelSelector): { matchLabels?: Record<string, s
   };
 }
 
-function namespaceProblems(field: string, list: readonly string[] | undefined, problems: Problems): void {
-  (list ?? []).forEach((ns, i) => {
-    if (ns === ALL_NAMESPACES) return;
-    const p = dnsLabelProblem(ns);
-    if (p) problems.add(`${field}[${i}]`, `namespace ${p}`, 'use an existing namespace name, or "*" for every namespace');
-  });
-}
+const NAMESPACE_LIST_FIX = 'use an existing namespace name, or "*" for every namespace';
 
 /** Problems with one schedule's options, fields relative to it. */
-export function backupScheduleProblems(field: string, s: BackupScheduleOptions, problems: Problems): void {
-  const np = s.name === undefined ? 'no name is given' : dnsSubdomainProblem(s.name);
-  if (np) problems.add(`${field}.name`, np, 'name the Schedule explicitly with lower-case letters, digits and "-"');
+export function backupScheduleProblems(field: string, s: BackupScheduleOptions): Problem[] {
+  const out: Problem[] = [];
+  if (s.name === undefined) out.push({ field: fieldPath(field, 'name'), problem: 'no name is given', fix: SCHEDULE_NAME_FIX });
+  else out.push(...nameProblems(fieldPath(field, 'name'), s.name, { fix: SCHEDULE_NAME_FIX }));
   if (!s.schedule) {
-    problems.add(`${field}.schedule`, 'no schedule is given', 'use BackupSchedule.daily({ hour: 2 }), BackupSchedule.hourly() or BackupSchedule.cron("0 */6 * * *")');
+    out.push({ field: fieldPath(field, 'schedule'), problem: 'no schedule is given', fix: 'use BackupSchedule.daily({ hour: 2 }), BackupSchedule.hourly() or BackupSchedule.cron("0 */6 * * *")' });
   } else {
-    for (const p of s.schedule.problems()) problems.add(`${field}.schedule`, `"${s.schedule.expression}": ${p}`, 'write five fields (minute hour day-of-month month day-of-week), evaluated in UTC, e.g. "0 2 * * *"');
+    out.push(...s.schedule.problems(fieldPath(field, 'schedule')));
   }
-  backupTemplateProblems(field, s, problems);
+  out.push(...backupTemplateProblems(field, s));
+  return out;
 }
 
+const SCHEDULE_NAME_FIX = 'name the Schedule explicitly with lower-case letters, digits and "-"';
+
 /** Problems with the template fields of a Schedule or a Backup, fields relative to `field`. */
-export function backupTemplateProblems(field: string, s: BackupTemplateOptions, problems: Problems): void {
-  if (s.retention !== undefined && s.retention.toMilliseconds() < 1000) problems.add(`${field}.retention`, 'the retention is shorter than a second', 'keep backups at least as long as the time between two runs');
-  namespaceProblems(`${field}.includedNamespaces`, s.includedNamespaces, problems);
-  namespaceProblems(`${field}.excludedNamespaces`, s.excludedNamespaces, problems);
+export function backupTemplateProblems(field: string, s: BackupTemplateOptions): Problem[] {
+  const at = (name: string) => fieldPath(field, name);
+  const out: Problem[] = [];
+  if (s.retention !== undefined && s.retention.toMilliseconds() < 1000) out.push({ field: at('retention'), problem: 'the retention is shorter than a second', fix: 'keep backups at least as long as the time between two runs' });
+  out.push(...namespaceListProblems(at('includedNamespaces'), s.includedNamespaces, { allowAll: true, fix: NAMESPACE_LIST_FIX }));
+  out.push(...namespaceListProblems(at('excludedNamespaces'), s.excludedNamespaces, { allowAll: true, fix: NAMESPACE_LIST_FIX }));
   for (const ns of s.includedNamespaces ?? []) {
-    if ((s.excludedNamespaces ?? []).includes(ns)) problems.add(`${field}.excludedNamespaces`, `"${ns}" is both included and excluded`, 'list it in one of the two');
+    if ((s.excludedNamespaces ?? []).includes(ns)) out.push({ field: at('excludedNamespaces'), problem: `"${ns}" is both included and excluded`, fix: 'list it in one of the two' });
   }
-  if (s.labelSelector) selectorProblems(`${field}.labelSelector`, s.labelSelector, problems);
-  (s.orLabelSelectors ?? []).forEach((sel, i) => selectorProblems(`${field}.orLabelSelectors[${i}]`, sel, problems));
+  if (s.labelSelector) out.push(...labelSelectorProblems(at('labelSelector'), s.labelSelector));
+  (s.orLabelSelectors ?? []).forEach((sel, i) => out.push(...labelSelectorProblems(at(`orLabelSelectors[${i}]`), sel)));
   if (s.labelSelector && s.orLabelSelectors && s.orLabelSelectors.length > 0) {
-    problems.add(`${field}.orLabelSelectors`, 'labelSelector and orLabelSelectors are both set; Velero rejects such a backup', 'use one of them');
+    out.push({ field: at('orLabelSelectors'), problem: 'labelSelector and orLabelSelectors are both set; Velero rejects such a backup', fix: 'use one of them' });
   }
-  for (const [k, v] of Object.entries(s.labels ?? {})) {
-    const p = k8sLabelKeyProblem(k) ?? k8sLabelValueProblem(v);
-    if (p) problems.add(`${field}.labels`, p, 'use valid label keys and values');
-  }
+  out.push(...labelsProblems(at('labels'), s.labels));
   (s.hooks ?? []).forEach((h, i) => {
-    const hf = `${field}.hooks[${i}]`;
-    if (dnsSubdomainProblem(h.name ?? '')) problems.add(`${hf}.name`, `"${h.name}" is not a valid hook name`, 'name the hook with lower-case letters, digits and "-"');
-    if (h.labelSelector) selectorProblems(`${hf}.labelSelector`, h.labelSelector, problems);
-    namespaceProblems(`${hf}.includedNamespaces`, h.includedNamespaces, problems);
-    hookFilterProblems(hf, h, problems);
-    if ((h.pre ?? []).length === 0 && (h.post ?? []).length === 0) problems.add(hf, 'the hook has no pre or post command', 'add a pre or post ExecHook');
-    (h.pre ?? []).forEach((e, j) => problems.addAll(`${hf}.pre[${j}]`, backupHookProblems({ preBackup: e }).map((p) => ({ ...p, field: p.field.replace(/^preBackup\.?/, '') || 'command' }))));
-    (h.post ?? []).forEach((e, j) => problems.addAll(`${hf}.post[${j}]`, backupHookProblems({ postBackup: e }).map((p) => ({ ...p, field: p.field.replace(/^postBackup\.?/, '') || 'command' }))));
+    const hf = at(`hooks[${i}]`);
+    out.push(...hookNameProblems(`${hf}.name`, h.name));
+    if (h.labelSelector) out.push(...labelSelectorProblems(`${hf}.labelSelector`, h.labelSelector));
+    out.push(...namespaceListProblems(`${hf}.includedNamespaces`, h.includedNamespaces, { allowAll: true, fix: NAMESPACE_LIST_FIX }));
+    out.push(...hookFilterProblems(hf, h));
+    if ((h.pre ?? []).length === 0 && (h.post ?? []).length === 0) out.push({ field: hf, problem: 'the hook has no pre or post command', fix: 'add a pre or post ExecHook' });
+    (h.pre ?? []).forEach((e, j) => out.push(...execHookProblems(`${hf}.pre[${j}]`, e)));
+    (h.post ?? []).forEach((e, j) => out.push(...execHookProblems(`${hf}.post[${j}]`, e)));
   });
   for (const [name, d] of [['csiSnapshotTimeout', s.csiSnapshotTimeout], ['itemOperationTimeout', s.itemOperationTimeout]] as const) {
-    if (d !== undefined && d.toMilliseconds() < 1000) problems.add(`${field}.${name}`, 'the timeout is shorter than a second', 'give a Duration of at least 1s');
+    if (d !== undefined && d.toMilliseconds() < 1000) out.push({ field: at(name), problem: 'the timeout is shorter than a second', fix: 'give a Duration of at least 1s' });
   }
-  backupTemplateExtrasProblems(field, s, problems);
+  out.push(...backupTemplateExtrasProblems(field, s));
+  return out;
 }
 
 /** The Schedule's `spec.template` for one schedule, as plain data. */
@@ -223,9 +237,9 @@ export function backupScheduleTemplate(s: BackupTemplateOptions & { readonly tem
     ...backupTemplateExtrasSpec(s),
     storageLocation: s.storageLocation ?? defaults.storageLocation,
     ...(s.volumeSnapshotLocations ? { volumeSnapshotLocations: [...s.volumeSnapshotLocations] } : {}),
-    ttl: spelledGoDuration(s.retention ?? DEFAULT_RETENTION, goDuration),
-    ...(s.csiSnapshotTimeout ? { csiSnapshotTimeout: spelledGoDuration(s.csiSnapshotTimeout, goDuration) } : {}),
-    ...(s.itemOperationTimeout ? { itemOperationTimeout: spelledGoDuration(s.itemOperationTimeout, goDuration) } : {}),
+    ttl: spelledGoDuration(s.retention ?? DEFAULT_RETENTION, formatGoDuration),
+    ...(s.csiSnapshotTimeout ? { csiSnapshotTimeout: spelledGoDuration(s.csiSnapshotTimeout, formatGoDuration) } : {}),
+    ...(s.itemOperationTimeout ? { itemOperationTimeout: spelledGoDuration(s.itemOperationTimeout, formatGoDuration) } : {}),
     ...(hooks ? { hooks } : {}),
     ...(Object.keys(labels).length > 0 ? { metadata: { labels } } : {}),
   };
@@ -237,6 +251,17 @@ export const DEFAULT_RETENTION = Duration.days(30);
 
 /** The schedule a plan has when none is given: every namespace daily at 02:00 UTC, kept 7 days. */
 export const DEFAULT_SCHEDULE: BackupScheduleOptions = { name: 'daily-backup', schedule: BackupSchedule.daily({ hour: 2 }), retention: Duration.days(7) };
+
+/** Schedules of one plan that share a name. */
+function duplicateScheduleProblems(schedules: readonly BackupScheduleOptions[]): Problem[] {
+  const seen = new Set<string>();
+  const out: Problem[] = [];
+  schedules.forEach((s, i) => {
+    if (s.name !== undefined && seen.has(s.name)) out.push({ field: `schedules[${i}].name`, problem: `"${s.name}" is used by another schedule of the plan`, fix: 'give each schedule its own name' });
+    seen.add(s.name);
+  });
+  return out;
+}
 
 /** The RPO computation's input for one schedule. */
 export function rpoInput(s: BackupScheduleOptions): RpoScheduleInput {
@@ -281,7 +306,7 @@ const SCHEDULE_NAMES = new AppIndex(PLANS, (plans) => {
  * covering it) and fails the synth when it exceeds the RPO, or when a schedule's retention
  * is shorter than its own interval. The figures are in {@link VeleroBackupPlan.rpoReport}.
  */
-export class VeleroBackupPlan extends Construct {
+export class VeleroBackupPlan extends Construct implements IApiObjectOwner {
   /** The Schedules, in order. */
   public readonly schedules: ApiObject[] = [];
   /** The schedules' options, in order. */
@@ -292,6 +317,7 @@ export class VeleroBackupPlan extends Construct {
   private readonly storageLocation: string;
   private readonly volumes: VolumeBackupMethod;
   private readonly appProblems: AppMemo<string[]>;
+  private readonly helmValues: IConstruct[] = [];
 
   constructor(scope: Construct, id: string, props: VeleroBackupPlanProps = {}) {
     super(scope, id);
@@ -301,18 +327,16 @@ export class VeleroBackupPlan extends Construct {
     this.storageLocation = props.storageLocation ?? 'default';
     this.volumes = props.volumes ?? VolumeBackupMethod.fileSystem();
     const problems = new Problems();
-    const nsp = dnsLabelProblem(this.namespace);
-    if (nsp) problems.add('namespace', `namespace ${nsp}`, 'use the namespace Velero is installed in, usually "velero"');
-    const slp = dnsSubdomainProblem(this.storageLocation);
-    if (slp) problems.add('storageLocation', slp, 'use the name of a BackupStorageLocation, usually "default"');
+    problems.addAll('', namespaceProblems('namespace', this.namespace, { fix: 'use the namespace Velero is installed in, usually "velero"' }));
+    problems.addAll('', nameProblems('storageLocation', this.storageLocation, { fix: 'use the name of a BackupStorageLocation, usually "default"' }));
+    problems.addAll('', labelsProblems('labels', props.labels));
     const schedules = props.schedules ?? [DEFAULT_SCHEDULE];
     if (schedules.length === 0) problems.add('schedules', 'the list is empty', 'give at least one schedule, or leave the prop out for the daily default');
-    schedules.forEach((s, i) => backupScheduleProblems(`schedules[${i}]`, s, problems));
-    this.duplicateProblems(schedules, problems);
+    schedules.forEach((s, i) => problems.addAll(`schedules[${i}]`, backupScheduleProblems('', s)));
+    problems.addAll('', duplicateScheduleProblems(schedules));
     if (props.rpo !== undefined && props.rpo.toSeconds() < 60) problems.add('rpo', 'the RPO is shorter than a minute, which no cron schedule can meet', 'give an RPO of at least Duration.minutes(1)');
     for (const [ns, d] of Object.entries(props.namespaceRpo ?? {})) {
-      const p = dnsLabelProblem(ns);
-      if (p) problems.add(`namespaceRpo.${ns}`, `namespace ${p}`, 'use a namespace name');
+      problems.addAll('', namespaceProblems(`namespaceRpo.${ns}`, ns));
       if (d.toSeconds() < 60) problems.add(`namespaceRpo.${ns}`, 'the RPO is shorter than a minute, which no cron schedule can meet', 'give an RPO of at least Duration.minutes(1)');
     }
     if (problems.empty) {
@@ -325,21 +349,23 @@ export class VeleroBackupPlan extends Construct {
     // list of schedules) changes.
     this.appProblems = new AppMemo(this, () => this.validateAll());
     this.node.addValidation({ validate: () => this.appProblems.get(this.scheduleOptions.length) }); // node.validate() returns a new array
+    this.node.addValidation({ validate: () => this.deliveryProblems() });
   }
 
-  /** Adds a schedule; it is checked at once and the RPO again at synth. */
-  public addSchedule(options: BackupScheduleOptions): ApiObject {
+  /** Adds a schedule; it is checked at once and the RPO again at synth. Returns its Schedule object (none when delivered through the Helm chart). */
+  public addSchedule(options: BackupScheduleOptions): ApiObject | undefined {
     const problems = new Problems();
-    backupScheduleProblems(`schedules[${this.scheduleOptions.length}]`, options, problems);
-    this.duplicateProblems([...this.scheduleOptions, options], problems);
+    problems.addAll(`schedules[${this.scheduleOptions.length}]`, backupScheduleProblems('', options));
+    problems.addAll('', duplicateScheduleProblems([...this.scheduleOptions, options]));
     problems.throwIfAny(this.node.path);
     const obj = this.emit(options);
     appChanged(this);
     return obj;
   }
 
-  /** The Schedule named `name`. */
+  /** The Schedule object named `name` (a plan delivered through the Helm chart has none). */
   public schedule(name: string): ApiObject {
+    if (this.delivery.kind === 'helm-chart') throw new Error(`[${this.node.path}] no Schedule objects: the schedules are delivered through the Helm chart; read scheduleTemplate("${name}") instead`);
     const i = this.scheduleOptions.findIndex((s) => s.name === name);
     if (i < 0) throw new Error(`[${this.node.path}] no schedule named "${name}"; the plan has ${this.scheduleOptions.map((s) => s.name).join(', ')}`);
     return this.schedules[i];
@@ -367,14 +393,6 @@ export class VeleroBackupPlan extends Construct {
     return 'run a schedule covering it more often (e.g. BackupSchedule.hourly()), or relax the RPO';
   }
 
-  private duplicateProblems(schedules: readonly BackupScheduleOptions[], problems: Problems): void {
-    const seen = new Set<string>();
-    schedules.forEach((s, i) => {
-      if (s.name !== undefined && seen.has(s.name)) problems.add(`schedules[${i}].name`, `"${s.name}" is used by another schedule of the plan`, 'give each schedule its own name');
-      seen.add(s.name);
-    });
-  }
-
   private validateAll(): string[] {
     const problems = new Problems();
     // The other plans creating one of this plan's Schedules, in tree order.
@@ -392,20 +410,67 @@ export class VeleroBackupPlan extends Construct {
     return problems.messages();
   }
 
-  private emit(s: BackupScheduleOptions): ApiObject {
+  /** How the schedules reach the cluster. */
+  public get delivery(): ScheduleDelivery {
+    return this.props.delivery ?? ScheduleDelivery.scheduleObjects();
+  }
+
+  /** The Schedule's `spec.template` of the named schedule, as plain data (what the Schedule object or the Helm chart gets). */
+  public scheduleTemplate(name: string): ScheduleSpecTemplate {
+    const s = this.scheduleOptions.find((o) => o.name === name);
+    if (!s) throw new Error(`[${this.node.path}] no schedule named "${name}"; the plan has ${this.scheduleOptions.map((o) => o.name).join(', ')}`);
+    return backupScheduleTemplate(s, { storageLocation: this.storageLocation, volumes: this.volumes, labels: this.props.labels });
+  }
+
+  /**
+   * Records that `values` writes this plan's schedules into the Helm chart's values (called
+   * by {@link VeleroHelmValues}); a plan delivered through the chart needs exactly one.
+   * @internal
+   */
+  public _deliveredBy(values: IConstruct): void {
+    this.helmValues.push(values);
+  }
+
+  private deliveryProblems(): string[] {
+    const problems = new Problems();
+    if (this.delivery.kind === 'helm-chart' && this.helmValues.length === 0) {
+      problems.add('delivery', 'the schedules are delivered through the Helm chart, but no VeleroHelmValues writes them, so no backup would ever run', 'pass the plan to a VeleroHelmValues, or use ScheduleDelivery.scheduleObjects()');
+    }
+    if (this.helmValues.length > 1) {
+      problems.add('delivery', `the schedules are written by ${this.helmValues.length} VeleroHelmValues (${this.helmValues.map((v) => v.node.path).join(', ')}); each release would create them, and every backup would be taken twice`, 'write them with one VeleroHelmValues');
+    }
+    return problems.messages();
+  }
+
+  private emit(s: BackupScheduleOptions): ApiObject | undefined {
+    this.scheduleOptions.push(s);
+    if (this.delivery.kind === 'helm-chart') return undefined;
     const labels = { ...(this.props.labels ?? {}), ...(s.labels ?? {}) };
     const obj = typedApiObject<ScheduleProps>(this, `schedule-${s.name}`, Schedule.GVK, {
-      metadata: { name: s.name, namespace: this.namespace, ...(Object.keys(labels).length > 0 ? { labels } : {}) },
+      metadata: { name: s.name, namespace: this.namespace, labels: objectLabels({}, labels) },
       spec: {
         schedule: s.schedule.expression,
         ...(s.paused !== undefined ? { paused: s.paused } : {}),
         ...(s.skipImmediately !== undefined ? { skipImmediately: s.skipImmediately } : {}),
         ...(s.useOwnerReferencesInBackup !== undefined ? { useOwnerReferencesInBackup: s.useOwnerReferencesInBackup } : {}),
-        template: backupScheduleTemplate(s, { storageLocation: this.storageLocation, volumes: this.volumes, labels: this.props.labels }),
+        template: this.scheduleTemplate(s.name),
       },
     }, toJson_ScheduleProps);
+    if (this.schedules.length === 0) setMainObject(this, obj);
     this.schedules.push(obj);
-    this.scheduleOptions.push(s);
     return obj;
+  }
+
+  /** The main object: the first Schedule (`schedule(name)` finds the others). A plan delivered through the Helm chart has none, and throws. */
+  public get apiObject(): ApiObject {
+    if (this.schedules.length === 0) {
+      throw new Error(`[${this.node.path}] apiObject: the schedules are delivered through the Helm chart (ScheduleDelivery.helmChart()), so the plan has no Schedule objects. Fix: change them through each schedule's template option, or deliver them with ScheduleDelivery.scheduleObjects().`);
+    }
+    return this.schedules[0];
+  }
+
+  /** Every object this construct made, in creation order. */
+  public get apiObjects(): ApiObject[] {
+    return apiObjectsOf(this);
   }
 }

@@ -1,12 +1,14 @@
 import { ApiObject, Duration } from 'cdk8s';
+import { objectLabels } from '../common/conventions';
 import { Construct } from 'constructs';
 import { Restore, RestoreProps, RestoreSpec, toJson_RestoreProps } from '../../imports/velero.io';
-import { dnsLabelProblem, dnsSubdomainProblem, k8sLabelKeyProblem, k8sLabelValueProblem, goDuration, Problems, spelledGoDuration } from '../common';
-import { typedApiObject } from '../common/api-object';
-import { RestoreExecHook } from './hooks';
-import { LabelSelector, selectorProblems, selectorSpec, VELERO_NAMESPACE } from './plan';
+import { labelSelectorProblems, labelsProblems, nameProblems, namespaceListProblems, namespaceProblems, Problem, Problems, spelledGoDuration } from '../common';
+import { apiObjectsOf, IApiObjectOwner, setMainObject, typedApiObject } from '../common/api-object';
+import { onErrorProblems, RestoreExecHook, wholeSecondsProblems } from './hooks';
+import { LabelSelector, selectorSpec, VELERO_NAMESPACE, VELERO_NAMESPACE_FIX } from './plan';
 import { ALL_NAMESPACES } from './rpo';
-import { hookFilterProblems, hookFilterSpec, HookResourceFilters } from './template';
+import { hookFilterProblems, hookFilterSpec, hookNameProblems, HookResourceFilters } from './template';
+import { formatGoDuration } from '../common/duration';
 
 /** Which backup a restore reads. */
 export class RestoreSource {
@@ -148,107 +150,91 @@ export interface VeleroRestoreProps {
   readonly spec?: Omit<RestoreSpec, 'hooks'>;
 }
 
-function namesProblems(field: string, list: readonly string[] | undefined, problems: Problems, allowAll: boolean): void {
-  (list ?? []).forEach((ns, i) => {
-    if (allowAll && ns === ALL_NAMESPACES) return;
-    const p = dnsLabelProblem(ns);
-    if (p) problems.add(`${field}[${i}]`, `namespace ${p}`, 'use a namespace name, or "*" for every namespace');
-  });
-}
-
-function commandProblems(field: string, command: readonly string[] | undefined, problems: Problems, required: boolean): void {
+function commandProblems(field: string, command: readonly string[] | undefined, required: boolean): Problem[] {
   if (!command || command.length === 0) {
-    if (required) problems.add(`${field}.command`, 'the command is empty', "give the program and its arguments as a list, for example ['/bin/sh', '-c', 'sync']");
-    return;
+    return required ? [{ field: `${field}.command`, problem: 'the command is empty', fix: "give the program and its arguments as a list, for example ['/bin/sh', '-c', 'sync']" }] : [];
   }
   if (command.length === 1 && /\s/.test(command[0].trim())) {
-    problems.add(`${field}.command`, `"${command[0]}" is a whole command line in one string; it runs as a single program name and fails`, `split it into a list, or run it through a shell: ['/bin/sh', '-c', ${JSON.stringify(command[0])}]`);
+    return [{ field: `${field}.command`, problem: `"${command[0]}" is a whole command line in one string; it runs as a single program name and fails`, fix: `split it into a list, or run it through a shell: ['/bin/sh', '-c', ${JSON.stringify(command[0])}]` }];
   }
+  return [];
 }
 
-function wholeSeconds(field: string, d: Duration | undefined, problems: Problems): void {
-  if (d === undefined) return;
-  const ms = d.toMilliseconds();
-  if (ms < 1000 || ms % 1000 !== 0) problems.add(field, `${ms}ms is not a whole number of seconds of at least 1s`, 'use Duration.seconds(n) or Duration.minutes(n)');
+function restoreHookProblems(hf: string, h: RestoreHookRule): Problem[] {
+  const out: Problem[] = [];
+  out.push(...hookNameProblems(`${hf}.name`, h.name));
+  out.push(...namespaceListProblems(`${hf}.includedNamespaces`, h.includedNamespaces, { allowAll: true }));
+  if (h.labelSelector) out.push(...labelSelectorProblems(`${hf}.labelSelector`, h.labelSelector));
+  out.push(...hookFilterProblems(hf, h));
+  if ((h.postHooks ?? []).length === 0) out.push({ field: `${hf}.postHooks`, problem: 'the hook does nothing', fix: 'add RestoreHookAction.exec({...}) or RestoreHookAction.init([...])' });
+  (h.postHooks ?? []).forEach((a, j) => {
+    const af = `${hf}.postHooks[${j}]`;
+    const { exec, init } = a.action;
+    if (exec) {
+      out.push(...commandProblems(`${af}.exec`, exec.command, true));
+      out.push(...onErrorProblems(`${af}.exec.onError`, exec.onError));
+      out.push(...wholeSecondsProblems(`${af}.exec.execTimeout`, exec.execTimeout));
+      out.push(...wholeSecondsProblems(`${af}.exec.waitTimeout`, exec.waitTimeout));
+    }
+    if (init) {
+      if (init.containers.length === 0) out.push({ field: `${af}.init`, problem: 'no init container is given', fix: 'give at least one container with a name and an image' });
+      const seen = new Set<string>();
+      init.containers.forEach((c, k) => {
+        const cf = `${af}.init.containers[${k}]`;
+        out.push(...nameProblems(`${cf}.name`, c.name, { rule: 'dns-label', what: 'container name', fix: 'name the container with lower-case letters, digits and "-"' }));
+        if (seen.has(c.name)) out.push({ field: `${cf}.name`, problem: `container name "${c.name}" is used twice`, fix: 'give each init container its own name' });
+        seen.add(c.name);
+        if (!c.image) out.push({ field: `${cf}.image`, problem: 'the image is empty', fix: 'name the init container image' });
+        out.push(...commandProblems(cf, c.command, false));
+      });
+      out.push(...wholeSecondsProblems(`${af}.init.timeout`, init.timeout));
+    }
+  });
+  return out;
 }
 
 /** Problems with the props of a restore, fields relative to them. */
-export function restoreProblems(props: VeleroRestoreProps, problems: Problems): void {
+export function restoreProblems(props: VeleroRestoreProps): Problem[] {
+  const out: Problem[] = [];
   if (!props.from) {
-    problems.add('from', 'no backup to restore is given', 'use RestoreSource.backup("name") or RestoreSource.latestOfSchedule("name")');
+    out.push({ field: 'from', problem: 'no backup to restore is given', fix: 'use RestoreSource.backup("name") or RestoreSource.latestOfSchedule("name")' });
   } else {
-    const p = dnsSubdomainProblem(props.from.name);
-    if (p) problems.add('from', `${props.from.field === 'backupName' ? 'Backup' : 'Schedule'} name ${p}`, 'give the name of an existing Backup or Schedule');
+    out.push(...nameProblems('from', props.from.name, { what: `${props.from.field === 'backupName' ? 'Backup' : 'Schedule'} name`, fix: 'give the name of an existing Backup or Schedule' }));
   }
-  namesProblems('includedNamespaces', props.includedNamespaces, problems, true);
-  namesProblems('excludedNamespaces', props.excludedNamespaces, problems, true);
+  out.push(...namespaceListProblems('includedNamespaces', props.includedNamespaces, { allowAll: true }));
+  out.push(...namespaceListProblems('excludedNamespaces', props.excludedNamespaces, { allowAll: true }));
   for (const ns of props.includedNamespaces ?? []) {
-    if ((props.excludedNamespaces ?? []).includes(ns)) problems.add('excludedNamespaces', `"${ns}" is both included and excluded`, 'list it in one of the two');
+    if ((props.excludedNamespaces ?? []).includes(ns)) out.push({ field: 'excludedNamespaces', problem: `"${ns}" is both included and excluded`, fix: 'list it in one of the two' });
   }
-  if (props.labelSelector) selectorProblems('labelSelector', props.labelSelector, problems);
-  (props.orLabelSelectors ?? []).forEach((sel, i) => selectorProblems(`orLabelSelectors[${i}]`, sel, problems));
-  if (props.labelSelector && (props.orLabelSelectors ?? []).length > 0) problems.add('orLabelSelectors', 'labelSelector and orLabelSelectors are both set; Velero rejects such a restore', 'use one of them');
+  if (props.labelSelector) out.push(...labelSelectorProblems('labelSelector', props.labelSelector));
+  (props.orLabelSelectors ?? []).forEach((sel, i) => out.push(...labelSelectorProblems(`orLabelSelectors[${i}]`, sel)));
+  if (props.labelSelector && (props.orLabelSelectors ?? []).length > 0) out.push({ field: 'orLabelSelectors', problem: 'labelSelector and orLabelSelectors are both set; Velero rejects such a restore', fix: 'use one of them' });
   const targets = new Map<string, string>();
   for (const [from, to] of Object.entries(props.namespaceMapping ?? {})) {
     for (const [what, ns] of [['source', from], ['target', to]] as const) {
-      const p = dnsLabelProblem(ns);
-      if (p) problems.add(`namespaceMapping.${from}`, `${what} namespace ${p}`, 'map one namespace name to another');
+      out.push(...namespaceProblems(`namespaceMapping.${from}`, ns, { what: `${what} namespace`, fix: 'map one namespace name to another' }));
     }
     const included = props.includedNamespaces;
     if (included && !included.includes(ALL_NAMESPACES) && !included.includes(from)) {
-      problems.add(`namespaceMapping.${from}`, `"${from}" is mapped but not among includedNamespaces (${included.join(', ')}), so nothing is restored into "${to}"`, `add "${from}" to includedNamespaces, or drop the mapping`);
+      out.push({ field: `namespaceMapping.${from}`, problem: `"${from}" is mapped but not among includedNamespaces (${included.join(', ')}), so nothing is restored into "${to}"`, fix: `add "${from}" to includedNamespaces, or drop the mapping` });
     }
-    if ((props.excludedNamespaces ?? []).includes(from)) problems.add(`namespaceMapping.${from}`, `"${from}" is mapped but excluded`, 'drop the mapping or the exclusion');
+    if ((props.excludedNamespaces ?? []).includes(from)) out.push({ field: `namespaceMapping.${from}`, problem: `"${from}" is mapped but excluded`, fix: 'drop the mapping or the exclusion' });
     const other = targets.get(to);
-    if (other !== undefined) problems.add(`namespaceMapping.${from}`, `"${from}" and "${other}" are both restored into "${to}", where their objects may collide`, 'map each source namespace to a namespace of its own');
+    if (other !== undefined) out.push({ field: `namespaceMapping.${from}`, problem: `"${from}" and "${other}" are both restored into "${to}", where their objects may collide`, fix: 'map each source namespace to a namespace of its own' });
     targets.set(to, from);
   }
   if (props.existingResourcePolicy && !['none', 'update'].includes(props.existingResourcePolicy.value)) {
-    problems.add('existingResourcePolicy', `"${props.existingResourcePolicy.value}" is not none or update`, 'use ExistingResourcePolicy.none() or .update()');
+    out.push({ field: 'existingResourcePolicy', problem: `"${props.existingResourcePolicy.value}" is not none or update`, fix: 'use ExistingResourcePolicy.none() or .update()' });
   }
-  (props.hooks ?? []).forEach((h, i) => {
-    const hf = `hooks[${i}]`;
-    if (dnsSubdomainProblem(h.name ?? '')) problems.add(`${hf}.name`, `"${h.name}" is not a valid hook name`, 'name the hook with lower-case letters, digits and "-"');
-    namesProblems(`${hf}.includedNamespaces`, h.includedNamespaces, problems, true);
-    if (h.labelSelector) selectorProblems(`${hf}.labelSelector`, h.labelSelector, problems);
-    hookFilterProblems(hf, h, problems);
-    if ((h.postHooks ?? []).length === 0) problems.add(`${hf}.postHooks`, 'the hook does nothing', 'add RestoreHookAction.exec({...}) or RestoreHookAction.init([...])');
-    (h.postHooks ?? []).forEach((a, j) => {
-      const af = `${hf}.postHooks[${j}]`;
-      const { exec, init } = a.action;
-      if (exec) {
-        commandProblems(`${af}.exec`, exec.command, problems, true);
-        if (exec.onError && !['Fail', 'Continue'].includes(exec.onError.value)) problems.add(`${af}.exec.onError`, `"${exec.onError.value}" is not Fail or Continue`, 'use HookOnError.fail() or HookOnError.continue()');
-        wholeSeconds(`${af}.exec.execTimeout`, exec.execTimeout, problems);
-        wholeSeconds(`${af}.exec.waitTimeout`, exec.waitTimeout, problems);
-      }
-      if (init) {
-        if (init.containers.length === 0) problems.add(`${af}.init`, 'no init container is given', 'give at least one container with a name and an image');
-        const seen = new Set<string>();
-        init.containers.forEach((c, k) => {
-          const cf = `${af}.init.containers[${k}]`;
-          const np = dnsLabelProblem(c.name ?? '');
-          if (np) problems.add(`${cf}.name`, `container name ${np}`, 'name the container with lower-case letters, digits and "-"');
-          if (seen.has(c.name)) problems.add(`${cf}.name`, `container name "${c.name}" is used twice`, 'give each init container its own name');
-          seen.add(c.name);
-          if (!c.image) problems.add(`${cf}.image`, 'the image is empty', 'name the init container image');
-          commandProblems(cf, c.command, problems, false);
-        });
-        wholeSeconds(`${af}.init.timeout`, init.timeout, problems);
-      }
-    });
-  });
-  if (props.itemOperationTimeout !== undefined && props.itemOperationTimeout.toMilliseconds() < 1000) problems.add('itemOperationTimeout', 'the timeout is shorter than a second', 'give a Duration of at least 1s');
+  (props.hooks ?? []).forEach((h, i) => out.push(...restoreHookProblems(`hooks[${i}]`, h)));
+  if (props.itemOperationTimeout !== undefined && props.itemOperationTimeout.toMilliseconds() < 1000) out.push({ field: 'itemOperationTimeout', problem: 'the timeout is shorter than a second', fix: 'give a Duration of at least 1s' });
   const pfd = props.uploaderConfig?.parallelFilesDownload;
-  if (pfd !== undefined && !(Number.isInteger(pfd) && pfd > 0)) problems.add('uploaderConfig.parallelFilesDownload', `${pfd} is not a positive whole number`, 'give the number of files downloaded at once, such as 4');
+  if (pfd !== undefined && !(Number.isInteger(pfd) && pfd > 0)) out.push({ field: 'uploaderConfig.parallelFilesDownload', problem: `${pfd} is not a positive whole number`, fix: 'give the number of files downloaded at once, such as 4' });
   if (props.resourceModifierConfigMap !== undefined) {
-    const p = dnsSubdomainProblem(props.resourceModifierConfigMap);
-    if (p) problems.add('resourceModifierConfigMap', `ConfigMap name ${p}`, 'name the resource-modifier ConfigMap in Velero\'s namespace');
+    out.push(...nameProblems('resourceModifierConfigMap', props.resourceModifierConfigMap, { what: 'ConfigMap name', fix: 'name the resource-modifier ConfigMap in Velero\'s namespace' }));
   }
-  for (const [k, v] of Object.entries(props.labels ?? {})) {
-    const p = k8sLabelKeyProblem(k) ?? k8sLabelValueProblem(v);
-    if (p) problems.add('labels', p, 'use valid label keys and values');
-  }
+  out.push(...labelsProblems('labels', props.labels));
+  return out;
 }
 
 function execSpec(h: RestoreExecHook): Record<string, unknown> {
@@ -290,7 +276,7 @@ export function restoreSpec(props: VeleroRestoreProps): RestoreSpec {
     restorePVs: props.restorePVs,
     preserveNodePorts: props.preserveNodePorts,
     existingResourcePolicy: props.existingResourcePolicy?.value,
-    itemOperationTimeout: props.itemOperationTimeout ? spelledGoDuration(props.itemOperationTimeout, goDuration) : undefined,
+    itemOperationTimeout: props.itemOperationTimeout ? spelledGoDuration(props.itemOperationTimeout, formatGoDuration) : undefined,
     restoreStatus: props.restoreStatus ? { includedResources: list(props.restoreStatus.includedResources), excludedResources: list(props.restoreStatus.excludedResources) } : undefined,
     resourceModifier: props.resourceModifierConfigMap ? { kind: 'ConfigMap', name: props.resourceModifierConfigMap } : undefined,
     uploaderConfig: props.uploaderConfig ? { ...props.uploaderConfig } : undefined,
@@ -316,7 +302,7 @@ export function restoreSpec(props: VeleroRestoreProps): RestoreSpec {
  * mapping, filters, selectors), what to do with existing objects, and restore hooks
  * (`init` containers and `exec` commands). Every problem is reported at synth.
  */
-export class VeleroRestore extends Construct {
+export class VeleroRestore extends Construct implements IApiObjectOwner {
   /** The Restore's name. */
   public readonly name: string;
   /** The namespace (Velero's). */
@@ -330,15 +316,18 @@ export class VeleroRestore extends Construct {
     const problems = new Problems();
     this.name = p.name ?? id;
     this.namespace = p.namespace ?? VELERO_NAMESPACE;
-    const np = dnsSubdomainProblem(this.name);
-    if (np) problems.add('name', np, 'name the Restore with lower-case letters, digits, "-" and "."');
-    const nsp = dnsLabelProblem(this.namespace);
-    if (nsp) problems.add('namespace', `namespace ${nsp}`, 'use Velero\'s namespace, usually "velero"');
-    restoreProblems(p, problems);
+    problems.addAll('', nameProblems('name', this.name, { fix: 'name the Restore with lower-case letters, digits, "-" and "."' }));
+    problems.addAll('', namespaceProblems('namespace', this.namespace, { fix: VELERO_NAMESPACE_FIX }));
+    problems.addAll('', restoreProblems(p));
     problems.throwIfAny(this.node.path);
-    this.apiObject = typedApiObject<RestoreProps>(this, 'restore', Restore.GVK, {
-      metadata: { name: this.name, namespace: this.namespace, ...(p.labels ? { labels: { ...p.labels } } : {}) },
+    this.apiObject = setMainObject(this, typedApiObject<RestoreProps>(this, 'restore', Restore.GVK, {
+      metadata: { name: this.name, namespace: this.namespace, labels: objectLabels({}, p.labels) },
       spec: { ...restoreSpec(p), ...(p.spec ?? {}) },
-    }, toJson_RestoreProps);
+    }, toJson_RestoreProps));
+  }
+
+  /** Every object this construct made, in creation order. */
+  public get apiObjects(): ApiObject[] {
+    return apiObjectsOf(this);
   }
 }

@@ -3,7 +3,10 @@
  * The synth-time plan and the runtime's DR readiness check both call {@link computeRpo}.
  * This module never imports cdk8s.
  */
+import { formatSeconds } from '../common/duration';
 import { worstCaseGapSeconds } from './cron';
+
+export { formatSeconds };
 
 /** A namespace name meaning "every namespace" in Velero's included namespaces. */
 export const ALL_NAMESPACES = '*';
@@ -74,21 +77,6 @@ export interface RpoReport {
   readonly schedules: readonly ScheduleRpo[];
   readonly namespaces: readonly NamespaceRpo[];
   readonly violations: readonly RpoViolation[];
-}
-
-/** Human form of a number of seconds: `1h`, `1d`, `1h30m`, `45s`. */
-export function formatSeconds(seconds: number): string {
-  if (seconds === 0) return '0s';
-  let rest = Math.round(seconds);
-  let out = '';
-  for (const [unit, size] of [['d', 86400], ['h', 3600], ['m', 60], ['s', 1]] as Array<[string, number]>) {
-    const n = Math.floor(rest / size);
-    if (n > 0) {
-      out += `${n}${unit}`;
-      rest -= n * size;
-    }
-  }
-  return out;
 }
 
 function includes(s: RpoScheduleInput, ns: string): boolean {

@@ -1,3 +1,4 @@
+import type { Problem } from '../common/errors';
 import { parseVeleroCron } from './cron';
 
 /** Options of {@link BackupSchedule.daily}. */
@@ -88,11 +89,11 @@ export class BackupSchedule {
     this.own = problems.filter((p): p is string => p !== undefined);
   }
 
-  /** What is wrong with this schedule; empty when Velero would accept it. */
-  public problems(): string[] {
-    if (this.own.length > 0) return [...this.own];
+  /** What is wrong with this schedule, reported at `field`; empty when Velero would accept it. */
+  public problems(field = 'schedule'): Problem[] {
     const parsed = parseVeleroCron(this.expression);
-    return parsed.ok ? [] : [parsed.problem];
+    const found = this.own.length > 0 ? this.own : parsed.ok ? [] : [parsed.problem];
+    return found.map((p) => ({ field, problem: `"${this.expression}": ${p}`, fix: 'write five fields (minute hour day-of-month month day-of-week), evaluated in UTC, e.g. "0 2 * * *"' }));
   }
 
   public toString(): string {

@@ -1,14 +1,16 @@
 import { ApiObject, ApiObjectMetadataDefinition, Duration } from 'cdk8s';
+import { LIBRARY_LABELS } from '../common/conventions';
 import { Construct } from 'constructs';
-import { dnsLabelProblem, k8sLabelKeyProblem, k8sLabelValueProblem, Problems } from '../common';
+import { labelKeyProblems, labelValueProblems, nameProblems, namespaceProblems, Problems } from '../common';
 import { AppIndex, AppMemo, ConstructRegistry, sortInTreeOrder } from '../common/registry';
 import { worstCaseGapSeconds } from './cron';
 import { BackupScheduleOptions, VeleroBackupPlan } from './plan';
 import { RpoReport } from './rpo';
 import { BackupSchedule, VolumeBackupMethod } from './schedule';
+import { apiObjectsOf, IApiObjectOwner } from '../common/api-object';
 
 /** The label a team puts on its resources to choose a backup tier. */
-export const BACKUP_TIER_LABEL = 'backup.resilience.cdk8s.io/tier';
+export const BACKUP_TIER_LABEL = LIBRARY_LABELS.backupTier;
 
 /** Options of {@link BackupTier.of}. */
 export interface BackupTierOptions {
@@ -102,7 +104,7 @@ export interface ILabelable {
  *   for the enrolled namespaces), with the tier's frequency and retention.
  * - `velero.io/exclude-from-backup=true` on a resource keeps it out (Velero's own label).
  */
-export class SelfServiceBackup extends Construct {
+export class SelfServiceBackup extends Construct implements IApiObjectOwner {
   /** The label key of the contract. */
   public readonly labelKey: string;
   /** The tiers, in order. */
@@ -118,21 +120,20 @@ export class SelfServiceBackup extends Construct {
     SELF_SERVICE.register(this);
     this.tiers = props.tiers ?? [BackupTier.gold(), BackupTier.silver(), BackupTier.bronze()];
     const prefix = props.schedulePrefix ?? 'self-service';
-    const kp = k8sLabelKeyProblem(this.labelKey);
-    if (kp) problems.add('labelKey', kp, 'use a label key such as "backup.example.com/tier"');
+    problems.addAll('', labelKeyProblems('labelKey', this.labelKey, { fix: 'use a label key such as "backup.example.com/tier"' }));
     if (/(^|\.)velero\.io\//.test(this.labelKey)) problems.add('labelKey', `"${this.labelKey}" is in Velero's own label space, which Velero sets and reads itself`, 'use a key under your own domain');
     if (this.tiers.length === 0) problems.add('tiers', 'the list is empty', 'give at least one tier, or leave the prop out for gold, silver and bronze');
     const names = new Map<string, number>();
     this.tiers.forEach((t, i) => {
-      const vp = k8sLabelValueProblem(t.name) ?? dnsLabelProblem(t.name);
-      if (vp) problems.add(`tiers[${i}].name`, vp, 'use a lower-case name usable both as a label value and in a Schedule name');
+      const fix = 'use a lower-case name usable both as a label value and in a Schedule name';
+      const asLabel = labelValueProblems(`tiers[${i}].name`, t.name, { fix });
+      problems.addAll('', asLabel.length > 0 ? asLabel : nameProblems(`tiers[${i}].name`, t.name, { rule: 'dns-label', fix }));
       const other = names.get(t.name);
       if (other !== undefined) problems.add(`tiers[${i}].name`, `tier "${t.name}" is also tiers[${other}]; one label value would mean two schedules`, 'give each tier its own name');
       names.set(t.name, i);
     });
     for (const [ns, tier] of Object.entries(props.namespaces ?? {})) {
-      const np = dnsLabelProblem(ns);
-      if (np) problems.add(`namespaces.${ns}`, `namespace ${np}`, 'use a namespace name');
+      problems.addAll('', namespaceProblems(`namespaces.${ns}`, ns));
       if (!names.has(tier)) problems.add(`namespaces.${ns}`, `tier "${tier}" is not one of ${[...names.keys()].join(', ')}`, 'enroll the namespace in a defined tier');
     }
     problems.throwIfAny(this.node.path);
@@ -159,6 +160,7 @@ export class SelfServiceBackup extends Construct {
       volumes: props.volumes,
       namespaceRpo: Object.fromEntries(Object.entries(props.namespaces ?? {}).map(([ns, tier]) => [ns, this.tierRpo(tier)])),
     });
+    this.node.defaultChild = this.plan;
     this.appProblems = new AppMemo(this, () => this.crossConstructProblems());
     this.node.addValidation({ validate: () => this.appProblems.get() }); // node.validate() returns a new array
   }
@@ -202,5 +204,15 @@ export class SelfServiceBackup extends Construct {
       problems.add('labelKey', `"${this.labelKey}" is also the label key of ${o.node.path}; one label would select two sets of schedules`, 'use one SelfServiceBackup per label key');
     }
     return problems.messages();
+  }
+
+  /** The main object: the plan's first Schedule. */
+  public get apiObject(): ApiObject {
+    return this.plan.apiObject;
+  }
+
+  /** Every object this construct made, in creation order. */
+  public get apiObjects(): ApiObject[] {
+    return apiObjectsOf(this);
   }
 }

@@ -1,4 +1,5 @@
 import { ApiObject, Duration } from 'cdk8s';
+import { objectLabels } from '../common/conventions';
 import { Construct } from 'constructs';
 import {
   BackupStorageLocationProps as BslObjectProps,
@@ -6,19 +7,22 @@ import {
   toJson_VolumeSnapshotLocationProps,
   VolumeSnapshotLocationProps as VslObjectProps,
 } from '../../imports/velero.io';
-import { dnsLabelProblem, dnsSubdomainProblem, k8sLabelKeyProblem, k8sLabelValueProblem, Problems, spelledGoDuration, goDuration } from '../common';
-import { typedApiObject } from '../common/api-object';
-import { VELERO_NAMESPACE } from './plan';
+import { dnsSubdomainProblem, labelsProblems, nameProblems, namespaceProblems, Problem, Problems, spelledGoDuration } from '../common';
+import { apiObjectsOf, IApiObjectOwner, setMainObject, typedApiObject } from '../common/api-object';
+import { VELERO_NAMESPACE, VELERO_NAMESPACE_FIX } from './plan';
+import { formatGoDuration } from '../common/duration';
 
-type Check = [string, string, string];
-
-function urlProblem(field: string, url: string | undefined): Check[] {
+function urlProblem(field: string, url: string | undefined): Problem[] {
   if (url === undefined) return [];
-  return /^https?:\/\/[^\s/]+(\/[^\s]*)?$/.test(url) ? [] : [[field, `"${url}" is not an http(s) URL`, 'give the endpoint with its scheme, such as https://s3.example.com:9000']];
+  return /^https?:\/\/[^\s/]+(\/[^\s]*)?$/.test(url) ? [] : [{ field, problem: `"${url}" is not an http(s) URL`, fix: 'give the endpoint with its scheme, such as https://s3.example.com:9000' }];
 }
 
-function nonEmpty(field: string, v: string | undefined, what: string): Check[] {
-  return v !== undefined && v.trim() === '' ? [[field, `${what} is empty`, `give ${what} or leave the option out`]] : [];
+function nonEmpty(field: string, v: string | undefined, what: string): Problem[] {
+  return v !== undefined && v.trim() === '' ? [{ field, problem: `${what} is empty`, fix: `give ${what} or leave the option out` }] : [];
+}
+
+function regionProblems(region: string | undefined, example: string): Problem[] {
+  return /^[a-z0-9-]+$/.test(region ?? '') ? [] : [{ field: 'provider.region', problem: `"${region}" is not a region name`, fix: `use a name such as ${example}` }];
 }
 
 /** Options of {@link ObjectStorageProvider.aws}. */
@@ -91,8 +95,7 @@ export class ObjectStorageProvider {
     if (options.serverSideEncryption !== undefined) config.serverSideEncryption = options.serverSideEncryption;
     if (options.checksumAlgorithm !== undefined) config.checksumAlgorithm = options.checksumAlgorithm;
     if (options.tagging !== undefined) config.tagging = options.tagging;
-    const problems: Check[] = /^[a-z0-9-]+$/.test(options.region ?? '') ? [] : [['provider.region', `"${options.region}" is not a region name`, 'use a name such as "eu-west-1"']];
-    return new ObjectStorageProvider('aws', config, [...problems, ...nonEmpty('provider.kmsKeyId', options.kmsKeyId, 'the KMS key')]);
+    return new ObjectStorageProvider('aws', config, [...regionProblems(options.region, '"eu-west-1"'), ...nonEmpty('provider.kmsKeyId', options.kmsKeyId, 'the KMS key')]);
   }
 
   /** An S3-compatible store (MinIO, Ceph RGW, ...) through the AWS plugin, path-style by default. */
@@ -103,9 +106,9 @@ export class ObjectStorageProvider {
     if (options.insecureSkipTLSVerify !== undefined) config.insecureSkipTLSVerify = String(options.insecureSkipTLSVerify);
     if (options.profile !== undefined) config.profile = options.profile;
     if (options.checksumAlgorithm !== undefined) config.checksumAlgorithm = options.checksumAlgorithm;
-    const problems: Check[] = [...urlProblem('provider.s3Url', options.s3Url), ...urlProblem('provider.publicUrl', options.publicUrl)];
-    if (options.s3Url === undefined) problems.push(['provider.s3Url', 'no endpoint is given', 'give the S3 endpoint, such as http://minio.velero.svc:9000']);
-    if (!/^[a-z0-9-]+$/.test(region)) problems.push(['provider.region', `"${region}" is not a region name`, 'use a name such as "us-east-1" (most S3-compatible stores accept any)']);
+    const problems: Problem[] = [...urlProblem('provider.s3Url', options.s3Url), ...urlProblem('provider.publicUrl', options.publicUrl)];
+    if (options.s3Url === undefined) problems.push({ field: 'provider.s3Url', problem: 'no endpoint is given', fix: 'give the S3 endpoint, such as http://minio.velero.svc:9000' });
+    problems.push(...regionProblems(region, '"us-east-1" (most S3-compatible stores accept any)'));
     return new ObjectStorageProvider('aws', config, problems);
   }
 
@@ -127,16 +130,16 @@ export class ObjectStorageProvider {
     if (options.storageAccountKeyEnvVar !== undefined) config.storageAccountKeyEnvVar = options.storageAccountKeyEnvVar;
     if (options.useAAD !== undefined) config.useAAD = String(options.useAAD);
     if (options.storageAccountURI !== undefined) config.storageAccountURI = options.storageAccountURI;
-    const problems: Check[] = /^[a-z0-9]{3,24}$/.test(options.storageAccount ?? '') ? [] : [['provider.storageAccount', `"${options.storageAccount}" is not an Azure storage account name (3-24 lower-case letters and digits)`, 'give the storage account name']];
+    const problems: Problem[] = /^[a-z0-9]{3,24}$/.test(options.storageAccount ?? '') ? [] : [{ field: 'provider.storageAccount', problem: `"${options.storageAccount}" is not an Azure storage account name (3-24 lower-case letters and digits)`, fix: 'give the storage account name' }];
     if (options.resourceGroup === undefined && options.storageAccountKeyEnvVar === undefined && options.storageAccountURI === undefined) {
-      problems.push(['provider.resourceGroup', 'the plugin cannot find the storage account: neither resourceGroup, storageAccountKeyEnvVar nor storageAccountURI is given', 'give the resource group of the storage account']);
+      problems.push({ field: 'provider.resourceGroup', problem: 'the plugin cannot find the storage account: neither resourceGroup, storageAccountKeyEnvVar nor storageAccountURI is given', fix: 'give the resource group of the storage account' });
     }
     return new ObjectStorageProvider('azure', config, [...problems, ...urlProblem('provider.storageAccountURI', options.storageAccountURI)]);
   }
 
   /** Any provider plugin and config, written as in the manifest. */
   public static of(provider: string, config: Readonly<Record<string, string>> = {}): ObjectStorageProvider {
-    return new ObjectStorageProvider(provider, { ...config }, provider.trim() === '' ? [['provider', 'the provider name is empty', 'name the Velero object-store plugin, such as "aws"']] : []);
+    return new ObjectStorageProvider(provider, { ...config }, provider.trim() === '' ? [{ field: 'provider', problem: 'the provider name is empty', fix: 'name the Velero object-store plugin, such as "aws"' }] : []);
   }
 
   private constructor(
@@ -144,8 +147,8 @@ export class ObjectStorageProvider {
     public readonly provider: string,
     /** The `config` field. */
     public readonly config: Readonly<Record<string, string>>,
-    /** Problems with the options, as `[field, problem, fix]`. */
-    public readonly problems: ReadonlyArray<readonly [string, string, string]>,
+    /** Problems with the options. */
+    public readonly problems: readonly Problem[],
   ) {}
 }
 
@@ -229,22 +232,19 @@ export interface BackupStorageLocationProps {
   readonly labels?: Readonly<Record<string, string>>;
 }
 
-function placementProblems(problems: Problems, name: string, namespace: string, labels: Readonly<Record<string, string>> | undefined): void {
-  const np = dnsSubdomainProblem(name);
-  if (np) problems.add('name', np, 'name the location with lower-case letters, digits, "-" and "."');
-  const nsp = dnsLabelProblem(namespace);
-  if (nsp) problems.add('namespace', `namespace ${nsp}`, 'use Velero\'s namespace, usually "velero"');
-  for (const [k, v] of Object.entries(labels ?? {})) {
-    const p = k8sLabelKeyProblem(k) ?? k8sLabelValueProblem(v);
-    if (p) problems.add('labels', p, 'use valid label keys and values');
-  }
+function placementProblems(name: string, namespace: string, labels: Readonly<Record<string, string>> | undefined): Problem[] {
+  return [
+    ...nameProblems('name', name, { fix: 'name the location with lower-case letters, digits, "-" and "."' }),
+    ...namespaceProblems('namespace', namespace, { fix: VELERO_NAMESPACE_FIX }),
+    ...labelsProblems('labels', labels),
+  ];
 }
 
-function credentialProblems(problems: Problems, c: CredentialRef | undefined): void {
-  if (!c) return;
-  const p = dnsSubdomainProblem(c.secretName ?? '');
-  if (p) problems.add('credential.secretName', p, 'name the Secret holding the credentials file');
-  if (c.key !== undefined && !/^[-._a-zA-Z0-9]+$/.test(c.key)) problems.add('credential.key', `"${c.key}" is not a Secret key`, 'use letters, digits, "-", "_" and "."');
+function credentialProblems(c: CredentialRef | undefined): Problem[] {
+  if (!c) return [];
+  const out = nameProblems('credential.secretName', c.secretName, { fix: 'name the Secret holding the credentials file' });
+  if (c.key !== undefined && !/^[-._a-zA-Z0-9]+$/.test(c.key)) out.push({ field: 'credential.key', problem: `"${c.key}" is not a Secret key`, fix: 'use letters, digits, "-", "_" and "."' });
+  return out;
 }
 
 /**
@@ -252,7 +252,7 @@ function credentialProblems(problems: Problems, c: CredentialRef | undefined): v
  * Any provider (S3, S3-compatible, GCS, Azure, or any plugin with `ObjectStorageProvider.of`).
  * {@link MinioStorage} creates one for its in-cluster MinIO.
  */
-export class BackupStorageLocation extends Construct {
+export class BackupStorageLocation extends Construct implements IApiObjectOwner {
   /** The location's name. */
   public readonly name: string;
   /** The namespace (Velero's). */
@@ -266,12 +266,12 @@ export class BackupStorageLocation extends Construct {
     const problems = new Problems();
     this.name = p.name ?? id;
     this.namespace = p.namespace ?? VELERO_NAMESPACE;
-    placementProblems(problems, this.name, this.namespace, p.labels);
+    problems.addAll('', placementProblems(this.name, this.namespace, p.labels));
     if (!p.provider) problems.add('provider', 'no provider is given', 'use ObjectStorageProvider.aws({...}), .s3Compatible({...}), .gcp() or .azure({...})');
-    for (const [f, m, x] of p.provider?.problems ?? []) problems.add(f, m, x);
+    problems.addAll('', p.provider?.problems ?? []);
     if (!p.bucket || /[\s/]/.test(p.bucket)) problems.add('bucket', `"${p.bucket ?? ''}" is not a bucket name`, 'give the bucket (Azure: container) name, without slashes; put a path in prefix');
     if (p.prefix !== undefined && (p.prefix === '' || p.prefix.startsWith('/') || p.prefix.endsWith('/'))) problems.add('prefix', `"${p.prefix}" starts or ends with '/' or is empty`, 'give a prefix without leading or trailing slashes');
-    credentialProblems(problems, p.credential);
+    problems.addAll('', credentialProblems(p.credential));
     if (p.caCert?.problem) problems.add('caCert', `the CA certificate is invalid: ${p.caCert.problem}`, 'give the PEM bundle of the certificate authority');
     if (p.default && p.accessMode?.value === 'ReadOnly') problems.add('default', 'a read-only location cannot be the default: every backup that names no location would fail', 'make another location the default, or make this one read-write');
     if (p.provider && p.provider.provider === 'aws' && p.provider.config.insecureSkipTLSVerify === 'true' && p.caCert) {
@@ -279,7 +279,7 @@ export class BackupStorageLocation extends Construct {
     }
     problems.throwIfAny(this.node.path);
 
-    const duration = (d: Duration | undefined) => (d === undefined ? undefined : d.toMilliseconds() === 0 ? '0s' : spelledGoDuration(d, goDuration));
+    const duration = (d: Duration | undefined) => (d === undefined ? undefined : d.toMilliseconds() === 0 ? '0s' : spelledGoDuration(d, formatGoDuration));
     const spec = JSON.parse(JSON.stringify({
       provider: p.provider.provider,
       default: p.default,
@@ -290,10 +290,15 @@ export class BackupStorageLocation extends Construct {
       backupSyncPeriod: duration(p.backupSyncPeriod),
       validationFrequency: duration(p.validationFrequency),
     }));
-    this.apiObject = typedApiObject<BslObjectProps>(this, 'Resource', { apiVersion: 'velero.io/v1', kind: 'BackupStorageLocation' }, {
-      metadata: { name: this.name, namespace: this.namespace, ...(p.labels ? { labels: { ...p.labels } } : {}) },
+    this.apiObject = setMainObject(this, typedApiObject<BslObjectProps>(this, 'Resource', { apiVersion: 'velero.io/v1', kind: 'BackupStorageLocation' }, {
+      metadata: { name: this.name, namespace: this.namespace, labels: objectLabels({}, p.labels) },
       spec,
-    }, toJson_BackupStorageLocationProps);
+    }, toJson_BackupStorageLocationProps));
+  }
+
+  /** Every object this construct made, in creation order. */
+  public get apiObjects(): ApiObject[] {
+    return apiObjectsOf(this);
   }
 }
 
@@ -303,7 +308,7 @@ export class SnapshotProvider {
   public static aws(options: { readonly region: string; readonly profile?: string }): SnapshotProvider {
     const config: Record<string, string> = { region: options.region };
     if (options.profile !== undefined) config.profile = options.profile;
-    return new SnapshotProvider('aws', config, /^[a-z0-9-]+$/.test(options.region ?? '') ? [] : [['provider.region', `"${options.region}" is not a region name`, 'use a name such as "eu-west-1"']]);
+    return new SnapshotProvider('aws', config, regionProblems(options.region, '"eu-west-1"'));
   }
 
   /** Persistent-disk snapshots (velero-plugin-for-gcp). */
@@ -328,7 +333,7 @@ export class SnapshotProvider {
 
   /** Any snapshot plugin and config, written as in the manifest. */
   public static of(provider: string, config: Readonly<Record<string, string>> = {}): SnapshotProvider {
-    return new SnapshotProvider(provider, { ...config }, provider.trim() === '' ? [['provider', 'the provider name is empty', 'name the Velero volume-snapshotter plugin, such as "aws"']] : []);
+    return new SnapshotProvider(provider, { ...config }, provider.trim() === '' ? [{ field: 'provider', problem: 'the provider name is empty', fix: 'name the Velero volume-snapshotter plugin, such as "aws"' }] : []);
   }
 
   private constructor(
@@ -337,7 +342,7 @@ export class SnapshotProvider {
     /** The `config` field. */
     public readonly config: Readonly<Record<string, string>>,
     /** Problems with the options. */
-    public readonly problems: ReadonlyArray<readonly [string, string, string]>,
+    public readonly problems: readonly Problem[],
   ) {}
 }
 
@@ -356,7 +361,7 @@ export interface VolumeSnapshotLocationProps {
 }
 
 /** A Velero `VolumeSnapshotLocation`: where and how volume snapshots are taken. */
-export class VolumeSnapshotLocation extends Construct {
+export class VolumeSnapshotLocation extends Construct implements IApiObjectOwner {
   /** The location's name. */
   public readonly name: string;
   /** The namespace (Velero's). */
@@ -370,18 +375,23 @@ export class VolumeSnapshotLocation extends Construct {
     const problems = new Problems();
     this.name = p.name ?? id;
     this.namespace = p.namespace ?? VELERO_NAMESPACE;
-    placementProblems(problems, this.name, this.namespace, p.labels);
+    problems.addAll('', placementProblems(this.name, this.namespace, p.labels));
     if (!p.provider) problems.add('provider', 'no provider is given', 'use SnapshotProvider.aws({ region }), .gcp() or .azure()');
-    for (const [f, m, x] of p.provider?.problems ?? []) problems.add(f, m, x);
-    credentialProblems(problems, p.credential);
+    problems.addAll('', p.provider?.problems ?? []);
+    problems.addAll('', credentialProblems(p.credential));
     problems.throwIfAny(this.node.path);
-    this.apiObject = typedApiObject<VslObjectProps>(this, 'Resource', { apiVersion: 'velero.io/v1', kind: 'VolumeSnapshotLocation' }, {
-      metadata: { name: this.name, namespace: this.namespace, ...(p.labels ? { labels: { ...p.labels } } : {}) },
+    this.apiObject = setMainObject(this, typedApiObject<VslObjectProps>(this, 'Resource', { apiVersion: 'velero.io/v1', kind: 'VolumeSnapshotLocation' }, {
+      metadata: { name: this.name, namespace: this.namespace, labels: objectLabels({}, p.labels) },
       spec: {
         provider: p.provider.provider,
         ...(p.credential ? { credential: { name: p.credential.secretName, key: p.credential.key ?? 'cloud' } } : {}),
         ...(Object.keys(p.provider.config).length > 0 ? { config: { ...p.provider.config } } : {}),
       },
-    }, toJson_VolumeSnapshotLocationProps);
+    }, toJson_VolumeSnapshotLocationProps));
+  }
+
+  /** Every object this construct made, in creation order. */
+  public get apiObjects(): ApiObject[] {
+    return apiObjectsOf(this);
   }
 }

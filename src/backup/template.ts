@@ -4,7 +4,7 @@
  * resource policies, ordered resources, the uploader, volume fields, the scoped resource
  * filters, and the resource filters of a hook.
  */
-import { dnsLabelProblem, dnsSubdomainProblem, Problems } from '../common';
+import { dnsSubdomainProblem, fieldPath, nameProblems, namespaceProblems, Problem } from '../common';
 
 /** A reference to a ConfigMap of Velero resource policies (volume policies, fine-grained filters). */
 export class ResourcePolicyRef {
@@ -72,39 +72,40 @@ export interface HookResourceFilters {
 const OLD_FILTERS = ['includedResources', 'excludedResources', 'includeClusterResources'] as const;
 const SCOPED_FILTERS = ['includedClusterScopedResources', 'excludedClusterScopedResources', 'includedNamespaceScopedResources', 'excludedNamespaceScopedResources'] as const;
 
-function listProblems(field: string, list: readonly string[] | undefined, problems: Problems): void {
-  (list ?? []).forEach((r, i) => {
-    if (typeof r !== 'string' || r.trim() === '' || /\s/.test(r)) problems.add(`${field}[${i}]`, `"${r}" is not a resource name`, 'write resources as `resource` or `resource.group`, such as "deployments" or "storageclasses.storage.k8s.io"');
-  });
+function listProblems(field: string, list: readonly string[] | undefined): Problem[] {
+  return (list ?? []).flatMap((r, i) =>
+    typeof r !== 'string' || r.trim() === '' || /\s/.test(r)
+      ? [{ field: `${field}[${i}]`, problem: `"${r}" is not a resource name`, fix: 'write resources as `resource` or `resource.group`, such as "deployments" or "storageclasses.storage.k8s.io"' }]
+      : [],
+  );
 }
 
 /** Problems with the extra template fields, checked together with the classic filters of the same template. */
-export function backupTemplateExtrasProblems(field: string, s: BackupTemplateExtras & { readonly includedResources?: readonly string[]; readonly excludedResources?: readonly string[]; readonly includeClusterResources?: boolean }, problems: Problems): void {
-  const prefix = field ? `${field}.` : '';
-  if (s.resourcePolicy) {
-    const p = dnsSubdomainProblem(s.resourcePolicy.name);
-    if (p) problems.add(`${prefix}resourcePolicy`, `ConfigMap name ${p}`, 'name the resource-policy ConfigMap in Velero\'s namespace');
-  }
+export function backupTemplateExtrasProblems(field: string, s: BackupTemplateExtras & { readonly includedResources?: readonly string[]; readonly excludedResources?: readonly string[]; readonly includeClusterResources?: boolean }): Problem[] {
+  const at = (name: string) => fieldPath(field, name);
+  const out: Problem[] = [];
+  if (s.resourcePolicy) out.push(...nameProblems(at('resourcePolicy'), s.resourcePolicy.name, { what: 'ConfigMap name', fix: 'name the resource-policy ConfigMap in Velero\'s namespace' }));
   for (const [resource, items] of Object.entries(s.orderedResources ?? {})) {
-    if (items.length === 0) problems.add(`${prefix}orderedResources.${resource}`, 'the list is empty', 'list `namespace/name` (or `name` for cluster-scoped objects), or drop the resource');
+    if (items.length === 0) out.push({ field: at(`orderedResources.${resource}`), problem: 'the list is empty', fix: 'list `namespace/name` (or `name` for cluster-scoped objects), or drop the resource' });
     items.forEach((item, i) => {
       const parts = item.split('/');
       const bad = parts.length > 2 || parts.some((x) => dnsSubdomainProblem(x) !== undefined);
-      if (bad) problems.add(`${prefix}orderedResources.${resource}[${i}]`, `"${item}" is not \`namespace/name\` or \`name\``, 'write each object as namespace/name, such as "team-a/web-0"');
+      if (bad) out.push({ field: at(`orderedResources.${resource}[${i}]`), problem: `"${item}" is not \`namespace/name\` or \`name\``, fix: 'write each object as namespace/name, such as "team-a/web-0"' });
     });
   }
   const pfu = s.uploaderConfig?.parallelFilesUpload;
-  if (pfu !== undefined && !(Number.isInteger(pfu) && pfu > 0)) problems.add(`${prefix}uploaderConfig.parallelFilesUpload`, `${pfu} is not a positive whole number`, 'give the number of files uploaded at once, such as 4');
-  for (const f of SCOPED_FILTERS) listProblems(`${prefix}${f}`, s[f], problems);
+  if (pfu !== undefined && !(Number.isInteger(pfu) && pfu > 0)) out.push({ field: at('uploaderConfig.parallelFilesUpload'), problem: `${pfu} is not a positive whole number`, fix: 'give the number of files uploaded at once, such as 4' });
+  for (const f of SCOPED_FILTERS) out.push(...listProblems(at(f), s[f]));
   const usedOld = OLD_FILTERS.filter((f) => s[f] !== undefined);
   const usedScoped = SCOPED_FILTERS.filter((f) => s[f] !== undefined);
   if (usedOld.length > 0 && usedScoped.length > 0) {
-    problems.add(`${prefix}${usedScoped[0]}`, `the scoped filters (${usedScoped.join(', ')}) cannot be combined with ${usedOld.join(', ')}; Velero rejects such a backup`, 'use either the scoped filters or includedResources/excludedResources/includeClusterResources');
+    out.push({ field: at(usedScoped[0]), problem: `the scoped filters (${usedScoped.join(', ')}) cannot be combined with ${usedOld.join(', ')}; Velero rejects such a backup`, fix: 'use either the scoped filters or includedResources/excludedResources/includeClusterResources' });
   }
   if (s.snapshotMoveData === true && s.snapshotVolumes === false) {
-    problems.add(`${prefix}snapshotMoveData`, 'snapshotMoveData moves snapshot data, but snapshotVolumes is false', 'set snapshotVolumes to true, or drop snapshotMoveData');
+    out.push({ field: at('snapshotMoveData'), problem: 'snapshotMoveData moves snapshot data, but snapshotVolumes is false', fix: 'set snapshotVolumes to true, or drop snapshotMoveData' });
   }
-  if (s.volumeGroupSnapshotLabelKey !== undefined && s.volumeGroupSnapshotLabelKey.trim() === '') problems.add(`${prefix}volumeGroupSnapshotLabelKey`, 'the label key is empty', 'give the PVC label key that groups volumes');
+  if (s.volumeGroupSnapshotLabelKey !== undefined && s.volumeGroupSnapshotLabelKey.trim() === '') out.push({ field: at('volumeGroupSnapshotLabelKey'), problem: 'the label key is empty', fix: 'give the PVC label key that groups volumes' });
+  return out;
 }
 
 /** The extra template fields as the CRD writes them (only those set). */
@@ -122,15 +123,20 @@ export function backupTemplateExtrasSpec(s: BackupTemplateExtras): Record<string
   return out;
 }
 
+/** Problems with the name of a backup or restore hook. */
+export function hookNameProblems(field: string, name: string | undefined): Problem[] {
+  return dnsSubdomainProblem(name ?? '') ? [{ field, problem: `"${name}" is not a valid hook name`, fix: 'name the hook with lower-case letters, digits and "-"' }] : [];
+}
+
 /** Problems with a hook's resource filters. */
-export function hookFilterProblems(field: string, h: HookResourceFilters & { readonly includedNamespaces?: readonly string[] }, problems: Problems): void {
+export function hookFilterProblems(field: string, h: HookResourceFilters & { readonly includedNamespaces?: readonly string[] }): Problem[] {
+  const out: Problem[] = [];
   (h.excludedNamespaces ?? []).forEach((ns, i) => {
-    const p = dnsLabelProblem(ns);
-    if (p) problems.add(`${field}.excludedNamespaces[${i}]`, `namespace ${p}`, 'use a namespace name');
-    if ((h.includedNamespaces ?? []).includes(ns)) problems.add(`${field}.excludedNamespaces[${i}]`, `"${ns}" is both included and excluded`, 'list it in one of the two');
+    out.push(...namespaceProblems(`${field}.excludedNamespaces[${i}]`, ns));
+    if ((h.includedNamespaces ?? []).includes(ns)) out.push({ field: `${field}.excludedNamespaces[${i}]`, problem: `"${ns}" is both included and excluded`, fix: 'list it in one of the two' });
   });
-  listProblems(`${field}.includedResources`, h.includedResources, problems);
-  listProblems(`${field}.excludedResources`, h.excludedResources, problems);
+  out.push(...listProblems(`${field}.includedResources`, h.includedResources), ...listProblems(`${field}.excludedResources`, h.excludedResources));
+  return out;
 }
 
 /** A hook's resource filters as the CRD writes them. */

@@ -1,23 +1,22 @@
-import { Duration } from 'cdk8s';
-import { PhysicalMachineChaosSpec, PhysicalMachineChaosSpecAction, toJson_PhysicalMachineChaosSpec } from '../../imports/chaos-mesh.org';
-import { GoDuration } from '../common/duration';
+/**
+ * Chaos actions, as plain data: this module loads no cdk8s (only its types), so a program
+ * that reads experiments, such as the runtime, can use it.
+ */
+import type { Duration } from 'cdk8s';
+import type { PhysicalMachineChaosSpec, PhysicalMachineChaosSpecAction } from '../../imports/chaos-mesh.org';
+import { GoDuration, singleUnitGoDuration } from '../common/duration';
+import type { Problem } from '../common/errors';
+import { CHAOS_MESH_KINDS, ChaosKind } from './kinds';
 import { ChaosMode } from './mode';
 import { ChaosTarget } from './selector';
-import { Bandwidth, MemorySize, singleUnitDuration } from './units';
+import { Bandwidth, MemorySize } from './units';
 
-/** The Chaos Mesh kinds an action renders to. */
-export type ChaosKind = 'PodChaos' | 'NetworkChaos' | 'StressChaos' | 'IOChaos' | 'TimeChaos' | 'DNSChaos' | 'HTTPChaos' | 'JVMChaos' | 'BlockChaos' | 'PhysicalMachineChaos';
 
 /**
- * The actions Chaos Mesh runs once, at once (it kills and is done): they need no duration.
- * Keyed by kind, the value of the spec's `action` field.
+ * A problem found in an action's options.
+ * @deprecated Use {@link Problem}: every check reports that one shape.
  */
-export const INSTANTANEOUS_ACTIONS: Readonly<Record<string, readonly string[]>> = {
-  PodChaos: ['pod-kill', 'container-kill'],
-};
-
-/** A problem found in an action's options: `[field, problem, fix]`. */
-export type ActionProblem = [string, string, string];
+export type ActionProblem = Problem;
 
 /** How a fault maps to a LitmusChaos experiment: its name and its tunables. */
 export interface LitmusFault {
@@ -486,23 +485,23 @@ export interface HttpPatchOptions extends HttpOptions {
   readonly queries?: Array<[string, string]>;
 }
 
-function percentProblem(field: string, v: number | undefined): ActionProblem[] {
+function percentProblem(field: string, v: number | undefined): Problem[] {
   if (v === undefined) return [];
-  return v >= 0 && v <= 100 ? [] : [[field, `${v} is outside 0-100`, 'give a percentage from 0 to 100']];
+  return v >= 0 && v <= 100 ? [] : [{ field, problem: `${v} is outside 0-100`, fix: 'give a percentage from 0 to 100' }];
 }
 
-function positiveProblem(field: string, v: number | undefined, integer = true): ActionProblem[] {
+function positiveProblem(field: string, v: number | undefined, integer = true): Problem[] {
   if (v === undefined) return [];
-  return v > 0 && (!integer || Number.isInteger(v)) ? [] : [[field, `${v} is not a positive ${integer ? 'whole number' : 'number'}`, 'give a positive value']];
+  return v > 0 && (!integer || Number.isInteger(v)) ? [] : [{ field, problem: `${v} is not a positive ${integer ? 'whole number' : 'number'}`, fix: 'give a positive value' }];
 }
 
-function oomScoreProblem(field: string, v: number | undefined): ActionProblem[] {
+function oomScoreProblem(field: string, v: number | undefined): Problem[] {
   if (v === undefined) return [];
-  return Number.isInteger(v) && v >= -1000 && v <= 1000 ? [] : [[field, `${v} is outside -1000 to 1000`, 'give an oom_score_adj from -1000 (never killed) to 1000 (killed first)']];
+  return Number.isInteger(v) && v >= -1000 && v <= 1000 ? [] : [{ field, problem: `${v} is outside -1000 to 1000`, fix: 'give an oom_score_adj from -1000 (never killed) to 1000 (killed first)' }];
 }
 
-function required(field: string, v: unknown): ActionProblem[] {
-  return v === undefined || v === '' ? [[field, 'is missing', `set ${field}`]] : [];
+function required(field: string, v: unknown): Problem[] {
+  return v === undefined || v === '' ? [{ field, problem: 'is missing', fix: `set ${field}` }] : [];
 }
 
 /**
@@ -530,7 +529,7 @@ export class ChaosAction {
 
   /** Kills the named containers of the selected pods. Instantaneous: needs no duration. */
   public static containerKill(options: { readonly containerNames: string[] }): ChaosAction {
-    const problems: ActionProblem[] = options.containerNames.length === 0 ? [['action.containerNames', 'container-kill needs at least one container name', 'name the containers to kill']] : [];
+    const problems: Problem[] = options.containerNames.length === 0 ? [{ field: 'action.containerNames', problem: 'container-kill needs at least one container name', fix: 'name the containers to kill' }] : [];
     return new ChaosAction('PodChaos', 'container-kill', { action: 'container-kill', containerNames: [...options.containerNames] }, {
       problems,
       litmus: { name: 'container-kill', env: { TARGET_CONTAINER: options.containerNames.join(','), SIGNAL: 'SIGKILL' } },
@@ -544,21 +543,21 @@ export class ChaosAction {
    * (action `netem`). Give at least one.
    */
   public static networkNetem(options: NetworkNetemOptions): ChaosAction {
-    const problems: ActionProblem[] = [];
+    const problems: Problem[] = [];
     const d = options.delay;
     if (d) {
       problems.push(...percentProblem('action.delay.correlation', d.correlation), ...percentProblem('action.delay.reorder.percent', d.reorder?.percent), ...positiveProblem('action.delay.reorder.gap', d.reorder?.gap));
-      if (d.latency.toMilliseconds() <= 0) problems.push(['action.delay.latency', 'latency must be positive', 'give a latency such as Duration.millis(100)']);
+      if (d.latency.toMilliseconds() <= 0) problems.push({ field: 'action.delay.latency', problem: 'latency must be positive', fix: 'give a latency such as Duration.millis(100)' });
     }
     for (const k of ['loss', 'duplicate', 'corrupt'] as const) {
       const o = options[k];
       if (o) problems.push(...percentProblem(`action.${k}.percent`, o.percent), ...percentProblem(`action.${k}.correlation`, o.correlation));
     }
-    if (!d && !options.loss && !options.duplicate && !options.corrupt && !options.rate) problems.push(['action', 'the netem fault changes nothing', 'set delay, loss, duplicate, corrupt or rate']);
+    if (!d && !options.loss && !options.duplicate && !options.corrupt && !options.rate) problems.push({ field: 'action', problem: 'the netem fault changes nothing', fix: 'set delay, loss, duplicate, corrupt or rate' });
     const fields = {
       delay: d ? {
-        latency: singleUnitDuration(d.latency),
-        jitter: d.jitter ? singleUnitDuration(d.jitter) : undefined,
+        latency: singleUnitGoDuration(d.latency),
+        jitter: d.jitter ? singleUnitGoDuration(d.jitter) : undefined,
         correlation: d.correlation === undefined ? undefined : String(d.correlation),
         reorder: d.reorder ? { reorder: String(d.reorder.percent), gap: d.reorder.gap, correlation: d.reorder.correlation === undefined ? undefined : String(d.reorder.correlation) } : undefined,
       } : undefined,
@@ -576,15 +575,15 @@ export class ChaosAction {
    * response are each delayed: the round trip gains about twice the latency.
    */
   public static networkDelay(options: NetworkDelayOptions): ChaosAction {
-    const problems: ActionProblem[] = [
+    const problems: Problem[] = [
       ...percentProblem('action.correlation', options.correlation),
-      ...(options.latency.toMilliseconds() <= 0 ? [['action.latency', 'latency must be positive', 'give a latency such as Duration.millis(100)'] as ActionProblem] : []),
+      ...(options.latency.toMilliseconds() <= 0 ? [{ field: 'action.latency', problem: 'latency must be positive', fix: 'give a latency such as Duration.millis(100)' } as Problem] : []),
       ...percentProblem('action.reorder.percent', options.reorder?.percent),
       ...positiveProblem('action.reorder.gap', options.reorder?.gap),
     ];
     const delay = {
-      latency: singleUnitDuration(options.latency),
-      jitter: options.jitter ? singleUnitDuration(options.jitter) : undefined,
+      latency: singleUnitGoDuration(options.latency),
+      jitter: options.jitter ? singleUnitGoDuration(options.jitter) : undefined,
       correlation: options.correlation === undefined ? undefined : String(options.correlation),
       reorder: options.reorder
         ? { reorder: String(options.reorder.percent), gap: options.reorder.gap, correlation: options.reorder.correlation === undefined ? undefined : String(options.reorder.correlation) }
@@ -624,7 +623,7 @@ export class ChaosAction {
     const bandwidth = { rate: options.rate.value, limit: options.limit ?? 20971520, buffer: options.buffer ?? 10000, peakrate: options.peakrate, minburst: options.minburst };
     const problems = [...positiveProblem('action.limit', options.limit), ...positiveProblem('action.buffer', options.buffer)];
     if (!/^[0-9]+(\.[0-9]+)?(bit|kbit|mbit|gbit|tbit|bps|kbps|mbps|gbps|tbps)$/.test(options.rate.value)) {
-      problems.push(['action.rate', `"${options.rate.value}" is not a tc rate`, 'use Bandwidth.kbps(), .mbps() or .gbps()']);
+      problems.push({ field: 'action.rate', problem: `"${options.rate.value}" is not a tc rate`, fix: 'use Bandwidth.kbps(), .mbps() or .gbps()' });
     }
     return ChaosAction.network('network-bandwidth', 'bandwidth', { bandwidth }, options, problems, undefined, 'Litmus 3 has no bandwidth-limit fault');
   }
@@ -667,13 +666,13 @@ export class ChaosAction {
   public static stress(options: StressOptions): ChaosAction {
     const cpu = options.cpu ? { workers: options.cpu.workers ?? 1, load: options.cpu.load ?? 100, options: options.cpu.options } : undefined;
     const memory = options.memory ? { workers: options.memory.workers ?? 1, size: (options.memory.size ?? MemorySize.megabytes(256)).value, oomScoreAdj: options.memory.oomScoreAdj, options: options.memory.options } : undefined;
-    const problems: ActionProblem[] = [
+    const problems: Problem[] = [
       ...positiveProblem('action.cpu.workers', cpu?.workers),
       ...percentProblem('action.cpu.load', cpu?.load),
       ...positiveProblem('action.memory.workers', memory?.workers),
       ...oomScoreProblem('action.memory.oomScoreAdj', memory?.oomScoreAdj),
     ];
-    if (!cpu && !memory && !options.stressngStressors?.trim()) problems.push(['action', 'the stress has no stressor', 'set cpu, memory or stressngStressors']);
+    if (!cpu && !memory && !options.stressngStressors?.trim()) problems.push({ field: 'action', problem: 'the stress has no stressor', fix: 'set cpu, memory or stressngStressors' });
     const name = cpu && !memory && !options.stressngStressors ? 'stress-cpu' : memory && !cpu && !options.stressngStressors ? 'stress-memory' : 'stress';
     return new ChaosAction('StressChaos', name, {
       stressors: cpu || memory ? { cpu, memory } : undefined,
@@ -686,7 +685,7 @@ export class ChaosAction {
 
   /** Delays file-system calls. */
   public static ioLatency(options: IoOptions & { readonly delay: Duration }): ChaosAction {
-    return ChaosAction.io('io-latency', { action: 'latency', delay: singleUnitDuration(options.delay) }, options);
+    return ChaosAction.io('io-latency', { action: 'latency', delay: singleUnitGoDuration(options.delay) }, options);
   }
 
   /** Makes file-system calls fail with `errno` (5 is EIO). */
@@ -715,11 +714,11 @@ export class ChaosAction {
    * {@link GoDuration} such as `GoDuration.parse('-10m100ns')`, written as given.
    */
   public static timeShift(options: ContainerOptions & { readonly offset: Duration | GoDuration; readonly backwards?: boolean; readonly clockIds?: string[] }): ChaosAction {
-    const raw = options.offset instanceof GoDuration ? options.offset.value : singleUnitDuration(options.offset);
+    const raw = options.offset instanceof GoDuration ? options.offset.value : singleUnitGoDuration(options.offset);
     const offset = options.backwards ? (raw.startsWith('-') ? raw.slice(1) : `-${raw.replace(/^\+/, '')}`) : raw;
     const zero = options.offset instanceof GoDuration ? options.offset.nanoseconds === 0 : options.offset.toMilliseconds() === 0;
     return new ChaosAction('TimeChaos', 'time-shift', { timeOffset: offset, clockIds: options.clockIds, containerNames: options.containerNames }, {
-      problems: zero ? [['action.offset', 'the offset is zero, so the clock does not move', 'give a non-zero offset such as Duration.minutes(10) or GoDuration.parse("-100ns")']] : [],
+      problems: zero ? [{ field: 'action.offset', problem: 'the offset is zero, so the clock does not move', fix: 'give a non-zero offset such as Duration.minutes(10) or GoDuration.parse("-100ns")' }] : [],
       litmusGap: 'Litmus has no clock-skew fault for pods',
     });
   }
@@ -744,9 +743,9 @@ export class ChaosAction {
 
   /** Burns CPU threads or fills the stack or heap inside the JVM. */
   public static jvmStress(options: JvmOptions & { readonly cpuCount?: number; readonly memoryType?: 'stack' | 'heap' }): ChaosAction {
-    const problems: ActionProblem[] = [...positiveProblem('action.cpuCount', options.cpuCount)];
-    if (options.cpuCount === undefined && options.memoryType === undefined) problems.push(['action', 'the JVM stress has neither cpuCount nor memoryType', 'set cpuCount (threads) or memoryType ("stack" or "heap")']);
-    if (options.cpuCount !== undefined && options.memoryType !== undefined) problems.push(['action', 'a JVM stress takes cpuCount or memoryType, not both', 'make two experiments, one for CPU and one for memory']);
+    const problems: Problem[] = [...positiveProblem('action.cpuCount', options.cpuCount)];
+    if (options.cpuCount === undefined && options.memoryType === undefined) problems.push({ field: 'action', problem: 'the JVM stress has neither cpuCount nor memoryType', fix: 'set cpuCount (threads) or memoryType ("stack" or "heap")' });
+    if (options.cpuCount !== undefined && options.memoryType !== undefined) problems.push({ field: 'action', problem: 'a JVM stress takes cpuCount or memoryType, not both', fix: 'make two experiments, one for CPU and one for memory' });
     return ChaosAction.jvm('jvm-stress', 'stress', { cpuCount: options.cpuCount, memType: options.memoryType }, options, problems);
   }
 
@@ -757,15 +756,15 @@ export class ChaosAction {
 
   /** Injects a Byteman rule, written as Byteman reads it. */
   public static jvmRuleData(options: JvmOptions & { readonly ruleData: string }): ChaosAction {
-    const problems = /\bRULE\b[\s\S]*\bENDRULE\b/.test(options.ruleData ?? '') ? [] : [['action.ruleData', 'the rule has no RULE ... ENDRULE block', 'write a complete Byteman rule (RULE, CLASS, METHOD, AT, DO, ENDRULE)'] as ActionProblem];
+    const problems = /\bRULE\b[\s\S]*\bENDRULE\b/.test(options.ruleData ?? '') ? [] : [{ field: 'action.ruleData', problem: 'the rule has no RULE ... ENDRULE block', fix: 'write a complete Byteman rule (RULE, CLASS, METHOD, AT, DO, ENDRULE)' } as Problem];
     return ChaosAction.jvm('jvm-rule-data', 'ruleData', { ruleData: options.ruleData }, options, problems);
   }
 
   /** Makes MySQL queries through Connector/J fail or slow down. */
   public static jvmMysql(options: JvmMysqlOptions): ChaosAction {
-    const problems: ActionProblem[] = [];
-    if ((options.exception === undefined) === (options.latency === undefined)) problems.push(['action', 'a MySQL fault takes exactly one of exception and latency', 'set exception (a message) or latency']);
-    if (!['5', '8'].includes(options.mysqlConnectorVersion)) problems.push(['action.mysqlConnectorVersion', `"${options.mysqlConnectorVersion}" is not 5 or 8`, 'give the major version of MySQL Connector/J']);
+    const problems: Problem[] = [];
+    if ((options.exception === undefined) === (options.latency === undefined)) problems.push({ field: 'action', problem: 'a MySQL fault takes exactly one of exception and latency', fix: 'set exception (a message) or latency' });
+    if (!['5', '8'].includes(options.mysqlConnectorVersion)) problems.push({ field: 'action.mysqlConnectorVersion', problem: `"${options.mysqlConnectorVersion}" is not 5 or 8`, fix: 'give the major version of MySQL Connector/J' });
     return ChaosAction.jvm('jvm-mysql', 'mysql', {
       mysqlConnectorVersion: options.mysqlConnectorVersion,
       database: options.database,
@@ -780,12 +779,12 @@ export class ChaosAction {
 
   /** Delays the I/O of a block-device volume of the selected pods. */
   public static blockDelay(options: BlockDelayOptions): ChaosAction {
-    const problems: ActionProblem[] = [...required('action.volumeName', options.volumeName), ...percentProblem('action.correlation', options.correlation)];
-    if (options.latency.toMilliseconds() <= 0) problems.push(['action.latency', 'latency must be positive', 'give a latency such as Duration.millis(50)']);
+    const problems: Problem[] = [...required('action.volumeName', options.volumeName), ...percentProblem('action.correlation', options.correlation)];
+    if (options.latency.toMilliseconds() <= 0) problems.push({ field: 'action.latency', problem: 'latency must be positive', fix: 'give a latency such as Duration.millis(50)' });
     return new ChaosAction('BlockChaos', 'block-delay', {
       action: 'delay',
       volumeName: options.volumeName,
-      delay: { latency: singleUnitDuration(options.latency), jitter: options.jitter ? singleUnitDuration(options.jitter) : undefined, correlation: options.correlation === undefined ? undefined : String(options.correlation) },
+      delay: { latency: singleUnitGoDuration(options.latency), jitter: options.jitter ? singleUnitGoDuration(options.jitter) : undefined, correlation: options.correlation === undefined ? undefined : String(options.correlation) },
       containerNames: options.containerNames,
     }, { problems, litmusGap: 'Litmus has no block-device latency fault' });
   }
@@ -801,13 +800,14 @@ export class ChaosAction {
   public static physicalMachine(action: PhysicalMachineAction, params: PhysicalMachineFaultParams): ChaosAction {
     const key = action.replace(/[-_]([a-zA-Z])/g, (_m, c: string) => c.toUpperCase());
     const given = Object.entries(params ?? {}).filter(([k, v]) => k !== 'address' && v !== undefined).map(([k]) => k);
-    const problems: ActionProblem[] = [];
-    const known = Object.values(PhysicalMachineChaosSpecAction) as string[];
-    if (!known.includes(action)) problems.push(['action', `"${action}" is not a PhysicalMachineChaos action`, `use one of ${known.join(', ')}`]);
-    else if (!given.includes(key)) problems.push([`action.${key}`, `action "${action}" needs its parameters in "${key}"`, `set ${key}: { ... }`]);
-    for (const other of given.filter((k) => k !== key)) problems.push([`action.${other}`, `"${other}" does not belong to action "${action}"`, `drop ${other}, or use the action it belongs to`]);
-    if (params?.address !== undefined && params.address.length === 0) problems.push(['action.address', 'the address list is empty', 'list chaosd addresses, or select PhysicalMachine objects instead']);
-    const json = toJson_PhysicalMachineChaosSpec({ ...(params ?? {}), action: action as PhysicalMachineChaosSpecAction, mode: 'one' as never }) ?? {};
+    const problems: Problem[] = [];
+    const crd = chaosMeshCrdModule();
+    const known = Object.values(crd.PhysicalMachineChaosSpecAction) as string[];
+    if (!known.includes(action)) problems.push({ field: 'action', problem: `"${action}" is not a PhysicalMachineChaos action`, fix: `use one of ${known.join(', ')}` });
+    else if (!given.includes(key)) problems.push({ field: `action.${key}`, problem: `action "${action}" needs its parameters in "${key}"`, fix: `set ${key}: { ... }` });
+    for (const other of given.filter((k) => k !== key)) problems.push({ field: `action.${other}`, problem: `"${other}" does not belong to action "${action}"`, fix: `drop ${other}, or use the action it belongs to` });
+    if (params?.address !== undefined && params.address.length === 0) problems.push({ field: 'action.address', problem: 'the address list is empty', fix: 'list chaosd addresses, or select PhysicalMachine objects instead' });
+    const json = crd.toJson_PhysicalMachineChaosSpec({ ...(params ?? {}), action: action as PhysicalMachineChaosSpecAction, mode: 'one' as never }) ?? {};
     delete json.mode;
     return new ChaosAction('PhysicalMachineChaos', `physical-${action}`, json, { problems, litmusGap: 'Litmus has no fault for machines outside Kubernetes in this library' });
   }
@@ -839,7 +839,7 @@ export class ChaosAction {
 
   /** Delays matching HTTP messages. */
   public static httpDelay(options: HttpOptions & { readonly delay: Duration }): ChaosAction {
-    return ChaosAction.http('http-delay', { delay: singleUnitDuration(options.delay) }, options, [], {
+    return ChaosAction.http('http-delay', { delay: singleUnitGoDuration(options.delay) }, options, [], {
       name: 'pod-http-latency',
       env: { LATENCY: String(options.delay.toMilliseconds()), TARGET_SERVICE_PORT: String(options.port) },
     });
@@ -855,7 +855,7 @@ export class ChaosAction {
       method: options.replaceMethod,
       queries: options.replaceQueries,
     };
-    const problems: ActionProblem[] = Object.values(replace).every((v) => v === undefined) ? [['action', 'the replacement changes nothing', 'set code, body, replaceHeaders, replacePath, replaceMethod or replaceQueries']] : [];
+    const problems: Problem[] = Object.values(replace).every((v) => v === undefined) ? [{ field: 'action', problem: 'the replacement changes nothing', fix: 'set code, body, replaceHeaders, replacePath, replaceMethod or replaceQueries' }] : [];
     const codeOnly = options.code !== undefined && Object.entries(replace).every(([k, v]) => k === 'code' || v === undefined);
     return ChaosAction.http('http-replace', { replace }, options, problems,
       codeOnly ? { name: 'pod-http-status-code', env: { STATUS_CODE: String(options.code), TARGET_SERVICE_PORT: String(options.port) } } : undefined,
@@ -869,7 +869,7 @@ export class ChaosAction {
       headers: options.headersToAdd?.map(([k, v]) => [k, v]),
       queries: options.queries?.map(([k, v]) => [k, v]),
     };
-    const problems: ActionProblem[] = Object.values(patch).every((v) => v === undefined) ? [['action', 'the patch adds nothing', 'set jsonBody, headersToAdd or queries']] : [];
+    const problems: Problem[] = Object.values(patch).every((v) => v === undefined) ? [{ field: 'action', problem: 'the patch adds nothing', fix: 'set jsonBody, headersToAdd or queries' }] : [];
     return ChaosAction.http('http-patch', { patch }, options, problems, undefined, 'Litmus has no HTTP patch fault');
   }
 
@@ -881,16 +881,16 @@ export class ChaosAction {
     return new ChaosAction(kind, name, { ...fields }, { litmus, litmusGap: litmus ? undefined : `no Litmus mapping was given for ${name}` });
   }
 
-  private static network(name: string, action: string, fields: Record<string, unknown>, scope: NetworkScope, problems: ActionProblem[], litmus?: LitmusFault, litmusGap?: string): ChaosAction {
+  private static network(name: string, action: string, fields: Record<string, unknown>, scope: NetworkScope, problems: Problem[], litmus?: LitmusFault, litmusGap?: string): ChaosAction {
     const direction = scope.direction ?? NetworkDirection.to();
-    const out: ActionProblem[] = [...problems];
+    const out: Problem[] = [...problems];
     if (!['to', 'from', 'both'].includes(direction.value)) {
-      out.push(['action.direction', `"${direction.value}" is not a direction`, 'use NetworkDirection.to(), .from() or .both()']);
+      out.push({ field: 'action.direction', problem: `"${direction.value}" is not a direction`, fix: 'use NetworkDirection.to(), .from() or .both()' });
     }
     if ((scope.externalTargets?.length ?? 0) > 0 && direction.value !== 'to') {
-      out.push(['action.direction', `externalTargets only work with direction "to", but the direction is "${direction.value}"`, 'use NetworkDirection.to() with externalTargets, or target pods with peers instead']);
+      out.push({ field: 'action.direction', problem: `externalTargets only work with direction "to", but the direction is "${direction.value}"`, fix: 'use NetworkDirection.to() with externalTargets, or target pods with peers instead' });
     }
-    if (scope.peers) out.push(...scope.peers.problems('action.peers').map(([f, p, x]) => [f, p, x] as ActionProblem));
+    if (scope.peers) out.push(...scope.peers.problems('action.peers'));
     const peersMode = scope.peersMode ?? ChaosMode.all();
     if (scope.peers) out.push(...peersMode.problems('action.peersMode'));
     const target = scope.peers ? { ...peersMode.toSpec(), selector: scope.peers.toSpec() } : undefined;
@@ -915,9 +915,9 @@ export class ChaosAction {
     }, { problems: out, litmus: mapped, litmusGap, partitionPeers: action === 'partition' ? scope.peers ?? null : undefined });
   }
 
-  private static jvm(name: string, action: string, fields: Record<string, unknown>, o: JvmOptions, problems: ActionProblem[]): ChaosAction {
+  private static jvm(name: string, action: string, fields: Record<string, unknown>, o: JvmOptions, problems: Problem[]): ChaosAction {
     const all = [...problems];
-    if (o.port !== undefined && !(Number.isInteger(o.port) && o.port > 0 && o.port < 65536)) all.push(['action.port', `${o.port} is not a TCP port`, 'give the agent port, 9277 unless changed']);
+    if (o.port !== undefined && !(Number.isInteger(o.port) && o.port > 0 && o.port < 65536)) all.push({ field: 'action.port', problem: `${o.port} is not a TCP port`, fix: 'give the agent port, 9277 unless changed' });
     all.push(...positiveProblem('action.pid', o.pid));
     return new ChaosAction('JVMChaos', name, { action, ...fields, port: o.port, pid: o.pid, name: o.ruleName, containerNames: o.containerNames }, {
       problems: all,
@@ -925,10 +925,10 @@ export class ChaosAction {
     });
   }
 
-  private static methodProblems(o: JvmMethodOptions): ActionProblem[] {
-    const out: ActionProblem[] = [];
-    if (!/^[A-Za-z_$][\w$]*(\.[A-Za-z_$][\w$]*)*$/.test(o.className ?? '')) out.push(['action.className', `"${o.className}" is not a Java class name`, 'give the fully qualified class, such as com.example.OrderService']);
-    if (!/^[A-Za-z_$<][\w$>]*$/.test(o.method ?? '')) out.push(['action.method', `"${o.method}" is not a Java method name`, 'give the method name without parentheses']);
+  private static methodProblems(o: JvmMethodOptions): Problem[] {
+    const out: Problem[] = [];
+    if (!/^[A-Za-z_$][\w$]*(\.[A-Za-z_$][\w$]*)*$/.test(o.className ?? '')) out.push({ field: 'action.className', problem: `"${o.className}" is not a Java class name`, fix: 'give the fully qualified class, such as com.example.OrderService' });
+    if (!/^[A-Za-z_$<][\w$>]*$/.test(o.method ?? '')) out.push({ field: 'action.method', problem: `"${o.method}" is not a Java method name`, fix: 'give the method name without parentheses' });
     return out;
   }
 
@@ -936,11 +936,11 @@ export class ChaosAction {
     return { [key]: String(o.percent), correlation: o.correlation === undefined ? undefined : String(o.correlation) };
   }
 
-  private static shareProblems(o: NetworkPercentOptions): ActionProblem[] {
+  private static shareProblems(o: NetworkPercentOptions): Problem[] {
     return [...percentProblem('action.percent', o.percent), ...percentProblem('action.correlation', o.correlation)];
   }
 
-  private static io(name: string, fields: Record<string, unknown>, o: IoOptions, extra: ActionProblem[] = []): ChaosAction {
+  private static io(name: string, fields: Record<string, unknown>, o: IoOptions, extra: Problem[] = []): ChaosAction {
     const problems = [...extra, ...required('action.volumePath', o.volumePath), ...percentProblem('action.percent', o.percent)];
     return new ChaosAction('IOChaos', name, { ...fields, volumePath: o.volumePath, path: o.path, percent: o.percent, methods: o.methods, containerNames: o.containerNames }, {
       problems,
@@ -948,12 +948,12 @@ export class ChaosAction {
     });
   }
 
-  private static http(name: string, fields: Record<string, unknown>, o: HttpOptions, problems: ActionProblem[], litmus?: LitmusFault, litmusGap?: string): ChaosAction {
+  private static http(name: string, fields: Record<string, unknown>, o: HttpOptions, problems: Problem[], litmus?: LitmusFault, litmusGap?: string): ChaosAction {
     const all = [...problems];
-    if (!(Number.isInteger(o.port) && o.port > 0 && o.port < 65536)) all.push(['action.port', `${o.port} is not a TCP port`, 'give the port the target serves HTTP on (1-65535)']);
+    if (!(Number.isInteger(o.port) && o.port > 0 && o.port < 65536)) all.push({ field: 'action.port', problem: `${o.port} is not a TCP port`, fix: 'give the port the target serves HTTP on (1-65535)' });
     const target = o.target ?? HttpTarget.request();
-    if (o.statusCode !== undefined && target.value !== 'Response') all.push(['action.statusCode', 'a status code selects responses, but the target is requests', 'use HttpTarget.response() with statusCode']);
-    if (o.statusCode !== undefined && !(Number.isInteger(o.statusCode) && o.statusCode >= 100 && o.statusCode <= 599)) all.push(['action.statusCode', `${o.statusCode} is not an HTTP status code`, 'give a code such as 503']);
+    if (o.statusCode !== undefined && target.value !== 'Response') all.push({ field: 'action.statusCode', problem: 'a status code selects responses, but the target is requests', fix: 'use HttpTarget.response() with statusCode' });
+    if (o.statusCode !== undefined && !(Number.isInteger(o.statusCode) && o.statusCode >= 100 && o.statusCode <= 599)) all.push({ field: 'action.statusCode', problem: `${o.statusCode} is not an HTTP status code`, fix: 'give a code such as 503' });
     return new ChaosAction('HTTPChaos', name, {
       code: o.statusCode,
       tls: o.tls ? { secretName: o.tls.secretName, secretNamespace: o.tls.secretNamespace, certName: o.tls.certName ?? 'tls.crt', keyName: o.tls.keyName ?? 'tls.key', caName: o.tls.caName } : undefined,
@@ -966,14 +966,14 @@ export class ChaosAction {
     }, { problems: all, litmus: o.path || o.method ? undefined : litmus, litmusGap: o.path || o.method ? 'Litmus HTTP faults act on a whole port, not on a path or method' : litmusGap });
   }
 
-  private static patternProblems(patterns: string[]): ActionProblem[] {
-    return patterns.length === 0 ? [['action.patterns', 'no DNS name patterns, so the fault matches nothing', 'give at least one pattern such as "api.example.com" or "*.example.com"']] : [];
+  private static patternProblems(patterns: string[]): Problem[] {
+    return patterns.length === 0 ? [{ field: 'action.patterns', problem: 'no DNS name patterns, so the fault matches nothing', fix: 'give at least one pattern such as "api.example.com" or "*.example.com"' }] : [];
   }
 
   /** The action's spec fields (without selector, mode and duration), undefined values removed. */
   public readonly fields: Record<string, unknown>;
   /** Problems found in the options, reported by the experiment that uses the action. */
-  public readonly problems: readonly ActionProblem[];
+  public readonly problems: readonly Problem[];
   /** The Litmus equivalent, when there is one. */
   public readonly litmus?: LitmusFault;
   /** Why there is no Litmus equivalent, when there is none. */
@@ -992,15 +992,25 @@ export class ChaosAction {
     /** A short name of the fault (`pod-kill`, `network-delay`, ...). */
     public readonly name: string,
     fields: Record<string, unknown>,
-    extra: { problems?: ActionProblem[]; litmus?: LitmusFault; litmusGap?: string; partitionPeers?: ChaosTarget | null } = {},
+    extra: { problems?: Problem[]; litmus?: LitmusFault; litmusGap?: string; partitionPeers?: ChaosTarget | null } = {},
   ) {
     this.fields = dropUndefined(fields) as Record<string, unknown>;
     this.problems = extra.problems ?? [];
     this.litmus = extra.litmus;
     this.litmusGap = extra.litmus ? undefined : extra.litmusGap ?? `no Litmus equivalent for ${name}`;
     this.partitionPeers = extra.partitionPeers;
-    this.instantaneous = (INSTANTANEOUS_ACTIONS[kind] ?? []).includes(String(this.fields.action));
+    this.instantaneous = CHAOS_MESH_KINDS[kind].instantaneousActions.includes(String(this.fields.action));
   }
+}
+
+/**
+ * The generated Chaos Mesh CRD module, for the one factory that needs its serializer
+ * (physical-machine parameters use the CRD's dashed keys). It loads cdk8s, so it is loaded
+ * when that factory is called, not with this module.
+ */
+function chaosMeshCrdModule(): typeof import('../../imports/chaos-mesh.org') {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require('../../imports/chaos-mesh.org') as typeof import('../../imports/chaos-mesh.org');
 }
 
 /** A deep copy without undefined values. */

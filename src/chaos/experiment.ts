@@ -1,40 +1,24 @@
+/**
+ * The ChaosExperiment construct, and the chaos defaults and guardrail settings of a scope.
+ * The model it renders (actions, targets, modes, guardrails) is plain data in the modules
+ * it imports.
+ */
 import { ApiObject, Chart, Duration } from 'cdk8s';
+import { objectLabels } from '../common/conventions';
 import { Construct } from 'constructs';
-import { Problems } from '../common/errors';
-import { dnsLabelProblem, dnsSubdomainProblem } from '../common/names';
+import { Problem, Problems, problemsAbout } from '../common/errors';
+import { ChaosPlatform } from './platform';
+import { labelsProblems, nameProblems, namespaceProblems } from '../common/checks';
 import { ChaosAction } from './actions';
-import { DEFAULT_MAX_DURATION, DEFAULT_PROTECTED_NAMESPACES, embeddedKey, ExperimentDefinition, experimentProblems, experimentSpec, GuardrailPolicy } from './guardrails';
+import { embeddedKey } from './kinds';
+import { DEFAULT_MAX_DURATION_MS, DEFAULT_PROTECTED_NAMESPACES, ExperimentDefinition, experimentDefinition, experimentProblems, experimentSpec, GuardrailPolicy, remoteClusterProblems } from './guardrails';
 import { LitmusOptions, renderLitmus } from './litmus';
 import { ChaosMode } from './mode';
 import { ChaosSchedule, scheduleProblems } from './schedule';
 import type { RemoteCluster } from './machines';
 import { ChaosTarget, ChaosWorkload } from './selector';
-import { CHAOS_MESH_API_VERSION, ScheduleSpec } from './types';
-
-/** Which chaos tool runs an experiment. */
-export class ChaosPlatform {
-  /** Chaos Mesh only. */
-  public static chaosMesh(): ChaosPlatform {
-    return new ChaosPlatform(true, false);
-  }
-
-  /** LitmusChaos only (a synth error for faults Litmus does not have). */
-  public static litmus(): ChaosPlatform {
-    return new ChaosPlatform(false, true);
-  }
-
-  /** Both: the Chaos Mesh object and the equivalent Litmus ChaosEngine. */
-  public static both(): ChaosPlatform {
-    return new ChaosPlatform(true, true);
-  }
-
-  private constructor(
-    /** Renders Chaos Mesh objects. */
-    public readonly chaosMesh: boolean,
-    /** Renders a Litmus ChaosEngine with its service account and RBAC. */
-    public readonly litmus: boolean,
-  ) {}
-}
+import { CHAOS_LABELS, CHAOS_MESH_API_VERSION, CHAOS_MESH_PAUSE_ANNOTATION, ScheduleSpec } from './types';
+import { apiObjectsOf, IApiObjectOwner, setMainObject } from '../common/api-object';
 
 /** Defaults for every experiment and workflow under a scope (a chart, usually). */
 export interface ChaosDefaults {
@@ -59,6 +43,9 @@ export interface ChaosDefaults {
    */
   readonly namespace?: string;
 }
+
+/** The default upper bound of an experiment's duration: 30 minutes. */
+export const DEFAULT_MAX_DURATION = Duration.minutes(DEFAULT_MAX_DURATION_MS / 60000);
 
 const DEFAULTS_KEY = 'cdk8s-resilience/chaos-defaults';
 
@@ -113,11 +100,6 @@ export function resolvePolicy(scope: Construct, props: GuardrailProps): Guardrai
   };
 }
 
-/** Resolves a target given as a ChaosTarget or as a cdk8s-plus workload. */
-export function resolveTarget(target: ChaosTarget | ChaosWorkload | undefined): ChaosTarget | undefined {
-  if (target === undefined || target instanceof ChaosTarget) return target;
-  return ChaosTarget.workload(target);
-}
 
 /** Props of {@link ChaosExperiment}. */
 export interface ChaosExperimentProps extends GuardrailProps {
@@ -184,25 +166,21 @@ export interface ChaosExperimentProps extends GuardrailProps {
   readonly allowChaosMeshNamespace?: boolean;
 }
 
-/** The name of a remote cluster given as a construct or a name. */
-export function remoteClusterName(r: RemoteCluster | string | undefined): string | undefined {
-  return r === undefined || typeof r === 'string' ? r : r.name;
-}
-
-/** Problems with a remote-cluster reference. */
-export function remoteClusterProblems(r: RemoteCluster | string | undefined): Array<[string, string, string]> {
-  const name = remoteClusterName(r);
-  if (name === undefined) return [];
-  const bad = dnsSubdomainProblem(name);
-  return bad ? [['remoteCluster', `remote cluster name ${bad}`, 'give the name of a RemoteCluster object']] : [];
+/** Problems with what an experiment's or a workflow's props put into its objects' metadata. */
+export function chaosObjectMetadataProblems(name: string, namespace: string, labels: Readonly<Record<string, string>> | undefined): Problem[] {
+  return [
+    ...nameProblems('name', name, { rule: 'dns-label', what: 'object name', fix: 'give a lower-case DNS-1123 name with props.name' }),
+    ...namespaceProblems('namespace', namespace, { fix: 'give a valid namespace' }),
+    ...labelsProblems('labels', labels),
+  ];
 }
 
 /** The guardrail policy of an experiment, with the chaos-mesh opt-in of physical-machine faults applied. */
-export function experimentPolicy(scope: Construct, props: GuardrailProps & { readonly allowChaosMeshNamespace?: boolean }, action: ChaosAction): { policy: GuardrailPolicy; problems: Array<[string, string, string]> } {
+export function experimentPolicy(scope: Construct, props: GuardrailProps & { readonly allowChaosMeshNamespace?: boolean }, action: ChaosAction): { policy: GuardrailPolicy; problems: Problem[] } {
   const base = resolvePolicy(scope, props);
   if (!props.allowChaosMeshNamespace) return { policy: base, problems: [] };
   if (action.kind !== 'PhysicalMachineChaos') {
-    return { policy: base, problems: [['allowChaosMeshNamespace', `the opt-in is only for PhysicalMachineChaos, not ${action.kind}: pods in ${CHAOS_MESH_NS} stay protected`, 'drop allowChaosMeshNamespace']] };
+    return { policy: base, problems: [{ field: 'allowChaosMeshNamespace', problem: `the opt-in is only for PhysicalMachineChaos, not ${action.kind}: pods in ${CHAOS_MESH_NS} stay protected`, fix: 'drop allowChaosMeshNamespace' }] };
   }
   return { policy: { ...base, protectedNamespaces: base.protectedNamespaces.filter((n) => n !== CHAOS_MESH_NS) }, problems: [] };
 }
@@ -219,7 +197,7 @@ export function chaosNamespace(scope: Construct, explicit?: string): string {
  * Litmus ChaosEngine with its RBAC. Guardrails (bounded duration, small blast radius,
  * protected namespaces, a real selection) are checked at synth; every problem is reported at once.
  */
-export class ChaosExperiment extends Construct {
+export class ChaosExperiment extends Construct implements IApiObjectOwner {
   /** The object name. */
   public readonly name: string;
   /** The namespace of the Chaos Mesh object. */
@@ -240,33 +218,36 @@ export class ChaosExperiment extends Construct {
     const problems = new Problems();
     this.name = props.name ?? id;
     this.namespace = chaosNamespace(this, props.namespace);
-    const nameProblem = dnsLabelProblem(this.name);
-    if (nameProblem) problems.add('name', `object name ${nameProblem}`, 'give a lower-case DNS-1123 name with props.name');
-    const nsProblem = dnsLabelProblem(this.namespace);
-    if (nsProblem) problems.add('namespace', `namespace ${nsProblem}`, 'give a valid namespace');
+    problems.addAll('', chaosObjectMetadataProblems(this.name, this.namespace, props.labels));
 
     const { policy, problems: optInProblems } = experimentPolicy(this, props, props.action);
-    for (const [f, p, x] of [...optInProblems, ...remoteClusterProblems(props.remoteCluster)]) problems.add(f, `experiment "${this.name}": ${p}`, x);
-    this.definition = { name: this.name, action: props.action, target: resolveTarget(props.target), mode: props.mode ?? ChaosMode.one(), duration: props.duration, remoteCluster: remoteClusterName(props.remoteCluster) };
+    problems.addAll('', problemsAbout(`experiment "${this.name}"`, [...optInProblems, ...remoteClusterProblems(props.remoteCluster)]));
+    this.definition = experimentDefinition(this.name, props);
     problems.addAll('', experimentProblems(this.definition, policy));
     if (policy.protectedNamespaces.includes(this.namespace)) {
       problems.add('namespace', `experiment "${this.name}" breaks rule protected-namespace: its objects would live in protected namespace "${this.namespace}"`, 'put chaos objects in a namespace of their own, such as chaos-testing');
     }
     if (props.schedule) {
-      for (const [f, p, x] of scheduleProblems(props.schedule, props.duration, false)) problems.add(f, `experiment "${this.name}": ${p}`, x);
+      problems.addAll('', problemsAbout(`experiment "${this.name}"`, scheduleProblems(props.schedule, props.duration, false)));
       if (props.duration === undefined && !props.action.instantaneous && policy.allowUnboundedDuration) {
         problems.add('duration', `experiment "${this.name}" breaks rule bounded-duration: a scheduled ${props.action.name} fault without a duration would never end, and with concurrencyPolicy Forbid every later run would be skipped`, 'give a scheduled continuous fault a duration, such as Duration.minutes(5)');
       }
     }
     const platform = props.platform ?? chaosDefaults(this).platform ?? ChaosPlatform.chaosMesh();
-    const litmus = platform.litmus ? renderLitmus(this.definition, props.litmus) : undefined;
+    if (platform.active === 'both') {
+      problems.add('platform', `experiment "${this.name}": ChaosPlatform.both() renders an active Chaos Mesh object and an active Litmus ChaosEngine, so applying them runs the ${props.action.name} fault twice`,
+        'choose the tool that runs it: ChaosPlatform.chaosMeshWithLitmusStandby() or ChaosPlatform.litmusWithChaosMeshStandby() (the other is rendered inactive), or one tool alone');
+    }
+    const litmus = platform.litmus ? renderLitmus(this.definition, { ...props.litmus, standby: platform.active === 'chaos-mesh' }) : undefined;
     if (litmus) problems.addAll('', litmus.problems);
     if (platform.litmus && props.schedule) {
       problems.add('schedule', `experiment "${this.name}": a Chaos Mesh Schedule cannot start a Litmus ChaosEngine, which would run once as soon as it is applied`, 'schedule it with ChaosPlatform.chaosMesh(), or schedule the Litmus engine with a Litmus CronWorkflow');
     }
     problems.throwIfAny(this.node.path);
 
-    const labels = { 'app.kubernetes.io/managed-by': 'cdk8s-resilience', 'app.kubernetes.io/part-of': 'chaos', ...(props.labels ?? {}) };
+    const labels = objectLabels(CHAOS_LABELS, props.labels);
+    // On standby behind Litmus, the Chaos Mesh object is applied paused.
+    const annotations = platform.active === 'litmus' ? { [CHAOS_MESH_PAUSE_ANNOTATION]: 'true' } : undefined;
     if (platform.chaosMesh) {
       const kind = props.action.kind;
       if (props.schedule) {
@@ -275,9 +256,9 @@ export class ChaosExperiment extends Construct {
           type: kind,
           [embeddedKey(kind)]: experimentSpec(this.definition),
         };
-        this.scheduleObject = new ApiObject(this, 'schedule', { apiVersion: CHAOS_MESH_API_VERSION, kind: 'Schedule', metadata: { name: this.name, namespace: this.namespace, labels }, spec });
+        this.scheduleObject = new ApiObject(this, 'schedule', { apiVersion: CHAOS_MESH_API_VERSION, kind: 'Schedule', metadata: { name: this.name, namespace: this.namespace, labels, annotations }, spec });
       } else {
-        this.chaosObject = new ApiObject(this, 'chaos', { apiVersion: CHAOS_MESH_API_VERSION, kind, metadata: { name: this.name, namespace: this.namespace, labels }, spec: experimentSpec(this.definition) });
+        this.chaosObject = new ApiObject(this, 'chaos', { apiVersion: CHAOS_MESH_API_VERSION, kind, metadata: { name: this.name, namespace: this.namespace, labels, annotations }, spec: experimentSpec(this.definition) });
       }
     }
     if (litmus?.rendering) {
@@ -292,10 +273,16 @@ export class ChaosExperiment extends Construct {
         this.litmusRbac.push(new ApiObject(this, `litmus-${obj.kind.toLowerCase()}`, obj));
       }
     }
+    setMainObject(this, this.apiObject);
   }
 
-  /** Every object this experiment made. */
+  /** The main object: the Chaos Mesh object (or its Schedule), else the Litmus ChaosEngine. */
+  public get apiObject(): ApiObject {
+    return (this.chaosObject ?? this.scheduleObject ?? this.litmusEngine)!;
+  }
+
+  /** Every object this experiment made, in creation order. */
   public get apiObjects(): ApiObject[] {
-    return [this.chaosObject, this.scheduleObject, this.litmusEngine, ...this.litmusRbac].filter((o): o is ApiObject => o !== undefined);
+    return apiObjectsOf(this);
   }
 }

@@ -1,15 +1,20 @@
-import { Duration } from 'cdk8s';
-import { Problem } from '../common/errors';
-import { shortGoDuration, spelledGoDuration } from '../common/duration';
+/**
+ * The guardrails every experiment is checked against, on plain data (no cdk8s is loaded).
+ */
+import type { Duration } from 'cdk8s';
+import { nameProblems } from '../common/checks';
+import type { Problem } from '../common/errors';
+import { compactGoDuration, spelledGoDuration } from '../common/duration';
+import type { RemoteCluster } from './machines';
 import { ChaosAction, dropUndefined } from './actions';
 import { ChaosMode } from './mode';
-import { ChaosTarget } from './selector';
+import { ChaosTarget, ChaosWorkload, resolveTarget } from './selector';
 
 /** Namespaces no experiment may target: the control plane and the tools that observe and repair it. */
 export const DEFAULT_PROTECTED_NAMESPACES: readonly string[] = ['kube-system', 'chaos-mesh', 'velero', 'monitoring'];
 
-/** The default upper bound of an experiment's duration. */
-export const DEFAULT_MAX_DURATION = Duration.minutes(30);
+/** The default upper bound of an experiment's duration, in milliseconds (30 minutes). */
+export const DEFAULT_MAX_DURATION_MS = 30 * 60 * 1000;
 
 /** An experiment as plain data: what, to which pods, how many, for how long. */
 export interface ExperimentDefinition {
@@ -28,6 +33,20 @@ export interface ExperimentDefinition {
    * @default this cluster
    */
   readonly remoteCluster?: string;
+}
+
+/** What an experiment's props say, as the guardrails read it. */
+export interface ExperimentInput {
+  readonly action: ChaosAction;
+  readonly target?: ChaosTarget | ChaosWorkload;
+  readonly mode?: ChaosMode;
+  readonly duration?: Duration;
+  readonly remoteCluster?: RemoteCluster | string;
+}
+
+/** An experiment's definition from its props: a workload target resolved, one pod by default. */
+export function experimentDefinition(name: string, input: ExperimentInput): ExperimentDefinition {
+  return { name, action: input.action, target: resolveTarget(input.target), mode: input.mode ?? ChaosMode.one(), duration: input.duration, remoteCluster: remoteClusterName(input.remoteCluster) };
 }
 
 /** The limits every experiment is checked against. */
@@ -62,8 +81,7 @@ export function experimentProblems(def: ExperimentDefinition, policy: GuardrailP
   const rule = (field: string, id: string, problem: string, fix: string) => out.push({ field, problem: `experiment "${def.name}" breaks rule ${id}: ${problem}`, fix });
   const plain = (field: string, problem: string, fix: string) => out.push({ field, problem: `experiment "${def.name}": ${problem}`, fix });
 
-  for (const [f, p, x] of def.action.problems) plain(f, p, x);
-  for (const [f, p, x] of def.mode.problems('mode')) plain(f, p, x);
+  for (const p of [...def.action.problems, ...def.mode.problems('mode')]) plain(p.field, p.problem, p.fix);
 
   // duration
   if (def.duration === undefined) {
@@ -74,7 +92,7 @@ export function experimentProblems(def: ExperimentDefinition, policy: GuardrailP
   } else if (def.duration.toMilliseconds() <= 0) {
     rule('duration', GUARDRAIL_RULES.durationRequired, 'the duration is zero', 'set a positive duration, such as Duration.minutes(5)');
   } else if (def.duration.toMilliseconds() > policy.maxDuration.toMilliseconds()) {
-    rule('duration', GUARDRAIL_RULES.durationMax, `${shortGoDuration(def.duration)} is longer than the maximum of ${shortGoDuration(policy.maxDuration)}`,
+    rule('duration', GUARDRAIL_RULES.durationMax, `${compactGoDuration(def.duration)} is longer than the maximum of ${compactGoDuration(policy.maxDuration)}`,
       'shorten the experiment, or raise maxDuration if a longer one is intended');
   }
 
@@ -85,7 +103,7 @@ export function experimentProblems(def: ExperimentDefinition, policy: GuardrailP
   } else if (!def.target) {
     rule('target', GUARDRAIL_RULES.selectsSomething, 'no target is set, so it selects no pods', 'set target, such as ChaosTarget.labels("team-alpha", { app: "demo-app" }) or ChaosTarget.workload(deployment)');
   } else {
-    for (const [f, p, x] of def.target.problems('target')) rule(f, GUARDRAIL_RULES.selectsSomething, p, x);
+    for (const p of def.target.problems('target')) rule(p.field, GUARDRAIL_RULES.selectsSomething, p.problem, p.fix);
   }
 
   // blast radius
@@ -125,9 +143,14 @@ export function experimentSpec(def: ExperimentDefinition, withDuration = true): 
   }) as Record<string, unknown>;
 }
 
-/** The spec key of a kind inside a Schedule or Workflow (`PodChaos` → `podChaos`, `IOChaos` → `ioChaos`, `PhysicalMachineChaos` → `physicalmachineChaos`). */
-export function embeddedKey(kind: string): string {
-  if (kind === 'PhysicalMachineChaos') return 'physicalmachineChaos';
-  const m = /^([A-Z]+)(?=[A-Z][a-z])|^[A-Z]/.exec(kind);
-  return m ? m[0].toLowerCase() + kind.slice(m[0].length) : kind;
+/** The name of a remote cluster given as a construct or a name. */
+export function remoteClusterName(r: RemoteCluster | string | undefined): string | undefined {
+  return r === undefined || typeof r === 'string' ? r : r.name;
+}
+
+/** Problems with a remote-cluster reference. */
+export function remoteClusterProblems(r: RemoteCluster | string | undefined): Problem[] {
+  const name = remoteClusterName(r);
+  if (name === undefined) return [];
+  return nameProblems('remoteCluster', name, { what: 'remote cluster name', fix: 'give the name of a RemoteCluster object' });
 }

@@ -1,6 +1,10 @@
-import { Duration } from 'cdk8s';
-import { Problem } from '../common/errors';
+import type { Duration } from 'cdk8s';
+import { LIBRARY_LABELS, objectLabels } from '../common/conventions';
+import { spelledGoDuration } from '../common/duration';
+import { nameProblems } from '../common/checks';
+import { Problem, problemsAbout } from '../common/errors';
 import { ExperimentDefinition } from './guardrails';
+import { CHAOS_LABELS } from './types';
 
 /** When a Litmus probe runs, relative to the fault. */
 export class LitmusProbeMode {
@@ -99,8 +103,8 @@ export class LitmusProbe {
 }
 
 function runProperties(t: LitmusProbeTiming): Record<string, unknown> {
-  const secs = (d: Duration | undefined, dflt: number) => `${d ? d.toSeconds() : dflt}s`;
-  return { probeTimeout: secs(t.timeout, 5), interval: secs(t.interval, 2), retry: t.retry ?? 1 };
+  const go = (d: Duration | undefined, dflt: string) => (d ? spelledGoDuration(d) : dflt);
+  return { probeTimeout: go(t.timeout, '5s'), interval: go(t.interval, '2s'), retry: t.retry ?? 1 };
 }
 
 /** Options of the Litmus rendering. */
@@ -153,9 +157,9 @@ export const LITMUS_ROLE_RULES: ReadonlyArray<Record<string, string[]>> = [
 
 /**
  * Renders an experiment as a Litmus ChaosEngine with its service account and RBAC, or
- * returns why it cannot be. Pure: plain data in, plain data out.
+ * returns why it cannot be; with `standby` the engine is stopped. Pure: plain data in, plain data out.
  */
-export function renderLitmus(def: ExperimentDefinition, options: LitmusOptions = {}): { rendering?: LitmusRendering; problems: Problem[] } {
+export function renderLitmus(def: ExperimentDefinition, options: LitmusOptions & { readonly standby?: boolean } = {}): { rendering?: LitmusRendering; problems: Problem[] } {
   const problems: Problem[] = [];
   const add = (field: string, problem: string, fix: string) => problems.push({ field, problem: `experiment "${def.name}" cannot run on Litmus: ${problem}`, fix });
   const fault = def.action.litmus;
@@ -175,6 +179,9 @@ export function renderLitmus(def: ExperimentDefinition, options: LitmusOptions =
   if (def.mode.mode === 'fixed') {
     add('mode', 'Litmus sets the share of pods as a percentage, not a count', 'use ChaosMode.one() or a percentage mode');
   }
+  if (options.serviceAccountName !== undefined) {
+    problems.push(...problemsAbout(`experiment "${def.name}"`, nameProblems('litmus.serviceAccountName', options.serviceAccountName, { what: 'service account name', fix: 'name the service account with lower-case letters, digits, "-" and "."' })));
+  }
   if (!fault || !target || problems.length > 0) return { problems };
 
   const namespace = namespaces[0];
@@ -189,13 +196,14 @@ export function renderLitmus(def: ExperimentDefinition, options: LitmusOptions =
   const env = Object.entries(envMap).map(([name, value]) => ({ name, value }));
   const probes = (options.probes && options.probes.length > 0 ? options.probes : [LitmusProbe.podsPresent()]).map((pr) => pr.toSpec({ namespace, labelSelector }));
   const appkind = target.workloadKind && ['deployment', 'statefulset', 'daemonset'].includes(target.workloadKind) ? target.workloadKind : 'deployment';
-  const labels = { 'app.kubernetes.io/managed-by': 'cdk8s-resilience', 'app.kubernetes.io/part-of': 'chaos', 'chaos.resilience/experiment': def.name };
+  const labels = objectLabels({ ...CHAOS_LABELS, [LIBRARY_LABELS.chaosExperiment]: def.name });
   const engine = {
     apiVersion: 'litmuschaos.io/v1alpha1',
     kind: 'ChaosEngine',
     metadata: { name: def.name, namespace, labels },
     spec: {
-      engineState: 'active',
+      // On standby behind Chaos Mesh, the engine is applied stopped: one tool runs the fault.
+      engineState: options.standby ? 'stop' : 'active',
       appinfo: { appns: namespace, applabel: labelSelector, appkind },
       chaosServiceAccount: sa,
       jobCleanUpPolicy: options.jobCleanUpPolicy ?? 'delete',

@@ -1,4 +1,5 @@
 import { ApiObject, JsonPatch } from 'cdk8s';
+import { objectLabels } from '../common/conventions';
 import { Construct } from 'constructs';
 import {
   PhysicalMachineProps as PhysicalMachineObjectProps,
@@ -6,10 +7,10 @@ import {
   toJson_PhysicalMachineProps,
   toJson_RemoteClusterProps,
 } from '../../imports/chaos-mesh.org';
-import { dnsLabelProblem, dnsSubdomainProblem, k8sLabelKeyProblem, k8sLabelValueProblem, Problems } from '../common';
-import { typedApiObject } from '../common/api-object';
+import { labelsProblems, nameProblems, namespaceProblems, Problems } from '../common';
+import { apiObjectsOf, IApiObjectOwner, setMainObject, typedApiObject } from '../common/api-object';
 import { chaosNamespace } from './experiment';
-import { CHAOS_MESH_API_VERSION } from './types';
+import { CHAOS_LABELS, CHAOS_MESH_API_VERSION } from './types';
 
 /** The namespace Chaos Mesh is installed in, protected by default; physical-machine objects may live there with `allowChaosMeshNamespace`. */
 export const CHAOS_MESH_NAMESPACE = 'chaos-mesh';
@@ -59,7 +60,7 @@ export interface RemoteClusterProps {
  * A Chaos Mesh `RemoteCluster` (cluster-scoped): Chaos Mesh installs itself into another
  * cluster through a kubeconfig, and experiments with `remoteCluster` run there.
  */
-export class RemoteCluster extends Construct {
+export class RemoteCluster extends Construct implements IApiObjectOwner {
   /** The name experiments refer to. */
   public readonly name: string;
   /** The RemoteCluster object (the escape hatch). */
@@ -70,36 +71,34 @@ export class RemoteCluster extends Construct {
     const p = props ?? ({} as RemoteClusterProps);
     const problems = new Problems();
     this.name = p.name ?? id;
-    const np = dnsSubdomainProblem(this.name);
-    if (np) problems.add('name', np, 'name the remote cluster with lower-case letters, digits, "-" and "."');
+    problems.addAll('', nameProblems('name', this.name, { fix: 'name the remote cluster with lower-case letters, digits, "-" and "."' }));
     if (!p.kubeconfig) {
       problems.add('kubeconfig', 'no kubeconfig Secret is given', 'give the Secret holding the remote cluster\'s kubeconfig: { name, namespace, key }');
     } else {
-      const sp = dnsSubdomainProblem(p.kubeconfig.name ?? '');
-      if (sp) problems.add('kubeconfig.name', sp, 'name the kubeconfig Secret');
-      const nsp = dnsLabelProblem(p.kubeconfig.namespace ?? '');
-      if (nsp) problems.add('kubeconfig.namespace', `namespace ${nsp}`, 'give the Secret\'s namespace');
+      problems.addAll('', nameProblems('kubeconfig.name', p.kubeconfig.name, { fix: 'name the kubeconfig Secret' }));
+      problems.addAll('', namespaceProblems('kubeconfig.namespace', p.kubeconfig.namespace, { fix: 'give the Secret\'s namespace' }));
     }
     if (!/^v?\d+\.\d+\.\d+([-+].+)?$/.test(p.version ?? '')) problems.add('version', `"${p.version ?? ''}" is not a Chaos Mesh version`, 'give the version to install, such as "2.8.3"');
     const install = p.installNamespace ?? CHAOS_MESH_NAMESPACE;
-    const ip = dnsLabelProblem(install);
-    if (ip) problems.add('installNamespace', `namespace ${ip}`, 'give the namespace to install Chaos Mesh into, usually chaos-mesh');
-    for (const [k, v] of Object.entries(p.labels ?? {})) {
-      const lp = k8sLabelKeyProblem(k) ?? k8sLabelValueProblem(v);
-      if (lp) problems.add('labels', lp, 'use valid label keys and values');
-    }
+    problems.addAll('', namespaceProblems('installNamespace', install, { fix: 'give the namespace to install Chaos Mesh into, usually chaos-mesh' }));
+    problems.addAll('', labelsProblems('labels', p.labels));
     problems.throwIfAny(this.node.path);
-    this.apiObject = typedApiObject<RemoteClusterObjectProps>(this, 'Resource', { apiVersion: CHAOS_MESH_API_VERSION, kind: 'RemoteCluster' }, {
-      metadata: { name: this.name, ...(p.labels ? { labels: { ...p.labels } } : {}) },
+    this.apiObject = setMainObject(this, typedApiObject<RemoteClusterObjectProps>(this, 'Resource', { apiVersion: CHAOS_MESH_API_VERSION, kind: 'RemoteCluster' }, {
+      metadata: { name: this.name, labels: objectLabels(CHAOS_LABELS, p.labels) },
       spec: {
         namespace: install,
         version: p.version,
         kubeConfig: { secretRef: { name: p.kubeconfig.name, namespace: p.kubeconfig.namespace, key: p.kubeconfig.key ?? 'kubeconfig' } },
         ...(p.configOverride ? { configOverride: { ...p.configOverride } } : {}),
       },
-    }, toJson_RemoteClusterProps);
+    }, toJson_RemoteClusterProps));
     // Cluster-scoped: never the chart's namespace.
     if (this.apiObject.metadata.namespace !== undefined) this.apiObject.addJsonPatch(JsonPatch.remove('/metadata/namespace'));
+  }
+
+  /** Every object this construct made, in creation order. */
+  public get apiObjects(): ApiObject[] {
+    return apiObjectsOf(this);
   }
 }
 
@@ -131,7 +130,7 @@ export interface PhysicalMachineProps {
 }
 
 /** A Chaos Mesh `PhysicalMachine`: a machine outside Kubernetes running chaosd, a target of PhysicalMachineChaos. */
-export class PhysicalMachine extends Construct {
+export class PhysicalMachine extends Construct implements IApiObjectOwner {
   /** The object name. */
   public readonly name: string;
   /** The namespace. */
@@ -145,22 +144,22 @@ export class PhysicalMachine extends Construct {
     const problems = new Problems();
     this.name = p.name ?? id;
     this.namespace = chaosNamespace(this, p.namespace);
-    const np = dnsSubdomainProblem(this.name);
-    if (np) problems.add('name', np, 'name the machine with lower-case letters, digits, "-" and "."');
-    const nsp = dnsLabelProblem(this.namespace);
-    if (nsp) problems.add('namespace', `namespace ${nsp}`, 'give a valid namespace');
+    problems.addAll('', nameProblems('name', this.name, { fix: 'name the machine with lower-case letters, digits, "-" and "."' }));
+    problems.addAll('', namespaceProblems('namespace', this.namespace, { fix: 'give a valid namespace' }));
     if (this.namespace === CHAOS_MESH_NAMESPACE && !p.allowChaosMeshNamespace) {
       problems.add('namespace', `"${CHAOS_MESH_NAMESPACE}" is protected`, 'put the machine in another namespace, or opt in with allowChaosMeshNamespace: true');
     }
     if (!/^https?:\/\/[^\s/]+(:\d+)?\/?$/.test(p.address ?? '')) problems.add('address', `"${p.address ?? ''}" is not a chaosd address`, 'give the chaosd server URL, such as https://10.0.3.7:31768');
-    for (const [k, v] of Object.entries(p.labels ?? {})) {
-      const lp = k8sLabelKeyProblem(k) ?? k8sLabelValueProblem(v);
-      if (lp) problems.add('labels', lp, 'use valid label keys and values');
-    }
+    problems.addAll('', labelsProblems('labels', p.labels));
     problems.throwIfAny(this.node.path);
-    this.apiObject = typedApiObject<PhysicalMachineObjectProps>(this, 'Resource', { apiVersion: CHAOS_MESH_API_VERSION, kind: 'PhysicalMachine' }, {
-      metadata: { name: this.name, namespace: this.namespace, ...(p.labels ? { labels: { ...p.labels } } : {}) },
+    this.apiObject = setMainObject(this, typedApiObject<PhysicalMachineObjectProps>(this, 'Resource', { apiVersion: CHAOS_MESH_API_VERSION, kind: 'PhysicalMachine' }, {
+      metadata: { name: this.name, namespace: this.namespace, labels: objectLabels(CHAOS_LABELS, p.labels) },
       spec: { address: p.address },
-    }, toJson_PhysicalMachineProps);
+    }, toJson_PhysicalMachineProps));
+  }
+
+  /** Every object this construct made, in creation order. */
+  public get apiObjects(): ApiObject[] {
+    return apiObjectsOf(this);
   }
 }

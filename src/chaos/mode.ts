@@ -1,3 +1,5 @@
+import type { Problem } from '../common/errors';
+
 /**
  * Which of the selected pods an experiment acts on (Chaos Mesh's `mode` and `value`).
  */
@@ -51,24 +53,24 @@ export class ChaosMode {
     return undefined;
   }
 
-  /** Problems with this mode, as `[field, problem, fix]`. */
-  public problems(field: string): Array<[string, string, string]> {
-    const out: Array<[string, string, string]> = [];
+  /** Problems with this mode. */
+  public problems(field: string): Problem[] {
+    const out: Problem[] = [];
     const modes = ['one', 'all', 'fixed', 'fixed-percent', 'random-max-percent'];
     if (!modes.includes(this.mode)) {
-      out.push([field, `"${this.mode}" is not a Chaos Mesh mode`, `use one of ${modes.join(', ')}`]);
+      out.push({ field, problem: `"${this.mode}" is not a Chaos Mesh mode`, fix: `use one of ${modes.join(', ')}` });
       return out;
     }
     const needsValue = ['fixed', 'fixed-percent', 'random-max-percent'].includes(this.mode);
     if (needsValue && (this.value === undefined || !Number.isInteger(this.value))) {
-      out.push([field, `mode "${this.mode}" needs a whole-number value`, 'give a count (fixed) or a percentage (percent modes)']);
+      out.push({ field, problem: `mode "${this.mode}" needs a whole-number value`, fix: 'give a count (fixed) or a percentage (percent modes)' });
     } else if (needsValue && this.mode === 'fixed' && this.value! < 1) {
-      out.push([field, `fixed mode with ${this.value} pods selects nothing`, 'give a count of at least 1']);
+      out.push({ field, problem: `fixed mode with ${this.value} pods selects nothing`, fix: 'give a count of at least 1' });
     } else if (needsValue && this.mode !== 'fixed' && (this.value! < 1 || this.value! > 100)) {
-      out.push([field, `${this.value}% is outside 1-100`, 'give a percentage from 1 to 100']);
+      out.push({ field, problem: `${this.value}% is outside 1-100`, fix: 'give a percentage from 1 to 100' });
     }
     if (!needsValue && this.value !== undefined) {
-      out.push([field, `mode "${this.mode}" takes no value but ${this.value} was given`, 'drop the value or use a mode that takes one']);
+      out.push({ field, problem: `mode "${this.mode}" takes no value but ${this.value} was given`, fix: 'drop the value or use a mode that takes one' });
     }
     return out;
   }

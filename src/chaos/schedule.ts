@@ -1,5 +1,7 @@
-import { Duration } from 'cdk8s';
+import type { Problem } from '../common/errors';
+import type { Duration } from 'cdk8s';
 import { CronExpressionParser } from 'cron-parser';
+import { compactGoDuration, goDurationMs } from '../common/duration';
 
 /** What happens when a run is due while the previous one still runs. */
 export class ConcurrencyPolicy {
@@ -92,7 +94,7 @@ export class ChaosSchedule {
 
   /** At a fixed interval (`@every 30m`). Not accepted for workflow schedules. */
   public static every(interval: Duration, options: ChaosScheduleOptions = {}): ChaosSchedule {
-    return new ChaosSchedule(`@every ${goInterval(interval)}`, options, interval);
+    return new ChaosSchedule(`@every ${compactGoDuration(interval)}`, options, interval);
   }
 
   /** Any schedule string Chaos Mesh accepts. */
@@ -126,7 +128,7 @@ export class ChaosSchedule {
   /** The shortest gap between two runs in milliseconds, or undefined if the expression is invalid. */
   public minimumIntervalMs(): number | undefined {
     if (this.everyInterval) return this.everyInterval.toMilliseconds();
-    if (this.isInterval) return parseGoInterval(this.expression.trim().slice('@every'.length).trim());
+    if (this.isInterval) return goDurationMs(this.expression.trim().slice('@every'.length).trim());
     try {
       const it = CronExpressionParser.parse(this.expression, { tz: 'UTC', currentDate: new Date(Date.UTC(2025, 0, 1)) });
       let prev = it.next().getTime();
@@ -155,69 +157,48 @@ export class ChaosSchedule {
 }
 
 /** The minimum starting deadline under `Forbid`: shorter ones can drop every run. */
-export const MIN_FORBID_STARTING_DEADLINE = Duration.minutes(1);
+export const MIN_FORBID_STARTING_DEADLINE_MS = 60 * 1000;
 /** The minimum starting deadline under any policy: the controller may take this long to notice a due run. */
-export const MIN_STARTING_DEADLINE = Duration.seconds(10);
+export const MIN_STARTING_DEADLINE_MS = 10 * 1000;
 
 /**
- * Problems with a schedule, as `[field, problem, fix]`. `runLength` is how long one run
+ * Problems with a schedule. `runLength` is how long one run
  * lasts (the experiment's duration or the workflow's deadline); `forWorkflow` is true for
  * a schedule of a workflow.
  */
-export function scheduleProblems(s: ChaosSchedule, runLength: Duration | undefined, forWorkflow: boolean): Array<[string, string, string]> {
-  const out: Array<[string, string, string]> = [];
+export function scheduleProblems(s: ChaosSchedule, runLength: Duration | undefined, forWorkflow: boolean): Problem[] {
+  const out: Problem[] = [];
   const expr = s.expression.trim();
   const fields = expr.split(/\s+/);
   const interval = s.minimumIntervalMs();
   if (s.isInterval) {
     if (forWorkflow) {
-      out.push(['schedule', `"${expr}": Chaos Mesh does not accept @every for Workflow schedules`, 'use a cron expression such as ChaosSchedule.daily() or ChaosSchedule.cron("0 */2 * * *")']);
+      out.push({ field: 'schedule', problem: `"${expr}": Chaos Mesh does not accept @every for Workflow schedules`, fix: 'use a cron expression such as ChaosSchedule.daily() or ChaosSchedule.cron("0 */2 * * *")' });
     }
-    if (interval === undefined || interval <= 0) out.push(['schedule', `"${expr}" is not a valid @every interval`, 'write @every with a Go duration such as "@every 30m"']);
+    if (interval === undefined || interval <= 0) out.push({ field: 'schedule', problem: `"${expr}" is not a valid @every interval`, fix: 'write @every with a Go duration such as "@every 30m"' });
   } else if (!expr.startsWith('@') && fields.length !== 5) {
-    out.push(['schedule', `"${expr}" has ${fields.length} fields; Chaos Mesh takes five (minute hour day month weekday)`, 'write a five-field cron expression such as "0 9 * * 1"']);
+    out.push({ field: 'schedule', problem: `"${expr}" has ${fields.length} fields; Chaos Mesh takes five (minute hour day month weekday)`, fix: 'write a five-field cron expression such as "0 9 * * 1"' });
   } else if (interval === undefined) {
-    out.push(['schedule', `"${expr}" is not a valid cron expression`, 'write a five-field cron expression such as "0 9 * * 1"']);
+    out.push({ field: 'schedule', problem: `"${expr}" is not a valid cron expression`, fix: 'write a five-field cron expression such as "0 9 * * 1"' });
   }
   const h = s.historyLimit;
-  if (!Number.isInteger(h) || h < 1) out.push(['schedule.historyLimit', `${h} is not a positive whole number`, 'keep at least one finished run, such as 3']);
+  if (!Number.isInteger(h) || h < 1) out.push({ field: 'schedule.historyLimit', problem: `${h} is not a positive whole number`, fix: 'keep at least one finished run, such as 3' });
   const deadline = s.options.startingDeadline;
   const forbid = s.concurrencyPolicy.value === 'Forbid';
   if (deadline) {
-    const min = forbid ? MIN_FORBID_STARTING_DEADLINE : MIN_STARTING_DEADLINE;
-    if (deadline.toMilliseconds() < min.toMilliseconds()) {
-      out.push([
-        'schedule.startingDeadline',
-        forbid
+    const min = forbid ? MIN_FORBID_STARTING_DEADLINE_MS : MIN_STARTING_DEADLINE_MS;
+    if (deadline.toMilliseconds() < min) {
+      out.push({
+        field: 'schedule.startingDeadline',
+        problem: forbid
           ? `a starting deadline of ${deadline.toSeconds()}s with concurrencyPolicy Forbid can start nothing: a run the controller picks up late, or one held back by a previous run, is dropped`
           : `a starting deadline of ${deadline.toSeconds()}s is shorter than the controller's reaction time, so runs may never start`,
-        `give a starting deadline of at least ${min.toSeconds()}s, or none`,
-      ]);
+        fix: `give a starting deadline of at least ${min / 1000}s, or none`,
+      });
     }
   }
   if (forbid && runLength && interval !== undefined && interval > 0 && runLength.toMilliseconds() >= interval) {
-    out.push(['schedule', `each run lasts ${runLength.toSeconds()}s but runs start every ${interval / 1000}s, so with concurrencyPolicy Forbid every other run is skipped`, 'shorten the experiment or space the runs further apart']);
+    out.push({ field: 'schedule', problem: `each run lasts ${runLength.toSeconds()}s but runs start every ${interval / 1000}s, so with concurrencyPolicy Forbid every other run is skipped`, fix: 'shorten the experiment or space the runs further apart' });
   }
   return out;
-}
-
-function goInterval(d: Duration): string {
-  let ms = d.toMilliseconds();
-  let out = '';
-  for (const [u, size] of [['h', 3600000], ['m', 60000], ['s', 1000], ['ms', 1]] as Array<[string, number]>) {
-    const n = Math.floor(ms / size);
-    if (n > 0) {
-      out += `${n}${u}`;
-      ms -= n * size;
-    }
-  }
-  return out || '0s';
-}
-
-function parseGoInterval(s: string): number | undefined {
-  if (!/^(\d+(ms|h|m|s))+$/.test(s)) return undefined;
-  const size: Record<string, number> = { h: 3600000, m: 60000, s: 1000, ms: 1 };
-  let total = 0;
-  for (const m of s.matchAll(/(\d+)(ms|h|m|s)/g)) total += Number(m[1]) * size[m[2]];
-  return total;
 }

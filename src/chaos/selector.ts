@@ -1,6 +1,6 @@
-import { Chart } from 'cdk8s';
-import { Construct } from 'constructs';
-import { dnsLabelProblem, k8sLabelKeyProblem, k8sLabelValueProblem } from '../common/names';
+import type { Construct, IConstruct } from 'constructs';
+import type { Problem } from '../common/errors';
+import { annotationsProblems, labelRequirementsProblems, labelsProblems, nameProblems, namespaceProblems } from '../common/checks';
 
 /** A label-selector requirement (`key`, `operator`, `values`), as in Kubernetes. */
 export interface SelectorExpression {
@@ -79,6 +79,23 @@ export interface ChaosWorkload extends Construct {
 }
 
 /**
+ * The namespace of the chart a construct is in (as `Chart.of(c).namespace`, without loading
+ * cdk8s: a chart carries cdk8s' chart marker).
+ */
+function chartNamespace(c: IConstruct): string | undefined {
+  for (let s: IConstruct | undefined = c; s; s = s.node.scope) {
+    if (Symbol.for('cdk8s.Chart') in s) return (s as { readonly namespace?: string }).namespace;
+  }
+  return undefined;
+}
+
+/** Resolves a target given as a ChaosTarget or as a cdk8s-plus workload. */
+export function resolveTarget(target: ChaosTarget | ChaosWorkload | undefined): ChaosTarget | undefined {
+  if (target === undefined || target instanceof ChaosTarget) return target;
+  return ChaosTarget.workload(target);
+}
+
+/**
  * The pods an experiment acts on. Build one from labels, expressions, explicit pods,
  * whole namespaces, or a cdk8s-plus workload.
  */
@@ -124,7 +141,7 @@ export class ChaosTarget {
    * namespace (or its chart's) and its pod selector.
    */
   public static workload(workload: ChaosWorkload): ChaosTarget {
-    const namespace = workload.metadata.namespace ?? Chart.of(workload).namespace;
+    const namespace = workload.metadata.namespace ?? chartNamespace(workload);
     const kind = workload.resourceType.replace(/s$/, '');
     return new ChaosTarget(
       {
@@ -160,37 +177,29 @@ export class ChaosTarget {
     return narrow === 0;
   }
 
-  /** Problems with this target, as `[field, problem, fix]`. */
-  public problems(field: string): Array<[string, string, string]> {
-    const out: Array<[string, string, string]> = [];
+  /** Problems with this target. */
+  public problems(field: string): Problem[] {
+    const out: Problem[] = [];
     const p = this.props;
     if (this.namespacesTargeted.length === 0) {
-      out.push([`${field}.namespaces`, 'the target names no namespace, so it selects nothing predictable', 'give the namespace of the pods to target (a workload without a namespace needs a chart namespace)']);
+      out.push({ field: `${field}.namespaces`, problem: 'the target names no namespace, so it selects nothing predictable', fix: 'give the namespace of the pods to target (a workload without a namespace needs a chart namespace)' });
     }
-    for (const ns of this.namespacesTargeted) {
-      const bad = dnsLabelProblem(ns);
-      if (bad) out.push([`${field}.namespaces`, `namespace ${bad}`, 'use a valid namespace name']);
-    }
+    for (const ns of this.namespacesTargeted) out.push(...namespaceProblems(`${field}.namespaces`, ns, { fix: 'use a valid namespace name' }));
     if (this.coversWholeNamespaces && !this.wholeNamespace) {
-      out.push([field, 'the target has no labels, expressions, pods or other criteria, so it selects nothing specific', 'select pods by labels, expressions, names or a workload, or target whole namespaces on purpose with ChaosTarget.namespaces()']);
+      out.push({ field, problem: 'the target has no labels, expressions, pods or other criteria, so it selects nothing specific', fix: 'select pods by labels, expressions, names or a workload, or target whole namespaces on purpose with ChaosTarget.namespaces()' });
     }
     for (const [ns, names] of Object.entries(p.pods ?? {})) {
-      if (names.length === 0) out.push([`${field}.pods.${ns}`, 'the pod list is empty, so it selects nothing', 'name at least one pod']);
+      if (names.length === 0) out.push({ field: `${field}.pods.${ns}`, problem: 'the pod list is empty, so it selects nothing', fix: 'name at least one pod' });
+      names.forEach((n, i) => out.push(...nameProblems(`${field}.pods.${ns}[${i}]`, n, { what: 'pod name', fix: 'name existing pods' })));
     }
     for (const [ns, names] of Object.entries(p.physicalMachines ?? {})) {
-      if (names.length === 0) out.push([`${field}.physicalMachines.${ns}`, 'the machine list is empty, so it selects nothing', 'name at least one PhysicalMachine']);
+      if (names.length === 0) out.push({ field: `${field}.physicalMachines.${ns}`, problem: 'the machine list is empty, so it selects nothing', fix: 'name at least one PhysicalMachine' });
+      names.forEach((n, i) => out.push(...nameProblems(`${field}.physicalMachines.${ns}[${i}]`, n, { what: 'PhysicalMachine name', fix: 'name existing PhysicalMachine objects' })));
     }
-    for (const [k, v] of Object.entries(p.labels ?? {})) {
-      const bad = k8sLabelKeyProblem(k) ?? k8sLabelValueProblem(v);
-      if (bad) out.push([`${field}.labels`, bad, 'use a valid Kubernetes label']);
-    }
-    for (const [i, e] of (p.expressions ?? []).entries()) {
-      const ops = ['In', 'NotIn', 'Exists', 'DoesNotExist'];
-      if (!ops.includes(e.operator)) out.push([`${field}.expressions[${i}].operator`, `"${e.operator}" is not a label-selector operator`, `use one of ${ops.join(', ')}`]);
-      else if ((e.operator === 'In' || e.operator === 'NotIn') && !(e.values && e.values.length > 0)) {
-        out.push([`${field}.expressions[${i}].values`, `operator ${e.operator} needs at least one value`, 'list the label values to match']);
-      }
-    }
+    out.push(...labelsProblems(`${field}.labels`, p.labels, { fix: 'use a valid Kubernetes label' }));
+    out.push(...labelsProblems(`${field}.nodeSelectors`, p.nodeSelectors, { fix: 'use a valid Kubernetes label' }));
+    out.push(...annotationsProblems(`${field}.annotations`, p.annotations));
+    out.push(...labelRequirementsProblems(`${field}.expressions`, p.expressions));
     return out;
   }
 

@@ -1,139 +1,12 @@
 import { ApiObject, Duration } from 'cdk8s';
+import { httpStatusCheckProblems, httpStatusCheckSpec, HttpStatusCheckOptions, StatusCheckMode } from './http-check';
+import { objectLabels } from '../common/conventions';
 import { Construct } from 'constructs';
-import { Problem, Problems } from '../common/errors';
-import { spelledGoDuration } from '../common/duration';
-import { dnsLabelProblem, dnsSubdomainProblem, k8sLabelKeyProblem, k8sLabelValueProblem } from '../common/names';
+import { Problems } from '../common/errors';
+import { labelsProblems, nameProblems, namespaceProblems } from '../common/checks';
 import { chaosNamespace } from './experiment';
-import { CHAOS_MESH_API_VERSION } from './types';
-
-/** How a status check runs. */
-export class StatusCheckMode {
-  /** Check until the success or failure threshold is reached, then move on. */
-  public static synchronous(): StatusCheckMode { return new StatusCheckMode('Synchronous', true); }
-  /**
-   * Keep checking in the background for the check's duration (beside parallel chaos). In a
-   * workflow the duration defaults to the step's deadline.
-   */
-  public static continuous(): StatusCheckMode { return new StatusCheckMode('Continuous', true); }
-  /**
-   * Keep checking without a duration: in a workflow until the step's deadline ends it; a
-   * standalone check until its object is deleted (or its failure threshold is reached).
-   */
-  public static continuousUntilStopped(): StatusCheckMode { return new StatusCheckMode('Continuous', false); }
-
-  private constructor(
-    /** The `mode` field. */
-    public readonly value: 'Synchronous' | 'Continuous',
-    /** False when no duration is written for a continuous check. */
-    public readonly bounded: boolean,
-  ) {}
-}
-
-/** An inclusive range of HTTP status codes (`200-299`). */
-export interface StatusCodeRange {
-  /** Lowest accepted code. */
-  readonly from: number;
-  /** Highest accepted code. */
-  readonly to: number;
-}
-
-/** The HTTP check and its rhythm, shared by workflow steps and standalone checks. */
-export interface HttpStatusCheckOptions {
-  /** URL to request. */
-  readonly url: string;
-  /**
-   * Expected status code, or an inclusive range.
-   * @default 200
-   */
-  readonly expectStatus?: number | StatusCodeRange;
-  /**
-   * HTTP method.
-   * @default 'GET'
-   */
-  readonly method?: 'GET' | 'POST';
-  /**
-   * Request body.
-   * @default none
-   */
-  readonly body?: string;
-  /**
-   * Request headers (each with one or more values).
-   * @default none
-   */
-  readonly headers?: Readonly<Record<string, readonly string[]>>;
-  /**
-   * Synchronous or continuous.
-   * @default StatusCheckMode.synchronous()
-   */
-  readonly mode?: StatusCheckMode;
-  /**
-   * Time between checks.
-   * @default Duration.seconds(5)
-   */
-  readonly interval?: Duration;
-  /**
-   * Timeout of one check.
-   * @default Duration.seconds(2)
-   */
-  readonly timeout?: Duration;
-  /**
-   * Failures in a row that fail the check.
-   * @default 3
-   */
-  readonly failureThreshold?: number;
-  /**
-   * Successes in a row that pass the check (synchronous mode).
-   * @default 1
-   */
-  readonly successThreshold?: number;
-}
-
-/** Problems with the HTTP check options, fields under `prefix`. */
-export function httpStatusCheckProblems(prefix: string, o: HttpStatusCheckOptions): Problem[] {
-  const out: Problem[] = [];
-  const f = (n: string) => (prefix ? `${prefix}.${n}` : n);
-  if (!/^https?:\/\/[^\s]+$/.test(o.url ?? '')) out.push({ field: f('url'), problem: `"${o.url}" is not an http(s) URL`, fix: 'give the full URL, such as http://demo-app.team-alpha.svc:8080/health' });
-  const code = (n: number) => Number.isInteger(n) && n >= 100 && n <= 599;
-  const e = o.expectStatus;
-  if (typeof e === 'number' ? !code(e) : e !== undefined && !(code(e.from) && code(e.to) && e.from <= e.to)) {
-    out.push({ field: f('expectStatus'), problem: `${JSON.stringify(e)} is not an HTTP status code or range`, fix: 'give a code such as 200 or a range such as { from: 200, to: 299 }' });
-  }
-  for (const [n, v] of [['failureThreshold', o.failureThreshold], ['successThreshold', o.successThreshold]] as const) {
-    if (v !== undefined && !(Number.isInteger(v) && v >= 1)) out.push({ field: f(n), problem: `${v} is not a positive whole number`, fix: 'give at least 1' });
-  }
-  for (const [n, v] of [['interval', o.interval], ['timeout', o.timeout]] as const) {
-    if (v !== undefined && v.toMilliseconds() < 1000) out.push({ field: f(n), problem: `${v.toMilliseconds()}ms is shorter than a second, the smallest step Chaos Mesh takes`, fix: 'give at least Duration.seconds(1)' });
-  }
-  return out;
-}
-
-/**
- * The `statusCheck` spec of the options; `duration` is written when given. With
- * `writeDefaults` (workflow steps) the library's defaults are written out; without it
- * (standalone checks) only what was given, and Chaos Mesh's own defaults apply.
- */
-export function httpStatusCheckSpec(o: HttpStatusCheckOptions, duration: Duration | undefined, writeDefaults = true): Record<string, unknown> {
-  const d = <T>(given: T | undefined, fallback: T): T | undefined => given ?? (writeDefaults ? fallback : undefined);
-  const seconds = (v: Duration | undefined) => (v === undefined ? undefined : Math.max(1, Math.round(v.toSeconds())));
-  const mode = d(o.mode, StatusCheckMode.synchronous());
-  const e = o.expectStatus ?? 200;
-  return JSON.parse(JSON.stringify({
-    mode: mode?.value,
-    type: 'HTTP',
-    duration: duration ? spelledGoDuration(duration) : undefined,
-    intervalSeconds: seconds(d(o.interval, Duration.seconds(5))),
-    timeoutSeconds: seconds(d(o.timeout, Duration.seconds(2))),
-    failureThreshold: d(o.failureThreshold, 3),
-    successThreshold: d(o.successThreshold, 1),
-    http: {
-      url: o.url,
-      method: d(o.method, 'GET'),
-      headers: o.headers ? Object.fromEntries(Object.entries(o.headers).map(([k, v]) => [k, [...v]])) : undefined,
-      body: o.body,
-      criteria: { statusCode: typeof e === 'number' ? String(e) : `${e.from}-${e.to}` },
-    },
-  })) as Record<string, unknown>;
-}
+import { CHAOS_LABELS, CHAOS_MESH_API_VERSION } from './types';
+import { apiObjectsOf, IApiObjectOwner, setMainObject } from '../common/api-object';
 
 /** Props of {@link StatusCheck}. Only what is given is written: Chaos Mesh's defaults apply to the rest. */
 export interface StatusCheckProps extends HttpStatusCheckOptions {
@@ -195,7 +68,7 @@ export interface StatusCheckProps extends HttpStatusCheckOptions {
 }
 
 /** A standalone Chaos Mesh `StatusCheck`: an HTTP probe whose records show in the dashboard. */
-export class StatusCheck extends Construct {
+export class StatusCheck extends Construct implements IApiObjectOwner {
   /** The object name. */
   public readonly name: string;
   /** The namespace. */
@@ -209,26 +82,26 @@ export class StatusCheck extends Construct {
     const problems = new Problems();
     this.name = p.name ?? id;
     this.namespace = chaosNamespace(this, p.namespace);
-    const np = dnsSubdomainProblem(this.name);
-    if (np) problems.add('name', np, 'name the check with lower-case letters, digits, "-" and "."');
-    const nsp = dnsLabelProblem(this.namespace);
-    if (nsp) problems.add('namespace', `namespace ${nsp}`, 'give a valid namespace');
+    problems.addAll('', nameProblems('name', this.name, { fix: 'name the check with lower-case letters, digits, "-" and "."' }));
+    problems.addAll('', namespaceProblems('namespace', this.namespace, { fix: 'give a valid namespace' }));
     problems.addAll('', httpStatusCheckProblems('', p));
     if (p.duration !== undefined && p.duration.toMilliseconds() <= 0) problems.add('duration', 'the duration is zero', 'give a positive duration, or none');
     if (p.duration !== undefined && p.mode && !p.mode.bounded) problems.add('duration', 'a duration is given with StatusCheckMode.continuousUntilStopped()', 'use StatusCheckMode.continuous() with a duration, or drop the duration');
     const r = p.recordsHistoryLimit;
     if (r !== undefined && !(Number.isInteger(r) && r >= 1 && r <= 1000)) problems.add('recordsHistoryLimit', `${r} is outside 1-1000`, 'keep between 1 and 1000 records');
-    for (const [k, v] of Object.entries(p.labels ?? {})) {
-      const lp = k8sLabelKeyProblem(k) ?? k8sLabelValueProblem(v);
-      if (lp) problems.add('labels', lp, 'use valid label keys and values');
-    }
+    problems.addAll('', labelsProblems('labels', p.labels));
     problems.throwIfAny(this.node.path);
-    const labels = { 'app.kubernetes.io/managed-by': 'cdk8s-resilience', 'app.kubernetes.io/part-of': 'chaos', ...(p.labels ?? {}) };
-    this.apiObject = new ApiObject(this, 'Resource', {
+    const labels = objectLabels(CHAOS_LABELS, p.labels);
+    this.apiObject = setMainObject(this, new ApiObject(this, 'Resource', {
       apiVersion: CHAOS_MESH_API_VERSION,
       kind: 'StatusCheck',
       metadata: { name: this.name, namespace: this.namespace, labels },
       spec: { ...httpStatusCheckSpec(p, p.duration, false), ...(r !== undefined ? { recordsHistoryLimit: r } : {}) },
-    });
+    }));
+  }
+
+  /** Every object this construct made, in creation order. */
+  public get apiObjects(): ApiObject[] {
+    return apiObjectsOf(this);
   }
 }

@@ -3,36 +3,17 @@
  * embed every chaos spec, and their generated module would be megabytes). The embedded
  * parts reuse the imported per-kind spec types. Checked against the v2.8.3 CRD in tests.
  */
-import type {
-  BlockChaosSpec,
-  DnsChaosSpec,
-  HttpChaosSpec,
-  IoChaosSpec,
-  JvmChaosSpec,
-  NetworkChaosSpec,
-  PhysicalMachineChaosSpec,
-  PodChaosSpec,
-  StatusCheckSpec,
-  StressChaosSpec,
-  TimeChaosSpec,
-} from '../../imports/chaos-mesh.org';
+import type { StatusCheckSpec } from '../../imports/chaos-mesh.org';
+import type { EmbeddedChaos } from './kinds';
+
+/** The library's own labels on every chaos object (with `app.kubernetes.io/managed-by`). */
+export const CHAOS_LABELS: Readonly<Record<string, string>> = { 'app.kubernetes.io/part-of': 'chaos' };
+
+/** The annotation that pauses a Chaos Mesh experiment or Schedule while it is set to `"true"`. */
+export const CHAOS_MESH_PAUSE_ANNOTATION = 'experiment.chaos-mesh.org/pause';
 
 /** The API version of every Chaos Mesh kind used here. */
 export const CHAOS_MESH_API_VERSION = 'chaos-mesh.org/v1alpha1';
-
-/** The chaos specs a Schedule or a Workflow template can embed, keyed as in the manifest. */
-export interface EmbeddedChaos {
-  readonly podChaos?: PodChaosSpec;
-  readonly networkChaos?: NetworkChaosSpec;
-  readonly stressChaos?: StressChaosSpec;
-  readonly ioChaos?: IoChaosSpec;
-  readonly timeChaos?: TimeChaosSpec;
-  readonly dnsChaos?: DnsChaosSpec;
-  readonly httpChaos?: HttpChaosSpec;
-  readonly jvmChaos?: JvmChaosSpec;
-  readonly blockChaos?: BlockChaosSpec;
-  readonly physicalmachineChaos?: PhysicalMachineChaosSpec;
-}
 
 /** Spec of a Chaos Mesh v2 `Schedule` (never the removed v1 `scheduler` field). */
 export interface ScheduleSpec extends EmbeddedChaos {

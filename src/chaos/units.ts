@@ -1,22 +1,3 @@
-import { Duration } from 'cdk8s';
-import { spelledGoDuration } from '../common/duration';
-
-/**
- * A span as one Go duration unit, the form Chaos Mesh's single-unit fields require: the
- * unit it was written with (`Duration.millis(100)` is `100ms`, `Duration.seconds(2)` is
- * `2s`), else the largest unit that divides it.
- */
-export function singleUnitDuration(d: Duration): string {
-  return spelledGoDuration(d, largestSingleUnit);
-}
-
-function largestSingleUnit(ms: number): string {
-  if (ms % 3600000 === 0 && ms > 0) return `${ms / 3600000}h`;
-  if (ms % 60000 === 0 && ms > 0) return `${ms / 60000}m`;
-  if (ms % 1000 === 0) return `${ms / 1000}s`;
-  return `${ms}ms`;
-}
-
 /** A network rate, as `tc` writes it (`1mbps`, `500kbps`). */
 export class Bandwidth {
   /** Kilobits per second. */

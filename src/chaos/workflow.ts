@@ -1,412 +1,13 @@
+/** The ChaosWorkflow construct: a Chaos Mesh Workflow (or a Schedule of one) built from ./steps. */
 import { ApiObject, Duration } from 'cdk8s';
 import { Construct } from 'constructs';
-import { shortGoDuration, spelledGoDuration } from '../common/duration';
-import { Problem, Problems } from '../common/errors';
-import { dnsLabelProblem } from '../common/names';
-import { ChaosAction } from './actions';
-import { chaosNamespace, GuardrailProps, remoteClusterName, remoteClusterProblems, resolvePolicy, resolveTarget } from './experiment';
-import type { RemoteCluster } from './machines';
-import { httpStatusCheckProblems, httpStatusCheckSpec, HttpStatusCheckOptions, StatusCheckMode } from './status-check';
-import { embeddedKey, ExperimentDefinition, experimentProblems, experimentSpec, GuardrailPolicy } from './guardrails';
-import { ChaosMode } from './mode';
+import { apiObjectsOf, IApiObjectOwner, setMainObject } from '../common/api-object';
+import { objectLabels } from '../common/conventions';
+import { Problems, problemsAbout } from '../common/errors';
+import { chaosNamespace, chaosObjectMetadataProblems, GuardrailProps, resolvePolicy } from './experiment';
 import { ChaosSchedule, scheduleProblems } from './schedule';
-import { ChaosTarget, ChaosWorkload } from './selector';
-import { CHAOS_MESH_API_VERSION, ScheduleSpec, WorkflowSpec, WorkflowTemplate } from './types';
-
-/** An experiment embedded in a workflow. */
-export interface WorkflowExperimentProps {
-  /** The fault. */
-  readonly action: ChaosAction;
-  /** The pods, as a {@link ChaosTarget} or a cdk8s-plus workload. */
-  readonly target: ChaosTarget | ChaosWorkload;
-  /**
-   * How many of the pods.
-   * @default ChaosMode.one()
-   */
-  readonly mode?: ChaosMode;
-  /** How long the fault lasts: the template's deadline. */
-  readonly duration: Duration;
-  /**
-   * Runs the experiment in another cluster: a RemoteCluster or its name.
-   * @default this cluster
-   */
-  readonly remoteCluster?: RemoteCluster | string;
-}
-
-/** An HTTP status check in a workflow. */
-export interface WorkflowStatusCheckProps extends HttpStatusCheckOptions {
-  /**
-   * Abort the workflow when the check fails.
-   * @default true
-   */
-  readonly abortOnFailure?: boolean;
-  /**
-   * How long the check may run: its deadline.
-   * @default Duration.minutes(1)
-   */
-  readonly deadline?: Duration;
-  /**
-   * How long the check runs (its `duration`).
-   * @default for StatusCheckMode.continuous(), the deadline; otherwise none
-   */
-  readonly duration?: Duration;
-  /**
-   * Write the library's defaults (mode, method, interval, timeout, thresholds) into the
-   * template. False writes only what is given, as a migrated manifest had it, and Chaos
-   * Mesh's own defaults (10s interval, 1s timeout) apply.
-   * @default true
-   */
-  readonly explicitDefaults?: boolean;
-}
-
-/** A container run by a Task step. */
-export interface TaskContainer {
-  /** Container name. */
-  readonly name: string;
-  /** Image. */
-  readonly image: string;
-  /**
-   * The command as an argument list.
-   * @default the image's entrypoint
-   */
-  readonly command?: readonly string[];
-  /**
-   * Arguments.
-   * @default none
-   */
-  readonly args?: readonly string[];
-  /**
-   * Environment variables.
-   * @default none
-   */
-  readonly env?: Readonly<Record<string, string>>;
-  /**
-   * Escape hatch: more container fields (resources, volumeMounts, ...) as in a pod spec, merged over the generated ones.
-   * @default none
-   */
-  readonly extra?: Readonly<Record<string, unknown>>;
-}
-
-/** A branch of a Task step: a step started when the expression holds on the task's result. */
-export interface ConditionalBranch {
-  /** Expression over `exitCode` and `stdout` (`exitCode == 0 && stdout == "ok"`); an empty string always holds. */
-  readonly when: string;
-  /** The step started. */
-  readonly then: WorkflowStep;
-}
-
-/** Props of a Task step. */
-export interface WorkflowTaskProps {
-  /** The container run once. */
-  readonly container: TaskContainer;
-  /**
-   * Steps started by the task's result.
-   * @default none
-   */
-  readonly branches?: readonly ConditionalBranch[];
-  /**
-   * Volumes of the task's pod, as in a pod spec.
-   * @default none
-   */
-  readonly volumes?: ReadonlyArray<Readonly<Record<string, unknown>>>;
-  /**
-   * How long the task may run.
-   * @default none: the task ends when its container exits (a stage holding it then needs its own deadline)
-   */
-  readonly deadline?: Duration;
-}
-
-/** Props of a Schedule step: an experiment started on a schedule while the step runs. */
-export interface WorkflowScheduleProps extends WorkflowExperimentProps {
-  /** When runs start. */
-  readonly schedule: ChaosSchedule;
-  /** How long the step (and so the schedule) lasts. */
-  readonly deadline: Duration;
-}
-
-/** Options of serial and parallel stages. */
-export interface StageOptions {
-  /**
-   * How long the stage may run.
-   * @default the time its children need (their sum for serial, their maximum for parallel)
-   */
-  readonly deadline?: Duration;
-}
-
-/** One rendered step: its templates (itself first) and the problems of what it embeds. */
-export interface RenderedWorkflowStep {
-  readonly templates: WorkflowTemplate[];
-  readonly problems: Problem[];
-  /** Milliseconds the step needs at most. */
-  readonly bound?: number;
-}
-
-/**
- * A step of a Chaos Mesh workflow: a stage of steps (serial or parallel), a pause, an
- * embedded experiment, or an HTTP status check. Names must be unique in a workflow.
- */
-export class WorkflowStep {
-  /** Runs `steps` one after the other. */
-  public static serial(name: string, steps: WorkflowStep[], options: StageOptions = {}): WorkflowStep {
-    return WorkflowStep.stage('Serial', name, steps, options);
-  }
-
-  /** Runs `steps` at the same time. */
-  public static parallel(name: string, steps: WorkflowStep[], options: StageOptions = {}): WorkflowStep {
-    return WorkflowStep.stage('Parallel', name, steps, options);
-  }
-
-  /** Waits, such as for the system to recover. */
-  public static suspend(name: string, duration: Duration): WorkflowStep {
-    return new WorkflowStep(name, () => ({ templates: [{ name, templateType: 'Suspend', deadline: spelledGoDuration(duration) }], problems: [], bound: duration.toMilliseconds() }));
-  }
-
-  /** Runs an experiment for its duration. The guardrails of {@link ChaosExperiment} apply. */
-  public static experiment(name: string, props: WorkflowExperimentProps): WorkflowStep {
-    return new WorkflowStep(name, (policy) => {
-      const def: ExperimentDefinition = { name, action: props.action, target: resolveTarget(props.target), mode: props.mode ?? ChaosMode.one(), duration: props.duration, remoteCluster: remoteClusterName(props.remoteCluster) };
-      const problems = [
-        ...remoteClusterProblems(props.remoteCluster).map(([field, problem, fix]) => ({ field, problem: `experiment "${name}": ${problem}`, fix })),
-        ...experimentProblems(def, policy),
-      ].map((p) => ({ ...p, field: `steps.${name}.${p.field}` }));
-      const template = {
-        name,
-        templateType: props.action.kind,
-        deadline: spelledGoDuration(props.duration),
-        [embeddedKey(props.action.kind)]: experimentSpec(def, false),
-      } as WorkflowTemplate;
-      return { templates: [template], problems, bound: props.duration.toMilliseconds() };
-    });
-  }
-
-  /** Checks an HTTP endpoint; by default a failure aborts the workflow. */
-  public static statusCheck(name: string, props: WorkflowStatusCheckProps): WorkflowStep {
-    return new WorkflowStep(name, () => {
-      const deadline = props.deadline ?? Duration.minutes(1);
-      const mode = props.mode ?? StatusCheckMode.synchronous();
-      const problems: Problem[] = httpStatusCheckProblems(`steps.${name}`, props);
-      if (props.duration !== undefined && !mode.bounded) problems.push({ field: `steps.${name}.duration`, problem: 'a duration is given with StatusCheckMode.continuousUntilStopped()', fix: 'use StatusCheckMode.continuous() with a duration, or drop the duration' });
-      if (props.duration !== undefined && props.duration.toMilliseconds() > deadline.toMilliseconds()) {
-        problems.push({ field: `steps.${name}.duration`, problem: `the check runs ${spelledGoDuration(props.duration)}, longer than its ${spelledGoDuration(deadline)} deadline`, fix: 'shorten the duration or lengthen the deadline' });
-      }
-      const duration = props.duration ?? (mode.value === 'Continuous' && mode.bounded ? deadline : undefined);
-      const template: WorkflowTemplate = {
-        name,
-        templateType: 'StatusCheck',
-        deadline: spelledGoDuration(deadline),
-        abortWithStatusCheck: props.abortOnFailure ?? true,
-        statusCheck: httpStatusCheckSpec(props, duration, props.explicitDefaults ?? true) as unknown as WorkflowTemplate['statusCheck'],
-      };
-      return { templates: [template], problems, bound: deadline.toMilliseconds() };
-    });
-  }
-
-  /**
-   * Runs a container once (a custom task); its exit code and output pick the branches to
-   * start. The branch steps are rendered as templates of the workflow.
-   */
-  public static task(name: string, props: WorkflowTaskProps): WorkflowStep {
-    return new WorkflowStep(name, (policy) => {
-      const c = props.container;
-      const problems: Problem[] = [];
-      if (dnsLabelProblem(c?.name ?? '')) problems.push({ field: `steps.${name}.container.name`, problem: `container name "${c?.name ?? ''}" is not a DNS-1123 label`, fix: 'name the container with lower-case letters, digits and "-"' });
-      if (!c?.image) problems.push({ field: `steps.${name}.container.image`, problem: 'the image is empty', fix: 'name the task image' });
-      const rendered = (props.branches ?? []).map((b) => b.then.render(policy));
-      const container = JSON.parse(JSON.stringify({
-        name: c?.name,
-        image: c?.image,
-        command: c?.command ? [...c.command] : undefined,
-        args: c?.args ? [...c.args] : undefined,
-        env: c?.env ? Object.entries(c.env).map(([k, v]) => ({ name: k, value: v })) : undefined,
-        ...(c?.extra ?? {}),
-      })) as Record<string, unknown>;
-      const template: WorkflowTemplate = {
-        name,
-        templateType: 'Task',
-        deadline: props.deadline ? spelledGoDuration(props.deadline) : undefined,
-        task: { container, ...(props.volumes ? { volumes: props.volumes.map((v) => ({ ...v })) } : {}) },
-        conditionalBranches: props.branches && props.branches.length > 0 ? props.branches.map((b) => ({ target: b.then.name, expression: b.when })) : undefined,
-      };
-      const branchBounds = rendered.map((r) => r.bound);
-      const bound = props.deadline && branchBounds.every((b): b is number => b !== undefined)
-        ? props.deadline.toMilliseconds() + (branchBounds.length > 0 ? Math.max(...branchBounds) : 0)
-        : undefined;
-      return { templates: [template, ...rendered.flatMap((r) => r.templates)], problems: [...problems, ...rendered.flatMap((r) => r.problems)], bound };
-    });
-  }
-
-  /**
-   * Starts an experiment on a schedule for the step's deadline (a Schedule template). The
-   * guardrails of an experiment and the rules of a schedule apply.
-   */
-  public static schedule(name: string, props: WorkflowScheduleProps): WorkflowStep {
-    return new WorkflowStep(name, (policy) => {
-      const def: ExperimentDefinition = { name, action: props.action, target: resolveTarget(props.target), mode: props.mode ?? ChaosMode.one(), duration: props.duration, remoteCluster: remoteClusterName(props.remoteCluster) };
-      const problems: Problem[] = [
-        ...remoteClusterProblems(props.remoteCluster).map(([field, problem, fix]) => ({ field, problem: `experiment "${name}": ${problem}`, fix })),
-        ...experimentProblems(def, policy),
-        ...scheduleProblems(props.schedule, props.duration, false).map(([field, problem, fix]) => ({ field, problem: `step "${name}": ${problem}`, fix })),
-      ].map((p) => ({ ...p, field: `steps.${name}.${p.field}` }));
-      const template = {
-        name,
-        templateType: 'Schedule',
-        deadline: spelledGoDuration(props.deadline),
-        schedule: { ...props.schedule.toSpec(), type: props.action.kind, [embeddedKey(props.action.kind)]: experimentSpec(def) },
-      } as WorkflowTemplate;
-      return { templates: [template], problems, bound: props.deadline.toMilliseconds() };
-    });
-  }
-
-  /**
-   * Any template, written as in the manifest (the escape hatch: any field of a template,
-   * including `task`, `schedule` and `conditionalBranches`). `children` are rendered as
-   * templates too, such as the children of a stage or the targets of conditional branches.
-   */
-  public static of(template: WorkflowTemplate, children: WorkflowStep[] = []): WorkflowStep {
-    return new WorkflowStep(template.name, (policy) => {
-      const rendered = children.map((c) => c.render(policy));
-      return { templates: [{ ...template }, ...rendered.flatMap((r) => r.templates)], problems: rendered.flatMap((r) => r.problems) };
-    });
-  }
-
-  private static stage(type: 'Serial' | 'Parallel', name: string, steps: WorkflowStep[], options: StageOptions): WorkflowStep {
-    return new WorkflowStep(name, (policy) => {
-      const rendered = steps.map((s) => s.render(policy));
-      const bounds = rendered.map((r) => r.bound);
-      const known = bounds.every((b): b is number => b !== undefined);
-      const need = known && bounds.length > 0 ? (type === 'Serial' ? bounds.reduce((a, b) => a + b, 0) : Math.max(...bounds)) : undefined;
-      const deadlineMs = options.deadline?.toMilliseconds() ?? need;
-      const template: WorkflowTemplate = {
-        name,
-        templateType: type,
-        children: steps.map((s) => s.name),
-        deadline: options.deadline ? spelledGoDuration(options.deadline) : deadlineMs === undefined ? undefined : shortGoDuration(deadlineMs),
-      };
-      return { templates: [template, ...rendered.flatMap((r) => r.templates)], problems: rendered.flatMap((r) => r.problems), bound: deadlineMs };
-    });
-  }
-
-  private constructor(
-    /** The template name. */
-    public readonly name: string,
-    private readonly renderFn: (policy: GuardrailPolicy) => RenderedWorkflowStep,
-  ) {}
-
-  /** @internal */
-  public render(policy: GuardrailPolicy): RenderedWorkflowStep {
-    return this.renderFn(policy);
-  }
-}
-
-/** Parses a Go duration (`1h30m`, `90s`, `1.5s`, `300ms`) to milliseconds; undefined when invalid. */
-export function parseGoDuration(s: string): number | undefined {
-  const units: Record<string, number> = { h: 3600000, m: 60000, s: 1000, ms: 1, us: 0.001, 'µs': 0.001, ns: 0.000001 };
-  if (!/^((\d+(\.\d+)?)(h|m|s|ms|us|µs|ns))+$/.test(s)) return undefined;
-  let total = 0;
-  for (const m of s.matchAll(/(\d+(?:\.\d+)?)(ms|us|µs|ns|h|m|s)/g)) total += Number(m[1]) * units[m[2]];
-  return total;
-}
-
-const CHAOS_TYPES = ['PodChaos', 'NetworkChaos', 'StressChaos', 'IOChaos', 'TimeChaos', 'DNSChaos', 'HTTPChaos', 'AWSChaos', 'GCPChaos', 'AzureChaos', 'JVMChaos', 'KernelChaos', 'BlockChaos', 'PhysicalMachineChaos'];
-const TEMPLATE_TYPES = ['Serial', 'Parallel', 'Suspend', 'StatusCheck', 'Task', 'Schedule', ...CHAOS_TYPES];
-
-/**
- * The structural rules of a workflow, on plain data: the entry exists, template names are
- * unique and valid, children exist (no cycles), every template is bounded, and each
- * child's deadline fits in its parent's. Returns every problem, and each template's bound.
- */
-export function workflowProblems(name: string, spec: WorkflowSpec): { problems: Problem[]; bounds: Map<string, number | undefined> } {
-  const problems: Problem[] = [];
-  const add = (field: string, problem: string, fix: string) => problems.push({ field, problem: `workflow "${name}": ${problem}`, fix });
-  const byName = new Map<string, WorkflowTemplate>();
-  for (const [i, t] of spec.templates.entries()) {
-    const bad = dnsLabelProblem(t.name);
-    if (bad) add(`templates[${i}].name`, `template name ${bad}`, 'name templates with lower-case letters, digits and "-"');
-    if (byName.has(t.name)) add(`templates[${i}].name`, `template name "${t.name}" is used twice`, 'give every step its own name');
-    else byName.set(t.name, t);
-    if (!TEMPLATE_TYPES.includes(t.templateType)) add(`templates.${t.name}.templateType`, `"${t.templateType}" is not a workflow template type`, `use one of ${TEMPLATE_TYPES.join(', ')}`);
-    if (t.deadline !== undefined && !(parseGoDuration(t.deadline)! > 0)) add(`templates.${t.name}.deadline`, `"${t.deadline}" is not a positive Go duration`, 'write a deadline such as "5m"');
-  }
-  if (!byName.has(spec.entry)) add('entry', `entry "${spec.entry}" is not one of the templates`, `name an existing template as entry (${[...byName.keys()].join(', ')})`);
-
-  const bounds = new Map<string, number | undefined>();
-  const visiting = new Set<string>();
-  const bound = (n: string): number | undefined => {
-    if (bounds.has(n)) return bounds.get(n);
-    const t = byName.get(n);
-    if (!t) return undefined;
-    if (visiting.has(n)) {
-      add(`templates.${n}.children`, `template "${n}" contains itself`, 'remove the cycle');
-      return undefined;
-    }
-    visiting.add(n);
-    const own = t.deadline !== undefined ? parseGoDuration(t.deadline) : undefined;
-    let result = own;
-    if (t.templateType === 'Serial' || t.templateType === 'Parallel') {
-      const children = t.children ?? [];
-      if (children.length === 0) add(`templates.${n}.children`, `${t.templateType} stage "${n}" has no children`, 'add steps to the stage or remove it');
-      const childBounds: Array<number | undefined> = [];
-      for (const c of children) {
-        if (!byName.has(c)) {
-          add(`templates.${n}.children`, `child "${c}" of "${n}" is not one of the templates`, 'add the template or fix the name');
-          childBounds.push(undefined);
-          continue;
-        }
-        const b = bound(c);
-        childBounds.push(b);
-        if (own !== undefined && b !== undefined && b > own) {
-          add(`templates.${c}.deadline`, `child "${c}" may run ${shortGoDuration(b)}, longer than the ${shortGoDuration(own)} deadline of its parent "${n}", and would keep showing as running`, `shorten "${c}" or give "${n}" a deadline of at least ${shortGoDuration(b)}`);
-        }
-      }
-      const known = childBounds.every((b): b is number => b !== undefined);
-      const need = known && childBounds.length > 0 ? (t.templateType === 'Serial' ? childBounds.reduce((a, b) => a + b, 0) : Math.max(...childBounds)) : undefined;
-      if (own !== undefined && need !== undefined && t.templateType === 'Serial' && need > own && childBounds.every((b) => b! <= own)) {
-        add(`templates.${n}.deadline`, `serial stage "${n}" needs ${shortGoDuration(need)} for its children but its deadline is ${shortGoDuration(own)}`, `give "${n}" a deadline of at least ${shortGoDuration(need)} or shorten its children`);
-      }
-      result = own ?? need;
-    } else if (t.templateType === 'Task') {
-      if (!t.task) add(`templates.${n}.task`, `Task step "${n}" has no task`, 'give the task a container');
-      const targets = (t.conditionalBranches ?? []).map((b) => b.target);
-      const targetBounds: Array<number | undefined> = [];
-      for (const c of targets) {
-        if (!byName.has(c)) {
-          add(`templates.${n}.conditionalBranches`, `branch target "${c}" of "${n}" is not one of the templates`, 'add the template or fix the name');
-          targetBounds.push(undefined);
-        } else {
-          targetBounds.push(bound(c));
-        }
-      }
-      const known = targetBounds.every((b): b is number => b !== undefined);
-      result = own !== undefined && known ? own + (targetBounds.length > 0 ? Math.max(...(targetBounds as number[])) : 0) : undefined;
-      // A task ends when its container exits: without a deadline it is not flagged itself,
-      // but a stage holding it needs a deadline of its own.
-      visiting.delete(n);
-      bounds.set(n, result);
-      return result;
-    } else if (t.templateType === 'Schedule') {
-      if (!t.schedule) add(`templates.${n}.schedule`, `Schedule step "${n}" has no schedule`, 'give the schedule and the experiment it starts');
-      else if (!CHAOS_TYPES.includes(t.schedule.type)) add(`templates.${n}.schedule.type`, `a Schedule step starts chaos, not "${t.schedule.type}"`, `use one of ${CHAOS_TYPES.join(', ')}`);
-    } else if (result === undefined && CHAOS_TYPES.includes(t.templateType)) {
-      const embedded = (t as unknown as Record<string, { duration?: string } | undefined>)[embeddedKey(t.templateType)];
-      result = embedded?.duration ? parseGoDuration(embedded.duration) : undefined;
-    }
-    if (result === undefined) add(`templates.${n}.deadline`, `${t.templateType} step "${n}" is unbounded`, 'give it a deadline (or, for chaos, a duration)');
-    visiting.delete(n);
-    bounds.set(n, result);
-    return result;
-  };
-  for (const n of byName.keys()) bound(n);
-  return { problems, bounds };
-}
-
-/** Builds the spec of a workflow from its entry step; returns it with every problem. */
-export function buildWorkflow(name: string, entry: WorkflowStep, policy: GuardrailPolicy): { spec: WorkflowSpec; problems: Problem[]; bound?: number } {
-  const rendered = entry.render(policy);
-  const spec: WorkflowSpec = { entry: entry.name, templates: rendered.templates.map((t) => JSON.parse(JSON.stringify(t)) as WorkflowTemplate) };
-  const structure = workflowProblems(name, spec);
-  return { spec, problems: [...rendered.problems, ...structure.problems], bound: structure.bounds.get(entry.name) };
-}
-
+import { buildWorkflow, WorkflowStep } from './steps';
+import { CHAOS_LABELS, CHAOS_MESH_API_VERSION, ScheduleSpec, WorkflowSpec } from './types';
 /** Props of {@link ChaosWorkflow}. */
 export interface ChaosWorkflowProps extends GuardrailProps {
   /** The first step; usually a serial stage of the whole scenario. */
@@ -437,7 +38,7 @@ export interface ChaosWorkflowProps extends GuardrailProps {
  * A Chaos Mesh `Workflow` (or a `Schedule` of one): stages of experiments, pauses and
  * status checks, with every rule checked at synth.
  */
-export class ChaosWorkflow extends Construct {
+export class ChaosWorkflow extends Construct implements IApiObjectOwner {
   /** The object name. */
   public readonly name: string;
   /** The namespace. */
@@ -454,8 +55,7 @@ export class ChaosWorkflow extends Construct {
     this.name = props.name ?? id;
     this.namespace = chaosNamespace(this, props.namespace);
     const problems = new Problems();
-    const nameProblem = dnsLabelProblem(this.name);
-    if (nameProblem) problems.add('name', `object name ${nameProblem}`, 'give a lower-case DNS-1123 name with props.name');
+    problems.addAll('', chaosObjectMetadataProblems(this.name, this.namespace, props.labels));
     const policy = resolvePolicy(this, props);
     if (policy.protectedNamespaces.includes(this.namespace)) {
       problems.add('namespace', `workflow "${this.name}" would live in protected namespace "${this.namespace}"`, 'put chaos objects in a namespace of their own, such as chaos-testing');
@@ -464,11 +64,11 @@ export class ChaosWorkflow extends Construct {
     problems.addAll('', built.problems);
     if (props.schedule) {
       const run = built.bound === undefined ? undefined : Duration.millis(built.bound);
-      for (const [f, p, x] of scheduleProblems(props.schedule, run, true)) problems.add(f, `workflow "${this.name}": ${p}`, x);
+      problems.addAll('', problemsAbout(`workflow "${this.name}"`, scheduleProblems(props.schedule, run, true)));
     }
     problems.throwIfAny(this.node.path);
     this.spec = built.spec;
-    const labels = { 'app.kubernetes.io/managed-by': 'cdk8s-resilience', 'app.kubernetes.io/part-of': 'chaos', ...(props.labels ?? {}) };
+    const labels = objectLabels(CHAOS_LABELS, props.labels);
     const metadata = { name: this.name, namespace: this.namespace, labels };
     if (props.schedule) {
       const spec: ScheduleSpec = { ...props.schedule.toSpec(), type: 'Workflow', workflow: this.spec };
@@ -476,10 +76,16 @@ export class ChaosWorkflow extends Construct {
     } else {
       this.workflowObject = new ApiObject(this, 'workflow', { apiVersion: CHAOS_MESH_API_VERSION, kind: 'Workflow', metadata, spec: this.spec });
     }
+    setMainObject(this, this.apiObject);
   }
 
-  /** Every object this workflow made. */
+  /** The main object: the Workflow, or its Schedule. */
+  public get apiObject(): ApiObject {
+    return (this.workflowObject ?? this.scheduleObject)!;
+  }
+
+  /** Every object this workflow made, in creation order. */
   public get apiObjects(): ApiObject[] {
-    return [this.workflowObject, this.scheduleObject].filter((o): o is ApiObject => o !== undefined);
+    return apiObjectsOf(this);
   }
 }

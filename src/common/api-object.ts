@@ -1,5 +1,5 @@
 import { ApiObject, ApiObjectMetadata, ApiObjectProps, GroupVersionKind } from 'cdk8s';
-import { Construct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
 
 /**
  * Creates a plain `ApiObject` from props typed by a generated import. The generated
@@ -34,4 +34,27 @@ export function coreApiObject<T extends { apiVersion: string; kind: string }>(
   body: Omit<T, 'apiVersion' | 'kind' | 'metadata'> & { metadata: ApiObjectMetadata & { name: string } },
 ): ApiObject {
   return new ApiObject(scope, id, { ...gvk, ...body } as ApiObjectProps);
+}
+
+/**
+ * What every construct of the library exposes, as cdk8s-plus constructs do: its main object
+ * (`apiObject`, also what `ApiObject.of(construct)` returns) and every object it made
+ * (`apiObjects`), for `addJsonPatch` on what the library does not model.
+ */
+export interface IApiObjectOwner {
+  /** The main object. */
+  readonly apiObject: ApiObject;
+  /** Every object the construct made (its own and its children's), in creation order. */
+  readonly apiObjects: readonly ApiObject[];
+}
+
+/** Makes `main` the construct's main object, so that `ApiObject.of(owner)` finds it. */
+export function setMainObject<T extends ApiObject>(owner: IConstruct, main: T): T {
+  owner.node.defaultChild = main;
+  return main;
+}
+
+/** Every `ApiObject` under a construct, in creation order. */
+export function apiObjectsOf(owner: IConstruct): ApiObject[] {
+  return owner.node.findAll().filter((c): c is ApiObject => c instanceof ApiObject);
 }

@@ -8,6 +8,23 @@ export interface Problem {
   readonly fix: string;
 }
 
+/** A field below `prefix` (`schedules[0]` + `name` is `schedules[0].name`; an empty prefix is the root). */
+export function fieldPath(prefix: string, field: string): string {
+  if (!prefix) return field;
+  if (!field) return prefix;
+  return `${prefix}${field.startsWith('[') ? '' : '.'}${field}`;
+}
+
+/** The problems with their fields moved below `prefix`. */
+export function prefixProblems(prefix: string, problems: readonly Problem[]): Problem[] {
+  return problems.map((p) => ({ ...p, field: fieldPath(prefix, p.field) }));
+}
+
+/** The problems with `subject: ` written before each (`experiment "x": ...`). */
+export function problemsAbout(subject: string, problems: readonly Problem[]): Problem[] {
+  return problems.map((p) => ({ ...p, problem: `${subject}: ${p.problem}` }));
+}
+
 /** Formats one problem as `[construct/path] field: problem. Fix: fix.` */
 export function formatProblem(path: string, p: Problem): string {
   const end = (s: string) => (/[.!?]$/.test(s) ? s : `${s}.`);
@@ -35,7 +52,10 @@ export class ResilienceValidationError extends Error {
   }
 }
 
-/** Collects problems so that all of them are reported at once. */
+/**
+ * Collects problems so that all of them are reported at once. Check functions return
+ * `Problem[]`; a construct collects them here and throws or reports them in one go.
+ */
 export class Problems {
   private readonly items: Problem[] = [];
 
@@ -46,9 +66,7 @@ export class Problems {
 
   /** Records every problem of another collection, their fields prefixed with `prefix`. */
   public addAll(prefix: string, problems: readonly Problem[]): void {
-    for (const p of problems) {
-      this.items.push({ ...p, field: prefix ? `${prefix}${p.field.startsWith('[') ? '' : '.'}${p.field}` : p.field });
-    }
+    this.items.push(...prefixProblems(prefix, problems));
   }
 
   /** The problems recorded so far. */

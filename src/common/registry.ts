@@ -69,7 +69,10 @@ export class ConstructRegistry<T extends IConstruct> {
 export class AppIndex<T extends IConstruct, V> {
   private readonly cache = new WeakMap<AppState, { readonly version: number; readonly value: V }>();
 
-  constructor(private readonly registry: ConstructRegistry<T>, private readonly build: (constructs: readonly T[]) => V) {}
+  constructor(
+    private readonly registry: ConstructRegistry<T>,
+    private readonly build: (constructs: readonly T[]) => V,
+  ) {}
 
   /** The index of the app `scope` belongs to. */
   public get(scope: IConstruct): V {
@@ -92,7 +95,10 @@ export class AppMemo<T> {
   private stamp: number | string = -1;
   private value: T | undefined;
 
-  constructor(scope: IConstruct, private readonly compute: () => T) {
+  constructor(
+    scope: IConstruct,
+    private readonly compute: () => T,
+  ) {
     // A construct's app never changes (constructs cannot be moved), so its state is kept.
     this.state = appState(scope);
   }

@@ -147,7 +147,8 @@ function resolveDependencies(all: readonly IConstruct[]): boolean {
 
 /** The chart's own API objects (not those of nested charts), in dependency order. */
 function chartApiObjects(chart: Chart): ApiObject[] {
-  return new DependencyGraph(chart.node).topology()
+  return new DependencyGraph(chart.node)
+    .topology()
     .filter((c): c is ApiObject => c instanceof ApiObject)
     .filter((c) => Chart.of(c) === chart);
 }

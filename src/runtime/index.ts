@@ -29,7 +29,7 @@ export type { CommandResult, MissingDataPolicy, SloDeps, SloGateOptions, SloSour
 export { runSloReport } from './slo/report';
 export type { BurnDownSeries, SloReportOptions, SloReportResult } from './slo/report';
 export { renderSloReportHtml } from './slo/html';
-export { SpecLoadError } from '../slo/loader';
+export { SpecLoadError } from '../slo/spec-files';
 export { SloSelectionError, loadSloTargetsFromDirectory, loadSloTargetsFromFile } from './slo/targets';
 export type { LoadSloTargetsOptions, SloTarget } from './slo/targets';
 

@@ -5,30 +5,16 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import * as YAML from 'yaml';
-import { parsePromModelDuration, promModelDuration } from '../slo/format';
-import {
-  alertWindowsCatalog,
-  discoverSpecFiles,
-  ErrorBudgetExhaustedAlertConfig,
-  formatSpecProblem,
-  ioReason,
-  LoadedSpec,
-  loadAlertWindowsDirectory,
-  loadSpecFile,
-  sloPluginFromDeclaration,
-  SpecLoadError,
-  SpecProblem,
-  specProblems,
-  specRuleGroups,
-} from '../slo/loader';
-import { groupsToJson, rulesFileYaml } from '../slo/render';
+import { alertWindowsCatalog, loadAlertWindowsDirectory } from '../slo/alert-window-files';
+import { ErrorBudgetExhaustedAlertConfig, sloPluginFromDeclaration } from '../slo/error-budget-alert';
+import { LoadedSpec, loadSpecFile, specProblems, specRuleGroups } from '../slo/spec-documents';
+import { discoverSpecFiles, formatSpecProblem, ioReason, SpecLoadError, SpecProblem } from '../slo/spec-files';
+import { SloOutput } from '../slo/output';
 import { AlertWindowsCatalog } from '../slo/windows';
+import { MANAGED_BY, MANAGED_BY_LABEL, SLO_RULES_LABELS } from '../common/conventions';
 import { LIBRARY_VERSION } from '../common/version';
 import { CliIo } from './commands/common';
-
-/** `app.kubernetes.io/managed-by` on generated Kubernetes objects. */
-const MANAGED_BY = 'cdk8s-resilience';
+import { formatPromDuration, promDurationMs } from '../common/duration';
 
 /** A command-line mistake: reported as one line, exit code 1 (as Sloth does). */
 export class CliUsageError extends Error {}
@@ -112,14 +98,14 @@ interface CommonSetup {
 /** Period, windows, extra labels and app-level plugins, shared by generate and validate. */
 function commonSetup(f: ParsedFlags): CommonSetup {
   const periodText = f.strings.get('default-slo-period') ?? '30d';
-  const periodMs = parsePromModelDuration(periodText);
+  const periodMs = promDurationMs(periodText);
   if (periodMs === undefined || periodMs === 0) throw new CliUsageError(`--default-slo-period "${periodText}" is not a Prometheus duration (e.g. 30d, 28d, 4w)`);
   const windowsPath = f.strings.get('slo-period-windows-path');
   const catalog = alertWindowsCatalog(windowsPath !== undefined ? loadAlertWindowsDirectory(windowsPath) : undefined);
   if (!catalog.get(periodMs)) {
-    const available = catalog.periods().map((p) => dayPeriod(parsePromModelDuration(p) ?? 0));
+    const available = catalog.periods().map((p) => formatPromDuration(promDurationMs(p) ?? 0, { largestUnit: 'd' }));
     throw new CliUsageError(
-      `no alert windows for the default SLO period ${dayPeriod(periodMs)} (available: ${available.join(', ')}); ` +
+      `no alert windows for the default SLO period ${formatPromDuration(periodMs, { largestUnit: 'd' })} (available: ${available.join(', ')}); ` +
         (windowsPath ? `add an AlertWindows file for it to ${windowsPath}` : 'use --slo-period-windows-path with an AlertWindows file for it'),
     );
   }
@@ -139,10 +125,6 @@ function commonSetup(f: ParsedFlags): CommonSetup {
   return { periodMs, catalog, extraLabels: parseExtraLabels(f.multi.get('extra-labels') ?? []), exhausted };
 }
 
-/** A period as users write it: whole days as `7d`, `28d`, `30d`; anything else as Prometheus prints it. */
-function dayPeriod(ms: number): string {
-  return ms > 0 && ms % 86400000 === 0 ? `${ms / 86400000}d` : promModelDuration(ms);
-}
 
 function statInput(input: string | undefined): fs.Stats {
   if (input === undefined || input === '') throw new CliUsageError('--input is required (a spec file or a directory of them)');
@@ -167,25 +149,20 @@ function renderSpec(spec: LoadedSpec, setup: CommonSetup, f: ParsedFlags, versio
     disableRecordings: f.bools.has('disable-recordings'),
     exhaustedAlerts: setup.exhausted,
   });
-  if (spec.kubernetes) {
-    const k = spec.kubernetes;
-    const obj = {
-      apiVersion: 'monitoring.coreos.com/v1',
-      kind: 'PrometheusRule',
-      metadata: {
-        name: k.name,
-        ...(k.namespace ? { namespace: k.namespace } : {}),
-        labels: { ...(k.labels ?? {}), 'app.kubernetes.io/component': 'SLO', 'app.kubernetes.io/managed-by': MANAGED_BY },
-        ...(k.annotations && Object.keys(k.annotations).length ? { annotations: k.annotations } : {}),
-      },
-      spec: { groups: groupsToJson(groups) },
-    };
-    return { text: disclaimer(version) + YAML.stringify(obj, { lineWidth: 0 }) };
-  }
-  if (groups.length === 0) {
+  if (groups.length === 0 && !spec.kubernetes) {
     return { problem: { file: spec.file, document: spec.document, line: spec.line, field: '', problem: '0 rules generated', fix: 'drop --disable-alerts or --disable-recordings' } };
   }
-  return { text: disclaimer(version) + rulesFileYaml(groups) };
+  // As Sloth does: a PrometheusServiceLevel becomes a PrometheusRule, any other spec a rules file.
+  const k = spec.kubernetes;
+  const output = k ? SloOutput.prometheusRule() : SloOutput.rulesFile();
+  const metadata = {
+    name: k?.name ?? '',
+    ...(k?.namespace ? { namespace: k.namespace } : {}),
+    // The PrometheusServiceLevel's labels, then the component and the manager, as Sloth writes them.
+    labels: { ...(k?.labels ?? {}), ...SLO_RULES_LABELS, [MANAGED_BY_LABEL]: MANAGED_BY },
+    ...(k?.annotations && Object.keys(k.annotations).length ? { annotations: k.annotations } : {}),
+  };
+  return { text: disclaimer(version) + output.text({ metadata, ruleGroups: () => groups }) };
 }
 
 const GENERATE_FLAGS: Record<string, FlagSpec> = {

@@ -11,33 +11,19 @@ import { ApiObject, Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import { Problem, Problems, ResilienceValidationError } from '../common/errors';
 import { SynthFile } from '../common/files';
-import { dnsLabelProblem, dnsSubdomainProblem, k8sLabelKeyProblem, k8sLabelValueProblem } from '../common/names';
+import { formatGrafanaSpan } from '../common/duration';
+import { annotationKeyProblems, labelsProblems, nameProblems, namespaceProblems } from '../common/checks';
 import { AlertWindowsModel } from './model';
 import { SloMetrics } from './rules';
-import { MANAGED_BY } from './slo-spec';
+import { objectLabels } from '../common/conventions';
 import { DEFAULT_ALERT_WINDOWS, burnRateFactor } from './windows';
-
-const SPAN_UNITS: Array<[string, number]> = [
-  ['d', 86400000],
-  ['h', 3600000],
-  ['m', 60000],
-  ['s', 1000],
-];
-
-/**
- * A span in Grafana's single-unit form (`7d`, `90m`, `30s`): Grafana's relative times and
- * refresh intervals take one number and one unit, not Prometheus' `1w` or `4w2d`.
- */
-export function grafanaSpan(ms: number): string {
-  for (const [unit, size] of SPAN_UNITS) if (ms >= size && ms % size === 0) return `${ms / size}${unit}`;
-  return `${Math.ceil(ms / 1000)}s`;
-}
+import { apiObjectsOf, IApiObjectOwner, setMainObject } from '../common/api-object';
 
 /** How often the dashboard refreshes. */
 export class DashboardRefresh {
   /** Refresh every `interval` (Grafana's minimum is 5s by default). */
   public static every(interval: Duration): DashboardRefresh {
-    return new DashboardRefresh(grafanaSpan(interval.toMilliseconds()), interval.toMilliseconds());
+    return new DashboardRefresh(formatGrafanaSpan(interval.toMilliseconds()), interval.toMilliseconds());
   }
 
   /** Never refresh on its own. */
@@ -62,7 +48,7 @@ export class DashboardRefresh {
 export class DashboardTimeRange {
   /** The last `span` up to now (`now-7d` to `now`), in whole seconds. */
   public static last(span: Duration): DashboardTimeRange {
-    return new DashboardTimeRange(`now-${grafanaSpan(span.toMilliseconds())}`, 'now', span.toMilliseconds());
+    return new DashboardTimeRange(`now-${formatGrafanaSpan(span.toMilliseconds())}`, 'now', span.toMilliseconds());
   }
 
   /** A raw Grafana range (`{ from: "now-30d/d", to: "now" }`); escape hatch. */
@@ -651,9 +637,11 @@ export interface SloDashboardProps extends SloDashboardOptions {
  * new SloDashboard(chart, 'dashboard', { folder: 'SLOs', uid: 'payments-slos' });
  * ```
  */
-export class SloDashboard extends Construct {
+export class SloDashboard extends Construct implements IApiObjectOwner {
   /** The ConfigMap holding the dashboard (escape hatch for `addJsonPatch`). */
   public readonly configMap: ApiObject;
+  /** The main object: the dashboard's ConfigMap. */
+  public readonly apiObject: ApiObject;
   /** The dashboard JSON. */
   public readonly dashboard: GrafanaDashboard;
   /** The plain JSON file written after synth. */
@@ -676,24 +664,19 @@ export class SloDashboard extends Construct {
 
     const problems = new Problems();
     problems.addAll('', sloDashboardProblems(props));
-    const nameProblem = dnsSubdomainProblem(this.name);
-    if (nameProblem) problems.add('name', nameProblem, 'use a DNS-1123 name, e.g. "slo-dashboard"');
-    else if (this.dataKey.length > 253) problems.add('name', `the data key "${this.dataKey}" is longer than 253 characters`, 'use a shorter name');
-    const nsProblem = dnsLabelProblem(this.namespace);
-    if (nsProblem) problems.add('namespace', nsProblem, 'use the namespace Grafana\'s sidecar watches, e.g. "monitoring"');
+    const nameProblem = nameProblems('name', this.name, { fix: 'use a DNS-1123 name, e.g. "slo-dashboard"' });
+    problems.addAll('', nameProblem);
+    if (nameProblem.length === 0 && this.dataKey.length > 253) problems.add('name', `the data key "${this.dataKey}" is longer than 253 characters`, 'use a shorter name');
+    problems.addAll('', namespaceProblems('namespace', this.namespace, { what: '', fix: 'use the namespace Grafana\'s sidecar watches, e.g. "monitoring"' }));
     if (Object.keys(sidecarLabel).length === 0) {
       problems.add('sidecarLabel', 'no label is given, so the sidecar would never load the dashboard', 'give the label the sidecar selects, e.g. { grafana_dashboard: "1" }');
     }
-    for (const [k, v] of Object.entries(sidecarLabel)) {
-      const p = k8sLabelKeyProblem(k) ?? k8sLabelValueProblem(v);
-      if (p) problems.add(`sidecarLabel.${k}`, p, 'use a valid Kubernetes label, e.g. { grafana_dashboard: "1" }');
-    }
+    problems.addAll('', labelsProblems('sidecarLabel', sidecarLabel, { fix: 'use a valid Kubernetes label, e.g. { grafana_dashboard: "1" }' }));
     if (props.folder !== undefined && (props.folder.trim() === '' || /[\\/]|^\.\.?$/.test(props.folder))) {
       problems.add('folder', `"${props.folder}" is not a folder name (the sidecar turns it into a directory)`, 'give a plain folder name without "/", e.g. "SLOs"');
     }
     if (props.folder !== undefined) {
-      const p = k8sLabelKeyProblem(folderAnnotation);
-      if (p) problems.add('folderAnnotation', p.replace('label key', 'annotation key'), 'use the key configured as the sidecar\'s folderAnnotation, e.g. "grafana_folder"');
+      problems.addAll('', annotationKeyProblems('folderAnnotation', folderAnnotation, { fix: 'use the key configured as the sidecar\'s folderAnnotation, e.g. "grafana_folder"' }));
     }
     if (!jsonFileName.endsWith('.json') || /(^|[\\/])\.\.([\\/]|$)/.test(jsonFileName) || jsonFileName.startsWith('/')) {
       problems.add('jsonFileName', `"${jsonFileName}" is not a relative path ending in .json`, 'give a file name like "slo-dashboard.json"');
@@ -702,17 +685,23 @@ export class SloDashboard extends Construct {
 
     this.dashboard = sloDashboard(props);
     const json = dashboardJson(this.dashboard);
-    this.configMap = new ApiObject(this, 'ConfigMap', {
+    this.configMap = setMainObject(this, new ApiObject(this, 'ConfigMap', {
       apiVersion: 'v1',
       kind: 'ConfigMap',
       metadata: {
         name: this.name,
         namespace: this.namespace,
-        labels: { 'app.kubernetes.io/managed-by': MANAGED_BY, 'app.kubernetes.io/component': 'slo-dashboard', ...sidecarLabel },
+        labels: objectLabels({ 'app.kubernetes.io/component': 'slo-dashboard' }, sidecarLabel),
         ...(props.folder !== undefined ? { annotations: { [folderAnnotation]: props.folder } } : {}),
       },
       data: { [this.dataKey]: json },
-    });
+    }));
+    this.apiObject = this.configMap;
     this.file = new SynthFile(this, 'JsonFile', jsonFileName, () => json);
+  }
+
+  /** Every object this construct made, in creation order. */
+  public get apiObjects(): ApiObject[] {
+    return apiObjectsOf(this);
   }
 }

@@ -1,6 +1,7 @@
 /**
- * Number, duration and label-set formatting exactly as Sloth prints them (Go's `fmt` and
- * the Prometheus model), so that generated expressions are identical to Sloth's.
+ * Number and label-set formatting exactly as Sloth prints them (Go's `fmt` and the
+ * Prometheus model), so that generated expressions are identical to Sloth's. Durations are
+ * printed by `../common/duration`.
  */
 
 /** Shortest round-trip digits and decimal exponent of a finite non-zero number. */
@@ -37,54 +38,6 @@ export function goFloatF(v: number): string {
   if (v === 0) return '0';
   const { sign, digits, exp } = digitsOf(v);
   return plainDecimal(sign, digits, exp);
-}
-
-const MS = { y: 365 * 24 * 3600 * 1000, w: 7 * 24 * 3600 * 1000, d: 24 * 3600 * 1000, h: 3600 * 1000, m: 60 * 1000, s: 1000, ms: 1 };
-
-/**
- * A span as the Prometheus model prints it (`5m`, `1h`, `30d`, `4w`, `1y`): years and
- * weeks only when they divide the span exactly.
- */
-export function promModelDuration(ms: number): string {
-  if (ms === 0) return '0s';
-  let rest = ms;
-  let out = '';
-  const unit = (name: keyof typeof MS, exact: boolean) => {
-    const size = MS[name];
-    if (exact && rest % size !== 0) return;
-    const n = Math.floor(rest / size);
-    if (n > 0) {
-      out += `${n}${name}`;
-      rest -= n * size;
-    }
-  };
-  unit('y', true);
-  unit('w', true);
-  unit('d', false);
-  unit('h', false);
-  unit('m', false);
-  unit('s', false);
-  unit('ms', false);
-  return out;
-}
-
-const DURATION_RE = /^(?:(\d+)y)?(?:(\d+)w)?(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?(?:(\d+)ms)?$/;
-
-/** Parses a Prometheus duration (`30d`, `4w`, `1h30m`, `0`) into milliseconds; undefined when invalid. */
-export function parsePromModelDuration(s: string): number | undefined {
-  if (s === '0') return 0;
-  if (s === '') return undefined;
-  const m = DURATION_RE.exec(s);
-  if (!m) return undefined;
-  const sizes = [MS.y, MS.w, MS.d, MS.h, MS.m, MS.s, MS.ms];
-  return sizes.reduce((acc, size, i) => acc + (m[i + 1] ? Number(m[i + 1]) * size : 0), 0);
-}
-
-/** Go's `time.Duration.Hours()` for a span in milliseconds. */
-export function durationHours(ms: number): number {
-  const hour = Math.trunc(ms / 3600000);
-  const rest = ms % 3600000;
-  return hour + (rest * 1e6) / 3.6e12;
 }
 
 /** Go's `strconv.Quote` for the characters label values use. */

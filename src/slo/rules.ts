@@ -3,10 +3,11 @@
  * error-ratio recordings (one per alert window plus the optimized period window), the
  * metadata recordings, and the page and ticket multi-window multi-burn-rate alerts.
  */
-import { goFloat, goFloatF, promLabelSet, promModelDuration } from './format';
+import { goFloat, goFloatF, promLabelSet } from './format';
 import { AlertMetaModel, AlertWindowsModel, GenerationInfo, PromRule, PromRuleGroup, SloModel } from './model';
 import { renderWindow } from './template';
 import { MwmbAlert, MwmbAlertGroup, alertGroupWindows, mwmbAlerts } from './windows';
+import { formatPromDuration } from '../common/duration';
 
 /** Recording rule names and labels shared with Sloth (and dashboards built on them). */
 export const SloMetrics = {
@@ -38,7 +39,7 @@ export const SloMetrics = {
 
 /** The SLI error-ratio recording name for a window (`slo:sli_error:ratio_rate5m`). */
 export function sliErrorMetric(windowMs: number): string {
-  return SloMetrics.sliErrorPrefix + promModelDuration(windowMs);
+  return SloMetrics.sliErrorPrefix + formatPromDuration(windowMs);
 }
 
 /** The labels identifying an SLO's series. */
@@ -57,7 +58,7 @@ function sortKeys(m: Record<string, string>): Record<string, string> {
 }
 
 function sliRecording(slo: SloModel, windowMs: number, alerts: MwmbAlertGroup): PromRule {
-  const window = promModelDuration(windowMs);
+  const window = formatPromDuration(windowMs);
   let expr: string;
   if (windowMs === slo.periodMs && windowMs !== alerts.pageQuick.shortWindowMs) {
     // The period window is derived from the short-window recording instead of querying a

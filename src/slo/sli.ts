@@ -7,8 +7,8 @@ function quote(v: string): string {
   return JSON.stringify(v);
 }
 
-/** Renders a PromQL selector body from matchers, in the order given. */
-export function selector(matchers: Readonly<Record<string, LabelMatch>> = {}, extra: Readonly<Record<string, LabelMatch>> = {}): string {
+/** Renders a PromQL selector body (`{job="x",code=~"5.."}`) from matchers, in the order given; `""` for none. */
+export function promqlSelector(matchers: Readonly<Record<string, LabelMatch>> = {}, extra: Readonly<Record<string, LabelMatch>> = {}): string {
   const parts = Object.entries({ ...matchers, ...extra }).map(([k, m]) => {
     if (typeof m === 'string') return `${k}=${quote(m)}`;
     if ('regex' in m) return `${k}=~${quote(m.regex)}`;
@@ -77,12 +77,12 @@ export class Sli {
   public static availability(o: AvailabilitySliOptions = {}): Sli {
     const metric = o.metric ?? 'http_requests_total';
     const status = o.statusLabel ?? 'code';
-    const errors = selector(o.selector, { [status]: { regex: o.errorStatusRegex ?? '5..' } });
+    const errors = promqlSelector(o.selector, { [status]: { regex: o.errorStatusRegex ?? '5..' } });
     return new Sli(
       {
         events: {
           errorQuery: `sum(rate(${metric}${errors}[{{.window}}]))`,
-          totalQuery: `sum(rate(${metric}${selector(o.selector)}[{{.window}}]))`,
+          totalQuery: `sum(rate(${metric}${promqlSelector(o.selector)}[{{.window}}]))`,
         },
       },
       'availability',
@@ -95,8 +95,8 @@ export class Sli {
    */
   public static latency(o: LatencySliOptions): Sli {
     const h = o.histogram ?? 'http_request_duration_seconds';
-    const sel = selector(o.selector);
-    const bucket = selector(o.selector, { le: o.thresholdBucket });
+    const sel = promqlSelector(o.selector);
+    const bucket = promqlSelector(o.selector, { le: o.thresholdBucket });
     return new Sli(
       {
         events: {
@@ -116,7 +116,7 @@ export class Sli {
    */
   public static throughput(o: ThroughputSliOptions): Sli {
     const metric = o.metric ?? 'http_requests_total';
-    return new Sli({ raw: { errorRatioQuery: `1 - clamp_max(sum(rate(${metric}${selector(o.selector)}[{{.window}}])) / ${o.minPerSecond}, 1)` } }, 'throughput', undefined, o.minPerSecond);
+    return new Sli({ raw: { errorRatioQuery: `1 - clamp_max(sum(rate(${metric}${promqlSelector(o.selector)}[{{.window}}])) / ${o.minPerSecond}, 1)` } }, 'throughput', undefined, o.minPerSecond);
   }
 
   /** An SLI from its model (escape hatch). */
@@ -135,3 +135,9 @@ export class Sli {
     public readonly minPerSecond?: number,
   ) {}
 }
+
+/**
+ * The former name of {@link promqlSelector}.
+ * @deprecated Use `promqlSelector`: this builds PromQL, not a Kubernetes label selector.
+ */
+export const selector = promqlSelector;

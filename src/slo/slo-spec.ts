@@ -1,19 +1,20 @@
 import { ApiObject, Duration, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
-import { PrometheusRule } from '../../imports/monitoring.coreos.com';
-import { PrometheusServiceLevel, PrometheusServiceLevelSpec, toJson_PrometheusServiceLevelSpec } from '../../imports/sloth.slok.dev';
+import { PrometheusServiceLevelSpec, toJson_PrometheusServiceLevelSpec } from '../../imports/sloth.slok.dev';
 import { Problem, Problems } from '../common/errors';
+import { MANAGED_BY, objectLabels, PrometheusSelection, prometheusSelection, SLO_RULES_LABELS } from '../common/conventions';
 import { AppIndex, AppMemo, appChanged, ConstructRegistry, sortInTreeOrder } from '../common/registry';
 import { LIBRARY_VERSION } from '../common/version';
-import { dnsLabelProblem, dnsSubdomainProblem, k8sLabelKeyProblem, k8sLabelValueProblem } from '../common/names';
-import { promModelDuration } from './format';
+import { nameProblems, namespaceProblems } from '../common/checks';
 import { AlertWindowsModel, GenerationInfo, PromRuleGroup, SloModel } from './model';
-import { groupsToJson, rulesFileYaml } from './render';
+import { SloOutput, SloOutputSource } from './output';
+import { rulesFileYaml } from './render';
 import { sloRuleGroups } from './rules';
 import { SlothServiceSpec } from './sloth-spec';
 import { Sli } from './sli';
 import { sloProblems } from './validate';
 import { AlertWindowsCatalog, alertWindowsProblems, DEFAULT_ALERT_WINDOWS } from './windows';
+import { apiObjectsOf, IApiObjectOwner, setMainObject } from '../common/api-object';
 
 /** Every SloSpec of an app, for the app-wide sloth_id check. */
 const SLO_SPECS = new ConstructRegistry<SloSpec>('SloSpec');
@@ -35,9 +36,6 @@ const SLOTH_IDS = new AppIndex(SLO_SPECS, (specs) => {
   for (const [id, list] of index) if (list.length > 1) index.set(id, sortInTreeOrder(list));
   return index;
 });
-
-/** The library's name, written as `app.kubernetes.io/managed-by`. */
-export const MANAGED_BY = 'cdk8s-resilience';
 
 /** Overrides for the page or the ticket alert. */
 export interface SloAlertOverride {
@@ -79,8 +77,8 @@ export interface SloDefinition {
   readonly alerting?: SloAlerting;
 }
 
-/** Custom multi-window multi-burn-rate windows for an SLO period (Sloth's `AlertWindows`). */
-export interface AlertWindowSpec {
+/** One custom window pair of `AlertWindows.custom` (a share of the error budget over a short and a long window). */
+export interface CustomAlertWindow {
   /** Share of the period's error budget, in percent, that the alert guards. */
   readonly errorBudgetPercent: number;
   /** The short window, which stops the alert once the problem is gone. */
@@ -88,6 +86,12 @@ export interface AlertWindowSpec {
   /** The long window over which the budget share is consumed. */
   readonly longWindow: Duration;
 }
+
+/**
+ * The former name of {@link CustomAlertWindow}.
+ * @deprecated Use `CustomAlertWindow` (not to be confused with the `SlothAlertWindowsDocument` of a file).
+ */
+export type AlertWindowSpec = CustomAlertWindow;
 
 /** Alert windows for one SLO period. */
 export class AlertWindows {
@@ -104,12 +108,12 @@ export class AlertWindows {
   /** Custom windows for any period. */
   public static custom(o: {
     readonly period: Duration;
-    readonly pageQuick: AlertWindowSpec;
-    readonly pageSlow: AlertWindowSpec;
-    readonly ticketQuick: AlertWindowSpec;
-    readonly ticketSlow: AlertWindowSpec;
+    readonly pageQuick: CustomAlertWindow;
+    readonly pageSlow: CustomAlertWindow;
+    readonly ticketQuick: CustomAlertWindow;
+    readonly ticketSlow: CustomAlertWindow;
   }): AlertWindows {
-    const w = (s: AlertWindowSpec) => ({ errorBudgetPercent: s.errorBudgetPercent, shortWindowMs: s.shortWindow.toMilliseconds(), longWindowMs: s.longWindow.toMilliseconds() });
+    const w = (s: CustomAlertWindow) => ({ errorBudgetPercent: s.errorBudgetPercent, shortWindowMs: s.shortWindow.toMilliseconds(), longWindowMs: s.longWindow.toMilliseconds() });
     return new AlertWindows({ sloPeriodMs: o.period.toMilliseconds(), pageQuick: w(o.pageQuick), pageSlow: w(o.pageSlow), ticketQuick: w(o.ticketQuick), ticketSlow: w(o.ticketSlow) });
   }
 
@@ -124,32 +128,15 @@ export class AlertWindows {
   ) {}
 }
 
-/** Where the generated rules go. */
-export class SloOutput {
-  /** A Prometheus Operator `PrometheusRule` (kube-prometheus-stack). */
-  public static prometheusRule(): SloOutput {
-    return new SloOutput('prometheus-rule');
-  }
-
-  /**
-   * A Sloth `PrometheusServiceLevel`, for clusters that run the Sloth operator (which then
-   * generates the rules itself). Only the 30d default period applies there.
-   */
-  public static slothServiceLevel(): SloOutput {
-    return new SloOutput('sloth');
-  }
-
-  /** A ConfigMap holding a plain Prometheus rules file, for Prometheus without the operator. */
-  public static rulesConfigMap(o: { readonly fileName?: string } = {}): SloOutput {
-    return new SloOutput('configmap', o.fileName);
-  }
-
-  private constructor(
-    /** The output kind. */
-    public readonly kind: 'prometheus-rule' | 'sloth' | 'configmap',
-    /** For a ConfigMap: the rules file's key. */
-    public readonly fileName?: string,
-  ) {}
+/**
+ * The generated object of an SLO output, its body produced when the manifest is resolved
+ * (not through a generated serializer, which models a rule's `expr` as IntOrString and would
+ * drop it).
+ */
+export function sloOutputObject(scope: Construct, output: SloOutput, source: SloOutputSource): ApiObject {
+  const type = output.objectType;
+  if (!type || !output.bodyField) throw new Error(`[${scope.node.path}] output: a plain rules file is not a Kubernetes object`);
+  return new ApiObject(scope, 'Resource', { ...type, metadata: { ...source.metadata }, [output.bodyField]: Lazy.any({ produce: () => output.body(source) }) });
 }
 
 /** Props of {@link SloSpec}. */
@@ -177,8 +164,14 @@ export interface SloSpecProps {
   /** Namespace of the generated objects. @default "monitoring" */
   readonly namespace?: string;
   /**
-   * Labels on the PrometheusRule (or ConfigMap) that the Prometheus rule selector matches.
-   * kube-prometheus-stack selects rules labelled `release: <helm release>`.
+   * Labels on the PrometheusRule (or ConfigMap) that Prometheus' rule selector matches:
+   * kube-prometheus-stack selects rules labelled `release: <helm release>`. `{}` adds none.
+   * @default { release: "monitoring" }
+   */
+  readonly prometheusSelectorLabels?: Record<string, string>;
+  /**
+   * The former name of `prometheusSelectorLabels`.
+   * @deprecated Use `prometheusSelectorLabels`.
    * @default { release: "monitoring" }
    */
   readonly ruleSelectorLabels?: Record<string, string>;
@@ -198,7 +191,7 @@ export interface SloSpecProps {
  *
  * Every input problem is reported at synth time, all at once, and nothing is emitted.
  */
-export class SloSpec extends Construct {
+export class SloSpec extends Construct implements IApiObjectOwner {
   /** The service. */
   public readonly service: string;
   /** The generated object (PrometheusRule, PrometheusServiceLevel or ConfigMap), for `addJsonPatch`. */
@@ -212,6 +205,11 @@ export class SloSpec extends Construct {
   private readonly catalog: AlertWindowsCatalog;
   private readonly periodMs: number;
   private readonly lateProblems: AppMemo<string[]>;
+
+  /** How Prometheus selects the generated object. */
+  private get selection(): PrometheusSelection {
+    return prometheusSelection(this.props.prometheusSelectorLabels, 'ruleSelectorLabels', this.props.ruleSelectorLabels, { fix: 'use a valid Kubernetes label' });
+  }
 
   constructor(scope: Construct, id: string, props: SloSpecProps) {
     super(scope, id);
@@ -230,7 +228,7 @@ export class SloSpec extends Construct {
     const problems = this.check();
     problems.throwIfAny(this.node.path);
 
-    this.apiObject = this.emit();
+    this.apiObject = setMainObject(this, this.emit());
     // cdk8s validates the whole app once per chart: the result is kept until the app changes.
     this.lateProblems = new AppMemo(this, () => this.validateLate());
     this.node.addValidation({ validate: () => this.lateProblems.get(this.slos.length) }); // node.validate() returns a new array
@@ -323,23 +321,11 @@ export class SloSpec extends Construct {
   private check(): Problems {
     const problems = new Problems();
     const p = this.props;
-    const nameProblem = dnsSubdomainProblem(this.name);
-    if (nameProblem) problems.add('name', nameProblem, 'set `name` to a DNS-1123 name, e.g. "auth-service-slos"');
-    const nsProblem = dnsLabelProblem(this.namespace);
-    if (nsProblem) problems.add('namespace', nsProblem, 'use a valid namespace name, e.g. "monitoring"');
-    for (const [k, v] of Object.entries(p.ruleSelectorLabels ?? {})) {
-      const kp = k8sLabelKeyProblem(k) ?? k8sLabelValueProblem(v);
-      if (kp) problems.add(`ruleSelectorLabels.${k}`, kp, 'use a valid Kubernetes label');
-    }
-    (p.alertWindows ?? []).forEach((w, i) => {
-      for (const m of alertWindowsProblems(w.model, true)) problems.add(`alertWindows[${i}]`, m, 'correct the windows');
-    });
-    if (p.output?.kind === 'sloth' && this.periodMs !== 30 * 86400000) {
-      problems.add('period', `a Sloth PrometheusServiceLevel has no period field: the operator uses its own default (30d), not ${promModelDuration(this.periodMs)}`, 'use SloOutput.prometheusRule(), or run the Sloth operator with --default-slo-period');
-    }
-    if (p.output?.kind === 'sloth' && (p.disableAlerts || p.disableRecordings || p.extraLabels)) {
-      problems.add('output', 'disableAlerts, disableRecordings and extraLabels cannot be expressed in a PrometheusServiceLevel', 'use SloOutput.prometheusRule(), or configure the Sloth operator');
-    }
+    problems.addAll('', nameProblems('name', this.name, { fix: 'set `name` to a DNS-1123 name, e.g. "auth-service-slos"' }));
+    problems.addAll('', namespaceProblems('namespace', this.namespace, { what: '', fix: 'use a valid namespace name, e.g. "monitoring"' }));
+    problems.addAll('', this.selection.problems);
+    (p.alertWindows ?? []).forEach((w, i) => problems.addAll(`alertWindows[${i}]`, alertWindowsProblems(w.model, true)));
+    problems.addAll('', (p.output ?? SloOutput.prometheusRule()).problems({ periodMs: this.periodMs, generationOptions: p }));
     this.checkSlos(problems);
     return problems;
   }
@@ -390,35 +376,12 @@ export class SloSpec extends Construct {
   }
 
   private emit(): ApiObject {
-    const output = this.props.output ?? SloOutput.prometheusRule();
-    const labels = {
-      'app.kubernetes.io/managed-by': MANAGED_BY,
-      'app.kubernetes.io/component': 'SLO',
-      ...(this.props.ruleSelectorLabels ?? { release: 'monitoring' }),
-    };
-    const metadata = { name: this.name, namespace: this.namespace, labels };
-    // Bodies are produced when the manifest is resolved, so SLOs added later with addSlo() count.
-    if (output.kind === 'sloth') {
-      return new ApiObject(this, 'Resource', {
-        ...PrometheusServiceLevel.GVK,
-        metadata,
-        spec: Lazy.any({ produce: () => toJson_PrometheusServiceLevelSpec(this.slothSpec()) }),
-      });
-    }
-    if (output.kind === 'configmap') {
-      const file = output.fileName ?? `${this.name}.rules.yaml`;
-      return new ApiObject(this, 'Resource', {
-        apiVersion: 'v1',
-        kind: 'ConfigMap',
-        metadata,
-        data: Lazy.any({ produce: () => ({ [file]: this.toRulesFile() }) }),
-      });
-    }
-    return new ApiObject(this, 'Resource', {
-      ...PrometheusRule.GVK,
-      metadata,
-      // Not through the generated serializer: it models `expr` as IntOrString and would drop it.
-      spec: Lazy.any({ produce: () => ({ groups: groupsToJson(this.ruleGroups) }) }),
+    const labels = objectLabels(SLO_RULES_LABELS, this.selection.labels);
+    // The body is produced when the manifest is resolved, so SLOs added later with addSlo() count.
+    return sloOutputObject(this, this.props.output ?? SloOutput.prometheusRule(), {
+      metadata: { name: this.name, namespace: this.namespace, labels },
+      ruleGroups: () => this.ruleGroups,
+      slothServiceLevelSpec: () => toJson_PrometheusServiceLevelSpec(this.slothSpec()) ?? {},
     });
   }
 
@@ -445,6 +408,11 @@ export class SloSpec extends Construct {
         },
       })),
     };
+  }
+
+  /** Every object this construct made, in creation order. */
+  public get apiObjects(): ApiObject[] {
+    return apiObjectsOf(this);
   }
 }
 

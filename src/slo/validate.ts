@@ -5,10 +5,10 @@
  * that every Prometheus version accepts).
  */
 import { Problem } from '../common/errors';
-import { promModelDuration } from './format';
 import { AlertMetaModel, AlertWindowsModel, SloModel } from './model';
 import { promqlSyntaxProblem } from './promql';
 import { hasWindowVar, renderWindow, unsupportedTemplateActions } from './template';
+import { formatPromDuration } from '../common/duration';
 
 const NAME_RE = /^[A-Za-z0-9][-A-Za-z0-9_.]*[A-Za-z0-9]$/;
 const LEGACY_LABEL_RE = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
@@ -76,7 +76,7 @@ export function sloProblems(slo: SloModel, windows: AlertWindowsModel | undefine
     out.push({ field: 'objective', problem: '100 leaves no error budget, so burn rates divide by zero and no alert can work', fix: 'use an objective below 100, e.g. 99.99' });
   }
   if (!(slo.periodMs > 0)) out.push({ field: 'period', problem: 'the SLO period is required', fix: 'use e.g. 30d' });
-  else if (!windows) out.push({ field: 'period', problem: `no alert windows for a ${promModelDuration(slo.periodMs)} period (available: ${availablePeriods.join(', ')})`, fix: 'use one of those periods or give alert windows for this period' });
+  else if (!windows) out.push({ field: 'period', problem: `no alert windows for a ${formatPromDuration(slo.periodMs)} period (available: ${availablePeriods.join(', ')})`, fix: 'use one of those periods or give alert windows for this period' });
   out.push(...labelProblems('labels', slo.labels, strict, 'labels'));
   const { events, raw } = slo.sli;
   if (!events && !raw) out.push({ field: 'sli', problem: 'no SLI is given', fix: 'give sli.events {errorQuery, totalQuery} or sli.raw {errorRatioQuery}' });
@@ -97,7 +97,7 @@ export function sloProblems(slo: SloModel, windows: AlertWindowsModel | undefine
     if (shortest < 4 * scrape) {
       out.push({
         field: 'alertWindows',
-        problem: `the shortest alert window (${promModelDuration(shortest)}) is under 4 scrape intervals (${promModelDuration(4 * scrape)}), so rate() over it has too few samples and the alert can never fire reliably`,
+        problem: `the shortest alert window (${formatPromDuration(shortest)}) is under 4 scrape intervals (${formatPromDuration(4 * scrape)}), so rate() over it has too few samples and the alert can never fire reliably`,
         fix: 'lengthen the short windows or lower scrapeInterval',
       });
     }

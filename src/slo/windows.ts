@@ -1,5 +1,6 @@
-import { durationHours, parsePromModelDuration, promModelDuration } from './format';
 import { AlertWindowModel, AlertWindowsModel } from './model';
+import { formatPromDuration, goHours, promDurationMs, promDurationProblems } from '../common/duration';
+import { prefixProblems, Problem } from '../common/errors';
 
 const MIN = 60 * 1000;
 const HOUR = 60 * MIN;
@@ -33,7 +34,7 @@ export class AlertWindowsCatalog {
     for (const w of windows) {
       const prev = this.byPeriod.get(w.sloPeriodMs);
       if (prev && JSON.stringify(prev) !== JSON.stringify(w)) {
-        throw new Error(`alert windows for the ${promModelDuration(w.sloPeriodMs)} SLO period are defined twice, differently`);
+        throw new Error(`alert windows for the ${formatPromDuration(w.sloPeriodMs)} SLO period are defined twice, differently`);
       }
       this.byPeriod.set(w.sloPeriodMs, w);
     }
@@ -46,14 +47,14 @@ export class AlertWindowsCatalog {
 
   /** The periods this catalog has windows for, as Prometheus durations. */
   public periods(): string[] {
-    return [...this.byPeriod.keys()].sort((a, b) => a - b).map(promModelDuration);
+    return [...this.byPeriod.keys()].sort((a, b) => a - b).map((ms) => formatPromDuration(ms));
   }
 }
 
 /** Burn rate factor: how many times faster than sustainable the budget share is consumed in the long window. */
 export function burnRateFactor(periodMs: number, w: AlertWindowModel): number {
-  const hoursRequiredConsumption = (w.errorBudgetPercent * durationHours(periodMs)) / 100;
-  return hoursRequiredConsumption / durationHours(w.longWindowMs);
+  const hoursRequiredConsumption = (w.errorBudgetPercent * goHours(periodMs)) / 100;
+  return hoursRequiredConsumption / goHours(w.longWindowMs);
 }
 
 /** One of the four alerts of a multi-window multi-burn-rate alert group. */
@@ -98,27 +99,31 @@ export function alertGroupWindows(g: MwmbAlertGroup): number[] {
   return [...new Set(all)].sort((a, b) => a - b);
 }
 
+const WINDOW_NAMES = [['page.quick', 'pageQuick'], ['page.slow', 'pageSlow'], ['ticket.quick', 'ticketQuick'], ['ticket.slow', 'ticketSlow']] as const;
+
 /**
- * Problems with a windows set (empty when valid). Sloth checks only that every value is
- * set; `strict` also rejects a short window not shorter than its long window and a long
- * window longer than the period.
+ * Problems with a windows set (empty when valid), fields as in a Sloth `AlertWindows` spec
+ * (`sloPeriod`, `page.quick.shortWindow`, ...). Sloth checks only that every value is set;
+ * `strict` also rejects a short window not shorter than its long window and a long window
+ * longer than the period.
  */
-export function alertWindowsProblems(w: AlertWindowsModel, strict = false): string[] {
-  const problems: string[] = [];
-  if (!(w.sloPeriodMs > 0)) problems.push('sloPeriod is required');
-  for (const [name, win] of [['page.quick', w.pageQuick], ['page.slow', w.pageSlow], ['ticket.quick', w.ticketQuick], ['ticket.slow', w.ticketSlow]] as const) {
-    if (!(win.longWindowMs > 0)) problems.push(`${name}.longWindow is required`);
-    if (!(win.shortWindowMs > 0)) problems.push(`${name}.shortWindow is required`);
-    if (!(win.errorBudgetPercent > 0)) problems.push(`${name}.errorBudgetPercent is required`);
+export function alertWindowsProblems(w: AlertWindowsModel, strict = false): Problem[] {
+  const problems: Problem[] = [];
+  if (!(w.sloPeriodMs > 0)) problems.push({ field: 'sloPeriod', problem: 'the SLO period is missing', fix: 'give the period the windows are for, such as 30d' });
+  for (const [name, key] of WINDOW_NAMES) {
+    const win = w[key];
+    if (!(win.longWindowMs > 0)) problems.push({ field: `${name}.longWindow`, problem: 'the long window is missing', fix: 'give a Prometheus duration, such as 1h' });
+    if (!(win.shortWindowMs > 0)) problems.push({ field: `${name}.shortWindow`, problem: 'the short window is missing', fix: 'give a Prometheus duration, such as 5m' });
+    if (!(win.errorBudgetPercent > 0)) problems.push({ field: `${name}.errorBudgetPercent`, problem: 'the share of the error budget is missing', fix: 'give the percent of the budget the alert guards, such as 2' });
     if (!strict) continue;
-    if (win.shortWindowMs >= win.longWindowMs && win.longWindowMs > 0) problems.push(`${name}.shortWindow must be shorter than its longWindow`);
-    if (win.longWindowMs > w.sloPeriodMs && w.sloPeriodMs > 0) problems.push(`${name}.longWindow is longer than the SLO period`);
+    if (win.shortWindowMs >= win.longWindowMs && win.longWindowMs > 0) problems.push({ field: `${name}.shortWindow`, problem: 'the short window is not shorter than its long window', fix: 'use a short window of about 1/12 of the long one' });
+    if (win.longWindowMs > w.sloPeriodMs && w.sloPeriodMs > 0) problems.push({ field: `${name}.longWindow`, problem: 'the long window is longer than the SLO period', fix: 'use a long window within the period' });
   }
   return problems;
 }
 
-/** The raw shape of a Sloth `sloth.slok.dev/v1` `AlertWindows` document. */
-export interface AlertWindowsSpec {
+/** The raw shape of a Sloth `sloth.slok.dev/v1` `AlertWindows` document, as a file holds it. */
+export interface SlothAlertWindowsDocument {
   readonly apiVersion?: string;
   readonly kind?: string;
   readonly spec?: {
@@ -128,6 +133,12 @@ export interface AlertWindowsSpec {
   };
 }
 
+/**
+ * The former name of {@link SlothAlertWindowsDocument}.
+ * @deprecated Use `SlothAlertWindowsDocument`.
+ */
+export type AlertWindowsSpec = SlothAlertWindowsDocument;
+
 interface RawWindow {
   readonly errorBudgetPercent?: number;
   readonly shortWindow?: string;
@@ -135,21 +146,19 @@ interface RawWindow {
 }
 
 /**
- * Maps a Sloth `AlertWindows` document to the model; throws with every problem found.
+ * Maps a Sloth `AlertWindows` document to the model, or returns every problem found (fields
+ * as in the document: `spec.page.quick.shortWindow`, ...).
  */
-export function alertWindowsFromSpec(doc: AlertWindowsSpec): AlertWindowsModel {
-  const problems: string[] = [];
+export function readAlertWindowsSpec(doc: SlothAlertWindowsDocument): { model?: AlertWindowsModel; problems: Problem[] } {
   if (doc.apiVersion !== 'sloth.slok.dev/v1' || doc.kind !== 'AlertWindows') {
-    throw new Error(`not a Sloth AlertWindows document (want apiVersion sloth.slok.dev/v1, kind AlertWindows; got ${doc.apiVersion ?? '<none>'}, ${doc.kind ?? '<none>'})`);
+    return { problems: [{ field: 'kind', problem: `not a Sloth AlertWindows document (want apiVersion sloth.slok.dev/v1, kind AlertWindows; got ${doc.apiVersion ?? '<none>'}, ${doc.kind ?? '<none>'})`, fix: 'write a sloth.slok.dev/v1 AlertWindows document' }] };
   }
+  const problems: Problem[] = [];
   const dur = (field: string, s: string | undefined): number => {
     if (s === undefined) return 0;
-    const ms = parsePromModelDuration(String(s));
-    if (ms === undefined) {
-      problems.push(`${field}: "${s}" is not a Prometheus duration (e.g. 5m, 1h, 30d)`);
-      return 0;
-    }
-    return ms;
+    const found = promDurationProblems(field, String(s), { fix: 'give a Prometheus duration, such as 5m, 1h or 30d' });
+    problems.push(...found);
+    return found.length > 0 ? 0 : promDurationMs(String(s))!;
   };
   const win = (field: string, w: RawWindow | undefined): AlertWindowModel => ({
     errorBudgetPercent: Number(w?.errorBudgetPercent ?? 0),
@@ -164,7 +173,15 @@ export function alertWindowsFromSpec(doc: AlertWindowsSpec): AlertWindowsModel {
     ticketQuick: win('spec.ticket.quick', s.ticket?.quick),
     ticketSlow: win('spec.ticket.slow', s.ticket?.slow),
   };
-  problems.push(...alertWindowsProblems(model).map((p) => `spec.${p}`));
-  if (problems.length) throw new Error(`invalid AlertWindows: ${problems.join('; ')}`);
-  return model;
+  // A value that did not parse is reported once, not again as missing.
+  const reported = new Set(problems.map((p) => p.field));
+  problems.push(...prefixProblems('spec', alertWindowsProblems(model)).filter((p) => !reported.has(p.field)));
+  return problems.length > 0 ? { problems } : { model, problems };
+}
+
+/** Maps a Sloth `AlertWindows` document to the model; throws with every problem found. */
+export function alertWindowsFromSpec(doc: SlothAlertWindowsDocument): AlertWindowsModel {
+  const r = readAlertWindowsSpec(doc);
+  if (!r.model) throw new Error(`invalid AlertWindows: ${r.problems.map((p) => `${p.field}: ${p.problem}`).join('; ')}`);
+  return r.model;
 }

@@ -2,7 +2,7 @@ import { App, Chart, Duration, JsonPatch, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import {
   BackupHooks, BackupSchedule, BackupTier, HookOnError, MinioCredentials, MinioStorage, MinioStorageProps,
-  SelfServiceBackup, VeleroBackupPlan, VeleroHelmValues, VeleroMonitoring, VolumeBackupMethod, watchedSchedules,
+  ScheduleDelivery, SelfServiceBackup, VeleroBackupPlan, VeleroHelmValues, VeleroMonitoring, VolumeBackupMethod, watchedSchedules,
 } from '../../src';
 import { addBackupCharts } from '../../examples/platform/backup';
 import { expectValidManifests } from '../support/schema';
@@ -18,7 +18,7 @@ describe('VeleroBackupPlan', () => {
     const objs = Testing.synth(c);
     expectValidManifests(objs);
     expect(objs).toMatchSnapshot();
-    expect(objs[0].metadata).toEqual({ name: 'daily-backup', namespace: 'velero' });
+    expect(objs[0].metadata).toEqual({ name: 'daily-backup', namespace: 'velero', labels: { 'app.kubernetes.io/managed-by': 'cdk8s-resilience' } });
     expect(objs[0].spec.schedule).toBe('0 2 * * *');
     expect(objs[0].spec.template).toMatchObject({ ttl: '168h0m0s', includedNamespaces: ['*'], defaultVolumesToFsBackup: true, storageLocation: 'default' });
     expect(plan.rpoReport.namespaces).toEqual([{ namespace: '*', schedules: ['daily-backup'], worstCaseGapSeconds: 86400, targetSeconds: undefined, met: undefined }]);
@@ -73,7 +73,7 @@ describe('VeleroBackupPlan', () => {
         uploaderConfig: { parallelFilesUpload: 4 },
       },
     });
-    expect(objs[0].metadata.labels).toEqual({ team: 'a' });
+    expect(objs[0].metadata.labels).toEqual({ 'app.kubernetes.io/managed-by': 'cdk8s-resilience', team: 'a' });
   });
 
   test('addSchedule adds a Schedule and the RPO is checked again at synth', () => {
@@ -188,7 +188,7 @@ describe('MinioStorage', () => {
     expect(objs.map((o) => o.kind).sort()).toEqual(['BackupStorageLocation', 'Deployment', 'Job', 'NetworkPolicy', 'PersistentVolumeClaim', 'Service', 'VolumeSnapshotLocation']);
     expect(m.credentialsSecret).toBeUndefined();
     const bsl = objs.find((o) => o.kind === 'BackupStorageLocation');
-    expect(bsl.metadata).toEqual({ name: 'default', namespace: 'velero' });
+    expect(bsl.metadata).toEqual({ name: 'default', namespace: 'velero', labels: { 'app.kubernetes.io/managed-by': 'cdk8s-resilience' } });
     expect(bsl.spec).toEqual({
       provider: 'aws',
       default: true,
@@ -311,7 +311,7 @@ describe('VeleroMonitoring', () => {
     ]);
     const sm = objs.find((o) => o.kind === 'ServiceMonitor');
     const svc = objs.find((o) => o.kind === 'Service');
-    expect(sm.spec.selector.matchLabels).toEqual(svc.metadata.labels);
+    expect(svc.metadata.labels).toEqual({ ...sm.spec.selector.matchLabels, 'app.kubernetes.io/managed-by': 'cdk8s-resilience' });
     expect(svc.spec.selector).toEqual({ component: 'velero', deploy: 'velero' });
     expect(sm.metadata.labels.release).toBe('prom');
     expect(mon.rules).toHaveLength(4);
@@ -322,18 +322,51 @@ describe('VeleroHelmValues', () => {
   test('values follow the plan and the storage', () => {
     const c = chart();
     const storage = new MinioStorage(c, 'minio', { credentials: MinioCredentials.fromExistingSecret('velero-s3') });
-    const plan = new VeleroBackupPlan(c, 'plan');
+    const plan = new VeleroBackupPlan(c, 'plan', { delivery: ScheduleDelivery.helmChart() });
     const v = new VeleroHelmValues(c, 'values', { plan, storage });
     const values = v.values as any; // eslint-disable-line @typescript-eslint/no-explicit-any
+    // The chart creates the schedules: the plan emits no Schedule object.
+    expect(Testing.synth(c).filter((o) => o.kind === 'Schedule')).toEqual([]);
+    const same = chart();
+    new VeleroBackupPlan(same, 'plan');
     expect(values.credentials).toEqual({ useSecret: true, existingSecret: 'velero-s3' });
     expect(values.configuration.backupStorageLocation[0].config).toEqual({ region: 'us-east-1', s3ForcePathStyle: 'true', s3Url: 'http://minio.velero.svc.cluster.local:9000' });
     expect(values.configuration.volumeSnapshotLocation[0].config).toEqual({ region: 'us-east-1' });
     expect(values.initContainers[0].image).toMatch(/^velero\/velero-plugin-for-aws:/);
     expect(values.schedules['daily-backup'].schedule).toBe('0 2 * * *');
-    expect(values.schedules['daily-backup'].template).toEqual(Testing.synth(c).find((o) => o.kind === 'Schedule').spec.template);
+    expect(values.schedules['daily-backup'].template).toEqual(Testing.synth(same).find((o) => o.kind === 'Schedule').spec.template);
     expect(values.metrics.prometheusRule.spec.map((r: { expr: string }) => r.expr)).toContain('time() - max(velero_backup_last_successful_timestamp{schedule="velero-daily-backup"}) > 90000');
     expect(v.file.relativePath).toBe('platform-backup-config/values.yaml');
     expect(v.file.content()).toMatch(/^# Helm values/);
+  });
+
+  test('the schedules are created by the chart or as Schedule objects, never both, never neither', () => {
+    const both = chart();
+    const storage = new MinioStorage(both, 'minio', { credentials: MinioCredentials.fromExistingSecret('velero-s3') });
+    const plan = new VeleroBackupPlan(both, 'plan');
+    expect(() => new VeleroHelmValues(both, 'values', { plan, storage })).toThrow(
+      '[test/values] includeSchedules: the plan test/plan already emits its schedules as Schedule objects; the chart would create them again and every backup would be taken twice. ' +
+        'Fix: choose one: deliver the plan through the chart (delivery: ScheduleDelivery.helmChart()), or leave the schedules out of the values (includeSchedules: false).',
+    );
+    const values = new VeleroHelmValues(both, 'values-only', { plan, storage, includeSchedules: false }).values as any; // eslint-disable-line @typescript-eslint/no-explicit-any
+    expect(values.schedules).toEqual({});
+    // The alerts watch the Schedule objects, which keep the plan's names.
+    expect(values.metrics.prometheusRule.spec.map((r: { expr: string }) => r.expr)).toContain('time() - max(velero_backup_last_successful_timestamp{schedule="daily-backup"}) > 90000');
+    expect(Testing.synth(both).filter((o) => o.kind === 'Schedule')).toHaveLength(1);
+
+    const neither = chart();
+    const helmPlan = new VeleroBackupPlan(neither, 'plan', { delivery: ScheduleDelivery.helmChart() });
+    const s3 = new MinioStorage(neither, 'minio', { credentials: MinioCredentials.fromExistingSecret('velero-s3') });
+    expect(() => new VeleroHelmValues(neither, 'values', { plan: helmPlan, storage: s3, includeSchedules: false })).toThrow('[test/values] includeSchedules: the plan test/plan is delivered through the chart, but its schedules are left out, so no backup would ever run.');
+    expect(() => Testing.synth(neither)).toThrow('[test/plan] delivery: the schedules are delivered through the Helm chart, but no VeleroHelmValues writes them, so no backup would ever run. Fix: pass the plan to a VeleroHelmValues, or use ScheduleDelivery.scheduleObjects().');
+
+    const twice = chart();
+    const twicePlan = new VeleroBackupPlan(twice, 'plan', { delivery: ScheduleDelivery.helmChart() });
+    const minio = new MinioStorage(twice, 'minio', { credentials: MinioCredentials.fromExistingSecret('velero-s3') });
+    new VeleroHelmValues(twice, 'a', { plan: twicePlan, storage: minio, path: 'a.yaml' });
+    new VeleroHelmValues(twice, 'b', { plan: twicePlan, storage: minio, path: 'b.yaml' });
+    expect(() => Testing.synth(twice)).toThrow('[test/plan] delivery: the schedules are written by 2 VeleroHelmValues (test/a, test/b); each release would create them, and every backup would be taken twice. Fix: write them with one VeleroHelmValues.');
+    expect(() => twicePlan.apiObject).toThrow(/\[test\/plan\] apiObject: the schedules are delivered through the Helm chart/);
   });
 });
 

@@ -64,7 +64,7 @@ describe('VeleroRestore', () => {
       }],
     }));
     expect(restore.kind).toBe('Restore');
-    expect(restore.metadata).toEqual({ name: 'shop-into-staging', namespace: 'velero', labels: { purpose: 'staging-refresh' } });
+    expect(restore.metadata).toEqual({ name: 'shop-into-staging', namespace: 'velero', labels: { 'app.kubernetes.io/managed-by': 'cdk8s-resilience', purpose: 'staging-refresh' } });
     expect(restore.spec).toEqual({
       backupName: 'nightly-20250101',
       includedNamespaces: ['shop', 'payments'],
@@ -164,7 +164,7 @@ describe('VeleroBackup and the shared backup template fields', () => {
       }],
     }));
     expect(backup.kind).toBe('Backup');
-    expect(backup.metadata).toEqual({ name: 'before-migration', namespace: 'velero', labels: { reason: 'migration' } });
+    expect(backup.metadata).toEqual({ name: 'before-migration', namespace: 'velero', labels: { 'app.kubernetes.io/managed-by': 'cdk8s-resilience', reason: 'migration' } });
     expect(backup.spec).toEqual({
       includedNamespaces: ['shop'],
       includedNamespaceScopedResources: ['deployments', 'configmaps', 'persistentvolumeclaims'],

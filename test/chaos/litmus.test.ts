@@ -88,9 +88,22 @@ describe('Litmus rendering', () => {
     expect(validationError((s) => new ChaosExperiment(s, 'exp', { ...base, action: ChaosAction.podKill(), mode: ChaosMode.fixed(2) })).message).toMatch(/mode: .*percentage, not a count/);
   });
 
-  test('both platforms: the Chaos Mesh object and the engine', () => {
-    const objs = synthExperiment({ ...base, action: ChaosAction.podKill(), platform: ChaosPlatform.both() });
+  test('both platforms: the Chaos Mesh object and the engine, exactly one of them active', () => {
+    const objs = synthExperiment({ ...base, action: ChaosAction.podKill(), platform: ChaosPlatform.chaosMeshWithLitmusStandby() });
     expect(objs.map((o) => o.kind)).toEqual(['PodChaos', 'ChaosEngine', 'ServiceAccount', 'Role', 'RoleBinding']);
+    expect(objs[0].metadata.annotations).toBeUndefined();
+    expect(objs[1].spec.engineState).toBe('stop');
+    const other = synthExperiment({ ...base, action: ChaosAction.podKill(), platform: ChaosPlatform.litmusWithChaosMeshStandby() });
+    expect(other[0].metadata.annotations).toEqual({ 'experiment.chaos-mesh.org/pause': 'true' });
+    expect(other[1].spec.engineState).toBe('active');
+  });
+
+  test('both tools active is a synth error naming the choices', () => {
+    const err = validationError((s) => new ChaosExperiment(s, 'exp', { ...base, action: ChaosAction.podKill(), platform: ChaosPlatform.both() }));
+    expect(err.message).toBe(
+      '1 problem in test/exp:\n  [test/exp] platform: experiment "exp": ChaosPlatform.both() renders an active Chaos Mesh object and an active Litmus ChaosEngine, so applying them runs the pod-kill fault twice. ' +
+        'Fix: choose the tool that runs it: ChaosPlatform.chaosMeshWithLitmusStandby() or ChaosPlatform.litmusWithChaosMeshStandby() (the other is rendered inactive), or one tool alone.',
+    );
   });
 
   test('a schedule cannot start a Litmus engine', () => {

@@ -33,7 +33,7 @@ describe('schedules', () => {
 
   test('Allow tolerates a shorter deadline but not one under the controller reaction time', () => {
     expect(() => synthExperiment({ ...ok, schedule: ChaosSchedule.cron('0 9 * * 1', { concurrencyPolicy: ConcurrencyPolicy.allow(), startingDeadline: Duration.seconds(20) }) })).not.toThrow();
-    expect(scheduleProblems(ChaosSchedule.cron('0 9 * * 1', { concurrencyPolicy: ConcurrencyPolicy.allow(), startingDeadline: Duration.seconds(5) }), undefined, false)[0][1]).toMatch(/shorter than the controller's reaction time/);
+    expect(scheduleProblems(ChaosSchedule.cron('0 9 * * 1', { concurrencyPolicy: ConcurrencyPolicy.allow(), startingDeadline: Duration.seconds(5) }), undefined, false)[0].problem).toMatch(/shorter than the controller's reaction time/);
   });
 
   test('Forbid with runs longer than the interval is rejected', () => {
@@ -42,16 +42,16 @@ describe('schedules', () => {
   });
 
   test('invalid expressions and history limits', () => {
-    expect(scheduleProblems(ChaosSchedule.cron('0 0 9 * * 1'), undefined, false)[0][1]).toMatch(/has 6 fields; Chaos Mesh takes five/);
-    expect(scheduleProblems(ChaosSchedule.cron('61 * * * *'), undefined, false)[0][1]).toMatch(/is not a valid cron expression/);
-    expect(scheduleProblems(ChaosSchedule.of('@every soon'), undefined, false)[0][1]).toMatch(/not a valid @every interval/);
+    expect(scheduleProblems(ChaosSchedule.cron('0 0 9 * * 1'), undefined, false)[0].problem).toMatch(/has 6 fields; Chaos Mesh takes five/);
+    expect(scheduleProblems(ChaosSchedule.cron('61 * * * *'), undefined, false)[0].problem).toMatch(/is not a valid cron expression/);
+    expect(scheduleProblems(ChaosSchedule.of('@every soon'), undefined, false)[0].problem).toMatch(/not a valid @every interval/);
     expect(scheduleProblems(ChaosSchedule.cron('@hourly', { historyLimit: 0 }), undefined, false)).toEqual([
-      ['schedule.historyLimit', '0 is not a positive whole number', 'keep at least one finished run, such as 3'],
+      { field: 'schedule.historyLimit', problem: '0 is not a positive whole number', fix: 'keep at least one finished run, such as 3' },
     ]);
   });
 
   test('@every is not accepted for workflow schedules', () => {
-    expect(scheduleProblems(ChaosSchedule.every(Duration.hours(1)), undefined, true)[0][1]).toBe('"@every 1h": Chaos Mesh does not accept @every for Workflow schedules');
+    expect(scheduleProblems(ChaosSchedule.every(Duration.hours(1)), undefined, true)[0].problem).toBe('"@every 1h": Chaos Mesh does not accept @every for Workflow schedules');
     expect(scheduleProblems(ChaosSchedule.every(Duration.hours(1)), undefined, false)).toEqual([]);
   });
 });

@@ -131,7 +131,7 @@ describe('RemoteCluster and remoteCluster on every kind', () => {
     const objs = Testing.synth(chart);
     expectValidManifests(objs);
     expect(objs[0]).toEqual({
-      apiVersion: 'chaos-mesh.org/v1alpha1', kind: 'RemoteCluster', metadata: { name: 'edge-eu-1' },
+      apiVersion: 'chaos-mesh.org/v1alpha1', kind: 'RemoteCluster', metadata: { name: 'edge-eu-1', labels: { 'app.kubernetes.io/managed-by': 'cdk8s-resilience', 'app.kubernetes.io/part-of': 'chaos' } },
       spec: { namespace: 'chaos-mesh', version: '2.8.3', kubeConfig: { secretRef: { name: 'edge-eu-1-kubeconfig', namespace: 'chaos-testing', key: 'kubeconfig' } }, configOverride: { dashboard: { create: false } } },
     });
     const kinds = Object.keys(one);

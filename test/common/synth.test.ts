@@ -75,7 +75,9 @@ describe('synthLargeApp', () => {
     const { synth, large } = bothWays(build, { yamlOutputType, recordConstructMetadata: true });
     expect(Object.keys(synth)).toContain('construct-metadata.json');
     const numbered = Object.keys(synth).filter((f) => /^\d{4}-/.test(f));
-    expect(numbered.length > 0).toBe(yamlOutputType === YamlOutputType.FILE_PER_CHART || yamlOutputType === YamlOutputType.FOLDER_PER_CHART_FILE_PER_RESOURCE);
+    expect(numbered.length > 0).toBe(
+      yamlOutputType === YamlOutputType.FILE_PER_CHART || yamlOutputType === YamlOutputType.FOLDER_PER_CHART_FILE_PER_RESOURCE,
+    );
     expect(large).toEqual(synth);
   });
 
@@ -85,7 +87,9 @@ describe('synthLargeApp', () => {
         return [...super.toJson(), { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'added-by-custom' } }];
       }
     }
-    const { synth, large } = bothWays((app) => new ApiObject(new Custom(app, 'custom'), 'x', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'x' } }));
+    const { synth, large } = bothWays(
+      (app) => new ApiObject(new Custom(app, 'custom'), 'x', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'x' } }),
+    );
     expect(synth['custom.k8s.yaml']).toContain('added-by-custom');
     expect(large).toEqual(synth);
   });
@@ -108,11 +112,13 @@ describe('synthLargeApp', () => {
     const standard = new App({ outdir });
     build(standard);
     const expected = messageOf(() => standard.synth());
-    expect(expected).toBe([
-      'Validation failed with the following errors:',
-      '  [test/a] schedules[0].name: Schedule "velero/daily-backup" is also created by test/b; one would overwrite the other. Fix: give the schedules distinct names.',
-      '  [test/b] schedules[0].name: Schedule "velero/daily-backup" is also created by test/a; one would overwrite the other. Fix: give the schedules distinct names.',
-    ].join('\n'));
+    expect(expected).toBe(
+      [
+        'Validation failed with the following errors:',
+        '  [test/a] schedules[0].name: Schedule "velero/daily-backup" is also created by test/b; one would overwrite the other. Fix: give the schedules distinct names.',
+        '  [test/b] schedules[0].name: Schedule "velero/daily-backup" is also created by test/a; one would overwrite the other. Fix: give the schedules distinct names.',
+      ].join('\n'),
+    );
     const large = new App({ outdir: fs.mkdtempSync(path.join(os.tmpdir(), 'large-app-')) });
     build(large);
     expect(messageOf(() => synthLargeApp(large))).toBe(expected);

@@ -60,9 +60,9 @@ describe('the chapter platform app', () => {
 
 describe('the library version', () => {
   test('is the package.json version, from the sources and from the built package alike', () => {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const pkg = require('../../package.json') as { version: string };
+    const pkg = JSON.parse(fs.readFileSync(path.resolve(__dirname, '..', '..', 'package.json'), 'utf8')) as { version: string };
     expect(LIBRARY_VERSION).toBe(pkg.version);
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- the built module, by its path
     const built = require(path.resolve(__dirname, '..', '..', 'lib', 'src', 'common', 'version.js')) as { LIBRARY_VERSION: string };
     expect(built.LIBRARY_VERSION).toBe(pkg.version);
   });

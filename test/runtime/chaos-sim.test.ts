@@ -4,11 +4,13 @@
  * delete, and what each fault does to pods and to the demo app's traffic. Also the run-time
  * guardrails and the experiment file reader.
  */
+import { goDurationMs } from '../../src/common/duration';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { DEFAULT_MAX_DURATION, DEFAULT_PROTECTED_NAMESPACES } from '../../src/chaos/guardrails';
-import { parseGoDuration, pickExperiment, readChaosFile, RUNTIME_MAX_DURATION_MS, RUNTIME_PROTECTED_NAMESPACES, runtimeGuardrailProblems } from '../../src/runtime/chaos/experiment';
+import { DEFAULT_PROTECTED_NAMESPACES } from '../../src/chaos/guardrails';
+import { DEFAULT_MAX_DURATION } from '../../src/chaos/experiment';
+import { pickExperiment, readChaosFile, RUNTIME_MAX_DURATION_MS, RUNTIME_PROTECTED_NAMESPACES, runtimeGuardrailProblems } from '../../src/runtime/chaos/experiment';
 import { CHAOS_NETWORK, CHAOS_POD, DEPLOYMENTS, EVENTS, NAMESPACES, PODS } from '../../src/runtime/cluster/resources';
 import { modeCount, PAUSE_ANNOTATION, podServing } from '../../src/runtime/sim/chaos';
 import { SimulatedCluster } from '../../src/runtime/sim/cluster';
@@ -121,7 +123,7 @@ describe('experiment files and run-time guardrails', () => {
   test('the same protected namespaces and maximum duration as the synth-time guardrails (which use cdk8s)', () => {
     expect(RUNTIME_PROTECTED_NAMESPACES).toEqual(DEFAULT_PROTECTED_NAMESPACES);
     expect(RUNTIME_MAX_DURATION_MS).toBe(DEFAULT_MAX_DURATION.toMilliseconds());
-    expect([parseGoDuration('30s'), parseGoDuration('1m30s'), parseGoDuration('500ms'), parseGoDuration('5x')]).toEqual([30000, 90000, 500, undefined]);
+    expect([goDurationMs('30s'), goDurationMs('1m30s'), goDurationMs('500ms'), goDurationMs('5x')]).toEqual([30000, 90000, 500, undefined]);
   });
 
   test('each rule is one line with file:line, the rule, the field and the fix; opt-ins lift them', () => {

@@ -170,8 +170,8 @@ function measurements(over: Partial<{ err: number[]; req: number[]; restarts: nu
   const req = over.req ?? Array(n).fill(10);
   const restarts = over.restarts ?? Array(n).fill(0);
   const pick = (xs: number[], a: number, b: number) => series(a, xs.slice(a, b + 1));
-  const phase = (phase: 'steady-state' | 'during' | 'after', a: number, b: number): PhaseSeries => ({
-    phase,
+  const phase = (name: 'steady-state' | 'during' | 'after', a: number, b: number): PhaseSeries => ({
+    phase: name,
     start: a,
     end: b,
     errorRate: pick(err, a, b),

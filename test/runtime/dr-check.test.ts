@@ -54,7 +54,7 @@ test.concurrent('--require: coverage and freshness per namespace; an acknowledge
   withSim(async (sim) => {
     const pf = newest(sim, 'twice-daily-analytics');
     const b = sim.store.get(VELERO_BACKUPS, 'velero', pf)!;
-    sim.store.update(VELERO_BACKUPS, { ...b, metadata: { ...b.metadata, annotations: { 'cdk8s-resilience.io/acknowledged': 'two PVCs of a retired job; ticket OPS-12' } } } as Obj);
+    sim.store.update(VELERO_BACKUPS, { ...b, metadata: { ...b.metadata, annotations: { 'dr.resilience.cdk8s.io/acknowledged': 'two PVCs of a retired job; ticket OPS-12' } } } as Obj);
     const s = sim.store.get(VELERO_SCHEDULES, 'velero', 'hourly-payments')!;
     sim.store.update(VELERO_SCHEDULES, { ...s, spec: { ...(s.spec ?? {}), paused: true } } as Obj);
     sim.store.create(VELERO_BACKUPS, { metadata: { name: 'running-now', namespace: 'velero' }, spec: { includedNamespaces: ['shop'] }, status: { phase: 'InProgress', startTimestamp: new Date(sim.clock.now()).toISOString() } });

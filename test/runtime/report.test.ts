@@ -2,6 +2,8 @@
  * Report rendering: text, Markdown, JSON (the versioned schema) and JUnit XML, the
  * simulation notice in each, and verdicts to exit codes.
  */
+import * as fs from 'fs';
+import * as path from 'path';
 import { Check, exitCodeOf, Report, REPORT_SCHEMA, verdictOf } from '../../src/runtime/report/model';
 import { renderReport, SIMULATION_NOTICE } from '../../src/runtime/report/render';
 
@@ -106,7 +108,7 @@ describe('the JSON schema in docs/report.schema.json', () => {
   const Ajv = require('ajv') as typeof import('ajv').default;
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const addFormats = require('ajv-formats') as typeof import('ajv-formats').default;
-  const schema = JSON.parse(require('fs').readFileSync(require('path').join(__dirname, '..', '..', 'docs', 'report.schema.json'), 'utf8')) as object;
+  const schema = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'docs', 'report.schema.json'), 'utf8')) as object;
   const ajv = new Ajv({ allErrors: true, allowUnionTypes: true });
   addFormats(ajv);
   const validate = ajv.compile(schema);

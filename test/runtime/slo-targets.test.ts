@@ -10,7 +10,7 @@ import { Chart, Duration, Testing } from 'cdk8s';
 import * as YAML from 'yaml';
 import { resolveSloTargets, SloUsageError } from '../../src/runtime/slo/gate';
 import { latencyThresholdOf, loadSloTargetsFromDirectory, loadSloTargetsFromFile, selectSloTargets, SloSelectionError, SloTarget } from '../../src/runtime/slo/targets';
-import { formatSpecProblem, SpecLoadError } from '../../src/slo/loader';
+import { formatSpecProblem, SpecLoadError } from '../../src/slo/spec-files';
 import { Sli, SloOutput, SloSpec } from '../../src/slo';
 import { caseFlags, slothFixtureCases } from '../slo/sloth-fixtures';
 import { demoAppSloSpec } from '../support/demo-slos';

@@ -8,10 +8,10 @@ import * as os from 'os';
 import * as path from 'path';
 import { Duration, Testing } from 'cdk8s';
 import * as YAML from 'yaml';
-import { rulesFileYaml, Sli, SloDefinitions } from '../../src/slo';
+import { rulesFileYaml, Sli, SloThresholdRules } from '../../src/slo';
 import { promtoolPath } from '../support/promtool';
 
-const defs = new SloDefinitions(Testing.chart(), 'defs', {
+const defs = new SloThresholdRules(Testing.chart(), 'defs', {
   availability: Sli.availability({ selector: { job: 'demo-app' }, statusLabel: 'status' }),
   histogramSelector: { job: 'demo-app' },
   objective: 99.9,

@@ -1,6 +1,6 @@
 import { Duration, Testing } from 'cdk8s';
 import * as YAML from 'yaml';
-import { Sli, SloDefinitions, SloOutput } from '../../src/slo';
+import { Sli, SloThresholdRules, SloOutput } from '../../src/slo';
 import { promqlSyntaxProblem } from '../../src/slo/promql';
 import { expectValidManifests } from '../support/schema';
 
@@ -10,10 +10,10 @@ function rulesOf(objs: Json[]): Json[] {
   return YAML.parse(objs[0].data['slo-definitions.rules.yaml']).groups.flatMap((g: Json) => g.rules);
 }
 
-describe('SloDefinitions', () => {
+describe('SloThresholdRules', () => {
   test('the chapter defaults: names, thresholds derived from the objective and period', () => {
     const chart = Testing.chart();
-    new SloDefinitions(chart, 'defs', { availability: Sli.availability({ selector: { job: 'demo-app' }, statusLabel: 'status' }), histogramSelector: { job: 'demo-app' } });
+    new SloThresholdRules(chart, 'defs', { availability: Sli.availability({ selector: { job: 'demo-app' }, statusLabel: 'status' }), histogramSelector: { job: 'demo-app' } });
     const objs = Testing.synth(chart);
     expectValidManifests(objs);
     const rules = rulesOf(objs);
@@ -39,7 +39,7 @@ describe('SloDefinitions', () => {
 
   test('thresholds follow the options', () => {
     const chart = Testing.chart();
-    const d = new SloDefinitions(chart, 'defs', {
+    const d = new SloThresholdRules(chart, 'defs', {
       prefix: 'checkout',
       objective: 99.5,
       period: Duration.days(30),
@@ -62,12 +62,12 @@ describe('SloDefinitions', () => {
   });
 
   test('bad input: every problem at once', () => {
-    expect(() => new SloDefinitions(Testing.chart(), 'defs', { prefix: 'bad-prefix', objective: 100, quantile: 1.5, budgetRemainingPercentBelow: 0 })).toThrow(
+    expect(() => new SloThresholdRules(Testing.chart(), 'defs', { prefix: 'bad-prefix', objective: 100, quantile: 1.5, budgetRemainingPercentBelow: 0 })).toThrow(
       /4 problems in test\/defs:\n  \[test\/defs\] prefix: "bad-prefix" cannot be part of a recording name[\s\S]*objective: 100 is outside \(0, 100\)[\s\S]*quantile: 1\.5 is outside \(0, 1\)[\s\S]*budgetRemainingPercentBelow: 0 is outside \(0, 100\)/,
     );
   });
 
   test('a generated query that does not parse is rejected', () => {
-    expect(() => new SloDefinitions(Testing.chart(), 'defs', { availability: Sli.raw('rate(x[{{.window}}]) +') })).toThrow(/the generated query does not parse/);
+    expect(() => new SloThresholdRules(Testing.chart(), 'defs', { availability: Sli.raw('rate(x[{{.window}}]) +') })).toThrow(/the generated query does not parse/);
   });
 });

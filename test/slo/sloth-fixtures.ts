@@ -80,10 +80,9 @@ export function normaliseOutput(text: string): Json[] {
     });
 }
 
-import { Chart, Testing } from 'cdk8s';
+import { Chart, Duration, Testing } from 'cdk8s';
 import { normaliseSlothSpec, SloOutput, SloSpec } from '../../src/slo';
-import { Duration } from 'cdk8s';
-import { parsePromModelDuration } from '../../src/slo/format';
+import { promDurationMs } from '../../src/common/duration';
 
 /**
  * Runs a case through SloSpec: each input document is loaded into the typed model
@@ -108,7 +107,7 @@ export function caseSloSpecs(chart: Chart, input: string, args: string[]): Array
       const k8s = doc.apiVersion === 'sloth.slok.dev/v1';
       const spec = k8s ? normaliseSlothSpec(doc.spec.service, doc.spec.labels, doc.spec.slos, false) : normaliseSlothSpec(doc.service, doc.labels, doc.slos, true);
       const slo = SloSpec.fromSloth(chart, `spec${i}`, spec, {
-        period: Duration.millis(parsePromModelDuration(flags.period)!),
+        period: Duration.millis(promDurationMs(flags.period)!),
         disableAlerts: flags.disableAlerts,
         disableRecordings: flags.disableRecordings,
         extraLabels: flags.extraLabels,

@@ -158,7 +158,7 @@ function droppedPaths(original: Json, filtered: Json, at: string[] = []): string
 function unknownCoreFields(obj: Json, serializerName: string): string[] {
   const serializer = (k8s as Json)[serializerName] as (o: Json) => Json;
   const { apiVersion: _a, kind: _k, ...props } = obj;
-  let candidate = JSON.parse(JSON.stringify(props));
+  const candidate = JSON.parse(JSON.stringify(props));
   let dropped = droppedPaths(props, serializer(candidate));
   // IntOrString and Quantity are classes in the cdk8s types: a primitive there is dropped
   // by the serializer although the field is known. Retry such leaves wrapped like those classes.

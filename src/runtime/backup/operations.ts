@@ -6,7 +6,7 @@
  */
 import { gunzipSync } from 'zlib';
 import { worstCaseGapSeconds, parseVeleroCron } from '../../backup/cron';
-import { formatSeconds } from '../../backup/rpo';
+import { formatSeconds } from '../../common/duration';
 import { VELERO_BACKUPS, VELERO_DELETE_REQUESTS, VELERO_DOWNLOAD_REQUESTS, VELERO_SCHEDULES, VELERO_STORAGE_LOCATIONS } from '../cluster/resources';
 import { Cluster, ClusterError, KubeObject } from '../cluster/types';
 import { waitFor } from '../cluster/wait';

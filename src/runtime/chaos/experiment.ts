@@ -11,6 +11,8 @@ import * as fs from 'fs';
 import * as YAML from 'yaml';
 import { CHAOS_HTTP, CHAOS_IO, CHAOS_NETWORK, CHAOS_POD, CHAOS_SCHEDULES, CHAOS_STRESS, CHAOS_TIME, CHAOS_WORKFLOWS } from '../cluster/resources';
 import { KubeObject, ResourceType } from '../cluster/types';
+import { DEFAULT_MAX_DURATION_MS, DEFAULT_PROTECTED_NAMESPACES, GUARDRAIL_RULES } from '../../chaos/guardrails';
+import { goDurationMs } from '../../common/duration';
 
 /** The experiment kinds `chaos run` can run, by kind. */
 export const EXPERIMENT_TYPES: Readonly<Record<string, ResourceType>> = {
@@ -25,11 +27,11 @@ export const EXPERIMENT_TYPES: Readonly<Record<string, ResourceType>> = {
 /** Every Chaos Mesh kind `chaos list` shows (experiments, Schedules, Workflows). */
 export const LISTED_TYPES: readonly ResourceType[] = [...Object.values(EXPERIMENT_TYPES), CHAOS_SCHEDULES, CHAOS_WORKFLOWS];
 
-/** The namespaces no experiment may target (the same list as the constructs' DEFAULT_PROTECTED_NAMESPACES). */
-export const RUNTIME_PROTECTED_NAMESPACES: readonly string[] = ['kube-system', 'chaos-mesh', 'velero', 'monitoring'];
+/** The namespaces no experiment may target: the constructs' own list (the guardrails are plain data the runtime shares). */
+export const RUNTIME_PROTECTED_NAMESPACES: readonly string[] = DEFAULT_PROTECTED_NAMESPACES;
 
-/** The longest duration allowed without an opt-in (the constructs' DEFAULT_MAX_DURATION, 30 minutes). */
-export const RUNTIME_MAX_DURATION_MS = 30 * 60 * 1000;
+/** The longest duration allowed without an opt-in: the constructs' own default, 30 minutes. */
+export const RUNTIME_MAX_DURATION_MS = DEFAULT_MAX_DURATION_MS;
 
 /** A bad experiment file or object: one line, exit code 2. */
 export class ExperimentError extends Error {
@@ -37,16 +39,6 @@ export class ExperimentError extends Error {
     super(message);
     this.name = 'ExperimentError';
   }
-}
-
-/** Parses a Go duration (`30s`, `1m`, `1h30m`, `500ms`) to milliseconds; undefined when it is not one. */
-export function parseGoDuration(text: string): number | undefined {
-  const t = String(text).trim();
-  if (!/^(\d+(\.\d+)?(ns|us|µs|ms|s|m|h))+$/.test(t)) return undefined;
-  const unit: Record<string, number> = { ns: 1e-6, us: 1e-3, 'µs': 1e-3, ms: 1, s: 1000, m: 60000, h: 3600000 };
-  let total = 0;
-  for (const m of t.matchAll(/(\d+(?:\.\d+)?)(ns|us|µs|ms|s|m|h)/g)) total += Number(m[1]) * unit[m[2]];
-  return total;
 }
 
 /** An experiment read from a file. */
@@ -125,14 +117,8 @@ export interface RuntimeGuardrailOptions {
   readonly allowUnbounded?: boolean;
 }
 
-/** The rule ids, as the synth-time guardrails name them. */
-export const RUNTIME_RULES = {
-  durationRequired: 'bounded-duration',
-  durationMax: 'max-duration',
-  blastRadius: 'small-blast-radius',
-  protectedNamespace: 'protected-namespace',
-  selectsSomething: 'selects-something',
-} as const;
+/** The rule ids: the synth-time guardrails' own. */
+export const RUNTIME_RULES = GUARDRAIL_RULES;
 
 /** Every guardrail problem of an experiment object, each one line naming the rule, the field and the fix. */
 export function runtimeGuardrailProblems(doc: ExperimentDoc, o: RuntimeGuardrailOptions = {}): string[] {
@@ -144,7 +130,7 @@ export function runtimeGuardrailProblems(doc: ExperimentDoc, o: RuntimeGuardrail
   if (spec.duration === undefined || spec.duration === '') {
     if (!o.allowUnbounded) rule('duration', RUNTIME_RULES.durationRequired, 'no duration is set, so the fault would last until someone deletes it', 'set spec.duration (e.g. 30s), or pass --allow-unbounded (the run deletes it at the end)');
   } else {
-    const ms = parseGoDuration(spec.duration);
+    const ms = goDurationMs(spec.duration);
     if (ms === undefined) rule('duration', RUNTIME_RULES.durationRequired, `"${spec.duration}" is not a duration`, 'use a Go duration such as 30s, 5m or 1h');
     else if (ms <= 0) rule('duration', RUNTIME_RULES.durationRequired, 'the duration is zero', 'set a positive duration such as 30s');
     else if (ms > maxMs) rule('duration', RUNTIME_RULES.durationMax, `${spec.duration} is longer than the maximum of ${Math.round(maxMs / 60000)}m`, 'shorten it, or raise the bound with --max-duration');
@@ -171,7 +157,7 @@ export function runtimeGuardrailProblems(doc: ExperimentDoc, o: RuntimeGuardrail
 /** The experiment's duration in ms, or undefined when it has none. */
 export function experimentDurationMs(o: KubeObject): number | undefined {
   const d = (o.spec as { duration?: string } | undefined)?.duration;
-  return d ? parseGoDuration(d) : undefined;
+  return d ? goDurationMs(d) : undefined;
 }
 
 /** Its action (`pod-kill`, `delay`, ...), or for StressChaos/IOChaos/TimeChaos the kind's own fault. */

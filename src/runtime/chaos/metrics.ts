@@ -11,10 +11,10 @@
  * requests, the quantiles aggregate the buckets by `le` across pods, and restarts are the
  * counter's increase within each phase. Every query can be replaced.
  */
-import { parsePromModelDuration } from '../../slo/format';
 import { SloMetrics, sliErrorMetric } from '../../slo/rules';
 import { matchers, PrometheusApi, promString, RangeSeries, Sample } from '../prometheus';
 import { SloTarget } from '../slo/targets';
+import { promDurationMs } from '../../common/duration';
 
 /** The PromQL of each measured quantity; every query must return one series (or none). */
 export interface ChaosMetricQueries {
@@ -74,7 +74,7 @@ export function quantileKey(q: number): string {
 /** The queries of a chaos run, the chapter's by default. */
 export function chaosMetricQueries(o: ChaosMetricOptions = {}): ChaosMetricQueries {
   const w = o.rateWindow ?? '1m';
-  if (parsePromModelDuration(w) === undefined) throw new Error(`rate window "${w}" is not a Prometheus duration (e.g. 30s, 1m, 5m)`);
+  if (promDurationMs(w) === undefined) throw new Error(`rate window "${w}" is not a Prometheus duration (e.g. 30s, 1m, 5m)`);
   const sel = o.selector ?? {};
   const req = o.requestsMetric ?? 'http_requests_total';
   const h = o.histogram ?? 'http_request_duration_seconds';
@@ -94,7 +94,7 @@ export function chaosMetricQueries(o: ChaosMetricOptions = {}): ChaosMetricQueri
     requestRate: o.overrides?.requestRate ?? `sum(rate(${req}${all}[${w}]))`,
     latency: { ...latency, ...(o.overrides?.latency ?? {}) },
     restarts: o.overrides?.restarts ?? `sum(${o.restartsMetric ?? 'kube_pod_container_status_restarts_total'}${restartSel ? `{${restartSel}}` : ''})`,
-    rateWindowSeconds: parsePromModelDuration(w)! / 1000,
+    rateWindowSeconds: promDurationMs(w)! / 1000,
   };
 }
 

@@ -18,6 +18,8 @@
  * An interrupt (the `interrupt` promise settles, e.g. on SIGINT) deletes the experiment at
  * once, waits until the target's Deployments are Ready again, and ends the run undecided.
  */
+import { CHAOS_MESH_PAUSE_ANNOTATION } from '../../chaos/types';
+import { LIBRARY_LABELS, objectLabels } from '../../common/conventions';
 import { CONFIGMAPS, DEPLOYMENTS, PODS } from '../cluster/resources';
 import { Cluster, ClusterError, KubeObject, ResourceType, WatchHandle } from '../cluster/types';
 import { waitFor } from '../cluster/wait';
@@ -30,9 +32,9 @@ import { ChaosMeasurements, ChaosMetricOptions, chaosMetricQueries, ChaosTimelin
 import { AbortDecision, ChaosExperimentInfo, chaosReport, chaosVerdict, pollAbort, TargetFacts } from './verdict';
 
 /** Chaos Mesh's pause annotation. */
-export const PAUSE_ANNOTATION = 'experiment.chaos-mesh.org/pause';
+export const PAUSE_ANNOTATION = CHAOS_MESH_PAUSE_ANNOTATION;
 /** The label of the ConfigMaps that keep past runs. */
-export const RUN_LABEL = 'cdk8s-resilience.io/chaos-run';
+export const RUN_LABEL = LIBRARY_LABELS.chaosRun;
 /** The ConfigMap key holding a run's report. */
 export const RUN_REPORT_KEY = 'report.json';
 
@@ -311,7 +313,7 @@ export async function runChaosExperiment(o: ChaosRunOptions, deps: ChaosRunDeps)
       if (interrupted) {
         watcher.stop();
         lastRecords = records(last);
-        return interruptedResult(deps, obj, `${Math.round(nowS() - injectedAt)}s into the fault`, lastRecords, true);
+        return await interruptedResult(deps, obj, `${Math.round(nowS() - injectedAt)}s into the fault`, lastRecords, true);
       }
       if (Date.now() > deadline) throw new ExperimentError(`${obj.kind} ${ns}/${name} did not report AllRecovered within ${Math.round((deadline - injectedAt * 1000) / 1000)}s; last conditions: ${JSON.stringify(lastConds)}`);
       if (unboundedEnd !== undefined && Date.now() > unboundedEnd && !pausedForAbort) {
@@ -403,7 +405,7 @@ export async function keepRun(cluster: Cluster, ns: string, experiment: string, 
     await cluster.create(CONFIGMAPS, {
       apiVersion: 'v1',
       kind: 'ConfigMap',
-      metadata: { name: cmName, namespace: ns, labels: { 'app.kubernetes.io/managed-by': 'cdk8s-resilience', [RUN_LABEL]: experiment } },
+      metadata: { name: cmName, namespace: ns, labels: objectLabels({ [RUN_LABEL]: experiment }) },
       data: { [RUN_REPORT_KEY]: JSON.stringify(report) },
     });
     return `${ns}/${cmName}`;

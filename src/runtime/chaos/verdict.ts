@@ -11,12 +11,12 @@
  * Also here: the abort condition a runner polls while the fault is injected, and the
  * recommendations, each derived from the figures measured.
  */
-import { promModelDuration } from '../../slo/format';
 import { Check, CheckStatus, Measurement, Report, REPORT_SCHEMA, Section, Table, verdictOf } from '../report/model';
 import { PromAlert, PrometheusApi, Sample } from '../prometheus';
 import { humanDuration, isPageAlert, pct } from '../slo/status';
 import { SloTarget } from '../slo/targets';
 import { ChaosMeasurements, ChaosMetricQueries, currentErrorRate, PhaseName, PhaseSeries, quantileKey, SloExperimentSeries } from './metrics';
+import { formatPromDuration } from '../../common/duration';
 
 /** The chapter's fixed thresholds, used when no SLO is given. */
 export interface FixedThresholds {
@@ -322,7 +322,7 @@ function verdictChecks(m: ChaosMeasurements, exp: ChaosExperimentInfo, o: ChaosV
         status: b.burned === undefined ? 'undecided' : b.burned <= max ? 'passed' : 'failed',
         evidence:
           b.burned === undefined
-            ? [`no ${promModelDuration(m.slos.find((s) => s.target === t)?.windowMs ?? 0)} SLI error ratio for ${t.id} during the experiment`]
+            ? [`no ${formatPromDuration(m.slos.find((s) => s.target === t)?.windowMs ?? 0)} SLI error ratio for ${t.id} during the experiment`]
             : [
                 `consumed ${pct(b.burned, 3)} of the error budget (allowed ${pct(max)}) from ${iso(tl.injectedAt)} to one SLI window after the fault`,
                 ...(b.complete ? [] : ['the measurement ended before one SLI window after the fault: the figure is a lower bound']),

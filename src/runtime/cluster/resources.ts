@@ -2,6 +2,7 @@
  * The resource types the runtime uses, by group/version/plural. Later operations (DR drills,
  * the chaos runner) add theirs here, and the simulated cluster serves every type listed.
  */
+import { CHAOS_MESH_KINDS, ChaosMeshKind } from '../../chaos/kinds';
 import { ResourceType } from './types';
 
 function core(plural: string, kind: string, namespaced = true): ResourceType {
@@ -32,12 +33,16 @@ export const VELERO_DOWNLOAD_REQUESTS = velero('downloadrequests', 'DownloadRequ
 function chaosMesh(plural: string, kind: string): ResourceType {
   return { group: 'chaos-mesh.org', version: 'v1alpha1', plural, kind };
 }
-export const CHAOS_POD = chaosMesh('podchaos', 'PodChaos');
-export const CHAOS_NETWORK = chaosMesh('networkchaos', 'NetworkChaos');
-export const CHAOS_STRESS = chaosMesh('stresschaos', 'StressChaos');
-export const CHAOS_IO = chaosMesh('iochaos', 'IOChaos');
-export const CHAOS_HTTP = chaosMesh('httpchaos', 'HTTPChaos');
-export const CHAOS_TIME = chaosMesh('timechaos', 'TimeChaos');
+/** A chaos kind of the Chaos Mesh registry (src/chaos/kinds.ts), which knows its resource name. */
+function chaosKind(kind: ChaosMeshKind): ResourceType {
+  return chaosMesh(CHAOS_MESH_KINDS[kind].plural, kind);
+}
+export const CHAOS_POD = chaosKind('PodChaos');
+export const CHAOS_NETWORK = chaosKind('NetworkChaos');
+export const CHAOS_STRESS = chaosKind('StressChaos');
+export const CHAOS_IO = chaosKind('IOChaos');
+export const CHAOS_HTTP = chaosKind('HTTPChaos');
+export const CHAOS_TIME = chaosKind('TimeChaos');
 export const CHAOS_SCHEDULES = chaosMesh('schedules', 'Schedule');
 export const CHAOS_WORKFLOWS = chaosMesh('workflows', 'Workflow');
 

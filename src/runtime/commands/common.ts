@@ -6,7 +6,6 @@
 import * as fs from 'fs';
 import { Command, Option } from 'commander';
 import { createSpinner } from 'nanospinner';
-import { parsePromModelDuration } from '../../slo/format';
 import { NAMESPACES } from '../cluster/resources';
 import { Cluster, ClusterError } from '../cluster/types';
 import { connect, KubeconfigError } from '../cluster/kube';
@@ -16,6 +15,7 @@ import { renderReport, REPORT_FORMATS, ReportFormat } from '../report/render';
 import { Clock, systemClock } from '../sim/clock';
 import { SIMULATED_ANNOTATION } from '../sim/cluster';
 import { startDemo } from '../sim/scenarios';
+import { promDurationMs } from '../../common/duration';
 
 /** Where a command writes; tests pass their own. */
 export interface CliIo {
@@ -59,7 +59,7 @@ export function withGlobalFlags(cmd: Command): Command {
 
 /** Parses a duration flag (`24h`, `30d`, `90m`, `1h30m`); a usage error names the flag. */
 export function durationFlag(flag: string, value: string): number {
-  const v = parsePromModelDuration(value);
+  const v = promDurationMs(value);
   if (v === undefined || v <= 0) throw new UsageError(`${flag} "${value}" is not a duration; use a number with a unit: 90s, 30m, 24h, 30d, 1h30m`);
   return v;
 }

@@ -6,7 +6,7 @@
  */
 import * as fs from 'fs';
 import { Command, Option } from 'commander';
-import { SpecLoadError } from '../../slo/loader';
+import { SpecLoadError } from '../../slo/spec-files';
 import { PrometheusClient, PrometheusError, DEFAULT_PROMETHEUS_URL } from '../prometheus';
 import { Report } from '../report/model';
 import { renderReport, ReportFormat } from '../report/render';

@@ -5,7 +5,7 @@
  *   Completed backup that covers it);
  * - no PartiallyFailed backup goes unnoticed: one is fine once a newer Completed backup of
  *   the same schedule (or, on demand, the same namespaces) exists, or once someone
- *   acknowledged it with the annotation `cdk8s-resilience.io/acknowledged`;
+ *   acknowledged it with the annotation `dr.resilience.cdk8s.io/acknowledged`;
  * - the storage locations are Available;
  * - each namespace's RPO is met by the schedules that back it up as a whole: the worst-case
  *   gap between two backups, computed by `computeRpo` (the code `VeleroBackupPlan` uses)
@@ -15,6 +15,7 @@
  *   history ConfigMap) recovered within it, recently enough.
  */
 import { formatSeconds } from '../../backup/rpo';
+import { LIBRARY_LABELS } from '../../common/conventions';
 import { age, backupView, BackupView, FINAL_BACKUP_PHASES, listLocations, locationChecks, takenAt } from '../backup/operations';
 import { VELERO_BACKUPS } from '../cluster/resources';
 import { Cluster } from '../cluster/types';
@@ -25,7 +26,7 @@ import { DrHistoryRecord, HISTORY_CONFIGMAP, readHistory } from './history';
 import { clusterSchedules, inactiveReason, planSchedules, rpoOf, ScheduleSource } from './rpo';
 
 /** The annotation that marks a PartiallyFailed backup as looked at. */
-export const ACKNOWLEDGED_ANNOTATION = 'cdk8s-resilience.io/acknowledged';
+export const ACKNOWLEDGED_ANNOTATION = LIBRARY_LABELS.drAcknowledged;
 
 /** Options of {@link runDrCheck}. */
 export interface DrCheckOptions {

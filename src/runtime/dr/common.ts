@@ -2,7 +2,8 @@
  * What the disaster-recovery operations share: the protected namespaces, the RTO target
  * flag, names of the drill's objects, and building a report from sections.
  */
-import { parsePromModelDuration } from '../../slo/format';
+import { LIBRARY_LABELS } from '../../common/conventions';
+import { promDurationMs } from '../../common/duration';
 import { OperationError } from '../backup/operations';
 import { NAMESPACES } from '../cluster/resources';
 import { Cluster } from '../cluster/types';
@@ -23,7 +24,7 @@ export function protectedNamespaces(veleroNamespace: string, chaosNamespace: str
 }
 
 /** The label every object a drill or restore test creates carries, with the run's id. */
-export const DR_RUN_LABEL = 'cdk8s-resilience.io/dr-run';
+export const DR_RUN_LABEL = LIBRARY_LABELS.drRun;
 
 /** A namespace name Kubernetes accepts (RFC 1123 label). */
 export function namespaceProblem(name: string): string | undefined {
@@ -41,7 +42,7 @@ export function parseRtoTarget(flag: string, value: string): number {
   let seconds: number | undefined;
   if (/^\d+(\.\d+)?$/.test(v)) seconds = Number(v);
   else {
-    const ms = parsePromModelDuration(v);
+    const ms = promDurationMs(v);
     seconds = ms === undefined ? undefined : ms / 1000;
   }
   if (seconds === undefined || !Number.isFinite(seconds)) throw new OperationError(`${flag} "${value}" is not a number of seconds or a duration; use e.g. 600, 300 or 10m`);

@@ -7,6 +7,7 @@
  * is missing and what differs. Secret values never appear, only their hash.
  */
 import { createHash } from 'crypto';
+import { LABEL_DOMAIN } from '../../common/conventions';
 import { CONFIGMAPS, DEPLOYMENTS, ENDPOINTS, NAMESPACES, PODS, PVCS, SECRETS, SERVICES } from '../cluster/resources';
 import { Cluster, KubeObject } from '../cluster/types';
 import { Table } from '../report/model';
@@ -67,7 +68,7 @@ export interface NamespaceInventory {
 
 /** Labels the restore or the controllers add, left out of comparisons. */
 function comparableLabels(labels: Readonly<Record<string, string>> | undefined): string {
-  const keep = Object.entries(labels ?? {}).filter(([k]) => !k.startsWith('velero.io/') && k !== 'pod-template-hash' && !k.startsWith('sim.cdk8s-resilience.io/')).sort(([a], [b]) => a.localeCompare(b));
+  const keep = Object.entries(labels ?? {}).filter(([k]) => !k.startsWith('velero.io/') && k !== 'pod-template-hash' && !k.startsWith(`sim.${LABEL_DOMAIN}/`)).sort(([a], [b]) => a.localeCompare(b));
   return keep.map(([k, v]) => `${k}=${v}`).join(',');
 }
 

@@ -11,7 +11,7 @@ import * as YAML from 'yaml';
 import { computeRpo, RpoReport, RpoScheduleInput, RpoTargets } from '../../backup/rpo';
 import { parseVeleroCron } from '../../backup/cron';
 import { OperationError } from '../backup/operations';
-import { parseGoDuration } from '../chaos/experiment';
+import { goDurationMs } from '../../common/duration';
 import { VELERO_SCHEDULES } from '../cluster/resources';
 import { Cluster, KubeObject } from '../cluster/types';
 
@@ -41,7 +41,7 @@ function strs(v: unknown): string[] {
 export function scheduleSource(o: KubeObject, source: string): ScheduleSource {
   const spec = (o.spec ?? {}) as { schedule?: string; paused?: boolean; template?: Record<string, unknown> };
   const tpl = spec.template ?? {};
-  const ttl = typeof tpl.ttl === 'string' ? parseGoDuration(tpl.ttl) : undefined;
+  const ttl = typeof tpl.ttl === 'string' ? goDurationMs(tpl.ttl) : undefined;
   const or = Array.isArray(tpl.orLabelSelectors) ? tpl.orLabelSelectors : [];
   return {
     name: o.metadata.name,

@@ -27,7 +27,9 @@
  */
 import { CHAOS_HTTP, CHAOS_IO, CHAOS_NETWORK, CHAOS_POD, CHAOS_STRESS, CHAOS_TIME, EVENTS, PODS } from '../cluster/resources';
 import { ResourceType } from '../cluster/types';
-import { parseGoDuration } from '../chaos/experiment';
+import { CHAOS_MESH_PAUSE_ANNOTATION } from '../../chaos/types';
+import { LIBRARY_LABELS } from '../../common/conventions';
+import { goDurationMs } from '../../common/duration';
 import { SimContext, SimController } from './controller';
 import { isoSeconds, Obj, parseLabelSelector, StoreEvent, typeKey } from './store';
 
@@ -35,7 +37,7 @@ import { isoSeconds, Obj, parseLabelSelector, StoreEvent, typeKey } from './stor
 export const CHAOS_EXPERIMENT_TYPES: readonly ResourceType[] = [CHAOS_POD, CHAOS_NETWORK, CHAOS_STRESS, CHAOS_IO, CHAOS_HTTP, CHAOS_TIME];
 
 /** Chaos Mesh's pause annotation. */
-export const PAUSE_ANNOTATION = 'experiment.chaos-mesh.org/pause';
+export const PAUSE_ANNOTATION = CHAOS_MESH_PAUSE_ANNOTATION;
 
 /** What the injected faults currently do to traffic, per pod (`namespace/pod`). */
 export interface PodEffects {
@@ -58,7 +60,7 @@ interface Running {
   startedAt: number;
 }
 
-const SIM_LABEL = 'sim.cdk8s-resilience.io/deployment';
+const SIM_LABEL = LIBRARY_LABELS.simulatedDeployment;
 
 interface Spec {
   action?: string;
@@ -175,7 +177,7 @@ export class ChaosMeshController implements SimController {
       if (st.experiment?.desiredPhase === 'Stop') return; // finished before (e.g. after a restart of the controller)
       r = { type: t, ns, name, selected: this.select(spec), injected: false, done: false, startedAt: this.ctx.clock.now() };
       this.running.set(k, r);
-      const durMs = spec.duration ? parseGoDuration(spec.duration) : undefined;
+      const durMs = spec.duration ? goDurationMs(spec.duration) : undefined;
       if (durMs !== undefined) {
         const run = r;
         run.cancelTimer = this.ctx.clock.after(durMs, () => this.finish(run));
@@ -346,7 +348,7 @@ export class ChaosMeshController implements SimController {
 /** What an experiment does to the traffic of each selected pod; undefined for faults that only act on pods. */
 export function effectOf(t: ResourceType, spec: Spec): PodEffects | undefined {
   if (t === CHAOS_NETWORK) {
-    if (spec.action === 'delay') return { delaySeconds: (parseGoDuration(spec.delay?.latency ?? '0s') ?? 0) / 1000, errorRatio: 0 };
+    if (spec.action === 'delay') return { delaySeconds: (goDurationMs(spec.delay?.latency ?? '0s') ?? 0) / 1000, errorRatio: 0 };
     if (spec.action === 'loss') return { delaySeconds: 0, errorRatio: Math.min(1, Number(spec.loss?.loss ?? '0') / 100) };
     if (spec.action === 'partition') return { delaySeconds: 0, errorRatio: 1 };
     return undefined;
@@ -355,7 +357,7 @@ export function effectOf(t: ResourceType, spec: Spec): PodEffects | undefined {
     const load = spec.stressors?.cpu ? (spec.stressors.cpu.load ?? 100) / 100 : 0.25;
     return { delaySeconds: Number((0.1 * load).toFixed(3)), errorRatio: 0 };
   }
-  if (t === CHAOS_HTTP) return spec.abort ? { delaySeconds: 0, errorRatio: 1 } : spec.delay ? { delaySeconds: (parseGoDuration(String(spec.delay)) ?? 0) / 1000, errorRatio: 0 } : undefined;
+  if (t === CHAOS_HTTP) return spec.abort ? { delaySeconds: 0, errorRatio: 1 } : spec.delay ? { delaySeconds: (goDurationMs(String(spec.delay)) ?? 0) / 1000, errorRatio: 0 } : undefined;
   return undefined;
 }
 

@@ -8,6 +8,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import * as YAML from 'yaml';
+import { LIBRARY_LABELS } from '../../common/conventions';
 import { NAMESPACES, VELERO_STORAGE_LOCATIONS } from '../cluster/resources';
 import { KubeObject, ResourceType } from '../cluster/types';
 import { SimClock } from './clock';
@@ -23,7 +24,7 @@ import { WorkloadController } from './workloads';
 /** The context name in the simulation's kubeconfig. */
 export const SIM_CONTEXT = 'cdk8s-resilience-sim';
 /** Annotation on the kube-system namespace that marks the simulation (reports read it). */
-export const SIMULATED_ANNOTATION = 'cdk8s-resilience.io/simulated';
+export const SIMULATED_ANNOTATION = LIBRARY_LABELS.simulated;
 
 /** Options of {@link SimulatedCluster}. */
 export interface SimulatedClusterOptions {

@@ -4,10 +4,9 @@
  * timing. Controllers are modules listed in ./cluster.ts: namespaces, Velero, workloads and
  * Chaos Mesh; a demo app exporting Prometheus metrics plugs in the same way.
  */
-import { Clock } from './clock';
+import { Clock, SimClock } from './clock';
 import { Faults } from './faults';
 import { Store } from './store';
-import { SimClock } from './clock';
 
 /** Delays of the simulated controllers, in milliseconds of simulated time. */
 export interface SimTiming {

@@ -28,6 +28,7 @@
  */
 import { gzipSync } from 'zlib';
 import { nextCronRun, parseVeleroCron } from '../../backup/cron';
+import { goDurationMs } from '../../common/duration';
 import { ALL_TYPES, NAMESPACES, VELERO_BACKUPS, VELERO_DELETE_REQUESTS, VELERO_DOWNLOAD_REQUESTS, VELERO_RESTORES, VELERO_SCHEDULES, VELERO_STORAGE_LOCATIONS } from '../cluster/resources';
 import { ResourceType } from '../cluster/types';
 import { SimContext, SimController } from './controller';
@@ -83,16 +84,6 @@ export class ObjectStorage {
 
 const DEFAULT_TTL_MS = 720 * 3600 * 1000;
 const GC_INTERVAL_MS = 3600 * 1000;
-
-/** Parses a Go duration (`720h0m0s`, `24h`, `90m`); undefined if it is not one. */
-export function goDurationMs(s: string | undefined): number | undefined {
-  if (!s) return undefined;
-  if (!/^(\d+(\.\d+)?(h|m|s|ms))+$/.test(s)) return undefined;
-  const size: Record<string, number> = { h: 3600000, m: 60000, s: 1000, ms: 1 };
-  let total = 0;
-  for (const m of s.matchAll(/(\d+(?:\.\d+)?)(ms|h|m|s)/g)) total += Number(m[1]) * size[m[2]];
-  return total;
-}
 
 /** `yyyyMMddHHmmss` in UTC, as Velero names scheduled backups. */
 export function scheduleTimestamp(ms: number): string {

@@ -5,6 +5,7 @@
  * with the IPs of the Ready pods its selector matches; a PVC is Bound.
  */
 import { createHash } from 'crypto';
+import { LIBRARY_LABELS } from '../../common/conventions';
 import { DEPLOYMENTS, ENDPOINTS, PODS, PVCS, SERVICES } from '../cluster/resources';
 import { SimContext, SimController } from './controller';
 import { isoSeconds, Obj, StoreEvent } from './store';
@@ -44,7 +45,7 @@ export class WorkloadController implements SimController {
       if (e.kind !== 'DELETED') this.reconcileDeployment(ns, o.metadata.name);
       else for (const p of this.podsOf(o)) this.ctx.store.delete(PODS, ns, p.metadata.name);
     } else if (e.type.group === '' && e.type.plural === 'pods') {
-      const owner = o.metadata.labels?.['sim.cdk8s-resilience.io/deployment'];
+      const owner = o.metadata.labels?.[LIBRARY_LABELS.simulatedDeployment];
       if (owner) this.reconcileDeployment(ns, owner);
       for (const s of this.ctx.store.list(SERVICES, ns)) this.reconcileService(ns, s.metadata.name);
     } else if (e.type.group === '' && e.type.plural === 'services' && e.kind !== 'DELETED') {
@@ -59,7 +60,7 @@ export class WorkloadController implements SimController {
   }
 
   private podsOf(d: Obj): Obj[] {
-    return this.ctx.store.list(PODS, d.metadata.namespace, `sim.cdk8s-resilience.io/deployment=${d.metadata.name}`);
+    return this.ctx.store.list(PODS, d.metadata.namespace, `${LIBRARY_LABELS.simulatedDeployment}=${d.metadata.name}`);
   }
 
   private reconcileDeployment(ns: string, name: string): void {
@@ -78,7 +79,7 @@ export class WorkloadController implements SimController {
           metadata: {
             name: `${name}-${rsHash}-${hash(`${Math.random()}`, 5)}`,
             namespace: ns,
-            labels: { ...(spec.template?.metadata?.labels ?? {}), 'pod-template-hash': rsHash, 'sim.cdk8s-resilience.io/deployment': name },
+            labels: { ...(spec.template?.metadata?.labels ?? {}), 'pod-template-hash': rsHash, [LIBRARY_LABELS.simulatedDeployment]: name },
             ownerReferences: [{ apiVersion: 'apps/v1', kind: 'ReplicaSet', name: `${name}-${rsHash}`, controller: true }],
           },
           spec: spec.template?.spec ?? { containers: [{ name: 'app', image: 'simulated' }] },

@@ -4,10 +4,10 @@
  * `slo:sli_error:ratio_rate<window>`) and the SLOs' active alerts. Shared by `slo gate`,
  * `slo report` and the chaos verdict.
  */
-import { parsePromModelDuration, promModelDuration } from '../../slo/format';
 import { SloMetrics } from '../../slo/rules';
 import { PromAlert, PrometheusApi, promString } from '../prometheus';
 import { SloTarget } from './targets';
+import { formatPromDuration, humanDuration, promDurationMs } from '../../common/duration';
 
 /** The burn rate over one window. */
 export interface WindowBurn {
@@ -88,7 +88,7 @@ export async function readSloStatus(api: PrometheusApi, targets: readonly SloTar
     const byWindow = new Map<number, number[]>();
     for (const s of mine(sli)) {
       const w = s.labels[L.window] ?? (s.labels.__name__ ?? '').slice(SloMetrics.sliErrorPrefix.length);
-      const ms = parsePromModelDuration(w);
+      const ms = promDurationMs(w);
       if (ms === undefined) continue;
       byWindow.set(ms, [...(byWindow.get(ms) ?? []), s.v]);
     }
@@ -96,9 +96,9 @@ export async function readSloStatus(api: PrometheusApi, targets: readonly SloTar
       .sort((a, b) => a[0] - b[0])
       .map(([ms, vs]) => {
         const ratio = worst(vs, 'max') ?? NaN;
-        return { windowMs: ms, window: promModelDuration(ms), errorRatio: ratio, burnRate: budget > 0 ? ratio / budget : NaN };
+        return { windowMs: ms, window: formatPromDuration(ms), errorRatio: ratio, burnRate: budget > 0 ? ratio / budget : NaN };
       });
-    const missingWindows = (t.windowsMs ?? []).filter((w) => !byWindow.has(w)).map(promModelDuration);
+    const missingWindows = (t.windowsMs ?? []).filter((w) => !byWindow.has(w)).map((ms) => formatPromDuration(ms));
     return {
       target: t,
       budgetRemaining: worst(mine(remaining).map((s) => s.v), 'min'),
@@ -116,16 +116,8 @@ export function timeToExhaustionMs(remaining: number, burnRate: number, periodMs
   return (remaining * periodMs) / burnRate;
 }
 
-/** A duration for people: exact units when whole (`30d`, `1h`, `90s`), else rounded (`3.5h`, `12m`, `45s`). */
-export function humanDuration(ms: number): string {
-  const units: Array<[string, number]> = [['d', 86400000], ['h', 3600000], ['m', 60000], ['s', 1000]];
-  for (const [u, size] of units) if (ms >= size && ms % size === 0) return `${ms / size}${u}`;
-  const s = ms / 1000;
-  if (s < 90) return `${Math.round(s)}s`;
-  if (s < 90 * 60) return `${Math.round(s / 60)}m`;
-  if (s < 48 * 3600) return `${(s / 3600).toFixed(1).replace(/\.0$/, '')}h`;
-  return `${(s / 86400).toFixed(1).replace(/\.0$/, '')}d`;
-}
+/** A duration for people (see the duration module): `30d`, `1h`, `90s`, else rounded (`3.5h`). */
+export { humanDuration };
 
 /** A ratio as a percentage with sensible digits: `20%`, `99.95%`, `-1.3%`. */
 export function pct(ratio: number, digits = 2): string {

@@ -10,21 +10,13 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import * as YAML from 'yaml';
-import { parsePromModelDuration } from '../../slo/format';
-import {
-  alertWindowsCatalog,
-  detectSpecFormat,
-  ioReason,
-  loadSpecDocument,
-  parseSpecDocuments,
-  SpecDocument,
-  SpecLoadError,
-  SpecProblem,
-  specModels,
-} from '../../slo/loader';
+import { alertWindowsCatalog } from '../../slo/alert-window-files';
+import { detectSpecFormat, loadSpecDocument, specModels } from '../../slo/spec-documents';
+import { ioReason, readSpecFile, SpecDocument, SpecLoadError, SpecProblem } from '../../slo/spec-files';
 import { AlertWindowsModel, SloModel } from '../../slo/model';
 import { SloMetrics } from '../../slo/rules';
 import { alertGroupWindows, mwmbAlerts } from '../../slo/windows';
+import { promDurationMs } from '../../common/duration';
 
 /** One SLO as the runtime reads it from Prometheus. */
 export interface SloTarget {
@@ -162,7 +154,7 @@ function targetsFromRules(rules: readonly RuleLike[], file: string, source: stri
       ...new Set(
         mine
           .filter((r) => r.record?.startsWith(SloMetrics.sliErrorPrefix))
-          .map((r) => parsePromModelDuration(r.labels[L.window] ?? r.record!.slice(SloMetrics.sliErrorPrefix.length)))
+          .map((r) => promDurationMs(r.labels[L.window] ?? r.record!.slice(SloMetrics.sliErrorPrefix.length)))
           .filter((w): w is number => w !== undefined && w > 0),
       ),
     ].sort((a, b) => a - b);
@@ -201,16 +193,6 @@ function targetsOfDocument(doc: SpecDocument, options: LoadSloTargetsOptions): S
   return targets;
 }
 
-function readDocs(file: string): SpecDocument[] {
-  let text: string;
-  try {
-    text = fs.readFileSync(file, 'utf8');
-  } catch (e) {
-    throw new SpecLoadError([{ file, field: '', problem: `cannot read the file (${ioReason(e)})`, fix: 'check the path and its permissions' }]);
-  }
-  return parseSpecDocuments(text, file);
-}
-
 function mergeTargets(all: SloTarget[]): SloTarget[] {
   const byId = new Map<string, SloTarget>();
   const problems: SpecProblem[] = [];
@@ -231,7 +213,7 @@ function mergeTargets(all: SloTarget[]): SloTarget[] {
  * file, line and problem when it holds no SLO or cannot be read.
  */
 export function loadSloTargetsFromFile(file: string, options: LoadSloTargetsOptions = {}): SloTarget[] {
-  const docs = readDocs(file);
+  const docs = readSpecFile(file);
   const out: SloTarget[] = [];
   let recognised = 0;
   for (const d of docs) {
@@ -275,7 +257,7 @@ export function loadSloTargetsFromDirectory(dir: string, options: LoadSloTargets
   }
   const out: SloTarget[] = [];
   for (const f of files) {
-    for (const d of readDocs(f)) out.push(...(targetsOfDocument(d, options) ?? []));
+    for (const d of readSpecFile(f)) out.push(...(targetsOfDocument(d, options) ?? []));
   }
   if (out.length === 0) {
     throw new SpecLoadError([{ file: dir, field: '', problem: `no SLO rules or specs in the ${files.length} YAML file${files.length === 1 ? '' : 's'} under it`, fix: 'synthesize an app with SloSpec (npm run synth), or give --slo FILE' }]);

@@ -4,21 +4,23 @@
  * `...:burn_rate:<window>`, `slo:<prefix>:latency:p99`), derived from a typed SLO instead of
  * pasted strings: every threshold comes from the objective, the period and the options.
  */
-import { ApiObject, Duration, Lazy } from 'cdk8s';
+import { ApiObject, Duration } from 'cdk8s';
 import { Construct } from 'constructs';
-import { PrometheusRule } from '../../imports/monitoring.coreos.com';
 import { Problems } from '../common/errors';
-import { dnsLabelProblem, dnsSubdomainProblem } from '../common/names';
-import { goFloat, promModelDuration } from './format';
+import { nameProblems, namespaceProblems, promLabelsProblems } from '../common/checks';
+import { goFloat } from './format';
 import { PromRule, PromRuleGroup, SliModel } from './model';
 import { promqlSyntaxProblem } from './promql';
-import { groupsToJson, rulesFileYaml } from './render';
-import { selector, Sli, LabelMatch } from './sli';
-import { MANAGED_BY, SloOutput } from './slo-spec';
+import { LabelMatch, promqlSelector, Sli } from './sli';
+import { objectLabels, prometheusSelection, SLO_RULES_LABELS } from '../common/conventions';
+import { SloOutput } from './output';
+import { sloOutputObject } from './slo-spec';
 import { renderWindow } from './template';
+import { formatPromDuration } from '../common/duration';
+import { apiObjectsOf, IApiObjectOwner, setMainObject } from '../common/api-object';
 
-/** Plain-data input of `sloDefinitionRules`. */
-export interface SloDefinitionsModel {
+/** Plain-data input of `sloThresholdRules`. */
+export interface SloThresholdRulesModel {
   /** Recording name prefix: `slo:<prefix>:...`. */
   readonly prefix: string;
   /** The availability SLI (error ratio). */
@@ -59,13 +61,13 @@ function errorRatio(sli: SliModel, window: string): string {
 }
 
 /** The recording names of a definitions set. */
-export function sloDefinitionNames(prefix: string, periodMs: number, quantile: number) {
+export function sloThresholdRuleNames(prefix: string, periodMs: number, quantile: number) {
   const q = `p${goFloat(quantile * 100).replace('.', '_')}`;
   return {
     availabilityRatio: `slo:${prefix}:availability:ratio`,
     errorBudgetRatio: `slo:${prefix}:availability:error_budget_ratio`,
     burnRate1d: `slo:${prefix}:availability:burn_rate:1d`,
-    burnRatePeriod: `slo:${prefix}:availability:burn_rate:${promModelDuration(periodMs)}`,
+    burnRatePeriod: `slo:${prefix}:availability:burn_rate:${formatPromDuration(periodMs)}`,
     latencyQuantile: `slo:${prefix}:latency:${q}`,
   };
 }
@@ -78,14 +80,14 @@ export function sloDefinitionNames(prefix: string, periodMs: number, quantile: n
  * - `SLOAvailabilityViolation` (critical): availability under the objective;
  * - `SLOLatencyViolation` (warning): the latency quantile over the threshold.
  */
-export function sloDefinitionRules(m: SloDefinitionsModel): PromRuleGroup[] {
-  const n = sloDefinitionNames(m.prefix, m.periodMs, m.quantile);
+export function sloThresholdRules(m: SloThresholdRulesModel): PromRuleGroup[] {
+  const n = sloThresholdRuleNames(m.prefix, m.periodMs, m.quantile);
   const budget = tidy((100 - m.objective) / 100);
-  const short = promModelDuration(m.shortWindowMs);
-  const period = promModelDuration(m.periodMs);
+  const short = formatPromDuration(m.shortWindowMs);
+  const period = formatPromDuration(m.periodMs);
   const periodDays = m.periodMs / 86400000;
   const labels = { ...m.labels };
-  const forDur = promModelDuration(m.forMs);
+  const forDur = formatPromDuration(m.forMs);
   const recordings: PromRule[] = [
     { record: n.availabilityRatio, expr: `1 - (\n${errorRatio(m.availabilitySli, short)}\n)`, labels },
     { record: n.burnRate1d, expr: `(\n${errorRatio(m.availabilitySli, '1d')}\n) / ${goFloat(budget)}`, labels },
@@ -146,8 +148,8 @@ export function sloDefinitionRules(m: SloDefinitionsModel): PromRuleGroup[] {
   ];
 }
 
-/** Props of {@link SloDefinitions}. */
-export interface SloDefinitionsProps {
+/** Props of {@link SloThresholdRules}. */
+export interface SloThresholdRulesProps {
   /** Recording name prefix (`slo:<prefix>:...`): letters, digits and `_`. @default "api" */
   readonly prefix?: string;
   /** The availability SLI. @default Sli.availability() on http_requests_total, 5xx as errors */
@@ -180,7 +182,13 @@ export interface SloDefinitionsProps {
   readonly namespace?: string;
   /** Where the rules go. @default SloOutput.rulesConfigMap() */
   readonly output?: SloOutput;
-  /** Labels for the Prometheus rule selector. @default { release: "monitoring" } */
+  /** Labels Prometheus' rule selector matches (kube-prometheus-stack: `release: <helm release>`); `{}` adds none. @default { release: "monitoring" } */
+  readonly prometheusSelectorLabels?: Record<string, string>;
+  /**
+   * The former name of `prometheusSelectorLabels`.
+   * @deprecated Use `prometheusSelectorLabels`.
+   * @default { release: "monitoring" }
+   */
   readonly ruleSelectorLabels?: Record<string, string>;
 }
 
@@ -188,15 +196,15 @@ export interface SloDefinitionsProps {
  * Named SLO recordings and threshold alerts (availability, budget consumed, burn rates,
  * latency quantile) as a rules file in a ConfigMap (default) or a PrometheusRule.
  */
-export class SloDefinitions extends Construct {
+export class SloThresholdRules extends Construct implements IApiObjectOwner {
   /** The generated object, for `addJsonPatch`. */
   public readonly apiObject: ApiObject;
   /** The model the rules are generated from. */
-  public readonly model: SloDefinitionsModel;
+  public readonly model: SloThresholdRulesModel;
   /** The recording names. */
-  public readonly names: ReturnType<typeof sloDefinitionNames>;
+  public readonly names: ReturnType<typeof sloThresholdRuleNames>;
 
-  constructor(scope: Construct, id: string, props: SloDefinitionsProps = {}) {
+  constructor(scope: Construct, id: string, props: SloThresholdRulesProps = {}) {
     super(scope, id);
     const problems = new Problems();
     const prefix = props.prefix ?? 'api';
@@ -211,10 +219,11 @@ export class SloDefinitions extends Construct {
     if (!(low > 0 && low < 100)) problems.add('budgetRemainingPercentBelow', `${low} is outside (0, 100)`, 'give a percent such as 20');
     const name = props.name ?? 'slo-definitions';
     const namespace = props.namespace ?? 'monitoring';
-    const np = dnsSubdomainProblem(name);
-    if (np) problems.add('name', np, 'use a DNS-1123 name');
-    const nsp = dnsLabelProblem(namespace);
-    if (nsp) problems.add('namespace', nsp, 'use a valid namespace');
+    problems.addAll('', nameProblems('name', name, { fix: 'use a DNS-1123 name' }));
+    problems.addAll('', namespaceProblems('namespace', namespace, { what: '', fix: 'use a valid namespace' }));
+    const selection = prometheusSelection(props.prometheusSelectorLabels, 'ruleSelectorLabels', props.ruleSelectorLabels, { fix: 'use a valid Kubernetes label' });
+    problems.addAll('', selection.problems);
+    problems.addAll('', promLabelsProblems('labels', props.labels));
     const sli = props.availability ?? Sli.availability();
     this.model = {
       prefix,
@@ -223,7 +232,7 @@ export class SloDefinitions extends Construct {
       periodMs: (props.period ?? Duration.days(28)).toMilliseconds(),
       shortWindowMs: (props.shortWindow ?? Duration.minutes(5)).toMilliseconds(),
       histogram: props.histogram ?? 'http_request_duration_seconds',
-      histogramSelector: selector(props.histogramSelector),
+      histogramSelector: promqlSelector(props.histogramSelector),
       quantile,
       latencyThresholdSeconds: (props.latencyThreshold ?? Duration.millis(500)).toMilliseconds() / 1000,
       budgetBurnPerDay: burn / 100,
@@ -231,33 +240,44 @@ export class SloDefinitions extends Construct {
       forMs: (props.alertFor ?? Duration.minutes(5)).toMilliseconds(),
       labels: props.labels ?? {},
     };
-    this.names = sloDefinitionNames(prefix, this.model.periodMs, quantile);
+    this.names = sloThresholdRuleNames(prefix, this.model.periodMs, quantile);
     if (problems.empty) {
-      for (const g of sloDefinitionRules(this.model)) {
+      for (const g of sloThresholdRules(this.model)) {
         for (const r of g.rules) {
           const p = promqlSyntaxProblem(r.expr);
           if (p) problems.add(r.record ? `availability (recording ${r.record})` : `alert ${r.alert}`, `the generated query does not parse: ${p}`, 'check the SLI queries and selectors');
         }
       }
     }
+    const output = props.output ?? SloOutput.rulesConfigMap();
+    problems.addAll('', output.problems({ slothExpressible: false }));
     problems.throwIfAny(this.node.path);
 
-    const metadata = { name, namespace, labels: { 'app.kubernetes.io/managed-by': MANAGED_BY, 'app.kubernetes.io/component': 'SLO', ...(props.ruleSelectorLabels ?? { release: 'monitoring' }) } };
-    const output = props.output ?? SloOutput.rulesConfigMap();
-    if (output.kind === 'prometheus-rule') {
-      this.apiObject = new ApiObject(this, 'Resource', { ...PrometheusRule.GVK, metadata, spec: Lazy.any({ produce: () => ({ groups: groupsToJson(this.ruleGroups) }) }) });
-    } else if (output.kind === 'configmap') {
-      const file = output.fileName ?? `${name}.rules.yaml`;
-      this.apiObject = new ApiObject(this, 'Resource', { apiVersion: 'v1', kind: 'ConfigMap', metadata, data: Lazy.any({ produce: () => ({ [file]: rulesFileYaml(this.ruleGroups) }) }) });
-    } else {
-      problems.add('output', 'these rules are not SLOs Sloth can express', 'use SloOutput.rulesConfigMap() or SloOutput.prometheusRule()');
-      problems.throwIfAny(this.node.path);
-      throw new Error('unreachable');
-    }
+    const labels = objectLabels(SLO_RULES_LABELS, selection.labels);
+    this.apiObject = setMainObject(this, sloOutputObject(this, output, { metadata: { name, namespace, labels }, ruleGroups: () => this.ruleGroups }));
   }
 
   /** The rule groups. */
   public get ruleGroups(): PromRuleGroup[] {
-    return sloDefinitionRules(this.model);
+    return sloThresholdRules(this.model);
+  }
+
+  /** Every object this construct made, in creation order. */
+  public get apiObjects(): ApiObject[] {
+    return apiObjectsOf(this);
   }
 }
+
+/**
+ * The former name of {@link SloThresholdRules}.
+ * @deprecated Use `SloThresholdRules`: `SloDefinition` is one SLO of a `SloSpec`, this construct is not a list of them.
+ */
+export const SloDefinitions = SloThresholdRules;
+/** @deprecated Use `SloThresholdRules`. */
+export type SloDefinitions = SloThresholdRules;
+/** @deprecated Use `SloThresholdRulesProps`. */
+export type SloDefinitionsProps = SloThresholdRulesProps;
+/** @deprecated Use `SloThresholdRulesModel`. */
+export type SloDefinitionsModel = SloThresholdRulesModel;
+/** @deprecated Use `sloThresholdRuleNames`. */
+export const sloDefinitionNames = sloThresholdRuleNames;
