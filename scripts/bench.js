@@ -44,7 +44,9 @@ function main() {
   const sizesArg = flag('--fleet') ?? '100,1000,3000';
   const sizes = sizesArg === 'none' ? [] : sizesArg.split(',').map((s) => Number(s.trim()));
   if (sizes.some((n) => !Number.isInteger(n) || n < 1)) {
-    process.stderr.write(`bench: --fleet "${sizesArg}": give whole numbers of services separated by commas (e.g. 100,1000), or "none". Fix: npm run bench -- --fleet 100,1000\n`);
+    process.stderr.write(
+      `bench: --fleet "${sizesArg}": give whole numbers of services separated by commas (e.g. 100,1000), or "none". Fix: npm run bench -- --fleet 100,1000\n`,
+    );
     process.exit(2);
   }
   if (!args.includes('--no-micro')) micro();
@@ -72,8 +74,14 @@ function micro() {
 
   const sli = lib.Sli.availability({ selector: { job: 'api' } });
   const model = (i) => ({
-    id: `svc-slo${i}`, name: `slo${i}`, service: 'svc', description: '', objective: 99.9, periodMs: 30 * 86400000,
-    labels: { team: 'a' }, sli: sli.model,
+    id: `svc-slo${i}`,
+    name: `slo${i}`,
+    service: 'svc',
+    description: '',
+    objective: 99.9,
+    periodMs: 30 * 86400000,
+    labels: { team: 'a' },
+    sli: sli.model,
     pageAlert: { disable: false, name: 'A', labels: {}, annotations: {} },
     ticketAlert: { disable: false, name: 'A', labels: {}, annotations: {} },
   });
@@ -112,17 +120,30 @@ function fleet(sizes) {
   for (const n of sizes) {
     const row = {};
     for (const phase of PHASES) {
-      const child = spawnSync(process.execPath, [...process.execArgv, '--expose-gc', path.join(__dirname, 'bench.js'), '--fleet-child', String(n), '--phase', phase], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+      const child = spawnSync(
+        process.execPath,
+        [...process.execArgv, '--expose-gc', path.join(__dirname, 'bench.js'), '--fleet-child', String(n), '--phase', phase],
+        { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 },
+      );
       if (child.status !== 0) {
-        process.stderr.write(`bench: the fleet of ${n} services failed in phase ${phase} (exit ${child.status ?? child.signal}):\n${child.stderr}${child.stdout}`);
+        process.stderr.write(
+          `bench: the fleet of ${n} services failed in phase ${phase} (exit ${child.status ?? child.signal}):\n${child.stderr}${child.stdout}`,
+        );
         process.exit(1);
       }
       Object.assign(row, { [phase]: JSON.parse(child.stdout.trim().split('\n').pop()) });
     }
     const lib = row.library;
     rows.push({
-      services: n, objects: lib.objects, constructMs: lib.constructMs, synthMs: lib.ms, peakRss: lib.peakRss,
-      largeAppMs: row['large-app'].ms, largeAppPeakRss: row['large-app'].peakRss, floorMs: row.floor.ms, bareMs: row.bare.ms,
+      services: n,
+      objects: lib.objects,
+      constructMs: lib.constructMs,
+      synthMs: lib.ms,
+      peakRss: lib.peakRss,
+      largeAppMs: row['large-app'].ms,
+      largeAppPeakRss: row['large-app'].peakRss,
+      floorMs: row.floor.ms,
+      bareMs: row.bare.ms,
       sameBytes: PHASES.every((p) => row[p].hash === lib.hash),
     });
   }
@@ -130,17 +151,25 @@ function fleet(sizes) {
   const x = (a, b) => `${(a / b).toFixed(2)}×`;
   const mib = (b) => `${Math.round(b / 1048576)} MiB`;
   console.log('');
-  console.log('Fleet: one chart per service; SloSpec (2 SLOs), VeleroBackupPlan (daily + hourly), 2 ChaosExperiments; a ChaosWorkflow per 10 services');
+  console.log(
+    'Fleet: one chart per service; SloSpec (2 SLOs), VeleroBackupPlan (daily + hourly), 2 ChaosExperiments; a ChaosWorkflow per 10 services',
+  );
   console.log('');
-  console.log('| services | objects | construct | synth | construct + synth | peak RSS | large-app synth | construct + large-app | large-app peak RSS | floor | bare cdk8s | synth / bare | large-app / bare | synth / floor | large-app / floor | bare / floor |');
+  console.log(
+    '| services | objects | construct | synth | construct + synth | peak RSS | large-app synth | construct + large-app | large-app peak RSS | floor | bare cdk8s | synth / bare | large-app / bare | synth / floor | large-app / floor | bare / floor |',
+  );
   console.log('|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|');
   for (const r of rows) {
-    console.log(`| ${r.services.toLocaleString('en-US')} | ${r.objects.toLocaleString('en-US')} | ${s(r.constructMs)} | ${s(r.synthMs)} | ${s(r.constructMs + r.synthMs)} | ${mib(r.peakRss)} | ${s(r.largeAppMs)} | ${s(r.constructMs + r.largeAppMs)} | ${mib(r.largeAppPeakRss)} | ${s(r.floorMs)} | ${s(r.bareMs)} | ${x(r.synthMs, r.bareMs)} | ${x(r.largeAppMs, r.bareMs)} | ${x(r.synthMs, r.floorMs)} | ${x(r.largeAppMs, r.floorMs)} | ${x(r.bareMs, r.floorMs)} |`);
+    console.log(
+      `| ${r.services.toLocaleString('en-US')} | ${r.objects.toLocaleString('en-US')} | ${s(r.constructMs)} | ${s(r.synthMs)} | ${s(r.constructMs + r.synthMs)} | ${mib(r.peakRss)} | ${s(r.largeAppMs)} | ${s(r.constructMs + r.largeAppMs)} | ${mib(r.largeAppPeakRss)} | ${s(r.floorMs)} | ${s(r.bareMs)} | ${x(r.synthMs, r.bareMs)} | ${x(r.largeAppMs, r.bareMs)} | ${x(r.synthMs, r.floorMs)} | ${x(r.largeAppMs, r.floorMs)} | ${x(r.bareMs, r.floorMs)} |`,
+    );
   }
   for (let i = 1; i < rows.length; i++) {
     const a = rows[i - 1];
     const b = rows[i];
-    console.log(`growth ${a.services} → ${b.services} services (${x(b.services, a.services)}): synth ${x(b.synthMs, a.synthMs)}, large-app ${x(b.largeAppMs, a.largeAppMs)}, bare cdk8s ${x(b.bareMs, a.bareMs)}, floor ${x(b.floorMs, a.floorMs)}`);
+    console.log(
+      `growth ${a.services} → ${b.services} services (${x(b.services, a.services)}): synth ${x(b.synthMs, a.synthMs)}, large-app ${x(b.largeAppMs, a.largeAppMs)}, bare cdk8s ${x(b.bareMs, a.bareMs)}, floor ${x(b.floorMs, a.floorMs)}`,
+    );
   }
   console.log(`same bytes (synth = large-app = floor = bare cdk8s): ${rows.every((r) => r.sameBytes) ? 'yes, at every size' : 'NO'}`);
   if (!rows.every((r) => r.sameBytes)) process.exit(1);
@@ -174,7 +203,10 @@ function fleetChild(services) {
     const app = new App();
     return buildFleet(app, services).map((c) => ({
       id: c.node.id,
-      docs: new DependencyGraph(c.node).topology().filter((o) => o instanceof ApiObject && Chart.of(o) === c).map((o) => o.toJson()),
+      docs: new DependencyGraph(c.node)
+        .topology()
+        .filter((o) => o instanceof ApiObject && Chart.of(o) === c)
+        .map((o) => o.toJson()),
     }));
   };
 

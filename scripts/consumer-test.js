@@ -27,7 +27,14 @@ const TOOLS = { typescript: '~5.7.3', jest: '29.7.0', 'ts-jest': '29.4.15', '@ty
 
 function run(cmd, cmdArgs, cwd, opts = {}) {
   try {
-    return execFileSync(cmd, cmdArgs, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, npm_config_update_notifier: 'false' }, maxBuffer: 64 * 1024 * 1024, ...opts });
+    return execFileSync(cmd, cmdArgs, {
+      cwd,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, npm_config_update_notifier: 'false' },
+      maxBuffer: 64 * 1024 * 1024,
+      ...opts,
+    });
   } catch (e) {
     const out = `${e.stdout || ''}${e.stderr || ''}`.trim();
     throw new Error(`\`${cmd} ${cmdArgs.join(' ')}\` failed in ${cwd}:\n${out.split('\n').slice(-60).join('\n')}`);
@@ -110,9 +117,20 @@ test('the platform synthesizes as before', () => {
 
 const TSCONFIG = {
   compilerOptions: {
-    target: 'ES2022', module: 'commonjs', lib: ['ES2022'], moduleResolution: 'node', outDir: 'lib', rootDir: '.',
-    strict: true, noUnusedLocals: true, noUnusedParameters: true, noImplicitReturns: true, noFallthroughCasesInSwitch: true,
-    esModuleInterop: true, skipLibCheck: false, types: ['node', 'jest'],
+    target: 'ES2022',
+    module: 'commonjs',
+    lib: ['ES2022'],
+    moduleResolution: 'node',
+    outDir: 'lib',
+    rootDir: '.',
+    strict: true,
+    noUnusedLocals: true,
+    noUnusedParameters: true,
+    noImplicitReturns: true,
+    noFallthroughCasesInSwitch: true,
+    esModuleInterop: true,
+    skipLibCheck: false,
+    types: ['node', 'jest'],
   },
   include: ['src/**/*.ts', 'test/**/*.ts'],
 };
@@ -121,12 +139,21 @@ function consumerApp(tmp, tarball, m) {
   const dir = path.join(tmp, m.name);
   fs.mkdirSync(path.join(dir, 'src'), { recursive: true });
   fs.mkdirSync(path.join(dir, 'test'), { recursive: true });
-  fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify({
-    name: `consumer-${m.name}`, version: '0.0.0', private: true,
-    dependencies: { cdk8s: m.cdk8s, constructs: m.constructs, [m.plus]: m.plusVersion, 'cdk8s-resilience': `file:${tarball}` },
-    devDependencies: TOOLS,
-    jest: { testEnvironment: 'node', roots: ['<rootDir>/test'], transform: { '^.+\\.ts$': 'ts-jest' } },
-  }, null, 2));
+  fs.writeFileSync(
+    path.join(dir, 'package.json'),
+    JSON.stringify(
+      {
+        name: `consumer-${m.name}`,
+        version: '0.0.0',
+        private: true,
+        dependencies: { cdk8s: m.cdk8s, constructs: m.constructs, [m.plus]: m.plusVersion, 'cdk8s-resilience': `file:${tarball}` },
+        devDependencies: TOOLS,
+        jest: { testEnvironment: 'node', roots: ['<rootDir>/test'], transform: { '^.+\\.ts$': 'ts-jest' } },
+      },
+      null,
+      2,
+    ),
+  );
   fs.writeFileSync(path.join(dir, 'tsconfig.json'), JSON.stringify(TSCONFIG, null, 2));
   fs.writeFileSync(path.join(dir, 'src', 'main.ts'), appSource(m.plus));
   fs.writeFileSync(path.join(dir, 'test', 'main.test.ts'), SNAPSHOT_TEST);
@@ -144,14 +171,26 @@ function consumerApp(tmp, tarball, m) {
         walk(node.dependencies);
       }
     })(tree.dependencies);
-    const copies = run('find', ['.', '-type', 'd', '-path', `*/node_modules/${pkg}`], dir).trim().split('\n').filter(Boolean);
-    check(versions.size === 1 && copies.length === 1, `[${m.name}] more than one ${pkg}: versions ${[...versions].join(', ')}; folders ${copies.join(', ')}`);
+    const copies = run('find', ['.', '-type', 'd', '-path', `*/node_modules/${pkg}`], dir)
+      .trim()
+      .split('\n')
+      .filter(Boolean);
+    check(
+      versions.size === 1 && copies.length === 1,
+      `[${m.name}] more than one ${pkg}: versions ${[...versions].join(', ')}; folders ${copies.join(', ')}`,
+    );
     check([...versions][0] === m[pkg], `[${m.name}] ${pkg} resolved to ${[...versions][0]}, not the pinned ${m[pkg]}`);
   }
 
   // The README's and docs' TypeScript blocks, from the installed package, each a program of its own.
   const installed = path.join(dir, 'node_modules', 'cdk8s-resilience');
-  const docFiles = ['README.md', ...fs.readdirSync(path.join(installed, 'docs')).filter((f) => f.endsWith('.md')).map((f) => `docs/${f}`)];
+  const docFiles = [
+    'README.md',
+    ...fs
+      .readdirSync(path.join(installed, 'docs'))
+      .filter((f) => f.endsWith('.md'))
+      .map((f) => `docs/${f}`),
+  ];
   const blocks = [];
   for (const f of docFiles) {
     tsBlocks(path.join(installed, f)).forEach((b, i) => {
@@ -188,7 +227,10 @@ function consumerApp(tmp, tarball, m) {
   const jest = path.join(dir, 'node_modules', '.bin', 'jest');
   run(jest, ['--ci=false'], dir); // writes the snapshot (CI=true would make jest refuse to)
   const second = spawnSync(jest, ['--ci'], { cwd: dir, encoding: 'utf8' });
-  const summary = `${second.stdout}${second.stderr}`.split('\n').filter((l) => /^(Tests|Snapshots):/.test(l)).join('; ');
+  const summary = `${second.stdout}${second.stderr}`
+    .split('\n')
+    .filter((l) => /^(Tests|Snapshots):/.test(l))
+    .join('; ');
   check(second.status === 0, `[${m.name}] the snapshot test failed on its second run: ${second.stdout}${second.stderr}`);
   process.stdout.write(`[${m.name}] jest snapshot test written, then passed again with --ci (${summary})\n`);
   return blocks.length;
@@ -204,13 +246,20 @@ function main() {
     check(files.includes('LICENSE'), 'the package has no LICENSE');
     check(files.includes('lib/src/index.d.ts') && files.includes('lib/src/index.js'), 'the package has no built lib/src/index');
     check(!files.some((f) => f.endsWith('.map')), `the package ships source maps: ${files.filter((f) => f.endsWith('.map')).join(', ')}`);
-    check(!files.some((f) => f.startsWith('src/') || f.startsWith('test/') || f.startsWith('lib/examples/')), 'the package ships sources, tests or examples');
+    check(
+      !files.some((f) => f.startsWith('src/') || f.startsWith('test/') || f.startsWith('lib/examples/')),
+      'the package ships sources, tests or examples',
+    );
     const readme = fs.readFileSync(path.join(root, 'README.md'), 'utf8');
     for (const [, link] of readme.matchAll(/\]\(((?:docs|crds)\/[^)#]+)/g)) {
       check(files.includes(link), `README links to ${link}, which the package does not ship`);
     }
     for (const m of MATRIX.filter((x) => !only || x.name === only)) consumerApp(tmp, tarball, m);
-    process.stdout.write(`consumer test passed: ${MATRIX.filter((x) => !only || x.name === only).map((m) => m.name).join(', ')}\n`);
+    process.stdout.write(
+      `consumer test passed: ${MATRIX.filter((x) => !only || x.name === only)
+        .map((m) => m.name)
+        .join(', ')}\n`,
+    );
   } finally {
     if (keep) process.stdout.write(`kept ${tmp}\n`);
     else fs.rmSync(tmp, { recursive: true, force: true });

@@ -39,7 +39,10 @@ const { CHAOS_MESH_IMPORTED_KINDS } = loadPlainModule('src/chaos/kinds.ts');
 const wanted = [
   { file: 'monitoring.coreos.com_v0.93.0.yaml', kinds: ['PrometheusRule', 'ServiceMonitor', 'PodMonitor'] },
   { file: 'sloth.slok.dev_v0.16.0.yaml', kinds: ['PrometheusServiceLevel'] },
-  { file: 'velero.io_v1.18.1.yaml', kinds: ['Backup', 'Restore', 'Schedule', 'BackupStorageLocation', 'VolumeSnapshotLocation', 'DeleteBackupRequest'] },
+  {
+    file: 'velero.io_v1.18.1.yaml',
+    kinds: ['Backup', 'Restore', 'Schedule', 'BackupStorageLocation', 'VolumeSnapshotLocation', 'DeleteBackupRequest'],
+  },
   { file: 'chaos-mesh.org_v2.8.3.yaml', kinds: [...CHAOS_MESH_IMPORTED_KINDS] },
 ];
 
@@ -70,4 +73,8 @@ for (const { file, kinds } of wanted) {
   fs.writeFileSync(path.join(outDir, file), header + docs.map((d) => YAML.stringify(d)).join('---\n'));
   console.log(`import: ${file} (${kinds.join(', ')})`);
 }
-execFileSync(path.join(root, 'node_modules', '.bin', 'cdk8s'), ['import', '--check-upgrade', 'false', '--output', 'imports', '--language', 'typescript'], { stdio: 'inherit', cwd: root });
+execFileSync(
+  path.join(root, 'node_modules', '.bin', 'cdk8s'),
+  ['import', '--check-upgrade', 'false', '--output', 'imports', '--language', 'typescript'],
+  { stdio: 'inherit', cwd: root },
+);

@@ -49,13 +49,15 @@ export function chapterBackupPlan(chart: Chart): VeleroBackupPlan {
         retention: Duration.days(7),
         includedNamespaces: ['*'],
         excludedNamespaces: ['kube-system', 'velero'],
-        hooks: [{
-          name: 'demo-app-database',
-          includedNamespaces: ['team-alpha'],
-          labelSelector: { matchLabels: { app: 'demo-app' } },
-          pre: [DEMO_APP_PRE_BACKUP],
-          post: [DEMO_APP_POST_BACKUP],
-        }],
+        hooks: [
+          {
+            name: 'demo-app-database',
+            includedNamespaces: ['team-alpha'],
+            labelSelector: { matchLabels: { app: 'demo-app' } },
+            pre: [DEMO_APP_PRE_BACKUP],
+            post: [DEMO_APP_POST_BACKUP],
+          },
+        ],
       },
       {
         name: 'hourly-backup',
@@ -95,17 +97,19 @@ export function addBackupCharts(app: App): void {
     replicas: 3,
     select: false,
     podMetadata: { labels: { app: 'demo-app' } },
-    containers: [{
-      name: 'demo-app',
-      image: 'nginxinc/nginx-unprivileged:1.27-alpine',
-      portNumber: 8080,
-      securityContext: { user: 101, group: 101, readOnlyRootFilesystem: true },
-      resources: {
-        cpu: { request: kplus.Cpu.millis(50), limit: kplus.Cpu.millis(500) },
-        memory: { request: Size.mebibytes(64), limit: Size.mebibytes(256) },
+    containers: [
+      {
+        name: 'demo-app',
+        image: 'nginxinc/nginx-unprivileged:1.27-alpine',
+        portNumber: 8080,
+        securityContext: { user: 101, group: 101, readOnlyRootFilesystem: true },
+        resources: {
+          cpu: { request: kplus.Cpu.millis(50), limit: kplus.Cpu.millis(500) },
+          memory: { request: Size.mebibytes(64), limit: Size.mebibytes(256) },
+        },
+        volumeMounts: [{ path: '/tmp', volume: kplus.Volume.fromEmptyDir(annotationChart, 'tmp', 'tmp') }],
       },
-      volumeMounts: [{ path: '/tmp', volume: kplus.Volume.fromEmptyDir(annotationChart, 'tmp', 'tmp') }],
-    }],
+    ],
   });
   demoApp.select(kplus.LabelSelector.of({ labels: { app: 'demo-app' } }));
   new BackupHooks(annotationChart, 'hooks', { workload: demoApp, preBackup: DEMO_APP_PRE_BACKUP, postBackup: DEMO_APP_POST_BACKUP });

@@ -107,7 +107,16 @@ export function addChaosCharts(app: App): void {
     duration: Duration.seconds(60),
     platform: ChaosPlatform.chaosMeshWithLitmusStandby(), // Chaos Mesh runs it; the Litmus engine is rendered stopped
     litmus: {
-      probes: [LitmusProbe.http({ name: 'demo-app-health', url: DEMO_APP_HEALTH, expectStatus: 200, timeout: Duration.seconds(5), interval: Duration.seconds(2), retry: 2 })],
+      probes: [
+        LitmusProbe.http({
+          name: 'demo-app-health',
+          url: DEMO_APP_HEALTH,
+          expectStatus: 200,
+          timeout: Duration.seconds(5),
+          interval: Duration.seconds(2),
+          retry: 2,
+        }),
+      ],
       env: { CHAOS_INTERVAL: '10' },
     },
   });
@@ -119,7 +128,12 @@ export function addChaosCharts(app: App): void {
   });
   new ChaosExperiment(kill, 'pod-kill-api-service-canary', {
     action: ChaosAction.podKill(),
-    target: ChaosTarget.selector({ namespaces: ['production'], labels: { app: 'api-service' }, expressions: [{ key: 'track', operator: 'In', values: ['canary'] }], podPhases: ['Running'] }),
+    target: ChaosTarget.selector({
+      namespaces: ['production'],
+      labels: { app: 'api-service' },
+      expressions: [{ key: 'track', operator: 'In', values: ['canary'] }],
+      podPhases: ['Running'],
+    }),
     mode: ChaosMode.randomMaxPercent(50),
     duration: Duration.seconds(30),
     schedule: ChaosSchedule.every(Duration.hours(2), { historyLimit: 3 }),
@@ -185,8 +199,17 @@ export function addChaosCharts(app: App): void {
   new ChaosWorkflow(wf, 'resilience-test', {
     name: 'resilience-test-workflow',
     entry: WorkflowStep.serial('resilience-test', [
-      WorkflowStep.experiment('pod-failure', { action: ChaosAction.podFailure(), target: demoApp, mode: ChaosMode.one(), duration: Duration.seconds(30) }),
-      WorkflowStep.experiment('network-delay', { action: ChaosAction.networkDelay({ latency: Duration.millis(100), jitter: Duration.millis(10) }), target: demoApp, duration: Duration.minutes(1) }),
+      WorkflowStep.experiment('pod-failure', {
+        action: ChaosAction.podFailure(),
+        target: demoApp,
+        mode: ChaosMode.one(),
+        duration: Duration.seconds(30),
+      }),
+      WorkflowStep.experiment('network-delay', {
+        action: ChaosAction.networkDelay({ latency: Duration.millis(100), jitter: Duration.millis(10) }),
+        target: demoApp,
+        duration: Duration.minutes(1),
+      }),
       WorkflowStep.suspend('recovery-wait', Duration.seconds(30)),
       WorkflowStep.statusCheck('recovery-check', { url: DEMO_APP_HEALTH, failureThreshold: 3, successThreshold: 1, deadline: Duration.minutes(1) }),
     ]),
@@ -196,9 +219,22 @@ export function addChaosCharts(app: App): void {
     entry: WorkflowStep.serial('cascading-failure', [
       WorkflowStep.experiment('kill-api-service-pod', { action: ChaosAction.podKill(), target: apiService, duration: Duration.seconds(30) }),
       WorkflowStep.parallel('downstream-degradation', [
-        WorkflowStep.experiment('demo-app-loss-to-api', { action: ChaosAction.networkLoss({ percent: 20, peers: apiService }), target: demoApp, duration: Duration.minutes(2) }),
-        WorkflowStep.experiment('api-service-cpu', { action: ChaosAction.stressCpu({ workers: 2, load: 80 }), target: apiService, duration: Duration.minutes(2) }),
-        WorkflowStep.statusCheck('demo-app-health-during', { url: DEMO_APP_HEALTH, mode: StatusCheckMode.continuous(), failureThreshold: 5, deadline: Duration.minutes(2) }),
+        WorkflowStep.experiment('demo-app-loss-to-api', {
+          action: ChaosAction.networkLoss({ percent: 20, peers: apiService }),
+          target: demoApp,
+          duration: Duration.minutes(2),
+        }),
+        WorkflowStep.experiment('api-service-cpu', {
+          action: ChaosAction.stressCpu({ workers: 2, load: 80 }),
+          target: apiService,
+          duration: Duration.minutes(2),
+        }),
+        WorkflowStep.statusCheck('demo-app-health-during', {
+          url: DEMO_APP_HEALTH,
+          mode: StatusCheckMode.continuous(),
+          failureThreshold: 5,
+          deadline: Duration.minutes(2),
+        }),
       ]),
       WorkflowStep.suspend('cascade-recovery-wait', Duration.minutes(1)),
       WorkflowStep.statusCheck('cascade-recovery-check', { url: DEMO_APP_HEALTH }),
@@ -210,13 +246,34 @@ export function addChaosCharts(app: App): void {
     entry: WorkflowStep.serial('comprehensive-resilience', [
       WorkflowStep.statusCheck('baseline-check', { url: DEMO_APP_HEALTH }),
       WorkflowStep.parallel('pod-and-network', [
-        WorkflowStep.experiment('pod-failure-quarter', { action: ChaosAction.podFailure(), target: demoApp, mode: ChaosMode.fixedPercent(25), duration: Duration.minutes(1) }),
-        WorkflowStep.experiment('latency-to-api', { action: ChaosAction.networkDelay({ latency: Duration.millis(100), jitter: Duration.millis(10), peers: apiService }), target: demoApp, duration: Duration.minutes(1) }),
+        WorkflowStep.experiment('pod-failure-quarter', {
+          action: ChaosAction.podFailure(),
+          target: demoApp,
+          mode: ChaosMode.fixedPercent(25),
+          duration: Duration.minutes(1),
+        }),
+        WorkflowStep.experiment('latency-to-api', {
+          action: ChaosAction.networkDelay({ latency: Duration.millis(100), jitter: Duration.millis(10), peers: apiService }),
+          target: demoApp,
+          duration: Duration.minutes(1),
+        }),
       ]),
       WorkflowStep.suspend('recovery-1', Duration.seconds(30)),
-      WorkflowStep.experiment('memory-pressure', { action: ChaosAction.stressMemory({ workers: 1, size: MemorySize.megabytes(256) }), target: demoApp, duration: Duration.minutes(1) }),
-      WorkflowStep.experiment('http-slow-responses', { action: ChaosAction.httpDelay({ port: 8080, delay: Duration.millis(300) }), target: demoApp, duration: Duration.minutes(1) }),
-      WorkflowStep.experiment('dns-failure', { action: ChaosAction.dnsError({ patterns: ['api-service.production.svc.cluster.local'] }), target: demoApp, duration: Duration.seconds(30) }),
+      WorkflowStep.experiment('memory-pressure', {
+        action: ChaosAction.stressMemory({ workers: 1, size: MemorySize.megabytes(256) }),
+        target: demoApp,
+        duration: Duration.minutes(1),
+      }),
+      WorkflowStep.experiment('http-slow-responses', {
+        action: ChaosAction.httpDelay({ port: 8080, delay: Duration.millis(300) }),
+        target: demoApp,
+        duration: Duration.minutes(1),
+      }),
+      WorkflowStep.experiment('dns-failure', {
+        action: ChaosAction.dnsError({ patterns: ['api-service.production.svc.cluster.local'] }),
+        target: demoApp,
+        duration: Duration.seconds(30),
+      }),
       WorkflowStep.suspend('recovery-2', Duration.seconds(30)),
       WorkflowStep.statusCheck('final-check', { url: DEMO_APP_HEALTH, failureThreshold: 3 }),
     ]),

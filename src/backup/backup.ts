@@ -41,18 +41,34 @@ export class VeleroBackup extends Construct implements IApiObjectOwner {
     this.namespace = props.namespace ?? VELERO_NAMESPACE;
     problems.addAll('', nameProblems('name', this.name, { fix: 'name the Backup with lower-case letters, digits, "-" and "."' }));
     problems.addAll('', namespaceProblems('namespace', this.namespace, { fix: VELERO_NAMESPACE_FIX }));
-    if (props.storageLocation !== undefined) problems.addAll('', nameProblems('storageLocation', props.storageLocation, { fix: 'use the name of a BackupStorageLocation, usually "default"' }));
+    if (props.storageLocation !== undefined)
+      problems.addAll(
+        '',
+        nameProblems('storageLocation', props.storageLocation, { fix: 'use the name of a BackupStorageLocation, usually "default"' }),
+      );
     problems.addAll('', backupTemplateProblems('', props));
     problems.throwIfAny(this.node.path);
 
     // A Schedule labels the Backups it creates through its template's metadata; a Backup
     // carries its labels on itself.
-    const { metadata: _labelsOfCreatedBackups, ...spec } = backupScheduleTemplate(props, { storageLocation: 'default', volumes: VolumeBackupMethod.fileSystem() }) as BackupSpec;
+    const { metadata: _labelsOfCreatedBackups, ...spec } = backupScheduleTemplate(props, {
+      storageLocation: 'default',
+      volumes: VolumeBackupMethod.fileSystem(),
+    }) as BackupSpec;
     const labels = props.labels ?? {};
-    this.apiObject = setMainObject(this, typedApiObject<BackupProps>(this, 'backup', Backup.GVK, {
-      metadata: { name: this.name, namespace: this.namespace, labels: objectLabels({}, labels) },
-      spec: { ...spec, ...(props.spec ?? {}) },
-    }, toJson_BackupProps));
+    this.apiObject = setMainObject(
+      this,
+      typedApiObject<BackupProps>(
+        this,
+        'backup',
+        Backup.GVK,
+        {
+          metadata: { name: this.name, namespace: this.namespace, labels: objectLabels({}, labels) },
+          spec: { ...spec, ...(props.spec ?? {}) },
+        },
+        toJson_BackupProps,
+      ),
+    );
   }
 
   /** Every object this construct made, in creation order. */

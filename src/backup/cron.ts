@@ -54,7 +54,7 @@ function validTimeZone(tz: string): boolean {
 function fieldProblem(index: number, field: string): string | undefined {
   const names = index === 3 ? MONTH_NAMES : index === 4 ? DAY_NAMES : [];
   for (const token of field.split(/[,\-/]/)) {
-    if (token === '' ) return `the ${FIELD_NAMES[index]} field "${field}" has an empty part`;
+    if (token === '') return `the ${FIELD_NAMES[index]} field "${field}" has an empty part`;
     if (/^[0-9]+$/.test(token) || token === '*' || token === '?') continue;
     if (/^[A-Za-z]{3}$/.test(token) && names.includes(token.toUpperCase())) continue;
     return `the ${FIELD_NAMES[index]} field "${field}" uses "${token}", which Velero's cron parser does not understand (no L, W, # or H)`;
@@ -90,12 +90,16 @@ function parseUncached(expression: string): CronParseResult {
   }
   if (body.startsWith('@')) {
     const fields = DESCRIPTORS[body.toLowerCase()];
-    if (!fields) return { ok: false, problem: `"${body}" is not a descriptor Velero knows (@yearly, @monthly, @weekly, @daily, @hourly, @every <duration>)` };
+    if (!fields)
+      return { ok: false, problem: `"${body}" is not a descriptor Velero knows (@yearly, @monthly, @weekly, @daily, @hourly, @every <duration>)` };
     return { ok: true, cron: { expression, timeZone, fields } };
   }
   const parts = body.split(/\s+/);
   if (parts.length !== 5) {
-    return { ok: false, problem: `"${body}" has ${parts.length} field${parts.length === 1 ? '' : 's'}; Velero expects 5 (minute hour day-of-month month day-of-week), with no seconds field` };
+    return {
+      ok: false,
+      problem: `"${body}" has ${parts.length} field${parts.length === 1 ? '' : 's'}; Velero expects 5 (minute hour day-of-month month day-of-week), with no seconds field`,
+    };
   }
   for (let i = 0; i < 5; i++) {
     const p = fieldProblem(i, parts[i]);
@@ -398,9 +402,20 @@ const offsetFormats = new BoundedCache<string, Intl.DateTimeFormat>(64);
 
 /** The zone's UTC offset at `t` (wall clock minus UTC), in milliseconds. */
 function utcOffsetMs(timeZone: string, t: number): number {
-  const format = offsetFormats.getOrCompute(timeZone, () => new Intl.DateTimeFormat('en-US', {
-    timeZone, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric',
-  }));
+  const format = offsetFormats.getOrCompute(
+    timeZone,
+    () =>
+      new Intl.DateTimeFormat('en-US', {
+        timeZone,
+        hourCycle: 'h23',
+        year: 'numeric',
+        month: 'numeric',
+        day: 'numeric',
+        hour: 'numeric',
+        minute: 'numeric',
+        second: 'numeric',
+      }),
+  );
   const parts: Record<string, number> = {};
   for (const part of format.formatToParts(new Date(t))) if (part.type !== 'literal') parts[part.type] = Number(part.value);
   const wall = Date.UTC(parts.year, parts.month - 1, parts.day, parts.hour, parts.minute, parts.second);

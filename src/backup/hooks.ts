@@ -1,4 +1,4 @@
-import { ApiObject, ApiObjectMetadataDefinition, Duration  } from 'cdk8s';
+import { ApiObject, ApiObjectMetadataDefinition, Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import { Problem, Problems, spelledGoDuration } from '../common';
 
@@ -77,10 +77,17 @@ export interface BackupHookSet {
 
 function commandProblems(field: string, command: readonly string[] | undefined): Problem[] {
   if (!command || command.length === 0) {
-    return [{ field: `${field}.command`, problem: 'the command is empty', fix: "give the program and its arguments as a list, for example ['/bin/sh', '-c', 'sync']" }];
+    return [
+      {
+        field: `${field}.command`,
+        problem: 'the command is empty',
+        fix: "give the program and its arguments as a list, for example ['/bin/sh', '-c', 'sync']",
+      },
+    ];
   }
   const out: Problem[] = [];
-  if (command[0].trim() === '') out.push({ field: `${field}.command[0]`, problem: 'the program name is empty', fix: 'start the list with the program to run' });
+  if (command[0].trim() === '')
+    out.push({ field: `${field}.command[0]`, problem: 'the program name is empty', fix: 'start the list with the program to run' });
   if (command.length === 1 && /\s/.test(command[0].trim())) {
     out.push({
       field: `${field}.command`,
@@ -95,17 +102,25 @@ function commandProblems(field: string, command: readonly string[] | undefined):
 export function wholeSecondsProblems(field: string, d: Duration | undefined): Problem[] {
   if (d === undefined) return [];
   const ms = d.toMilliseconds();
-  return ms < 1000 || ms % 1000 !== 0 ? [{ field, problem: `${ms}ms is not a whole number of seconds of at least 1s`, fix: 'use Duration.seconds(n) or Duration.minutes(n)' }] : [];
+  return ms < 1000 || ms % 1000 !== 0
+    ? [{ field, problem: `${ms}ms is not a whole number of seconds of at least 1s`, fix: 'use Duration.seconds(n) or Duration.minutes(n)' }]
+    : [];
 }
 
 /** Problems with a hook's `onError`. */
 export function onErrorProblems(field: string, e: HookOnError | undefined): Problem[] {
-  return e && !['Fail', 'Continue'].includes(e.value) ? [{ field, problem: `"${e.value}" is not Fail or Continue`, fix: 'use HookOnError.fail() or HookOnError.continue()' }] : [];
+  return e && !['Fail', 'Continue'].includes(e.value)
+    ? [{ field, problem: `"${e.value}" is not Fail or Continue`, fix: 'use HookOnError.fail() or HookOnError.continue()' }]
+    : [];
 }
 
 /** Problems with one exec hook, fields below `field`. */
 export function execHookProblems(field: string, h: ExecHook): Problem[] {
-  return [...commandProblems(field, h.command), ...onErrorProblems(`${field}.onError`, h.onError), ...wholeSecondsProblems(`${field}.timeout`, h.timeout)];
+  return [
+    ...commandProblems(field, h.command),
+    ...onErrorProblems(`${field}.onError`, h.onError),
+    ...wholeSecondsProblems(`${field}.timeout`, h.timeout),
+  ];
 }
 
 /** Problems with a set of hooks, fields relative to the set. */

@@ -41,7 +41,12 @@ export class MinioCredentials {
    * hand), with three keys: Velero's credentials file and MinIO's root user and password.
    */
   public static fromExistingSecret(name: string, options: ExistingSecretOptions = {}): MinioCredentials {
-    return new MinioCredentials(name, options.veleroKey ?? VELERO_CREDENTIALS_KEY, options.userKey ?? 'MINIO_ROOT_USER', options.passwordKey ?? 'MINIO_ROOT_PASSWORD');
+    return new MinioCredentials(
+      name,
+      options.veleroKey ?? VELERO_CREDENTIALS_KEY,
+      options.userKey ?? 'MINIO_ROOT_USER',
+      options.passwordKey ?? 'MINIO_ROOT_PASSWORD',
+    );
   }
 
   /**
@@ -159,22 +164,43 @@ export class MinioStorage extends Construct implements IApiObjectOwner {
     const bslName = p.backupStorageLocationName ?? 'default';
     const veleroNs = p.veleroNamespace ?? ns;
     if (!p.credentials) {
-      problems.add('credentials', 'no credentials choice was made, and MinIO must not start with a well-known root password', 'pass MinioCredentials.fromExistingSecret("name") for a real cluster, or MinioCredentials.insecureDemo() for a throwaway one');
+      problems.add(
+        'credentials',
+        'no credentials choice was made, and MinIO must not start with a well-known root password',
+        'pass MinioCredentials.fromExistingSecret("name") for a real cluster, or MinioCredentials.insecureDemo() for a throwaway one',
+      );
     } else {
-      problems.addAll('', nameProblems('credentials.secretName', p.credentials.secretName, { fix: 'name the Secret with lower-case letters, digits and "-"' }));
+      problems.addAll(
+        '',
+        nameProblems('credentials.secretName', p.credentials.secretName, { fix: 'name the Secret with lower-case letters, digits and "-"' }),
+      );
       if (p.credentials.demo) {
-        if (p.credentials.demo.accessKey.length < 3) problems.add('credentials.accessKey', 'MinIO needs a root user of at least 3 characters', 'use a longer access key');
-        if (p.credentials.demo.secretKey.length < 8) problems.add('credentials.secretKey', 'MinIO needs a root password of at least 8 characters', 'use a longer secret key');
+        if (p.credentials.demo.accessKey.length < 3)
+          problems.add('credentials.accessKey', 'MinIO needs a root user of at least 3 characters', 'use a longer access key');
+        if (p.credentials.demo.secretKey.length < 8)
+          problems.add('credentials.secretKey', 'MinIO needs a root password of at least 8 characters', 'use a longer secret key');
       }
     }
     problems.addAll('', [...namespaceProblems('namespace', ns), ...namespaceProblems('veleroNamespace', veleroNs)]);
     problems.addAll('', nameProblems('name', name, { rule: 'dns-label', fix: 'use a DNS label; the Service name becomes part of the S3 URL' }));
-    if (!/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(bucket) || bucket.includes('..')) problems.add('bucket', `"${bucket}" is not a valid S3 bucket name (3-63 lower-case letters, digits, '.' and '-')`, 'choose a valid bucket name');
-    if (p.prefix !== undefined && (p.prefix.startsWith('/') || p.prefix.endsWith('/') || p.prefix === '')) problems.add('prefix', `"${p.prefix}" starts or ends with '/' or is empty`, 'give a prefix without leading or trailing slashes');
+    if (!/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(bucket) || bucket.includes('..'))
+      problems.add(
+        'bucket',
+        `"${bucket}" is not a valid S3 bucket name (3-63 lower-case letters, digits, '.' and '-')`,
+        'choose a valid bucket name',
+      );
+    if (p.prefix !== undefined && (p.prefix.startsWith('/') || p.prefix.endsWith('/') || p.prefix === ''))
+      problems.add('prefix', `"${p.prefix}" starts or ends with '/' or is empty`, 'give a prefix without leading or trailing slashes');
     if (!/^[a-z0-9-]+$/.test(region)) problems.add('region', `"${region}" is not a region name`, 'use a name such as "us-east-1"');
     problems.addAll('', nameProblems('backupStorageLocationName', bslName, { fix: 'use a valid name, usually "default"' }));
-    if (p.storageSize !== undefined && p.storageSize.toMebibytes() < 1) problems.add('storageSize', 'the volume is smaller than 1Mi', 'give a size such as Size.gibibytes(10)');
-    if (ns !== veleroNs) problems.add('namespace', `the storage locations must live in Velero's namespace "${veleroNs}", not "${ns}"`, 'put MinIO in Velero\'s namespace, or create the locations yourself');
+    if (p.storageSize !== undefined && p.storageSize.toMebibytes() < 1)
+      problems.add('storageSize', 'the volume is smaller than 1Mi', 'give a size such as Size.gibibytes(10)');
+    if (ns !== veleroNs)
+      problems.add(
+        'namespace',
+        `the storage locations must live in Velero's namespace "${veleroNs}", not "${ns}"`,
+        "put MinIO in Velero's namespace, or create the locations yourself",
+      );
     problems.throwIfAny(this.node.path);
 
     const creds = p.credentials;
@@ -192,116 +218,156 @@ export class MinioStorage extends Construct implements IApiObjectOwner {
     const tmp: k8s.Volume = { name: 'tmp', emptyDir: {} };
 
     if (creds.demo) {
-      this.credentialsSecret = coreApiObject<k8s.Secret>(this, 'credentials', { apiVersion: 'v1', kind: 'Secret' }, {
-        metadata: { name: creds.secretName, namespace: ns, labels: objectLabels({ ...labels, [LIBRARY_LABELS.insecureDemoCredentials]: 'true' }) },
-        type: 'Opaque',
-        stringData: {
-          [creds.veleroKey]: awsCredentialsFile(creds.demo.accessKey, creds.demo.secretKey),
-          [creds.userKey]: creds.demo.accessKey,
-          [creds.passwordKey]: creds.demo.secretKey,
-        },
-      });
-    }
-
-    this.pvc = coreApiObject<k8s.PersistentVolumeClaim>(this, 'data', { apiVersion: 'v1', kind: 'PersistentVolumeClaim' }, {
-      metadata: { name: `${name}-data`, namespace: ns, labels: objLabels },
-      spec: {
-        accessModes: ['ReadWriteOnce'],
-        ...(p.storageClassName ? { storageClassName: p.storageClassName } : {}),
-        resources: { requests: { storage: `${(p.storageSize ?? Size.gibibytes(10)).toMebibytes()}Mi` } },
-      },
-    });
-
-    this.deployment = setMainObject(this, coreApiObject<k8s.Deployment>(this, 'deployment', { apiVersion: 'apps/v1', kind: 'Deployment' }, {
-      metadata: { name, namespace: ns, labels: objLabels },
-      spec: {
-        replicas: 1,
-        strategy: { type: 'Recreate' },
-        selector: { matchLabels: selector },
-        template: {
-          metadata: { labels },
-          spec: {
-            automountServiceAccountToken: false,
-            securityContext: restrictedPodSecurityContext(1000) as k8s.PodSecurityContext,
-            containers: [{
-              name: 'minio',
-              image: p.image ?? 'quay.io/minio/minio:RELEASE.2025-04-22T22-12-26Z',
-              args: ['server', '/data', '--address', ':9000', '--console-address', ':9001'],
-              env: [
-                secretEnv('MINIO_ROOT_USER', creds.userKey),
-                secretEnv('MINIO_ROOT_PASSWORD', creds.passwordKey),
-                { name: 'MINIO_BROWSER', value: 'off' },
-                { name: 'HOME', value: '/tmp' },
-              ],
-              ports: [{ name: 's3', containerPort: 9000, protocol: 'TCP' }],
-              readinessProbe: { httpGet: { path: '/minio/health/ready', port: 9000 }, periodSeconds: 10 },
-              livenessProbe: { httpGet: { path: '/minio/health/live', port: 9000 }, periodSeconds: 20, initialDelaySeconds: 10 },
-              resources: {
-                requests: { cpu: '100m', memory: '256Mi' },
-                limits: { memory: '1Gi' },
-              },
-              securityContext: restrictedContainerSecurityContext() as k8s.SecurityContext,
-              volumeMounts: [{ name: 'data', mountPath: '/data' }, { name: 'tmp', mountPath: '/tmp' }],
-            }],
-            volumes: [{ name: 'data', persistentVolumeClaim: { claimName: `${name}-data` } }, tmp],
+      this.credentialsSecret = coreApiObject<k8s.Secret>(
+        this,
+        'credentials',
+        { apiVersion: 'v1', kind: 'Secret' },
+        {
+          metadata: { name: creds.secretName, namespace: ns, labels: objectLabels({ ...labels, [LIBRARY_LABELS.insecureDemoCredentials]: 'true' }) },
+          type: 'Opaque',
+          stringData: {
+            [creds.veleroKey]: awsCredentialsFile(creds.demo.accessKey, creds.demo.secretKey),
+            [creds.userKey]: creds.demo.accessKey,
+            [creds.passwordKey]: creds.demo.secretKey,
           },
         },
+      );
+    }
+
+    this.pvc = coreApiObject<k8s.PersistentVolumeClaim>(
+      this,
+      'data',
+      { apiVersion: 'v1', kind: 'PersistentVolumeClaim' },
+      {
+        metadata: { name: `${name}-data`, namespace: ns, labels: objLabels },
+        spec: {
+          accessModes: ['ReadWriteOnce'],
+          ...(p.storageClassName ? { storageClassName: p.storageClassName } : {}),
+          resources: { requests: { storage: `${(p.storageSize ?? Size.gibibytes(10)).toMebibytes()}Mi` } },
+        },
       },
-    }));
+    );
+
+    this.deployment = setMainObject(
+      this,
+      coreApiObject<k8s.Deployment>(
+        this,
+        'deployment',
+        { apiVersion: 'apps/v1', kind: 'Deployment' },
+        {
+          metadata: { name, namespace: ns, labels: objLabels },
+          spec: {
+            replicas: 1,
+            strategy: { type: 'Recreate' },
+            selector: { matchLabels: selector },
+            template: {
+              metadata: { labels },
+              spec: {
+                automountServiceAccountToken: false,
+                securityContext: restrictedPodSecurityContext(1000) as k8s.PodSecurityContext,
+                containers: [
+                  {
+                    name: 'minio',
+                    image: p.image ?? 'quay.io/minio/minio:RELEASE.2025-04-22T22-12-26Z',
+                    args: ['server', '/data', '--address', ':9000', '--console-address', ':9001'],
+                    env: [
+                      secretEnv('MINIO_ROOT_USER', creds.userKey),
+                      secretEnv('MINIO_ROOT_PASSWORD', creds.passwordKey),
+                      { name: 'MINIO_BROWSER', value: 'off' },
+                      { name: 'HOME', value: '/tmp' },
+                    ],
+                    ports: [{ name: 's3', containerPort: 9000, protocol: 'TCP' }],
+                    readinessProbe: { httpGet: { path: '/minio/health/ready', port: 9000 }, periodSeconds: 10 },
+                    livenessProbe: { httpGet: { path: '/minio/health/live', port: 9000 }, periodSeconds: 20, initialDelaySeconds: 10 },
+                    resources: {
+                      requests: { cpu: '100m', memory: '256Mi' },
+                      limits: { memory: '1Gi' },
+                    },
+                    securityContext: restrictedContainerSecurityContext() as k8s.SecurityContext,
+                    volumeMounts: [
+                      { name: 'data', mountPath: '/data' },
+                      { name: 'tmp', mountPath: '/tmp' },
+                    ],
+                  },
+                ],
+                volumes: [{ name: 'data', persistentVolumeClaim: { claimName: `${name}-data` } }, tmp],
+              },
+            },
+          },
+        },
+      ),
+    );
 
     this.apiObject = this.deployment;
-    this.service = coreApiObject<k8s.Service>(this, 'service', { apiVersion: 'v1', kind: 'Service' }, {
-      metadata: { name, namespace: ns, labels: objLabels },
-      spec: { type: 'ClusterIP', selector, ports: [{ name: 's3', port: 9000, targetPort: 's3', protocol: 'TCP' }] },
-    });
+    this.service = coreApiObject<k8s.Service>(
+      this,
+      'service',
+      { apiVersion: 'v1', kind: 'Service' },
+      {
+        metadata: { name, namespace: ns, labels: objLabels },
+        spec: { type: 'ClusterIP', selector, ports: [{ name: 's3', port: 9000, targetPort: 's3', protocol: 'TCP' }] },
+      },
+    );
 
     const script = [
       'set -eu',
       'mc --config-dir /tmp/.mc alias set target "$S3_URL" "$MINIO_ROOT_USER" "$MINIO_ROOT_PASSWORD"',
       'mc --config-dir /tmp/.mc mb --ignore-existing "target/$BUCKET"',
     ].join('\n');
-    this.bucketJob = coreApiObject<k8s.Job>(this, 'bucket-job', { apiVersion: 'batch/v1', kind: 'Job' }, {
-      metadata: { name: `${name}-bucket-setup`, namespace: ns, labels: objectLabels(jobLabels) },
-      spec: {
-        backoffLimit: 10,
-        template: {
-          metadata: { labels: jobLabels },
-          spec: {
-            restartPolicy: 'OnFailure',
-            automountServiceAccountToken: false,
-            securityContext: restrictedPodSecurityContext(1000) as k8s.PodSecurityContext,
-            containers: [{
-              name: 'create-bucket',
-              image: p.clientImage ?? 'quay.io/minio/mc:RELEASE.2025-04-16T18-13-26Z',
-              command: ['/bin/sh', '-c', script],
-              env: [
-                secretEnv('MINIO_ROOT_USER', creds.userKey),
-                secretEnv('MINIO_ROOT_PASSWORD', creds.passwordKey),
-                { name: 'S3_URL', value: this.s3Url },
-                { name: 'BUCKET', value: bucket },
+    this.bucketJob = coreApiObject<k8s.Job>(
+      this,
+      'bucket-job',
+      { apiVersion: 'batch/v1', kind: 'Job' },
+      {
+        metadata: { name: `${name}-bucket-setup`, namespace: ns, labels: objectLabels(jobLabels) },
+        spec: {
+          backoffLimit: 10,
+          template: {
+            metadata: { labels: jobLabels },
+            spec: {
+              restartPolicy: 'OnFailure',
+              automountServiceAccountToken: false,
+              securityContext: restrictedPodSecurityContext(1000) as k8s.PodSecurityContext,
+              containers: [
+                {
+                  name: 'create-bucket',
+                  image: p.clientImage ?? 'quay.io/minio/mc:RELEASE.2025-04-16T18-13-26Z',
+                  command: ['/bin/sh', '-c', script],
+                  env: [
+                    secretEnv('MINIO_ROOT_USER', creds.userKey),
+                    secretEnv('MINIO_ROOT_PASSWORD', creds.passwordKey),
+                    { name: 'S3_URL', value: this.s3Url },
+                    { name: 'BUCKET', value: bucket },
+                  ],
+                  resources: { requests: { cpu: '10m', memory: '32Mi' }, limits: { memory: '128Mi' } },
+                  securityContext: restrictedContainerSecurityContext() as k8s.SecurityContext,
+                  volumeMounts: [{ name: 'tmp', mountPath: '/tmp' }],
+                },
               ],
-              resources: { requests: { cpu: '10m', memory: '32Mi' }, limits: { memory: '128Mi' } },
-              securityContext: restrictedContainerSecurityContext() as k8s.SecurityContext,
-              volumeMounts: [{ name: 'tmp', mountPath: '/tmp' }],
-            }],
-            volumes: [tmp],
+              volumes: [tmp],
+            },
           },
         },
       },
-    });
+    );
 
     const from: k8s.NetworkPolicyPeer[] = [...VELERO_CLIENT_SELECTORS, { matchLabels: jobLabels }].map((podSelector) => ({
       podSelector: podSelector as k8s.LabelSelector,
       ...(veleroNs !== ns ? { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': veleroNs } } } : {}),
     }));
-    this.networkPolicy = coreApiObject<k8s.NetworkPolicy>(this, 'network-policy', { apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy' }, {
-      metadata: { name: `${name}-ingress`, namespace: ns, labels: objLabels },
-      spec: {
-        podSelector: { matchLabels: selector },
-        policyTypes: ['Ingress'],
-        ingress: [{ from, ports: [{ protocol: 'TCP', port: 9000 }] }],
+    this.networkPolicy = coreApiObject<k8s.NetworkPolicy>(
+      this,
+      'network-policy',
+      { apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy' },
+      {
+        metadata: { name: `${name}-ingress`, namespace: ns, labels: objLabels },
+        spec: {
+          podSelector: { matchLabels: selector },
+          policyTypes: ['Ingress'],
+          ingress: [{ from, ports: [{ protocol: 'TCP', port: 9000 }] }],
+        },
       },
-    });
+    );
 
     this.location = new BackupStorageLocation(this, 'backup-storage-location', {
       name: bslName,

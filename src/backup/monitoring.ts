@@ -1,8 +1,11 @@
 import { ApiObject, Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import {
-  PrometheusRuleProps, PrometheusRuleSpecGroupsRulesExpr, ServiceMonitorProps,
-  toJson_PrometheusRuleProps, toJson_ServiceMonitorProps,
+  PrometheusRuleProps,
+  PrometheusRuleSpecGroupsRulesExpr,
+  ServiceMonitorProps,
+  toJson_PrometheusRuleProps,
+  toJson_ServiceMonitorProps,
 } from '../../imports/monitoring.coreos.com';
 import { namespaceProblems, Problems, promLabelsProblems } from '../common';
 import { apiObjectsOf, coreApiObject, IApiObjectOwner, setMainObject, typedApiObject } from '../common/api-object';
@@ -67,7 +70,8 @@ export function veleroAlertRules(schedules: readonly WatchedSchedule[], options:
       labels: { severity: 'critical', ...extra },
       annotations: {
         summary: 'A Velero backup failed.',
-        description: 'A backup of schedule "{{ $labels.schedule }}" failed in the last ' + window + '. Check `velero backup describe` and `velero backup logs`.',
+        description:
+          'A backup of schedule "{{ $labels.schedule }}" failed in the last ' + window + '. Check `velero backup describe` and `velero backup logs`.',
       },
     },
     {
@@ -77,7 +81,8 @@ export function veleroAlertRules(schedules: readonly WatchedSchedule[], options:
       labels: { severity: 'warning', ...extra },
       annotations: {
         summary: 'A Velero backup partially failed.',
-        description: 'A backup of schedule "{{ $labels.schedule }}" completed with errors in the last ' + window + '; some items are missing from it.',
+        description:
+          'A backup of schedule "{{ $labels.schedule }}" completed with errors in the last ' + window + '; some items are missing from it.',
       },
     },
   ];
@@ -179,7 +184,12 @@ export class VeleroMonitoring extends Construct implements IApiObjectOwner {
     problems.addAll('', selection.problems);
     problems.addAll('', promLabelsProblems('alertLabels', props.alertLabels));
     (props.schedules ?? []).forEach((s, i) => {
-      if (!(s.worstCaseGapSeconds > 0)) problems.add(`schedules[${i}].worstCaseGapSeconds`, 'the gap is not a positive number of seconds', 'take the figures from computeRpo or a plan\'s rpoReport');
+      if (!(s.worstCaseGapSeconds > 0))
+        problems.add(
+          `schedules[${i}].worstCaseGapSeconds`,
+          'the gap is not a positive number of seconds',
+          "take the figures from computeRpo or a plan's rpoReport",
+        );
     });
     const interval = props.scrapeInterval ?? Duration.seconds(30);
     if (interval.toSeconds() < 1) problems.add('scrapeInterval', 'the interval is shorter than a second', 'use Duration.seconds(30)');
@@ -190,29 +200,61 @@ export class VeleroMonitoring extends Construct implements IApiObjectOwner {
     let serviceSelector: Record<string, string> = { ...installation.selector };
     if (installation.needsService) {
       serviceSelector = { 'app.kubernetes.io/name': 'velero-metrics' };
-      this.metricsService = coreApiObject<k8s.Service>(this, 'metrics-service', { apiVersion: 'v1', kind: 'Service' }, {
-        metadata: { name: 'velero-metrics', namespace: ns, labels: objectLabels(serviceSelector) },
-        spec: { type: 'ClusterIP', selector: { ...installation.selector }, ports: [{ name: 'http-monitoring', port: 8085, targetPort: 8085, protocol: 'TCP' }] },
-      });
+      this.metricsService = coreApiObject<k8s.Service>(
+        this,
+        'metrics-service',
+        { apiVersion: 'v1', kind: 'Service' },
+        {
+          metadata: { name: 'velero-metrics', namespace: ns, labels: objectLabels(serviceSelector) },
+          spec: {
+            type: 'ClusterIP',
+            selector: { ...installation.selector },
+            ports: [{ name: 'http-monitoring', port: 8085, targetPort: 8085, protocol: 'TCP' }],
+          },
+        },
+      );
     }
-    this.serviceMonitor = typedApiObject<ServiceMonitorProps>(this, 'service-monitor', { apiVersion: 'monitoring.coreos.com/v1', kind: 'ServiceMonitor' }, {
-      metadata: { name: 'velero', namespace: ns, labels },
-      spec: {
-        selector: { matchLabels: serviceSelector },
-        namespaceSelector: { matchNames: [ns] },
-        endpoints: [{ port: 'http-monitoring', path: '/metrics', interval: formatPromDuration(interval) }],
+    this.serviceMonitor = typedApiObject<ServiceMonitorProps>(
+      this,
+      'service-monitor',
+      { apiVersion: 'monitoring.coreos.com/v1', kind: 'ServiceMonitor' },
+      {
+        metadata: { name: 'velero', namespace: ns, labels },
+        spec: {
+          selector: { matchLabels: serviceSelector },
+          namespaceSelector: { matchNames: [ns] },
+          endpoints: [{ port: 'http-monitoring', path: '/metrics', interval: formatPromDuration(interval) }],
+        },
       },
-    }, toJson_ServiceMonitorProps);
+      toJson_ServiceMonitorProps,
+    );
     this.rules = veleroAlertRules(props.schedules ?? [], { labels: props.alertLabels });
-    this.prometheusRule = setMainObject(this, typedApiObject<PrometheusRuleProps>(this, 'rules', { apiVersion: 'monitoring.coreos.com/v1', kind: 'PrometheusRule' }, {
-      metadata: { name: 'velero-backup-alerts', namespace: ns, labels },
-      spec: {
-        groups: [{
-          name: 'velero-backups',
-          rules: this.rules.map((r) => ({ alert: r.alert, expr: PrometheusRuleSpecGroupsRulesExpr.fromString(r.expr), for: r.for, labels: { ...r.labels }, annotations: { ...r.annotations } })),
-        }],
-      },
-    }, toJson_PrometheusRuleProps));
+    this.prometheusRule = setMainObject(
+      this,
+      typedApiObject<PrometheusRuleProps>(
+        this,
+        'rules',
+        { apiVersion: 'monitoring.coreos.com/v1', kind: 'PrometheusRule' },
+        {
+          metadata: { name: 'velero-backup-alerts', namespace: ns, labels },
+          spec: {
+            groups: [
+              {
+                name: 'velero-backups',
+                rules: this.rules.map((r) => ({
+                  alert: r.alert,
+                  expr: PrometheusRuleSpecGroupsRulesExpr.fromString(r.expr),
+                  for: r.for,
+                  labels: { ...r.labels },
+                  annotations: { ...r.annotations },
+                })),
+              },
+            ],
+          },
+        },
+        toJson_PrometheusRuleProps,
+      ),
+    );
     this.apiObject = this.prometheusRule;
   }
 

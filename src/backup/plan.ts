@@ -2,13 +2,31 @@ import { ApiObject, Duration } from 'cdk8s';
 import { objectLabels } from '../common/conventions';
 import { Construct, IConstruct } from 'constructs';
 import { Schedule, ScheduleProps, ScheduleSpecTemplate, toJson_ScheduleProps } from '../../imports/velero.io';
-import { fieldPath, labelSelectorProblems, labelsProblems, nameProblems, namespaceListProblems, namespaceProblems, Problem, Problems, spelledGoDuration } from '../common';
+import {
+  fieldPath,
+  labelSelectorProblems,
+  labelsProblems,
+  nameProblems,
+  namespaceListProblems,
+  namespaceProblems,
+  Problem,
+  Problems,
+  spelledGoDuration,
+} from '../common';
 import { apiObjectsOf, IApiObjectOwner, setMainObject, typedApiObject } from '../common/api-object';
 import { AppIndex, AppMemo, appChanged, ConstructRegistry, sortInTreeOrder } from '../common/registry';
 import { ExecHook, execHookProblems, execHookSpec } from './hooks';
 import { ALL_NAMESPACES, computeRpo, RpoReport, RpoScheduleInput } from './rpo';
 import { BackupSchedule, VolumeBackupMethod } from './schedule';
-import { BackupTemplateExtras, backupTemplateExtrasProblems, backupTemplateExtrasSpec, hookFilterProblems, hookFilterSpec, hookNameProblems, HookResourceFilters } from './template';
+import {
+  BackupTemplateExtras,
+  backupTemplateExtrasProblems,
+  backupTemplateExtrasSpec,
+  hookFilterProblems,
+  hookFilterSpec,
+  hookNameProblems,
+  HookResourceFilters,
+} from './template';
 import { formatGoDuration } from '../common/duration';
 
 /** Default namespace of Velero and its objects. */
@@ -98,7 +116,10 @@ export interface BackupScheduleOptions extends BackupTemplateExtras {
 }
 
 /** What a backup contains and how it is taken: the template fields a Schedule shares with an on-demand Backup. */
-export type BackupTemplateOptions = Omit<BackupScheduleOptions, 'name' | 'schedule' | 'paused' | 'skipImmediately' | 'useOwnerReferencesInBackup' | 'template'>;
+export type BackupTemplateOptions = Omit<
+  BackupScheduleOptions,
+  'name' | 'schedule' | 'paused' | 'skipImmediately' | 'useOwnerReferencesInBackup' | 'template'
+>;
 
 /**
  * How a plan's schedules reach the cluster: as Velero `Schedule` objects in the manifests,
@@ -151,10 +172,15 @@ export interface VeleroBackupPlanProps {
 }
 
 /** The label selector as the CRD writes it. */
-export function selectorSpec(s: LabelSelector): { matchLabels?: Record<string, string>; matchExpressions?: Array<{ key: string; operator: string; values?: string[] }> } {
+export function selectorSpec(s: LabelSelector): {
+  matchLabels?: Record<string, string>;
+  matchExpressions?: Array<{ key: string; operator: string; values?: string[] }>;
+} {
   return {
     ...(s.matchLabels ? { matchLabels: { ...s.matchLabels } } : {}),
-    ...(s.matchExpressions ? { matchExpressions: s.matchExpressions.map((e) => ({ key: e.key, operator: e.operator, ...(e.values ? { values: [...e.values] } : {}) })) } : {}),
+    ...(s.matchExpressions
+      ? { matchExpressions: s.matchExpressions.map((e) => ({ key: e.key, operator: e.operator, ...(e.values ? { values: [...e.values] } : {}) })) }
+      : {}),
   };
 }
 
@@ -166,7 +192,11 @@ export function backupScheduleProblems(field: string, s: BackupScheduleOptions):
   if (s.name === undefined) out.push({ field: fieldPath(field, 'name'), problem: 'no name is given', fix: SCHEDULE_NAME_FIX });
   else out.push(...nameProblems(fieldPath(field, 'name'), s.name, { fix: SCHEDULE_NAME_FIX }));
   if (!s.schedule) {
-    out.push({ field: fieldPath(field, 'schedule'), problem: 'no schedule is given', fix: 'use BackupSchedule.daily({ hour: 2 }), BackupSchedule.hourly() or BackupSchedule.cron("0 */6 * * *")' });
+    out.push({
+      field: fieldPath(field, 'schedule'),
+      problem: 'no schedule is given',
+      fix: 'use BackupSchedule.daily({ hour: 2 }), BackupSchedule.hourly() or BackupSchedule.cron("0 */6 * * *")',
+    });
   } else {
     out.push(...s.schedule.problems(fieldPath(field, 'schedule')));
   }
@@ -180,16 +210,26 @@ const SCHEDULE_NAME_FIX = 'name the Schedule explicitly with lower-case letters,
 export function backupTemplateProblems(field: string, s: BackupTemplateOptions): Problem[] {
   const at = (name: string) => fieldPath(field, name);
   const out: Problem[] = [];
-  if (s.retention !== undefined && s.retention.toMilliseconds() < 1000) out.push({ field: at('retention'), problem: 'the retention is shorter than a second', fix: 'keep backups at least as long as the time between two runs' });
+  if (s.retention !== undefined && s.retention.toMilliseconds() < 1000)
+    out.push({
+      field: at('retention'),
+      problem: 'the retention is shorter than a second',
+      fix: 'keep backups at least as long as the time between two runs',
+    });
   out.push(...namespaceListProblems(at('includedNamespaces'), s.includedNamespaces, { allowAll: true, fix: NAMESPACE_LIST_FIX }));
   out.push(...namespaceListProblems(at('excludedNamespaces'), s.excludedNamespaces, { allowAll: true, fix: NAMESPACE_LIST_FIX }));
   for (const ns of s.includedNamespaces ?? []) {
-    if ((s.excludedNamespaces ?? []).includes(ns)) out.push({ field: at('excludedNamespaces'), problem: `"${ns}" is both included and excluded`, fix: 'list it in one of the two' });
+    if ((s.excludedNamespaces ?? []).includes(ns))
+      out.push({ field: at('excludedNamespaces'), problem: `"${ns}" is both included and excluded`, fix: 'list it in one of the two' });
   }
   if (s.labelSelector) out.push(...labelSelectorProblems(at('labelSelector'), s.labelSelector));
   (s.orLabelSelectors ?? []).forEach((sel, i) => out.push(...labelSelectorProblems(at(`orLabelSelectors[${i}]`), sel)));
   if (s.labelSelector && s.orLabelSelectors && s.orLabelSelectors.length > 0) {
-    out.push({ field: at('orLabelSelectors'), problem: 'labelSelector and orLabelSelectors are both set; Velero rejects such a backup', fix: 'use one of them' });
+    out.push({
+      field: at('orLabelSelectors'),
+      problem: 'labelSelector and orLabelSelectors are both set; Velero rejects such a backup',
+      fix: 'use one of them',
+    });
   }
   out.push(...labelsProblems(at('labels'), s.labels));
   (s.hooks ?? []).forEach((h, i) => {
@@ -198,33 +238,42 @@ export function backupTemplateProblems(field: string, s: BackupTemplateOptions):
     if (h.labelSelector) out.push(...labelSelectorProblems(`${hf}.labelSelector`, h.labelSelector));
     out.push(...namespaceListProblems(`${hf}.includedNamespaces`, h.includedNamespaces, { allowAll: true, fix: NAMESPACE_LIST_FIX }));
     out.push(...hookFilterProblems(hf, h));
-    if ((h.pre ?? []).length === 0 && (h.post ?? []).length === 0) out.push({ field: hf, problem: 'the hook has no pre or post command', fix: 'add a pre or post ExecHook' });
+    if ((h.pre ?? []).length === 0 && (h.post ?? []).length === 0)
+      out.push({ field: hf, problem: 'the hook has no pre or post command', fix: 'add a pre or post ExecHook' });
     (h.pre ?? []).forEach((e, j) => out.push(...execHookProblems(`${hf}.pre[${j}]`, e)));
     (h.post ?? []).forEach((e, j) => out.push(...execHookProblems(`${hf}.post[${j}]`, e)));
   });
-  for (const [name, d] of [['csiSnapshotTimeout', s.csiSnapshotTimeout], ['itemOperationTimeout', s.itemOperationTimeout]] as const) {
-    if (d !== undefined && d.toMilliseconds() < 1000) out.push({ field: at(name), problem: 'the timeout is shorter than a second', fix: 'give a Duration of at least 1s' });
+  for (const [name, d] of [
+    ['csiSnapshotTimeout', s.csiSnapshotTimeout],
+    ['itemOperationTimeout', s.itemOperationTimeout],
+  ] as const) {
+    if (d !== undefined && d.toMilliseconds() < 1000)
+      out.push({ field: at(name), problem: 'the timeout is shorter than a second', fix: 'give a Duration of at least 1s' });
   }
   out.push(...backupTemplateExtrasProblems(field, s));
   return out;
 }
 
 /** The Schedule's `spec.template` for one schedule, as plain data. */
-export function backupScheduleTemplate(s: BackupTemplateOptions & { readonly template?: ScheduleSpecTemplate }, defaults: { storageLocation: string; volumes: VolumeBackupMethod; labels?: Readonly<Record<string, string>> }): ScheduleSpecTemplate {
+export function backupScheduleTemplate(
+  s: BackupTemplateOptions & { readonly template?: ScheduleSpecTemplate },
+  defaults: { storageLocation: string; volumes: VolumeBackupMethod; labels?: Readonly<Record<string, string>> },
+): ScheduleSpecTemplate {
   const labels = { ...(defaults.labels ?? {}), ...(s.labels ?? {}) };
   const volumes = (s.volumes ?? defaults.volumes).fields;
-  const hooks = s.hooks && s.hooks.length > 0
-    ? {
-      resources: s.hooks.map((h) => ({
-        name: h.name,
-        ...(h.includedNamespaces ? { includedNamespaces: [...h.includedNamespaces] } : {}),
-        ...(h.labelSelector ? { labelSelector: selectorSpec(h.labelSelector) } : {}),
-        ...hookFilterSpec(h),
-        ...(h.pre ? { pre: h.pre.map(execHookSpec) } : {}),
-        ...(h.post ? { post: h.post.map(execHookSpec) } : {}),
-      })),
-    }
-    : undefined;
+  const hooks =
+    s.hooks && s.hooks.length > 0
+      ? {
+          resources: s.hooks.map((h) => ({
+            name: h.name,
+            ...(h.includedNamespaces ? { includedNamespaces: [...h.includedNamespaces] } : {}),
+            ...(h.labelSelector ? { labelSelector: selectorSpec(h.labelSelector) } : {}),
+            ...hookFilterSpec(h),
+            ...(h.pre ? { pre: h.pre.map(execHookSpec) } : {}),
+            ...(h.post ? { post: h.post.map(execHookSpec) } : {}),
+          })),
+        }
+      : undefined;
   const generated = {
     includedNamespaces: [...(s.includedNamespaces ?? [ALL_NAMESPACES])],
     ...(s.excludedNamespaces ? { excludedNamespaces: [...s.excludedNamespaces] } : {}),
@@ -250,14 +299,23 @@ export function backupScheduleTemplate(s: BackupTemplateOptions & { readonly tem
 export const DEFAULT_RETENTION = Duration.days(30);
 
 /** The schedule a plan has when none is given: every namespace daily at 02:00 UTC, kept 7 days. */
-export const DEFAULT_SCHEDULE: BackupScheduleOptions = { name: 'daily-backup', schedule: BackupSchedule.daily({ hour: 2 }), retention: Duration.days(7) };
+export const DEFAULT_SCHEDULE: BackupScheduleOptions = {
+  name: 'daily-backup',
+  schedule: BackupSchedule.daily({ hour: 2 }),
+  retention: Duration.days(7),
+};
 
 /** Schedules of one plan that share a name. */
 function duplicateScheduleProblems(schedules: readonly BackupScheduleOptions[]): Problem[] {
   const seen = new Set<string>();
   const out: Problem[] = [];
   schedules.forEach((s, i) => {
-    if (s.name !== undefined && seen.has(s.name)) out.push({ field: `schedules[${i}].name`, problem: `"${s.name}" is used by another schedule of the plan`, fix: 'give each schedule its own name' });
+    if (s.name !== undefined && seen.has(s.name))
+      out.push({
+        field: `schedules[${i}].name`,
+        problem: `"${s.name}" is used by another schedule of the plan`,
+        fix: 'give each schedule its own name',
+      });
     seen.add(s.name);
   });
   return out;
@@ -331,13 +389,20 @@ export class VeleroBackupPlan extends Construct implements IApiObjectOwner {
     problems.addAll('', nameProblems('storageLocation', this.storageLocation, { fix: 'use the name of a BackupStorageLocation, usually "default"' }));
     problems.addAll('', labelsProblems('labels', props.labels));
     const schedules = props.schedules ?? [DEFAULT_SCHEDULE];
-    if (schedules.length === 0) problems.add('schedules', 'the list is empty', 'give at least one schedule, or leave the prop out for the daily default');
+    if (schedules.length === 0)
+      problems.add('schedules', 'the list is empty', 'give at least one schedule, or leave the prop out for the daily default');
     schedules.forEach((s, i) => problems.addAll(`schedules[${i}]`, backupScheduleProblems('', s)));
     problems.addAll('', duplicateScheduleProblems(schedules));
-    if (props.rpo !== undefined && props.rpo.toSeconds() < 60) problems.add('rpo', 'the RPO is shorter than a minute, which no cron schedule can meet', 'give an RPO of at least Duration.minutes(1)');
+    if (props.rpo !== undefined && props.rpo.toSeconds() < 60)
+      problems.add('rpo', 'the RPO is shorter than a minute, which no cron schedule can meet', 'give an RPO of at least Duration.minutes(1)');
     for (const [ns, d] of Object.entries(props.namespaceRpo ?? {})) {
       problems.addAll('', namespaceProblems(`namespaceRpo.${ns}`, ns));
-      if (d.toSeconds() < 60) problems.add(`namespaceRpo.${ns}`, 'the RPO is shorter than a minute, which no cron schedule can meet', 'give an RPO of at least Duration.minutes(1)');
+      if (d.toSeconds() < 60)
+        problems.add(
+          `namespaceRpo.${ns}`,
+          'the RPO is shorter than a minute, which no cron schedule can meet',
+          'give an RPO of at least Duration.minutes(1)',
+        );
     }
     if (problems.empty) {
       const report = this.computeReport(schedules);
@@ -365,7 +430,10 @@ export class VeleroBackupPlan extends Construct implements IApiObjectOwner {
 
   /** The Schedule object named `name` (a plan delivered through the Helm chart has none). */
   public schedule(name: string): ApiObject {
-    if (this.delivery.kind === 'helm-chart') throw new Error(`[${this.node.path}] no Schedule objects: the schedules are delivered through the Helm chart; read scheduleTemplate("${name}") instead`);
+    if (this.delivery.kind === 'helm-chart')
+      throw new Error(
+        `[${this.node.path}] no Schedule objects: the schedules are delivered through the Helm chart; read scheduleTemplate("${name}") instead`,
+      );
     const i = this.scheduleOptions.findIndex((s) => s.name === name);
     if (i < 0) throw new Error(`[${this.node.path}] no schedule named "${name}"; the plan has ${this.scheduleOptions.map((s) => s.name).join(', ')}`);
     return this.schedules[i];
@@ -403,10 +471,16 @@ export class VeleroBackupPlan extends Construct implements IApiObjectOwner {
     for (const o of others) {
       for (const name of o.scheduleOptions.map((s) => s.name)) {
         const i = this.scheduleOptions.findIndex((s) => s.name === name);
-        if (i >= 0) problems.add(`schedules[${i}].name`, `Schedule "${this.namespace}/${name}" is also created by ${o.node.path}; one would overwrite the other`, 'give the schedules distinct names');
+        if (i >= 0)
+          problems.add(
+            `schedules[${i}].name`,
+            `Schedule "${this.namespace}/${name}" is also created by ${o.node.path}; one would overwrite the other`,
+            'give the schedules distinct names',
+          );
       }
     }
-    for (const v of this.rpoReport.violations) problems.add(this.violationField(v.kind, v.subject, this.scheduleOptions), v.message, this.violationFix(v.kind));
+    for (const v of this.rpoReport.violations)
+      problems.add(this.violationField(v.kind, v.subject, this.scheduleOptions), v.message, this.violationFix(v.kind));
     return problems.messages();
   }
 
@@ -434,10 +508,18 @@ export class VeleroBackupPlan extends Construct implements IApiObjectOwner {
   private deliveryProblems(): string[] {
     const problems = new Problems();
     if (this.delivery.kind === 'helm-chart' && this.helmValues.length === 0) {
-      problems.add('delivery', 'the schedules are delivered through the Helm chart, but no VeleroHelmValues writes them, so no backup would ever run', 'pass the plan to a VeleroHelmValues, or use ScheduleDelivery.scheduleObjects()');
+      problems.add(
+        'delivery',
+        'the schedules are delivered through the Helm chart, but no VeleroHelmValues writes them, so no backup would ever run',
+        'pass the plan to a VeleroHelmValues, or use ScheduleDelivery.scheduleObjects()',
+      );
     }
     if (this.helmValues.length > 1) {
-      problems.add('delivery', `the schedules are written by ${this.helmValues.length} VeleroHelmValues (${this.helmValues.map((v) => v.node.path).join(', ')}); each release would create them, and every backup would be taken twice`, 'write them with one VeleroHelmValues');
+      problems.add(
+        'delivery',
+        `the schedules are written by ${this.helmValues.length} VeleroHelmValues (${this.helmValues.map((v) => v.node.path).join(', ')}); each release would create them, and every backup would be taken twice`,
+        'write them with one VeleroHelmValues',
+      );
     }
     return problems.messages();
   }
@@ -446,16 +528,22 @@ export class VeleroBackupPlan extends Construct implements IApiObjectOwner {
     this.scheduleOptions.push(s);
     if (this.delivery.kind === 'helm-chart') return undefined;
     const labels = { ...(this.props.labels ?? {}), ...(s.labels ?? {}) };
-    const obj = typedApiObject<ScheduleProps>(this, `schedule-${s.name}`, Schedule.GVK, {
-      metadata: { name: s.name, namespace: this.namespace, labels: objectLabels({}, labels) },
-      spec: {
-        schedule: s.schedule.expression,
-        ...(s.paused !== undefined ? { paused: s.paused } : {}),
-        ...(s.skipImmediately !== undefined ? { skipImmediately: s.skipImmediately } : {}),
-        ...(s.useOwnerReferencesInBackup !== undefined ? { useOwnerReferencesInBackup: s.useOwnerReferencesInBackup } : {}),
-        template: this.scheduleTemplate(s.name),
+    const obj = typedApiObject<ScheduleProps>(
+      this,
+      `schedule-${s.name}`,
+      Schedule.GVK,
+      {
+        metadata: { name: s.name, namespace: this.namespace, labels: objectLabels({}, labels) },
+        spec: {
+          schedule: s.schedule.expression,
+          ...(s.paused !== undefined ? { paused: s.paused } : {}),
+          ...(s.skipImmediately !== undefined ? { skipImmediately: s.skipImmediately } : {}),
+          ...(s.useOwnerReferencesInBackup !== undefined ? { useOwnerReferencesInBackup: s.useOwnerReferencesInBackup } : {}),
+          template: this.scheduleTemplate(s.name),
+        },
       },
-    }, toJson_ScheduleProps);
+      toJson_ScheduleProps,
+    );
     if (this.schedules.length === 0) setMainObject(this, obj);
     this.schedules.push(obj);
     return obj;
@@ -464,7 +552,9 @@ export class VeleroBackupPlan extends Construct implements IApiObjectOwner {
   /** The main object: the first Schedule (`schedule(name)` finds the others). A plan delivered through the Helm chart has none, and throws. */
   public get apiObject(): ApiObject {
     if (this.schedules.length === 0) {
-      throw new Error(`[${this.node.path}] apiObject: the schedules are delivered through the Helm chart (ScheduleDelivery.helmChart()), so the plan has no Schedule objects. Fix: change them through each schedule's template option, or deliver them with ScheduleDelivery.scheduleObjects().`);
+      throw new Error(
+        `[${this.node.path}] apiObject: the schedules are delivered through the Helm chart (ScheduleDelivery.helmChart()), so the plan has no Schedule objects. Fix: change them through each schedule's template option, or deliver them with ScheduleDelivery.scheduleObjects().`,
+      );
     }
     return this.schedules[0];
   }

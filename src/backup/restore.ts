@@ -2,7 +2,16 @@ import { ApiObject, Duration } from 'cdk8s';
 import { objectLabels } from '../common/conventions';
 import { Construct } from 'constructs';
 import { Restore, RestoreProps, RestoreSpec, toJson_RestoreProps } from '../../imports/velero.io';
-import { labelSelectorProblems, labelsProblems, nameProblems, namespaceListProblems, namespaceProblems, Problem, Problems, spelledGoDuration } from '../common';
+import {
+  labelSelectorProblems,
+  labelsProblems,
+  nameProblems,
+  namespaceListProblems,
+  namespaceProblems,
+  Problem,
+  Problems,
+  spelledGoDuration,
+} from '../common';
 import { apiObjectsOf, IApiObjectOwner, setMainObject, typedApiObject } from '../common/api-object';
 import { onErrorProblems, RestoreExecHook, wholeSecondsProblems } from './hooks';
 import { LabelSelector, selectorSpec, VELERO_NAMESPACE, VELERO_NAMESPACE_FIX } from './plan';
@@ -84,7 +93,10 @@ export class RestoreHookAction {
 
   private constructor(
     /** The action, as data. */
-    public readonly action: { readonly exec?: RestoreExecHook; readonly init?: { readonly containers: readonly RestoreInitContainer[]; readonly timeout?: Duration } },
+    public readonly action: {
+      readonly exec?: RestoreExecHook;
+      readonly init?: { readonly containers: readonly RestoreInitContainer[]; readonly timeout?: Duration };
+    },
   ) {}
 }
 
@@ -152,10 +164,24 @@ export interface VeleroRestoreProps {
 
 function commandProblems(field: string, command: readonly string[] | undefined, required: boolean): Problem[] {
   if (!command || command.length === 0) {
-    return required ? [{ field: `${field}.command`, problem: 'the command is empty', fix: "give the program and its arguments as a list, for example ['/bin/sh', '-c', 'sync']" }] : [];
+    return required
+      ? [
+          {
+            field: `${field}.command`,
+            problem: 'the command is empty',
+            fix: "give the program and its arguments as a list, for example ['/bin/sh', '-c', 'sync']",
+          },
+        ]
+      : [];
   }
   if (command.length === 1 && /\s/.test(command[0].trim())) {
-    return [{ field: `${field}.command`, problem: `"${command[0]}" is a whole command line in one string; it runs as a single program name and fails`, fix: `split it into a list, or run it through a shell: ['/bin/sh', '-c', ${JSON.stringify(command[0])}]` }];
+    return [
+      {
+        field: `${field}.command`,
+        problem: `"${command[0]}" is a whole command line in one string; it runs as a single program name and fails`,
+        fix: `split it into a list, or run it through a shell: ['/bin/sh', '-c', ${JSON.stringify(command[0])}]`,
+      },
+    ];
   }
   return [];
 }
@@ -166,7 +192,12 @@ function restoreHookProblems(hf: string, h: RestoreHookRule): Problem[] {
   out.push(...namespaceListProblems(`${hf}.includedNamespaces`, h.includedNamespaces, { allowAll: true }));
   if (h.labelSelector) out.push(...labelSelectorProblems(`${hf}.labelSelector`, h.labelSelector));
   out.push(...hookFilterProblems(hf, h));
-  if ((h.postHooks ?? []).length === 0) out.push({ field: `${hf}.postHooks`, problem: 'the hook does nothing', fix: 'add RestoreHookAction.exec({...}) or RestoreHookAction.init([...])' });
+  if ((h.postHooks ?? []).length === 0)
+    out.push({
+      field: `${hf}.postHooks`,
+      problem: 'the hook does nothing',
+      fix: 'add RestoreHookAction.exec({...}) or RestoreHookAction.init([...])',
+    });
   (h.postHooks ?? []).forEach((a, j) => {
     const af = `${hf}.postHooks[${j}]`;
     const { exec, init } = a.action;
@@ -177,12 +208,20 @@ function restoreHookProblems(hf: string, h: RestoreHookRule): Problem[] {
       out.push(...wholeSecondsProblems(`${af}.exec.waitTimeout`, exec.waitTimeout));
     }
     if (init) {
-      if (init.containers.length === 0) out.push({ field: `${af}.init`, problem: 'no init container is given', fix: 'give at least one container with a name and an image' });
+      if (init.containers.length === 0)
+        out.push({ field: `${af}.init`, problem: 'no init container is given', fix: 'give at least one container with a name and an image' });
       const seen = new Set<string>();
       init.containers.forEach((c, k) => {
         const cf = `${af}.init.containers[${k}]`;
-        out.push(...nameProblems(`${cf}.name`, c.name, { rule: 'dns-label', what: 'container name', fix: 'name the container with lower-case letters, digits and "-"' }));
-        if (seen.has(c.name)) out.push({ field: `${cf}.name`, problem: `container name "${c.name}" is used twice`, fix: 'give each init container its own name' });
+        out.push(
+          ...nameProblems(`${cf}.name`, c.name, {
+            rule: 'dns-label',
+            what: 'container name',
+            fix: 'name the container with lower-case letters, digits and "-"',
+          }),
+        );
+        if (seen.has(c.name))
+          out.push({ field: `${cf}.name`, problem: `container name "${c.name}" is used twice`, fix: 'give each init container its own name' });
         seen.add(c.name);
         if (!c.image) out.push({ field: `${cf}.image`, problem: 'the image is empty', fix: 'name the init container image' });
         out.push(...commandProblems(cf, c.command, false));
@@ -197,41 +236,84 @@ function restoreHookProblems(hf: string, h: RestoreHookRule): Problem[] {
 export function restoreProblems(props: VeleroRestoreProps): Problem[] {
   const out: Problem[] = [];
   if (!props.from) {
-    out.push({ field: 'from', problem: 'no backup to restore is given', fix: 'use RestoreSource.backup("name") or RestoreSource.latestOfSchedule("name")' });
+    out.push({
+      field: 'from',
+      problem: 'no backup to restore is given',
+      fix: 'use RestoreSource.backup("name") or RestoreSource.latestOfSchedule("name")',
+    });
   } else {
-    out.push(...nameProblems('from', props.from.name, { what: `${props.from.field === 'backupName' ? 'Backup' : 'Schedule'} name`, fix: 'give the name of an existing Backup or Schedule' }));
+    out.push(
+      ...nameProblems('from', props.from.name, {
+        what: `${props.from.field === 'backupName' ? 'Backup' : 'Schedule'} name`,
+        fix: 'give the name of an existing Backup or Schedule',
+      }),
+    );
   }
   out.push(...namespaceListProblems('includedNamespaces', props.includedNamespaces, { allowAll: true }));
   out.push(...namespaceListProblems('excludedNamespaces', props.excludedNamespaces, { allowAll: true }));
   for (const ns of props.includedNamespaces ?? []) {
-    if ((props.excludedNamespaces ?? []).includes(ns)) out.push({ field: 'excludedNamespaces', problem: `"${ns}" is both included and excluded`, fix: 'list it in one of the two' });
+    if ((props.excludedNamespaces ?? []).includes(ns))
+      out.push({ field: 'excludedNamespaces', problem: `"${ns}" is both included and excluded`, fix: 'list it in one of the two' });
   }
   if (props.labelSelector) out.push(...labelSelectorProblems('labelSelector', props.labelSelector));
   (props.orLabelSelectors ?? []).forEach((sel, i) => out.push(...labelSelectorProblems(`orLabelSelectors[${i}]`, sel)));
-  if (props.labelSelector && (props.orLabelSelectors ?? []).length > 0) out.push({ field: 'orLabelSelectors', problem: 'labelSelector and orLabelSelectors are both set; Velero rejects such a restore', fix: 'use one of them' });
+  if (props.labelSelector && (props.orLabelSelectors ?? []).length > 0)
+    out.push({
+      field: 'orLabelSelectors',
+      problem: 'labelSelector and orLabelSelectors are both set; Velero rejects such a restore',
+      fix: 'use one of them',
+    });
   const targets = new Map<string, string>();
   for (const [from, to] of Object.entries(props.namespaceMapping ?? {})) {
-    for (const [what, ns] of [['source', from], ['target', to]] as const) {
+    for (const [what, ns] of [
+      ['source', from],
+      ['target', to],
+    ] as const) {
       out.push(...namespaceProblems(`namespaceMapping.${from}`, ns, { what: `${what} namespace`, fix: 'map one namespace name to another' }));
     }
     const included = props.includedNamespaces;
     if (included && !included.includes(ALL_NAMESPACES) && !included.includes(from)) {
-      out.push({ field: `namespaceMapping.${from}`, problem: `"${from}" is mapped but not among includedNamespaces (${included.join(', ')}), so nothing is restored into "${to}"`, fix: `add "${from}" to includedNamespaces, or drop the mapping` });
+      out.push({
+        field: `namespaceMapping.${from}`,
+        problem: `"${from}" is mapped but not among includedNamespaces (${included.join(', ')}), so nothing is restored into "${to}"`,
+        fix: `add "${from}" to includedNamespaces, or drop the mapping`,
+      });
     }
-    if ((props.excludedNamespaces ?? []).includes(from)) out.push({ field: `namespaceMapping.${from}`, problem: `"${from}" is mapped but excluded`, fix: 'drop the mapping or the exclusion' });
+    if ((props.excludedNamespaces ?? []).includes(from))
+      out.push({ field: `namespaceMapping.${from}`, problem: `"${from}" is mapped but excluded`, fix: 'drop the mapping or the exclusion' });
     const other = targets.get(to);
-    if (other !== undefined) out.push({ field: `namespaceMapping.${from}`, problem: `"${from}" and "${other}" are both restored into "${to}", where their objects may collide`, fix: 'map each source namespace to a namespace of its own' });
+    if (other !== undefined)
+      out.push({
+        field: `namespaceMapping.${from}`,
+        problem: `"${from}" and "${other}" are both restored into "${to}", where their objects may collide`,
+        fix: 'map each source namespace to a namespace of its own',
+      });
     targets.set(to, from);
   }
   if (props.existingResourcePolicy && !['none', 'update'].includes(props.existingResourcePolicy.value)) {
-    out.push({ field: 'existingResourcePolicy', problem: `"${props.existingResourcePolicy.value}" is not none or update`, fix: 'use ExistingResourcePolicy.none() or .update()' });
+    out.push({
+      field: 'existingResourcePolicy',
+      problem: `"${props.existingResourcePolicy.value}" is not none or update`,
+      fix: 'use ExistingResourcePolicy.none() or .update()',
+    });
   }
   (props.hooks ?? []).forEach((h, i) => out.push(...restoreHookProblems(`hooks[${i}]`, h)));
-  if (props.itemOperationTimeout !== undefined && props.itemOperationTimeout.toMilliseconds() < 1000) out.push({ field: 'itemOperationTimeout', problem: 'the timeout is shorter than a second', fix: 'give a Duration of at least 1s' });
+  if (props.itemOperationTimeout !== undefined && props.itemOperationTimeout.toMilliseconds() < 1000)
+    out.push({ field: 'itemOperationTimeout', problem: 'the timeout is shorter than a second', fix: 'give a Duration of at least 1s' });
   const pfd = props.uploaderConfig?.parallelFilesDownload;
-  if (pfd !== undefined && !(Number.isInteger(pfd) && pfd > 0)) out.push({ field: 'uploaderConfig.parallelFilesDownload', problem: `${pfd} is not a positive whole number`, fix: 'give the number of files downloaded at once, such as 4' });
+  if (pfd !== undefined && !(Number.isInteger(pfd) && pfd > 0))
+    out.push({
+      field: 'uploaderConfig.parallelFilesDownload',
+      problem: `${pfd} is not a positive whole number`,
+      fix: 'give the number of files downloaded at once, such as 4',
+    });
   if (props.resourceModifierConfigMap !== undefined) {
-    out.push(...nameProblems('resourceModifierConfigMap', props.resourceModifierConfigMap, { what: 'ConfigMap name', fix: 'name the resource-modifier ConfigMap in Velero\'s namespace' }));
+    out.push(
+      ...nameProblems('resourceModifierConfigMap', props.resourceModifierConfigMap, {
+        what: 'ConfigMap name',
+        fix: "name the resource-modifier ConfigMap in Velero's namespace",
+      }),
+    );
   }
   out.push(...labelsProblems('labels', props.labels));
   return out;
@@ -255,7 +337,15 @@ function initContainerSpec(c: RestoreInitContainer): Record<string, unknown> {
     ...(c.command ? { command: [...c.command] } : {}),
     ...(c.args ? { args: [...c.args] } : {}),
     ...(c.env ? { env: Object.entries(c.env).map(([name, value]) => ({ name, value })) } : {}),
-    ...(c.volumeMounts ? { volumeMounts: c.volumeMounts.map((m) => ({ name: m.name, mountPath: m.mountPath, ...(m.readOnly !== undefined ? { readOnly: m.readOnly } : {}) })) } : {}),
+    ...(c.volumeMounts
+      ? {
+          volumeMounts: c.volumeMounts.map((m) => ({
+            name: m.name,
+            mountPath: m.mountPath,
+            ...(m.readOnly !== undefined ? { readOnly: m.readOnly } : {}),
+          })),
+        }
+      : {}),
     ...(c.extra ?? {}),
   };
 }
@@ -277,22 +367,32 @@ export function restoreSpec(props: VeleroRestoreProps): RestoreSpec {
     preserveNodePorts: props.preserveNodePorts,
     existingResourcePolicy: props.existingResourcePolicy?.value,
     itemOperationTimeout: props.itemOperationTimeout ? spelledGoDuration(props.itemOperationTimeout, formatGoDuration) : undefined,
-    restoreStatus: props.restoreStatus ? { includedResources: list(props.restoreStatus.includedResources), excludedResources: list(props.restoreStatus.excludedResources) } : undefined,
+    restoreStatus: props.restoreStatus
+      ? { includedResources: list(props.restoreStatus.includedResources), excludedResources: list(props.restoreStatus.excludedResources) }
+      : undefined,
     resourceModifier: props.resourceModifierConfigMap ? { kind: 'ConfigMap', name: props.resourceModifierConfigMap } : undefined,
     uploaderConfig: props.uploaderConfig ? { ...props.uploaderConfig } : undefined,
-    hooks: props.hooks && props.hooks.length > 0
-      ? {
-        resources: props.hooks.map((h) => ({
-          name: h.name,
-          ...(h.includedNamespaces ? { includedNamespaces: [...h.includedNamespaces] } : {}),
-          ...hookFilterSpec(h),
-          ...(h.labelSelector ? { labelSelector: selectorSpec(h.labelSelector) } : {}),
-          postHooks: h.postHooks.map((a) => (a.action.exec
-            ? { exec: execSpec(a.action.exec) }
-            : { init: { initContainers: a.action.init!.containers.map(initContainerSpec), ...(a.action.init!.timeout ? { timeout: spelledGoDuration(a.action.init!.timeout) } : {}) } })),
-        })),
-      }
-      : undefined,
+    hooks:
+      props.hooks && props.hooks.length > 0
+        ? {
+            resources: props.hooks.map((h) => ({
+              name: h.name,
+              ...(h.includedNamespaces ? { includedNamespaces: [...h.includedNamespaces] } : {}),
+              ...hookFilterSpec(h),
+              ...(h.labelSelector ? { labelSelector: selectorSpec(h.labelSelector) } : {}),
+              postHooks: h.postHooks.map((a) =>
+                a.action.exec
+                  ? { exec: execSpec(a.action.exec) }
+                  : {
+                      init: {
+                        initContainers: a.action.init!.containers.map(initContainerSpec),
+                        ...(a.action.init!.timeout ? { timeout: spelledGoDuration(a.action.init!.timeout) } : {}),
+                      },
+                    },
+              ),
+            })),
+          }
+        : undefined,
   };
   return JSON.parse(JSON.stringify(spec)) as RestoreSpec;
 }
@@ -320,10 +420,19 @@ export class VeleroRestore extends Construct implements IApiObjectOwner {
     problems.addAll('', namespaceProblems('namespace', this.namespace, { fix: VELERO_NAMESPACE_FIX }));
     problems.addAll('', restoreProblems(p));
     problems.throwIfAny(this.node.path);
-    this.apiObject = setMainObject(this, typedApiObject<RestoreProps>(this, 'restore', Restore.GVK, {
-      metadata: { name: this.name, namespace: this.namespace, labels: objectLabels({}, p.labels) },
-      spec: { ...restoreSpec(p), ...(p.spec ?? {}) },
-    }, toJson_RestoreProps));
+    this.apiObject = setMainObject(
+      this,
+      typedApiObject<RestoreProps>(
+        this,
+        'restore',
+        Restore.GVK,
+        {
+          metadata: { name: this.name, namespace: this.namespace, labels: objectLabels({}, p.labels) },
+          spec: { ...restoreSpec(p), ...(p.spec ?? {}) },
+        },
+        toJson_RestoreProps,
+      ),
+    );
   }
 
   /** Every object this construct made, in creation order. */

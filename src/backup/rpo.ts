@@ -103,7 +103,14 @@ export function computeRpo(schedules: readonly RpoScheduleInput[], targets: RpoT
         message: `schedule "${s.name}" keeps backups ${formatSeconds(s.retentionSeconds!)} but runs up to ${formatSeconds(gap)} apart, so at times no backup of it exists`,
       });
     }
-    return { name: s.name, cron: s.cron, worstCaseGapSeconds: gap, retentionSeconds: s.retentionSeconds, retentionCoversGap: covers, labelSelected: s.labelSelected ?? false };
+    return {
+      name: s.name,
+      cron: s.cron,
+      worstCaseGapSeconds: gap,
+      retentionSeconds: s.retentionSeconds,
+      retentionCoversGap: covers,
+      labelSelected: s.labelSelected ?? false,
+    };
   });
 
   const whole = schedules.filter((s) => !s.labelSelected);
@@ -124,7 +131,11 @@ export function computeRpo(schedules: readonly RpoScheduleInput[], targets: RpoT
     const met = target === undefined ? undefined : gap !== null && gap <= target;
     const label = ns === ALL_NAMESPACES ? 'every other namespace' : `namespace "${ns}"`;
     if (target !== undefined && gap === null) {
-      violations.push({ kind: 'not-covered', subject: ns, message: `${label} has an RPO of ${formatSeconds(target)} but no schedule backs it up as a whole` });
+      violations.push({
+        kind: 'not-covered',
+        subject: ns,
+        message: `${label} has an RPO of ${formatSeconds(target)} but no schedule backs it up as a whole`,
+      });
     } else if (met === false) {
       violations.push({
         kind: 'rpo-unmet',

@@ -93,7 +93,11 @@ export class BackupSchedule {
   public problems(field = 'schedule'): Problem[] {
     const parsed = parseVeleroCron(this.expression);
     const found = this.own.length > 0 ? this.own : parsed.ok ? [] : [parsed.problem];
-    return found.map((p) => ({ field, problem: `"${this.expression}": ${p}`, fix: 'write five fields (minute hour day-of-month month day-of-week), evaluated in UTC, e.g. "0 2 * * *"' }));
+    return found.map((p) => ({
+      field,
+      problem: `"${this.expression}": ${p}`,
+      fix: 'write five fields (minute hour day-of-month month day-of-week), evaluated in UTC, e.g. "0 2 * * *"',
+    }));
   }
 
   public toString(): string {
@@ -145,7 +149,10 @@ export class VolumeBackupMethod {
     return new VolumeBackupMethod('custom', fields);
   }
 
-  private constructor(public readonly name: string, public readonly fields: VolumeBackupFields) {}
+  private constructor(
+    public readonly name: string,
+    public readonly fields: VolumeBackupFields,
+  ) {}
 }
 
 /** The Schedule template fields that decide how volumes are saved. */

@@ -121,20 +121,32 @@ export class SelfServiceBackup extends Construct implements IApiObjectOwner {
     this.tiers = props.tiers ?? [BackupTier.gold(), BackupTier.silver(), BackupTier.bronze()];
     const prefix = props.schedulePrefix ?? 'self-service';
     problems.addAll('', labelKeyProblems('labelKey', this.labelKey, { fix: 'use a label key such as "backup.example.com/tier"' }));
-    if (/(^|\.)velero\.io\//.test(this.labelKey)) problems.add('labelKey', `"${this.labelKey}" is in Velero's own label space, which Velero sets and reads itself`, 'use a key under your own domain');
-    if (this.tiers.length === 0) problems.add('tiers', 'the list is empty', 'give at least one tier, or leave the prop out for gold, silver and bronze');
+    if (/(^|\.)velero\.io\//.test(this.labelKey))
+      problems.add(
+        'labelKey',
+        `"${this.labelKey}" is in Velero's own label space, which Velero sets and reads itself`,
+        'use a key under your own domain',
+      );
+    if (this.tiers.length === 0)
+      problems.add('tiers', 'the list is empty', 'give at least one tier, or leave the prop out for gold, silver and bronze');
     const names = new Map<string, number>();
     this.tiers.forEach((t, i) => {
       const fix = 'use a lower-case name usable both as a label value and in a Schedule name';
       const asLabel = labelValueProblems(`tiers[${i}].name`, t.name, { fix });
       problems.addAll('', asLabel.length > 0 ? asLabel : nameProblems(`tiers[${i}].name`, t.name, { rule: 'dns-label', fix }));
       const other = names.get(t.name);
-      if (other !== undefined) problems.add(`tiers[${i}].name`, `tier "${t.name}" is also tiers[${other}]; one label value would mean two schedules`, 'give each tier its own name');
+      if (other !== undefined)
+        problems.add(
+          `tiers[${i}].name`,
+          `tier "${t.name}" is also tiers[${other}]; one label value would mean two schedules`,
+          'give each tier its own name',
+        );
       names.set(t.name, i);
     });
     for (const [ns, tier] of Object.entries(props.namespaces ?? {})) {
       problems.addAll('', namespaceProblems(`namespaces.${ns}`, ns));
-      if (!names.has(tier)) problems.add(`namespaces.${ns}`, `tier "${tier}" is not one of ${[...names.keys()].join(', ')}`, 'enroll the namespace in a defined tier');
+      if (!names.has(tier))
+        problems.add(`namespaces.${ns}`, `tier "${tier}" is not one of ${[...names.keys()].join(', ')}`, 'enroll the namespace in a defined tier');
     }
     problems.throwIfAny(this.node.path);
 
@@ -148,9 +160,18 @@ export class SelfServiceBackup extends Construct implements IApiObjectOwner {
         labelSelector: { matchLabels: { [this.labelKey]: t.name } },
         labels: { [this.labelKey]: t.name },
       });
-      const enrolled = Object.entries(props.namespaces ?? {}).filter(([, tier]) => tier === t.name).map(([ns]) => ns).sort();
+      const enrolled = Object.entries(props.namespaces ?? {})
+        .filter(([, tier]) => tier === t.name)
+        .map(([ns]) => ns)
+        .sort();
       if (enrolled.length > 0) {
-        schedules.push({ name: `${prefix}-${t.name}-namespaces`, schedule: t.schedule, retention: t.retention, includedNamespaces: enrolled, labels: { [this.labelKey]: t.name } });
+        schedules.push({
+          name: `${prefix}-${t.name}-namespaces`,
+          schedule: t.schedule,
+          retention: t.retention,
+          includedNamespaces: enrolled,
+          labels: { [this.labelKey]: t.name },
+        });
       }
     }
     this.plan = new VeleroBackupPlan(this, 'plan', {
@@ -201,7 +222,11 @@ export class SelfServiceBackup extends Construct implements IApiObjectOwner {
     const problems = new Problems();
     const others = (LABEL_KEYS.get(this).get(this.labelKey) ?? []).filter((c) => c !== this);
     for (const o of others) {
-      problems.add('labelKey', `"${this.labelKey}" is also the label key of ${o.node.path}; one label would select two sets of schedules`, 'use one SelfServiceBackup per label key');
+      problems.add(
+        'labelKey',
+        `"${this.labelKey}" is also the label key of ${o.node.path}; one label would select two sets of schedules`,
+        'use one SelfServiceBackup per label key',
+      );
     }
     return problems.messages();
   }

@@ -14,7 +14,9 @@ import { formatGoDuration } from '../common/duration';
 
 function urlProblem(field: string, url: string | undefined): Problem[] {
   if (url === undefined) return [];
-  return /^https?:\/\/[^\s/]+(\/[^\s]*)?$/.test(url) ? [] : [{ field, problem: `"${url}" is not an http(s) URL`, fix: 'give the endpoint with its scheme, such as https://s3.example.com:9000' }];
+  return /^https?:\/\/[^\s/]+(\/[^\s]*)?$/.test(url)
+    ? []
+    : [{ field, problem: `"${url}" is not an http(s) URL`, fix: 'give the endpoint with its scheme, such as https://s3.example.com:9000' }];
 }
 
 function nonEmpty(field: string, v: string | undefined, what: string): Problem[] {
@@ -22,7 +24,9 @@ function nonEmpty(field: string, v: string | undefined, what: string): Problem[]
 }
 
 function regionProblems(region: string | undefined, example: string): Problem[] {
-  return /^[a-z0-9-]+$/.test(region ?? '') ? [] : [{ field: 'provider.region', problem: `"${region}" is not a region name`, fix: `use a name such as ${example}` }];
+  return /^[a-z0-9-]+$/.test(region ?? '')
+    ? []
+    : [{ field: 'provider.region', problem: `"${region}" is not a region name`, fix: `use a name such as ${example}` }];
 }
 
 /** Options of {@link ObjectStorageProvider.aws}. */
@@ -95,7 +99,10 @@ export class ObjectStorageProvider {
     if (options.serverSideEncryption !== undefined) config.serverSideEncryption = options.serverSideEncryption;
     if (options.checksumAlgorithm !== undefined) config.checksumAlgorithm = options.checksumAlgorithm;
     if (options.tagging !== undefined) config.tagging = options.tagging;
-    return new ObjectStorageProvider('aws', config, [...regionProblems(options.region, '"eu-west-1"'), ...nonEmpty('provider.kmsKeyId', options.kmsKeyId, 'the KMS key')]);
+    return new ObjectStorageProvider('aws', config, [
+      ...regionProblems(options.region, '"eu-west-1"'),
+      ...nonEmpty('provider.kmsKeyId', options.kmsKeyId, 'the KMS key'),
+    ]);
   }
 
   /** An S3-compatible store (MinIO, Ceph RGW, ...) through the AWS plugin, path-style by default. */
@@ -107,7 +114,8 @@ export class ObjectStorageProvider {
     if (options.profile !== undefined) config.profile = options.profile;
     if (options.checksumAlgorithm !== undefined) config.checksumAlgorithm = options.checksumAlgorithm;
     const problems: Problem[] = [...urlProblem('provider.s3Url', options.s3Url), ...urlProblem('provider.publicUrl', options.publicUrl)];
-    if (options.s3Url === undefined) problems.push({ field: 'provider.s3Url', problem: 'no endpoint is given', fix: 'give the S3 endpoint, such as http://minio.velero.svc:9000' });
+    if (options.s3Url === undefined)
+      problems.push({ field: 'provider.s3Url', problem: 'no endpoint is given', fix: 'give the S3 endpoint, such as http://minio.velero.svc:9000' });
     problems.push(...regionProblems(region, '"us-east-1" (most S3-compatible stores accept any)'));
     return new ObjectStorageProvider('aws', config, problems);
   }
@@ -118,7 +126,10 @@ export class ObjectStorageProvider {
     if (options.kmsKeyName !== undefined) config.kmsKeyName = options.kmsKeyName;
     if (options.serviceAccount !== undefined) config.serviceAccount = options.serviceAccount;
     if (options.storeEndpoint !== undefined) config.storeEndpoint = options.storeEndpoint;
-    return new ObjectStorageProvider('gcp', config, [...urlProblem('provider.storeEndpoint', options.storeEndpoint), ...nonEmpty('provider.serviceAccount', options.serviceAccount, 'the service account')]);
+    return new ObjectStorageProvider('gcp', config, [
+      ...urlProblem('provider.storeEndpoint', options.storeEndpoint),
+      ...nonEmpty('provider.serviceAccount', options.serviceAccount, 'the service account'),
+    ]);
   }
 
   /** Azure Blob Storage (velero-plugin-for-microsoft-azure); the bucket is the blob container. */
@@ -130,16 +141,34 @@ export class ObjectStorageProvider {
     if (options.storageAccountKeyEnvVar !== undefined) config.storageAccountKeyEnvVar = options.storageAccountKeyEnvVar;
     if (options.useAAD !== undefined) config.useAAD = String(options.useAAD);
     if (options.storageAccountURI !== undefined) config.storageAccountURI = options.storageAccountURI;
-    const problems: Problem[] = /^[a-z0-9]{3,24}$/.test(options.storageAccount ?? '') ? [] : [{ field: 'provider.storageAccount', problem: `"${options.storageAccount}" is not an Azure storage account name (3-24 lower-case letters and digits)`, fix: 'give the storage account name' }];
+    const problems: Problem[] = /^[a-z0-9]{3,24}$/.test(options.storageAccount ?? '')
+      ? []
+      : [
+          {
+            field: 'provider.storageAccount',
+            problem: `"${options.storageAccount}" is not an Azure storage account name (3-24 lower-case letters and digits)`,
+            fix: 'give the storage account name',
+          },
+        ];
     if (options.resourceGroup === undefined && options.storageAccountKeyEnvVar === undefined && options.storageAccountURI === undefined) {
-      problems.push({ field: 'provider.resourceGroup', problem: 'the plugin cannot find the storage account: neither resourceGroup, storageAccountKeyEnvVar nor storageAccountURI is given', fix: 'give the resource group of the storage account' });
+      problems.push({
+        field: 'provider.resourceGroup',
+        problem: 'the plugin cannot find the storage account: neither resourceGroup, storageAccountKeyEnvVar nor storageAccountURI is given',
+        fix: 'give the resource group of the storage account',
+      });
     }
     return new ObjectStorageProvider('azure', config, [...problems, ...urlProblem('provider.storageAccountURI', options.storageAccountURI)]);
   }
 
   /** Any provider plugin and config, written as in the manifest. */
   public static of(provider: string, config: Readonly<Record<string, string>> = {}): ObjectStorageProvider {
-    return new ObjectStorageProvider(provider, { ...config }, provider.trim() === '' ? [{ field: 'provider', problem: 'the provider name is empty', fix: 'name the Velero object-store plugin, such as "aws"' }] : []);
+    return new ObjectStorageProvider(
+      provider,
+      { ...config },
+      provider.trim() === ''
+        ? [{ field: 'provider', problem: 'the provider name is empty', fix: 'name the Velero object-store plugin, such as "aws"' }]
+        : [],
+    );
   }
 
   private constructor(
@@ -174,13 +203,19 @@ export class BackupStorageAccessMode {
 export class CaCertificate {
   /** A PEM bundle; written base64-encoded into `objectStorage.caCert`. */
   public static pem(pem: string): CaCertificate {
-    return new CaCertificate({ caCert: Buffer.from(pem).toString('base64') }, /-----BEGIN CERTIFICATE-----/.test(pem) ? undefined : 'the text has no "-----BEGIN CERTIFICATE-----" block');
+    return new CaCertificate(
+      { caCert: Buffer.from(pem).toString('base64') },
+      /-----BEGIN CERTIFICATE-----/.test(pem) ? undefined : 'the text has no "-----BEGIN CERTIFICATE-----" block',
+    );
   }
 
   /** A PEM bundle already base64-encoded, as the manifest holds it. */
   public static base64(encoded: string): CaCertificate {
     const decoded = Buffer.from(encoded, 'base64').toString('utf8');
-    return new CaCertificate({ caCert: encoded }, /-----BEGIN CERTIFICATE-----/.test(decoded) ? undefined : 'it does not decode to a PEM certificate');
+    return new CaCertificate(
+      { caCert: encoded },
+      /-----BEGIN CERTIFICATE-----/.test(decoded) ? undefined : 'it does not decode to a PEM certificate',
+    );
   }
 
   /** A key of a Secret in Velero's namespace (`objectStorage.caCertRef`, Velero 1.17 or later). */
@@ -243,7 +278,8 @@ function placementProblems(name: string, namespace: string, labels: Readonly<Rec
 function credentialProblems(c: CredentialRef | undefined): Problem[] {
   if (!c) return [];
   const out = nameProblems('credential.secretName', c.secretName, { fix: 'name the Secret holding the credentials file' });
-  if (c.key !== undefined && !/^[-._a-zA-Z0-9]+$/.test(c.key)) out.push({ field: 'credential.key', problem: `"${c.key}" is not a Secret key`, fix: 'use letters, digits, "-", "_" and "."' });
+  if (c.key !== undefined && !/^[-._a-zA-Z0-9]+$/.test(c.key))
+    out.push({ field: 'credential.key', problem: `"${c.key}" is not a Secret key`, fix: 'use letters, digits, "-", "_" and "."' });
   return out;
 }
 
@@ -267,33 +303,62 @@ export class BackupStorageLocation extends Construct implements IApiObjectOwner 
     this.name = p.name ?? id;
     this.namespace = p.namespace ?? VELERO_NAMESPACE;
     problems.addAll('', placementProblems(this.name, this.namespace, p.labels));
-    if (!p.provider) problems.add('provider', 'no provider is given', 'use ObjectStorageProvider.aws({...}), .s3Compatible({...}), .gcp() or .azure({...})');
+    if (!p.provider)
+      problems.add('provider', 'no provider is given', 'use ObjectStorageProvider.aws({...}), .s3Compatible({...}), .gcp() or .azure({...})');
     problems.addAll('', p.provider?.problems ?? []);
-    if (!p.bucket || /[\s/]/.test(p.bucket)) problems.add('bucket', `"${p.bucket ?? ''}" is not a bucket name`, 'give the bucket (Azure: container) name, without slashes; put a path in prefix');
-    if (p.prefix !== undefined && (p.prefix === '' || p.prefix.startsWith('/') || p.prefix.endsWith('/'))) problems.add('prefix', `"${p.prefix}" starts or ends with '/' or is empty`, 'give a prefix without leading or trailing slashes');
+    if (!p.bucket || /[\s/]/.test(p.bucket))
+      problems.add(
+        'bucket',
+        `"${p.bucket ?? ''}" is not a bucket name`,
+        'give the bucket (Azure: container) name, without slashes; put a path in prefix',
+      );
+    if (p.prefix !== undefined && (p.prefix === '' || p.prefix.startsWith('/') || p.prefix.endsWith('/')))
+      problems.add('prefix', `"${p.prefix}" starts or ends with '/' or is empty`, 'give a prefix without leading or trailing slashes');
     problems.addAll('', credentialProblems(p.credential));
-    if (p.caCert?.problem) problems.add('caCert', `the CA certificate is invalid: ${p.caCert.problem}`, 'give the PEM bundle of the certificate authority');
-    if (p.default && p.accessMode?.value === 'ReadOnly') problems.add('default', 'a read-only location cannot be the default: every backup that names no location would fail', 'make another location the default, or make this one read-write');
+    if (p.caCert?.problem)
+      problems.add('caCert', `the CA certificate is invalid: ${p.caCert.problem}`, 'give the PEM bundle of the certificate authority');
+    if (p.default && p.accessMode?.value === 'ReadOnly')
+      problems.add(
+        'default',
+        'a read-only location cannot be the default: every backup that names no location would fail',
+        'make another location the default, or make this one read-write',
+      );
     if (p.provider && p.provider.provider === 'aws' && p.provider.config.insecureSkipTLSVerify === 'true' && p.caCert) {
-      problems.add('provider.insecureSkipTLSVerify', 'TLS verification is skipped although a CA certificate is given', 'drop insecureSkipTLSVerify: the CA certificate makes the endpoint verifiable');
+      problems.add(
+        'provider.insecureSkipTLSVerify',
+        'TLS verification is skipped although a CA certificate is given',
+        'drop insecureSkipTLSVerify: the CA certificate makes the endpoint verifiable',
+      );
     }
     problems.throwIfAny(this.node.path);
 
-    const duration = (d: Duration | undefined) => (d === undefined ? undefined : d.toMilliseconds() === 0 ? '0s' : spelledGoDuration(d, formatGoDuration));
-    const spec = JSON.parse(JSON.stringify({
-      provider: p.provider.provider,
-      default: p.default,
-      accessMode: p.accessMode?.value,
-      objectStorage: { bucket: p.bucket, ...(p.prefix ? { prefix: p.prefix } : {}), ...(p.caCert?.fields ?? {}) },
-      credential: p.credential ? { name: p.credential.secretName, key: p.credential.key ?? 'cloud' } : undefined,
-      config: Object.keys(p.provider.config).length > 0 ? { ...p.provider.config } : undefined,
-      backupSyncPeriod: duration(p.backupSyncPeriod),
-      validationFrequency: duration(p.validationFrequency),
-    }));
-    this.apiObject = setMainObject(this, typedApiObject<BslObjectProps>(this, 'Resource', { apiVersion: 'velero.io/v1', kind: 'BackupStorageLocation' }, {
-      metadata: { name: this.name, namespace: this.namespace, labels: objectLabels({}, p.labels) },
-      spec,
-    }, toJson_BackupStorageLocationProps));
+    const duration = (d: Duration | undefined) =>
+      d === undefined ? undefined : d.toMilliseconds() === 0 ? '0s' : spelledGoDuration(d, formatGoDuration);
+    const spec = JSON.parse(
+      JSON.stringify({
+        provider: p.provider.provider,
+        default: p.default,
+        accessMode: p.accessMode?.value,
+        objectStorage: { bucket: p.bucket, ...(p.prefix ? { prefix: p.prefix } : {}), ...(p.caCert?.fields ?? {}) },
+        credential: p.credential ? { name: p.credential.secretName, key: p.credential.key ?? 'cloud' } : undefined,
+        config: Object.keys(p.provider.config).length > 0 ? { ...p.provider.config } : undefined,
+        backupSyncPeriod: duration(p.backupSyncPeriod),
+        validationFrequency: duration(p.validationFrequency),
+      }),
+    );
+    this.apiObject = setMainObject(
+      this,
+      typedApiObject<BslObjectProps>(
+        this,
+        'Resource',
+        { apiVersion: 'velero.io/v1', kind: 'BackupStorageLocation' },
+        {
+          metadata: { name: this.name, namespace: this.namespace, labels: objectLabels({}, p.labels) },
+          spec,
+        },
+        toJson_BackupStorageLocationProps,
+      ),
+    );
   }
 
   /** Every object this construct made, in creation order. */
@@ -312,7 +377,9 @@ export class SnapshotProvider {
   }
 
   /** Persistent-disk snapshots (velero-plugin-for-gcp). */
-  public static gcp(options: { readonly project?: string; readonly snapshotLocation?: string; readonly volumeProject?: string } = {}): SnapshotProvider {
+  public static gcp(
+    options: { readonly project?: string; readonly snapshotLocation?: string; readonly volumeProject?: string } = {},
+  ): SnapshotProvider {
     const config: Record<string, string> = {};
     if (options.snapshotLocation !== undefined) config.snapshotLocation = options.snapshotLocation;
     if (options.project !== undefined) config.project = options.project;
@@ -321,19 +388,36 @@ export class SnapshotProvider {
   }
 
   /** Managed-disk snapshots (velero-plugin-for-microsoft-azure). */
-  public static azure(options: { readonly resourceGroup?: string; readonly subscriptionId?: string; readonly apiTimeout?: Duration; readonly incremental?: boolean; readonly tags?: Readonly<Record<string, string>> } = {}): SnapshotProvider {
+  public static azure(
+    options: {
+      readonly resourceGroup?: string;
+      readonly subscriptionId?: string;
+      readonly apiTimeout?: Duration;
+      readonly incremental?: boolean;
+      readonly tags?: Readonly<Record<string, string>>;
+    } = {},
+  ): SnapshotProvider {
     const config: Record<string, string> = {};
     if (options.resourceGroup !== undefined) config.resourceGroup = options.resourceGroup;
     if (options.subscriptionId !== undefined) config.subscriptionId = options.subscriptionId;
     if (options.apiTimeout !== undefined) config.apiTimeout = spelledGoDuration(options.apiTimeout);
     if (options.incremental !== undefined) config.incremental = String(options.incremental);
-    if (options.tags !== undefined) config.tags = Object.entries(options.tags).map(([k, v]) => `${k}=${v}`).join(',');
+    if (options.tags !== undefined)
+      config.tags = Object.entries(options.tags)
+        .map(([k, v]) => `${k}=${v}`)
+        .join(',');
     return new SnapshotProvider('azure', config, []);
   }
 
   /** Any snapshot plugin and config, written as in the manifest. */
   public static of(provider: string, config: Readonly<Record<string, string>> = {}): SnapshotProvider {
-    return new SnapshotProvider(provider, { ...config }, provider.trim() === '' ? [{ field: 'provider', problem: 'the provider name is empty', fix: 'name the Velero volume-snapshotter plugin, such as "aws"' }] : []);
+    return new SnapshotProvider(
+      provider,
+      { ...config },
+      provider.trim() === ''
+        ? [{ field: 'provider', problem: 'the provider name is empty', fix: 'name the Velero volume-snapshotter plugin, such as "aws"' }]
+        : [],
+    );
   }
 
   private constructor(
@@ -380,14 +464,23 @@ export class VolumeSnapshotLocation extends Construct implements IApiObjectOwner
     problems.addAll('', p.provider?.problems ?? []);
     problems.addAll('', credentialProblems(p.credential));
     problems.throwIfAny(this.node.path);
-    this.apiObject = setMainObject(this, typedApiObject<VslObjectProps>(this, 'Resource', { apiVersion: 'velero.io/v1', kind: 'VolumeSnapshotLocation' }, {
-      metadata: { name: this.name, namespace: this.namespace, labels: objectLabels({}, p.labels) },
-      spec: {
-        provider: p.provider.provider,
-        ...(p.credential ? { credential: { name: p.credential.secretName, key: p.credential.key ?? 'cloud' } } : {}),
-        ...(Object.keys(p.provider.config).length > 0 ? { config: { ...p.provider.config } } : {}),
-      },
-    }, toJson_VolumeSnapshotLocationProps));
+    this.apiObject = setMainObject(
+      this,
+      typedApiObject<VslObjectProps>(
+        this,
+        'Resource',
+        { apiVersion: 'velero.io/v1', kind: 'VolumeSnapshotLocation' },
+        {
+          metadata: { name: this.name, namespace: this.namespace, labels: objectLabels({}, p.labels) },
+          spec: {
+            provider: p.provider.provider,
+            ...(p.credential ? { credential: { name: p.credential.secretName, key: p.credential.key ?? 'cloud' } } : {}),
+            ...(Object.keys(p.provider.config).length > 0 ? { config: { ...p.provider.config } } : {}),
+          },
+        },
+        toJson_VolumeSnapshotLocationProps,
+      ),
+    );
   }
 
   /** Every object this construct made, in creation order. */

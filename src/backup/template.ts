@@ -70,41 +70,89 @@ export interface HookResourceFilters {
 }
 
 const OLD_FILTERS = ['includedResources', 'excludedResources', 'includeClusterResources'] as const;
-const SCOPED_FILTERS = ['includedClusterScopedResources', 'excludedClusterScopedResources', 'includedNamespaceScopedResources', 'excludedNamespaceScopedResources'] as const;
+const SCOPED_FILTERS = [
+  'includedClusterScopedResources',
+  'excludedClusterScopedResources',
+  'includedNamespaceScopedResources',
+  'excludedNamespaceScopedResources',
+] as const;
 
 function listProblems(field: string, list: readonly string[] | undefined): Problem[] {
   return (list ?? []).flatMap((r, i) =>
     typeof r !== 'string' || r.trim() === '' || /\s/.test(r)
-      ? [{ field: `${field}[${i}]`, problem: `"${r}" is not a resource name`, fix: 'write resources as `resource` or `resource.group`, such as "deployments" or "storageclasses.storage.k8s.io"' }]
+      ? [
+          {
+            field: `${field}[${i}]`,
+            problem: `"${r}" is not a resource name`,
+            fix: 'write resources as `resource` or `resource.group`, such as "deployments" or "storageclasses.storage.k8s.io"',
+          },
+        ]
       : [],
   );
 }
 
 /** Problems with the extra template fields, checked together with the classic filters of the same template. */
-export function backupTemplateExtrasProblems(field: string, s: BackupTemplateExtras & { readonly includedResources?: readonly string[]; readonly excludedResources?: readonly string[]; readonly includeClusterResources?: boolean }): Problem[] {
+export function backupTemplateExtrasProblems(
+  field: string,
+  s: BackupTemplateExtras & {
+    readonly includedResources?: readonly string[];
+    readonly excludedResources?: readonly string[];
+    readonly includeClusterResources?: boolean;
+  },
+): Problem[] {
   const at = (name: string) => fieldPath(field, name);
   const out: Problem[] = [];
-  if (s.resourcePolicy) out.push(...nameProblems(at('resourcePolicy'), s.resourcePolicy.name, { what: 'ConfigMap name', fix: 'name the resource-policy ConfigMap in Velero\'s namespace' }));
+  if (s.resourcePolicy)
+    out.push(
+      ...nameProblems(at('resourcePolicy'), s.resourcePolicy.name, {
+        what: 'ConfigMap name',
+        fix: "name the resource-policy ConfigMap in Velero's namespace",
+      }),
+    );
   for (const [resource, items] of Object.entries(s.orderedResources ?? {})) {
-    if (items.length === 0) out.push({ field: at(`orderedResources.${resource}`), problem: 'the list is empty', fix: 'list `namespace/name` (or `name` for cluster-scoped objects), or drop the resource' });
+    if (items.length === 0)
+      out.push({
+        field: at(`orderedResources.${resource}`),
+        problem: 'the list is empty',
+        fix: 'list `namespace/name` (or `name` for cluster-scoped objects), or drop the resource',
+      });
     items.forEach((item, i) => {
       const parts = item.split('/');
       const bad = parts.length > 2 || parts.some((x) => dnsSubdomainProblem(x) !== undefined);
-      if (bad) out.push({ field: at(`orderedResources.${resource}[${i}]`), problem: `"${item}" is not \`namespace/name\` or \`name\``, fix: 'write each object as namespace/name, such as "team-a/web-0"' });
+      if (bad)
+        out.push({
+          field: at(`orderedResources.${resource}[${i}]`),
+          problem: `"${item}" is not \`namespace/name\` or \`name\``,
+          fix: 'write each object as namespace/name, such as "team-a/web-0"',
+        });
     });
   }
   const pfu = s.uploaderConfig?.parallelFilesUpload;
-  if (pfu !== undefined && !(Number.isInteger(pfu) && pfu > 0)) out.push({ field: at('uploaderConfig.parallelFilesUpload'), problem: `${pfu} is not a positive whole number`, fix: 'give the number of files uploaded at once, such as 4' });
+  if (pfu !== undefined && !(Number.isInteger(pfu) && pfu > 0))
+    out.push({
+      field: at('uploaderConfig.parallelFilesUpload'),
+      problem: `${pfu} is not a positive whole number`,
+      fix: 'give the number of files uploaded at once, such as 4',
+    });
   for (const f of SCOPED_FILTERS) out.push(...listProblems(at(f), s[f]));
   const usedOld = OLD_FILTERS.filter((f) => s[f] !== undefined);
   const usedScoped = SCOPED_FILTERS.filter((f) => s[f] !== undefined);
   if (usedOld.length > 0 && usedScoped.length > 0) {
-    out.push({ field: at(usedScoped[0]), problem: `the scoped filters (${usedScoped.join(', ')}) cannot be combined with ${usedOld.join(', ')}; Velero rejects such a backup`, fix: 'use either the scoped filters or includedResources/excludedResources/includeClusterResources' });
+    out.push({
+      field: at(usedScoped[0]),
+      problem: `the scoped filters (${usedScoped.join(', ')}) cannot be combined with ${usedOld.join(', ')}; Velero rejects such a backup`,
+      fix: 'use either the scoped filters or includedResources/excludedResources/includeClusterResources',
+    });
   }
   if (s.snapshotMoveData === true && s.snapshotVolumes === false) {
-    out.push({ field: at('snapshotMoveData'), problem: 'snapshotMoveData moves snapshot data, but snapshotVolumes is false', fix: 'set snapshotVolumes to true, or drop snapshotMoveData' });
+    out.push({
+      field: at('snapshotMoveData'),
+      problem: 'snapshotMoveData moves snapshot data, but snapshotVolumes is false',
+      fix: 'set snapshotVolumes to true, or drop snapshotMoveData',
+    });
   }
-  if (s.volumeGroupSnapshotLabelKey !== undefined && s.volumeGroupSnapshotLabelKey.trim() === '') out.push({ field: at('volumeGroupSnapshotLabelKey'), problem: 'the label key is empty', fix: 'give the PVC label key that groups volumes' });
+  if (s.volumeGroupSnapshotLabelKey !== undefined && s.volumeGroupSnapshotLabelKey.trim() === '')
+    out.push({ field: at('volumeGroupSnapshotLabelKey'), problem: 'the label key is empty', fix: 'give the PVC label key that groups volumes' });
   return out;
 }
 
@@ -125,7 +173,9 @@ export function backupTemplateExtrasSpec(s: BackupTemplateExtras): Record<string
 
 /** Problems with the name of a backup or restore hook. */
 export function hookNameProblems(field: string, name: string | undefined): Problem[] {
-  return dnsSubdomainProblem(name ?? '') ? [{ field, problem: `"${name}" is not a valid hook name`, fix: 'name the hook with lower-case letters, digits and "-"' }] : [];
+  return dnsSubdomainProblem(name ?? '')
+    ? [{ field, problem: `"${name}" is not a valid hook name`, fix: 'name the hook with lower-case letters, digits and "-"' }]
+    : [];
 }
 
 /** Problems with a hook's resource filters. */
@@ -133,7 +183,8 @@ export function hookFilterProblems(field: string, h: HookResourceFilters & { rea
   const out: Problem[] = [];
   (h.excludedNamespaces ?? []).forEach((ns, i) => {
     out.push(...namespaceProblems(`${field}.excludedNamespaces[${i}]`, ns));
-    if ((h.includedNamespaces ?? []).includes(ns)) out.push({ field: `${field}.excludedNamespaces[${i}]`, problem: `"${ns}" is both included and excluded`, fix: 'list it in one of the two' });
+    if ((h.includedNamespaces ?? []).includes(ns))
+      out.push({ field: `${field}.excludedNamespaces[${i}]`, problem: `"${ns}" is both included and excluded`, fix: 'list it in one of the two' });
   });
   out.push(...listProblems(`${field}.includedResources`, h.includedResources), ...listProblems(`${field}.excludedResources`, h.excludedResources));
   return out;

@@ -11,7 +11,6 @@ import { ChaosMode } from './mode';
 import { ChaosTarget } from './selector';
 import { Bandwidth, MemorySize } from './units';
 
-
 /**
  * A problem found in an action's options.
  * @deprecated Use {@link Problem}: every check reports that one shape.
@@ -302,7 +301,10 @@ export type PhysicalMachineAction = `${PhysicalMachineChaosSpecAction}`;
  * (`networkDelay` for `network-delay`), typed by the Chaos Mesh CRD, and the deprecated
  * `address` list of chaosd endpoints.
  */
-export type PhysicalMachineFaultParams = Omit<PhysicalMachineChaosSpec, 'action' | 'mode' | 'selector' | 'duration' | 'value' | 'uid' | 'remoteCluster'>;
+export type PhysicalMachineFaultParams = Omit<
+  PhysicalMachineChaosSpec,
+  'action' | 'mode' | 'selector' | 'duration' | 'value' | 'uid' | 'remoteCluster'
+>;
 
 /** Options of {@link ChaosAction.networkNetem}: any of delay, loss, duplication, corruption and rate, together. */
 export interface NetworkNetemOptions extends NetworkScope {
@@ -492,12 +494,16 @@ function percentProblem(field: string, v: number | undefined): Problem[] {
 
 function positiveProblem(field: string, v: number | undefined, integer = true): Problem[] {
   if (v === undefined) return [];
-  return v > 0 && (!integer || Number.isInteger(v)) ? [] : [{ field, problem: `${v} is not a positive ${integer ? 'whole number' : 'number'}`, fix: 'give a positive value' }];
+  return v > 0 && (!integer || Number.isInteger(v))
+    ? []
+    : [{ field, problem: `${v} is not a positive ${integer ? 'whole number' : 'number'}`, fix: 'give a positive value' }];
 }
 
 function oomScoreProblem(field: string, v: number | undefined): Problem[] {
   if (v === undefined) return [];
-  return Number.isInteger(v) && v >= -1000 && v <= 1000 ? [] : [{ field, problem: `${v} is outside -1000 to 1000`, fix: 'give an oom_score_adj from -1000 (never killed) to 1000 (killed first)' }];
+  return Number.isInteger(v) && v >= -1000 && v <= 1000
+    ? []
+    : [{ field, problem: `${v} is outside -1000 to 1000`, fix: 'give an oom_score_adj from -1000 (never killed) to 1000 (killed first)' }];
 }
 
 function required(field: string, v: unknown): Problem[] {
@@ -515,25 +521,43 @@ export class ChaosAction {
   /** Deletes the selected pods (their controller recreates them). Instantaneous: needs no duration. */
   public static podKill(options: { readonly gracePeriod?: Duration } = {}): ChaosAction {
     const grace = options.gracePeriod?.toSeconds();
-    return new ChaosAction('PodChaos', 'pod-kill', { action: 'pod-kill', gracePeriod: grace }, {
-      litmus: { name: 'pod-delete', env: { FORCE: grace ? 'false' : 'true' } },
-    });
+    return new ChaosAction(
+      'PodChaos',
+      'pod-kill',
+      { action: 'pod-kill', gracePeriod: grace },
+      {
+        litmus: { name: 'pod-delete', env: { FORCE: grace ? 'false' : 'true' } },
+      },
+    );
   }
 
   /** Makes the selected pods unavailable for the duration (their containers are swapped for a pause image). */
   public static podFailure(): ChaosAction {
-    return new ChaosAction('PodChaos', 'pod-failure', { action: 'pod-failure' }, {
-      litmusGap: 'Litmus has no fault that keeps a pod unavailable without deleting it',
-    });
+    return new ChaosAction(
+      'PodChaos',
+      'pod-failure',
+      { action: 'pod-failure' },
+      {
+        litmusGap: 'Litmus has no fault that keeps a pod unavailable without deleting it',
+      },
+    );
   }
 
   /** Kills the named containers of the selected pods. Instantaneous: needs no duration. */
   public static containerKill(options: { readonly containerNames: string[] }): ChaosAction {
-    const problems: Problem[] = options.containerNames.length === 0 ? [{ field: 'action.containerNames', problem: 'container-kill needs at least one container name', fix: 'name the containers to kill' }] : [];
-    return new ChaosAction('PodChaos', 'container-kill', { action: 'container-kill', containerNames: [...options.containerNames] }, {
-      problems,
-      litmus: { name: 'container-kill', env: { TARGET_CONTAINER: options.containerNames.join(','), SIGNAL: 'SIGKILL' } },
-    });
+    const problems: Problem[] =
+      options.containerNames.length === 0
+        ? [{ field: 'action.containerNames', problem: 'container-kill needs at least one container name', fix: 'name the containers to kill' }]
+        : [];
+    return new ChaosAction(
+      'PodChaos',
+      'container-kill',
+      { action: 'container-kill', containerNames: [...options.containerNames] },
+      {
+        problems,
+        litmus: { name: 'container-kill', env: { TARGET_CONTAINER: options.containerNames.join(','), SIGNAL: 'SIGKILL' } },
+      },
+    );
   }
 
   // ---- NetworkChaos ----
@@ -546,21 +570,35 @@ export class ChaosAction {
     const problems: Problem[] = [];
     const d = options.delay;
     if (d) {
-      problems.push(...percentProblem('action.delay.correlation', d.correlation), ...percentProblem('action.delay.reorder.percent', d.reorder?.percent), ...positiveProblem('action.delay.reorder.gap', d.reorder?.gap));
-      if (d.latency.toMilliseconds() <= 0) problems.push({ field: 'action.delay.latency', problem: 'latency must be positive', fix: 'give a latency such as Duration.millis(100)' });
+      problems.push(
+        ...percentProblem('action.delay.correlation', d.correlation),
+        ...percentProblem('action.delay.reorder.percent', d.reorder?.percent),
+        ...positiveProblem('action.delay.reorder.gap', d.reorder?.gap),
+      );
+      if (d.latency.toMilliseconds() <= 0)
+        problems.push({ field: 'action.delay.latency', problem: 'latency must be positive', fix: 'give a latency such as Duration.millis(100)' });
     }
     for (const k of ['loss', 'duplicate', 'corrupt'] as const) {
       const o = options[k];
       if (o) problems.push(...percentProblem(`action.${k}.percent`, o.percent), ...percentProblem(`action.${k}.correlation`, o.correlation));
     }
-    if (!d && !options.loss && !options.duplicate && !options.corrupt && !options.rate) problems.push({ field: 'action', problem: 'the netem fault changes nothing', fix: 'set delay, loss, duplicate, corrupt or rate' });
+    if (!d && !options.loss && !options.duplicate && !options.corrupt && !options.rate)
+      problems.push({ field: 'action', problem: 'the netem fault changes nothing', fix: 'set delay, loss, duplicate, corrupt or rate' });
     const fields = {
-      delay: d ? {
-        latency: singleUnitGoDuration(d.latency),
-        jitter: d.jitter ? singleUnitGoDuration(d.jitter) : undefined,
-        correlation: d.correlation === undefined ? undefined : String(d.correlation),
-        reorder: d.reorder ? { reorder: String(d.reorder.percent), gap: d.reorder.gap, correlation: d.reorder.correlation === undefined ? undefined : String(d.reorder.correlation) } : undefined,
-      } : undefined,
+      delay: d
+        ? {
+            latency: singleUnitGoDuration(d.latency),
+            jitter: d.jitter ? singleUnitGoDuration(d.jitter) : undefined,
+            correlation: d.correlation === undefined ? undefined : String(d.correlation),
+            reorder: d.reorder
+              ? {
+                  reorder: String(d.reorder.percent),
+                  gap: d.reorder.gap,
+                  correlation: d.reorder.correlation === undefined ? undefined : String(d.reorder.correlation),
+                }
+              : undefined,
+          }
+        : undefined,
       loss: options.loss ? ChaosAction.share('loss', options.loss as NetworkPercentOptions) : undefined,
       duplicate: options.duplicate ? ChaosAction.share('duplicate', options.duplicate as NetworkPercentOptions) : undefined,
       corrupt: options.corrupt ? ChaosAction.share('corrupt', options.corrupt as NetworkPercentOptions) : undefined,
@@ -577,7 +615,9 @@ export class ChaosAction {
   public static networkDelay(options: NetworkDelayOptions): ChaosAction {
     const problems: Problem[] = [
       ...percentProblem('action.correlation', options.correlation),
-      ...(options.latency.toMilliseconds() <= 0 ? [{ field: 'action.latency', problem: 'latency must be positive', fix: 'give a latency such as Duration.millis(100)' } as Problem] : []),
+      ...(options.latency.toMilliseconds() <= 0
+        ? [{ field: 'action.latency', problem: 'latency must be positive', fix: 'give a latency such as Duration.millis(100)' } as Problem]
+        : []),
       ...percentProblem('action.reorder.percent', options.reorder?.percent),
       ...positiveProblem('action.reorder.gap', options.reorder?.gap),
     ];
@@ -586,7 +626,11 @@ export class ChaosAction {
       jitter: options.jitter ? singleUnitGoDuration(options.jitter) : undefined,
       correlation: options.correlation === undefined ? undefined : String(options.correlation),
       reorder: options.reorder
-        ? { reorder: String(options.reorder.percent), gap: options.reorder.gap, correlation: options.reorder.correlation === undefined ? undefined : String(options.reorder.correlation) }
+        ? {
+            reorder: String(options.reorder.percent),
+            gap: options.reorder.gap,
+            correlation: options.reorder.correlation === undefined ? undefined : String(options.reorder.correlation),
+          }
         : undefined,
     };
     const env: Record<string, string> = { NETWORK_LATENCY: String(options.latency.toMilliseconds()) };
@@ -604,28 +648,56 @@ export class ChaosAction {
 
   /** Duplicates a share of packets. */
   public static networkDuplicate(options: NetworkPercentOptions): ChaosAction {
-    return ChaosAction.network('network-duplicate', 'duplicate', { duplicate: ChaosAction.share('duplicate', options) }, options, ChaosAction.shareProblems(options), {
-      name: 'pod-network-duplication',
-      env: { NETWORK_PACKET_DUPLICATION_PERCENTAGE: String(options.percent) },
-    });
+    return ChaosAction.network(
+      'network-duplicate',
+      'duplicate',
+      { duplicate: ChaosAction.share('duplicate', options) },
+      options,
+      ChaosAction.shareProblems(options),
+      {
+        name: 'pod-network-duplication',
+        env: { NETWORK_PACKET_DUPLICATION_PERCENTAGE: String(options.percent) },
+      },
+    );
   }
 
   /** Corrupts a share of packets. */
   public static networkCorrupt(options: NetworkPercentOptions): ChaosAction {
-    return ChaosAction.network('network-corrupt', 'corrupt', { corrupt: ChaosAction.share('corrupt', options) }, options, ChaosAction.shareProblems(options), {
-      name: 'pod-network-corruption',
-      env: { NETWORK_PACKET_CORRUPTION_PERCENTAGE: String(options.percent) },
-    });
+    return ChaosAction.network(
+      'network-corrupt',
+      'corrupt',
+      { corrupt: ChaosAction.share('corrupt', options) },
+      options,
+      ChaosAction.shareProblems(options),
+      {
+        name: 'pod-network-corruption',
+        env: { NETWORK_PACKET_CORRUPTION_PERCENTAGE: String(options.percent) },
+      },
+    );
   }
 
   /** Limits bandwidth. */
   public static networkBandwidth(options: NetworkBandwidthOptions): ChaosAction {
-    const bandwidth = { rate: options.rate.value, limit: options.limit ?? 20971520, buffer: options.buffer ?? 10000, peakrate: options.peakrate, minburst: options.minburst };
+    const bandwidth = {
+      rate: options.rate.value,
+      limit: options.limit ?? 20971520,
+      buffer: options.buffer ?? 10000,
+      peakrate: options.peakrate,
+      minburst: options.minburst,
+    };
     const problems = [...positiveProblem('action.limit', options.limit), ...positiveProblem('action.buffer', options.buffer)];
     if (!/^[0-9]+(\.[0-9]+)?(bit|kbit|mbit|gbit|tbit|bps|kbps|mbps|gbps|tbps)$/.test(options.rate.value)) {
       problems.push({ field: 'action.rate', problem: `"${options.rate.value}" is not a tc rate`, fix: 'use Bandwidth.kbps(), .mbps() or .gbps()' });
     }
-    return ChaosAction.network('network-bandwidth', 'bandwidth', { bandwidth }, options, problems, undefined, 'Litmus 3 has no bandwidth-limit fault');
+    return ChaosAction.network(
+      'network-bandwidth',
+      'bandwidth',
+      { bandwidth },
+      options,
+      problems,
+      undefined,
+      'Litmus 3 has no bandwidth-limit fault',
+    );
   }
 
   /**
@@ -633,7 +705,15 @@ export class ChaosAction {
    * partition of a whole namespace needs the full-blast-radius opt-in.
    */
   public static networkPartition(options: NetworkScope = {}): ChaosAction {
-    return ChaosAction.network('network-partition', 'partition', {}, options, [], undefined, 'the Litmus pod-network-partition fault works through NetworkPolicies and takes different inputs');
+    return ChaosAction.network(
+      'network-partition',
+      'partition',
+      {},
+      options,
+      [],
+      undefined,
+      'the Litmus pod-network-partition fault works through NetworkPolicies and takes different inputs',
+    );
   }
 
   // ---- StressChaos ----
@@ -642,21 +722,37 @@ export class ChaosAction {
   public static stressCpu(options: StressCpuOptions = {}): ChaosAction {
     const workers = options.workers ?? 1;
     const load = options.load ?? 100;
-    return new ChaosAction('StressChaos', 'stress-cpu', { stressors: { cpu: { workers, load, options: options.options } }, containerNames: options.containerNames }, {
-      problems: [...positiveProblem('action.workers', workers), ...percentProblem('action.load', load)],
-      litmus: { name: 'pod-cpu-hog', env: { CPU_CORES: String(workers), CPU_LOAD: String(load) } },
-    });
+    return new ChaosAction(
+      'StressChaos',
+      'stress-cpu',
+      { stressors: { cpu: { workers, load, options: options.options } }, containerNames: options.containerNames },
+      {
+        problems: [...positiveProblem('action.workers', workers), ...percentProblem('action.load', load)],
+        litmus: { name: 'pod-cpu-hog', env: { CPU_CORES: String(workers), CPU_LOAD: String(load) } },
+      },
+    );
   }
 
   /** Takes memory in the selected containers. */
   public static stressMemory(options: StressMemoryOptions = {}): ChaosAction {
     const workers = options.workers ?? 1;
     const size = options.size ?? MemorySize.megabytes(256);
-    return new ChaosAction('StressChaos', 'stress-memory', { stressors: { memory: { workers, size: size.value, oomScoreAdj: options.oomScoreAdj, options: options.options } }, containerNames: options.containerNames }, {
-      problems: [...positiveProblem('action.workers', workers), ...oomScoreProblem('action.oomScoreAdj', options.oomScoreAdj)],
-      litmus: size.megabytes === undefined ? undefined : { name: 'pod-memory-hog', env: { MEMORY_CONSUMPTION: String(size.megabytes), NUMBER_OF_WORKERS: String(workers) } },
-      litmusGap: size.megabytes === undefined ? 'Litmus pod-memory-hog takes megabytes, not a percentage' : undefined,
-    });
+    return new ChaosAction(
+      'StressChaos',
+      'stress-memory',
+      {
+        stressors: { memory: { workers, size: size.value, oomScoreAdj: options.oomScoreAdj, options: options.options } },
+        containerNames: options.containerNames,
+      },
+      {
+        problems: [...positiveProblem('action.workers', workers), ...oomScoreProblem('action.oomScoreAdj', options.oomScoreAdj)],
+        litmus:
+          size.megabytes === undefined
+            ? undefined
+            : { name: 'pod-memory-hog', env: { MEMORY_CONSUMPTION: String(size.megabytes), NUMBER_OF_WORKERS: String(workers) } },
+        litmusGap: size.megabytes === undefined ? 'Litmus pod-memory-hog takes megabytes, not a percentage' : undefined,
+      },
+    );
   }
 
   /**
@@ -665,20 +761,34 @@ export class ChaosAction {
    */
   public static stress(options: StressOptions): ChaosAction {
     const cpu = options.cpu ? { workers: options.cpu.workers ?? 1, load: options.cpu.load ?? 100, options: options.cpu.options } : undefined;
-    const memory = options.memory ? { workers: options.memory.workers ?? 1, size: (options.memory.size ?? MemorySize.megabytes(256)).value, oomScoreAdj: options.memory.oomScoreAdj, options: options.memory.options } : undefined;
+    const memory = options.memory
+      ? {
+          workers: options.memory.workers ?? 1,
+          size: (options.memory.size ?? MemorySize.megabytes(256)).value,
+          oomScoreAdj: options.memory.oomScoreAdj,
+          options: options.memory.options,
+        }
+      : undefined;
     const problems: Problem[] = [
       ...positiveProblem('action.cpu.workers', cpu?.workers),
       ...percentProblem('action.cpu.load', cpu?.load),
       ...positiveProblem('action.memory.workers', memory?.workers),
       ...oomScoreProblem('action.memory.oomScoreAdj', memory?.oomScoreAdj),
     ];
-    if (!cpu && !memory && !options.stressngStressors?.trim()) problems.push({ field: 'action', problem: 'the stress has no stressor', fix: 'set cpu, memory or stressngStressors' });
-    const name = cpu && !memory && !options.stressngStressors ? 'stress-cpu' : memory && !cpu && !options.stressngStressors ? 'stress-memory' : 'stress';
-    return new ChaosAction('StressChaos', name, {
-      stressors: cpu || memory ? { cpu, memory } : undefined,
-      stressngStressors: options.stressngStressors,
-      containerNames: options.containerNames,
-    }, { problems, litmusGap: 'Litmus has separate CPU and memory hog faults, not a combined stress' });
+    if (!cpu && !memory && !options.stressngStressors?.trim())
+      problems.push({ field: 'action', problem: 'the stress has no stressor', fix: 'set cpu, memory or stressngStressors' });
+    const name =
+      cpu && !memory && !options.stressngStressors ? 'stress-cpu' : memory && !cpu && !options.stressngStressors ? 'stress-memory' : 'stress';
+    return new ChaosAction(
+      'StressChaos',
+      name,
+      {
+        stressors: cpu || memory ? { cpu, memory } : undefined,
+        stressngStressors: options.stressngStressors,
+        containerNames: options.containerNames,
+      },
+      { problems, litmusGap: 'Litmus has separate CPU and memory hog faults, not a combined stress' },
+    );
   }
 
   // ---- IOChaos ----
@@ -699,11 +809,15 @@ export class ChaosAction {
   }
 
   /** Writes wrong data into reads and writes. */
-  public static ioMistake(options: IoOptions & { readonly filling: 'zero' | 'random'; readonly maxLength: number; readonly maxOccurrences: number }): ChaosAction {
-    return ChaosAction.io('io-mistake', { action: 'mistake', mistake: { filling: options.filling, maxLength: options.maxLength, maxOccurrences: options.maxOccurrences } }, options, [
-      ...positiveProblem('action.maxLength', options.maxLength),
-      ...positiveProblem('action.maxOccurrences', options.maxOccurrences),
-    ]);
+  public static ioMistake(
+    options: IoOptions & { readonly filling: 'zero' | 'random'; readonly maxLength: number; readonly maxOccurrences: number },
+  ): ChaosAction {
+    return ChaosAction.io(
+      'io-mistake',
+      { action: 'mistake', mistake: { filling: options.filling, maxLength: options.maxLength, maxOccurrences: options.maxOccurrences } },
+      options,
+      [...positiveProblem('action.maxLength', options.maxLength), ...positiveProblem('action.maxOccurrences', options.maxOccurrences)],
+    );
   }
 
   // ---- TimeChaos ----
@@ -713,39 +827,76 @@ export class ChaosAction {
    * for a negative one) or, for offsets below a millisecond or mixed units, a
    * {@link GoDuration} such as `GoDuration.parse('-10m100ns')`, written as given.
    */
-  public static timeShift(options: ContainerOptions & { readonly offset: Duration | GoDuration; readonly backwards?: boolean; readonly clockIds?: string[] }): ChaosAction {
+  public static timeShift(
+    options: ContainerOptions & { readonly offset: Duration | GoDuration; readonly backwards?: boolean; readonly clockIds?: string[] },
+  ): ChaosAction {
     const raw = options.offset instanceof GoDuration ? options.offset.value : singleUnitGoDuration(options.offset);
     const offset = options.backwards ? (raw.startsWith('-') ? raw.slice(1) : `-${raw.replace(/^\+/, '')}`) : raw;
     const zero = options.offset instanceof GoDuration ? options.offset.nanoseconds === 0 : options.offset.toMilliseconds() === 0;
-    return new ChaosAction('TimeChaos', 'time-shift', { timeOffset: offset, clockIds: options.clockIds, containerNames: options.containerNames }, {
-      problems: zero ? [{ field: 'action.offset', problem: 'the offset is zero, so the clock does not move', fix: 'give a non-zero offset such as Duration.minutes(10) or GoDuration.parse("-100ns")' }] : [],
-      litmusGap: 'Litmus has no clock-skew fault for pods',
-    });
+    return new ChaosAction(
+      'TimeChaos',
+      'time-shift',
+      { timeOffset: offset, clockIds: options.clockIds, containerNames: options.containerNames },
+      {
+        problems: zero
+          ? [
+              {
+                field: 'action.offset',
+                problem: 'the offset is zero, so the clock does not move',
+                fix: 'give a non-zero offset such as Duration.minutes(10) or GoDuration.parse("-100ns")',
+              },
+            ]
+          : [],
+        litmusGap: 'Litmus has no clock-skew fault for pods',
+      },
+    );
   }
 
   // ---- JVMChaos ----
 
   /** Makes a Java method throw an exception (`java.io.IOException("disk gone")`). */
   public static jvmException(options: JvmMethodOptions & { readonly exception: string }): ChaosAction {
-    return ChaosAction.jvm('jvm-exception', 'exception', { class: options.className, method: options.method, exception: options.exception }, options, [...required('action.exception', options.exception), ...ChaosAction.methodProblems(options)]);
+    return ChaosAction.jvm(
+      'jvm-exception',
+      'exception',
+      { class: options.className, method: options.method, exception: options.exception },
+      options,
+      [...required('action.exception', options.exception), ...ChaosAction.methodProblems(options)],
+    );
   }
 
   /** Makes a Java method return a value (a Java literal: `"text"`, `42`, `null`). */
   public static jvmReturn(options: JvmMethodOptions & { readonly value: string }): ChaosAction {
-    return ChaosAction.jvm('jvm-return', 'return', { class: options.className, method: options.method, value: options.value }, options, [...required('action.value', options.value), ...ChaosAction.methodProblems(options)]);
+    return ChaosAction.jvm('jvm-return', 'return', { class: options.className, method: options.method, value: options.value }, options, [
+      ...required('action.value', options.value),
+      ...ChaosAction.methodProblems(options),
+    ]);
   }
 
   /** Delays a Java method (whole milliseconds). */
   public static jvmLatency(options: JvmMethodOptions & { readonly latency: Duration }): ChaosAction {
     const ms = options.latency.toMilliseconds();
-    return ChaosAction.jvm('jvm-latency', 'latency', { class: options.className, method: options.method, latency: ms }, options, [...positiveProblem('action.latency', ms), ...ChaosAction.methodProblems(options)]);
+    return ChaosAction.jvm('jvm-latency', 'latency', { class: options.className, method: options.method, latency: ms }, options, [
+      ...positiveProblem('action.latency', ms),
+      ...ChaosAction.methodProblems(options),
+    ]);
   }
 
   /** Burns CPU threads or fills the stack or heap inside the JVM. */
   public static jvmStress(options: JvmOptions & { readonly cpuCount?: number; readonly memoryType?: 'stack' | 'heap' }): ChaosAction {
     const problems: Problem[] = [...positiveProblem('action.cpuCount', options.cpuCount)];
-    if (options.cpuCount === undefined && options.memoryType === undefined) problems.push({ field: 'action', problem: 'the JVM stress has neither cpuCount nor memoryType', fix: 'set cpuCount (threads) or memoryType ("stack" or "heap")' });
-    if (options.cpuCount !== undefined && options.memoryType !== undefined) problems.push({ field: 'action', problem: 'a JVM stress takes cpuCount or memoryType, not both', fix: 'make two experiments, one for CPU and one for memory' });
+    if (options.cpuCount === undefined && options.memoryType === undefined)
+      problems.push({
+        field: 'action',
+        problem: 'the JVM stress has neither cpuCount nor memoryType',
+        fix: 'set cpuCount (threads) or memoryType ("stack" or "heap")',
+      });
+    if (options.cpuCount !== undefined && options.memoryType !== undefined)
+      problems.push({
+        field: 'action',
+        problem: 'a JVM stress takes cpuCount or memoryType, not both',
+        fix: 'make two experiments, one for CPU and one for memory',
+      });
     return ChaosAction.jvm('jvm-stress', 'stress', { cpuCount: options.cpuCount, memType: options.memoryType }, options, problems);
   }
 
@@ -756,23 +907,47 @@ export class ChaosAction {
 
   /** Injects a Byteman rule, written as Byteman reads it. */
   public static jvmRuleData(options: JvmOptions & { readonly ruleData: string }): ChaosAction {
-    const problems = /\bRULE\b[\s\S]*\bENDRULE\b/.test(options.ruleData ?? '') ? [] : [{ field: 'action.ruleData', problem: 'the rule has no RULE ... ENDRULE block', fix: 'write a complete Byteman rule (RULE, CLASS, METHOD, AT, DO, ENDRULE)' } as Problem];
+    const problems = /\bRULE\b[\s\S]*\bENDRULE\b/.test(options.ruleData ?? '')
+      ? []
+      : [
+          {
+            field: 'action.ruleData',
+            problem: 'the rule has no RULE ... ENDRULE block',
+            fix: 'write a complete Byteman rule (RULE, CLASS, METHOD, AT, DO, ENDRULE)',
+          } as Problem,
+        ];
     return ChaosAction.jvm('jvm-rule-data', 'ruleData', { ruleData: options.ruleData }, options, problems);
   }
 
   /** Makes MySQL queries through Connector/J fail or slow down. */
   public static jvmMysql(options: JvmMysqlOptions): ChaosAction {
     const problems: Problem[] = [];
-    if ((options.exception === undefined) === (options.latency === undefined)) problems.push({ field: 'action', problem: 'a MySQL fault takes exactly one of exception and latency', fix: 'set exception (a message) or latency' });
-    if (!['5', '8'].includes(options.mysqlConnectorVersion)) problems.push({ field: 'action.mysqlConnectorVersion', problem: `"${options.mysqlConnectorVersion}" is not 5 or 8`, fix: 'give the major version of MySQL Connector/J' });
-    return ChaosAction.jvm('jvm-mysql', 'mysql', {
-      mysqlConnectorVersion: options.mysqlConnectorVersion,
-      database: options.database,
-      table: options.table,
-      sqlType: options.sqlType,
-      exception: options.exception,
-      latency: options.latency?.toMilliseconds(),
-    }, options, problems);
+    if ((options.exception === undefined) === (options.latency === undefined))
+      problems.push({
+        field: 'action',
+        problem: 'a MySQL fault takes exactly one of exception and latency',
+        fix: 'set exception (a message) or latency',
+      });
+    if (!['5', '8'].includes(options.mysqlConnectorVersion))
+      problems.push({
+        field: 'action.mysqlConnectorVersion',
+        problem: `"${options.mysqlConnectorVersion}" is not 5 or 8`,
+        fix: 'give the major version of MySQL Connector/J',
+      });
+    return ChaosAction.jvm(
+      'jvm-mysql',
+      'mysql',
+      {
+        mysqlConnectorVersion: options.mysqlConnectorVersion,
+        database: options.database,
+        table: options.table,
+        sqlType: options.sqlType,
+        exception: options.exception,
+        latency: options.latency?.toMilliseconds(),
+      },
+      options,
+      problems,
+    );
   }
 
   // ---- BlockChaos ----
@@ -780,13 +955,23 @@ export class ChaosAction {
   /** Delays the I/O of a block-device volume of the selected pods. */
   public static blockDelay(options: BlockDelayOptions): ChaosAction {
     const problems: Problem[] = [...required('action.volumeName', options.volumeName), ...percentProblem('action.correlation', options.correlation)];
-    if (options.latency.toMilliseconds() <= 0) problems.push({ field: 'action.latency', problem: 'latency must be positive', fix: 'give a latency such as Duration.millis(50)' });
-    return new ChaosAction('BlockChaos', 'block-delay', {
-      action: 'delay',
-      volumeName: options.volumeName,
-      delay: { latency: singleUnitGoDuration(options.latency), jitter: options.jitter ? singleUnitGoDuration(options.jitter) : undefined, correlation: options.correlation === undefined ? undefined : String(options.correlation) },
-      containerNames: options.containerNames,
-    }, { problems, litmusGap: 'Litmus has no block-device latency fault' });
+    if (options.latency.toMilliseconds() <= 0)
+      problems.push({ field: 'action.latency', problem: 'latency must be positive', fix: 'give a latency such as Duration.millis(50)' });
+    return new ChaosAction(
+      'BlockChaos',
+      'block-delay',
+      {
+        action: 'delay',
+        volumeName: options.volumeName,
+        delay: {
+          latency: singleUnitGoDuration(options.latency),
+          jitter: options.jitter ? singleUnitGoDuration(options.jitter) : undefined,
+          correlation: options.correlation === undefined ? undefined : String(options.correlation),
+        },
+        containerNames: options.containerNames,
+      },
+      { problems, litmusGap: 'Litmus has no block-device latency fault' },
+    );
   }
 
   // ---- PhysicalMachineChaos ----
@@ -799,42 +984,73 @@ export class ChaosAction {
    */
   public static physicalMachine(action: PhysicalMachineAction, params: PhysicalMachineFaultParams): ChaosAction {
     const key = action.replace(/[-_]([a-zA-Z])/g, (_m, c: string) => c.toUpperCase());
-    const given = Object.entries(params ?? {}).filter(([k, v]) => k !== 'address' && v !== undefined).map(([k]) => k);
+    const given = Object.entries(params ?? {})
+      .filter(([k, v]) => k !== 'address' && v !== undefined)
+      .map(([k]) => k);
     const problems: Problem[] = [];
     const crd = chaosMeshCrdModule();
     const known = Object.values(crd.PhysicalMachineChaosSpecAction) as string[];
-    if (!known.includes(action)) problems.push({ field: 'action', problem: `"${action}" is not a PhysicalMachineChaos action`, fix: `use one of ${known.join(', ')}` });
-    else if (!given.includes(key)) problems.push({ field: `action.${key}`, problem: `action "${action}" needs its parameters in "${key}"`, fix: `set ${key}: { ... }` });
-    for (const other of given.filter((k) => k !== key)) problems.push({ field: `action.${other}`, problem: `"${other}" does not belong to action "${action}"`, fix: `drop ${other}, or use the action it belongs to` });
-    if (params?.address !== undefined && params.address.length === 0) problems.push({ field: 'action.address', problem: 'the address list is empty', fix: 'list chaosd addresses, or select PhysicalMachine objects instead' });
-    const json = crd.toJson_PhysicalMachineChaosSpec({ ...(params ?? {}), action: action as PhysicalMachineChaosSpecAction, mode: 'one' as never }) ?? {};
+    if (!known.includes(action))
+      problems.push({ field: 'action', problem: `"${action}" is not a PhysicalMachineChaos action`, fix: `use one of ${known.join(', ')}` });
+    else if (!given.includes(key))
+      problems.push({ field: `action.${key}`, problem: `action "${action}" needs its parameters in "${key}"`, fix: `set ${key}: { ... }` });
+    for (const other of given.filter((k) => k !== key))
+      problems.push({
+        field: `action.${other}`,
+        problem: `"${other}" does not belong to action "${action}"`,
+        fix: `drop ${other}, or use the action it belongs to`,
+      });
+    if (params?.address !== undefined && params.address.length === 0)
+      problems.push({
+        field: 'action.address',
+        problem: 'the address list is empty',
+        fix: 'list chaosd addresses, or select PhysicalMachine objects instead',
+      });
+    const json =
+      crd.toJson_PhysicalMachineChaosSpec({ ...(params ?? {}), action: action as PhysicalMachineChaosSpecAction, mode: 'one' as never }) ?? {};
     delete json.mode;
-    return new ChaosAction('PhysicalMachineChaos', `physical-${action}`, json, { problems, litmusGap: 'Litmus has no fault for machines outside Kubernetes in this library' });
+    return new ChaosAction('PhysicalMachineChaos', `physical-${action}`, json, {
+      problems,
+      litmusGap: 'Litmus has no fault for machines outside Kubernetes in this library',
+    });
   }
 
   // ---- DNSChaos ----
 
   /** Makes DNS lookups of matching names fail. */
   public static dnsError(options: ContainerOptions & { readonly patterns: string[] }): ChaosAction {
-    return new ChaosAction('DNSChaos', 'dns-error', { action: 'error', patterns: [...options.patterns], containerNames: options.containerNames }, {
-      problems: ChaosAction.patternProblems(options.patterns),
-      litmus: { name: 'pod-dns-error', env: { TARGET_HOSTNAMES: JSON.stringify(options.patterns), MATCH_SCHEME: 'substring' } },
-    });
+    return new ChaosAction(
+      'DNSChaos',
+      'dns-error',
+      { action: 'error', patterns: [...options.patterns], containerNames: options.containerNames },
+      {
+        problems: ChaosAction.patternProblems(options.patterns),
+        litmus: { name: 'pod-dns-error', env: { TARGET_HOSTNAMES: JSON.stringify(options.patterns), MATCH_SCHEME: 'substring' } },
+      },
+    );
   }
 
   /** Makes DNS lookups of matching names return random addresses. */
   public static dnsRandom(options: ContainerOptions & { readonly patterns: string[] }): ChaosAction {
-    return new ChaosAction('DNSChaos', 'dns-random', { action: 'random', patterns: [...options.patterns], containerNames: options.containerNames }, {
-      problems: ChaosAction.patternProblems(options.patterns),
-      litmusGap: 'Litmus pod-dns-spoof maps names to chosen addresses, not random ones',
-    });
+    return new ChaosAction(
+      'DNSChaos',
+      'dns-random',
+      { action: 'random', patterns: [...options.patterns], containerNames: options.containerNames },
+      {
+        problems: ChaosAction.patternProblems(options.patterns),
+        litmusGap: 'Litmus pod-dns-spoof maps names to chosen addresses, not random ones',
+      },
+    );
   }
 
   // ---- HTTPChaos ----
 
   /** Aborts matching HTTP connections. */
   public static httpAbort(options: HttpOptions): ChaosAction {
-    return ChaosAction.http('http-abort', { abort: true }, options, [], { name: 'pod-http-reset-peer', env: { TARGET_SERVICE_PORT: String(options.port) } });
+    return ChaosAction.http('http-abort', { abort: true }, options, [], {
+      name: 'pod-http-reset-peer',
+      env: { TARGET_SERVICE_PORT: String(options.port) },
+    });
   }
 
   /** Delays matching HTTP messages. */
@@ -855,11 +1071,24 @@ export class ChaosAction {
       method: options.replaceMethod,
       queries: options.replaceQueries,
     };
-    const problems: Problem[] = Object.values(replace).every((v) => v === undefined) ? [{ field: 'action', problem: 'the replacement changes nothing', fix: 'set code, body, replaceHeaders, replacePath, replaceMethod or replaceQueries' }] : [];
+    const problems: Problem[] = Object.values(replace).every((v) => v === undefined)
+      ? [
+          {
+            field: 'action',
+            problem: 'the replacement changes nothing',
+            fix: 'set code, body, replaceHeaders, replacePath, replaceMethod or replaceQueries',
+          },
+        ]
+      : [];
     const codeOnly = options.code !== undefined && Object.entries(replace).every(([k, v]) => k === 'code' || v === undefined);
-    return ChaosAction.http('http-replace', { replace }, options, problems,
+    return ChaosAction.http(
+      'http-replace',
+      { replace },
+      options,
+      problems,
       codeOnly ? { name: 'pod-http-status-code', env: { STATUS_CODE: String(options.code), TARGET_SERVICE_PORT: String(options.port) } } : undefined,
-      'Litmus maps only a status-code replacement (pod-http-status-code)');
+      'Litmus maps only a status-code replacement (pod-http-status-code)',
+    );
   }
 
   /** Adds to matching HTTP messages. */
@@ -869,7 +1098,9 @@ export class ChaosAction {
       headers: options.headersToAdd?.map(([k, v]) => [k, v]),
       queries: options.queries?.map(([k, v]) => [k, v]),
     };
-    const problems: Problem[] = Object.values(patch).every((v) => v === undefined) ? [{ field: 'action', problem: 'the patch adds nothing', fix: 'set jsonBody, headersToAdd or queries' }] : [];
+    const problems: Problem[] = Object.values(patch).every((v) => v === undefined)
+      ? [{ field: 'action', problem: 'the patch adds nothing', fix: 'set jsonBody, headersToAdd or queries' }]
+      : [];
     return ChaosAction.http('http-patch', { patch }, options, problems, undefined, 'Litmus has no HTTP patch fault');
   }
 
@@ -881,14 +1112,30 @@ export class ChaosAction {
     return new ChaosAction(kind, name, { ...fields }, { litmus, litmusGap: litmus ? undefined : `no Litmus mapping was given for ${name}` });
   }
 
-  private static network(name: string, action: string, fields: Record<string, unknown>, scope: NetworkScope, problems: Problem[], litmus?: LitmusFault, litmusGap?: string): ChaosAction {
+  private static network(
+    name: string,
+    action: string,
+    fields: Record<string, unknown>,
+    scope: NetworkScope,
+    problems: Problem[],
+    litmus?: LitmusFault,
+    litmusGap?: string,
+  ): ChaosAction {
     const direction = scope.direction ?? NetworkDirection.to();
     const out: Problem[] = [...problems];
     if (!['to', 'from', 'both'].includes(direction.value)) {
-      out.push({ field: 'action.direction', problem: `"${direction.value}" is not a direction`, fix: 'use NetworkDirection.to(), .from() or .both()' });
+      out.push({
+        field: 'action.direction',
+        problem: `"${direction.value}" is not a direction`,
+        fix: 'use NetworkDirection.to(), .from() or .both()',
+      });
     }
     if ((scope.externalTargets?.length ?? 0) > 0 && direction.value !== 'to') {
-      out.push({ field: 'action.direction', problem: `externalTargets only work with direction "to", but the direction is "${direction.value}"`, fix: 'use NetworkDirection.to() with externalTargets, or target pods with peers instead' });
+      out.push({
+        field: 'action.direction',
+        problem: `externalTargets only work with direction "to", but the direction is "${direction.value}"`,
+        fix: 'use NetworkDirection.to() with externalTargets, or target pods with peers instead',
+      });
     }
     if (scope.peers) out.push(...scope.peers.problems('action.peers'));
     const peersMode = scope.peersMode ?? ChaosMode.all();
@@ -904,31 +1151,48 @@ export class ChaosAction {
     } else if (mapped && scope.externalTargets?.length) {
       mapped = { name: mapped.name, env: { ...mapped.env, DESTINATION_HOSTS: scope.externalTargets.join(',') } };
     }
-    return new ChaosAction('NetworkChaos', name, {
-      action,
-      ...fields,
-      direction: direction.value,
-      target,
-      externalTargets: scope.externalTargets?.length ? [...scope.externalTargets] : undefined,
-      device: scope.device,
-      targetDevice: scope.peersDevice,
-    }, { problems: out, litmus: mapped, litmusGap, partitionPeers: action === 'partition' ? scope.peers ?? null : undefined });
+    return new ChaosAction(
+      'NetworkChaos',
+      name,
+      {
+        action,
+        ...fields,
+        direction: direction.value,
+        target,
+        externalTargets: scope.externalTargets?.length ? [...scope.externalTargets] : undefined,
+        device: scope.device,
+        targetDevice: scope.peersDevice,
+      },
+      { problems: out, litmus: mapped, litmusGap, partitionPeers: action === 'partition' ? (scope.peers ?? null) : undefined },
+    );
   }
 
   private static jvm(name: string, action: string, fields: Record<string, unknown>, o: JvmOptions, problems: Problem[]): ChaosAction {
     const all = [...problems];
-    if (o.port !== undefined && !(Number.isInteger(o.port) && o.port > 0 && o.port < 65536)) all.push({ field: 'action.port', problem: `${o.port} is not a TCP port`, fix: 'give the agent port, 9277 unless changed' });
+    if (o.port !== undefined && !(Number.isInteger(o.port) && o.port > 0 && o.port < 65536))
+      all.push({ field: 'action.port', problem: `${o.port} is not a TCP port`, fix: 'give the agent port, 9277 unless changed' });
     all.push(...positiveProblem('action.pid', o.pid));
-    return new ChaosAction('JVMChaos', name, { action, ...fields, port: o.port, pid: o.pid, name: o.ruleName, containerNames: o.containerNames }, {
-      problems: all,
-      litmusGap: 'Litmus has no JVM fault injection',
-    });
+    return new ChaosAction(
+      'JVMChaos',
+      name,
+      { action, ...fields, port: o.port, pid: o.pid, name: o.ruleName, containerNames: o.containerNames },
+      {
+        problems: all,
+        litmusGap: 'Litmus has no JVM fault injection',
+      },
+    );
   }
 
   private static methodProblems(o: JvmMethodOptions): Problem[] {
     const out: Problem[] = [];
-    if (!/^[A-Za-z_$][\w$]*(\.[A-Za-z_$][\w$]*)*$/.test(o.className ?? '')) out.push({ field: 'action.className', problem: `"${o.className}" is not a Java class name`, fix: 'give the fully qualified class, such as com.example.OrderService' });
-    if (!/^[A-Za-z_$<][\w$>]*$/.test(o.method ?? '')) out.push({ field: 'action.method', problem: `"${o.method}" is not a Java method name`, fix: 'give the method name without parentheses' });
+    if (!/^[A-Za-z_$][\w$]*(\.[A-Za-z_$][\w$]*)*$/.test(o.className ?? ''))
+      out.push({
+        field: 'action.className',
+        problem: `"${o.className}" is not a Java class name`,
+        fix: 'give the fully qualified class, such as com.example.OrderService',
+      });
+    if (!/^[A-Za-z_$<][\w$>]*$/.test(o.method ?? ''))
+      out.push({ field: 'action.method', problem: `"${o.method}" is not a Java method name`, fix: 'give the method name without parentheses' });
     return out;
   }
 
@@ -942,32 +1206,76 @@ export class ChaosAction {
 
   private static io(name: string, fields: Record<string, unknown>, o: IoOptions, extra: Problem[] = []): ChaosAction {
     const problems = [...extra, ...required('action.volumePath', o.volumePath), ...percentProblem('action.percent', o.percent)];
-    return new ChaosAction('IOChaos', name, { ...fields, volumePath: o.volumePath, path: o.path, percent: o.percent, methods: o.methods, containerNames: o.containerNames }, {
-      problems,
-      litmusGap: 'Litmus has no file-system fault injection (pod-io-stress only loads the disk)',
-    });
+    return new ChaosAction(
+      'IOChaos',
+      name,
+      { ...fields, volumePath: o.volumePath, path: o.path, percent: o.percent, methods: o.methods, containerNames: o.containerNames },
+      {
+        problems,
+        litmusGap: 'Litmus has no file-system fault injection (pod-io-stress only loads the disk)',
+      },
+    );
   }
 
-  private static http(name: string, fields: Record<string, unknown>, o: HttpOptions, problems: Problem[], litmus?: LitmusFault, litmusGap?: string): ChaosAction {
+  private static http(
+    name: string,
+    fields: Record<string, unknown>,
+    o: HttpOptions,
+    problems: Problem[],
+    litmus?: LitmusFault,
+    litmusGap?: string,
+  ): ChaosAction {
     const all = [...problems];
-    if (!(Number.isInteger(o.port) && o.port > 0 && o.port < 65536)) all.push({ field: 'action.port', problem: `${o.port} is not a TCP port`, fix: 'give the port the target serves HTTP on (1-65535)' });
+    if (!(Number.isInteger(o.port) && o.port > 0 && o.port < 65536))
+      all.push({ field: 'action.port', problem: `${o.port} is not a TCP port`, fix: 'give the port the target serves HTTP on (1-65535)' });
     const target = o.target ?? HttpTarget.request();
-    if (o.statusCode !== undefined && target.value !== 'Response') all.push({ field: 'action.statusCode', problem: 'a status code selects responses, but the target is requests', fix: 'use HttpTarget.response() with statusCode' });
-    if (o.statusCode !== undefined && !(Number.isInteger(o.statusCode) && o.statusCode >= 100 && o.statusCode <= 599)) all.push({ field: 'action.statusCode', problem: `${o.statusCode} is not an HTTP status code`, fix: 'give a code such as 503' });
-    return new ChaosAction('HTTPChaos', name, {
-      code: o.statusCode,
-      tls: o.tls ? { secretName: o.tls.secretName, secretNamespace: o.tls.secretNamespace, certName: o.tls.certName ?? 'tls.crt', keyName: o.tls.keyName ?? 'tls.key', caName: o.tls.caName } : undefined,
-      target: target.value,
-      port: o.port,
-      path: o.path,
-      method: o.method,
-      [target.value === 'Request' ? 'request_headers' : 'response_headers']: o.headers,
-      ...fields,
-    }, { problems: all, litmus: o.path || o.method ? undefined : litmus, litmusGap: o.path || o.method ? 'Litmus HTTP faults act on a whole port, not on a path or method' : litmusGap });
+    if (o.statusCode !== undefined && target.value !== 'Response')
+      all.push({
+        field: 'action.statusCode',
+        problem: 'a status code selects responses, but the target is requests',
+        fix: 'use HttpTarget.response() with statusCode',
+      });
+    if (o.statusCode !== undefined && !(Number.isInteger(o.statusCode) && o.statusCode >= 100 && o.statusCode <= 599))
+      all.push({ field: 'action.statusCode', problem: `${o.statusCode} is not an HTTP status code`, fix: 'give a code such as 503' });
+    return new ChaosAction(
+      'HTTPChaos',
+      name,
+      {
+        code: o.statusCode,
+        tls: o.tls
+          ? {
+              secretName: o.tls.secretName,
+              secretNamespace: o.tls.secretNamespace,
+              certName: o.tls.certName ?? 'tls.crt',
+              keyName: o.tls.keyName ?? 'tls.key',
+              caName: o.tls.caName,
+            }
+          : undefined,
+        target: target.value,
+        port: o.port,
+        path: o.path,
+        method: o.method,
+        [target.value === 'Request' ? 'request_headers' : 'response_headers']: o.headers,
+        ...fields,
+      },
+      {
+        problems: all,
+        litmus: o.path || o.method ? undefined : litmus,
+        litmusGap: o.path || o.method ? 'Litmus HTTP faults act on a whole port, not on a path or method' : litmusGap,
+      },
+    );
   }
 
   private static patternProblems(patterns: string[]): Problem[] {
-    return patterns.length === 0 ? [{ field: 'action.patterns', problem: 'no DNS name patterns, so the fault matches nothing', fix: 'give at least one pattern such as "api.example.com" or "*.example.com"' }] : [];
+    return patterns.length === 0
+      ? [
+          {
+            field: 'action.patterns',
+            problem: 'no DNS name patterns, so the fault matches nothing',
+            fix: 'give at least one pattern such as "api.example.com" or "*.example.com"',
+          },
+        ]
+      : [];
   }
 
   /** The action's spec fields (without selector, mode and duration), undefined values removed. */
@@ -997,7 +1305,7 @@ export class ChaosAction {
     this.fields = dropUndefined(fields) as Record<string, unknown>;
     this.problems = extra.problems ?? [];
     this.litmus = extra.litmus;
-    this.litmusGap = extra.litmus ? undefined : extra.litmusGap ?? `no Litmus equivalent for ${name}`;
+    this.litmusGap = extra.litmus ? undefined : (extra.litmusGap ?? `no Litmus equivalent for ${name}`);
     this.partitionPeers = extra.partitionPeers;
     this.instantaneous = CHAOS_MESH_KINDS[kind].instantaneousActions.includes(String(this.fields.action));
   }
@@ -1017,7 +1325,11 @@ function chaosMeshCrdModule(): typeof import('../../imports/chaos-mesh.org') {
 export function dropUndefined(v: unknown): unknown {
   if (Array.isArray(v)) return v.map(dropUndefined);
   if (v !== null && typeof v === 'object') {
-    return Object.fromEntries(Object.entries(v as Record<string, unknown>).filter(([, x]) => x !== undefined).map(([k, x]) => [k, dropUndefined(x)]));
+    return Object.fromEntries(
+      Object.entries(v as Record<string, unknown>)
+        .filter(([, x]) => x !== undefined)
+        .map(([k, x]) => [k, dropUndefined(x)]),
+    );
   }
   return v;
 }

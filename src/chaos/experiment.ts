@@ -11,7 +11,16 @@ import { ChaosPlatform } from './platform';
 import { labelsProblems, nameProblems, namespaceProblems } from '../common/checks';
 import { ChaosAction } from './actions';
 import { embeddedKey } from './kinds';
-import { DEFAULT_MAX_DURATION_MS, DEFAULT_PROTECTED_NAMESPACES, ExperimentDefinition, experimentDefinition, experimentProblems, experimentSpec, GuardrailPolicy, remoteClusterProblems } from './guardrails';
+import {
+  DEFAULT_MAX_DURATION_MS,
+  DEFAULT_PROTECTED_NAMESPACES,
+  ExperimentDefinition,
+  experimentDefinition,
+  experimentProblems,
+  experimentSpec,
+  GuardrailPolicy,
+  remoteClusterProblems,
+} from './guardrails';
 import { LitmusOptions, renderLitmus } from './litmus';
 import { ChaosMode } from './mode';
 import { ChaosSchedule, scheduleProblems } from './schedule';
@@ -100,7 +109,6 @@ export function resolvePolicy(scope: Construct, props: GuardrailProps): Guardrai
   };
 }
 
-
 /** Props of {@link ChaosExperiment}. */
 export interface ChaosExperimentProps extends GuardrailProps {
   /** The fault, such as `ChaosAction.podKill()` or `ChaosAction.networkDelay({...})`. */
@@ -176,11 +184,24 @@ export function chaosObjectMetadataProblems(name: string, namespace: string, lab
 }
 
 /** The guardrail policy of an experiment, with the chaos-mesh opt-in of physical-machine faults applied. */
-export function experimentPolicy(scope: Construct, props: GuardrailProps & { readonly allowChaosMeshNamespace?: boolean }, action: ChaosAction): { policy: GuardrailPolicy; problems: Problem[] } {
+export function experimentPolicy(
+  scope: Construct,
+  props: GuardrailProps & { readonly allowChaosMeshNamespace?: boolean },
+  action: ChaosAction,
+): { policy: GuardrailPolicy; problems: Problem[] } {
   const base = resolvePolicy(scope, props);
   if (!props.allowChaosMeshNamespace) return { policy: base, problems: [] };
   if (action.kind !== 'PhysicalMachineChaos') {
-    return { policy: base, problems: [{ field: 'allowChaosMeshNamespace', problem: `the opt-in is only for PhysicalMachineChaos, not ${action.kind}: pods in ${CHAOS_MESH_NS} stay protected`, fix: 'drop allowChaosMeshNamespace' }] };
+    return {
+      policy: base,
+      problems: [
+        {
+          field: 'allowChaosMeshNamespace',
+          problem: `the opt-in is only for PhysicalMachineChaos, not ${action.kind}: pods in ${CHAOS_MESH_NS} stay protected`,
+          fix: 'drop allowChaosMeshNamespace',
+        },
+      ],
+    };
   }
   return { policy: { ...base, protectedNamespaces: base.protectedNamespaces.filter((n) => n !== CHAOS_MESH_NS) }, problems: [] };
 }
@@ -225,23 +246,38 @@ export class ChaosExperiment extends Construct implements IApiObjectOwner {
     this.definition = experimentDefinition(this.name, props);
     problems.addAll('', experimentProblems(this.definition, policy));
     if (policy.protectedNamespaces.includes(this.namespace)) {
-      problems.add('namespace', `experiment "${this.name}" breaks rule protected-namespace: its objects would live in protected namespace "${this.namespace}"`, 'put chaos objects in a namespace of their own, such as chaos-testing');
+      problems.add(
+        'namespace',
+        `experiment "${this.name}" breaks rule protected-namespace: its objects would live in protected namespace "${this.namespace}"`,
+        'put chaos objects in a namespace of their own, such as chaos-testing',
+      );
     }
     if (props.schedule) {
       problems.addAll('', problemsAbout(`experiment "${this.name}"`, scheduleProblems(props.schedule, props.duration, false)));
       if (props.duration === undefined && !props.action.instantaneous && policy.allowUnboundedDuration) {
-        problems.add('duration', `experiment "${this.name}" breaks rule bounded-duration: a scheduled ${props.action.name} fault without a duration would never end, and with concurrencyPolicy Forbid every later run would be skipped`, 'give a scheduled continuous fault a duration, such as Duration.minutes(5)');
+        problems.add(
+          'duration',
+          `experiment "${this.name}" breaks rule bounded-duration: a scheduled ${props.action.name} fault without a duration would never end, and with concurrencyPolicy Forbid every later run would be skipped`,
+          'give a scheduled continuous fault a duration, such as Duration.minutes(5)',
+        );
       }
     }
     const platform = props.platform ?? chaosDefaults(this).platform ?? ChaosPlatform.chaosMesh();
     if (platform.active === 'both') {
-      problems.add('platform', `experiment "${this.name}": ChaosPlatform.both() renders an active Chaos Mesh object and an active Litmus ChaosEngine, so applying them runs the ${props.action.name} fault twice`,
-        'choose the tool that runs it: ChaosPlatform.chaosMeshWithLitmusStandby() or ChaosPlatform.litmusWithChaosMeshStandby() (the other is rendered inactive), or one tool alone');
+      problems.add(
+        'platform',
+        `experiment "${this.name}": ChaosPlatform.both() renders an active Chaos Mesh object and an active Litmus ChaosEngine, so applying them runs the ${props.action.name} fault twice`,
+        'choose the tool that runs it: ChaosPlatform.chaosMeshWithLitmusStandby() or ChaosPlatform.litmusWithChaosMeshStandby() (the other is rendered inactive), or one tool alone',
+      );
     }
     const litmus = platform.litmus ? renderLitmus(this.definition, { ...props.litmus, standby: platform.active === 'chaos-mesh' }) : undefined;
     if (litmus) problems.addAll('', litmus.problems);
     if (platform.litmus && props.schedule) {
-      problems.add('schedule', `experiment "${this.name}": a Chaos Mesh Schedule cannot start a Litmus ChaosEngine, which would run once as soon as it is applied`, 'schedule it with ChaosPlatform.chaosMesh(), or schedule the Litmus engine with a Litmus CronWorkflow');
+      problems.add(
+        'schedule',
+        `experiment "${this.name}": a Chaos Mesh Schedule cannot start a Litmus ChaosEngine, which would run once as soon as it is applied`,
+        'schedule it with ChaosPlatform.chaosMesh(), or schedule the Litmus engine with a Litmus CronWorkflow',
+      );
     }
     problems.throwIfAny(this.node.path);
 
@@ -256,16 +292,30 @@ export class ChaosExperiment extends Construct implements IApiObjectOwner {
           type: kind,
           [embeddedKey(kind)]: experimentSpec(this.definition),
         };
-        this.scheduleObject = new ApiObject(this, 'schedule', { apiVersion: CHAOS_MESH_API_VERSION, kind: 'Schedule', metadata: { name: this.name, namespace: this.namespace, labels, annotations }, spec });
+        this.scheduleObject = new ApiObject(this, 'schedule', {
+          apiVersion: CHAOS_MESH_API_VERSION,
+          kind: 'Schedule',
+          metadata: { name: this.name, namespace: this.namespace, labels, annotations },
+          spec,
+        });
       } else {
-        this.chaosObject = new ApiObject(this, 'chaos', { apiVersion: CHAOS_MESH_API_VERSION, kind, metadata: { name: this.name, namespace: this.namespace, labels, annotations }, spec: experimentSpec(this.definition) });
+        this.chaosObject = new ApiObject(this, 'chaos', {
+          apiVersion: CHAOS_MESH_API_VERSION,
+          kind,
+          metadata: { name: this.name, namespace: this.namespace, labels, annotations },
+          spec: experimentSpec(this.definition),
+        });
       }
     }
     if (litmus?.rendering) {
       const r = litmus.rendering;
       const withLabels = (o: Record<string, unknown>) => {
         const meta = o.metadata as { labels: Record<string, string> };
-        return { ...o, metadata: { ...meta, labels: { ...meta.labels, ...(props.labels ?? {}) } } } as unknown as Record<string, unknown> & { apiVersion: string; kind: string; metadata: { name: string } };
+        return { ...o, metadata: { ...meta, labels: { ...meta.labels, ...(props.labels ?? {}) } } } as unknown as Record<string, unknown> & {
+          apiVersion: string;
+          kind: string;
+          metadata: { name: string };
+        };
       };
       this.litmusEngine = new ApiObject(this, 'litmus-engine', withLabels(r.engine));
       for (const o of r.rbac) {

@@ -46,7 +46,14 @@ export interface ExperimentInput {
 
 /** An experiment's definition from its props: a workload target resolved, one pod by default. */
 export function experimentDefinition(name: string, input: ExperimentInput): ExperimentDefinition {
-  return { name, action: input.action, target: resolveTarget(input.target), mode: input.mode ?? ChaosMode.one(), duration: input.duration, remoteCluster: remoteClusterName(input.remoteCluster) };
+  return {
+    name,
+    action: input.action,
+    target: resolveTarget(input.target),
+    mode: input.mode ?? ChaosMode.one(),
+    duration: input.duration,
+    remoteCluster: remoteClusterName(input.remoteCluster),
+  };
 }
 
 /** The limits every experiment is checked against. */
@@ -78,7 +85,8 @@ export const GUARDRAIL_RULES = {
 /** Every guardrail problem of one experiment, plus its action's and target's own problems. */
 export function experimentProblems(def: ExperimentDefinition, policy: GuardrailPolicy): Problem[] {
   const out: Problem[] = [];
-  const rule = (field: string, id: string, problem: string, fix: string) => out.push({ field, problem: `experiment "${def.name}" breaks rule ${id}: ${problem}`, fix });
+  const rule = (field: string, id: string, problem: string, fix: string) =>
+    out.push({ field, problem: `experiment "${def.name}" breaks rule ${id}: ${problem}`, fix });
   const plain = (field: string, problem: string, fix: string) => out.push({ field, problem: `experiment "${def.name}": ${problem}`, fix });
 
   for (const p of [...def.action.problems, ...def.mode.problems('mode')]) plain(p.field, p.problem, p.fix);
@@ -86,14 +94,22 @@ export function experimentProblems(def: ExperimentDefinition, policy: GuardrailP
   // duration
   if (def.duration === undefined) {
     if (!def.action.instantaneous && !policy.allowUnboundedDuration) {
-      rule('duration', GUARDRAIL_RULES.durationRequired, `no duration is set, so the ${def.action.name} fault would last until someone deletes it`,
-        'set duration, such as Duration.minutes(5), or opt in with allowUnboundedDuration: true if it should last until deleted');
+      rule(
+        'duration',
+        GUARDRAIL_RULES.durationRequired,
+        `no duration is set, so the ${def.action.name} fault would last until someone deletes it`,
+        'set duration, such as Duration.minutes(5), or opt in with allowUnboundedDuration: true if it should last until deleted',
+      );
     }
   } else if (def.duration.toMilliseconds() <= 0) {
     rule('duration', GUARDRAIL_RULES.durationRequired, 'the duration is zero', 'set a positive duration, such as Duration.minutes(5)');
   } else if (def.duration.toMilliseconds() > policy.maxDuration.toMilliseconds()) {
-    rule('duration', GUARDRAIL_RULES.durationMax, `${compactGoDuration(def.duration)} is longer than the maximum of ${compactGoDuration(policy.maxDuration)}`,
-      'shorten the experiment, or raise maxDuration if a longer one is intended');
+    rule(
+      'duration',
+      GUARDRAIL_RULES.durationMax,
+      `${compactGoDuration(def.duration)} is longer than the maximum of ${compactGoDuration(policy.maxDuration)}`,
+      'shorten the experiment, or raise maxDuration if a longer one is intended',
+    );
   }
 
   // selection (a physical-machine fault may name chaosd addresses instead)
@@ -101,21 +117,40 @@ export function experimentProblems(def: ExperimentDefinition, policy: GuardrailP
   if (!def.target && addresses.length > 0) {
     // selected by address
   } else if (!def.target) {
-    rule('target', GUARDRAIL_RULES.selectsSomething, 'no target is set, so it selects no pods', 'set target, such as ChaosTarget.labels("team-alpha", { app: "demo-app" }) or ChaosTarget.workload(deployment)');
+    rule(
+      'target',
+      GUARDRAIL_RULES.selectsSomething,
+      'no target is set, so it selects no pods',
+      'set target, such as ChaosTarget.labels("team-alpha", { app: "demo-app" }) or ChaosTarget.workload(deployment)',
+    );
   } else {
     for (const p of def.target.problems('target')) rule(p.field, GUARDRAIL_RULES.selectsSomething, p.problem, p.fix);
   }
 
   // blast radius
   if (def.mode.coversAllPods && !policy.allowFullBlastRadius) {
-    rule('mode', GUARDRAIL_RULES.blastRadius, `mode "${def.mode.mode}"${def.mode.value !== undefined ? ` ${def.mode.value}%` : ''} hits every selected pod`,
-      'start small with ChaosMode.one() or a percentage below 100, or opt in with allowFullBlastRadius: true');
+    rule(
+      'mode',
+      GUARDRAIL_RULES.blastRadius,
+      `mode "${def.mode.mode}"${def.mode.value !== undefined ? ` ${def.mode.value}%` : ''} hits every selected pod`,
+      'start small with ChaosMode.one() or a percentage below 100, or opt in with allowFullBlastRadius: true',
+    );
   }
   if (def.action.partitionPeers !== undefined && !policy.allowFullBlastRadius) {
     const peers = def.action.partitionPeers;
     if (def.target?.coversWholeNamespaces || peers === null || peers.coversWholeNamespaces) {
-      const what = peers === null ? 'cuts the pods off from everything' : def.target?.coversWholeNamespaces ? 'partitions a whole namespace' : 'partitions the pods from a whole namespace';
-      rule('action', GUARDRAIL_RULES.partition, `the partition ${what}`, 'partition selected pods from selected peers (labels), or opt in with allowFullBlastRadius: true');
+      const what =
+        peers === null
+          ? 'cuts the pods off from everything'
+          : def.target?.coversWholeNamespaces
+            ? 'partitions a whole namespace'
+            : 'partitions the pods from a whole namespace';
+      rule(
+        'action',
+        GUARDRAIL_RULES.partition,
+        `the partition ${what}`,
+        'partition selected pods from selected peers (labels), or opt in with allowFullBlastRadius: true',
+      );
     }
   }
 
@@ -123,7 +158,12 @@ export function experimentProblems(def: ExperimentDefinition, policy: GuardrailP
   const reached = [...(def.target?.namespacesTargeted ?? []), ...(def.action.partitionPeers?.namespacesTargeted ?? [])];
   for (const ns of new Set(reached)) {
     if (policy.protectedNamespaces.includes(ns)) {
-      rule('target', GUARDRAIL_RULES.protectedNamespace, `namespace "${ns}" is protected and can never be targeted`, `target an application namespace instead of "${ns}"`);
+      rule(
+        'target',
+        GUARDRAIL_RULES.protectedNamespace,
+        `namespace "${ns}" is protected and can never be targeted`,
+        `target an application namespace instead of "${ns}"`,
+      );
     }
   }
   return out;

@@ -6,17 +6,23 @@ import type { Problem } from '../common/errors';
 /** How a status check runs. */
 export class StatusCheckMode {
   /** Check until the success or failure threshold is reached, then move on. */
-  public static synchronous(): StatusCheckMode { return new StatusCheckMode('Synchronous', true); }
+  public static synchronous(): StatusCheckMode {
+    return new StatusCheckMode('Synchronous', true);
+  }
   /**
    * Keep checking in the background for the check's duration (beside parallel chaos). In a
    * workflow the duration defaults to the step's deadline.
    */
-  public static continuous(): StatusCheckMode { return new StatusCheckMode('Continuous', true); }
+  public static continuous(): StatusCheckMode {
+    return new StatusCheckMode('Continuous', true);
+  }
   /**
    * Keep checking without a duration: in a workflow until the step's deadline ends it; a
    * standalone check until its object is deleted (or its failure threshold is reached).
    */
-  public static continuousUntilStopped(): StatusCheckMode { return new StatusCheckMode('Continuous', false); }
+  public static continuousUntilStopped(): StatusCheckMode {
+    return new StatusCheckMode('Continuous', false);
+  }
 
   private constructor(
     /** The `mode` field. */
@@ -89,17 +95,38 @@ export interface HttpStatusCheckOptions {
 export function httpStatusCheckProblems(prefix: string, o: HttpStatusCheckOptions): Problem[] {
   const out: Problem[] = [];
   const f = (n: string) => (prefix ? `${prefix}.${n}` : n);
-  if (!/^https?:\/\/[^\s]+$/.test(o.url ?? '')) out.push({ field: f('url'), problem: `"${o.url}" is not an http(s) URL`, fix: 'give the full URL, such as http://demo-app.team-alpha.svc:8080/health' });
+  if (!/^https?:\/\/[^\s]+$/.test(o.url ?? ''))
+    out.push({
+      field: f('url'),
+      problem: `"${o.url}" is not an http(s) URL`,
+      fix: 'give the full URL, such as http://demo-app.team-alpha.svc:8080/health',
+    });
   const code = (n: number) => Number.isInteger(n) && n >= 100 && n <= 599;
   const e = o.expectStatus;
   if (typeof e === 'number' ? !code(e) : e !== undefined && !(code(e.from) && code(e.to) && e.from <= e.to)) {
-    out.push({ field: f('expectStatus'), problem: `${JSON.stringify(e)} is not an HTTP status code or range`, fix: 'give a code such as 200 or a range such as { from: 200, to: 299 }' });
+    out.push({
+      field: f('expectStatus'),
+      problem: `${JSON.stringify(e)} is not an HTTP status code or range`,
+      fix: 'give a code such as 200 or a range such as { from: 200, to: 299 }',
+    });
   }
-  for (const [n, v] of [['failureThreshold', o.failureThreshold], ['successThreshold', o.successThreshold]] as const) {
-    if (v !== undefined && !(Number.isInteger(v) && v >= 1)) out.push({ field: f(n), problem: `${v} is not a positive whole number`, fix: 'give at least 1' });
+  for (const [n, v] of [
+    ['failureThreshold', o.failureThreshold],
+    ['successThreshold', o.successThreshold],
+  ] as const) {
+    if (v !== undefined && !(Number.isInteger(v) && v >= 1))
+      out.push({ field: f(n), problem: `${v} is not a positive whole number`, fix: 'give at least 1' });
   }
-  for (const [n, v] of [['interval', o.interval], ['timeout', o.timeout]] as const) {
-    if (v !== undefined && v.toMilliseconds() < 1000) out.push({ field: f(n), problem: `${v.toMilliseconds()}ms is shorter than a second, the smallest step Chaos Mesh takes`, fix: 'give at least Duration.seconds(1)' });
+  for (const [n, v] of [
+    ['interval', o.interval],
+    ['timeout', o.timeout],
+  ] as const) {
+    if (v !== undefined && v.toMilliseconds() < 1000)
+      out.push({
+        field: f(n),
+        problem: `${v.toMilliseconds()}ms is shorter than a second, the smallest step Chaos Mesh takes`,
+        fix: 'give at least Duration.seconds(1)',
+      });
   }
   return out;
 }
@@ -114,20 +141,22 @@ export function httpStatusCheckSpec(o: HttpStatusCheckOptions, duration: Spelled
   const seconds = (ms: number | undefined) => (ms === undefined ? undefined : Math.max(1, Math.round(ms / 1000)));
   const mode = d(o.mode, StatusCheckMode.synchronous());
   const e = o.expectStatus ?? 200;
-  return JSON.parse(JSON.stringify({
-    mode: mode?.value,
-    type: 'HTTP',
-    duration: duration ? spelledGoDuration(duration) : undefined,
-    intervalSeconds: seconds(d(o.interval?.toMilliseconds(), 5000)),
-    timeoutSeconds: seconds(d(o.timeout?.toMilliseconds(), 2000)),
-    failureThreshold: d(o.failureThreshold, 3),
-    successThreshold: d(o.successThreshold, 1),
-    http: {
-      url: o.url,
-      method: d(o.method, 'GET'),
-      headers: o.headers ? Object.fromEntries(Object.entries(o.headers).map(([k, v]) => [k, [...v]])) : undefined,
-      body: o.body,
-      criteria: { statusCode: typeof e === 'number' ? String(e) : `${e.from}-${e.to}` },
-    },
-  })) as Record<string, unknown>;
+  return JSON.parse(
+    JSON.stringify({
+      mode: mode?.value,
+      type: 'HTTP',
+      duration: duration ? spelledGoDuration(duration) : undefined,
+      intervalSeconds: seconds(d(o.interval?.toMilliseconds(), 5000)),
+      timeoutSeconds: seconds(d(o.timeout?.toMilliseconds(), 2000)),
+      failureThreshold: d(o.failureThreshold, 3),
+      successThreshold: d(o.successThreshold, 1),
+      http: {
+        url: o.url,
+        method: d(o.method, 'GET'),
+        headers: o.headers ? Object.fromEntries(Object.entries(o.headers).map(([k, v]) => [k, [...v]])) : undefined,
+        body: o.body,
+        criteria: { statusCode: typeof e === 'number' ? String(e) : `${e.from}-${e.to}` },
+      },
+    }),
+  ) as Record<string, unknown>;
 }

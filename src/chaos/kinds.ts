@@ -39,7 +39,12 @@ function specOf<Spec>(): Spec | undefined {
   return undefined;
 }
 
-function typed<Key extends string, Spec>(key: Key, plural: string, _spec: Spec | undefined, instantaneousActions: readonly string[] = []): ChaosKindEntry<Key, Spec> & { readonly typed: true } {
+function typed<Key extends string, Spec>(
+  key: Key,
+  plural: string,
+  _spec: Spec | undefined,
+  instantaneousActions: readonly string[] = [],
+): ChaosKindEntry<Key, Spec> & { readonly typed: true } {
   return { embeddedKey: key, plural, typed: true, instantaneousActions };
 }
 
@@ -81,7 +86,9 @@ export type ChaosKind = { [K in ChaosMeshKind]: ChaosMeshKindRegistry[K]['typed'
  * The chaos specs a Schedule or a Workflow template can embed, keyed as in the manifest:
  * for each kind of {@link ChaosKind}, its spec (typed from the CRD) under its `embeddedKey`.
  */
-export type EmbeddedChaos = { readonly [K in ChaosKind as ChaosMeshKindRegistry[K]['embeddedKey']]?: NonNullable<ChaosMeshKindRegistry[K]['specType']> };
+export type EmbeddedChaos = {
+  readonly [K in ChaosKind as ChaosMeshKindRegistry[K]['embeddedKey']]?: NonNullable<ChaosMeshKindRegistry[K]['specType']>;
+};
 
 /** Every chaos kind name, in the registry's order. */
 export const CHAOS_MESH_KIND_NAMES: readonly ChaosMeshKind[] = Object.keys(CHAOS_MESH_KINDS) as ChaosMeshKind[];

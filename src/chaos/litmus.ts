@@ -9,15 +9,25 @@ import { CHAOS_LABELS } from './types';
 /** When a Litmus probe runs, relative to the fault. */
 export class LitmusProbeMode {
   /** Before the fault (start of test). */
-  public static startOfTest(): LitmusProbeMode { return new LitmusProbeMode('SOT'); }
+  public static startOfTest(): LitmusProbeMode {
+    return new LitmusProbeMode('SOT');
+  }
   /** After the fault (end of test). */
-  public static endOfTest(): LitmusProbeMode { return new LitmusProbeMode('EOT'); }
+  public static endOfTest(): LitmusProbeMode {
+    return new LitmusProbeMode('EOT');
+  }
   /** Before and after. */
-  public static edge(): LitmusProbeMode { return new LitmusProbeMode('Edge'); }
+  public static edge(): LitmusProbeMode {
+    return new LitmusProbeMode('Edge');
+  }
   /** Throughout the experiment. */
-  public static continuous(): LitmusProbeMode { return new LitmusProbeMode('Continuous'); }
+  public static continuous(): LitmusProbeMode {
+    return new LitmusProbeMode('Continuous');
+  }
   /** Only while the fault is active. */
-  public static onChaos(): LitmusProbeMode { return new LitmusProbeMode('OnChaos'); }
+  public static onChaos(): LitmusProbeMode {
+    return new LitmusProbeMode('OnChaos');
+  }
 
   private constructor(
     /** The `mode` field. */
@@ -79,7 +89,14 @@ export class LitmusProbe {
     return new LitmusProbe(name, (ctx) => ({
       name,
       type: 'k8sProbe',
-      'k8sProbe/inputs': { group: '', version: 'v1', resource: 'pods', namespace: ctx.namespace, labelSelector: ctx.labelSelector, operation: 'present' },
+      'k8sProbe/inputs': {
+        group: '',
+        version: 'v1',
+        resource: 'pods',
+        namespace: ctx.namespace,
+        labelSelector: ctx.labelSelector,
+        operation: 'present',
+      },
       mode: (options.mode ?? LitmusProbeMode.edge()).value,
       runProperties: runProperties(options),
     }));
@@ -152,19 +169,31 @@ export const LITMUS_ROLE_RULES: ReadonlyArray<Record<string, string[]>> = [
   { apiGroups: [''], resources: ['pods/exec'], verbs: ['get', 'list', 'create'] },
   { apiGroups: ['apps'], resources: ['deployments', 'statefulsets', 'replicasets', 'daemonsets'], verbs: ['get', 'list'] },
   { apiGroups: ['batch'], resources: ['jobs'], verbs: ['create', 'get', 'list', 'delete', 'deletecollection'] },
-  { apiGroups: ['litmuschaos.io'], resources: ['chaosengines', 'chaosexperiments', 'chaosresults'], verbs: ['create', 'get', 'list', 'patch', 'update', 'delete'] },
+  {
+    apiGroups: ['litmuschaos.io'],
+    resources: ['chaosengines', 'chaosexperiments', 'chaosresults'],
+    verbs: ['create', 'get', 'list', 'patch', 'update', 'delete'],
+  },
 ];
 
 /**
  * Renders an experiment as a Litmus ChaosEngine with its service account and RBAC, or
  * returns why it cannot be; with `standby` the engine is stopped. Pure: plain data in, plain data out.
  */
-export function renderLitmus(def: ExperimentDefinition, options: LitmusOptions & { readonly standby?: boolean } = {}): { rendering?: LitmusRendering; problems: Problem[] } {
+export function renderLitmus(
+  def: ExperimentDefinition,
+  options: LitmusOptions & { readonly standby?: boolean } = {},
+): { rendering?: LitmusRendering; problems: Problem[] } {
   const problems: Problem[] = [];
-  const add = (field: string, problem: string, fix: string) => problems.push({ field, problem: `experiment "${def.name}" cannot run on Litmus: ${problem}`, fix });
+  const add = (field: string, problem: string, fix: string) =>
+    problems.push({ field, problem: `experiment "${def.name}" cannot run on Litmus: ${problem}`, fix });
   const fault = def.action.litmus;
   if (!fault) {
-    add('platform', `the ${def.action.name} fault has no Litmus equivalent (${def.action.litmusGap})`, 'render this experiment with ChaosPlatform.chaosMesh()');
+    add(
+      'platform',
+      `the ${def.action.name} fault has no Litmus equivalent (${def.action.litmusGap})`,
+      'render this experiment with ChaosPlatform.chaosMesh()',
+    );
   }
   const target = def.target;
   const namespaces = target?.namespacesTargeted ?? [];
@@ -172,7 +201,17 @@ export function renderLitmus(def: ExperimentDefinition, options: LitmusOptions &
     add('target', `Litmus targets one application namespace, but the target reaches ${namespaces.length}`, 'target pods of a single namespace');
   }
   const p = target?.props;
-  if (target && (Object.keys(p?.labels ?? {}).length === 0 || (p?.expressions?.length ?? 0) > 0 || p?.pods || p?.annotations || p?.fields || p?.nodes || p?.nodeSelectors || p?.podPhases)) {
+  if (
+    target &&
+    (Object.keys(p?.labels ?? {}).length === 0 ||
+      (p?.expressions?.length ?? 0) > 0 ||
+      p?.pods ||
+      p?.annotations ||
+      p?.fields ||
+      p?.nodes ||
+      p?.nodeSelectors ||
+      p?.podPhases)
+  ) {
     add('target', 'Litmus selects pods by labels only', 'target the pods by labels (ChaosTarget.labels or a workload without match expressions)');
   }
   const pct = def.mode.affectedPercent;
@@ -180,7 +219,15 @@ export function renderLitmus(def: ExperimentDefinition, options: LitmusOptions &
     add('mode', 'Litmus sets the share of pods as a percentage, not a count', 'use ChaosMode.one() or a percentage mode');
   }
   if (options.serviceAccountName !== undefined) {
-    problems.push(...problemsAbout(`experiment "${def.name}"`, nameProblems('litmus.serviceAccountName', options.serviceAccountName, { what: 'service account name', fix: 'name the service account with lower-case letters, digits, "-" and "."' })));
+    problems.push(
+      ...problemsAbout(
+        `experiment "${def.name}"`,
+        nameProblems('litmus.serviceAccountName', options.serviceAccountName, {
+          what: 'service account name',
+          fix: 'name the service account with lower-case letters, digits, "-" and "."',
+        }),
+      ),
+    );
   }
   if (!fault || !target || problems.length > 0) return { problems };
 
@@ -194,8 +241,11 @@ export function renderLitmus(def: ExperimentDefinition, options: LitmusOptions &
     ...(options.env ?? {}),
   };
   const env = Object.entries(envMap).map(([name, value]) => ({ name, value }));
-  const probes = (options.probes && options.probes.length > 0 ? options.probes : [LitmusProbe.podsPresent()]).map((pr) => pr.toSpec({ namespace, labelSelector }));
-  const appkind = target.workloadKind && ['deployment', 'statefulset', 'daemonset'].includes(target.workloadKind) ? target.workloadKind : 'deployment';
+  const probes = (options.probes && options.probes.length > 0 ? options.probes : [LitmusProbe.podsPresent()]).map((pr) =>
+    pr.toSpec({ namespace, labelSelector }),
+  );
+  const appkind =
+    target.workloadKind && ['deployment', 'statefulset', 'daemonset'].includes(target.workloadKind) ? target.workloadKind : 'deployment';
   const labels = objectLabels({ ...CHAOS_LABELS, [LIBRARY_LABELS.chaosExperiment]: def.name });
   const engine = {
     apiVersion: 'litmuschaos.io/v1alpha1',
@@ -212,7 +262,12 @@ export function renderLitmus(def: ExperimentDefinition, options: LitmusOptions &
   };
   const rbac = [
     { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: sa, namespace, labels } },
-    { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'Role', metadata: { name: sa, namespace, labels }, rules: LITMUS_ROLE_RULES.map((r) => ({ ...r })) },
+    {
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'Role',
+      metadata: { name: sa, namespace, labels },
+      rules: LITMUS_ROLE_RULES.map((r) => ({ ...r })),
+    },
     {
       apiVersion: 'rbac.authorization.k8s.io/v1',
       kind: 'RoleBinding',

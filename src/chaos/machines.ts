@@ -73,25 +73,39 @@ export class RemoteCluster extends Construct implements IApiObjectOwner {
     this.name = p.name ?? id;
     problems.addAll('', nameProblems('name', this.name, { fix: 'name the remote cluster with lower-case letters, digits, "-" and "."' }));
     if (!p.kubeconfig) {
-      problems.add('kubeconfig', 'no kubeconfig Secret is given', 'give the Secret holding the remote cluster\'s kubeconfig: { name, namespace, key }');
+      problems.add(
+        'kubeconfig',
+        'no kubeconfig Secret is given',
+        "give the Secret holding the remote cluster's kubeconfig: { name, namespace, key }",
+      );
     } else {
       problems.addAll('', nameProblems('kubeconfig.name', p.kubeconfig.name, { fix: 'name the kubeconfig Secret' }));
-      problems.addAll('', namespaceProblems('kubeconfig.namespace', p.kubeconfig.namespace, { fix: 'give the Secret\'s namespace' }));
+      problems.addAll('', namespaceProblems('kubeconfig.namespace', p.kubeconfig.namespace, { fix: "give the Secret's namespace" }));
     }
-    if (!/^v?\d+\.\d+\.\d+([-+].+)?$/.test(p.version ?? '')) problems.add('version', `"${p.version ?? ''}" is not a Chaos Mesh version`, 'give the version to install, such as "2.8.3"');
+    if (!/^v?\d+\.\d+\.\d+([-+].+)?$/.test(p.version ?? ''))
+      problems.add('version', `"${p.version ?? ''}" is not a Chaos Mesh version`, 'give the version to install, such as "2.8.3"');
     const install = p.installNamespace ?? CHAOS_MESH_NAMESPACE;
     problems.addAll('', namespaceProblems('installNamespace', install, { fix: 'give the namespace to install Chaos Mesh into, usually chaos-mesh' }));
     problems.addAll('', labelsProblems('labels', p.labels));
     problems.throwIfAny(this.node.path);
-    this.apiObject = setMainObject(this, typedApiObject<RemoteClusterObjectProps>(this, 'Resource', { apiVersion: CHAOS_MESH_API_VERSION, kind: 'RemoteCluster' }, {
-      metadata: { name: this.name, labels: objectLabels(CHAOS_LABELS, p.labels) },
-      spec: {
-        namespace: install,
-        version: p.version,
-        kubeConfig: { secretRef: { name: p.kubeconfig.name, namespace: p.kubeconfig.namespace, key: p.kubeconfig.key ?? 'kubeconfig' } },
-        ...(p.configOverride ? { configOverride: { ...p.configOverride } } : {}),
-      },
-    }, toJson_RemoteClusterProps));
+    this.apiObject = setMainObject(
+      this,
+      typedApiObject<RemoteClusterObjectProps>(
+        this,
+        'Resource',
+        { apiVersion: CHAOS_MESH_API_VERSION, kind: 'RemoteCluster' },
+        {
+          metadata: { name: this.name, labels: objectLabels(CHAOS_LABELS, p.labels) },
+          spec: {
+            namespace: install,
+            version: p.version,
+            kubeConfig: { secretRef: { name: p.kubeconfig.name, namespace: p.kubeconfig.namespace, key: p.kubeconfig.key ?? 'kubeconfig' } },
+            ...(p.configOverride ? { configOverride: { ...p.configOverride } } : {}),
+          },
+        },
+        toJson_RemoteClusterProps,
+      ),
+    );
     // Cluster-scoped: never the chart's namespace.
     if (this.apiObject.metadata.namespace !== undefined) this.apiObject.addJsonPatch(JsonPatch.remove('/metadata/namespace'));
   }
@@ -147,15 +161,29 @@ export class PhysicalMachine extends Construct implements IApiObjectOwner {
     problems.addAll('', nameProblems('name', this.name, { fix: 'name the machine with lower-case letters, digits, "-" and "."' }));
     problems.addAll('', namespaceProblems('namespace', this.namespace, { fix: 'give a valid namespace' }));
     if (this.namespace === CHAOS_MESH_NAMESPACE && !p.allowChaosMeshNamespace) {
-      problems.add('namespace', `"${CHAOS_MESH_NAMESPACE}" is protected`, 'put the machine in another namespace, or opt in with allowChaosMeshNamespace: true');
+      problems.add(
+        'namespace',
+        `"${CHAOS_MESH_NAMESPACE}" is protected`,
+        'put the machine in another namespace, or opt in with allowChaosMeshNamespace: true',
+      );
     }
-    if (!/^https?:\/\/[^\s/]+(:\d+)?\/?$/.test(p.address ?? '')) problems.add('address', `"${p.address ?? ''}" is not a chaosd address`, 'give the chaosd server URL, such as https://10.0.3.7:31768');
+    if (!/^https?:\/\/[^\s/]+(:\d+)?\/?$/.test(p.address ?? ''))
+      problems.add('address', `"${p.address ?? ''}" is not a chaosd address`, 'give the chaosd server URL, such as https://10.0.3.7:31768');
     problems.addAll('', labelsProblems('labels', p.labels));
     problems.throwIfAny(this.node.path);
-    this.apiObject = setMainObject(this, typedApiObject<PhysicalMachineObjectProps>(this, 'Resource', { apiVersion: CHAOS_MESH_API_VERSION, kind: 'PhysicalMachine' }, {
-      metadata: { name: this.name, namespace: this.namespace, labels: objectLabels(CHAOS_LABELS, p.labels) },
-      spec: { address: p.address },
-    }, toJson_PhysicalMachineProps));
+    this.apiObject = setMainObject(
+      this,
+      typedApiObject<PhysicalMachineObjectProps>(
+        this,
+        'Resource',
+        { apiVersion: CHAOS_MESH_API_VERSION, kind: 'PhysicalMachine' },
+        {
+          metadata: { name: this.name, namespace: this.namespace, labels: objectLabels(CHAOS_LABELS, p.labels) },
+          spec: { address: p.address },
+        },
+        toJson_PhysicalMachineProps,
+      ),
+    );
   }
 
   /** Every object this construct made, in creation order. */

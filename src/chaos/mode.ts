@@ -70,7 +70,11 @@ export class ChaosMode {
       out.push({ field, problem: `${this.value}% is outside 1-100`, fix: 'give a percentage from 1 to 100' });
     }
     if (!needsValue && this.value !== undefined) {
-      out.push({ field, problem: `mode "${this.mode}" takes no value but ${this.value} was given`, fix: 'drop the value or use a mode that takes one' });
+      out.push({
+        field,
+        problem: `mode "${this.mode}" takes no value but ${this.value} was given`,
+        fix: 'drop the value or use a mode that takes one',
+      });
     }
     return out;
   }

@@ -23,13 +23,27 @@ export class ConcurrencyPolicy {
 
 /** A day of the week, for weekly schedules. */
 export class Weekday {
-  public static monday(): Weekday { return new Weekday(1, 'Monday'); }
-  public static tuesday(): Weekday { return new Weekday(2, 'Tuesday'); }
-  public static wednesday(): Weekday { return new Weekday(3, 'Wednesday'); }
-  public static thursday(): Weekday { return new Weekday(4, 'Thursday'); }
-  public static friday(): Weekday { return new Weekday(5, 'Friday'); }
-  public static saturday(): Weekday { return new Weekday(6, 'Saturday'); }
-  public static sunday(): Weekday { return new Weekday(0, 'Sunday'); }
+  public static monday(): Weekday {
+    return new Weekday(1, 'Monday');
+  }
+  public static tuesday(): Weekday {
+    return new Weekday(2, 'Tuesday');
+  }
+  public static wednesday(): Weekday {
+    return new Weekday(3, 'Wednesday');
+  }
+  public static thursday(): Weekday {
+    return new Weekday(4, 'Thursday');
+  }
+  public static friday(): Weekday {
+    return new Weekday(5, 'Friday');
+  }
+  public static saturday(): Weekday {
+    return new Weekday(6, 'Saturday');
+  }
+  public static sunday(): Weekday {
+    return new Weekday(0, 'Sunday');
+  }
 
   private constructor(
     /** Cron day-of-week number (0 = Sunday). */
@@ -173,16 +187,34 @@ export function scheduleProblems(s: ChaosSchedule, runLength: Duration | undefin
   const interval = s.minimumIntervalMs();
   if (s.isInterval) {
     if (forWorkflow) {
-      out.push({ field: 'schedule', problem: `"${expr}": Chaos Mesh does not accept @every for Workflow schedules`, fix: 'use a cron expression such as ChaosSchedule.daily() or ChaosSchedule.cron("0 */2 * * *")' });
+      out.push({
+        field: 'schedule',
+        problem: `"${expr}": Chaos Mesh does not accept @every for Workflow schedules`,
+        fix: 'use a cron expression such as ChaosSchedule.daily() or ChaosSchedule.cron("0 */2 * * *")',
+      });
     }
-    if (interval === undefined || interval <= 0) out.push({ field: 'schedule', problem: `"${expr}" is not a valid @every interval`, fix: 'write @every with a Go duration such as "@every 30m"' });
+    if (interval === undefined || interval <= 0)
+      out.push({
+        field: 'schedule',
+        problem: `"${expr}" is not a valid @every interval`,
+        fix: 'write @every with a Go duration such as "@every 30m"',
+      });
   } else if (!expr.startsWith('@') && fields.length !== 5) {
-    out.push({ field: 'schedule', problem: `"${expr}" has ${fields.length} fields; Chaos Mesh takes five (minute hour day month weekday)`, fix: 'write a five-field cron expression such as "0 9 * * 1"' });
+    out.push({
+      field: 'schedule',
+      problem: `"${expr}" has ${fields.length} fields; Chaos Mesh takes five (minute hour day month weekday)`,
+      fix: 'write a five-field cron expression such as "0 9 * * 1"',
+    });
   } else if (interval === undefined) {
-    out.push({ field: 'schedule', problem: `"${expr}" is not a valid cron expression`, fix: 'write a five-field cron expression such as "0 9 * * 1"' });
+    out.push({
+      field: 'schedule',
+      problem: `"${expr}" is not a valid cron expression`,
+      fix: 'write a five-field cron expression such as "0 9 * * 1"',
+    });
   }
   const h = s.historyLimit;
-  if (!Number.isInteger(h) || h < 1) out.push({ field: 'schedule.historyLimit', problem: `${h} is not a positive whole number`, fix: 'keep at least one finished run, such as 3' });
+  if (!Number.isInteger(h) || h < 1)
+    out.push({ field: 'schedule.historyLimit', problem: `${h} is not a positive whole number`, fix: 'keep at least one finished run, such as 3' });
   const deadline = s.options.startingDeadline;
   const forbid = s.concurrencyPolicy.value === 'Forbid';
   if (deadline) {
@@ -198,7 +230,11 @@ export function scheduleProblems(s: ChaosSchedule, runLength: Duration | undefin
     }
   }
   if (forbid && runLength && interval !== undefined && interval > 0 && runLength.toMilliseconds() >= interval) {
-    out.push({ field: 'schedule', problem: `each run lasts ${runLength.toSeconds()}s but runs start every ${interval / 1000}s, so with concurrencyPolicy Forbid every other run is skipped`, fix: 'shorten the experiment or space the runs further apart' });
+    out.push({
+      field: 'schedule',
+      problem: `each run lasts ${runLength.toSeconds()}s but runs start every ${interval / 1000}s, so with concurrencyPolicy Forbid every other run is skipped`,
+      fix: 'shorten the experiment or space the runs further apart',
+    });
   }
   return out;
 }

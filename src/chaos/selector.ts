@@ -171,9 +171,15 @@ export class ChaosTarget {
   public get coversWholeNamespaces(): boolean {
     const p = this.props;
     const narrow =
-      Object.keys(p.labels ?? {}).length + (p.expressions?.length ?? 0) + Object.keys(p.annotations ?? {}).length +
-      Object.keys(p.fields ?? {}).length + Object.keys(p.pods ?? {}).length + (p.nodes?.length ?? 0) +
-      Object.keys(p.nodeSelectors ?? {}).length + (p.podPhases?.length ?? 0) + Object.keys(p.physicalMachines ?? {}).length;
+      Object.keys(p.labels ?? {}).length +
+      (p.expressions?.length ?? 0) +
+      Object.keys(p.annotations ?? {}).length +
+      Object.keys(p.fields ?? {}).length +
+      Object.keys(p.pods ?? {}).length +
+      (p.nodes?.length ?? 0) +
+      Object.keys(p.nodeSelectors ?? {}).length +
+      (p.podPhases?.length ?? 0) +
+      Object.keys(p.physicalMachines ?? {}).length;
     return narrow === 0;
   }
 
@@ -182,19 +188,37 @@ export class ChaosTarget {
     const out: Problem[] = [];
     const p = this.props;
     if (this.namespacesTargeted.length === 0) {
-      out.push({ field: `${field}.namespaces`, problem: 'the target names no namespace, so it selects nothing predictable', fix: 'give the namespace of the pods to target (a workload without a namespace needs a chart namespace)' });
+      out.push({
+        field: `${field}.namespaces`,
+        problem: 'the target names no namespace, so it selects nothing predictable',
+        fix: 'give the namespace of the pods to target (a workload without a namespace needs a chart namespace)',
+      });
     }
     for (const ns of this.namespacesTargeted) out.push(...namespaceProblems(`${field}.namespaces`, ns, { fix: 'use a valid namespace name' }));
     if (this.coversWholeNamespaces && !this.wholeNamespace) {
-      out.push({ field, problem: 'the target has no labels, expressions, pods or other criteria, so it selects nothing specific', fix: 'select pods by labels, expressions, names or a workload, or target whole namespaces on purpose with ChaosTarget.namespaces()' });
+      out.push({
+        field,
+        problem: 'the target has no labels, expressions, pods or other criteria, so it selects nothing specific',
+        fix: 'select pods by labels, expressions, names or a workload, or target whole namespaces on purpose with ChaosTarget.namespaces()',
+      });
     }
     for (const [ns, names] of Object.entries(p.pods ?? {})) {
-      if (names.length === 0) out.push({ field: `${field}.pods.${ns}`, problem: 'the pod list is empty, so it selects nothing', fix: 'name at least one pod' });
+      if (names.length === 0)
+        out.push({ field: `${field}.pods.${ns}`, problem: 'the pod list is empty, so it selects nothing', fix: 'name at least one pod' });
       names.forEach((n, i) => out.push(...nameProblems(`${field}.pods.${ns}[${i}]`, n, { what: 'pod name', fix: 'name existing pods' })));
     }
     for (const [ns, names] of Object.entries(p.physicalMachines ?? {})) {
-      if (names.length === 0) out.push({ field: `${field}.physicalMachines.${ns}`, problem: 'the machine list is empty, so it selects nothing', fix: 'name at least one PhysicalMachine' });
-      names.forEach((n, i) => out.push(...nameProblems(`${field}.physicalMachines.${ns}[${i}]`, n, { what: 'PhysicalMachine name', fix: 'name existing PhysicalMachine objects' })));
+      if (names.length === 0)
+        out.push({
+          field: `${field}.physicalMachines.${ns}`,
+          problem: 'the machine list is empty, so it selects nothing',
+          fix: 'name at least one PhysicalMachine',
+        });
+      names.forEach((n, i) =>
+        out.push(
+          ...nameProblems(`${field}.physicalMachines.${ns}[${i}]`, n, { what: 'PhysicalMachine name', fix: 'name existing PhysicalMachine objects' }),
+        ),
+      );
     }
     out.push(...labelsProblems(`${field}.labels`, p.labels, { fix: 'use a valid Kubernetes label' }));
     out.push(...labelsProblems(`${field}.nodeSelectors`, p.nodeSelectors, { fix: 'use a valid Kubernetes label' }));
@@ -210,7 +234,10 @@ export class ChaosTarget {
     const spec: Record<string, unknown> = {
       namespaces: [...p.namespaces],
       labelSelectors: nonEmpty(p.labels, Object.keys(p.labels ?? {}).length),
-      expressionSelectors: nonEmpty(p.expressions?.map((e) => (e.values ? { key: e.key, operator: e.operator, values: [...e.values] } : { key: e.key, operator: e.operator })), p.expressions?.length ?? 0),
+      expressionSelectors: nonEmpty(
+        p.expressions?.map((e) => (e.values ? { key: e.key, operator: e.operator, values: [...e.values] } : { key: e.key, operator: e.operator })),
+        p.expressions?.length ?? 0,
+      ),
       annotationSelectors: nonEmpty(p.annotations, Object.keys(p.annotations ?? {}).length),
       fieldSelectors: nonEmpty(p.fields, Object.keys(p.fields ?? {}).length),
       podPhaseSelectors: nonEmpty(p.podPhases, p.podPhases?.length ?? 0),
@@ -224,6 +251,8 @@ export class ChaosTarget {
 
   /** The label selector as a Kubernetes selector string (`app=demo-app,tier=web`), for Litmus and probes. */
   public labelSelectorString(): string {
-    return Object.entries(this.props.labels ?? {}).map(([k, v]) => `${k}=${v}`).join(',');
+    return Object.entries(this.props.labels ?? {})
+      .map(([k, v]) => `${k}=${v}`)
+      .join(',');
   }
 }

@@ -85,19 +85,29 @@ export class StatusCheck extends Construct implements IApiObjectOwner {
     problems.addAll('', nameProblems('name', this.name, { fix: 'name the check with lower-case letters, digits, "-" and "."' }));
     problems.addAll('', namespaceProblems('namespace', this.namespace, { fix: 'give a valid namespace' }));
     problems.addAll('', httpStatusCheckProblems('', p));
-    if (p.duration !== undefined && p.duration.toMilliseconds() <= 0) problems.add('duration', 'the duration is zero', 'give a positive duration, or none');
-    if (p.duration !== undefined && p.mode && !p.mode.bounded) problems.add('duration', 'a duration is given with StatusCheckMode.continuousUntilStopped()', 'use StatusCheckMode.continuous() with a duration, or drop the duration');
+    if (p.duration !== undefined && p.duration.toMilliseconds() <= 0)
+      problems.add('duration', 'the duration is zero', 'give a positive duration, or none');
+    if (p.duration !== undefined && p.mode && !p.mode.bounded)
+      problems.add(
+        'duration',
+        'a duration is given with StatusCheckMode.continuousUntilStopped()',
+        'use StatusCheckMode.continuous() with a duration, or drop the duration',
+      );
     const r = p.recordsHistoryLimit;
-    if (r !== undefined && !(Number.isInteger(r) && r >= 1 && r <= 1000)) problems.add('recordsHistoryLimit', `${r} is outside 1-1000`, 'keep between 1 and 1000 records');
+    if (r !== undefined && !(Number.isInteger(r) && r >= 1 && r <= 1000))
+      problems.add('recordsHistoryLimit', `${r} is outside 1-1000`, 'keep between 1 and 1000 records');
     problems.addAll('', labelsProblems('labels', p.labels));
     problems.throwIfAny(this.node.path);
     const labels = objectLabels(CHAOS_LABELS, p.labels);
-    this.apiObject = setMainObject(this, new ApiObject(this, 'Resource', {
-      apiVersion: CHAOS_MESH_API_VERSION,
-      kind: 'StatusCheck',
-      metadata: { name: this.name, namespace: this.namespace, labels },
-      spec: { ...httpStatusCheckSpec(p, p.duration, false), ...(r !== undefined ? { recordsHistoryLimit: r } : {}) },
-    }));
+    this.apiObject = setMainObject(
+      this,
+      new ApiObject(this, 'Resource', {
+        apiVersion: CHAOS_MESH_API_VERSION,
+        kind: 'StatusCheck',
+        metadata: { name: this.name, namespace: this.namespace, labels },
+        spec: { ...httpStatusCheckSpec(p, p.duration, false), ...(r !== undefined ? { recordsHistoryLimit: r } : {}) },
+      }),
+    );
   }
 
   /** Every object this construct made, in creation order. */

@@ -163,17 +163,20 @@ export class WorkflowStep {
 
   /** Waits, such as for the system to recover. */
   public static suspend(name: string, duration: Duration): WorkflowStep {
-    return new WorkflowStep(name, () => ({ templates: [{ name, templateType: 'Suspend', deadline: spelledGoDuration(duration) }], problems: [], bound: duration.toMilliseconds() }));
+    return new WorkflowStep(name, () => ({
+      templates: [{ name, templateType: 'Suspend', deadline: spelledGoDuration(duration) }],
+      problems: [],
+      bound: duration.toMilliseconds(),
+    }));
   }
 
   /** Runs an experiment for its duration. The guardrails of {@link ChaosExperiment} apply. */
   public static experiment(name: string, props: WorkflowExperimentProps): WorkflowStep {
     return new WorkflowStep(name, (policy) => {
       const def = experimentDefinition(name, props);
-      const problems = [
-        ...problemsAbout(`experiment "${name}"`, remoteClusterProblems(props.remoteCluster)),
-        ...experimentProblems(def, policy),
-      ].map((p) => ({ ...p, field: `steps.${name}.${p.field}` }));
+      const problems = [...problemsAbout(`experiment "${name}"`, remoteClusterProblems(props.remoteCluster)), ...experimentProblems(def, policy)].map(
+        (p) => ({ ...p, field: `steps.${name}.${p.field}` }),
+      );
       const template = {
         name,
         templateType: props.action.kind,
@@ -190,9 +193,18 @@ export class WorkflowStep {
       const deadline = props.deadline ?? spanIn(1, 'minutes');
       const mode = props.mode ?? StatusCheckMode.synchronous();
       const problems: Problem[] = httpStatusCheckProblems(`steps.${name}`, props);
-      if (props.duration !== undefined && !mode.bounded) problems.push({ field: `steps.${name}.duration`, problem: 'a duration is given with StatusCheckMode.continuousUntilStopped()', fix: 'use StatusCheckMode.continuous() with a duration, or drop the duration' });
+      if (props.duration !== undefined && !mode.bounded)
+        problems.push({
+          field: `steps.${name}.duration`,
+          problem: 'a duration is given with StatusCheckMode.continuousUntilStopped()',
+          fix: 'use StatusCheckMode.continuous() with a duration, or drop the duration',
+        });
       if (props.duration !== undefined && props.duration.toMilliseconds() > deadline.toMilliseconds()) {
-        problems.push({ field: `steps.${name}.duration`, problem: `the check runs ${spelledGoDuration(props.duration)}, longer than its ${spelledGoDuration(deadline)} deadline`, fix: 'shorten the duration or lengthen the deadline' });
+        problems.push({
+          field: `steps.${name}.duration`,
+          problem: `the check runs ${spelledGoDuration(props.duration)}, longer than its ${spelledGoDuration(deadline)} deadline`,
+          fix: 'shorten the duration or lengthen the deadline',
+        });
       }
       const duration = props.duration ?? (mode.value === 'Continuous' && mode.bounded ? deadline : undefined);
       const template: WorkflowTemplate = {
@@ -214,29 +226,42 @@ export class WorkflowStep {
     return new WorkflowStep(name, (policy) => {
       const c = props.container;
       const problems: Problem[] = [];
-      if (dnsLabelProblem(c?.name ?? '')) problems.push({ field: `steps.${name}.container.name`, problem: `container name "${c?.name ?? ''}" is not a DNS-1123 label`, fix: 'name the container with lower-case letters, digits and "-"' });
+      if (dnsLabelProblem(c?.name ?? ''))
+        problems.push({
+          field: `steps.${name}.container.name`,
+          problem: `container name "${c?.name ?? ''}" is not a DNS-1123 label`,
+          fix: 'name the container with lower-case letters, digits and "-"',
+        });
       if (!c?.image) problems.push({ field: `steps.${name}.container.image`, problem: 'the image is empty', fix: 'name the task image' });
       const rendered = (props.branches ?? []).map((b) => b.then.render(policy));
-      const container = JSON.parse(JSON.stringify({
-        name: c?.name,
-        image: c?.image,
-        command: c?.command ? [...c.command] : undefined,
-        args: c?.args ? [...c.args] : undefined,
-        env: c?.env ? Object.entries(c.env).map(([k, v]) => ({ name: k, value: v })) : undefined,
-        ...(c?.extra ?? {}),
-      })) as Record<string, unknown>;
+      const container = JSON.parse(
+        JSON.stringify({
+          name: c?.name,
+          image: c?.image,
+          command: c?.command ? [...c.command] : undefined,
+          args: c?.args ? [...c.args] : undefined,
+          env: c?.env ? Object.entries(c.env).map(([k, v]) => ({ name: k, value: v })) : undefined,
+          ...(c?.extra ?? {}),
+        }),
+      ) as Record<string, unknown>;
       const template: WorkflowTemplate = {
         name,
         templateType: 'Task',
         deadline: props.deadline ? spelledGoDuration(props.deadline) : undefined,
         task: { container, ...(props.volumes ? { volumes: props.volumes.map((v) => ({ ...v })) } : {}) },
-        conditionalBranches: props.branches && props.branches.length > 0 ? props.branches.map((b) => ({ target: b.then.name, expression: b.when })) : undefined,
+        conditionalBranches:
+          props.branches && props.branches.length > 0 ? props.branches.map((b) => ({ target: b.then.name, expression: b.when })) : undefined,
       };
       const branchBounds = rendered.map((r) => r.bound);
-      const bound = props.deadline && branchBounds.every((b): b is number => b !== undefined)
-        ? props.deadline.toMilliseconds() + (branchBounds.length > 0 ? Math.max(...branchBounds) : 0)
-        : undefined;
-      return { templates: [template, ...rendered.flatMap((r) => r.templates)], problems: [...problems, ...rendered.flatMap((r) => r.problems)], bound };
+      const bound =
+        props.deadline && branchBounds.every((b): b is number => b !== undefined)
+          ? props.deadline.toMilliseconds() + (branchBounds.length > 0 ? Math.max(...branchBounds) : 0)
+          : undefined;
+      return {
+        templates: [template, ...rendered.flatMap((r) => r.templates)],
+        problems: [...problems, ...rendered.flatMap((r) => r.problems)],
+        bound,
+      };
     });
   }
 
@@ -319,10 +344,13 @@ export function workflowProblems(name: string, spec: WorkflowSpec): { problems: 
     if (bad) add(`templates[${i}].name`, `template name ${bad}`, 'name templates with lower-case letters, digits and "-"');
     if (byName.has(t.name)) add(`templates[${i}].name`, `template name "${t.name}" is used twice`, 'give every step its own name');
     else byName.set(t.name, t);
-    if (!TEMPLATE_TYPES.includes(t.templateType)) add(`templates.${t.name}.templateType`, `"${t.templateType}" is not a workflow template type`, `use one of ${TEMPLATE_TYPES.join(', ')}`);
-    if (t.deadline !== undefined && !(goDurationMs(t.deadline)! > 0)) add(`templates.${t.name}.deadline`, `"${t.deadline}" is not a positive Go duration`, 'write a deadline such as "5m"');
+    if (!TEMPLATE_TYPES.includes(t.templateType))
+      add(`templates.${t.name}.templateType`, `"${t.templateType}" is not a workflow template type`, `use one of ${TEMPLATE_TYPES.join(', ')}`);
+    if (t.deadline !== undefined && !(goDurationMs(t.deadline)! > 0))
+      add(`templates.${t.name}.deadline`, `"${t.deadline}" is not a positive Go duration`, 'write a deadline such as "5m"');
   }
-  if (!byName.has(spec.entry)) add('entry', `entry "${spec.entry}" is not one of the templates`, `name an existing template as entry (${[...byName.keys()].join(', ')})`);
+  if (!byName.has(spec.entry))
+    add('entry', `entry "${spec.entry}" is not one of the templates`, `name an existing template as entry (${[...byName.keys()].join(', ')})`);
 
   const bounds = new Map<string, number | undefined>();
   const visiting = new Set<string>();
@@ -339,7 +367,8 @@ export function workflowProblems(name: string, spec: WorkflowSpec): { problems: 
     let result = own;
     if (t.templateType === 'Serial' || t.templateType === 'Parallel') {
       const children = t.children ?? [];
-      if (children.length === 0) add(`templates.${n}.children`, `${t.templateType} stage "${n}" has no children`, 'add steps to the stage or remove it');
+      if (children.length === 0)
+        add(`templates.${n}.children`, `${t.templateType} stage "${n}" has no children`, 'add steps to the stage or remove it');
       const childBounds: Array<number | undefined> = [];
       for (const c of children) {
         if (!byName.has(c)) {
@@ -350,13 +379,26 @@ export function workflowProblems(name: string, spec: WorkflowSpec): { problems: 
         const b = bound(c);
         childBounds.push(b);
         if (own !== undefined && b !== undefined && b > own) {
-          add(`templates.${c}.deadline`, `child "${c}" may run ${compactGoDuration(b)}, longer than the ${compactGoDuration(own)} deadline of its parent "${n}", and would keep showing as running`, `shorten "${c}" or give "${n}" a deadline of at least ${compactGoDuration(b)}`);
+          add(
+            `templates.${c}.deadline`,
+            `child "${c}" may run ${compactGoDuration(b)}, longer than the ${compactGoDuration(own)} deadline of its parent "${n}", and would keep showing as running`,
+            `shorten "${c}" or give "${n}" a deadline of at least ${compactGoDuration(b)}`,
+          );
         }
       }
       const known = childBounds.every((b): b is number => b !== undefined);
-      const need = known && childBounds.length > 0 ? (t.templateType === 'Serial' ? childBounds.reduce((a, b) => a + b, 0) : Math.max(...childBounds)) : undefined;
+      const need =
+        known && childBounds.length > 0
+          ? t.templateType === 'Serial'
+            ? childBounds.reduce((a, b) => a + b, 0)
+            : Math.max(...childBounds)
+          : undefined;
       if (own !== undefined && need !== undefined && t.templateType === 'Serial' && need > own && childBounds.every((b) => b! <= own)) {
-        add(`templates.${n}.deadline`, `serial stage "${n}" needs ${compactGoDuration(need)} for its children but its deadline is ${compactGoDuration(own)}`, `give "${n}" a deadline of at least ${compactGoDuration(need)} or shorten its children`);
+        add(
+          `templates.${n}.deadline`,
+          `serial stage "${n}" needs ${compactGoDuration(need)} for its children but its deadline is ${compactGoDuration(own)}`,
+          `give "${n}" a deadline of at least ${compactGoDuration(need)} or shorten its children`,
+        );
       }
       result = own ?? need;
     } else if (t.templateType === 'Task') {
@@ -380,12 +422,18 @@ export function workflowProblems(name: string, spec: WorkflowSpec): { problems: 
       return result;
     } else if (t.templateType === 'Schedule') {
       if (!t.schedule) add(`templates.${n}.schedule`, `Schedule step "${n}" has no schedule`, 'give the schedule and the experiment it starts');
-      else if (!isChaosMeshKind(t.schedule.type)) add(`templates.${n}.schedule.type`, `a Schedule step starts chaos, not "${t.schedule.type}"`, `use one of ${CHAOS_MESH_KIND_NAMES.join(', ')}`);
+      else if (!isChaosMeshKind(t.schedule.type))
+        add(
+          `templates.${n}.schedule.type`,
+          `a Schedule step starts chaos, not "${t.schedule.type}"`,
+          `use one of ${CHAOS_MESH_KIND_NAMES.join(', ')}`,
+        );
     } else if (result === undefined && isChaosMeshKind(t.templateType)) {
       const embedded = (t as unknown as Record<string, { duration?: string } | undefined>)[embeddedKey(t.templateType)];
       result = embedded?.duration ? goDurationMs(embedded.duration) : undefined;
     }
-    if (result === undefined) add(`templates.${n}.deadline`, `${t.templateType} step "${n}" is unbounded`, 'give it a deadline (or, for chaos, a duration)');
+    if (result === undefined)
+      add(`templates.${n}.deadline`, `${t.templateType} step "${n}" is unbounded`, 'give it a deadline (or, for chaos, a duration)');
     visiting.delete(n);
     bounds.set(n, result);
     return result;
@@ -395,7 +443,11 @@ export function workflowProblems(name: string, spec: WorkflowSpec): { problems: 
 }
 
 /** Builds the spec of a workflow from its entry step; returns it with every problem. */
-export function buildWorkflow(name: string, entry: WorkflowStep, policy: GuardrailPolicy): { spec: WorkflowSpec; problems: Problem[]; bound?: number } {
+export function buildWorkflow(
+  name: string,
+  entry: WorkflowStep,
+  policy: GuardrailPolicy,
+): { spec: WorkflowSpec; problems: Problem[]; bound?: number } {
   const rendered = entry.render(policy);
   const spec: WorkflowSpec = { entry: entry.name, templates: rendered.templates.map((t) => JSON.parse(JSON.stringify(t)) as WorkflowTemplate) };
   const structure = workflowProblems(name, spec);

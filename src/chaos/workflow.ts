@@ -58,7 +58,11 @@ export class ChaosWorkflow extends Construct implements IApiObjectOwner {
     problems.addAll('', chaosObjectMetadataProblems(this.name, this.namespace, props.labels));
     const policy = resolvePolicy(this, props);
     if (policy.protectedNamespaces.includes(this.namespace)) {
-      problems.add('namespace', `workflow "${this.name}" would live in protected namespace "${this.namespace}"`, 'put chaos objects in a namespace of their own, such as chaos-testing');
+      problems.add(
+        'namespace',
+        `workflow "${this.name}" would live in protected namespace "${this.namespace}"`,
+        'put chaos objects in a namespace of their own, such as chaos-testing',
+      );
     }
     const built = buildWorkflow(this.name, props.entry, policy);
     problems.addAll('', built.problems);

@@ -90,7 +90,9 @@ export function labelKeyProblems(field: string, key: string, options: CheckOptio
 /** Problems with a label value (at most 63 characters, or empty). */
 export function labelValueProblems(field: string, value: string, options: CheckOptions = {}): Problem[] {
   const problem = typeof value === 'string' ? k8sLabelValueProblem(value) : 'the label value is not a string';
-  return problem ? [{ field, problem, fix: options.fix ?? 'use at most 63 letters, digits, "-", "_" and ".", starting and ending with a letter or digit' }] : [];
+  return problem
+    ? [{ field, problem, fix: options.fix ?? 'use at most 63 letters, digits, "-", "_" and ".", starting and ending with a letter or digit' }]
+    : [];
 }
 
 /** Problems with one label (a key and its value), reported at `field`: the key's first. */
@@ -110,7 +112,15 @@ export const MAX_ANNOTATIONS_BYTES = 256 * 1024;
 /** Problems with one annotation key (a qualified name, as label keys are), reported at `field`. */
 export function annotationKeyProblems(field: string, key: string, options: CheckOptions = {}): Problem[] {
   const problem = k8sLabelKeyProblem(key);
-  return problem ? [{ field, problem: problem.replace('label key', 'annotation key'), fix: options.fix ?? 'use a key of letters, digits, "-", "_" and ".", optionally prefixed by a DNS subdomain and "/"' }] : [];
+  return problem
+    ? [
+        {
+          field,
+          problem: problem.replace('label key', 'annotation key'),
+          fix: options.fix ?? 'use a key of letters, digits, "-", "_" and ".", optionally prefixed by a DNS subdomain and "/"',
+        },
+      ]
+    : [];
 }
 
 /** Problems with a map of annotations: each key at `field.<key>`, and their total size at `field`. */
@@ -118,10 +128,17 @@ export function annotationsProblems(field: string, annotations: Readonly<Record<
   const entries = Object.entries(annotations ?? {});
   const out = entries.flatMap(([k, v]) => [
     ...annotationKeyProblems(`${field}.${k}`, k, options),
-    ...(typeof v === 'string' ? [] : [{ field: `${field}.${k}`, problem: `annotation value of "${k}" is not a string`, fix: 'give the value as a string' }]),
+    ...(typeof v === 'string'
+      ? []
+      : [{ field: `${field}.${k}`, problem: `annotation value of "${k}" is not a string`, fix: 'give the value as a string' }]),
   ]);
   const bytes = entries.reduce((n, [k, v]) => n + Buffer.byteLength(k) + Buffer.byteLength(String(v)), 0);
-  if (bytes > MAX_ANNOTATIONS_BYTES) out.push({ field, problem: `the annotations hold ${bytes} bytes, more than the 262144 (256 KiB) Kubernetes allows`, fix: 'keep large data in a ConfigMap and refer to it' });
+  if (bytes > MAX_ANNOTATIONS_BYTES)
+    out.push({
+      field,
+      problem: `the annotations hold ${bytes} bytes, more than the 262144 (256 KiB) Kubernetes allows`,
+      fix: 'keep large data in a ConfigMap and refer to it',
+    });
   return out;
 }
 
@@ -138,11 +155,18 @@ const OPERATORS = ['In', 'NotIn', 'Exists', 'DoesNotExist'];
  * values (`In`/`NotIn` need values, `Exists`/`DoesNotExist` take none).
  */
 export function labelSelectorProblems(field: string, selector: LabelSelectorInput, options: CheckOptions = {}): Problem[] {
-  return [...labelsProblems(`${field}.matchLabels`, selector.matchLabels, options), ...labelRequirementsProblems(`${field}.matchExpressions`, selector.matchExpressions, options)];
+  return [
+    ...labelsProblems(`${field}.matchLabels`, selector.matchLabels, options),
+    ...labelRequirementsProblems(`${field}.matchExpressions`, selector.matchExpressions, options),
+  ];
 }
 
 /** Problems with label-selector requirements (`matchExpressions`), each reported at `field[i]`. */
-export function labelRequirementsProblems(field: string, requirements: LabelSelectorInput['matchExpressions'], options: CheckOptions = {}): Problem[] {
+export function labelRequirementsProblems(
+  field: string,
+  requirements: LabelSelectorInput['matchExpressions'],
+  options: CheckOptions = {},
+): Problem[] {
   const out: Problem[] = [];
   (requirements ?? []).forEach((e, i) => {
     const at = `${field}[${i}]`;
@@ -201,6 +225,8 @@ export function promLabelsProblems(field: string, labels: Readonly<Record<string
   return Object.entries(labels ?? {}).flatMap(([k, v]) => {
     const np = promLabelNameProblem(k);
     if (np) return [{ field: `${field}.${k}`, problem: np, fix: options.fix ?? 'use letters, digits and "_", not starting with a digit or "__"' }];
-    return typeof v === 'string' ? [] : [{ field: `${field}.${k}`, problem: `the value of "${k}" is not a string`, fix: 'give the value as a string' }];
+    return typeof v === 'string'
+      ? []
+      : [{ field: `${field}.${k}`, problem: `the value of "${k}" is not a string`, fix: 'give the value as a string' }];
   });
 }

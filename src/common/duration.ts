@@ -75,8 +75,8 @@ function greedy(total: bigint, units: ReadonlyArray<readonly [string, bigint, bo
 const GO_UNITS: Readonly<Record<string, bigint>> = {
   ns: 1n,
   us: 1_000n,
-  'µs': 1_000n, // U+00B5 micro sign
-  'μs': 1_000n, // U+03BC Greek mu
+  µs: 1_000n, // U+00B5 micro sign
+  μs: 1_000n, // U+03BC Greek mu
   ms: 1_000_000n,
   s: 1_000_000_000n,
   m: 60_000_000_000n,
@@ -265,7 +265,11 @@ function inLargestDividingUnit(ms: number, units: ReadonlyArray<readonly [string
   return undefined;
 }
 
-const GO_SINGLE_UNITS: ReadonlyArray<readonly [string, number]> = [['h', 3600000], ['m', 60000], ['s', 1000]];
+const GO_SINGLE_UNITS: ReadonlyArray<readonly [string, number]> = [
+  ['h', 3600000],
+  ['m', 60000],
+  ['s', 1000],
+];
 
 function largestSingleUnit(ms: number): string {
   if (ms === 0) return '0s';
@@ -399,7 +403,9 @@ export interface PromDurationFormat {
 export function formatPromDuration(span: Span, options: PromDurationFormat = {}): string {
   const ms = BigInt(Math.trunc(spanMs(span)));
   if (ms === 0n) return '0s';
-  const units = PROM_UNITS.filter(([n]) => options.largestUnit !== 'd' || (n !== 'y' && n !== 'w')).map(([n, size]) => [n, size, n === 'y' || n === 'w'] as const);
+  const units = PROM_UNITS.filter(([n]) => options.largestUnit !== 'd' || (n !== 'y' && n !== 'w')).map(
+    ([n, size]) => [n, size, n === 'y' || n === 'w'] as const,
+  );
   return ms < 0n ? `-${greedy(-ms, units)}` : greedy(ms, units);
 }
 
@@ -412,7 +418,12 @@ export function formatSeconds(seconds: number): string {
 // Grafana
 // ---------------------------------------------------------------------------------------
 
-const GRAFANA_UNITS: ReadonlyArray<readonly [string, number]> = [['d', 86400000], ['h', 3600000], ['m', 60000], ['s', 1000]];
+const GRAFANA_UNITS: ReadonlyArray<readonly [string, number]> = [
+  ['d', 86400000],
+  ['h', 3600000],
+  ['m', 60000],
+  ['s', 1000],
+];
 
 /**
  * A span in Grafana's single-unit form (`7d`, `90m`, `30s`): Grafana's relative times and
@@ -460,7 +471,14 @@ export interface DurationCheckOptions {
   readonly fix?: string;
 }
 
-function durationProblems(grammar: 'Go' | 'Prometheus', r: DurationParse, field: string, text: string, fix: string, options: DurationCheckOptions): Problem[] {
+function durationProblems(
+  grammar: 'Go' | 'Prometheus',
+  r: DurationParse,
+  field: string,
+  text: string,
+  fix: string,
+  options: DurationCheckOptions,
+): Problem[] {
   if (!r.ok) return [{ field, problem: `"${text}" is not a ${grammar} duration: ${r.problem}`, fix: options.fix ?? fix }];
   if (options.positive && r.nanoseconds <= 0n) return [{ field, problem: `"${text}" is not a positive duration`, fix: options.fix ?? fix }];
   return [];

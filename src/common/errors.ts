@@ -43,8 +43,7 @@ export class ResilienceValidationError extends Error {
 
   constructor(path: string, problems: Problem[]) {
     super(
-      `${problems.length} problem${problems.length === 1 ? '' : 's'} in ${path}:\n` +
-        problems.map((p) => `  ${formatProblem(path, p)}`).join('\n'),
+      `${problems.length} problem${problems.length === 1 ? '' : 's'} in ${path}:\n` + problems.map((p) => `  ${formatProblem(path, p)}`).join('\n'),
     );
     this.name = 'ResilienceValidationError';
     this.path = path;

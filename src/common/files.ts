@@ -21,7 +21,9 @@ export class SynthFile extends Construct {
   constructor(scope: Construct, id: string, relativePath: string, render: () => string) {
     super(scope, id);
     if (path.isAbsolute(relativePath) || relativePath.split(/[\\/]/).includes('..')) {
-      throw new Error(`[${this.node.path}] relativePath: "${relativePath}" leaves the output directory. Fix: give a path relative to the output directory.`);
+      throw new Error(
+        `[${this.node.path}] relativePath: "${relativePath}" leaves the output directory. Fix: give a path relative to the output directory.`,
+      );
     }
     this.relativePath = relativePath;
     this.render = render;
@@ -44,7 +46,9 @@ function register(file: SynthFile): void {
   }
   const other = files.find((f) => f.relativePath === file.relativePath);
   if (other) {
-    throw new Error(`[${file.node.path}] relativePath: "${file.relativePath}" is also written by ${other.node.path}. Fix: give each file its own path.`);
+    throw new Error(
+      `[${file.node.path}] relativePath: "${file.relativePath}" is also written by ${other.node.path}. Fix: give each file its own path.`,
+    );
   }
   files.push(file);
 }

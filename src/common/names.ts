@@ -9,7 +9,8 @@ const PROM_METRIC_NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
 /** Problem with a DNS-1123 label (namespaces, most object names), or undefined. */
 export function dnsLabelProblem(value: string): string | undefined {
   if (value.length > 63) return `"${value}" is longer than 63 characters`;
-  if (!DNS_LABEL.test(value)) return `"${value}" is not a DNS-1123 label (lower-case letters, digits and '-', starting and ending with a letter or digit)`;
+  if (!DNS_LABEL.test(value))
+    return `"${value}" is not a DNS-1123 label (lower-case letters, digits and '-', starting and ending with a letter or digit)`;
   return undefined;
 }
 
@@ -26,13 +27,15 @@ export function k8sLabelKeyProblem(key: string): string | undefined {
   if (parts.length > 2) return `label key "${key}" has more than one '/'`;
   const name = parts[parts.length - 1];
   if (parts.length === 2 && dnsSubdomainProblem(parts[0])) return `label key "${key}" has an invalid prefix`;
-  if (name.length === 0 || name.length > 63 || !LABEL_VALUE.test(name)) return `label key "${key}" has an invalid name part (at most 63 characters: letters, digits, '-', '_', '.')`;
+  if (name.length === 0 || name.length > 63 || !LABEL_VALUE.test(name))
+    return `label key "${key}" has an invalid name part (at most 63 characters: letters, digits, '-', '_', '.')`;
   return undefined;
 }
 
 /** Problem with a Kubernetes label value, or undefined. */
 export function k8sLabelValueProblem(value: string): string | undefined {
-  if (value.length > 63 || !LABEL_VALUE.test(value)) return `label value "${value}" is invalid (at most 63 characters: letters, digits, '-', '_', '.', starting and ending with a letter or digit)`;
+  if (value.length > 63 || !LABEL_VALUE.test(value))
+    return `label value "${value}" is invalid (at most 63 characters: letters, digits, '-', '_', '.', starting and ending with a letter or digit)`;
   return undefined;
 }
 
@@ -45,6 +48,7 @@ export function promLabelNameProblem(name: string): string | undefined {
 
 /** Problem with a Prometheus metric or recording-rule name, or undefined. */
 export function promMetricNameProblem(name: string): string | undefined {
-  if (!PROM_METRIC_NAME.test(name)) return `"${name}" is not a valid Prometheus metric name (letters, digits, '_' and ':', not starting with a digit)`;
+  if (!PROM_METRIC_NAME.test(name))
+    return `"${name}" is not a valid Prometheus metric name (letters, digits, '_' and ':', not starting with a digit)`;
   return undefined;
 }

@@ -19,8 +19,17 @@ export type { RenderOptions, ReportFormat } from './report/render';
 // Prometheus
 export { DEFAULT_PROMETHEUS_URL, PrometheusClient, PrometheusError } from './prometheus';
 export type {
-  InstantSample, Labels, PromAlert, PromBuildInfo, PromRuleGroupStatus, PromRuleStatus, PrometheusApi,
-  PrometheusClientOptions, PrometheusErrorKind, RangeSeries, Sample,
+  InstantSample,
+  Labels,
+  PromAlert,
+  PromBuildInfo,
+  PromRuleGroupStatus,
+  PromRuleStatus,
+  PrometheusApi,
+  PrometheusClientOptions,
+  PrometheusErrorKind,
+  RangeSeries,
+  Sample,
 } from './prometheus';
 
 // SLO gate and report

@@ -264,13 +264,25 @@ export class PrometheusClient implements PrometheusApi {
       if (expr !== undefined && (body.errorType === 'bad_data' || res.status === 400 || res.status === 422)) {
         throw new PrometheusError('bad_query', `Prometheus rejected the query ${clip(expr, 120)}: ${msg}`, target);
       }
-      throw new PrometheusError('http', `Prometheus at ${this.url} answered ${res.status} on ${path}: ${body.errorType ? `${body.errorType}: ` : ''}${msg}`, target);
+      throw new PrometheusError(
+        'http',
+        `Prometheus at ${this.url} answered ${res.status} on ${path}: ${body.errorType ? `${body.errorType}: ` : ''}${msg}`,
+        target,
+      );
     }
     if (!res.ok) {
-      throw new PrometheusError('http', `Prometheus at ${this.url} answered HTTP ${res.status} on ${path}${text ? `: ${clip(text, 120)}` : ''}`, target);
+      throw new PrometheusError(
+        'http',
+        `Prometheus at ${this.url} answered HTTP ${res.status} on ${path}${text ? `: ${clip(text, 120)}` : ''}`,
+        target,
+      );
     }
     if (!body || body.status !== 'success') {
-      throw new PrometheusError('protocol', `${target} did not answer as the Prometheus API (not a JSON success envelope: ${clip(text, 80) || 'empty body'})`, target);
+      throw new PrometheusError(
+        'protocol',
+        `${target} did not answer as the Prometheus API (not a JSON success envelope: ${clip(text, 80) || 'empty body'})`,
+        target,
+      );
     }
     return body.data;
   }
@@ -298,7 +310,11 @@ function parseInstant(data: { resultType?: string; result?: unknown }, url: stri
     const [t, v] = data.result as [number, string];
     return [{ labels: {}, t: Number(t), v: parseSampleValue(v) }];
   }
-  throw new PrometheusError('protocol', `${url}/api/v1/query answered a ${data?.resultType ?? 'missing'} result; the runtime needs an instant vector or a scalar`, url);
+  throw new PrometheusError(
+    'protocol',
+    `${url}/api/v1/query answered a ${data?.resultType ?? 'missing'} result; the runtime needs an instant vector or a scalar`,
+    url,
+  );
 }
 
 /** Quotes a label value for a PromQL selector. */

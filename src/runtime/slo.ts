@@ -35,7 +35,11 @@ export interface ParsedFlags {
 /** Parses `--flag value`, `--flag=value` and `-x value`; unknown flags and stray words are errors. */
 export function parseFlags(args: readonly string[], spec: Readonly<Record<string, FlagSpec>>, command: string): ParsedFlags {
   const out: ParsedFlags = { bools: new Set(), strings: new Map(), multi: new Map() };
-  const byShort = new Map(Object.entries(spec).filter(([, s]) => s.short).map(([n, s]) => [s.short!, n]));
+  const byShort = new Map(
+    Object.entries(spec)
+      .filter(([, s]) => s.short)
+      .map(([n, s]) => [s.short!, n]),
+  );
   for (let i = 0; i < args.length; i++) {
     const a = args[i];
     let name: string | undefined;
@@ -53,7 +57,8 @@ export function parseFlags(args: readonly string[], spec: Readonly<Record<string
     const s = spec[name];
     if (!s) throw new CliUsageError(`unknown flag "--${name}" for "${command}"; run cdk8s-resilience slo --help for the flags`);
     if (s.kind === 'bool') {
-      if (inline !== undefined && inline !== 'true' && inline !== 'false') throw new CliUsageError(`--${name} takes no value (or =true/=false), got "${inline}"`);
+      if (inline !== undefined && inline !== 'true' && inline !== 'false')
+        throw new CliUsageError(`--${name} takes no value (or =true/=false), got "${inline}"`);
       if (inline === 'false') out.bools.delete(name);
       else out.bools.add(name);
       continue;
@@ -99,7 +104,8 @@ interface CommonSetup {
 function commonSetup(f: ParsedFlags): CommonSetup {
   const periodText = f.strings.get('default-slo-period') ?? '30d';
   const periodMs = promDurationMs(periodText);
-  if (periodMs === undefined || periodMs === 0) throw new CliUsageError(`--default-slo-period "${periodText}" is not a Prometheus duration (e.g. 30d, 28d, 4w)`);
+  if (periodMs === undefined || periodMs === 0)
+    throw new CliUsageError(`--default-slo-period "${periodText}" is not a Prometheus duration (e.g. 30d, 28d, 4w)`);
   const windowsPath = f.strings.get('slo-period-windows-path');
   const catalog = alertWindowsCatalog(windowsPath !== undefined ? loadAlertWindowsDirectory(windowsPath) : undefined);
   if (!catalog.get(periodMs)) {
@@ -115,7 +121,9 @@ function commonSetup(f: ParsedFlags): CommonSetup {
     try {
       decl = JSON.parse(raw) as unknown;
     } catch {
-      throw new CliUsageError(`--slo-plugins expects JSON like '{"id": "sloth.dev/contrib/error_budget_exhausted_alert/v1", "config": {}}', got ${raw}`);
+      throw new CliUsageError(
+        `--slo-plugins expects JSON like '{"id": "sloth.dev/contrib/error_budget_exhausted_alert/v1", "config": {}}', got ${raw}`,
+      );
     }
     const r = sloPluginFromDeclaration(decl);
     if (r.problem) throw new CliUsageError(`--slo-plugins: ${r.problem.problem}; ${r.problem.fix}`);
@@ -124,7 +132,6 @@ function commonSetup(f: ParsedFlags): CommonSetup {
   if (f.bools.has('error-budget-exhausted-alert')) exhausted.push({});
   return { periodMs, catalog, extraLabels: parseExtraLabels(f.multi.get('extra-labels') ?? []), exhausted };
 }
-
 
 function statInput(input: string | undefined): fs.Stats {
   if (input === undefined || input === '') throw new CliUsageError('--input is required (a spec file or a directory of them)');
@@ -150,7 +157,16 @@ function renderSpec(spec: LoadedSpec, setup: CommonSetup, f: ParsedFlags, versio
     exhaustedAlerts: setup.exhausted,
   });
   if (groups.length === 0 && !spec.kubernetes) {
-    return { problem: { file: spec.file, document: spec.document, line: spec.line, field: '', problem: '0 rules generated', fix: 'drop --disable-alerts or --disable-recordings' } };
+    return {
+      problem: {
+        file: spec.file,
+        document: spec.document,
+        line: spec.line,
+        field: '',
+        problem: '0 rules generated',
+        fix: 'drop --disable-alerts or --disable-recordings',
+      },
+    };
   }
   // As Sloth does: a PrometheusServiceLevel becomes a PrometheusRule, any other spec a rules file.
   const k = spec.kubernetes;
@@ -192,7 +208,10 @@ const VALIDATE_FLAGS: Record<string, FlagSpec> = {
 };
 
 /** Loads and checks files; returns the loaded specs per file and every problem. */
-function loadAndCheck(files: readonly string[], setup: CommonSetup): { loaded: Array<[string, LoadedSpec[]]>; problems: SpecProblem[]; invalid: Set<LoadedSpec> } {
+function loadAndCheck(
+  files: readonly string[],
+  setup: CommonSetup,
+): { loaded: Array<[string, LoadedSpec[]]>; problems: SpecProblem[]; invalid: Set<LoadedSpec> } {
   const loaded: Array<[string, LoadedSpec[]]> = [];
   const problems: SpecProblem[] = [];
   const invalid = new Set<LoadedSpec>();
@@ -230,9 +249,13 @@ export async function sloGenerate(args: readonly string[], io: CliIo): Promise<n
     } catch {
       ost = undefined;
     }
-    if (!ost?.isDirectory()) throw new CliUsageError(`--out must be an existing directory when --input is a directory (got ${out === '-' ? 'stdout' : out})`);
+    if (!ost?.isDirectory())
+      throw new CliUsageError(`--out must be an existing directory when --input is a directory (got ${out === '-' ? 'stdout' : out})`);
     if (path.resolve(out) === path.resolve(input!)) throw new CliUsageError(`--input and --out cannot be the same directory: ${path.resolve(out)}`);
-    files = discoverSpecFiles(input!, { include: parseRegex('fs-include', f.strings.get('fs-include')), exclude: parseRegex('fs-exclude', f.strings.get('fs-exclude')) });
+    files = discoverSpecFiles(input!, {
+      include: parseRegex('fs-include', f.strings.get('fs-include')),
+      exclude: parseRegex('fs-exclude', f.strings.get('fs-exclude')),
+    });
     if (files.length === 0) throw new CliUsageError(`no SLO spec files (.yaml/.yml) found under ${input}`);
     outFor = (file) => path.join(out, path.relative(input!, file));
   } else {
@@ -279,7 +302,10 @@ export async function sloValidate(args: readonly string[], io: CliIo): Promise<n
   const setup = commonSetup(f);
   let files: string[];
   try {
-    files = discoverSpecFiles(input!, { include: parseRegex('fs-include', f.strings.get('fs-include')), exclude: parseRegex('fs-exclude', f.strings.get('fs-exclude')) });
+    files = discoverSpecFiles(input!, {
+      include: parseRegex('fs-include', f.strings.get('fs-include')),
+      exclude: parseRegex('fs-exclude', f.strings.get('fs-exclude')),
+    });
   } catch (e) {
     if (e instanceof CliUsageError) throw e;
     throw new CliUsageError(`cannot read --input ${input}: ${ioReason(e)}`);
@@ -301,7 +327,15 @@ export async function sloValidate(args: readonly string[], io: CliIo): Promise<n
         if (first === undefined) ids.set(id, `${file}:${s.locate(i, 'name').line}`);
         else {
           const where = s.locate(i, 'name');
-          problems.push({ file, document: s.document, line: where.line, slo: slo.name, field: where.field, problem: `SLO service "${s.spec.service}", name "${slo.name}" (id ${id}) is already defined at ${first}`, fix: 'rename one of them, or pass --ignore-slo-duplicates' });
+          problems.push({
+            file,
+            document: s.document,
+            line: where.line,
+            slo: slo.name,
+            field: where.field,
+            problem: `SLO service "${s.spec.service}", name "${slo.name}" (id ${id}) is already defined at ${first}`,
+            fix: 'rename one of them, or pass --ignore-slo-duplicates',
+          });
         }
       });
     }
@@ -309,10 +343,14 @@ export async function sloValidate(args: readonly string[], io: CliIo): Promise<n
   if (problems.length) {
     for (const p of problems) io.err(`${formatSpecProblem(p)}\n`);
     const badFiles = new Set(problems.map((p) => p.file)).size;
-    io.err(`slo validate: validation failed: ${problems.length} problem${problems.length === 1 ? '' : 's'} in ${badFiles} of ${files.length} file${files.length === 1 ? '' : 's'}\n`);
+    io.err(
+      `slo validate: validation failed: ${problems.length} problem${problems.length === 1 ? '' : 's'} in ${badFiles} of ${files.length} file${files.length === 1 ? '' : 's'}\n`,
+    );
     return 1;
   }
-  io.out(`slo validate: ${files.length} file${files.length === 1 ? '' : 's'}, ${documents} spec${documents === 1 ? '' : 's'}, ${slos} SLO${slos === 1 ? '' : 's'}: valid\n`);
+  io.out(
+    `slo validate: ${files.length} file${files.length === 1 ? '' : 's'}, ${documents} spec${documents === 1 ? '' : 's'}, ${slos} SLO${slos === 1 ? '' : 's'}: valid\n`,
+  );
   return 0;
 }
 

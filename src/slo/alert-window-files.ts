@@ -30,7 +30,9 @@ export function loadAlertWindowsDirectory(dir: string): AlertWindowsModel[] {
     walk(dir);
   } catch (e) {
     const reason = (e as NodeJS.ErrnoException).code === 'ENOTDIR_SELF' ? 'it is not a directory' : ioReason(e);
-    throw new SpecLoadError([{ file: dir, field: '', problem: `cannot read the alert windows directory (${reason})`, fix: 'give a directory of AlertWindows YAML files' }]);
+    throw new SpecLoadError([
+      { file: dir, field: '', problem: `cannot read the alert windows directory (${reason})`, fix: 'give a directory of AlertWindows YAML files' },
+    ]);
   }
   for (const file of files) {
     let docs: SpecDocument[];
@@ -51,11 +53,25 @@ export function loadAlertWindowsDirectory(dir: string): AlertWindowsModel[] {
     if (!w) continue;
     const prev = byPeriod.get(w.sloPeriodMs);
     if (prev && JSON.stringify(prev.w) !== JSON.stringify(w)) {
-      problems.push({ file, line: doc.lineOf(['spec', 'sloPeriod']), field: 'spec.sloPeriod', problem: `the ${formatPromDuration(w.sloPeriodMs)} period is already defined differently in ${prev.file}`, fix: 'keep one definition per period' });
+      problems.push({
+        file,
+        line: doc.lineOf(['spec', 'sloPeriod']),
+        field: 'spec.sloPeriod',
+        problem: `the ${formatPromDuration(w.sloPeriodMs)} period is already defined differently in ${prev.file}`,
+        fix: 'keep one definition per period',
+      });
     } else if (!prev) byPeriod.set(w.sloPeriodMs, { w, file });
   }
   if (problems.length) throw new SpecLoadError(problems);
-  if (byPeriod.size === 0) throw new SpecLoadError([{ file: dir, field: '', problem: 'no AlertWindows files (.yaml/.yml) found', fix: 'add a file per SLO period, or leave out the windows path to use the built-in 30d and 28d windows' }]);
+  if (byPeriod.size === 0)
+    throw new SpecLoadError([
+      {
+        file: dir,
+        field: '',
+        problem: 'no AlertWindows files (.yaml/.yml) found',
+        fix: 'add a file per SLO period, or leave out the windows path to use the built-in 30d and 28d windows',
+      },
+    ]);
   return [...byPeriod.values()].map((x) => x.w);
 }
 

@@ -294,14 +294,22 @@ export function sloDashboardProblems(options: SloDashboardOptions = {}): Problem
     problems.add('title', 'the title is empty', 'give a title, e.g. "SLOs"');
   }
   if (options.uid !== undefined && !UID_PATTERN.test(options.uid)) {
-    problems.add('uid', `"${options.uid}" is not a Grafana dashboard uid (1 to 40 characters: letters, digits, '-', '_')`, 'use a short stable id, e.g. "slo-overview"');
+    problems.add(
+      'uid',
+      `"${options.uid}" is not a Grafana dashboard uid (1 to 40 characters: letters, digits, '-', '_')`,
+      'use a short stable id, e.g. "slo-overview"',
+    );
   }
   (options.tags ?? []).forEach((t, i) => {
     if (t.trim() === '') problems.add(`tags[${i}]`, 'the tag is empty', 'remove it or give it a value');
   });
   const refresh = options.refresh;
   if (refresh?.intervalMs !== undefined && refresh.intervalMs < MIN_REFRESH_MS) {
-    problems.add('refresh', `${refresh.intervalMs}ms is below Grafana's default minimum refresh interval (5s), so Grafana would ignore it`, 'refresh every 5s or more, e.g. DashboardRefresh.every(Duration.minutes(1))');
+    problems.add(
+      'refresh',
+      `${refresh.intervalMs}ms is below Grafana's default minimum refresh interval (5s), so Grafana would ignore it`,
+      'refresh every 5s or more, e.g. DashboardRefresh.every(Duration.minutes(1))',
+    );
   }
   if (refresh?.intervalMs === undefined && refresh !== undefined && refresh.value !== '' && !/^\d+(ms|s|m|h|d|w|M|y)$/.test(refresh.value)) {
     problems.add('refresh', `"${refresh.value}" is not a Grafana refresh interval`, 'use DashboardRefresh.every(...) or a value like "30s", "1m"');
@@ -358,7 +366,9 @@ export function sloDashboardQueries(): {
 }
 
 function target(refId: string, expr: string, legendFormat: string, instant = false): GrafanaTarget {
-  return instant ? { refId, datasource: DS, expr, legendFormat, instant: true, range: false } : { refId, datasource: DS, expr, legendFormat, range: true };
+  return instant
+    ? { refId, datasource: DS, expr, legendFormat, instant: true, range: false }
+    : { refId, datasource: DS, expr, legendFormat, range: true };
 }
 
 function thresholds(steps: GrafanaThresholdStep[]): Record<string, unknown> {
@@ -440,33 +450,95 @@ export function sloDashboard(options: SloDashboardOptions = {}): GrafanaDashboar
   let id = 0;
   const panel = (p: Omit<GrafanaPanel, 'id' | 'datasource'>): GrafanaPanel => ({ id: ++id, datasource: DS, ...p });
   const stat = (title: string, description: string, x: number, w: number, t: GrafanaTarget[], defaults: Record<string, unknown>): GrafanaPanel =>
-    panel({ type: 'stat', title, description, gridPos: { x, y: 0, w, h: 5 }, targets: t, fieldConfig: { defaults, overrides: [] }, options: STAT_OPTIONS });
+    panel({
+      type: 'stat',
+      title,
+      description,
+      gridPos: { x, y: 0, w, h: 5 },
+      targets: t,
+      fieldConfig: { defaults, overrides: [] },
+      options: STAT_OPTIONS,
+    });
 
   const panels: GrafanaPanel[] = [
-    stat('Objective', 'The SLO objective (slo:objective:ratio).', 0, 3, [target('A', q.objective, 'objective', true)], fieldDefaults('percentunit', neutral, { decimals: 2 })),
-    stat('Availability (5m)', 'The SLI over the last 5 minutes: 1 - slo:sli_error:ratio_rate5m.', 3, 4, [target('A', q.availability5m, 'availability 5m')], fieldDefaults('percentunit', neutral, ratio)),
-    stat('Availability (SLO period)', 'The SLI over the SLO period (30d by default): 1 - period burn rate × error budget.', 7, 4, [target('A', q.availabilityPeriod, 'availability period')], fieldDefaults('percentunit', neutral, ratio)),
+    stat(
+      'Objective',
+      'The SLO objective (slo:objective:ratio).',
+      0,
+      3,
+      [target('A', q.objective, 'objective', true)],
+      fieldDefaults('percentunit', neutral, { decimals: 2 }),
+    ),
+    stat(
+      'Availability (5m)',
+      'The SLI over the last 5 minutes: 1 - slo:sli_error:ratio_rate5m.',
+      3,
+      4,
+      [target('A', q.availability5m, 'availability 5m')],
+      fieldDefaults('percentunit', neutral, ratio),
+    ),
+    stat(
+      'Availability (SLO period)',
+      'The SLI over the SLO period (30d by default): 1 - period burn rate × error budget.',
+      7,
+      4,
+      [target('A', q.availabilityPeriod, 'availability period')],
+      fieldDefaults('percentunit', neutral, ratio),
+    ),
     panel({
       type: 'gauge',
       title: 'Error budget remaining',
-      description: 'Share of the SLO period\'s error budget left (slo:period_error_budget_remaining:ratio); below 0 the SLO is breached.',
+      description: "Share of the SLO period's error budget left (slo:period_error_budget_remaining:ratio); below 0 the SLO is breached.",
       gridPos: { x: 11, y: 0, w: 4, h: 5 },
       targets: [target('A', q.errorBudgetRemaining, 'remaining')],
       fieldConfig: { defaults: fieldDefaults('percentunit', budgetSteps, { min: 0, max: 1, decimals: 1 }), overrides: [] },
       options: { reduceOptions: STAT_OPTIONS.reduceOptions, orientation: 'auto', showThresholdLabels: false, showThresholdMarkers: true },
     }),
-    stat('Current burn rate', 'How fast the budget burns now (5m window); 1 spends exactly the budget over the period.', 15, 3, [target('A', q.currentBurnRate, 'current')], fieldDefaults('suffix:x', burn, { decimals: 2 })),
-    stat('Period burn rate', 'The average burn rate over the SLO period.', 18, 3, [target('A', q.periodBurnRate, 'period')], fieldDefaults('suffix:x', burn, { decimals: 2 })),
-    stat('Alerts firing', 'Page and ticket alerts of this SLO firing now.', 21, 3, [target('A', q.alertsFiringTotal, 'firing', true)], fieldDefaults('none', alertSteps, { decimals: 0 })),
+    stat(
+      'Current burn rate',
+      'How fast the budget burns now (5m window); 1 spends exactly the budget over the period.',
+      15,
+      3,
+      [target('A', q.currentBurnRate, 'current')],
+      fieldDefaults('suffix:x', burn, { decimals: 2 }),
+    ),
+    stat(
+      'Period burn rate',
+      'The average burn rate over the SLO period.',
+      18,
+      3,
+      [target('A', q.periodBurnRate, 'period')],
+      fieldDefaults('suffix:x', burn, { decimals: 2 }),
+    ),
+    stat(
+      'Alerts firing',
+      'Page and ticket alerts of this SLO firing now.',
+      21,
+      3,
+      [target('A', q.alertsFiringTotal, 'firing', true)],
+      fieldDefaults('none', alertSteps, { decimals: 0 }),
+    ),
     panel({
       type: 'timeseries',
       title: 'SLI: availability',
       description: 'Availability over 5m and over the SLO period, against the objective.',
       gridPos: { x: 0, y: 5, w: 12, h: 8 },
-      targets: [target('A', q.availability5m, 'availability (5m)'), target('B', q.availabilityPeriod, 'availability (SLO period)'), target('C', q.objective, 'objective')],
+      targets: [
+        target('A', q.availability5m, 'availability (5m)'),
+        target('B', q.availabilityPeriod, 'availability (SLO period)'),
+        target('C', q.objective, 'objective'),
+      ],
       fieldConfig: {
         defaults: timeseriesDefaults('percentunit', neutral, { decimals: 3 }),
-        overrides: [{ matcher: { id: 'byName', options: 'objective' }, properties: [{ id: 'custom.lineStyle', value: { fill: 'dash', dash: [10, 10] } }, { id: 'color', value: { mode: 'fixed', fixedColor: 'red' } }] }],
+        overrides: [
+          {
+            matcher: { id: 'byName', options: 'objective' },
+            properties: [
+              { id: 'custom.lineStyle', value: { fill: 'dash', dash: [10, 10] } },
+              { id: 'color', value: { mode: 'fixed', fixedColor: 'red' } },
+            ],
+          },
+        ],
       },
       options: TIMESERIES_OPTIONS,
     }),
@@ -503,7 +575,14 @@ export function sloDashboard(options: SloDashboardOptions = {}): GrafanaDashboar
       description: 'Firing page and ticket alerts of this SLO (ALERTS by sloth_severity).',
       gridPos: { x: 0, y: 21, w: 24, h: 6 },
       targets: [target('A', q.alertsFiringBySeverity, `{{${SloMetrics.labels.severity}}}`)],
-      fieldConfig: { defaults: timeseriesDefaults('none', alertSteps, { decimals: 0, min: 0, custom: { drawStyle: 'bars', fillOpacity: 80, lineWidth: 1, showPoints: 'never', thresholdsStyle: { mode: 'off' } } }), overrides: [] },
+      fieldConfig: {
+        defaults: timeseriesDefaults('none', alertSteps, {
+          decimals: 0,
+          min: 0,
+          custom: { drawStyle: 'bars', fillOpacity: 80, lineWidth: 1, showPoints: 'never', thresholdsStyle: { mode: 'off' } },
+        }),
+        overrides: [],
+      },
       options: TIMESERIES_OPTIONS,
     }),
   ];
@@ -626,7 +705,6 @@ export interface SloDashboardProps extends SloDashboardOptions {
   readonly jsonFileName?: string;
 }
 
-
 /**
  * The SLO dashboard as code: a ConfigMap labelled for Grafana's dashboard sidecar
  * (kube-prometheus-stack loads it without any other step), plus the same JSON as a plain
@@ -666,17 +744,34 @@ export class SloDashboard extends Construct implements IApiObjectOwner {
     problems.addAll('', sloDashboardProblems(props));
     const nameProblem = nameProblems('name', this.name, { fix: 'use a DNS-1123 name, e.g. "slo-dashboard"' });
     problems.addAll('', nameProblem);
-    if (nameProblem.length === 0 && this.dataKey.length > 253) problems.add('name', `the data key "${this.dataKey}" is longer than 253 characters`, 'use a shorter name');
-    problems.addAll('', namespaceProblems('namespace', this.namespace, { what: '', fix: 'use the namespace Grafana\'s sidecar watches, e.g. "monitoring"' }));
+    if (nameProblem.length === 0 && this.dataKey.length > 253)
+      problems.add('name', `the data key "${this.dataKey}" is longer than 253 characters`, 'use a shorter name');
+    problems.addAll(
+      '',
+      namespaceProblems('namespace', this.namespace, { what: '', fix: 'use the namespace Grafana\'s sidecar watches, e.g. "monitoring"' }),
+    );
     if (Object.keys(sidecarLabel).length === 0) {
-      problems.add('sidecarLabel', 'no label is given, so the sidecar would never load the dashboard', 'give the label the sidecar selects, e.g. { grafana_dashboard: "1" }');
+      problems.add(
+        'sidecarLabel',
+        'no label is given, so the sidecar would never load the dashboard',
+        'give the label the sidecar selects, e.g. { grafana_dashboard: "1" }',
+      );
     }
     problems.addAll('', labelsProblems('sidecarLabel', sidecarLabel, { fix: 'use a valid Kubernetes label, e.g. { grafana_dashboard: "1" }' }));
     if (props.folder !== undefined && (props.folder.trim() === '' || /[\\/]|^\.\.?$/.test(props.folder))) {
-      problems.add('folder', `"${props.folder}" is not a folder name (the sidecar turns it into a directory)`, 'give a plain folder name without "/", e.g. "SLOs"');
+      problems.add(
+        'folder',
+        `"${props.folder}" is not a folder name (the sidecar turns it into a directory)`,
+        'give a plain folder name without "/", e.g. "SLOs"',
+      );
     }
     if (props.folder !== undefined) {
-      problems.addAll('', annotationKeyProblems('folderAnnotation', folderAnnotation, { fix: 'use the key configured as the sidecar\'s folderAnnotation, e.g. "grafana_folder"' }));
+      problems.addAll(
+        '',
+        annotationKeyProblems('folderAnnotation', folderAnnotation, {
+          fix: 'use the key configured as the sidecar\'s folderAnnotation, e.g. "grafana_folder"',
+        }),
+      );
     }
     if (!jsonFileName.endsWith('.json') || /(^|[\\/])\.\.([\\/]|$)/.test(jsonFileName) || jsonFileName.startsWith('/')) {
       problems.add('jsonFileName', `"${jsonFileName}" is not a relative path ending in .json`, 'give a file name like "slo-dashboard.json"');
@@ -685,17 +780,20 @@ export class SloDashboard extends Construct implements IApiObjectOwner {
 
     this.dashboard = sloDashboard(props);
     const json = dashboardJson(this.dashboard);
-    this.configMap = setMainObject(this, new ApiObject(this, 'ConfigMap', {
-      apiVersion: 'v1',
-      kind: 'ConfigMap',
-      metadata: {
-        name: this.name,
-        namespace: this.namespace,
-        labels: objectLabels({ 'app.kubernetes.io/component': 'slo-dashboard' }, sidecarLabel),
-        ...(props.folder !== undefined ? { annotations: { [folderAnnotation]: props.folder } } : {}),
-      },
-      data: { [this.dataKey]: json },
-    }));
+    this.configMap = setMainObject(
+      this,
+      new ApiObject(this, 'ConfigMap', {
+        apiVersion: 'v1',
+        kind: 'ConfigMap',
+        metadata: {
+          name: this.name,
+          namespace: this.namespace,
+          labels: objectLabels({ 'app.kubernetes.io/component': 'slo-dashboard' }, sidecarLabel),
+          ...(props.folder !== undefined ? { annotations: { [folderAnnotation]: props.folder } } : {}),
+        },
+        data: { [this.dataKey]: json },
+      }),
+    );
     this.apiObject = this.configMap;
     this.file = new SynthFile(this, 'JsonFile', jsonFileName, () => json);
   }

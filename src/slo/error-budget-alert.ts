@@ -51,7 +51,12 @@ export function errorBudgetExhaustedAlert(slo: SloModel, config: ErrorBudgetExha
 export function sloPluginFromDeclaration(decl: unknown): { config?: ErrorBudgetExhaustedAlertConfig; problem?: Omit<Problem, 'field'> } {
   const d = decl !== null && typeof decl === 'object' ? (decl as Record<string, unknown>) : {};
   if (d.id !== ERROR_BUDGET_EXHAUSTED_PLUGIN_ID) {
-    return { problem: { problem: `SLO plugin "${String(d.id ?? '')}" is not supported (only ${ERROR_BUDGET_EXHAUSTED_PLUGIN_ID})`, fix: 'remove it, or generate those rules with Sloth' } };
+    return {
+      problem: {
+        problem: `SLO plugin "${String(d.id ?? '')}" is not supported (only ${ERROR_BUDGET_EXHAUSTED_PLUGIN_ID})`,
+        fix: 'remove it, or generate those rules with Sloth',
+      },
+    };
   }
   let c: unknown = d.config ?? {};
   if (typeof c === 'string') {
@@ -62,13 +67,15 @@ export function sloPluginFromDeclaration(decl: unknown): { config?: ErrorBudgetE
     }
   }
   const o = c !== null && typeof c === 'object' ? (c as Record<string, unknown>) : {};
-  const strs = (v: unknown) => (v && typeof v === 'object' ? Object.fromEntries(Object.entries(v as Record<string, unknown>).map(([k, x]) => [k, String(x)])) : undefined);
+  const strs = (v: unknown) =>
+    v && typeof v === 'object' ? Object.fromEntries(Object.entries(v as Record<string, unknown>).map(([k, x]) => [k, String(x)])) : undefined;
   let forMs: number | undefined;
   if (o.for !== undefined) {
     forMs = promDurationMs(String(o.for));
     if (forMs === undefined) return { problem: { problem: `config.for "${String(o.for)}" is not a Prometheus duration`, fix: 'use e.g. 5m' } };
   }
-  if (o.threshold !== undefined && typeof o.threshold !== 'number') return { problem: { problem: 'config.threshold is not a number', fix: 'use a remaining-budget ratio, e.g. 0 or 0.05' } };
+  if (o.threshold !== undefined && typeof o.threshold !== 'number')
+    return { problem: { problem: 'config.threshold is not a number', fix: 'use a remaining-budget ratio, e.g. 0 or 0.05' } };
   return {
     config: {
       threshold: o.threshold as number | undefined,

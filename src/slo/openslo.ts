@@ -67,11 +67,15 @@ export function openSloErrorRatioQuery(good: string, total: string): string {
 }
 
 function sourceProblems(field: string, m: OpenSloMetricSource | undefined): Problem[] {
-  if (!m || typeof m !== 'object') return [{ field, problem: 'the ratio metric is missing', fix: 'give source: prometheus, queryType: promql and a query' }];
+  if (!m || typeof m !== 'object')
+    return [{ field, problem: 'the ratio metric is missing', fix: 'give source: prometheus, queryType: promql and a query' }];
   const out: Problem[] = [];
-  if (m.source !== 'prometheus' && m.source !== 'sloth') out.push({ field: `${field}.source`, problem: `source "${m.source ?? ''}" is not supported`, fix: 'use source: prometheus' });
-  if (m.queryType !== 'promql') out.push({ field: `${field}.queryType`, problem: `query type "${m.queryType ?? ''}" is not supported`, fix: 'use queryType: promql' });
-  if (typeof m.query !== 'string' || m.query.trim() === '') out.push({ field: `${field}.query`, problem: 'the query is required', fix: 'give a PromQL query with {{.window}} as the range' });
+  if (m.source !== 'prometheus' && m.source !== 'sloth')
+    out.push({ field: `${field}.source`, problem: `source "${m.source ?? ''}" is not supported`, fix: 'use source: prometheus' });
+  if (m.queryType !== 'promql')
+    out.push({ field: `${field}.queryType`, problem: `query type "${m.queryType ?? ''}" is not supported`, fix: 'use queryType: promql' });
+  if (typeof m.query !== 'string' || m.query.trim() === '')
+    out.push({ field: `${field}.query`, problem: 'the query is required', fix: 'give a PromQL query with {{.window}} as the range' });
   return out;
 }
 
@@ -82,10 +86,18 @@ function sourceProblems(field: string, m: OpenSloMetricSource | undefined): Prob
 export function openSloTargetProblem(target: unknown): Problem | undefined {
   const field = 'target';
   if (typeof target !== 'number' || !Number.isFinite(target)) {
-    return { field, problem: `the target ${target === undefined ? 'is missing' : `"${String(target)}" is not a number`}`, fix: 'give the target as a fraction of good events, e.g. 0.999 for 99.9%' };
+    return {
+      field,
+      problem: `the target ${target === undefined ? 'is missing' : `"${String(target)}" is not a number`}`,
+      fix: 'give the target as a fraction of good events, e.g. 0.999 for 99.9%',
+    };
   }
   if (target > 1 && target <= 100) {
-    return { field, problem: `${target} looks like a percentage, but an OpenSLO target is a fraction in (0, 1]`, fix: `write ${Number((target / 100).toPrecision(12))} (the fraction), or use a Sloth spec, whose objective is in percent` };
+    return {
+      field,
+      problem: `${target} looks like a percentage, but an OpenSLO target is a fraction in (0, 1]`,
+      fix: `write ${Number((target / 100).toPrecision(12))} (the fraction), or use a Sloth spec, whose objective is in percent`,
+    };
   }
   if (!(target > 0 && target <= 1)) {
     return { field, problem: `${target} is outside (0, 1]`, fix: 'give the target as a fraction of good events, e.g. 0.999 for 99.9%' };
@@ -101,18 +113,43 @@ export function openSloTargetProblem(target: unknown): Problem | undefined {
  */
 export function openSloToSlothSpec(doc: OpenSloDocument): { mapping?: OpenSloMapping; problems: Problem[] } {
   const problems: Problem[] = [];
-  if (doc.apiVersion !== OPENSLO_V1ALPHA) problems.push({ field: 'apiVersion', problem: `"${doc.apiVersion ?? ''}" is not a supported OpenSLO version`, fix: `use apiVersion: ${OPENSLO_V1ALPHA}` });
+  if (doc.apiVersion !== OPENSLO_V1ALPHA)
+    problems.push({
+      field: 'apiVersion',
+      problem: `"${doc.apiVersion ?? ''}" is not a supported OpenSLO version`,
+      fix: `use apiVersion: ${OPENSLO_V1ALPHA}`,
+    });
   if (doc.kind !== 'SLO') problems.push({ field: 'kind', problem: `kind "${doc.kind ?? ''}" is not supported`, fix: 'use kind: SLO' });
   const spec = doc.spec ?? {};
   const objectives = Array.isArray(spec.objectives) ? spec.objectives : [];
-  if (objectives.length === 0) problems.push({ field: 'spec.objectives', problem: 'the SLO has no objectives', fix: 'add at least one objective with ratioMetrics and a target' });
+  if (objectives.length === 0)
+    problems.push({
+      field: 'spec.objectives',
+      problem: 'the SLO has no objectives',
+      fix: 'add at least one objective with ratioMetrics and a target',
+    });
   let periodMs: number | undefined;
   const tw = Array.isArray(spec.timeWindows) ? spec.timeWindows : [];
-  if (tw.length > 1) problems.push({ field: 'spec.timeWindows', problem: `${tw.length} time windows are given, only one is supported`, fix: 'keep a single time window' });
+  if (tw.length > 1)
+    problems.push({
+      field: 'spec.timeWindows',
+      problem: `${tw.length} time windows are given, only one is supported`,
+      fix: 'keep a single time window',
+    });
   else if (tw.length === 1) {
     const w = tw[0] ?? {};
-    if (String(w.unit ?? '').toLowerCase() !== 'day') problems.push({ field: 'spec.timeWindows[0].unit', problem: `unit "${w.unit ?? ''}" is not supported, only days`, fix: 'express the window in days, e.g. count: 30, unit: Day' });
-    else if (!(typeof w.count === 'number' && Number.isInteger(w.count) && w.count > 0)) problems.push({ field: 'spec.timeWindows[0].count', problem: `count "${w.count ?? ''}" is not a positive whole number of days`, fix: 'use e.g. count: 30' });
+    if (String(w.unit ?? '').toLowerCase() !== 'day')
+      problems.push({
+        field: 'spec.timeWindows[0].unit',
+        problem: `unit "${w.unit ?? ''}" is not supported, only days`,
+        fix: 'express the window in days, e.g. count: 30, unit: Day',
+      });
+    else if (!(typeof w.count === 'number' && Number.isInteger(w.count) && w.count > 0))
+      problems.push({
+        field: 'spec.timeWindows[0].count',
+        problem: `count "${w.count ?? ''}" is not a positive whole number of days`,
+        fix: 'use e.g. count: 30',
+      });
     else periodMs = w.count * DAY_MS;
   }
   const name = doc.metadata?.name ?? '';
@@ -124,7 +161,11 @@ export function openSloToSlothSpec(doc: OpenSloDocument): { mapping?: OpenSloMap
     if (t) problems.push({ ...t, field: `${at}.${t.field}` });
     const rm = obj.ratioMetrics;
     if (!rm || typeof rm !== 'object') {
-      problems.push({ field: `${at}.ratioMetrics`, problem: 'the objective has no ratioMetrics (only ratio SLIs can be converted)', fix: 'give ratioMetrics with a good and a total PromQL query' });
+      problems.push({
+        field: `${at}.ratioMetrics`,
+        problem: 'the objective has no ratioMetrics (only ratio SLIs can be converted)',
+        fix: 'give ratioMetrics with a good and a total PromQL query',
+      });
       return;
     }
     const sp = [...sourceProblems(`${at}.ratioMetrics.good`, rm.good), ...sourceProblems(`${at}.ratioMetrics.total`, rm.total)];

@@ -40,7 +40,11 @@ export interface SloOutputNeeds {
   /** The SLO period, in ms. @default 30 days */
   readonly periodMs?: number;
   /** Generation options a PrometheusServiceLevel cannot carry. @default none */
-  readonly generationOptions?: { readonly disableAlerts?: boolean; readonly disableRecordings?: boolean; readonly extraLabels?: Readonly<Record<string, string>> };
+  readonly generationOptions?: {
+    readonly disableAlerts?: boolean;
+    readonly disableRecordings?: boolean;
+    readonly extraLabels?: Readonly<Record<string, string>>;
+  };
   /** The rules are SLOs Sloth can express. @default true */
   readonly slothExpressible?: boolean;
 }
@@ -84,15 +88,30 @@ export class SloOutput {
         return source.slothServiceLevelSpec();
       },
       problems: (needs) => {
-        if (needs.slothExpressible === false) return [{ field: 'output', problem: 'these rules are not SLOs Sloth can express', fix: 'use SloOutput.rulesConfigMap() or SloOutput.prometheusRule()' }];
+        if (needs.slothExpressible === false)
+          return [
+            {
+              field: 'output',
+              problem: 'these rules are not SLOs Sloth can express',
+              fix: 'use SloOutput.rulesConfigMap() or SloOutput.prometheusRule()',
+            },
+          ];
         const out: Problem[] = [];
         const periodMs = needs.periodMs ?? THIRTY_DAYS;
         if (periodMs !== THIRTY_DAYS) {
-          out.push({ field: 'period', problem: `a Sloth PrometheusServiceLevel has no period field: the operator uses its own default (30d), not ${formatPromDuration(periodMs)}`, fix: 'use SloOutput.prometheusRule(), or run the Sloth operator with --default-slo-period' });
+          out.push({
+            field: 'period',
+            problem: `a Sloth PrometheusServiceLevel has no period field: the operator uses its own default (30d), not ${formatPromDuration(periodMs)}`,
+            fix: 'use SloOutput.prometheusRule(), or run the Sloth operator with --default-slo-period',
+          });
         }
         const o = needs.generationOptions ?? {};
         if (o.disableAlerts || o.disableRecordings || o.extraLabels) {
-          out.push({ field: 'output', problem: 'disableAlerts, disableRecordings and extraLabels cannot be expressed in a PrometheusServiceLevel', fix: 'use SloOutput.prometheusRule(), or configure the Sloth operator' });
+          out.push({
+            field: 'output',
+            problem: 'disableAlerts, disableRecordings and extraLabels cannot be expressed in a PrometheusServiceLevel',
+            fix: 'use SloOutput.prometheusRule(), or configure the Sloth operator',
+          });
         }
         return out;
       },
@@ -101,13 +120,16 @@ export class SloOutput {
 
   /** A ConfigMap holding a plain Prometheus rules file, for Prometheus without the operator. */
   public static rulesConfigMap(o: { readonly fileName?: string } = {}): SloOutput {
-    return new SloOutput({
-      kind: 'configmap',
-      objectType: { apiVersion: 'v1', kind: 'ConfigMap' },
-      bodyField: 'data',
-      body: (source) => ({ [o.fileName ?? `${source.metadata.name}.rules.yaml`]: rulesFileYaml(source.ruleGroups()) }),
-      problems: () => [],
-    }, o.fileName);
+    return new SloOutput(
+      {
+        kind: 'configmap',
+        objectType: { apiVersion: 'v1', kind: 'ConfigMap' },
+        bodyField: 'data',
+        body: (source) => ({ [o.fileName ?? `${source.metadata.name}.rules.yaml`]: rulesFileYaml(source.ruleGroups()) }),
+        problems: () => [],
+      },
+      o.fileName,
+    );
   }
 
   /**
@@ -118,7 +140,13 @@ export class SloOutput {
     return new SloOutput({
       kind: 'rules-file',
       body: (source) => ({ groups: groupsToJson(source.ruleGroups()) }),
-      problems: () => [{ field: 'output', problem: 'a plain rules file is not a Kubernetes object', fix: 'use SloOutput.rulesConfigMap() for a rules file in the cluster, or SloOutput.prometheusRule()' }],
+      problems: () => [
+        {
+          field: 'output',
+          problem: 'a plain rules file is not a Kubernetes object',
+          fix: 'use SloOutput.rulesConfigMap() for a rules file in the cluster, or SloOutput.prometheusRule()',
+        },
+      ],
     });
   }
 
@@ -157,7 +185,12 @@ export class SloOutput {
   public document(source: SloOutputSource): Record<string, unknown> {
     const type = this.rendering.objectType;
     if (!type) return this.body(source) as Record<string, unknown>;
-    return { apiVersion: type.apiVersion, kind: type.kind, metadata: JSON.parse(JSON.stringify(source.metadata)) as unknown, [this.rendering.bodyField!]: this.body(source) };
+    return {
+      apiVersion: type.apiVersion,
+      kind: type.kind,
+      metadata: JSON.parse(JSON.stringify(source.metadata)) as unknown,
+      [this.rendering.bodyField!]: this.body(source),
+    };
   }
 
   /** The document as YAML, as a file holds it. */

@@ -54,7 +54,11 @@ function merge(...maps: Array<Readonly<Record<string, string>> | undefined>): Re
 }
 
 function sortKeys(m: Record<string, string>): Record<string, string> {
-  return Object.fromEntries(Object.keys(m).sort().map((k) => [k, m[k]]));
+  return Object.fromEntries(
+    Object.keys(m)
+      .sort()
+      .map((k) => [k, m[k]]),
+  );
 }
 
 function sliRecording(slo: SloModel, windowMs: number, alerts: MwmbAlertGroup): PromRule {
@@ -119,8 +123,7 @@ function mwmbExpr(slo: SloModel, quick: MwmbAlert, slow: MwmbAlert): string {
   const filter = promLabelSet(sloIdLabels(slo));
   const budget = goFloat(quick.errorBudget / 100);
   const w = SloMetrics.labels.window;
-  const cond = (windowMs: number, factor: number) =>
-    `max(${sliErrorMetric(windowMs)}${filter} > (${goFloat(factor)} * ${budget})) without (${w})`;
+  const cond = (windowMs: number, factor: number) => `max(${sliErrorMetric(windowMs)}${filter} > (${goFloat(factor)} * ${budget})) without (${w})`;
   return (
     '(\n' +
     `    ${cond(quick.shortWindowMs, quick.burnRateFactor)}\n    and\n    ${cond(quick.longWindowMs, quick.burnRateFactor)}\n` +

@@ -116,7 +116,12 @@ export class Sli {
    */
   public static throughput(o: ThroughputSliOptions): Sli {
     const metric = o.metric ?? 'http_requests_total';
-    return new Sli({ raw: { errorRatioQuery: `1 - clamp_max(sum(rate(${metric}${promqlSelector(o.selector)}[{{.window}}])) / ${o.minPerSecond}, 1)` } }, 'throughput', undefined, o.minPerSecond);
+    return new Sli(
+      { raw: { errorRatioQuery: `1 - clamp_max(sum(rate(${metric}${promqlSelector(o.selector)}[{{.window}}])) / ${o.minPerSecond}, 1)` } },
+      'throughput',
+      undefined,
+      o.minPerSecond,
+    );
   }
 
   /** An SLI from its model (escape hatch). */

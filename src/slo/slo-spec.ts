@@ -113,8 +113,18 @@ export class AlertWindows {
     readonly ticketQuick: CustomAlertWindow;
     readonly ticketSlow: CustomAlertWindow;
   }): AlertWindows {
-    const w = (s: CustomAlertWindow) => ({ errorBudgetPercent: s.errorBudgetPercent, shortWindowMs: s.shortWindow.toMilliseconds(), longWindowMs: s.longWindow.toMilliseconds() });
-    return new AlertWindows({ sloPeriodMs: o.period.toMilliseconds(), pageQuick: w(o.pageQuick), pageSlow: w(o.pageSlow), ticketQuick: w(o.ticketQuick), ticketSlow: w(o.ticketSlow) });
+    const w = (s: CustomAlertWindow) => ({
+      errorBudgetPercent: s.errorBudgetPercent,
+      shortWindowMs: s.shortWindow.toMilliseconds(),
+      longWindowMs: s.longWindow.toMilliseconds(),
+    });
+    return new AlertWindows({
+      sloPeriodMs: o.period.toMilliseconds(),
+      pageQuick: w(o.pageQuick),
+      pageSlow: w(o.pageSlow),
+      ticketQuick: w(o.ticketQuick),
+      ticketSlow: w(o.ticketSlow),
+    });
   }
 
   /** Windows from their model (escape hatch; see `alertWindowsFromSpec` for Sloth files). */
@@ -136,7 +146,11 @@ export class AlertWindows {
 export function sloOutputObject(scope: Construct, output: SloOutput, source: SloOutputSource): ApiObject {
   const type = output.objectType;
   if (!type || !output.bodyField) throw new Error(`[${scope.node.path}] output: a plain rules file is not a Kubernetes object`);
-  return new ApiObject(scope, 'Resource', { ...type, metadata: { ...source.metadata }, [output.bodyField]: Lazy.any({ produce: () => output.body(source) }) });
+  return new ApiObject(scope, 'Resource', {
+    ...type,
+    metadata: { ...source.metadata },
+    [output.bodyField]: Lazy.any({ produce: () => output.body(source) }),
+  });
 }
 
 /** Props of {@link SloSpec}. */
@@ -208,7 +222,9 @@ export class SloSpec extends Construct implements IApiObjectOwner {
 
   /** How Prometheus selects the generated object. */
   private get selection(): PrometheusSelection {
-    return prometheusSelection(this.props.prometheusSelectorLabels, 'ruleSelectorLabels', this.props.ruleSelectorLabels, { fix: 'use a valid Kubernetes label' });
+    return prometheusSelection(this.props.prometheusSelectorLabels, 'ruleSelectorLabels', this.props.ruleSelectorLabels, {
+      fix: 'use a valid Kubernetes label',
+    });
   }
 
   constructor(scope: Construct, id: string, props: SloSpecProps) {
@@ -239,11 +255,21 @@ export class SloSpec extends Construct implements IApiObjectOwner {
    * spec, normalised by `normaliseSlothSpec`), so a team can keep its Sloth files and move
    * to typed code one SLO at a time. Sloth SLI plugins are not supported.
    */
-  public static fromSloth(scope: Construct, id: string, spec: SlothServiceSpec, props: Omit<SloSpecProps, 'service' | 'slos' | 'labels'> = {}): SloSpec {
+  public static fromSloth(
+    scope: Construct,
+    id: string,
+    spec: SlothServiceSpec,
+    props: Omit<SloSpecProps, 'service' | 'slos' | 'labels'> = {},
+  ): SloSpec {
     const unsupported = spec.slos.map((s, i) => [s, i] as const).filter(([s]) => s.sli.plugin && !s.sli.events && !s.sli.raw);
     if (unsupported.length) {
       const problems = new Problems();
-      for (const [s, i] of unsupported) problems.add(`slos[${i}].sli.plugin`, `SLO "${s.name}" uses the Sloth SLI plugin "${s.sli.plugin?.id}", which runs Go code inside Sloth`, 'rewrite the SLI as events or raw queries (or with an Sli helper)');
+      for (const [s, i] of unsupported)
+        problems.add(
+          `slos[${i}].sli.plugin`,
+          `SLO "${s.name}" uses the Sloth SLI plugin "${s.sli.plugin?.id}", which runs Go code inside Sloth`,
+          'rewrite the SLI as events or raw queries (or with an Sli helper)',
+        );
       problems.throwIfAny(`${scope.node.path ? scope.node.path + '/' : ''}${id}`);
     }
     return new SloSpec(scope, id, {
@@ -275,7 +301,12 @@ export class SloSpec extends Construct implements IApiObjectOwner {
       const meta = (o: SloAlertOverride | undefined) =>
         o?.disable
           ? { disable: true, name: '', labels: {}, annotations: {} }
-          : { disable: false, name: a.name ?? '', labels: { ...(a.labels ?? {}), ...(o?.labels ?? {}) }, annotations: { ...(a.annotations ?? {}), ...(o?.annotations ?? {}) } };
+          : {
+              disable: false,
+              name: a.name ?? '',
+              labels: { ...(a.labels ?? {}), ...(o?.labels ?? {}) },
+              annotations: { ...(a.annotations ?? {}), ...(o?.annotations ?? {}) },
+            };
       return {
         id: `${p.service}-${s.name}`,
         name: s.name,
@@ -348,12 +379,21 @@ export class SloSpec extends Construct implements IApiObjectOwner {
         else add(`${prefix}.${pr.field}`, pr.problem, pr.fix);
       }
       if (def.sli.kind === 'latency' && !/^(\d+(\.\d+)?|\+Inf)$/.test(def.sli.thresholdBucket ?? '')) {
-        add(`${prefix}.sli`, `latency threshold bucket "${def.sli.thresholdBucket}" is not a bucket boundary`, 'give the `le` value of one of the histogram buckets, e.g. "0.5"');
+        add(
+          `${prefix}.sli`,
+          `latency threshold bucket "${def.sli.thresholdBucket}" is not a bucket boundary`,
+          'give the `le` value of one of the histogram buckets, e.g. "0.5"',
+        );
       }
       if (def.sli.kind === 'throughput' && !((def.sli.minPerSecond ?? 0) > 0)) {
-        add(`${prefix}.sli`, `minPerSecond must be above 0 (got ${def.sli.minPerSecond})`, 'give the minimum rate the service must sustain, e.g. 100');
+        add(
+          `${prefix}.sli`,
+          `minPerSecond must be above 0 (got ${def.sli.minPerSecond})`,
+          'give the minimum rate the service must sustain, e.g. 100',
+        );
       }
-      if (seen.has(m.name)) add(`${prefix}.name`, `SLO "${m.name}" is defined twice in service "${m.service}"`, 'give each SLO of a service its own name');
+      if (seen.has(m.name))
+        add(`${prefix}.name`, `SLO "${m.name}" is defined twice in service "${m.service}"`, 'give each SLO of a service its own name');
       seen.add(m.name);
     });
     for (const f of found) problems.add(f.field, f.problem, f.fix);
@@ -369,7 +409,11 @@ export class SloSpec extends Construct implements IApiObjectOwner {
     for (const m of this.models) {
       const paths = (ids.get(m.id) ?? []).map((c) => c.node.path);
       if (paths.length > 1) {
-        problems.add('slos', `sloth_id "${m.id}" (service "${m.service}", SLO "${m.name}") is also generated by ${paths.filter((x) => x !== this.node.path).join(', ') || 'this spec twice'}; both would write the same series`, 'rename one SLO or service');
+        problems.add(
+          'slos',
+          `sloth_id "${m.id}" (service "${m.service}", SLO "${m.name}") is also generated by ${paths.filter((x) => x !== this.node.path).join(', ') || 'this spec twice'}; both would write the same series`,
+          'rename one SLO or service',
+        );
       }
     }
     return problems.messages();
@@ -415,4 +459,3 @@ export class SloSpec extends Construct implements IApiObjectOwner {
     return apiObjectsOf(this);
   }
 }
-

@@ -27,7 +27,21 @@ function specsToConstructs(scope: Construct, idPrefix: string, loaded: LoadedSpe
   const { Duration } = require('cdk8s') as typeof import('cdk8s');
   const { discovery: _discovery, ...rest } = props;
   const problems = loaded.flatMap((l) =>
-    l.exhaustedAlerts.flatMap((c, i) => (c.length ? [{ file: l.file, document: l.document, line: l.line, slo: l.spec.slos[i]?.name, field: 'plugins', problem: 'the error-budget-exhausted alert plugin is declared, but SloSpec does not generate it', fix: 'remove the plugin declaration and add the alert with addJsonPatch, or generate with `cdk8s-resilience slo generate`' }] : [])),
+    l.exhaustedAlerts.flatMap((c, i) =>
+      c.length
+        ? [
+            {
+              file: l.file,
+              document: l.document,
+              line: l.line,
+              slo: l.spec.slos[i]?.name,
+              field: 'plugins',
+              problem: 'the error-budget-exhausted alert plugin is declared, but SloSpec does not generate it',
+              fix: 'remove the plugin declaration and add the alert with addJsonPatch, or generate with `cdk8s-resilience slo generate`',
+            },
+          ]
+        : [],
+    ),
   );
   if (problems.length) throw new SpecLoadError(problems);
   return loaded.map((l, i) => {
@@ -75,5 +89,7 @@ export function sloSpecsFromDirectory(scope: Construct, idPrefix: string, dir: s
     }
   }
   if (problems.length) throw new SpecLoadError(problems);
-  return loaded.flatMap(([f, specs]) => specsToConstructs(scope, `${idPrefix}-${idPart(path.relative(dir, f).replace(/\.ya?ml$/i, ''))}`, specs, props));
+  return loaded.flatMap(([f, specs]) =>
+    specsToConstructs(scope, `${idPrefix}-${idPart(path.relative(dir, f).replace(/\.ya?ml$/i, ''))}`, specs, props),
+  );
 }

@@ -21,7 +21,8 @@ import { AlertWindowsCatalog } from './windows';
 export type SloSpecFormat = 'prometheus/v1' | 'sloth.slok.dev/v1' | 'openslo/v1alpha';
 
 /** The formats, for messages. */
-export const SUPPORTED_SPEC_FORMATS = 'Sloth "version: prometheus/v1", Kubernetes "apiVersion: sloth.slok.dev/v1" + "kind: PrometheusServiceLevel", OpenSLO "apiVersion: openslo/v1alpha" + "kind: SLO"';
+export const SUPPORTED_SPEC_FORMATS =
+  'Sloth "version: prometheus/v1", Kubernetes "apiVersion: sloth.slok.dev/v1" + "kind: PrometheusServiceLevel", OpenSLO "apiVersion: openslo/v1alpha" + "kind: SLO"';
 
 /** Kubernetes metadata of a `PrometheusServiceLevel`, carried to the generated `PrometheusRule`. */
 export interface SpecKubernetesMeta {
@@ -64,7 +65,13 @@ export function detectSpecFormat(data: unknown): SloSpecFormat | undefined {
   return undefined;
 }
 
-const SNAKE: Record<string, string> = { errorQuery: 'error_query', totalQuery: 'total_query', errorRatioQuery: 'error_ratio_query', pageAlert: 'page_alert', ticketAlert: 'ticket_alert' };
+const SNAKE: Record<string, string> = {
+  errorQuery: 'error_query',
+  totalQuery: 'total_query',
+  errorRatioQuery: 'error_ratio_query',
+  pageAlert: 'page_alert',
+  ticketAlert: 'ticket_alert',
+};
 
 /** The type problems Sloth's decoder rejects (it decodes into typed Go structs). */
 function typeProblems(base: Array<string | number>, s: Json, snake: boolean): Array<{ path: Array<string | number>; problem: string; fix: string }> {
@@ -72,11 +79,16 @@ function typeProblems(base: Array<string | number>, s: Json, snake: boolean): Ar
   const mapOf = (p: Array<string | number>, v: unknown) => {
     if (v === undefined || v === null) return;
     if (!isObj(v)) out.push({ path: p, problem: 'must be a map of names to values', fix: 'write it as `key: value` lines' });
-    else for (const [k, x] of Object.entries(v)) if (isObj(x) || Array.isArray(x)) out.push({ path: [...p, k], problem: 'must be a single value, not a map or list', fix: 'give a string value' });
+    else
+      for (const [k, x] of Object.entries(v))
+        if (isObj(x) || Array.isArray(x))
+          out.push({ path: [...p, k], problem: 'must be a single value, not a map or list', fix: 'give a string value' });
   };
-  if (isObj(s.service) || Array.isArray(s.service)) out.push({ path: [...base, 'service'], problem: 'must be a string', fix: 'give the service name, e.g. myservice' });
+  if (isObj(s.service) || Array.isArray(s.service))
+    out.push({ path: [...base, 'service'], problem: 'must be a string', fix: 'give the service name, e.g. myservice' });
   mapOf([...base, 'labels'], s.labels);
-  if (s.slos !== undefined && s.slos !== null && !Array.isArray(s.slos)) out.push({ path: [...base, 'slos'], problem: 'must be a list of SLOs', fix: 'write each SLO as a "- name: ..." item' });
+  if (s.slos !== undefined && s.slos !== null && !Array.isArray(s.slos))
+    out.push({ path: [...base, 'slos'], problem: 'must be a list of SLOs', fix: 'write each SLO as a "- name: ..." item' });
   (Array.isArray(s.slos) ? s.slos : []).forEach((slo, i) => {
     const p = [...base, 'slos', i];
     if (!isObj(slo)) {
@@ -84,7 +96,11 @@ function typeProblems(base: Array<string | number>, s: Json, snake: boolean): Ar
       return;
     }
     if (slo.objective !== undefined && slo.objective !== null && typeof slo.objective !== 'number') {
-      out.push({ path: [...p, 'objective'], problem: `"${String(slo.objective)}" is not a number`, fix: 'give the objective as a number in percent, unquoted, e.g. 99.9' });
+      out.push({
+        path: [...p, 'objective'],
+        problem: `"${String(slo.objective)}" is not a number`,
+        fix: 'give the objective as a number in percent, unquoted, e.g. 99.9',
+      });
     }
     mapOf([...p, 'labels'], slo.labels);
     const al = isObj(slo.alerting) ? slo.alerting : {};
@@ -93,7 +109,8 @@ function typeProblems(base: Array<string | number>, s: Json, snake: boolean): Ar
     for (const which of ['pageAlert', 'ticketAlert']) {
       const key = snake ? SNAKE[which] : which;
       const a = isObj(al[key]) ? (al[key] as Json) : {};
-      if (a.disable !== undefined && typeof a.disable !== 'boolean') out.push({ path: [...p, 'alerting', key, 'disable'], problem: `"${String(a.disable)}" is not true or false`, fix: 'write disable: true' });
+      if (a.disable !== undefined && typeof a.disable !== 'boolean')
+        out.push({ path: [...p, 'alerting', key, 'disable'], problem: `"${String(a.disable)}" is not true or false`, fix: 'write disable: true' });
       mapOf([...p, 'alerting', key, 'labels'], a.labels);
       mapOf([...p, 'alerting', key, 'annotations'], a.annotations);
     }
@@ -118,12 +135,20 @@ function pluginDecls(v: unknown): { chain: unknown[]; override: boolean } {
 export function loadSpecDocument(doc: SpecDocument): LoadedSpec {
   const format = detectSpecFormat(doc.data);
   const fail = (p: Array<string | number>, problem: string, fix: string): never => {
-    throw new SpecLoadError([{ file: doc.file, document: doc.index, line: doc.lineOf(p), field: p.join('.').replace(/\.(\d+)/g, '[$1]'), problem, fix }]);
+    throw new SpecLoadError([
+      { file: doc.file, document: doc.index, line: doc.lineOf(p), field: p.join('.').replace(/\.(\d+)/g, '[$1]'), problem, fix },
+    ]);
   };
   if (!format) {
     const d = isObj(doc.data) ? doc.data : {};
-    if (d.version !== undefined) fail(['version'], `spec version "${String(d.version)}" is not supported`, `use version: prometheus/v1 (supported: ${SUPPORTED_SPEC_FORMATS})`);
-    if (d.apiVersion !== undefined || d.kind !== undefined) fail(['apiVersion'], `apiVersion "${String(d.apiVersion ?? '')}" with kind "${String(d.kind ?? '')}" is not an SLO spec this tool reads`, `use one of: ${SUPPORTED_SPEC_FORMATS}`);
+    if (d.version !== undefined)
+      fail(['version'], `spec version "${String(d.version)}" is not supported`, `use version: prometheus/v1 (supported: ${SUPPORTED_SPEC_FORMATS})`);
+    if (d.apiVersion !== undefined || d.kind !== undefined)
+      fail(
+        ['apiVersion'],
+        `apiVersion "${String(d.apiVersion ?? '')}" with kind "${String(d.kind ?? '')}" is not an SLO spec this tool reads`,
+        `use one of: ${SUPPORTED_SPEC_FORMATS}`,
+      );
     fail([], 'the document is not an SLO spec (no "version" or "apiVersion")', `start it with one of: ${SUPPORTED_SPEC_FORMATS}`);
   }
   const d = doc.data as Json;
@@ -143,7 +168,10 @@ export function loadSpecDocument(doc: SpecDocument): LoadedSpec {
   if (format === 'openslo/v1alpha') {
     const r = openSloToSlothSpec(d as OpenSloDocument);
     for (const p of r.problems) {
-      const pathParts = p.field.split(/\.|\[(\d+)\]/).filter((x) => x !== undefined && x !== '').map((x) => (/^\d+$/.test(x) ? Number(x) : x));
+      const pathParts = p.field
+        .split(/\.|\[(\d+)\]/)
+        .filter((x) => x !== undefined && x !== '')
+        .map((x) => (/^\d+$/.test(x) ? Number(x) : x));
       problems.push({ file: doc.file, document: doc.index, line: doc.lineOf(pathParts), field: p.field, problem: p.problem, fix: p.fix });
     }
     if (problems.length) throw new SpecLoadError(problems);
@@ -161,7 +189,12 @@ export function loadSpecDocument(doc: SpecDocument): LoadedSpec {
         annotations: stringMap(md.annotations),
       };
       // The metadata is carried to the generated PrometheusRule: the API server would reject bad values.
-      const meta = metadataProblems({ name: kubernetes.name || undefined, namespace: kubernetes.namespace, labels: kubernetes.labels, annotations: kubernetes.annotations });
+      const meta = metadataProblems({
+        name: kubernetes.name || undefined,
+        namespace: kubernetes.namespace,
+        labels: kubernetes.labels,
+        annotations: kubernetes.annotations,
+      });
       for (const m of meta) {
         const [part, ...key] = m.field.split('.');
         at(['metadata', part, ...(key.length ? [key.join('.')] : [])], m.problem, m.fix);
@@ -176,16 +209,28 @@ export function loadSpecDocument(doc: SpecDocument): LoadedSpec {
       const sli = isObj(s.sli) ? s.sli : {};
       if (sli.plugin !== undefined && sli.plugin !== null) {
         const id = isObj(sli.plugin) ? String(sli.plugin.id ?? '') : '';
-        at([...base, 'slos', i, 'sli', 'plugin'], `the SLI plugin "${id}" runs Go code inside Sloth and cannot be run here`, 'write the SLI as events (error and total queries) or raw (error ratio query)', sloName);
+        at(
+          [...base, 'slos', i, 'sli', 'plugin'],
+          `the SLI plugin "${id}" runs Go code inside Sloth and cannot be run here`,
+          'write the SLI as events (error and total queries) or raw (error ratio query)',
+          sloName,
+        );
       }
       const own = pluginDecls(s.plugins);
       const configs: ErrorBudgetExhaustedAlertConfig[] = [];
       const decls: Array<[unknown, Array<string | number>]> = [
-        ...(own.override ? [] : groupPlugins.chain.map((c, j): [unknown, Array<string | number>] => [c, [...base, snake ? 'slo_plugins' : 'sloPlugins', 'chain', j]])),
+        ...(own.override
+          ? []
+          : groupPlugins.chain.map((c, j): [unknown, Array<string | number>] => [c, [...base, snake ? 'slo_plugins' : 'sloPlugins', 'chain', j]])),
         ...own.chain.map((c, j): [unknown, Array<string | number>] => [c, [...base, 'slos', i, 'plugins', 'chain', j]]),
       ];
       if (groupPlugins.override || own.override) {
-        at([...base, 'slos', i, 'plugins', 'overridePrevious'], 'overridePrevious replaces the default generation plugins, which is not supported', 'remove overridePrevious', sloName);
+        at(
+          [...base, 'slos', i, 'plugins', 'overridePrevious'],
+          'overridePrevious replaces the default generation plugins, which is not supported',
+          'remove overridePrevious',
+          sloName,
+        );
       }
       for (const [decl, p] of decls) {
         const r = sloPluginFromDeclaration(decl);
@@ -213,7 +258,7 @@ export function loadSpecDocument(doc: SpecDocument): LoadedSpec {
     else if (parts[0] === 'period') p = [];
     else if (slo === undefined) p = [...base, ...parts];
     else {
-      const named = parts.map((x) => (snake ? SNAKE[x] ?? x : x));
+      const named = parts.map((x) => (snake ? (SNAKE[x] ?? x) : x));
       // An alert's name is shared: `alerting.pageAlert.name` is written as `alerting.name`.
       if (named[0] === 'alerting' && named[2] === 'name') named.splice(1, 1);
       p = [...base, 'slos', slo, ...named];
@@ -256,7 +301,15 @@ export function specProblems(spec: LoadedSpec, catalog: AlertWindowsCatalog, opt
     }
     if (seen.has(m.id)) {
       const where = spec.locate(i, 'name');
-      out.push({ file: spec.file, document: spec.document, line: where.line, slo: m.name, field: where.field, problem: `SLO id "${m.id}" is repeated in the spec`, fix: 'give each SLO of a service its own name' });
+      out.push({
+        file: spec.file,
+        document: spec.document,
+        line: where.line,
+        slo: m.name,
+        field: where.field,
+        problem: `SLO id "${m.id}" is repeated in the spec`,
+        fix: 'give each SLO of a service its own name',
+      });
     }
     seen.add(m.id);
   });
@@ -293,7 +346,9 @@ export function specRuleGroups(spec: LoadedSpec, catalog: AlertWindowsCatalog, o
     const windows = catalog.get(m.periodMs);
     if (!windows) throw new Error(`no alert windows for the ${formatPromDuration(m.periodMs)} SLO period`);
     const groups = sloRuleGroups(m, windows, info(), { disableAlerts: options.disableAlerts, disableRecordings: options.disableRecordings });
-    const extra = options.disableAlerts ? [] : [...(options.exhaustedAlerts ?? []), ...spec.exhaustedAlerts[i]].map((c) => errorBudgetExhaustedAlert(m, c));
+    const extra = options.disableAlerts
+      ? []
+      : [...(options.exhaustedAlerts ?? []), ...spec.exhaustedAlerts[i]].map((c) => errorBudgetExhaustedAlert(m, c));
     if (extra.length === 0) return groups;
     const name = SloMetrics.groupPrefix.alerts + m.id;
     const alerts = groups.find((g) => g.name === name);

@@ -66,7 +66,9 @@ export function parseSpecDocuments(text: string, file: string): SpecDocument[] {
     if (err) {
       const line = err.linePos?.[0]?.line ?? lc.linePos(err.pos[0]).line;
       const msg = err.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
-      throw new SpecLoadError([{ file, line, field: '', problem: `YAML syntax error: ${msg}`, fix: 'correct the YAML (check indentation, quotes and ":" after keys)' }]);
+      throw new SpecLoadError([
+        { file, line, field: '', problem: `YAML syntax error: ${msg}`, fix: 'correct the YAML (check indentation, quotes and ":" after keys)' },
+      ]);
     }
     if (d.contents === null) continue;
     const data = d.toJS({ maxAliasCount: 100 }) as unknown;

@@ -208,7 +208,8 @@ export class SloThresholdRules extends Construct implements IApiObjectOwner {
     super(scope, id);
     const problems = new Problems();
     const prefix = props.prefix ?? 'api';
-    if (!/^[a-zA-Z_][a-zA-Z0-9_]*$/.test(prefix)) problems.add('prefix', `"${prefix}" cannot be part of a recording name`, 'use letters, digits and _');
+    if (!/^[a-zA-Z_][a-zA-Z0-9_]*$/.test(prefix))
+      problems.add('prefix', `"${prefix}" cannot be part of a recording name`, 'use letters, digits and _');
     const objective = props.objective ?? 99.9;
     if (!(objective > 0 && objective < 100)) problems.add('objective', `${objective} is outside (0, 100)`, 'give a percentage such as 99.9');
     const quantile = props.quantile ?? 0.99;
@@ -221,7 +222,9 @@ export class SloThresholdRules extends Construct implements IApiObjectOwner {
     const namespace = props.namespace ?? 'monitoring';
     problems.addAll('', nameProblems('name', name, { fix: 'use a DNS-1123 name' }));
     problems.addAll('', namespaceProblems('namespace', namespace, { what: '', fix: 'use a valid namespace' }));
-    const selection = prometheusSelection(props.prometheusSelectorLabels, 'ruleSelectorLabels', props.ruleSelectorLabels, { fix: 'use a valid Kubernetes label' });
+    const selection = prometheusSelection(props.prometheusSelectorLabels, 'ruleSelectorLabels', props.ruleSelectorLabels, {
+      fix: 'use a valid Kubernetes label',
+    });
     problems.addAll('', selection.problems);
     problems.addAll('', promLabelsProblems('labels', props.labels));
     const sli = props.availability ?? Sli.availability();
@@ -245,7 +248,12 @@ export class SloThresholdRules extends Construct implements IApiObjectOwner {
       for (const g of sloThresholdRules(this.model)) {
         for (const r of g.rules) {
           const p = promqlSyntaxProblem(r.expr);
-          if (p) problems.add(r.record ? `availability (recording ${r.record})` : `alert ${r.alert}`, `the generated query does not parse: ${p}`, 'check the SLI queries and selectors');
+          if (p)
+            problems.add(
+              r.record ? `availability (recording ${r.record})` : `alert ${r.alert}`,
+              `the generated query does not parse: ${p}`,
+              'check the SLI queries and selectors',
+            );
         }
       }
     }

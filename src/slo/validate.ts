@@ -24,9 +24,14 @@ export interface SloValidationOptions {
 function labelProblems(where: string, labels: Readonly<Record<string, string>>, strict: boolean, fixField: string): Problem[] {
   const out: Problem[] = [];
   for (const [k, v] of Object.entries(labels)) {
-    if (k === '__name__') out.push({ field: `${where}.${k}`, problem: 'the label name "__name__" is not allowed', fix: `remove it from ${fixField}` });
+    if (k === '__name__')
+      out.push({ field: `${where}.${k}`, problem: 'the label name "__name__" is not allowed', fix: `remove it from ${fixField}` });
     else if (k === '' || (strict ? !LEGACY_LABEL_RE.test(k) || k.startsWith('__') : false))
-      out.push({ field: `${where}.${k}`, problem: `"${k}" is not a valid Prometheus label name (letters, digits and '_', not starting with a digit or '__')`, fix: `rename it in ${fixField}, e.g. "${k.replace(/[^a-zA-Z0-9_]/g, '_').replace(/^(\d)/, '_$1') || 'label'}"` });
+      out.push({
+        field: `${where}.${k}`,
+        problem: `"${k}" is not a valid Prometheus label name (letters, digits and '_', not starting with a digit or '__')`,
+        fix: `rename it in ${fixField}, e.g. "${k.replace(/[^a-zA-Z0-9_]/g, '_').replace(/^(\d)/, '_$1') || 'label'}"`,
+      });
     if (v === '') out.push({ field: `${where}.${k}`, problem: 'the label value is empty', fix: 'give it a value or remove the label' });
   }
   return out;
@@ -35,14 +40,24 @@ function labelProblems(where: string, labels: Readonly<Record<string, string>>, 
 function queryProblems(field: string, query: string, strict: boolean): Problem[] {
   if (query === '') return [{ field, problem: 'the query is required', fix: 'give a PromQL query containing {{.window}}' }];
   const out: Problem[] = [];
-  if (!hasWindowVar(query)) out.push({ field, problem: 'the query does not contain the {{.window}} variable', fix: 'use {{.window}} as the range of every range selector, e.g. rate(http_requests_total[{{.window}}])' });
+  if (!hasWindowVar(query))
+    out.push({
+      field,
+      problem: 'the query does not contain the {{.window}} variable',
+      fix: 'use {{.window}} as the range of every range selector, e.g. rate(http_requests_total[{{.window}}])',
+    });
   const bad = unsupportedTemplateActions(query);
   if (bad.length) {
     out.push({ field, problem: `the query uses template actions other than {{.window}}: ${bad.join(', ')}`, fix: 'use only {{.window}}' });
     return out;
   }
   const syntax = promqlSyntaxProblem(renderWindow(query, '1m'));
-  if (syntax && strict) out.push({ field, problem: `the query does not parse: ${syntax}`, fix: 'correct the PromQL (try it in the Prometheus UI with a concrete window)' });
+  if (syntax && strict)
+    out.push({
+      field,
+      problem: `the query does not parse: ${syntax}`,
+      fix: 'correct the PromQL (try it in the Prometheus UI with a concrete window)',
+    });
   else if (syntax) out.push({ field, problem: `the query does not parse: ${syntax}`, fix: 'correct the PromQL' });
   return out;
 }
@@ -50,11 +65,22 @@ function queryProblems(field: string, query: string, strict: boolean): Problem[]
 function alertProblems(field: string, a: AlertMetaModel, strict: boolean): Problem[] {
   if (a.disable) return [];
   const out: Problem[] = [];
-  if (a.name === '') out.push({ field: `${field}.name`, problem: 'alerts are enabled but have no name', fix: 'set alerting.name, or disable both the page and the ticket alert' });
-  else if (strict && !LEGACY_LABEL_RE.test(a.name)) out.push({ field: `${field}.name`, problem: `"${a.name}" is not a valid alert name (letters, digits and '_')`, fix: 'use a name like MyServiceHighErrorRate' });
+  if (a.name === '')
+    out.push({
+      field: `${field}.name`,
+      problem: 'alerts are enabled but have no name',
+      fix: 'set alerting.name, or disable both the page and the ticket alert',
+    });
+  else if (strict && !LEGACY_LABEL_RE.test(a.name))
+    out.push({
+      field: `${field}.name`,
+      problem: `"${a.name}" is not a valid alert name (letters, digits and '_')`,
+      fix: 'use a name like MyServiceHighErrorRate',
+    });
   out.push(...labelProblems(`${field}.labels`, a.labels, strict, `${field}.labels`));
   for (const [k, v] of Object.entries(a.annotations)) {
-    if (k === '' || (strict && !LEGACY_LABEL_RE.test(k))) out.push({ field: `${field}.annotations.${k}`, problem: `"${k}" is not a valid annotation name`, fix: 'use letters, digits and _' });
+    if (k === '' || (strict && !LEGACY_LABEL_RE.test(k)))
+      out.push({ field: `${field}.annotations.${k}`, problem: `"${k}" is not a valid annotation name`, fix: 'use letters, digits and _' });
     if (v === '') out.push({ field: `${field}.annotations.${k}`, problem: 'the annotation value is empty', fix: 'give it a value or remove it' });
   }
   return out;
@@ -64,25 +90,47 @@ function alertProblems(field: string, a: AlertMetaModel, strict: boolean): Probl
  * Problems with one SLO (fields relative to the SLO). `windows` is undefined when the
  * catalog has none for the SLO's period.
  */
-export function sloProblems(slo: SloModel, windows: AlertWindowsModel | undefined, availablePeriods: string[], options: SloValidationOptions = {}): Problem[] {
+export function sloProblems(
+  slo: SloModel,
+  windows: AlertWindowsModel | undefined,
+  availablePeriods: string[],
+  options: SloValidationOptions = {},
+): Problem[] {
   const strict = options.strict ?? false;
   const out: Problem[] = [];
   const nameFix = 'start and end with a letter or digit; use only letters, digits, ".", "_" and "-"';
-  if (!NAME_RE.test(slo.name)) out.push({ field: 'name', problem: slo.name === '' ? 'the SLO name is required' : `"${slo.name}" is not a valid SLO name`, fix: nameFix });
-  if (!NAME_RE.test(slo.service)) out.push({ field: 'service', problem: slo.service === '' ? 'the service is required' : `"${slo.service}" is not a valid service name`, fix: nameFix });
+  if (!NAME_RE.test(slo.name))
+    out.push({ field: 'name', problem: slo.name === '' ? 'the SLO name is required' : `"${slo.name}" is not a valid SLO name`, fix: nameFix });
+  if (!NAME_RE.test(slo.service))
+    out.push({
+      field: 'service',
+      problem: slo.service === '' ? 'the service is required' : `"${slo.service}" is not a valid service name`,
+      fix: nameFix,
+    });
   if (!(slo.objective > 0 && slo.objective <= 100) || !Number.isFinite(slo.objective)) {
     out.push({ field: 'objective', problem: `${slo.objective} is outside (0, 100]`, fix: 'give the objective as a percentage, e.g. 99.9' });
   } else if (strict && slo.objective === 100) {
-    out.push({ field: 'objective', problem: '100 leaves no error budget, so burn rates divide by zero and no alert can work', fix: 'use an objective below 100, e.g. 99.99' });
+    out.push({
+      field: 'objective',
+      problem: '100 leaves no error budget, so burn rates divide by zero and no alert can work',
+      fix: 'use an objective below 100, e.g. 99.99',
+    });
   }
   if (!(slo.periodMs > 0)) out.push({ field: 'period', problem: 'the SLO period is required', fix: 'use e.g. 30d' });
-  else if (!windows) out.push({ field: 'period', problem: `no alert windows for a ${formatPromDuration(slo.periodMs)} period (available: ${availablePeriods.join(', ')})`, fix: 'use one of those periods or give alert windows for this period' });
+  else if (!windows)
+    out.push({
+      field: 'period',
+      problem: `no alert windows for a ${formatPromDuration(slo.periodMs)} period (available: ${availablePeriods.join(', ')})`,
+      fix: 'use one of those periods or give alert windows for this period',
+    });
   out.push(...labelProblems('labels', slo.labels, strict, 'labels'));
   const { events, raw } = slo.sli;
-  if (!events && !raw) out.push({ field: 'sli', problem: 'no SLI is given', fix: 'give sli.events {errorQuery, totalQuery} or sli.raw {errorRatioQuery}' });
+  if (!events && !raw)
+    out.push({ field: 'sli', problem: 'no SLI is given', fix: 'give sli.events {errorQuery, totalQuery} or sli.raw {errorRatioQuery}' });
   else if (events && raw) out.push({ field: 'sli', problem: 'both an events and a raw SLI are given', fix: 'keep only one of them' });
   else if (events) {
-    if (events.errorQuery === events.totalQuery) out.push({ field: 'sli.events', problem: 'the error and total queries are the same', fix: 'the error query must count only the bad events' });
+    if (events.errorQuery === events.totalQuery)
+      out.push({ field: 'sli.events', problem: 'the error and total queries are the same', fix: 'the error query must count only the bad events' });
     out.push(...queryProblems('sli.events.errorQuery', events.errorQuery, strict));
     out.push(...queryProblems('sli.events.totalQuery', events.totalQuery, strict));
   } else if (raw) {

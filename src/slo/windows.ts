@@ -99,7 +99,12 @@ export function alertGroupWindows(g: MwmbAlertGroup): number[] {
   return [...new Set(all)].sort((a, b) => a - b);
 }
 
-const WINDOW_NAMES = [['page.quick', 'pageQuick'], ['page.slow', 'pageSlow'], ['ticket.quick', 'ticketQuick'], ['ticket.slow', 'ticketSlow']] as const;
+const WINDOW_NAMES = [
+  ['page.quick', 'pageQuick'],
+  ['page.slow', 'pageSlow'],
+  ['ticket.quick', 'ticketQuick'],
+  ['ticket.slow', 'ticketSlow'],
+] as const;
 
 /**
  * Problems with a windows set (empty when valid), fields as in a Sloth `AlertWindows` spec
@@ -109,15 +114,33 @@ const WINDOW_NAMES = [['page.quick', 'pageQuick'], ['page.slow', 'pageSlow'], ['
  */
 export function alertWindowsProblems(w: AlertWindowsModel, strict = false): Problem[] {
   const problems: Problem[] = [];
-  if (!(w.sloPeriodMs > 0)) problems.push({ field: 'sloPeriod', problem: 'the SLO period is missing', fix: 'give the period the windows are for, such as 30d' });
+  if (!(w.sloPeriodMs > 0))
+    problems.push({ field: 'sloPeriod', problem: 'the SLO period is missing', fix: 'give the period the windows are for, such as 30d' });
   for (const [name, key] of WINDOW_NAMES) {
     const win = w[key];
-    if (!(win.longWindowMs > 0)) problems.push({ field: `${name}.longWindow`, problem: 'the long window is missing', fix: 'give a Prometheus duration, such as 1h' });
-    if (!(win.shortWindowMs > 0)) problems.push({ field: `${name}.shortWindow`, problem: 'the short window is missing', fix: 'give a Prometheus duration, such as 5m' });
-    if (!(win.errorBudgetPercent > 0)) problems.push({ field: `${name}.errorBudgetPercent`, problem: 'the share of the error budget is missing', fix: 'give the percent of the budget the alert guards, such as 2' });
+    if (!(win.longWindowMs > 0))
+      problems.push({ field: `${name}.longWindow`, problem: 'the long window is missing', fix: 'give a Prometheus duration, such as 1h' });
+    if (!(win.shortWindowMs > 0))
+      problems.push({ field: `${name}.shortWindow`, problem: 'the short window is missing', fix: 'give a Prometheus duration, such as 5m' });
+    if (!(win.errorBudgetPercent > 0))
+      problems.push({
+        field: `${name}.errorBudgetPercent`,
+        problem: 'the share of the error budget is missing',
+        fix: 'give the percent of the budget the alert guards, such as 2',
+      });
     if (!strict) continue;
-    if (win.shortWindowMs >= win.longWindowMs && win.longWindowMs > 0) problems.push({ field: `${name}.shortWindow`, problem: 'the short window is not shorter than its long window', fix: 'use a short window of about 1/12 of the long one' });
-    if (win.longWindowMs > w.sloPeriodMs && w.sloPeriodMs > 0) problems.push({ field: `${name}.longWindow`, problem: 'the long window is longer than the SLO period', fix: 'use a long window within the period' });
+    if (win.shortWindowMs >= win.longWindowMs && win.longWindowMs > 0)
+      problems.push({
+        field: `${name}.shortWindow`,
+        problem: 'the short window is not shorter than its long window',
+        fix: 'use a short window of about 1/12 of the long one',
+      });
+    if (win.longWindowMs > w.sloPeriodMs && w.sloPeriodMs > 0)
+      problems.push({
+        field: `${name}.longWindow`,
+        problem: 'the long window is longer than the SLO period',
+        fix: 'use a long window within the period',
+      });
   }
   return problems;
 }
@@ -151,7 +174,15 @@ interface RawWindow {
  */
 export function readAlertWindowsSpec(doc: SlothAlertWindowsDocument): { model?: AlertWindowsModel; problems: Problem[] } {
   if (doc.apiVersion !== 'sloth.slok.dev/v1' || doc.kind !== 'AlertWindows') {
-    return { problems: [{ field: 'kind', problem: `not a Sloth AlertWindows document (want apiVersion sloth.slok.dev/v1, kind AlertWindows; got ${doc.apiVersion ?? '<none>'}, ${doc.kind ?? '<none>'})`, fix: 'write a sloth.slok.dev/v1 AlertWindows document' }] };
+    return {
+      problems: [
+        {
+          field: 'kind',
+          problem: `not a Sloth AlertWindows document (want apiVersion sloth.slok.dev/v1, kind AlertWindows; got ${doc.apiVersion ?? '<none>'}, ${doc.kind ?? '<none>'})`,
+          fix: 'write a sloth.slok.dev/v1 AlertWindows document',
+        },
+      ],
+    };
   }
   const problems: Problem[] = [];
   const dur = (field: string, s: string | undefined): number => {

@@ -74,7 +74,11 @@ describe('computeRpo', () => {
   test('an RPO the schedules cannot meet is a violation naming the gap', () => {
     const r = computeRpo([daily], { namespaces: { production: H } });
     expect(r.violations).toEqual([
-      { kind: 'rpo-unmet', subject: 'production', message: 'namespace "production" can go 1d between backups (daily-backup), more than its RPO of 1h' },
+      {
+        kind: 'rpo-unmet',
+        subject: 'production',
+        message: 'namespace "production" can go 1d between backups (daily-backup), more than its RPO of 1h',
+      },
     ]);
   });
 
@@ -87,7 +91,11 @@ describe('computeRpo', () => {
   test('retention shorter than the interval is a violation', () => {
     const r = computeRpo([{ name: 'daily', cron: '0 2 * * *', retentionSeconds: 12 * H }]);
     expect(r.violations).toEqual([
-      { kind: 'retention-shorter-than-gap', subject: 'daily', message: 'schedule "daily" keeps backups 12h but runs up to 1d apart, so at times no backup of it exists' },
+      {
+        kind: 'retention-shorter-than-gap',
+        subject: 'daily',
+        message: 'schedule "daily" keeps backups 12h but runs up to 1d apart, so at times no backup of it exists',
+      },
     ]);
   });
 
@@ -119,9 +127,31 @@ describe('computed run times equal the stepped ones', () => {
   // The day-by-day computation (stepping with cron-parser only around a zone's offset changes)
   // against cron-parser stepping through every run of the window.
   const utc = [
-    '0 2 * * *', '30 23 * * *', '0 * * * *', '45 * * * *', '*/15 * * * *', '5/20 1-3 * * *', '0 2 * * 1-5', '0 9-17 * * MON-FRI',
-    '0 3 * * 0', '0 0 1 * *', '0 0 31 * *', '0 2 29 2 *', '0 0,12 1,15 * MON', '0 */6 * * *', '7 */5 * * *', '0 12 * JAN-MAR *',
-    '10 2 ? * *', '* * * * 1-5', '0 2 * * 7', '0 2 * * 5-7', '@daily', '@hourly', '@weekly', '@monthly', '@yearly',
+    '0 2 * * *',
+    '30 23 * * *',
+    '0 * * * *',
+    '45 * * * *',
+    '*/15 * * * *',
+    '5/20 1-3 * * *',
+    '0 2 * * 1-5',
+    '0 9-17 * * MON-FRI',
+    '0 3 * * 0',
+    '0 0 1 * *',
+    '0 0 31 * *',
+    '0 2 29 2 *',
+    '0 0,12 1,15 * MON',
+    '0 */6 * * *',
+    '7 */5 * * *',
+    '0 12 * JAN-MAR *',
+    '10 2 ? * *',
+    '* * * * 1-5',
+    '0 2 * * 7',
+    '0 2 * * 5-7',
+    '@daily',
+    '@hourly',
+    '@weekly',
+    '@monthly',
+    '@yearly',
   ];
   const zoned: Array<[string, string]> = [
     ['Europe/Berlin', '30 2 * * *'], // skipped in March, twice in October
@@ -161,6 +191,8 @@ describe('computed run times equal the stepped ones', () => {
     expect(worstCaseGapSeconds(['CRON_TZ=Europe/Berlin 0 4 * * *'])).toBe(25 * H);
     expect(worstCaseGapSeconds(['0 4 * * *'])).toBe(D);
     expect(worstCaseGapSeconds(['0 14 * * *', '0 2 * * *', '0 2 * * *'])).toBe(worstCaseGapSeconds(['0 2 * * *', '0 14 * * *']));
-    expect(() => cronRuns('0 2 * *')).toThrow('invalid schedule "0 2 * *": "0 2 * *" has 4 fields; Velero expects 5 (minute hour day-of-month month day-of-week), with no seconds field');
+    expect(() => cronRuns('0 2 * *')).toThrow(
+      'invalid schedule "0 2 * *": "0 2 * *" has 4 fields; Velero expects 5 (minute hour day-of-month month day-of-week), with no seconds field',
+    );
   });
 });

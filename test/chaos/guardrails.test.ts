@@ -1,6 +1,16 @@
 import { Chart, Duration, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
-import { ChaosAction, ChaosExperiment, ChaosMode, ChaosSchedule, ChaosTarget, DEFAULT_PROTECTED_NAMESPACES, experimentProblems, NetworkDirection, setChaosDefaults } from '../../src/chaos';
+import {
+  ChaosAction,
+  ChaosExperiment,
+  ChaosMode,
+  ChaosSchedule,
+  ChaosTarget,
+  DEFAULT_PROTECTED_NAMESPACES,
+  experimentProblems,
+  NetworkDirection,
+  setChaosDefaults,
+} from '../../src/chaos';
 import { newChart, specOf, synthExperiment, validationError } from './helpers';
 
 const demo = ChaosTarget.labels('team-alpha', { app: 'demo-app' });
@@ -8,7 +18,10 @@ const ok = { action: ChaosAction.podKill(), target: demo, duration: Duration.min
 
 function messages(props: Partial<typeof ok> & Record<string, unknown>): string[] {
   const err = validationError((scope) => new ChaosExperiment(scope, 'exp', { ...ok, ...props } as never));
-  return err.message.split('\n').slice(1).map((l) => l.trim());
+  return err.message
+    .split('\n')
+    .slice(1)
+    .map((l) => l.trim());
 }
 
 describe('guardrails', () => {
@@ -16,7 +29,10 @@ describe('guardrails', () => {
     expect(messages({ action: ChaosAction.podFailure(), duration: undefined })).toEqual([
       '[test/exp] duration: experiment "exp" breaks rule bounded-duration: no duration is set, so the pod-failure fault would last until someone deletes it. Fix: set duration, such as Duration.minutes(5), or opt in with allowUnboundedDuration: true if it should last until deleted.',
     ]);
-    const spec = specOf(synthExperiment({ action: ChaosAction.networkLoss({ percent: 5 }), target: demo, allowUnboundedDuration: true }), 'NetworkChaos');
+    const spec = specOf(
+      synthExperiment({ action: ChaosAction.networkLoss({ percent: 5 }), target: demo, allowUnboundedDuration: true }),
+      'NetworkChaos',
+    );
     expect(spec.duration).toBeUndefined();
     expect(spec.loss).toEqual({ loss: '5' });
   });
@@ -29,22 +45,42 @@ describe('guardrails', () => {
     expect(ChaosAction.stressCpu().instantaneous).toBe(false);
     const kill = specOf(synthExperiment({ action: ChaosAction.podKill(), target: demo }), 'PodChaos');
     expect(kill).toEqual({ action: 'pod-kill', mode: 'one', selector: { namespaces: ['team-alpha'], labelSelectors: { app: 'demo-app' } } });
-    const ck = specOf(synthExperiment({ action: ChaosAction.containerKill({ containerNames: ['app'] }), target: demo, schedule: ChaosSchedule.every(Duration.minutes(10)) }), 'Schedule');
-    expect(ck.podChaos).toEqual({ action: 'container-kill', containerNames: ['app'], mode: 'one', selector: { namespaces: ['team-alpha'], labelSelectors: { app: 'demo-app' } } });
+    const ck = specOf(
+      synthExperiment({
+        action: ChaosAction.containerKill({ containerNames: ['app'] }),
+        target: demo,
+        schedule: ChaosSchedule.every(Duration.minutes(10)),
+      }),
+      'Schedule',
+    );
+    expect(ck.podChaos).toEqual({
+      action: 'container-kill',
+      containerNames: ['app'],
+      mode: 'one',
+      selector: { namespaces: ['team-alpha'], labelSelectors: { app: 'demo-app' } },
+    });
     expect(ck.schedule).toBe('@every 10m');
     // A given duration is still written and still bounded.
-    expect(specOf(synthExperiment({ action: ChaosAction.podKill(), target: demo, duration: Duration.seconds(400), maxDuration: Duration.hours(1) }), 'PodChaos').duration).toBe('400s');
+    expect(
+      specOf(
+        synthExperiment({ action: ChaosAction.podKill(), target: demo, duration: Duration.seconds(400), maxDuration: Duration.hours(1) }),
+        'PodChaos',
+      ).duration,
+    ).toBe('400s');
     expect(messages({ duration: Duration.hours(1) })[0]).toMatch(/max-duration: 1h is longer than the maximum of 30m/);
   });
 
   test('a scheduled continuous fault needs a duration even with the unbounded opt-in', () => {
-    expect(messages({ action: ChaosAction.stressCpu(), duration: undefined, allowUnboundedDuration: true, schedule: ChaosSchedule.daily({ hour: 3 }) })).toEqual([
+    expect(
+      messages({ action: ChaosAction.stressCpu(), duration: undefined, allowUnboundedDuration: true, schedule: ChaosSchedule.daily({ hour: 3 }) }),
+    ).toEqual([
       '[test/exp] duration: experiment "exp" breaks rule bounded-duration: a scheduled stress-cpu fault without a duration would never end, and with concurrencyPolicy Forbid every later run would be skipped. Fix: give a scheduled continuous fault a duration, such as Duration.minutes(5).',
     ]);
   });
 
   test('durations keep the unit they were written in', () => {
-    const spec = (d: Duration) => specOf(synthExperiment({ ...ok, action: ChaosAction.podFailure(), duration: d, maxDuration: Duration.days(1) }), 'PodChaos').duration;
+    const spec = (d: Duration) =>
+      specOf(synthExperiment({ ...ok, action: ChaosAction.podFailure(), duration: d, maxDuration: Duration.days(1) }), 'PodChaos').duration;
     expect(spec(Duration.seconds(400))).toBe('400s');
     expect(spec(Duration.seconds(240))).toBe('240s');
     expect(spec(Duration.minutes(10))).toBe('10m');
@@ -60,7 +96,9 @@ describe('guardrails', () => {
   });
 
   test('the maximum is configurable per experiment and per chart', () => {
-    expect(messages({ duration: Duration.minutes(10), maxDuration: Duration.minutes(5) })[0]).toMatch(/max-duration: 10m is longer than the maximum of 5m/);
+    expect(messages({ duration: Duration.minutes(10), maxDuration: Duration.minutes(5) })[0]).toMatch(
+      /max-duration: 10m is longer than the maximum of 5m/,
+    );
     expect(() => synthExperiment({ ...ok, duration: Duration.minutes(45), maxDuration: Duration.hours(1) })).not.toThrow();
     const chart = new Chart(Testing.app(), 'c');
     setChaosDefaults(chart, { maxDuration: Duration.minutes(2) });
@@ -82,12 +120,19 @@ describe('guardrails', () => {
 
   test('a whole-namespace partition needs the opt-in', () => {
     const whole = ChaosTarget.namespaces('team-alpha');
-    expect(messages({ target: whole, action: ChaosAction.networkPartition({ peers: ChaosTarget.labels('production', { app: 'api-service' }) }) })).toContain(
+    expect(
+      messages({ target: whole, action: ChaosAction.networkPartition({ peers: ChaosTarget.labels('production', { app: 'api-service' }) }) }),
+    ).toContain(
       '[test/exp] action: experiment "exp" breaks rule namespace-partition: the partition partitions a whole namespace. Fix: partition selected pods from selected peers (labels), or opt in with allowFullBlastRadius: true.',
     );
-    expect(messages({ action: ChaosAction.networkPartition({ peers: ChaosTarget.namespaces('production') }) })[0]).toMatch(/namespace-partition: the partition partitions the pods from a whole namespace/);
+    expect(messages({ action: ChaosAction.networkPartition({ peers: ChaosTarget.namespaces('production') }) })[0]).toMatch(
+      /namespace-partition: the partition partitions the pods from a whole namespace/,
+    );
     expect(messages({ action: ChaosAction.networkPartition() })[0]).toMatch(/namespace-partition: the partition cuts the pods off from everything/);
-    const spec = specOf(synthExperiment({ ...ok, action: ChaosAction.networkPartition({ peers: ChaosTarget.namespaces('production') }), allowFullBlastRadius: true }), 'NetworkChaos');
+    const spec = specOf(
+      synthExperiment({ ...ok, action: ChaosAction.networkPartition({ peers: ChaosTarget.namespaces('production') }), allowFullBlastRadius: true }),
+      'NetworkChaos',
+    );
     expect(spec.target.selector).toEqual({ namespaces: ['production'] });
   });
 
@@ -98,8 +143,12 @@ describe('guardrails', () => {
   });
 
   test('a user list of protected namespaces adds to the defaults, also through partition peers', () => {
-    expect(messages({ target: ChaosTarget.labels('payments', { app: 'x' }), protectedNamespaces: ['payments'] })[0]).toMatch(/protected-namespace: namespace "payments"/);
-    expect(messages({ action: ChaosAction.networkPartition({ peers: ChaosTarget.labels('kube-system', { k8s: 'dns' }) }) })[0]).toMatch(/protected-namespace: namespace "kube-system"/);
+    expect(messages({ target: ChaosTarget.labels('payments', { app: 'x' }), protectedNamespaces: ['payments'] })[0]).toMatch(
+      /protected-namespace: namespace "payments"/,
+    );
+    expect(messages({ action: ChaosAction.networkPartition({ peers: ChaosTarget.labels('kube-system', { k8s: 'dns' }) }) })[0]).toMatch(
+      /protected-namespace: namespace "kube-system"/,
+    );
     const chart = new Chart(Testing.app(), 'c');
     setChaosDefaults(chart, { protectedNamespaces: ['team-alpha'] });
     expect(() => new ChaosExperiment(chart, 'exp', ok)).toThrow(/namespace "team-alpha" is protected/);
@@ -107,21 +156,43 @@ describe('guardrails', () => {
 
   test('an experiment must select something', () => {
     expect(messages({ target: undefined })[0]).toMatch(/\[test\/exp\] target: experiment "exp" breaks rule selects-something: no target is set/);
-    expect(messages({ target: ChaosTarget.selector({ namespaces: ['team-alpha'] }) })[0]).toMatch(/selects-something: the target has no labels, expressions, pods or other criteria/);
-    expect(messages({ target: ChaosTarget.selector({ namespaces: [], labels: { app: 'x' } }) })[0]).toMatch(/target.namespaces: experiment "exp" breaks rule selects-something: the target names no namespace/);
+    expect(messages({ target: ChaosTarget.selector({ namespaces: ['team-alpha'] }) })[0]).toMatch(
+      /selects-something: the target has no labels, expressions, pods or other criteria/,
+    );
+    expect(messages({ target: ChaosTarget.selector({ namespaces: [], labels: { app: 'x' } }) })[0]).toMatch(
+      /target.namespaces: experiment "exp" breaks rule selects-something: the target names no namespace/,
+    );
     expect(messages({ target: ChaosTarget.pods('team-alpha', []) })[0]).toMatch(/selects-something: the pod list is empty/);
   });
 
   test('externalTargets only with direction to', () => {
-    expect(messages({ action: ChaosAction.networkDelay({ latency: Duration.millis(10), externalTargets: ['1.2.3.4'], direction: NetworkDirection.both() }) })).toEqual([
+    expect(
+      messages({
+        action: ChaosAction.networkDelay({ latency: Duration.millis(10), externalTargets: ['1.2.3.4'], direction: NetworkDirection.both() }),
+      }),
+    ).toEqual([
       '[test/exp] action.direction: experiment "exp": externalTargets only work with direction "to", but the direction is "both". Fix: use NetworkDirection.to() with externalTargets, or target pods with peers instead.',
     ]);
   });
 
   test('every problem is reported at once and nothing is emitted', () => {
     const chart = newChart();
-    expect(() => new ChaosExperiment(chart, 'exp', { action: ChaosAction.networkLoss({ percent: 150 }), target: ChaosTarget.labels('kube-system', { a: 'b' }), mode: ChaosMode.all() })).toThrow();
-    const err = validationError((s) => new ChaosExperiment(s, 'exp', { action: ChaosAction.networkLoss({ percent: 150 }), target: ChaosTarget.labels('kube-system', { a: 'b' }), mode: ChaosMode.all() }));
+    expect(
+      () =>
+        new ChaosExperiment(chart, 'exp', {
+          action: ChaosAction.networkLoss({ percent: 150 }),
+          target: ChaosTarget.labels('kube-system', { a: 'b' }),
+          mode: ChaosMode.all(),
+        }),
+    ).toThrow();
+    const err = validationError(
+      (s) =>
+        new ChaosExperiment(s, 'exp', {
+          action: ChaosAction.networkLoss({ percent: 150 }),
+          target: ChaosTarget.labels('kube-system', { a: 'b' }),
+          mode: ChaosMode.all(),
+        }),
+    );
     expect(err.problems.map((p) => p.field).sort()).toEqual(['action.percent', 'duration', 'mode', 'target']);
     expect(Testing.synth(chart)).toEqual([]);
   });
@@ -136,11 +207,16 @@ describe('guardrails', () => {
   });
 
   test('chaos objects may not live in a protected namespace', () => {
-    expect(messages({ namespace: 'kube-system' })[0]).toMatch(/namespace: experiment "exp" breaks rule protected-namespace: its objects would live in protected namespace "kube-system"/);
+    expect(messages({ namespace: 'kube-system' })[0]).toMatch(
+      /namespace: experiment "exp" breaks rule protected-namespace: its objects would live in protected namespace "kube-system"/,
+    );
   });
 
   test('the pure check works on plain data', () => {
-    const problems = experimentProblems({ name: 'x', action: ChaosAction.podKill(), target: demo, mode: ChaosMode.one(), duration: Duration.minutes(1) }, { maxDuration: Duration.minutes(30), allowFullBlastRadius: false, protectedNamespaces: ['kube-system'] });
+    const problems = experimentProblems(
+      { name: 'x', action: ChaosAction.podKill(), target: demo, mode: ChaosMode.one(), duration: Duration.minutes(1) },
+      { maxDuration: Duration.minutes(30), allowFullBlastRadius: false, protectedNamespaces: ['kube-system'] },
+    );
     expect(problems).toEqual([]);
   });
 });
@@ -148,10 +224,18 @@ describe('guardrails', () => {
 describe('targets', () => {
   test('derived from a cdk8s-plus workload: namespace, labels, expressions, kind', () => {
     const chart = new Chart(Testing.app(), 'apps', { namespace: 'team-alpha' });
-    const d = new kplus.Deployment(chart, 'demo-app', { select: false, podMetadata: { labels: { app: 'demo-app' } }, containers: [{ image: 'demo' }] });
+    const d = new kplus.Deployment(chart, 'demo-app', {
+      select: false,
+      podMetadata: { labels: { app: 'demo-app' } },
+      containers: [{ image: 'demo' }],
+    });
     d.select(kplus.LabelSelector.of({ labels: { app: 'demo-app' }, expressions: [kplus.LabelExpression.in('tier', ['web'])] }));
     const t = ChaosTarget.workload(d);
-    expect(t.toSpec()).toEqual({ namespaces: ['team-alpha'], labelSelectors: { app: 'demo-app' }, expressionSelectors: [{ key: 'tier', operator: 'In', values: ['web'] }] });
+    expect(t.toSpec()).toEqual({
+      namespaces: ['team-alpha'],
+      labelSelectors: { app: 'demo-app' },
+      expressionSelectors: [{ key: 'tier', operator: 'In', values: ['web'] }],
+    });
     expect(t.workloadKind).toBe('deployment');
     const spec = specOf(synthExperiment({ ...ok, target: d }), 'PodChaos');
     expect(spec.selector.namespaces).toEqual(['team-alpha']);
@@ -159,7 +243,12 @@ describe('targets', () => {
 
   test('a workload in its own namespace wins over the chart namespace', () => {
     const chart = new Chart(Testing.app(), 'apps', { namespace: 'other' });
-    const s = new kplus.StatefulSet(chart, 'db', { metadata: { namespace: 'data' }, select: false, podMetadata: { labels: { app: 'db' } }, containers: [{ image: 'db', portNumber: 5432 }] });
+    const s = new kplus.StatefulSet(chart, 'db', {
+      metadata: { namespace: 'data' },
+      select: false,
+      podMetadata: { labels: { app: 'db' } },
+      containers: [{ image: 'db', portNumber: 5432 }],
+    });
     s.select(kplus.LabelSelector.of({ labels: { app: 'db' } }));
     const t = ChaosTarget.workload(s);
     expect(t.props.namespaces).toEqual(['data']);

@@ -1,5 +1,19 @@
 import { Duration, Testing } from 'cdk8s';
-import { Bandwidth, ChaosAction, ChaosExperiment, ChaosMode, ChaosPlatform, ChaosSchedule, ChaosTarget, LitmusProbe, LitmusProbeMode, MemorySize, NetworkDirection, renderLitmus, setChaosDefaults } from '../../src/chaos';
+import {
+  Bandwidth,
+  ChaosAction,
+  ChaosExperiment,
+  ChaosMode,
+  ChaosPlatform,
+  ChaosSchedule,
+  ChaosTarget,
+  LitmusProbe,
+  LitmusProbeMode,
+  MemorySize,
+  NetworkDirection,
+  renderLitmus,
+  setChaosDefaults,
+} from '../../src/chaos';
 import { expectValidManifests } from '../support/schema';
 import { Json, newChart, specOf, synthExperiment, validationError } from './helpers';
 
@@ -25,16 +39,42 @@ describe('Litmus rendering', () => {
     const probes = spec.experiments[0].spec.probe;
     expect(probes).toHaveLength(1);
     expect(probes[0]).toMatchObject({ type: 'k8sProbe', mode: 'Edge', runProperties: { probeTimeout: '5s', interval: '2s', retry: 1 } });
-    expect(probes[0]['k8sProbe/inputs']).toEqual({ group: '', version: 'v1', resource: 'pods', namespace: 'team-alpha', labelSelector: 'app=demo-app', operation: 'present' });
+    expect(probes[0]['k8sProbe/inputs']).toEqual({
+      group: '',
+      version: 'v1',
+      resource: 'pods',
+      namespace: 'team-alpha',
+      labelSelector: 'app=demo-app',
+      operation: 'present',
+    });
     const binding = objs.find((o) => o.kind === 'RoleBinding');
     expect(binding.roleRef).toEqual({ apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'exp-sa' });
     expect(binding.subjects).toEqual([{ kind: 'ServiceAccount', name: 'exp-sa', namespace: 'team-alpha' }]);
     const role = objs.find((o) => o.kind === 'Role');
-    expect(role.rules).toContainEqual({ apiGroups: ['litmuschaos.io'], resources: ['chaosengines', 'chaosexperiments', 'chaosresults'], verbs: ['create', 'get', 'list', 'patch', 'update', 'delete'] });
+    expect(role.rules).toContainEqual({
+      apiGroups: ['litmuschaos.io'],
+      resources: ['chaosengines', 'chaosexperiments', 'chaosresults'],
+      verbs: ['create', 'get', 'list', 'patch', 'update', 'delete'],
+    });
   });
 
   test('probe run properties are duration strings; HTTP probe', () => {
-    const objs = synthExperiment({ ...base, action: ChaosAction.podKill(), litmus: { probes: [LitmusProbe.http({ name: 'health', url: 'http://demo-app:8080/health', timeout: Duration.seconds(3), interval: Duration.seconds(1), retry: 2, mode: LitmusProbeMode.onChaos() })] } });
+    const objs = synthExperiment({
+      ...base,
+      action: ChaosAction.podKill(),
+      litmus: {
+        probes: [
+          LitmusProbe.http({
+            name: 'health',
+            url: 'http://demo-app:8080/health',
+            timeout: Duration.seconds(3),
+            interval: Duration.seconds(1),
+            retry: 2,
+            mode: LitmusProbeMode.onChaos(),
+          }),
+        ],
+      },
+    });
     const probe = specOf(objs, 'ChaosEngine').experiments[0].spec.probe[0];
     expect(probe).toEqual({
       name: 'health',
@@ -47,13 +87,29 @@ describe('Litmus rendering', () => {
 
   test.each([
     ['container-kill', ChaosAction.containerKill({ containerNames: ['app'] }), { TARGET_CONTAINER: 'app', SIGNAL: 'SIGKILL' }],
-    ['pod-network-latency', ChaosAction.networkDelay({ latency: Duration.millis(100), jitter: Duration.millis(10) }), { NETWORK_LATENCY: '100', JITTER: '10' }],
-    ['pod-network-loss', ChaosAction.networkLoss({ percent: 10, externalTargets: ['api.example.com'] }), { NETWORK_PACKET_LOSS_PERCENTAGE: '10', DESTINATION_HOSTS: 'api.example.com' }],
+    [
+      'pod-network-latency',
+      ChaosAction.networkDelay({ latency: Duration.millis(100), jitter: Duration.millis(10) }),
+      { NETWORK_LATENCY: '100', JITTER: '10' },
+    ],
+    [
+      'pod-network-loss',
+      ChaosAction.networkLoss({ percent: 10, externalTargets: ['api.example.com'] }),
+      { NETWORK_PACKET_LOSS_PERCENTAGE: '10', DESTINATION_HOSTS: 'api.example.com' },
+    ],
     ['pod-network-corruption', ChaosAction.networkCorrupt({ percent: 5 }), { NETWORK_PACKET_CORRUPTION_PERCENTAGE: '5' }],
     ['pod-network-duplication', ChaosAction.networkDuplicate({ percent: 7 }), { NETWORK_PACKET_DUPLICATION_PERCENTAGE: '7' }],
     ['pod-cpu-hog', ChaosAction.stressCpu({ workers: 2, load: 80 }), { CPU_CORES: '2', CPU_LOAD: '80' }],
-    ['pod-memory-hog', ChaosAction.stressMemory({ workers: 2, size: MemorySize.megabytes(500) }), { MEMORY_CONSUMPTION: '500', NUMBER_OF_WORKERS: '2' }],
-    ['pod-dns-error', ChaosAction.dnsError({ patterns: ['api.example.com'] }), { TARGET_HOSTNAMES: '["api.example.com"]', MATCH_SCHEME: 'substring' }],
+    [
+      'pod-memory-hog',
+      ChaosAction.stressMemory({ workers: 2, size: MemorySize.megabytes(500) }),
+      { MEMORY_CONSUMPTION: '500', NUMBER_OF_WORKERS: '2' },
+    ],
+    [
+      'pod-dns-error',
+      ChaosAction.dnsError({ patterns: ['api.example.com'] }),
+      { TARGET_HOSTNAMES: '["api.example.com"]', MATCH_SCHEME: 'substring' },
+    ],
     ['pod-http-latency', ChaosAction.httpDelay({ port: 8080, delay: Duration.millis(300) }), { LATENCY: '300', TARGET_SERVICE_PORT: '8080' }],
     ['pod-http-reset-peer', ChaosAction.httpAbort({ port: 8080 }), { TARGET_SERVICE_PORT: '8080' }],
     ['pod-http-status-code', ChaosAction.httpReplace({ port: 8080, code: 503 }), { STATUS_CODE: '503', TARGET_SERVICE_PORT: '8080' }],
@@ -78,14 +134,35 @@ describe('Litmus rendering', () => {
   });
 
   test('network faults with peers or other directions do not map', () => {
-    const err = validationError((s) => new ChaosExperiment(s, 'exp', { ...base, action: ChaosAction.networkDelay({ latency: Duration.millis(1), direction: NetworkDirection.both() }) }));
+    const err = validationError(
+      (s) =>
+        new ChaosExperiment(s, 'exp', {
+          ...base,
+          action: ChaosAction.networkDelay({ latency: Duration.millis(1), direction: NetworkDirection.both() }),
+        }),
+    );
     expect(err.message).toMatch(/egress traffic only/);
   });
 
   test('targets Litmus cannot express are rejected', () => {
-    expect(validationError((s) => new ChaosExperiment(s, 'exp', { ...base, action: ChaosAction.podKill(), target: ChaosTarget.pods('team-alpha', ['a-0']) })).message).toMatch(/Litmus selects pods by labels only/);
-    expect(validationError((s) => new ChaosExperiment(s, 'exp', { ...base, action: ChaosAction.podKill(), target: ChaosTarget.selector({ namespaces: ['a', 'b'], labels: { app: 'x' } }) })).message).toMatch(/one application namespace, but the target reaches 2/);
-    expect(validationError((s) => new ChaosExperiment(s, 'exp', { ...base, action: ChaosAction.podKill(), mode: ChaosMode.fixed(2) })).message).toMatch(/mode: .*percentage, not a count/);
+    expect(
+      validationError(
+        (s) => new ChaosExperiment(s, 'exp', { ...base, action: ChaosAction.podKill(), target: ChaosTarget.pods('team-alpha', ['a-0']) }),
+      ).message,
+    ).toMatch(/Litmus selects pods by labels only/);
+    expect(
+      validationError(
+        (s) =>
+          new ChaosExperiment(s, 'exp', {
+            ...base,
+            action: ChaosAction.podKill(),
+            target: ChaosTarget.selector({ namespaces: ['a', 'b'], labels: { app: 'x' } }),
+          }),
+      ).message,
+    ).toMatch(/one application namespace, but the target reaches 2/);
+    expect(
+      validationError((s) => new ChaosExperiment(s, 'exp', { ...base, action: ChaosAction.podKill(), mode: ChaosMode.fixed(2) })).message,
+    ).toMatch(/mode: .*percentage, not a count/);
   });
 
   test('both platforms: the Chaos Mesh object and the engine, exactly one of them active', () => {
@@ -107,7 +184,10 @@ describe('Litmus rendering', () => {
   });
 
   test('a schedule cannot start a Litmus engine', () => {
-    const err = validationError((s) => new ChaosExperiment(s, 'exp', { ...base, action: ChaosAction.podKill(), platform: ChaosPlatform.both(), schedule: ChaosSchedule.daily() }));
+    const err = validationError(
+      (s) =>
+        new ChaosExperiment(s, 'exp', { ...base, action: ChaosAction.podKill(), platform: ChaosPlatform.both(), schedule: ChaosSchedule.daily() }),
+    );
     expect(err.message).toContain('[test/exp] schedule: experiment "exp": a Chaos Mesh Schedule cannot start a Litmus ChaosEngine');
   });
 
@@ -121,9 +201,16 @@ describe('Litmus rendering', () => {
   });
 
   test('the pure renderer returns data and no problems for a mappable experiment', () => {
-    const r = renderLitmus({ name: 'x', action: ChaosAction.podKill(), target: demo, mode: ChaosMode.one(), duration: Duration.seconds(30) }, { serviceAccountName: 'chaos', jobCleanUpPolicy: 'retain', env: { RAMP_TIME: '5' } });
+    const r = renderLitmus(
+      { name: 'x', action: ChaosAction.podKill(), target: demo, mode: ChaosMode.one(), duration: Duration.seconds(30) },
+      { serviceAccountName: 'chaos', jobCleanUpPolicy: 'retain', env: { RAMP_TIME: '5' } },
+    );
     expect(r.problems).toEqual([]);
-    expect(r.rendering?.env).toEqual([{ name: 'TOTAL_CHAOS_DURATION', value: '30' }, { name: 'FORCE', value: 'true' }, { name: 'RAMP_TIME', value: '5' }]);
+    expect(r.rendering?.env).toEqual([
+      { name: 'TOTAL_CHAOS_DURATION', value: '30' },
+      { name: 'FORCE', value: 'true' },
+      { name: 'RAMP_TIME', value: '5' },
+    ]);
     expect((r.rendering?.engine.spec as Json).jobCleanUpPolicy).toBe('retain');
     expect((r.rendering?.engine.spec as Json).chaosServiceAccount).toBe('chaos');
   });

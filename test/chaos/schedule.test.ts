@@ -2,7 +2,11 @@ import { Duration } from 'cdk8s';
 import { ChaosAction, ChaosExperiment, ChaosSchedule, ChaosTarget, ConcurrencyPolicy, scheduleProblems, Weekday } from '../../src/chaos';
 import { specOf, synthExperiment, validationError } from './helpers';
 
-const ok = { action: ChaosAction.networkDelay({ latency: Duration.millis(100) }), target: ChaosTarget.labels('production', { app: 'api-service' }), duration: Duration.minutes(5) };
+const ok = {
+  action: ChaosAction.networkDelay({ latency: Duration.millis(100) }),
+  target: ChaosTarget.labels('production', { app: 'api-service' }),
+  duration: Duration.minutes(5),
+};
 
 describe('schedules', () => {
   test('a scheduled experiment is a v2 Schedule with the embedded spec, concurrency policy and history limit', () => {
@@ -20,24 +24,51 @@ describe('schedules', () => {
   });
 
   test('options: allow, history, starting deadline, @every', () => {
-    const spec = specOf(synthExperiment({ ...ok, schedule: ChaosSchedule.every(Duration.hours(2), { concurrencyPolicy: ConcurrencyPolicy.allow(), historyLimit: 10, startingDeadline: Duration.minutes(2) }) }), 'Schedule');
+    const spec = specOf(
+      synthExperiment({
+        ...ok,
+        schedule: ChaosSchedule.every(Duration.hours(2), {
+          concurrencyPolicy: ConcurrencyPolicy.allow(),
+          historyLimit: 10,
+          startingDeadline: Duration.minutes(2),
+        }),
+      }),
+      'Schedule',
+    );
     expect(spec).toMatchObject({ schedule: '@every 2h', concurrencyPolicy: 'Allow', historyLimit: 10, startingDeadlineSeconds: 120 });
     expect(specOf(synthExperiment({ ...ok, schedule: ChaosSchedule.daily({ hour: 2, minute: 30 }) }), 'Schedule').schedule).toBe('30 2 * * *');
   });
 
   test('Forbid with a short starting deadline is rejected', () => {
-    const err = validationError((s) => new ChaosExperiment(s, 'exp', { ...ok, schedule: ChaosSchedule.cron('0 9 * * 1', { startingDeadline: Duration.seconds(20) }) }));
-    expect(err.message).toContain('[test/exp] schedule.startingDeadline: experiment "exp": a starting deadline of 20s with concurrencyPolicy Forbid can start nothing');
+    const err = validationError(
+      (s) => new ChaosExperiment(s, 'exp', { ...ok, schedule: ChaosSchedule.cron('0 9 * * 1', { startingDeadline: Duration.seconds(20) }) }),
+    );
+    expect(err.message).toContain(
+      '[test/exp] schedule.startingDeadline: experiment "exp": a starting deadline of 20s with concurrencyPolicy Forbid can start nothing',
+    );
     expect(err.message).toContain('Fix: give a starting deadline of at least 60s, or none.');
   });
 
   test('Allow tolerates a shorter deadline but not one under the controller reaction time', () => {
-    expect(() => synthExperiment({ ...ok, schedule: ChaosSchedule.cron('0 9 * * 1', { concurrencyPolicy: ConcurrencyPolicy.allow(), startingDeadline: Duration.seconds(20) }) })).not.toThrow();
-    expect(scheduleProblems(ChaosSchedule.cron('0 9 * * 1', { concurrencyPolicy: ConcurrencyPolicy.allow(), startingDeadline: Duration.seconds(5) }), undefined, false)[0].problem).toMatch(/shorter than the controller's reaction time/);
+    expect(() =>
+      synthExperiment({
+        ...ok,
+        schedule: ChaosSchedule.cron('0 9 * * 1', { concurrencyPolicy: ConcurrencyPolicy.allow(), startingDeadline: Duration.seconds(20) }),
+      }),
+    ).not.toThrow();
+    expect(
+      scheduleProblems(
+        ChaosSchedule.cron('0 9 * * 1', { concurrencyPolicy: ConcurrencyPolicy.allow(), startingDeadline: Duration.seconds(5) }),
+        undefined,
+        false,
+      )[0].problem,
+    ).toMatch(/shorter than the controller's reaction time/);
   });
 
   test('Forbid with runs longer than the interval is rejected', () => {
-    const err = validationError((s) => new ChaosExperiment(s, 'exp', { ...ok, duration: Duration.minutes(10), schedule: ChaosSchedule.cron('*/5 * * * *') }));
+    const err = validationError(
+      (s) => new ChaosExperiment(s, 'exp', { ...ok, duration: Duration.minutes(10), schedule: ChaosSchedule.cron('*/5 * * * *') }),
+    );
     expect(err.message).toContain('each run lasts 600s but runs start every 300s, so with concurrencyPolicy Forbid every other run is skipped');
   });
 
@@ -51,7 +82,9 @@ describe('schedules', () => {
   });
 
   test('@every is not accepted for workflow schedules', () => {
-    expect(scheduleProblems(ChaosSchedule.every(Duration.hours(1)), undefined, true)[0].problem).toBe('"@every 1h": Chaos Mesh does not accept @every for Workflow schedules');
+    expect(scheduleProblems(ChaosSchedule.every(Duration.hours(1)), undefined, true)[0].problem).toBe(
+      '"@every 1h": Chaos Mesh does not accept @every for Workflow schedules',
+    );
     expect(scheduleProblems(ChaosSchedule.every(Duration.hours(1)), undefined, false)).toEqual([]);
   });
 });

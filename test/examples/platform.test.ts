@@ -35,7 +35,11 @@ describe('the chapter platform app', () => {
     buildPlatform(real);
     real.synth(); // a plain synth writes the extra files too
     for (const c of real.charts) expect(fs.existsSync(path.join(out, `${c.node.id}.yaml`))).toBe(true);
-    expect(findSynthFiles(real).map((f) => f.relativePath).sort()).toEqual(['platform-backup-config/values.yaml', 'slo-dashboard.json']);
+    expect(
+      findSynthFiles(real)
+        .map((f) => f.relativePath)
+        .sort(),
+    ).toEqual(['platform-backup-config/values.yaml', 'slo-dashboard.json']);
     expect(JSON.parse(fs.readFileSync(path.join(out, 'slo-dashboard.json'), 'utf8')).title).toBe('SLO Dashboard');
     expect(fs.existsSync(path.join(out, 'platform-backup-config', 'values.yaml'))).toBe(true);
     fs.rmSync(out, { recursive: true, force: true });
@@ -50,7 +54,9 @@ describe('the chapter platform app', () => {
       expect(fs.existsSync(path.join(out, 'x', 'one.txt'))).toBe(false);
       a.synth();
       expect(fs.readFileSync(path.join(out, 'x', 'one.txt'), 'utf8')).toBe('one');
-      expect(() => new SynthFile(a, 'two', 'x/one.txt', () => 'two')).toThrow('[two] relativePath: "x/one.txt" is also written by one. Fix: give each file its own path.');
+      expect(() => new SynthFile(a, 'two', 'x/one.txt', () => 'two')).toThrow(
+        '[two] relativePath: "x/one.txt" is also written by one. Fix: give each file its own path.',
+      );
       expect(() => new SynthFile(a, 'up', '../up.txt', () => '')).toThrow('leaves the output directory');
     } finally {
       fs.rmSync(out, { recursive: true, force: true });

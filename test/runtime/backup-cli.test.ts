@@ -27,7 +27,9 @@ function json(r: Run): Report {
 }
 
 function checks(report: Report): Record<string, { status: string; evidence: readonly string[]; fix?: string }> {
-  return Object.fromEntries(report.sections.flatMap((s) => s.checks).map((c) => [c.id, { status: c.status, evidence: c.evidence, ...(c.fix ? { fix: c.fix } : {}) }]));
+  return Object.fromEntries(
+    report.sections.flatMap((s) => s.checks).map((c) => [c.id, { status: c.status, evidence: c.evidence, ...(c.fix ? { fix: c.fix } : {}) }]),
+  );
 }
 
 function names(sim: SimulatedCluster, schedule?: string): string[] {
@@ -69,7 +71,11 @@ describe('against the seeded scenario (fresh, stale, partially failed)', () => {
     const sim = await ready;
     const r = await cliOn(sim, ['backup', 'list', '-n', 'shop', '--format', 'json']);
     expect(r.code).toBe(0);
-    expect(json(r).sections[0].tables![0].rows.map((row) => row[0]).sort()).toEqual([...names(sim, 'daily-shop'), 'manual-predeploy'].sort());
+    expect(
+      json(r)
+        .sections[0].tables![0].rows.map((row) => row[0])
+        .sort(),
+    ).toEqual([...names(sim, 'daily-shop'), 'manual-predeploy'].sort());
   });
 
   test.concurrent('backup validate: Completed passes; Failed, PartiallyFailed and a missing namespace fail with the reason; exit 1', async () => {
@@ -80,13 +86,34 @@ describe('against the seeded scenario (fresh, stale, partially failed)', () => {
     const shop = names(sim, 'daily-shop').slice(-1)[0];
     const pf = names(sim, 'twice-daily-analytics').slice(-1)[0];
     const failed = names(sim, 'hourly-payments').slice(-1)[0];
-    expect(Object.keys(c).sort()).toEqual(['backup.storage-location/default', `backup.validate/${shop}`, `backup.validate/${pf}`, `backup.validate/${failed}`, 'backup.validate/manual-predeploy'].sort());
+    expect(Object.keys(c).sort()).toEqual(
+      [
+        'backup.storage-location/default',
+        `backup.validate/${shop}`,
+        `backup.validate/${pf}`,
+        `backup.validate/${failed}`,
+        'backup.validate/manual-predeploy',
+      ].sort(),
+    );
     expect(c['backup.storage-location/default'].status).toBe('passed');
-    expect(c[`backup.validate/${shop}`]).toEqual({ status: 'passed', evidence: ['phase Completed, 0 errors, 0 warnings', '9 of 9 items backed up', 'expires in 59d', 'storage location default is Available', 'contains namespace shop (9 objects in its resource list)'] });
+    expect(c[`backup.validate/${shop}`]).toEqual({
+      status: 'passed',
+      evidence: [
+        'phase Completed, 0 errors, 0 warnings',
+        '9 of 9 items backed up',
+        'expires in 59d',
+        'storage location default is Available',
+        'contains namespace shop (9 objects in its resource list)',
+      ],
+    });
     expect(c[`backup.validate/${pf}`].status).toBe('failed');
-    expect(c[`backup.validate/${pf}`].evidence[0]).toBe('phase PartiallyFailed: 3 errors, 1 warning; 5 of 8 items backed up, so 3 are missing from it');
+    expect(c[`backup.validate/${pf}`].evidence[0]).toBe(
+      'phase PartiallyFailed: 3 errors, 1 warning; 5 of 8 items backed up, so 3 are missing from it',
+    );
     expect(c[`backup.validate/${pf}`].fix).toContain(`velero backup describe ${pf} --details`);
-    expect(c[`backup.validate/${failed}`].evidence[0]).toBe('phase Failed: error uploading backup tarball: rpc error: code = Unknown desc = AccessDenied: the bucket policy denies PutObject (simulated)');
+    expect(c[`backup.validate/${failed}`].evidence[0]).toBe(
+      'phase Failed: error uploading backup tarball: rpc error: code = Unknown desc = AccessDenied: the bucket policy denies PutObject (simulated)',
+    );
     expect(c[`backup.validate/${failed}`].evidence).toContain('no items backed up (0 of 0)');
     expect(c['backup.validate/manual-predeploy'].status).toBe('failed');
     expect(c['backup.validate/manual-predeploy'].evidence[0]).toBe('claims namespace legacy but contains nothing from it (contents: shop)');
@@ -95,11 +122,16 @@ describe('against the seeded scenario (fresh, stale, partially failed)', () => {
   test.concurrent('backup validate NAME: only that backup; an unknown name is exit 2', async () => {
     const sim = await ready;
     const shop = names(sim, 'daily-shop')[0];
-    const [one, unknown] = await Promise.all([cliOn(sim, ['backup', 'validate', shop, '--format', 'json']), cliOn(sim, ['backup', 'validate', 'nope'])]);
+    const [one, unknown] = await Promise.all([
+      cliOn(sim, ['backup', 'validate', shop, '--format', 'json']),
+      cliOn(sim, ['backup', 'validate', 'nope']),
+    ]);
     expect(one.code).toBe(0);
     expect(Object.keys(checks(json(one)))).toEqual(['backup.storage-location/default', `backup.validate/${shop}`]);
     expect(unknown.code).toBe(2);
-    expect(stderrLines(unknown)).toEqual(['cdk8s-resilience backup validate: backup nope not found in namespace velero; list them with cdk8s-resilience backup list']);
+    expect(stderrLines(unknown)).toEqual([
+      'cdk8s-resilience backup validate: backup nope not found in namespace velero; list them with cdk8s-resilience backup list',
+    ]);
   });
 
   test.concurrent('backup freshness: fresh schedules pass, the stale one fails against its interval and --max-age', async () => {
@@ -116,17 +148,24 @@ describe('against the seeded scenario (fresh, stale, partially failed)', () => {
       '--max-age 1d: exceeded',
       `2 newer backups did not complete: ${names(sim, 'hourly-payments')[3]} Failed, ${names(sim, 'hourly-payments')[2]} Failed`,
     ]);
-    expect(c['backup.freshness/twice-daily-analytics'].evidence[3]).toBe(`1 newer backup did not complete: ${names(sim, 'twice-daily-analytics')[1]} PartiallyFailed`);
+    expect(c['backup.freshness/twice-daily-analytics'].evidence[3]).toBe(
+      `1 newer backup did not complete: ${names(sim, 'twice-daily-analytics')[1]} PartiallyFailed`,
+    );
   });
 
   test.concurrent('backup freshness --max-age 1h fails every schedule; --max-age 1x is a usage error', async () => {
     const sim = await ready;
-    const [tight, bad] = await Promise.all([cliOn(sim, ['backup', 'freshness', '--max-age', '1h', '--format', 'json']), cliOn(sim, ['backup', 'freshness', '--max-age', '1x'])]);
+    const [tight, bad] = await Promise.all([
+      cliOn(sim, ['backup', 'freshness', '--max-age', '1h', '--format', 'json']),
+      cliOn(sim, ['backup', 'freshness', '--max-age', '1x']),
+    ]);
     expect(tight.code).toBe(1);
     expect(Object.values(checks(json(tight))).map((c) => c.status)).toEqual(['failed', 'failed', 'failed']);
     expect(bad.code).toBe(2);
     expect(bad.stdout).toBe('');
-    expect(stderrLines(bad)).toEqual(['cdk8s-resilience backup freshness: --max-age "1x" is not a duration; use a number with a unit: 90s, 30m, 24h, 30d, 1h30m']);
+    expect(stderrLines(bad)).toEqual([
+      'cdk8s-resilience backup freshness: --max-age "1x" is not a duration; use a number with a unit: 90s, 30m, 24h, 30d, 1h30m',
+    ]);
   });
 
   test.concurrent('backup cleanup --dry-run lists what it would delete and keeps the newest Completed of each schedule and namespace', async () => {
@@ -157,7 +196,9 @@ describe('against the seeded scenario (fresh, stale, partially failed)', () => {
     const r = await cliOn(sim, ['backup', 'cleanup', '--older-than', '30d']);
     expect(r.code).toBe(2);
     expect(r.stdout).toBe('');
-    expect(stderrLines(r)).toEqual([`cdk8s-resilience backup cleanup: would delete 2 backups (${names(sim, 'daily-shop')[1]}, ${names(sim, 'daily-shop')[0]}); pass --yes to delete them or --dry-run to see the plan; nothing was deleted`]);
+    expect(stderrLines(r)).toEqual([
+      `cdk8s-resilience backup cleanup: would delete 2 backups (${names(sim, 'daily-shop')[1]}, ${names(sim, 'daily-shop')[0]}); pass --yes to delete them or --dry-run to see the plan; nothing was deleted`,
+    ]);
     expect(sim.snapshot([VELERO_BACKUPS, VELERO_DELETE_REQUESTS])).toBe(before);
   });
 
@@ -169,15 +210,30 @@ describe('against the seeded scenario (fresh, stale, partially failed)', () => {
     expect(report.schema).toBe('cdk8s-resilience.report/v1');
     expect(report.sections.map((s) => s.title)).toEqual(['Backups', 'Backup integrity', 'Backup freshness', 'Cleanup plan']);
     expect(report.verdict).toBe('failed');
-    expect(report.sections.flatMap((s) => s.checks).filter((c) => c.status === 'failed').map((c) => c.id).sort()).toEqual(
-      [`backup.validate/${names(sim, 'hourly-payments')[3]}`, `backup.validate/${names(sim, 'twice-daily-analytics')[1]}`, 'backup.validate/manual-predeploy', 'backup.freshness/hourly-payments'].sort(),
+    expect(
+      report.sections
+        .flatMap((s) => s.checks)
+        .filter((c) => c.status === 'failed')
+        .map((c) => c.id)
+        .sort(),
+    ).toEqual(
+      [
+        `backup.validate/${names(sim, 'hourly-payments')[3]}`,
+        `backup.validate/${names(sim, 'twice-daily-analytics')[1]}`,
+        'backup.validate/manual-predeploy',
+        'backup.freshness/hourly-payments',
+      ].sort(),
     );
     expect(md.stdout).toContain('> **SIMULATION: this report comes from the simulated cluster');
     expect(md.stdout).toContain('| check | status | evidence | fix |');
-    expect(junit.stdout).toMatch(/^<\?xml version="1.0" encoding="UTF-8"\?>\n<testsuites name="backup report" tests="8" failures="4" errors="0" skipped="0"/);
+    expect(junit.stdout).toMatch(
+      /^<\?xml version="1.0" encoding="UTF-8"\?>\n<testsuites name="backup report" tests="8" failures="4" errors="0" skipped="0"/,
+    );
     expect(junit.stdout).toContain('<property name="simulated" value="true"/>');
     expect(junit.stdout).toContain('<testcase classname="Backup freshness" name="backup.freshness/hourly-payments"');
-    expect(text.stdout.split('\n')[0]).toBe('*** SIMULATION: this report comes from the simulated cluster (cdk8s-resilience sim), not from a real cluster. ***');
+    expect(text.stdout.split('\n')[0]).toBe(
+      '*** SIMULATION: this report comes from the simulated cluster (cdk8s-resilience sim), not from a real cluster. ***',
+    );
     expect(text.stdout).toMatch(/verdict: FAILED \(8 checks: 4 passed, 4 failed, 0 undecided, 0 skipped\) \[simulated\]\n$/);
   });
 
@@ -203,7 +259,12 @@ describe('mutating commands, each on its own simulation', () => {
       expect(Object.values(c).map((x) => x.status)).toEqual(['passed', 'passed']);
       expect(names(sim, 'daily-shop')).toEqual(shop.slice(2));
       const dbrs = sim.store.list(VELERO_DELETE_REQUESTS, 'velero');
-      expect(dbrs.map((d) => [(d.spec as { backupName: string }).backupName, (d.status as { phase: string }).phase]).sort()).toEqual([[shop[0], 'Processed'], [shop[1], 'Processed']].sort());
+      expect(dbrs.map((d) => [(d.spec as { backupName: string }).backupName, (d.status as { phase: string }).phase]).sort()).toEqual(
+        [
+          [shop[0], 'Processed'],
+          [shop[1], 'Processed'],
+        ].sort(),
+      );
       expect(sim.storage.archives.has(shop[0])).toBe(false);
     } finally {
       await sim.stop();
@@ -220,7 +281,9 @@ describe('mutating commands, each on its own simulation', () => {
       expect(r.code).toBe(1);
       const c = checks(json(r))[`backup.cleanup/${shop[0]}`];
       expect(c.status).toBe('failed');
-      expect(c.evidence[0]).toMatch(/Processed with errors: error deleting backup files: backup can't be created because BackupStorageLocation default is in Unavailable status\./);
+      expect(c.evidence[0]).toMatch(
+        /Processed with errors: error deleting backup files: backup can't be created because BackupStorageLocation default is in Unavailable status\./,
+      );
       expect(names(sim, 'daily-shop')).toEqual(shop);
     } finally {
       await sim.stop();
@@ -236,7 +299,13 @@ describe('mutating commands, each on its own simulation', () => {
       expect(r.code).toBe(2);
       expect(checks(json(r))[`backup.validate/${shop}`]).toEqual({
         status: 'undecided',
-        evidence: ['phase Completed, 0 errors, 0 warnings', '9 of 9 items backed up', 'expires in 59d', 'storage location default is Available', 'its resource list could not be read (the DownloadRequest was not processed, or its signed URL could not be fetched from here)'],
+        evidence: [
+          'phase Completed, 0 errors, 0 warnings',
+          '9 of 9 items backed up',
+          'expires in 59d',
+          'storage location default is Available',
+          'its resource list could not be read (the DownloadRequest was not processed, or its signed URL could not be fetched from here)',
+        ],
         fix: 'check that the Velero server is running and can sign URLs for the bucket',
       });
     } finally {
@@ -247,7 +316,18 @@ describe('mutating commands, each on its own simulation', () => {
   test.concurrent('backup create --wait follows a backup to Completed; the objects of the namespace are in it', async () => {
     const sim = await startSim({ seed: true });
     try {
-      const r = await cliOn(sim, ['backup', 'create', 'before-upgrade', '--include-namespaces', 'payments', '--ttl', '48h', '--wait', '--format', 'json']);
+      const r = await cliOn(sim, [
+        'backup',
+        'create',
+        'before-upgrade',
+        '--include-namespaces',
+        'payments',
+        '--ttl',
+        '48h',
+        '--wait',
+        '--format',
+        'json',
+      ]);
       expect(r.code).toBe(0);
       const c = checks(json(r))['backup.create/before-upgrade'];
       expect(c.status).toBe('passed');
@@ -270,7 +350,10 @@ describe('mutating commands, each on its own simulation', () => {
       expect(r.code).toBe(0);
       const [[id, c]] = Object.entries(checks(json(r)));
       expect(id).toMatch(/^backup\.create\/backup-\d{14}$/);
-      expect(c).toEqual({ status: 'passed', evidence: ['created in namespace velero (namespaces: analytics)', 'follow it with: cdk8s-resilience backup list, or create with --wait'] });
+      expect(c).toEqual({
+        status: 'passed',
+        evidence: ['created in namespace velero (namespaces: analytics)', 'follow it with: cdk8s-resilience backup list, or create with --wait'],
+      });
       const name = id.slice('backup.create/'.length);
       await sim.settle(() => (sim.store.get(VELERO_BACKUPS, 'velero', name)?.status as { phase?: string } | undefined)?.phase === 'Completed');
     } finally {
@@ -283,22 +366,44 @@ describe('mutating commands, each on its own simulation', () => {
     try {
       const r = await cliOn(sim, ['backup', 'create', '--from-schedule', 'daily-shop', '--wait', '--format', 'json']);
       expect(r.code).toBe(0);
-      const made = sim.store.list(VELERO_BACKUPS, 'velero', 'velero.io/schedule-name=daily-shop').filter((b) => !(b.status as { startTimestamp?: string }).startTimestamp?.startsWith('20') || true);
+      const made = sim.store
+        .list(VELERO_BACKUPS, 'velero', 'velero.io/schedule-name=daily-shop')
+        .filter((b) => !(b.status as { startTimestamp?: string }).startTimestamp?.startsWith('20') || true);
       const newest = made.sort((a, b) => String(b.metadata.creationTimestamp).localeCompare(String(a.metadata.creationTimestamp)))[0];
       expect(newest.metadata.name).toMatch(/^daily-shop-\d{14}$/);
       expect(newest.spec).toEqual({ includedNamespaces: ['shop'], ttl: '1440h0m0s', storageLocation: 'default' });
       const [missing] = await Promise.all([cliOn(sim, ['backup', 'create', '--from-schedule', 'nope'])]);
       expect(missing.code).toBe(2);
-      expect(stderrLines(missing)).toEqual(['cdk8s-resilience backup create: schedule "nope" not found in namespace velero; list them with kubectl get schedules.velero.io -n velero']);
+      expect(stderrLines(missing)).toEqual([
+        'cdk8s-resilience backup create: schedule "nope" not found in namespace velero; list them with kubectl get schedules.velero.io -n velero',
+      ]);
     } finally {
       await sim.stop();
     }
   });
 
   test.concurrent.each([
-    ['backup-failed', (s: SimulatedCluster) => s.faults.backupOutcomes.push({ outcome: 'Failed', count: 1 }), 1, 'phase Failed: simulated: error uploading the backup tarball to object storage: the bucket returned 503'],
-    ['backup-partially-failed', (s: SimulatedCluster) => s.faults.backupOutcomes.push({ outcome: 'PartiallyFailed', errors: 2, count: 1 }), 1, /^phase PartiallyFailed: 2 errors, 0 warnings; (\d+) of \d+ items backed up, so 2 are missing from it$/],
-    ['storage-unavailable', (s: SimulatedCluster) => { s.faults.unavailableStorage.add('default'); s.velero.revalidateLocations(); }, 1, "phase FailedValidation: backup can't be created because BackupStorageLocation default is in Unavailable status."],
+    [
+      'backup-failed',
+      (s: SimulatedCluster) => s.faults.backupOutcomes.push({ outcome: 'Failed', count: 1 }),
+      1,
+      'phase Failed: simulated: error uploading the backup tarball to object storage: the bucket returned 503',
+    ],
+    [
+      'backup-partially-failed',
+      (s: SimulatedCluster) => s.faults.backupOutcomes.push({ outcome: 'PartiallyFailed', errors: 2, count: 1 }),
+      1,
+      /^phase PartiallyFailed: 2 errors, 0 warnings; (\d+) of \d+ items backed up, so 2 are missing from it$/,
+    ],
+    [
+      'storage-unavailable',
+      (s: SimulatedCluster) => {
+        s.faults.unavailableStorage.add('default');
+        s.velero.revalidateLocations();
+      },
+      1,
+      "phase FailedValidation: backup can't be created because BackupStorageLocation default is in Unavailable status.",
+    ],
   ] as const)('fault %s: backup create --wait ends in the right phase, exit 1', async (_name, inject, code, first) => {
     const sim = await startSim({ seed: true });
     try {
@@ -362,10 +467,17 @@ describe('mutating commands, each on its own simulation', () => {
   test.concurrent('a 503 and a 429 burst shorter than the retries: reads are retried and succeed', async () => {
     const sim = await startSim({ seed: true });
     try {
-      sim.faults.apiErrors.push({ status: 503, count: 2, method: 'GET', pathIncludes: '/backups' }, { status: 429, count: 2, method: 'GET', pathIncludes: '/schedules' });
+      sim.faults.apiErrors.push(
+        { status: 503, count: 2, method: 'GET', pathIncludes: '/backups' },
+        { status: 429, count: 2, method: 'GET', pathIncludes: '/schedules' },
+      );
       const r = await cliOn(sim, ['backup', 'freshness', '--format', 'json']);
       expect(r.code).toBe(1);
-      expect(Object.keys(checks(json(r)))).toEqual(['backup.freshness/daily-shop', 'backup.freshness/hourly-payments', 'backup.freshness/twice-daily-analytics']);
+      expect(Object.keys(checks(json(r)))).toEqual([
+        'backup.freshness/daily-shop',
+        'backup.freshness/hourly-payments',
+        'backup.freshness/twice-daily-analytics',
+      ]);
       expect(sim.faults.apiErrors.map((f) => f.count)).toEqual([0, 0]);
     } finally {
       await sim.stop();
@@ -379,12 +491,16 @@ describe('mutating commands, each on its own simulation', () => {
       const r = await cliOn(sim, ['backup', 'list']);
       expect(r.code).toBe(2);
       expect(r.stdout).toBe('');
-      expect(stderrLines(r)).toEqual([`cdk8s-resilience backup list: the API server at ${sim.url} failed (503): simulated: an error on the server ("service unavailable") has prevented the request from succeeding`]);
+      expect(stderrLines(r)).toEqual([
+        `cdk8s-resilience backup list: the API server at ${sim.url} failed (503): simulated: an error on the server ("service unavailable") has prevented the request from succeeding`,
+      ]);
       sim.faults.apiErrors.length = 0;
       sim.faults.apiErrors.push({ status: 429, count: 50, method: 'GET', pathIncludes: '/backups' });
       const t = await cliOn(sim, ['backup', 'list']);
       expect(t.code).toBe(2);
-      expect(stderrLines(t)).toEqual([`cdk8s-resilience backup list: the API server at ${sim.url} is throttling requests (429 Too Many Requests); try again later`]);
+      expect(stderrLines(t)).toEqual([
+        `cdk8s-resilience backup list: the API server at ${sim.url} is throttling requests (429 Too Many Requests); try again later`,
+      ]);
     } finally {
       await sim.stop();
     }

@@ -38,10 +38,15 @@ let experiments: string;
 /** Runs the built CLI as a separate process, as a user does; `onStart` gets the child (to signal it). */
 function cli(args: string[], onStart?: (child: ChildProcess) => void): Promise<Run> {
   return new Promise((resolve) => {
-    const child = execFile(process.execPath, [BIN, ...args], { cwd: ROOT, env: { ...process.env, KUBECONFIG: '' }, maxBuffer: 16 * 1024 * 1024, timeout: 120000 }, (err, stdout, stderr) => {
-      const code = err ? (typeof (err as { code?: unknown }).code === 'number' ? (err as { code: number }).code : 1) : 0;
-      resolve({ code, stdout, stderr });
-    });
+    const child = execFile(
+      process.execPath,
+      [BIN, ...args],
+      { cwd: ROOT, env: { ...process.env, KUBECONFIG: '' }, maxBuffer: 16 * 1024 * 1024, timeout: 120000 },
+      (err, stdout, stderr) => {
+        const code = err ? (typeof (err as { code?: unknown }).code === 'number' ? (err as { code: number }).code : 1) : 0;
+        resolve({ code, stdout, stderr });
+      },
+    );
     onStart?.(child);
   });
 }
@@ -51,14 +56,37 @@ function cluster(): string[] {
 }
 
 function runArgs(name: string, extra: string[] = [], slo = true): string[] {
-  return ['chaos', 'run', '-f', experiments, '--name', name, '--steady-state', '5s', '--recovery', '10s', ...(slo ? ['--slo', rules] : []), '--prometheus-url', demo.prometheus!.url, '--metrics-selector', 'job=demo-app', '--rate-window', '5s', '--format', 'json', ...cluster(), ...extra];
+  return [
+    'chaos',
+    'run',
+    '-f',
+    experiments,
+    '--name',
+    name,
+    '--steady-state',
+    '5s',
+    '--recovery',
+    '10s',
+    ...(slo ? ['--slo', rules] : []),
+    '--prometheus-url',
+    demo.prometheus!.url,
+    '--metrics-selector',
+    'job=demo-app',
+    '--rate-window',
+    '5s',
+    '--format',
+    'json',
+    ...cluster(),
+    ...extra,
+  ];
 }
 
 function checks(r: Report): Record<string, string> {
   return Object.fromEntries(r.sections.flatMap((s) => s.checks).map((c) => [c.id, c.status]));
 }
 
-const pod = (name: string, spec: string) => `apiVersion: chaos-mesh.org/v1alpha1\nkind: PodChaos\nmetadata:\n  name: ${name}\n  namespace: chaos-testing\nspec:\n${spec}`;
+const pod = (name: string, spec: string) =>
+  `apiVersion: chaos-mesh.org/v1alpha1\nkind: PodChaos\nmetadata:\n  name: ${name}\n  namespace: chaos-testing\nspec:\n${spec}`;
 const demoTarget = '  selector:\n    namespaces: [team-alpha]\n    labelSelectors: {app: demo-app}\n';
 
 beforeAll(async () => {
@@ -104,8 +132,18 @@ test('the demo runs the real prometheus 2.42 with the rules SloSpec generates fo
     alertWindows: [windows],
     scrapeInterval: Duration.seconds(1),
     slos: [
-      { name: 'availability', objective: 99, sli: Sli.availability({ selector: { job: 'demo-app' }, statusLabel: 'status' }), alerting: { name: 'DemoAppAvailability', pageAlert: { labels: { severity: 'critical' } } } },
-      { name: 'latency', objective: 95, sli: Sli.latency({ selector: { job: 'demo-app' }, thresholdBucket: '0.3' }), alerting: { name: 'DemoAppLatency', pageAlert: { labels: { severity: 'critical' } } } },
+      {
+        name: 'availability',
+        objective: 99,
+        sli: Sli.availability({ selector: { job: 'demo-app' }, statusLabel: 'status' }),
+        alerting: { name: 'DemoAppAvailability', pageAlert: { labels: { severity: 'critical' } } },
+      },
+      {
+        name: 'latency',
+        objective: 95,
+        sli: Sli.latency({ selector: { job: 'demo-app' }, thresholdBucket: '0.3' }),
+        alerting: { name: 'DemoAppLatency', pageAlert: { labels: { severity: 'critical' } } },
+      },
     ],
   });
   expect(demoRulesFile()).toBe(spec.toRulesFile());
@@ -118,7 +156,18 @@ test('slo gate passes before any fault (exit 0)', async () => {
   const report = JSON.parse(r.stdout) as Report;
   expect(checks(report)).toEqual({ 'slo.gate/demo-app-availability': 'passed', 'slo.gate/demo-app-latency': 'passed' });
   // JUnit for CI: one test case per SLO.
-  const junit = await cli(['slo', 'gate', '--slo', rules, '--prometheus-url', demo.prometheus!.url, '--format', 'junit', '--slo-name', 'availability']);
+  const junit = await cli([
+    'slo',
+    'gate',
+    '--slo',
+    rules,
+    '--prometheus-url',
+    demo.prometheus!.url,
+    '--format',
+    'junit',
+    '--slo-name',
+    'availability',
+  ]);
   expect(junit.code).toBe(0);
   expect(junit.stdout.match(/<testcase /g)).toHaveLength(1);
 });
@@ -127,7 +176,9 @@ test('a guardrail refuses an experiment on a protected namespace: one line, exit
   const r = await cli(runArgs('protected'));
   expect(r.code).toBe(2);
   expect(r.stdout).toBe('');
-  expect(r.stderr).toBe(`cdk8s-resilience chaos run: ${experiments}:40: PodChaos protected breaks rule protected-namespace (spec.selector.namespaces): namespace "kube-system" is protected and can never be targeted; target an application namespace instead\n`);
+  expect(r.stderr).toBe(
+    `cdk8s-resilience chaos run: ${experiments}:40: PodChaos protected breaks rule protected-namespace (spec.selector.namespaces): namespace "kube-system" is protected and can never be targeted; target an application namespace instead\n`,
+  );
   expect(demo.sim.store.list(CHAOS_POD)).toEqual([]);
 });
 
@@ -170,12 +221,19 @@ test('a pod-kill within budget: PASSED, from the SLOs; then chaos list, status, 
 
   const list = await cli(['chaos', 'list', '--format', 'json', ...cluster()]);
   expect(list.code).toBe(0);
-  expect((JSON.parse(list.stdout) as Report).sections[0].tables![0].rows.map((row) => row.slice(0, 4))).toEqual([['PodChaos', 'chaos-testing', 'pod-kill-one', 'Finished']]);
+  expect((JSON.parse(list.stdout) as Report).sections[0].tables![0].rows.map((row) => row.slice(0, 4))).toEqual([
+    ['PodChaos', 'chaos-testing', 'pod-kill-one', 'Finished'],
+  ]);
   const status = await cli(['chaos', 'status', 'pod-kill-one', '--format', 'json', ...cluster()]);
   expect(status.code).toBe(0);
   const st = JSON.parse(status.stdout) as Report;
   expect(st.title).toBe('PodChaos chaos-testing/pod-kill-one: Finished');
-  expect(st.sections[0].tables![0].rows).toEqual([['Selected', 'True', ''], ['AllInjected', 'False', ''], ['AllRecovered', 'True', ''], ['Paused', 'False', '']]);
+  expect(st.sections[0].tables![0].rows).toEqual([
+    ['Selected', 'True', ''],
+    ['AllInjected', 'False', ''],
+    ['AllRecovered', 'True', ''],
+    ['Paused', 'False', ''],
+  ]);
   expect(st.sections[1].tables![0].rows[0][1]).toBe('gone (deleted)');
   expect(st.sections[2].tables![0].rows.map((row) => row[2])).toEqual(['Selected', 'Applied', 'Finished']);
   const again = await cli(['chaos', 'report', 'pod-kill-one', '--format', 'json', ...cluster()]);
@@ -186,7 +244,10 @@ test('a pod-kill within budget: PASSED, from the SLOs; then chaos list, status, 
   expect((JSON.parse(del.stdout) as Report).sections[0].checks[0].evidence[1]).toMatch(/^target pods and Deployments Ready again after \d+\.\ds$/);
   expect(demo.sim.store.get(CHAOS_POD, 'chaos-testing', 'pod-kill-one')).toBeUndefined();
   const missing = await cli(['chaos', 'status', 'pod-kill-one', ...cluster()]);
-  expect([missing.code, missing.stderr]).toEqual([2, 'cdk8s-resilience chaos status: no Chaos Mesh experiment named pod-kill-one in any namespace (see cdk8s-resilience chaos list)\n']);
+  expect([missing.code, missing.stderr]).toEqual([
+    2,
+    'cdk8s-resilience chaos status: no Chaos Mesh experiment named pod-kill-one in any namespace (see cdk8s-resilience chaos list)\n',
+  ]);
 }, 90000);
 
 test('an outage of every replica fires the page alert: the run aborts at once and the verdict is FAILED', async () => {
@@ -199,7 +260,9 @@ test('an outage of every replica fires the page alert: the run aborts at once an
   expect(c['chaos.abort']).toBe('failed');
   expect(c['chaos.page-alert/demo-app-availability']).toBe('failed');
   const notes = report.sections[0].notes!.join('\n');
-  expect(notes).toMatch(/^ABORTED at \S+, \d+s into the fault: the page alert DemoAppAvailability of SLO demo-app-availability is firing \(active since .+\); the experiment was paused and deleted$/m);
+  expect(notes).toMatch(
+    /^ABORTED at \S+, \d+s into the fault: the page alert DemoAppAvailability of SLO demo-app-availability is firing \(active since .+\); the experiment was paused and deleted$/m,
+  );
   const abortedAfter = Number(/ABORTED at \S+, (\d+)s into the fault/.exec(notes)![1]);
   expect(abortedAfter).toBeLessThan(15);
   expect(report.sections[0].tables![0].rows.map((row) => row[2])).toEqual(expect.arrayContaining(['Paused=True', 'deleted']));
@@ -242,10 +305,14 @@ test('with Prometheus stopped: the gate cannot decide and the runner refuses to 
   await demo.prometheus!.stop();
   const gate = await cli(['slo', 'gate', '--slo', rules, '--prometheus-url', demo.prometheus!.url, '--format', 'json']);
   expect(gate.code).toBe(2);
-  expect((JSON.parse(gate.stdout) as Report).sections[0].checks[0].evidence[0]).toBe(`Prometheus at ${demo.prometheus!.url} is unreachable (ECONNREFUSED); check --prometheus-url`);
+  expect((JSON.parse(gate.stdout) as Report).sections[0].checks[0].evidence[0]).toBe(
+    `Prometheus at ${demo.prometheus!.url} is unreachable (ECONNREFUSED); check --prometheus-url`,
+  );
   const run = await cli(runArgs('pod-kill-one'));
   expect(run.code).toBe(2);
   expect(run.stdout).toBe('');
-  expect(run.stderr).toBe(`cdk8s-resilience chaos run: Prometheus at ${demo.prometheus!.url} is unreachable (ECONNREFUSED); check --prometheus-url\n`);
+  expect(run.stderr).toBe(
+    `cdk8s-resilience chaos run: Prometheus at ${demo.prometheus!.url} is unreachable (ECONNREFUSED); check --prometheus-url\n`,
+  );
   expect(demo.sim.store.list(CHAOS_POD)).toEqual([]);
 });

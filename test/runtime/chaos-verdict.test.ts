@@ -6,7 +6,17 @@
  * the abort condition) with numbers worked out by hand.
  */
 import { chaosMetricQueries, ChaosMeasurements, collectChaosMeasurements, PhaseSeries, SloExperimentSeries } from '../../src/runtime/chaos/metrics';
-import { abortDecision, budgetBurned, chaosReport, chaosVerdict, counterIncrease, integrate, recoveryOf, summarisePhase, DEFAULT_RECOVERY_TOLERANCE } from '../../src/runtime/chaos/verdict';
+import {
+  abortDecision,
+  budgetBurned,
+  chaosReport,
+  chaosVerdict,
+  counterIncrease,
+  integrate,
+  recoveryOf,
+  summarisePhase,
+  DEFAULT_RECOVERY_TOLERANCE,
+} from '../../src/runtime/chaos/verdict';
 import { PromAlert, PrometheusApi, PrometheusError, Sample } from '../../src/runtime/prometheus';
 import { chaosAbortCheck, runChaosVerdict } from '../../src/runtime/chaos/command';
 import { SloTarget } from '../../src/runtime/slo/targets';
@@ -59,8 +69,12 @@ describe('recorded runs (Prometheus 2.42, demo app 4 × 25 req/s, SLOs: availabi
       'chaos.restarts': 'passed',
       'chaos.recovery': 'passed',
     });
-    expect(fixed.checks.find((c) => c.id === 'chaos.restarts')!.evidence).toEqual(['restarts: 1 during the fault or as it ended, 0 from 5s after it']);
-    expect(fixed.recommendations[0]).toMatch(/^Losing pods raised the error rate to 3\.\d+% \(steady state 0%\): check that it runs at least 2 ready replicas/);
+    expect(fixed.checks.find((c) => c.id === 'chaos.restarts')!.evidence).toEqual([
+      'restarts: 1 during the fault or as it ended, 0 from 5s after it',
+    ]);
+    expect(fixed.recommendations[0]).toMatch(
+      /^Losing pods raised the error rate to 3\.\d+% \(steady state 0%\): check that it runs at least 2 ready replicas/,
+    );
   });
 
   test('pod-failure of every replica: aborted on the page alert, FAILED', () => {
@@ -68,14 +82,23 @@ describe('recorded runs (Prometheus 2.42, demo app 4 × 25 req/s, SLOs: availabi
     expect(f.experiment.aborted!.reason).toMatch(/^the page alert DemoAppAvailability of SLO demo-app-availability is firing/);
     const v = chaosVerdict(f.measurements, f.experiment);
     const s = statuses(v.checks);
-    expect([s['chaos.abort'], s['chaos.page-alert/demo-app-availability'], s['chaos.budget/demo-app-latency'], s['chaos.recovery']]).toEqual(['failed', 'failed', 'passed', 'passed']);
+    expect([s['chaos.abort'], s['chaos.page-alert/demo-app-availability'], s['chaos.budget/demo-app-latency'], s['chaos.recovery']]).toEqual([
+      'failed',
+      'failed',
+      'passed',
+      'passed',
+    ]);
     expect(v.status).toBe('failed');
     expect(v.budgets[0].pageFiringAt.length).toBeGreaterThan(0);
     const burned = v.budgets[0].burned!;
     expect(s['chaos.budget/demo-app-availability']).toBe(burned > 0.05 ? 'failed' : 'passed');
     expect(v.recommendations).toEqual([
-      expect.stringMatching(/^Losing pods raised the error rate to \d+(\.\d+)?% \(steady state 0%; consumed availability \d+\.\d+% of its budget, latency 0% of its budget\): check that it runs at least 2 ready replicas/),
-      expect.stringMatching(/^DemoAppAvailability \(page\) fired at 20\d\d-.*: this fault burns availability's budget faster than the page alert allows/),
+      expect.stringMatching(
+        /^Losing pods raised the error rate to \d+(\.\d+)?% \(steady state 0%; consumed availability \d+\.\d+% of its budget, latency 0% of its budget\): check that it runs at least 2 ready replicas/,
+      ),
+      expect.stringMatching(
+        /^DemoAppAvailability \(page\) fired at 20\d\d-.*: this fault burns availability's budget faster than the page alert allows/,
+      ),
       ...(burned > 0.025 && burned <= 0.05 ? [expect.stringMatching(/^availability: the experiment used/)] : []),
       expect.stringMatching(/^It recovered \ds after the fault ended\.$/),
       expect.stringMatching(/^Aborted 2s into the fault: the page alert DemoAppAvailability/),
@@ -96,7 +119,9 @@ describe('recorded runs (Prometheus 2.42, demo app 4 × 25 req/s, SLOs: availabi
     const lat = v.checks.find((c) => c.id === 'chaos.latency/demo-app-latency')!;
     expect(lat.measurements![0].value).toBeGreaterThan(0.4);
     expect(lat.measurements![0].target).toBe(0.3);
-    expect(v.recommendations.join('\n')).toMatch(/^p99 latency rose from 290 ms to 4\d\d ms during the fault \(\+\d+ ms\): the injected delay reached clients in full/m);
+    expect(v.recommendations.join('\n')).toMatch(
+      /^p99 latency rose from 290 ms to 4\d\d ms during the fault \(\+\d+ ms\): the injected delay reached clients in full/m,
+    );
     // The fixed thresholds (p99 < 500 ms) let the same run pass.
     expect(chaosVerdict({ ...f.measurements, slos: [] }, f.experiment).status).toBe('passed');
   });
@@ -108,7 +133,9 @@ describe('recorded runs (Prometheus 2.42, demo app 4 × 25 req/s, SLOs: availabi
     expect(rec.status).toBe('failed');
     expect(rec.evidence[0]).toBe('not back to the steady state by the end of the after phase');
     expect(rec.evidence[1]).toMatch(/^steady means error rate ≤ 0\.1% and p99 ≤ \d+ ms; last: error rate 5%, p99 290 ms$/);
-    expect(v.recommendations.join('\n')).toMatch(/^The target was not back to its steady state at the end of the after phase \(error rate 5%, limit 0\.1%; p99 290 ms\)\.$/m);
+    expect(v.recommendations.join('\n')).toMatch(
+      /^The target was not back to its steady state at the end of the after phase \(error rate 5%, limit 0\.1%; p99 290 ms\)\.$/m,
+    );
   });
 
   test('the report of a run: phases, budget table, verdict section, title', () => {
@@ -132,7 +159,16 @@ describe('recorded runs (Prometheus 2.42, demo app 4 × 25 req/s, SLOs: availabi
 // ---- synthetic series, worked out by hand ----
 
 const series = (from: number, values: number[], step = 1): Sample[] => values.map((v, i) => ({ t: from + i * step, v }));
-const target: SloTarget = { id: 'svc-availability', service: 'svc', name: 'availability', objective: 99, periodMs: 3600000, windowsMs: [10000, 3600000], pageAlert: 'SvcAvailability', source: 's.yaml:1' };
+const target: SloTarget = {
+  id: 'svc-availability',
+  service: 'svc',
+  name: 'availability',
+  objective: 99,
+  periodMs: 3600000,
+  windowsMs: [10000, 3600000],
+  pageAlert: 'SvcAvailability',
+  source: 's.yaml:1',
+};
 
 test('budget burned: the integral of the error ratio over the budget allowance', () => {
   // A 1% error ratio for 60 s against a 99% / 1h SLO: 0.6 / (0.01 × 3600) = 1/60 of the budget.
@@ -153,8 +189,27 @@ test('counter increase counts a drop as a reset', () => {
 });
 
 test('recovery: the start of the final steady stretch, against the steady state plus tolerance', () => {
-  const steady = summarisePhase({ phase: 'steady-state', start: 0, end: 5, errorRate: series(0, [0, 0, 0, 0, 0, 0]), requestRate: series(0, [10, 10, 10, 10, 10, 10]), latency: { '0.99': series(0, [0.1, 0.1, 0.1, 0.1, 0.1, 0.1]) }, restarts: [] });
-  const after = (errs: number[], p99s: number[]): PhaseSeries => ({ phase: 'after', start: 10, end: 10 + errs.length - 1, errorRate: series(10, errs), requestRate: series(10, errs.map(() => 10)), latency: { '0.99': series(10, p99s) }, restarts: [] });
+  const steady = summarisePhase({
+    phase: 'steady-state',
+    start: 0,
+    end: 5,
+    errorRate: series(0, [0, 0, 0, 0, 0, 0]),
+    requestRate: series(0, [10, 10, 10, 10, 10, 10]),
+    latency: { '0.99': series(0, [0.1, 0.1, 0.1, 0.1, 0.1, 0.1]) },
+    restarts: [],
+  });
+  const after = (errs: number[], p99s: number[]): PhaseSeries => ({
+    phase: 'after',
+    start: 10,
+    end: 10 + errs.length - 1,
+    errorRate: series(10, errs),
+    requestRate: series(
+      10,
+      errs.map(() => 10),
+    ),
+    latency: { '0.99': series(10, p99s) },
+    restarts: [],
+  });
   // Limits: error rate 0 + 0.001, p99 0.1 × 1.25 + 0.005 = 0.13.
   const r = recoveryOf(steady, after([0.2, 0.05, 0, 0.0005, 0], [0.2, 0.2, 0.12, 0.12, 0.1]), DEFAULT_RECOVERY_TOLERANCE);
   expect(r).toEqual({ seconds: 2, last: { t: 14, errorRate: 0, p99: 0.1 }, errorRateLimit: 0.001, p99Limit: expect.closeTo(0.13, 10), samples: 5 });
@@ -208,14 +263,24 @@ test('recommendations follow the data: restarts without errors, nothing changed'
   const v = chaosVerdict(measurements({ restarts }), { name: 'pod-kill', kind: 'PodChaos', action: 'pod-kill' });
   expect(v.recommendations).toEqual(['Pods restarted 2 times and the error rate stayed at 0% (steady state 0%): the target tolerates losing pods.']);
   const quiet = chaosVerdict(measurements(), { name: 'x' });
-  expect(quiet.recommendations).toEqual(['Nothing measurable changed (peak error rate 0%, peak p99 200 ms): a larger blast radius or a longer fault would tell more.']);
+  expect(quiet.recommendations).toEqual([
+    'Nothing measurable changed (peak error rate 0%, peak p99 200 ms): a larger blast radius or a longer fault would tell more.',
+  ]);
   expect(quiet.status).toBe('passed');
 });
 
 test('the abort condition: a firing page alert of a selected SLO, or the error rate over the limit', () => {
-  const alert = (labels: Record<string, string>, state = 'firing'): PromAlert => ({ labels, annotations: {}, state, activeAt: '2026-11-25T12:00:00Z' });
+  const alert = (labels: Record<string, string>, state = 'firing'): PromAlert => ({
+    labels,
+    annotations: {},
+    state,
+    activeAt: '2026-11-25T12:00:00Z',
+  });
   const page = alert({ alertname: 'SvcAvailability', sloth_id: 'svc-availability', sloth_severity: 'page' });
-  expect(abortDecision([page], 0, { targets: [target] })).toEqual({ abort: true, reason: 'the page alert SvcAvailability of SLO svc-availability is firing (active since 2026-11-25T12:00:00Z)' });
+  expect(abortDecision([page], 0, { targets: [target] })).toEqual({
+    abort: true,
+    reason: 'the page alert SvcAvailability of SLO svc-availability is firing (active since 2026-11-25T12:00:00Z)',
+  });
   expect(abortDecision([alert({ ...page.labels }, 'pending')], 0, { targets: [target] }).abort).toBe(false);
   expect(abortDecision([alert({ ...page.labels, sloth_severity: 'ticket' })], 0, { targets: [target] }).abort).toBe(false);
   expect(abortDecision([alert({ ...page.labels, sloth_id: 'other-slo' })], 0, { targets: [target] }).abort).toBe(false);
@@ -241,7 +306,11 @@ test("the chapter's queries are the defaults, each can be replaced", () => {
   });
   const o = chaosMetricQueries({ statusLabel: 'code', rateWindow: '5m', overrides: { restarts: 'sum(my_restarts)', latency: { '0.99': 'my_p99' } } });
   expect(o.errorRate).toBe('(sum(rate(http_requests_total{code=~"5.."}[5m])) or vector(0)) / sum(rate(http_requests_total[5m]))');
-  expect([o.restarts, o.latency['0.99'], o.latency['0.5']]).toEqual(['sum(my_restarts)', 'my_p99', 'histogram_quantile(0.5, sum by (le) (rate(http_request_duration_seconds_bucket[5m])))']);
+  expect([o.restarts, o.latency['0.99'], o.latency['0.5']]).toEqual([
+    'sum(my_restarts)',
+    'my_p99',
+    'histogram_quantile(0.5, sum by (le) (rate(http_request_duration_seconds_bucket[5m])))',
+  ]);
   expect(() => chaosMetricQueries({ rateWindow: '1 minute' })).toThrow('rate window "1 minute" is not a Prometheus duration (e.g. 30s, 1m, 5m)');
 });
 
@@ -249,14 +318,22 @@ test('collection: a query that returns several series is refused; the timeline m
   const api: PrometheusApi = {
     url: 'http://p',
     query: async () => [],
-    queryRange: async (expr) => (expr.includes('bucket') || expr.startsWith('sum(kube') ? [] : [{ labels: { pod: 'a' }, samples: [] }, { labels: { pod: 'b' }, samples: [] }]),
+    queryRange: async (expr) =>
+      expr.includes('bucket') || expr.startsWith('sum(kube')
+        ? []
+        : [
+            { labels: { pod: 'a' }, samples: [] },
+            { labels: { pod: 'b' }, samples: [] },
+          ],
     alerts: async () => [],
     rules: async () => [],
     buildInfo: async () => ({ version: 'x' }),
   };
   const tl = { steadyStart: 0, injectedAt: 10, faultEndedAt: 20, afterEnd: 30 };
-  await expect(collectChaosMeasurements(api, chaosMetricQueries(), tl)).rejects.toThrow('the error rate query returned 2 series; it must return one (aggregate it, e.g. with sum(...))');
-  await expect(collectChaosMeasurements(api, chaosMetricQueries(), { ...tl, faultEndedAt: 5 })).rejects.toThrow('the run\'s timeline is out of order');
+  await expect(collectChaosMeasurements(api, chaosMetricQueries(), tl)).rejects.toThrow(
+    'the error rate query returned 2 series; it must return one (aggregate it, e.g. with sum(...))',
+  );
+  await expect(collectChaosMeasurements(api, chaosMetricQueries(), { ...tl, faultEndedAt: 5 })).rejects.toThrow("the run's timeline is out of order");
 });
 
 /** A Prometheus that answers range queries from a recorded run (the run's own queries). */
@@ -279,8 +356,10 @@ function recordedPrometheus(f: Fixture): PrometheusApi & { asked: string[] } {
       if (expr === m.queries.restarts) return one(whole((p) => p.restarts));
       for (const [k, q] of Object.entries(m.queries.latency)) if (expr === q) return one(whole((p) => p.latency[k]));
       for (const s of m.slos) {
-        if (expr.startsWith('slo:sli_error:ratio_rate') && expr.includes(`"${s.target.id}"`)) return [{ labels: { sloth_id: s.target.id }, samples: [...s.errorRatio] }];
-        if (expr.startsWith('ALERTS{') && expr.includes(`"${s.target.id}"`)) return [{ labels: {}, samples: s.pageFiringAt.map((t) => ({ t, v: 1 })) }];
+        if (expr.startsWith('slo:sli_error:ratio_rate') && expr.includes(`"${s.target.id}"`))
+          return [{ labels: { sloth_id: s.target.id }, samples: [...s.errorRatio] }];
+        if (expr.startsWith('ALERTS{') && expr.includes(`"${s.target.id}"`))
+          return [{ labels: {}, samples: s.pageFiringAt.map((t) => ({ t, v: 1 })) }];
       }
       throw new Error(`not recorded: ${expr}`);
     },
@@ -297,7 +376,10 @@ describe('runChaosVerdict over a recorded run', () => {
 
   test('with the SLOs: PASSED, exit 0', async () => {
     const api = recordedPrometheus(f);
-    const r = await runChaosVerdict({ targets: f.measurements.slos.map((s) => s.target), metrics, stepSeconds: 1 }, run, { prometheus: api, simulated: true });
+    const r = await runChaosVerdict({ targets: f.measurements.slos.map((s) => s.target), metrics, stepSeconds: 1 }, run, {
+      prometheus: api,
+      simulated: true,
+    });
     expect([r.exitCode, r.report.verdict, r.report.title]).toEqual([0, 'passed', 'Chaos experiment pod-kill-single (PodChaos pod-kill): PASSED']);
     expect(api.asked).toContain('ALERTS{alertname="DemoAppAvailability",alertstate="firing",sloth_id="demo-app-availability",sloth_severity="page"}');
   });
@@ -309,15 +391,34 @@ describe('runChaosVerdict over a recorded run', () => {
   });
 
   test('Prometheus unreachable: undecided, exit 2, with the one-line message', async () => {
-    const down: PrometheusApi = { ...recordedPrometheus(f), queryRange: async () => { throw new PrometheusError('unreachable', 'Prometheus at http://recorded:9090 is unreachable (ECONNREFUSED); check --prometheus-url', 'x'); } };
+    const down: PrometheusApi = {
+      ...recordedPrometheus(f),
+      queryRange: async () => {
+        throw new PrometheusError('unreachable', 'Prometheus at http://recorded:9090 is unreachable (ECONNREFUSED); check --prometheus-url', 'x');
+      },
+    };
     const r = await runChaosVerdict({ metrics }, run, { prometheus: down, now: () => new Date(0) });
     expect(r.exitCode).toBe(2);
-    expect(r.report.sections[0].checks[0].evidence).toEqual(['Prometheus at http://recorded:9090 is unreachable (ECONNREFUSED); check --prometheus-url']);
+    expect(r.report.sections[0].checks[0].evidence).toEqual([
+      'Prometheus at http://recorded:9090 is unreachable (ECONNREFUSED); check --prometheus-url',
+    ]);
   });
 
   test('the abort check resolves the SLOs once and asks the alerts API each time', async () => {
     let calls = 0;
-    const api: PrometheusApi = { ...recordedPrometheus(f), alerts: async () => (++calls === 2 ? [{ labels: { alertname: 'DemoAppAvailability', sloth_id: 'demo-app-availability', sloth_severity: 'page' }, annotations: {}, state: 'firing' }] : []) };
+    const api: PrometheusApi = {
+      ...recordedPrometheus(f),
+      alerts: async () =>
+        ++calls === 2
+          ? [
+              {
+                labels: { alertname: 'DemoAppAvailability', sloth_id: 'demo-app-availability', sloth_severity: 'page' },
+                annotations: {},
+                state: 'firing',
+              },
+            ]
+          : [],
+    };
     const check = chaosAbortCheck({ targets: f.measurements.slos.map((s) => s.target), metrics }, { prometheus: api });
     expect(await check()).toEqual({ abort: false });
     expect(await check()).toEqual({ abort: true, reason: 'the page alert DemoAppAvailability of SLO demo-app-availability is firing' });

@@ -28,10 +28,30 @@ function mutations(): string[] {
 
 describe('help', () => {
   test('each subcommand has its own help with its own flags and the global flags', async () => {
-    const [create, fresh, top, backup] = await Promise.all([cli(['backup', 'create', '--help']), cli(['backup', 'freshness', '--help']), cli(['--help']), cli(['backup', '--help'])]);
+    const [create, fresh, top, backup] = await Promise.all([
+      cli(['backup', 'create', '--help']),
+      cli(['backup', 'freshness', '--help']),
+      cli(['--help']),
+      cli(['backup', '--help']),
+    ]);
     for (const r of [create, fresh, top, backup]) expect(r.code).toBe(0);
     expect(create.stdout).toMatch(/^Usage: cdk8s-resilience backup create \[options\] \[name\]/);
-    for (const flag of ['--include-namespaces', '--from-schedule', '--ttl', '--wait', '--kubeconfig', '--context', '-n, --namespace', '--velero-namespace', '--output', '--format', '--quiet', '--no-color', '--demo']) expect(create.stdout).toContain(flag);
+    for (const flag of [
+      '--include-namespaces',
+      '--from-schedule',
+      '--ttl',
+      '--wait',
+      '--kubeconfig',
+      '--context',
+      '-n, --namespace',
+      '--velero-namespace',
+      '--output',
+      '--format',
+      '--quiet',
+      '--no-color',
+      '--demo',
+    ])
+      expect(create.stdout).toContain(flag);
     expect(create.stdout).not.toContain('--max-age');
     expect(fresh.stdout).toContain('--max-age <duration>');
     expect(fresh.stdout).not.toContain('--include-namespaces');
@@ -45,7 +65,9 @@ describe('help', () => {
     expect(none.code).toBe(2);
     expect(none.stdout).toMatch(/^Usage: cdk8s-resilience/);
     expect(version.code).toBe(0);
-    expect(version.stdout.trim()).toBe((JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'package.json'), 'utf8')) as { version: string }).version);
+    expect(version.stdout.trim()).toBe(
+      (JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'package.json'), 'utf8')) as { version: string }).version,
+    );
   });
 });
 
@@ -54,12 +76,30 @@ describe('bad input: one line on stderr, exit 2, no output', () => {
     [['backup', 'list', '--bogus'], "cdk8s-resilience backup list: unknown option '--bogus' (see cdk8s-resilience backup list --help)"],
     [['backup', 'frobnicate'], "cdk8s-resilience backup: unknown command 'frobnicate'; run cdk8s-resilience backup --help for the list"],
     [['nope'], "cdk8s-resilience: unknown command 'nope'; run cdk8s-resilience --help for the list"],
-    [['backup', 'list', '--format', 'yaml'], 'cdk8s-resilience backup list: option \'--format <format>\' argument \'yaml\' is invalid. Allowed choices are text, markdown, json, junit (see cdk8s-resilience backup list --help)'],
-    [['backup', 'freshness', '--max-age', '1x', '--kubeconfig', '/nonexistent/kubeconfig'], 'cdk8s-resilience backup freshness: kubeconfig /nonexistent/kubeconfig does not exist; pass --kubeconfig with an existing file (cdk8s-resilience sim prints one)'],
-    [['backup', 'list', '--kubeconfig', '/nonexistent/kubeconfig'], 'cdk8s-resilience backup list: kubeconfig /nonexistent/kubeconfig does not exist; pass --kubeconfig with an existing file (cdk8s-resilience sim prints one)'],
-    [['backup', 'list', '--demo', '--kubeconfig', '/x'], 'cdk8s-resilience backup list: --demo runs against its own simulated cluster; leave out --kubeconfig and --context'],
-    [['backup', 'list', '--timeout', 'soon'], 'cdk8s-resilience backup list: --timeout "soon" is not a duration; use a number with a unit: 90s, 30m, 24h, 30d, 1h30m'],
-    [['sim', '--fault', 'meteor'], 'cdk8s-resilience sim: unknown fault "meteor"; known: backup-failed, backup-partially-failed, restore-stuck, restore-partially-failed, storage-unavailable, api-5xx, api-429, drop-watches, watch-gone, slow-controllers, backup-omits-namespace=NS'],
+    [
+      ['backup', 'list', '--format', 'yaml'],
+      "cdk8s-resilience backup list: option '--format <format>' argument 'yaml' is invalid. Allowed choices are text, markdown, json, junit (see cdk8s-resilience backup list --help)",
+    ],
+    [
+      ['backup', 'freshness', '--max-age', '1x', '--kubeconfig', '/nonexistent/kubeconfig'],
+      'cdk8s-resilience backup freshness: kubeconfig /nonexistent/kubeconfig does not exist; pass --kubeconfig with an existing file (cdk8s-resilience sim prints one)',
+    ],
+    [
+      ['backup', 'list', '--kubeconfig', '/nonexistent/kubeconfig'],
+      'cdk8s-resilience backup list: kubeconfig /nonexistent/kubeconfig does not exist; pass --kubeconfig with an existing file (cdk8s-resilience sim prints one)',
+    ],
+    [
+      ['backup', 'list', '--demo', '--kubeconfig', '/x'],
+      'cdk8s-resilience backup list: --demo runs against its own simulated cluster; leave out --kubeconfig and --context',
+    ],
+    [
+      ['backup', 'list', '--timeout', 'soon'],
+      'cdk8s-resilience backup list: --timeout "soon" is not a duration; use a number with a unit: 90s, 30m, 24h, 30d, 1h30m',
+    ],
+    [
+      ['sim', '--fault', 'meteor'],
+      'cdk8s-resilience sim: unknown fault "meteor"; known: backup-failed, backup-partially-failed, restore-stuck, restore-partially-failed, storage-unavailable, api-5xx, api-429, drop-watches, watch-gone, slow-controllers, backup-omits-namespace=NS',
+    ],
   ])('%j', async (args, line) => {
     const r = await cli(args);
     expect(stderrLines(r)).toEqual([line]);
@@ -95,13 +135,17 @@ describe('bad input: one line on stderr, exit 2, no output', () => {
     const url = dead.url;
     await dead.stop();
     const r = await cli(['backup', 'list', '--kubeconfig', kubeconfig]);
-    expect(stderrLines(r)).toEqual([`cdk8s-resilience backup list: cannot reach the Kubernetes API at ${url} (context cdk8s-resilience-sim): connection refused`]);
+    expect(stderrLines(r)).toEqual([
+      `cdk8s-resilience backup list: cannot reach the Kubernetes API at ${url} (context cdk8s-resilience-sim): connection refused`,
+    ]);
     expect(r.code).toBe(2);
   });
 
   test('a context that is not in the kubeconfig', async () => {
     const r = await cli(['backup', 'list', '--kubeconfig', sim.kubeconfig, '--context', 'prod-eu']);
-    expect(stderrLines(r)).toEqual(['cdk8s-resilience backup list: context "prod-eu" is not in the kubeconfig (it has: cdk8s-resilience-sim); pass --context with one of them']);
+    expect(stderrLines(r)).toEqual([
+      'cdk8s-resilience backup list: context "prod-eu" is not in the kubeconfig (it has: cdk8s-resilience-sim); pass --context with one of them',
+    ]);
     expect(r.code).toBe(2);
   });
 
@@ -109,7 +153,9 @@ describe('bad input: one line on stderr, exit 2, no output', () => {
     const kubeconfig = path.join(tmp, 'bad-token');
     fs.writeFileSync(kubeconfig, fs.readFileSync(sim.kubeconfig, 'utf8').replace(/token: \w+/, 'token: wrong'));
     const r = await cli(['backup', 'list', '--kubeconfig', kubeconfig]);
-    expect(stderrLines(r)).toEqual([`cdk8s-resilience backup list: unauthorized at ${sim.url} (context cdk8s-resilience-sim): the credentials were rejected; refresh them in the kubeconfig`]);
+    expect(stderrLines(r)).toEqual([
+      `cdk8s-resilience backup list: unauthorized at ${sim.url} (context cdk8s-resilience-sim): the credentials were rejected; refresh them in the kubeconfig`,
+    ]);
     expect(r.code).toBe(2);
   });
 
@@ -138,10 +184,16 @@ describe('--demo', () => {
     expect(r.code).toBe(1);
     expect(r.stderr).toBe('');
     const out = r.stdout;
-    expect(out.split('\n')[0]).toBe('*** SIMULATION: this report comes from the simulated cluster (cdk8s-resilience sim), not from a real cluster. ***');
+    expect(out.split('\n')[0]).toBe(
+      '*** SIMULATION: this report comes from the simulated cluster (cdk8s-resilience sim), not from a real cluster. ***',
+    );
     expect(out).toMatch(/\[PASS\] schedule daily-shop has a fresh Completed backup/);
-    expect(out).toMatch(/\[FAIL\] schedule hourly-payments has a fresh Completed backup\n {6}last Completed backup hourly-payments-\d{14} finished 29h ago/);
-    expect(out).toMatch(/\[FAIL\] backup twice-daily-analytics-\d{14} is complete and restorable\n {6}phase PartiallyFailed: 3 errors, 1 warning; 5 of 8 items backed up, so 3 are missing from it/);
+    expect(out).toMatch(
+      /\[FAIL\] schedule hourly-payments has a fresh Completed backup\n {6}last Completed backup hourly-payments-\d{14} finished 29h ago/,
+    );
+    expect(out).toMatch(
+      /\[FAIL\] backup twice-daily-analytics-\d{14} is complete and restorable\n {6}phase PartiallyFailed: 3 errors, 1 warning; 5 of 8 items backed up, so 3 are missing from it/,
+    );
     expect(out).toMatch(/\[PASS\] backup daily-shop-\d{14} is complete and restorable/);
     expect(out).toMatch(/verdict: FAILED \(8 checks: 4 passed, 4 failed, 0 undecided, 0 skipped\) \[simulated\]\n$/);
   });

@@ -14,11 +14,18 @@ import { cliOn, requireBuild, startSim, stderrLines } from '../support/sim';
 beforeAll(requireBuild);
 
 function temporary(sim: SimulatedCluster): string[] {
-  return sim.store.list(NAMESPACES).map((n) => n.metadata.name).filter((n) => n.startsWith('restore-test-'));
+  return sim.store
+    .list(NAMESPACES)
+    .map((n) => n.metadata.name)
+    .filter((n) => n.startsWith('restore-test-'));
 }
 
 function newestShop(sim: SimulatedCluster): string {
-  return sim.store.list(VELERO_BACKUPS, 'velero', 'velero.io/schedule-name=daily-shop').map((b) => b.metadata.name).sort().pop()!;
+  return sim.store
+    .list(VELERO_BACKUPS, 'velero', 'velero.io/schedule-name=daily-shop')
+    .map((b) => b.metadata.name)
+    .sort()
+    .pop()!;
 }
 
 async function withSim(f: (sim: SimulatedCluster) => Promise<void>): Promise<void> {
@@ -63,7 +70,8 @@ test.concurrent('restores the newest Completed backup into restore-test-<random>
     // Nothing of the source namespace was touched.
     expect(writes(sim, '/namespaces/shop/')).toEqual([]);
     expect(notesOf(report).find((n) => n.startsWith('history: kept in ConfigMap velero/cdk8s-resilience-dr-history as restore-test-'))).toBeDefined();
-  }));
+  }),
+);
 
 test.concurrent('--dry-run prints the plan (backup, mapping, checks, deletions) and changes nothing; --output writes the report to a file', () =>
   withSim(async (sim) => {
@@ -76,14 +84,20 @@ test.concurrent('--dry-run prints the plan (backup, mapping, checks, deletions) 
     expect(report.title).toBe('Restore test of backup manual-predeploy (dry run)');
     const plan = report.sections[0];
     expect(plan.title).toBe('Plan (dry run: nothing is changed)');
-    expect(plan.tables![0].rows).toEqual([['shop', expect.stringMatching(/^restore-test-/)], ['legacy', expect.stringMatching(/^restore-test-/)]]);
+    expect(plan.tables![0].rows).toEqual([
+      ['shop', expect.stringMatching(/^restore-test-/)],
+      ['legacy', expect.stringMatching(/^restore-test-/)],
+    ]);
     expect(plan.notes![1]).toBe('namespaces to restore: shop, legacy');
     expect(plan.notes![2]).toMatch(/^would create Restore restore-test-\d{14}-[a-z0-9]{4} in namespace velero with that namespaceMapping$/);
-    expect(plan.notes![4]).toMatch(/^would delete afterwards, whatever happens: Restore restore-test-\S+ and namespaces restore-test-[a-z0-9]{5}, restore-test-[a-z0-9]{5}$/);
+    expect(plan.notes![4]).toMatch(
+      /^would delete afterwards, whatever happens: Restore restore-test-\S+ and namespaces restore-test-[a-z0-9]{5}, restore-test-[a-z0-9]{5}$/,
+    );
     expect(report.verdict).toBe('skipped');
     expect(writes(sim)).toEqual([]);
     fs.rmSync(dir, { recursive: true, force: true });
-  }));
+  }),
+);
 
 test.concurrent('a restore that partially fails: the test fails with the errors and the counts, and still removes everything', () =>
   withSim(async (sim) => {
@@ -94,12 +108,23 @@ test.concurrent('a restore that partially fails: the test fails with the errors 
     const restore = Object.values(c).find((x) => x.id.startsWith('dr.restore-test.restore/'))!;
     expect(restore.status).toBe('failed');
     expect(restore.evidence[0]).toBe('phase PartiallyFailed, 4 of 6 items restored, 2 errors, 0 warnings');
-    expect(restore.evidence.slice(1)).toEqual([expect.stringMatching(/^error: restore-test-[a-z0-9]{5}: error restoring secrets restore-test-[a-z0-9]{5}\/storefront-credentials: simulated: admission webhook/), expect.stringMatching(/error restoring deployments.apps restore-test-[a-z0-9]{5}\/storefront: simulated/)]);
+    expect(restore.evidence.slice(1)).toEqual([
+      expect.stringMatching(
+        /^error: restore-test-[a-z0-9]{5}: error restoring secrets restore-test-[a-z0-9]{5}\/storefront-credentials: simulated: admission webhook/,
+      ),
+      expect.stringMatching(/error restoring deployments.apps restore-test-[a-z0-9]{5}\/storefront: simulated/),
+    ]);
     expect(c['dr.restore-test.contents'].status).toBe('failed');
-    expect(c['dr.restore-test.contents'].evidence).toEqual(expect.arrayContaining([expect.stringMatching(/^shop → restore-test-[a-z0-9]{5}: Deployment 1 in the backup, 0 after the restore$/), expect.stringMatching(/: Pod 2 in the backup, 0 Ready after the restore$/)]));
+    expect(c['dr.restore-test.contents'].evidence).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^shop → restore-test-[a-z0-9]{5}: Deployment 1 in the backup, 0 after the restore$/),
+        expect.stringMatching(/: Pod 2 in the backup, 0 Ready after the restore$/),
+      ]),
+    );
     expect(c['dr.restore-test.cleanup'].status).toBe('passed');
     expect(temporary(sim)).toEqual([]);
-  }));
+  }),
+);
 
 test.concurrent('a stuck restore: timeout, failed, and the Restore and namespaces are removed anyway', () =>
   withSim(async (sim) => {
@@ -111,7 +136,8 @@ test.concurrent('a stuck restore: timeout, failed, and the Restore and namespace
     expect(c['dr.restore-test.cleanup'].status).toBe('passed');
     expect(sim.store.list(VELERO_RESTORES, 'velero')).toEqual([]);
     expect(temporary(sim)).toEqual([]);
-  }));
+  }),
+);
 
 test.concurrent('restore-test interrupted (SIGTERM) → the temporary namespaces and the Restore are deleted', () =>
   withSim(async (sim) => {
@@ -125,13 +151,16 @@ test.concurrent('restore-test interrupted (SIGTERM) → the temporary namespaces
     });
     const r = await child.done;
     expect(r.code).toBe(2);
-    expect(stderrLines(r)).toEqual(['cdk8s-resilience dr restore-test: SIGTERM received: stopping and removing the temporary namespaces and the Restore']);
+    expect(stderrLines(r)).toEqual([
+      'cdk8s-resilience dr restore-test: SIGTERM received: stopping and removing the temporary namespaces and the Restore',
+    ]);
     const c = checksOf(reportOf(r));
     expect(c['dr.restore-test.interrupted'].evidence).toEqual(['interrupted by SIGTERM: the test stopped and removed what it had created']);
     expect(c['dr.restore-test.cleanup'].status).toBe('passed');
     expect(temporary(sim)).toEqual([]);
     expect(sim.store.list(VELERO_RESTORES, 'velero')).toEqual([]);
-  }));
+  }),
+);
 
 describe('bad input: one line, exit 2, nothing changed', () => {
   const ready = startSim({ seed: true });
@@ -155,7 +184,9 @@ describe('bad input: one line, exit 2, nothing changed', () => {
     const sim = await ready;
     const failed = sim.store.list(VELERO_BACKUPS, 'velero').find((b) => (b.status as { phase: string }).phase === 'Failed')!.metadata.name;
     const r = await cliOn(sim, ['dr', 'restore-test', '--backup-name', failed]);
-    expect(stderrLines(r)).toEqual([`cdk8s-resilience dr restore-test: --backup-name: backup "${failed}" is in phase Failed; only a Completed (or PartiallyFailed) backup can be restored`]);
+    expect(stderrLines(r)).toEqual([
+      `cdk8s-resilience dr restore-test: --backup-name: backup "${failed}" is in phase Failed; only a Completed (or PartiallyFailed) backup can be restored`,
+    ]);
     expect(r.code).toBe(2);
   });
 });

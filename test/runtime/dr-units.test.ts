@@ -32,26 +32,60 @@ describe('parseRtoTarget', () => {
 });
 
 test('protected namespaces: the fixed ones, the configured Velero and Chaos Mesh namespaces, and extra ones', () => {
-  expect(protectedNamespaces('backup-system', 'chaos-testing', ['payments'])).toEqual(['kube-system', 'kube-public', 'kube-node-lease', 'default', 'velero', 'monitoring', 'chaos-mesh', 'backup-system', 'chaos-testing', 'payments']);
+  expect(protectedNamespaces('backup-system', 'chaos-testing', ['payments'])).toEqual([
+    'kube-system',
+    'kube-public',
+    'kube-node-lease',
+    'default',
+    'velero',
+    'monitoring',
+    'chaos-mesh',
+    'backup-system',
+    'chaos-testing',
+    'payments',
+  ]);
 });
 
 function inv(namespace: string, items: NamespaceInventory['items']): NamespaceInventory {
-  return { namespace, exists: true, counts: { pods: 0, podsReady: 0, deployments: 0, deploymentsReady: 0, services: 0, servicesWithEndpoints: 0, pvcs: 0, pvcsBound: 0, configmaps: 0, secrets: 0 }, items, readyDeployments: [], servedServices: [], serviceDeployments: {} };
+  return {
+    namespace,
+    exists: true,
+    counts: {
+      pods: 0,
+      podsReady: 0,
+      deployments: 0,
+      deploymentsReady: 0,
+      services: 0,
+      servicesWithEndpoints: 0,
+      pvcs: 0,
+      pvcsBound: 0,
+      configmaps: 0,
+      secrets: 0,
+    },
+    items,
+    readyDeployments: [],
+    servedServices: [],
+    serviceDeployments: {},
+  };
 }
 
 test('compareInventories: missing, differing (field by field) and new objects; namespaces matched in order', () => {
-  const before = [inv('team-alpha', [
-    { kind: 'Deployment', name: 'orders', fields: { replicas: '2', images: 'orders=registry/orders:1.4.2' } },
-    { kind: 'Pods', name: 'deployment/orders', fields: { 'ready pods': '2' } },
-    { kind: 'ConfigMap', name: 'orders-config', fields: { keys: 'LOG_LEVEL', data: 'sha256:aaa' } },
-    { kind: 'Secret', name: 'orders-credentials', fields: { type: 'Opaque', keys: 'password', data: 'sha256:bbb' } },
-  ])];
-  const after = [inv('restore-test-x1y2z', [
-    { kind: 'Deployment', name: 'orders', fields: { replicas: '1', images: 'orders=registry/orders:1.4.2' } },
-    { kind: 'Pods', name: 'deployment/orders', fields: { 'ready pods': '1' } },
-    { kind: 'ConfigMap', name: 'orders-config', fields: { keys: 'LOG_LEVEL', data: 'sha256:ccc' } },
-    { kind: 'ConfigMap', name: 'leftover', fields: { keys: '', data: 'sha256:ddd' } },
-  ])];
+  const before = [
+    inv('team-alpha', [
+      { kind: 'Deployment', name: 'orders', fields: { replicas: '2', images: 'orders=registry/orders:1.4.2' } },
+      { kind: 'Pods', name: 'deployment/orders', fields: { 'ready pods': '2' } },
+      { kind: 'ConfigMap', name: 'orders-config', fields: { keys: 'LOG_LEVEL', data: 'sha256:aaa' } },
+      { kind: 'Secret', name: 'orders-credentials', fields: { type: 'Opaque', keys: 'password', data: 'sha256:bbb' } },
+    ]),
+  ];
+  const after = [
+    inv('restore-test-x1y2z', [
+      { kind: 'Deployment', name: 'orders', fields: { replicas: '1', images: 'orders=registry/orders:1.4.2' } },
+      { kind: 'Pods', name: 'deployment/orders', fields: { 'ready pods': '1' } },
+      { kind: 'ConfigMap', name: 'orders-config', fields: { keys: 'LOG_LEVEL', data: 'sha256:ccc' } },
+      { kind: 'ConfigMap', name: 'leftover', fields: { keys: '', data: 'sha256:ddd' } },
+    ]),
+  ];
   const diffs = compareInventories(before, after);
   expect(differenceLines(diffs)).toEqual([
     'team-alpha: Deployment orders differs: replicas: 2 → 1',
@@ -62,11 +96,32 @@ test('compareInventories: missing, differing (field by field) and new objects; n
   ]);
   expect(compareInventories(before, before)).toEqual([]);
   // A namespace that is gone: everything in it is missing.
-  expect(compareInventories(before, [{ ...inv('team-alpha', []), exists: false }]).map((d) => d.change)).toEqual(['missing', 'missing', 'missing', 'missing']);
+  expect(compareInventories(before, [{ ...inv('team-alpha', []), exists: false }]).map((d) => d.change)).toEqual([
+    'missing',
+    'missing',
+    'missing',
+    'missing',
+  ]);
 });
 
 function journalValue(): DrillJournal {
-  return { schema: JOURNAL_SCHEMA, id: 'dr-drill-1', state: 'started', veleroNamespace: 'velero', namespaces: ['team-alpha'], rtoTargetSeconds: 600, keepArtifacts: false, startedAt: 1000, backupName: 'b', restoreName: 'r', inventoryBefore: [], steps: [], interruptions: [], resumes: [], updatedAt: 1000 };
+  return {
+    schema: JOURNAL_SCHEMA,
+    id: 'dr-drill-1',
+    state: 'started',
+    veleroNamespace: 'velero',
+    namespaces: ['team-alpha'],
+    rtoTargetSeconds: 600,
+    keepArtifacts: false,
+    startedAt: 1000,
+    backupName: 'b',
+    restoreName: 'r',
+    inventoryBefore: [],
+    steps: [],
+    interruptions: [],
+    resumes: [],
+    updatedAt: 1000,
+  };
 }
 
 test('the journal: every change is written at once (atomically), steps are timed, a killed step is closed at the last write', () => {
@@ -88,7 +143,9 @@ test('the journal: every change is written at once (atomically), steps are timed
   expect(fs.readdirSync(path.dirname(file))).toEqual(['journal.json']);
   expect((fs.statSync(file).mode & 0o777).toString(8)).toBe('600');
   fs.writeFileSync(path.join(dir, 'bad.json'), 'not json');
-  expect(() => readJournal(path.join(dir, 'bad.json'))).toThrow(`the drill journal ${path.join(dir, 'bad.json')} is not JSON; move it away (it is not a journal of this tool) or pass another --journal`);
+  expect(() => readJournal(path.join(dir, 'bad.json'))).toThrow(
+    `the drill journal ${path.join(dir, 'bad.json')} is not JSON; move it away (it is not a journal of this tool) or pass another --journal`,
+  );
   expect(readJournal(path.join(dir, 'none.json'))).toBeUndefined();
   fs.rmSync(dir, { recursive: true, force: true });
 });
@@ -130,7 +187,16 @@ class ConfigMapCluster implements Cluster {
 
 test('the history: records newest first; at most 50 kept, the oldest dropped', async () => {
   const c = new ConfigMapCluster();
-  const rec = (i: number): DrHistoryRecord => ({ schema: HISTORY_SCHEMA, command: i % 2 ? 'dr drill' : 'dr restore-test', at: new Date(Date.UTC(2026, 0, 1) + i * 60000).toISOString(), verdict: 'passed', namespaces: ['shop'], rtoSeconds: i, rtoTargetSeconds: 600, simulated: false });
+  const rec = (i: number): DrHistoryRecord => ({
+    schema: HISTORY_SCHEMA,
+    command: i % 2 ? 'dr drill' : 'dr restore-test',
+    at: new Date(Date.UTC(2026, 0, 1) + i * 60000).toISOString(),
+    verdict: 'passed',
+    namespaces: ['shop'],
+    rtoSeconds: i,
+    rtoTargetSeconds: 600,
+    simulated: false,
+  });
   for (let i = 0; i < 53; i++) await recordHistory(c, 'velero', rec(i));
   const all = await readHistory(c, 'velero');
   expect(all.length).toBe(50);

@@ -17,12 +17,19 @@ beforeAll(async () => {
   // No backup sync during these tests: like Velero's, it would bring back a Backup deleted with
   // kubectl (its files are still in the bucket; `velero backup delete` uses a DeleteBackupRequest).
   sim = await startSim({ seed: true, timing: { ...FAST, backupSyncMs: 3600 * 1000 } });
-  await sim.settle(() => sim.store.list({ group: '', version: 'v1', plural: 'pods', kind: 'Pod' }).filter((p) => (p.status as { phase?: string }).phase === 'Running').length === 10);
+  await sim.settle(
+    () =>
+      sim.store.list({ group: '', version: 'v1', plural: 'pods', kind: 'Pod' }).filter((p) => (p.status as { phase?: string }).phase === 'Running')
+        .length === 10,
+  );
 });
 afterAll(() => sim.stop());
 
 function backupNames(): string[] {
-  return sim.store.list(VELERO_BACKUPS, 'velero').map((b) => b.metadata.name).sort();
+  return sim.store
+    .list(VELERO_BACKUPS, 'velero')
+    .map((b) => b.metadata.name)
+    .sort();
 }
 
 test('kubectl get backups.velero.io -A lists the backups the runtime sees, with the CRD columns', async () => {
@@ -31,7 +38,12 @@ test('kubectl get backups.velero.io -A lists the backups the runtime sees, with 
   expect(r.code).toBe(0);
   const lines = r.stdout.trim().split('\n');
   expect(lines[0].split(/\s+/)).toEqual(['NAMESPACE', 'NAME', 'AGE']);
-  expect(lines.slice(1).map((l) => l.split(/\s+/)[1]).sort()).toEqual(backupNames());
+  expect(
+    lines
+      .slice(1)
+      .map((l) => l.split(/\s+/)[1])
+      .sort(),
+  ).toEqual(backupNames());
   expect(lines.find((l) => l.includes('manual-predeploy'))!.split(/\s+/)).toEqual(['velero', 'manual-predeploy', '5d']);
 });
 
@@ -42,7 +54,15 @@ test('kubectl get with short names, columns of built-in types, and a Velero prin
     kubectl(sim, ['get', 'schedules.velero.io', '-n', 'velero']),
     kubectl(sim, ['get', 'backupstoragelocations', '-n', 'velero', '--no-headers']),
   ]);
-  expect(pods.stdout.trim().split('\n').map((l) => l.split(/\s+/).slice(1, 4))).toEqual([['1/1', 'Running', '0'], ['1/1', 'Running', '0']]);
+  expect(
+    pods.stdout
+      .trim()
+      .split('\n')
+      .map((l) => l.split(/\s+/).slice(1, 4)),
+  ).toEqual([
+    ['1/1', 'Running', '0'],
+    ['1/1', 'Running', '0'],
+  ]);
   expect(deploy.stdout).toMatch(/^NAMESPACE +NAME +READY +UP-TO-DATE +AVAILABLE +AGE\n/);
   expect(deploy.stdout).toMatch(/\npayments +payments-api +2\/2 +2 +2 +\d+s\n/);
   expect(sched.stdout.split('\n')[0].split(/\s+/)).toEqual(['NAME', 'STATUS', 'SCHEDULE', 'LASTBACKUP', 'AGE', 'PAUSED']);
@@ -56,14 +76,38 @@ test('kubectl get -o yaml shows Velero status fields as the controller wrote the
   const o = YAML.parse(r.stdout) as { kind: string; spec: unknown; status: Record<string, unknown> };
   expect(o.kind).toBe('Backup');
   expect(o.spec).toEqual({ includedNamespaces: ['shop', 'legacy'], storageLocation: 'default', ttl: '720h0m0s' });
-  expect(Object.keys(o.status).sort()).toEqual(['completionTimestamp', 'expiration', 'formatVersion', 'phase', 'progress', 'startTimestamp', 'version', 'warnings']);
+  expect(Object.keys(o.status).sort()).toEqual([
+    'completionTimestamp',
+    'expiration',
+    'formatVersion',
+    'phase',
+    'progress',
+    'startTimestamp',
+    'version',
+    'warnings',
+  ]);
   expect(o.status.phase).toBe('Completed');
 });
 
 test('kubectl create -f, get -w (events while the Velero controller works), delete', async () => {
   const manifest = path.join(path.dirname(sim.kubeconfig), 'backup.yaml');
-  fs.writeFileSync(manifest, 'apiVersion: velero.io/v1\nkind: Backup\nmetadata:\n  name: from-kubectl\n  namespace: velero\nspec:\n  includedNamespaces: [shop]\n');
-  const watcher = spawn(kubectlPath(), ['--kubeconfig', sim.kubeconfig, 'get', 'backups.velero.io', '-n', 'velero', '-w', '--output-watch-events', '-o', 'custom-columns=EVENT:.type,NAME:.object.metadata.name,PHASE:.object.status.phase', '--no-headers']);
+  fs.writeFileSync(
+    manifest,
+    'apiVersion: velero.io/v1\nkind: Backup\nmetadata:\n  name: from-kubectl\n  namespace: velero\nspec:\n  includedNamespaces: [shop]\n',
+  );
+  const watcher = spawn(kubectlPath(), [
+    '--kubeconfig',
+    sim.kubeconfig,
+    'get',
+    'backups.velero.io',
+    '-n',
+    'velero',
+    '-w',
+    '--output-watch-events',
+    '-o',
+    'custom-columns=EVENT:.type,NAME:.object.metadata.name,PHASE:.object.status.phase',
+    '--no-headers',
+  ]);
   let watched = '';
   watcher.stdout.on('data', (c: Buffer) => (watched += c.toString()));
   try {
@@ -77,7 +121,16 @@ test('kubectl create -f, get -w (events while the Velero controller works), dele
   } finally {
     watcher.kill();
   }
-  const events = watched.split('\n').filter((l) => l.includes('from-kubectl')).map((l) => l.trim().split(/\s+/).filter((x) => x !== '<none>').join(' '));
+  const events = watched
+    .split('\n')
+    .filter((l) => l.includes('from-kubectl'))
+    .map((l) =>
+      l
+        .trim()
+        .split(/\s+/)
+        .filter((x) => x !== '<none>')
+        .join(' '),
+    );
   // The phases Velero 1.18 goes through, in order, as the watch saw them.
   const phases = events.map((e) => e.split(' ')[2]).filter(Boolean);
   expect(events[0]).toBe('ADDED from-kubectl');
@@ -90,9 +143,14 @@ test('kubectl create -f, get -w (events while the Velero controller works), dele
 
 test('kubectl create of an existing object is a 409 AlreadyExists; in a missing namespace a 404', async () => {
   const manifest = path.join(path.dirname(sim.kubeconfig), 'ns.yaml');
-  fs.writeFileSync(manifest, 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: storefront-config\n  namespace: shop\ndata: {}\n---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n  namespace: nowhere\n');
+  fs.writeFileSync(
+    manifest,
+    'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: storefront-config\n  namespace: shop\ndata: {}\n---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n  namespace: nowhere\n',
+  );
   const r = await kubectl(sim, ['create', '-f', manifest]);
   expect(r.code).toBe(1);
-  expect(r.stderr).toContain('Error from server (AlreadyExists): error when creating "' + manifest + '": configmaps "storefront-config" already exists');
+  expect(r.stderr).toContain(
+    'Error from server (AlreadyExists): error when creating "' + manifest + '": configmaps "storefront-config" already exists',
+  );
   expect(r.stderr).toContain('Error from server (NotFound): error when creating "' + manifest + '": namespaces "nowhere" not found');
 });

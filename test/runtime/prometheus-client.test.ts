@@ -55,11 +55,15 @@ async function failure(p: Promise<unknown>): Promise<PrometheusError> {
 const ok = (data: unknown) => ({ body: JSON.stringify({ status: 'success', data }) });
 
 test('an instant query is a form POST; vector values, NaN and infinities are parsed', async () => {
-  handler = () => ok({ resultType: 'vector', result: [
-    { metric: { sloth_id: 'a' }, value: [1700000000.5, '0.25'] },
-    { metric: { sloth_id: 'b' }, value: [1700000000.5, 'NaN'] },
-    { metric: { sloth_id: 'c' }, value: [1700000000.5, '+Inf'] },
-  ] });
+  handler = () =>
+    ok({
+      resultType: 'vector',
+      result: [
+        { metric: { sloth_id: 'a' }, value: [1700000000.5, '0.25'] },
+        { metric: { sloth_id: 'b' }, value: [1700000000.5, 'NaN'] },
+        { metric: { sloth_id: 'c' }, value: [1700000000.5, '+Inf'] },
+      ],
+    });
   const api = new PrometheusClient(`${base}/`);
   const r = await api.query('slo:x{a="b c"}', new Date(1700000000500));
   expect(seen[0]).toEqual({ method: 'POST', path: '/api/v1/query', body: 'query=slo%3Ax%7Ba%3D%22b+c%22%7D&time=1700000000.500' });
@@ -77,22 +81,75 @@ test('a scalar result is one sample without labels', async () => {
 });
 
 test('a range query sends start, end and step and parses a matrix', async () => {
-  handler = () => ok({ resultType: 'matrix', result: [{ metric: { job: 'x' }, values: [[10, '1'], [20, '-Inf']] }] });
+  handler = () =>
+    ok({
+      resultType: 'matrix',
+      result: [
+        {
+          metric: { job: 'x' },
+          values: [
+            [10, '1'],
+            [20, '-Inf'],
+          ],
+        },
+      ],
+    });
   const r = await new PrometheusClient(base).queryRange('up', new Date(10000), new Date(20000), 10);
   expect(seen[0].body).toBe('query=up&start=10.000&end=20.000&step=10');
-  expect(r).toEqual([{ labels: { job: 'x' }, samples: [{ t: 10, v: 1 }, { t: 20, v: -Infinity }] }]);
-  await expect(new PrometheusClient(base).queryRange('up', new Date(0), new Date(1), 0)).rejects.toThrow('range query step must be above 0 seconds (got 0)');
+  expect(r).toEqual([
+    {
+      labels: { job: 'x' },
+      samples: [
+        { t: 10, v: 1 },
+        { t: 20, v: -Infinity },
+      ],
+    },
+  ]);
+  await expect(new PrometheusClient(base).queryRange('up', new Date(0), new Date(1), 0)).rejects.toThrow(
+    'range query step must be above 0 seconds (got 0)',
+  );
 });
 
 test('alerts, rules and build info are GETs of their endpoints', async () => {
   handler = (req) => {
-    if (req.path === '/api/v1/alerts') return ok({ alerts: [{ labels: { alertname: 'A', sloth_severity: 'page' }, annotations: { title: 't' }, state: 'firing', activeAt: '2026-01-01T00:00:00Z', value: '1e+00' }] });
-    if (req.path === '/api/v1/rules') return ok({ groups: [{ name: 'g', file: '/r.yaml', rules: [{ type: 'alerting', name: 'A', query: 'x > 1', labels: {}, health: 'ok', state: 'firing', alerts: [] }, { type: 'recording', name: 'r', query: 'y', health: 'err', lastError: 'boom' }] }] });
+    if (req.path === '/api/v1/alerts')
+      return ok({
+        alerts: [
+          {
+            labels: { alertname: 'A', sloth_severity: 'page' },
+            annotations: { title: 't' },
+            state: 'firing',
+            activeAt: '2026-01-01T00:00:00Z',
+            value: '1e+00',
+          },
+        ],
+      });
+    if (req.path === '/api/v1/rules')
+      return ok({
+        groups: [
+          {
+            name: 'g',
+            file: '/r.yaml',
+            rules: [
+              { type: 'alerting', name: 'A', query: 'x > 1', labels: {}, health: 'ok', state: 'firing', alerts: [] },
+              { type: 'recording', name: 'r', query: 'y', health: 'err', lastError: 'boom' },
+            ],
+          },
+        ],
+      });
     if (req.path === '/api/v1/status/buildinfo') return ok({ version: '2.42.0+ds', revision: 'abc', goVersion: 'go1.19.8' });
     return { status: 404, body: '404 page not found', contentType: 'text/plain' };
   };
   const api = new PrometheusClient(base);
-  expect(await api.alerts()).toEqual([{ labels: { alertname: 'A', sloth_severity: 'page' }, annotations: { title: 't' }, state: 'firing', activeAt: '2026-01-01T00:00:00Z', value: '1e+00' }]);
+  expect(await api.alerts()).toEqual([
+    {
+      labels: { alertname: 'A', sloth_severity: 'page' },
+      annotations: { title: 't' },
+      state: 'firing',
+      activeAt: '2026-01-01T00:00:00Z',
+      value: '1e+00',
+    },
+  ]);
   const rules = await api.rules();
   expect(rules[0].rules.map((r) => [r.type, r.name, r.health, r.lastError, r.state])).toEqual([
     ['alerting', 'A', 'ok', undefined, 'firing'],
@@ -103,7 +160,10 @@ test('alerts, rules and build info are GETs of their endpoints', async () => {
 });
 
 test("a rejected query quotes Prometheus's error text in one line", async () => {
-  handler = () => ({ status: 400, body: JSON.stringify({ status: 'error', errorType: 'bad_data', error: 'invalid parameter "query": 1:5: parse error: unclosed left parenthesis' }) });
+  handler = () => ({
+    status: 400,
+    body: JSON.stringify({ status: 'error', errorType: 'bad_data', error: 'invalid parameter "query": 1:5: parse error: unclosed left parenthesis' }),
+  });
   const e = await failure(new PrometheusClient(base).query('sum('));
   expect(e).toBeInstanceOf(PrometheusError);
   expect(e.kind).toBe('bad_query');
@@ -111,15 +171,24 @@ test("a rejected query quotes Prometheus's error text in one line", async () => 
 });
 
 test('an execution error names the endpoint and the error type', async () => {
-  handler = () => ({ status: 503, body: JSON.stringify({ status: 'error', errorType: 'timeout', error: 'query timed out in expression evaluation' }) });
-  await expect(new PrometheusClient(base).query('up')).rejects.toThrow(`Prometheus at ${base} answered 503 on /api/v1/query: timeout: query timed out in expression evaluation`);
+  handler = () => ({
+    status: 503,
+    body: JSON.stringify({ status: 'error', errorType: 'timeout', error: 'query timed out in expression evaluation' }),
+  });
+  await expect(new PrometheusClient(base).query('up')).rejects.toThrow(
+    `Prometheus at ${base} answered 503 on /api/v1/query: timeout: query timed out in expression evaluation`,
+  );
 });
 
 test('an HTML error page or a JSON that is not the API is reported as such', async () => {
   handler = () => ({ status: 502, body: '<html>\n<body>Bad Gateway</body>\n</html>', contentType: 'text/html' });
-  await expect(new PrometheusClient(base).alerts()).rejects.toThrow(`Prometheus at ${base} answered HTTP 502 on /api/v1/alerts: <html> <body>Bad Gateway</body> </html>`);
+  await expect(new PrometheusClient(base).alerts()).rejects.toThrow(
+    `Prometheus at ${base} answered HTTP 502 on /api/v1/alerts: <html> <body>Bad Gateway</body> </html>`,
+  );
   handler = () => ({ body: '{"hello":"world"}' });
-  await expect(new PrometheusClient(base).alerts()).rejects.toThrow(`${base}/api/v1/alerts did not answer as the Prometheus API (not a JSON success envelope: {"hello":"world"})`);
+  await expect(new PrometheusClient(base).alerts()).rejects.toThrow(
+    `${base}/api/v1/alerts did not answer as the Prometheus API (not a JSON success envelope: {"hello":"world"})`,
+  );
   handler = () => ok({ resultType: 'string', result: [1, 'x'] });
   await expect(new PrometheusClient(base).query('"x"')).rejects.toThrow('answered a string result; the runtime needs an instant vector or a scalar');
 });

@@ -48,7 +48,12 @@ beforeAll(async () => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'slo-gate-e2e-'));
   // What the gate is given: the PrometheusRule the app synthesizes.
   ruleFile = path.join(dir, 'demo-app-slos.yaml');
-  fs.writeFileSync(ruleFile, Testing.synth(spec.node.scope as Chart).map((o) => YAML.stringify(o)).join('---\n'));
+  fs.writeFileSync(
+    ruleFile,
+    Testing.synth(spec.node.scope as Chart)
+      .map((o) => YAML.stringify(o))
+      .join('---\n'),
+  );
   prom = await startPrometheus({ scrape: [{ job: 'demo-app', targets: [app.target] }], ruleFiles: { 'slos.rules.yaml': spec.toRulesFile() } });
   api = new PrometheusClient(prom.url, { timeoutMs: 5000 });
   targets = loadSloTargetsFromFile(ruleFile);
@@ -75,7 +80,9 @@ test('the harness runs the real prometheus 2.42 binary and fails with an install
   expect(rules.length).toBe(2 * (7 + 7 + 2));
   expect(rules.filter((r) => r.health !== 'ok').map((r) => `${r.name}: ${r.lastError}`)).toEqual([]);
   // A query Prometheus rejects: its own error text, in one line.
-  await expect(api.query('sum(rate(http_requests_total[5m])')).rejects.toThrow(/^Prometheus rejected the query sum\(rate\(http_requests_total\[5m\]\): invalid parameter "query": 1:34: parse error: unclosed left parenthesis$/);
+  await expect(api.query('sum(rate(http_requests_total[5m])')).rejects.toThrow(
+    /^Prometheus rejected the query sum\(rate\(http_requests_total\[5m\]\): invalid parameter "query": 1:34: parse error: unclosed left parenthesis$/,
+  );
 });
 
 test('the SLOs read from the synthesized PrometheusRule carry the custom windows and alert names', () => {
@@ -97,13 +104,26 @@ test('slo gate passes while the demo app is healthy', async () => {
     ['slo.gate/demo-app-latency', 'passed'],
   ]);
   expect(checks[0].evidence[0]).toBe('error budget remaining 100% of the 1h budget (minimum 20%)');
-  expect(checks[0].measurements?.find((m) => m.name === 'error budget remaining')).toEqual({ name: 'error budget remaining', value: 1, unit: 'ratio', target: 0.2 });
+  expect(checks[0].measurements?.find((m) => m.name === 'error budget remaining')).toEqual({
+    name: 'error budget remaining',
+    value: 1,
+    unit: 'ratio',
+    target: 0.2,
+  });
 });
 
 const METRICS = { selector: { job: 'demo-app' }, namespace: 'team-alpha', podRegex: 'demo-app-.*', rateWindow: '5s' };
 
 /** Runs a fault on the demo app with steady/during/after phases and returns the measurements. */
-async function runFault(o: { steadyMs: number; inject: () => void; heal: () => void; maxFaultMs: number; afterMs: number; abortOnPage?: boolean; exactEnd?: boolean }) {
+async function runFault(o: {
+  steadyMs: number;
+  inject: () => void;
+  heal: () => void;
+  maxFaultMs: number;
+  afterMs: number;
+  abortOnPage?: boolean;
+  exactEnd?: boolean;
+}) {
   const queries = chaosMetricQueries({ ...METRICS, extraQuantiles: [0.95] });
   const shouldAbort = chaosAbortCheck({ sloFile: ruleFile, metrics: METRICS }, { prometheus: api });
   const steadyStart = now();
@@ -143,7 +163,11 @@ test('runChaosVerdict reads a finished run from Prometheus and reports it', asyn
   await sleep(6000);
   const timeline = { steadyStart, injectedAt, faultEndedAt, afterEnd: now() };
   await sleep(1500);
-  const r = await runChaosVerdict({ sloFile: ruleFile, metrics: METRICS, stepSeconds: 1 }, { experiment: { name: 'small-delay', kind: 'NetworkChaos', action: 'delay' }, timeline }, { prometheus: api, simulated: true });
+  const r = await runChaosVerdict(
+    { sloFile: ruleFile, metrics: METRICS, stepSeconds: 1 },
+    { experiment: { name: 'small-delay', kind: 'NetworkChaos', action: 'delay' }, timeline },
+    { prometheus: api, simulated: true },
+  );
   expect(r.report.title).toBe('Chaos experiment small-delay (NetworkChaos delay): PASSED');
   expect(r.exitCode).toBe(0);
   expect(r.report.simulated).toBe(true);
@@ -168,8 +192,27 @@ test('a pod loss that stays within budget: the chaos verdict from the SLOs is PA
   });
   const v = chaosVerdict(m, { name: 'pod-kill-single', kind: 'PodChaos', action: 'pod-kill' });
   if (process.env.E2E_DEBUG) {
-    console.log(JSON.stringify({ tl: m.timeline, err: m.phases.map((p) => p.errorRate.map((x) => [x.t, x.v])), slo: m.slos.map((x) => [x.target.id, x.errorRatio.map((y) => [y.t, y.v]), x.pageFiringAt]) }));
-    for (const w of ['10s', '30s']) console.log(w, JSON.stringify((await api.queryRange(`slo:sli_error:ratio_rate${w}{sloth_id="demo-app-availability"}`, new Date(m.timeline.injectedAt * 1000 - 5000), new Date(m.timeline.afterEnd * 1000), 1)).map((x) => x.samples.map((y) => y.v.toFixed(4)))));
+    console.log(
+      JSON.stringify({
+        tl: m.timeline,
+        err: m.phases.map((p) => p.errorRate.map((x) => [x.t, x.v])),
+        slo: m.slos.map((x) => [x.target.id, x.errorRatio.map((y) => [y.t, y.v]), x.pageFiringAt]),
+      }),
+    );
+    for (const w of ['10s', '30s'])
+      console.log(
+        w,
+        JSON.stringify(
+          (
+            await api.queryRange(
+              `slo:sli_error:ratio_rate${w}{sloth_id="demo-app-availability"}`,
+              new Date(m.timeline.injectedAt * 1000 - 5000),
+              new Date(m.timeline.afterEnd * 1000),
+              1,
+            )
+          ).map((x) => x.samples.map((y) => y.v.toFixed(4))),
+        ),
+      );
   }
   const byId = Object.fromEntries(v.checks.map((c) => [c.id, c]));
   expect(v.checks.map((c) => [c.id, c.status])).toEqual([
@@ -239,7 +282,9 @@ test('after the outage slo gate fails (exit 1) naming the SLO, its remaining bud
   expect(r.exitCode).toBe(1);
   const avail = r.report.sections[0].checks.find((c) => c.id === 'slo.gate/demo-app-availability')!;
   expect(avail.status).toBe('failed');
-  expect(avail.evidence[0]).toMatch(/^demo-app-availability has -\d+(\.\d+)?% of its error budget left, under the 20% minimum; current burn rate \d+(\.\d+)?x /);
+  expect(avail.evidence[0]).toMatch(
+    /^demo-app-availability has -\d+(\.\d+)?% of its error budget left, under the 20% minimum; current burn rate \d+(\.\d+)?x /,
+  );
   expect(avail.fix).toBe('hold deploys of demo-app that are not fixes for availability, until the budget recovers above 20%');
   expect(r.report.sections[0].checks.find((c) => c.id === 'slo.gate/demo-app-latency')!.status).toBe('passed');
   // Only the latency SLO selected: that one passes.

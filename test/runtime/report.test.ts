@@ -7,9 +7,25 @@ import * as path from 'path';
 import { Check, exitCodeOf, Report, REPORT_SCHEMA, verdictOf } from '../../src/runtime/report/model';
 import { renderReport, SIMULATION_NOTICE } from '../../src/runtime/report/render';
 
-const pass: Check = { id: 'backup.freshness/daily', title: 'schedule daily has a fresh Completed backup', status: 'passed', evidence: ['last Completed backup daily-1 finished 2h ago'] };
-const fail: Check = { id: 'backup.validate/b<1>', title: 'backup b<1> is complete & restorable', status: 'failed', evidence: ['phase PartiallyFailed: 2 errors', 'a | b'], fix: 'take a new backup' };
-const undecided: Check = { id: 'backup.validate/b2', title: 'backup b2', status: 'undecided', evidence: ['its resource list could not be downloaded'] };
+const pass: Check = {
+  id: 'backup.freshness/daily',
+  title: 'schedule daily has a fresh Completed backup',
+  status: 'passed',
+  evidence: ['last Completed backup daily-1 finished 2h ago'],
+};
+const fail: Check = {
+  id: 'backup.validate/b<1>',
+  title: 'backup b<1> is complete & restorable',
+  status: 'failed',
+  evidence: ['phase PartiallyFailed: 2 errors', 'a | b'],
+  fix: 'take a new backup',
+};
+const undecided: Check = {
+  id: 'backup.validate/b2',
+  title: 'backup b2',
+  status: 'undecided',
+  evidence: ['its resource list could not be downloaded'],
+};
 const skipped: Check = { id: 'backup.validate/b3', title: 'backup b3', status: 'skipped', evidence: ['still running: phase InProgress'] };
 
 function report(simulated: boolean): Report {
@@ -96,7 +112,9 @@ test('JUnit: one test case per check; failed → failure, undecided → error, s
   const xml = renderReport(report(true), 'junit');
   expect(xml).toContain('<testsuites name="backup report" tests="4" failures="1" errors="1" skipped="1" timestamp="2026-01-02T03:04:05.000Z">');
   expect(xml).toContain('<testsuite name="Backups" tests="0" failures="0" errors="0" skipped="0"');
-  expect(xml).toContain('<testcase classname="Checks" name="backup.validate/b&lt;1&gt;" time="0.000">\n      <failure message="backup b&lt;1&gt; is complete &amp; restorable" type="failed">phase PartiallyFailed: 2 errors\na | b\nfix: take a new backup</failure>');
+  expect(xml).toContain(
+    '<testcase classname="Checks" name="backup.validate/b&lt;1&gt;" time="0.000">\n      <failure message="backup b&lt;1&gt; is complete &amp; restorable" type="failed">phase PartiallyFailed: 2 errors\na | b\nfix: take a new backup</failure>',
+  );
   expect(xml).toContain('<error message="backup b2" type="undecided">');
   expect(xml).toContain('<skipped message="backup b3"/>');
   expect(xml).toContain('<property name="simulated" value="true"/>');
@@ -115,7 +133,17 @@ describe('the JSON schema in docs/report.schema.json', () => {
 
   test('accepts what the renderer prints, including measurements and durations', () => {
     const r = report(true);
-    const withFigures: Report = { ...r, sections: [...r.sections, { title: 'Timed', durationSeconds: 1.5, checks: [{ ...pass, id: 'x.y/z', measurements: [{ name: 'age', value: 3600, unit: 'seconds', target: 7200 }], durationSeconds: 0.2 }] }] };
+    const withFigures: Report = {
+      ...r,
+      sections: [
+        ...r.sections,
+        {
+          title: 'Timed',
+          durationSeconds: 1.5,
+          checks: [{ ...pass, id: 'x.y/z', measurements: [{ name: 'age', value: 3600, unit: 'seconds', target: 7200 }], durationSeconds: 0.2 }],
+        },
+      ],
+    };
     expect(validate(JSON.parse(renderReport(withFigures, 'json')))).toBe(true);
   });
 

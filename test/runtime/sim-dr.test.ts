@@ -19,9 +19,19 @@ test('a namespace deleted through the API is Terminating, refuses new content, t
   try {
     const del = await api(sim, 'DELETE', '/api/v1/namespaces/team-alpha');
     expect(del.status).toBe(200);
-    expect(del.json).toMatchObject({ metadata: { name: 'team-alpha', deletionTimestamp: expect.any(String) }, spec: { finalizers: ['kubernetes'] }, status: { phase: 'Terminating' } });
+    expect(del.json).toMatchObject({
+      metadata: { name: 'team-alpha', deletionTimestamp: expect.any(String) },
+      spec: { finalizers: ['kubernetes'] },
+      status: { phase: 'Terminating' },
+    });
     const create = await api(sim, 'POST', '/api/v1/namespaces/team-alpha/configmaps', { metadata: { name: 'late' } });
-    expect(create).toMatchObject({ status: 403, json: { reason: 'Forbidden', message: 'configmaps "late" is forbidden: unable to create new content in namespace team-alpha because it is being terminated' } });
+    expect(create).toMatchObject({
+      status: 403,
+      json: {
+        reason: 'Forbidden',
+        message: 'configmaps "late" is forbidden: unable to create new content in namespace team-alpha because it is being terminated',
+      },
+    });
     expect(sim.store.list({ group: 'apps', version: 'v1', plural: 'deployments', kind: 'Deployment' }, 'team-alpha').length).toBe(1);
     await sim.settle(() => !sim.store.get(NAMESPACES, undefined, 'team-alpha'));
     expect(sim.store.list({ group: '', version: 'v1', plural: 'pods', kind: 'Pod' }, 'team-alpha')).toEqual([]);
@@ -38,10 +48,16 @@ test('two clusters over one object store: a backup taken in one appears in the o
     const { primary, secondary } = pair;
     // The seeded backups were uploaded too.
     await secondary.settle(() => !!secondary.store.get(VELERO_BACKUPS, 'velero', 'manual-predeploy'));
-    await api(primary, 'POST', '/apis/velero.io/v1/namespaces/velero/backups', { metadata: { name: 'fresh' }, spec: { includedNamespaces: ['team-beta'] } });
+    await api(primary, 'POST', '/apis/velero.io/v1/namespaces/velero/backups', {
+      metadata: { name: 'fresh' },
+      spec: { includedNamespaces: ['team-beta'] },
+    });
     await secondary.settle(() => phase(secondary.store.get(VELERO_BACKUPS, 'velero', 'fresh')) === 'Completed');
     expect(secondary.store.get(VELERO_BACKUPS, 'velero', 'fresh')!.metadata.labels).toMatchObject({ 'velero.io/storage-location': 'default' });
-    await api(primary, 'POST', '/apis/velero.io/v1/namespaces/velero/deletebackuprequests', { metadata: { name: 'del' }, spec: { backupName: 'fresh' } });
+    await api(primary, 'POST', '/apis/velero.io/v1/namespaces/velero/deletebackuprequests', {
+      metadata: { name: 'del' },
+      spec: { backupName: 'fresh' },
+    });
     await secondary.settle(() => !secondary.store.get(VELERO_BACKUPS, 'velero', 'fresh'));
     // A Backup object deleted directly (kubectl delete) comes back: its files are still in the bucket.
     expect((await api(primary, 'DELETE', '/apis/velero.io/v1/namespaces/velero/backups/manual-predeploy')).status).toBe(200);
@@ -54,20 +70,37 @@ test('two clusters over one object store: a backup taken in one appears in the o
 test('a restore writes its results (errors per namespace), readable through a DownloadRequest; a Restore deleted while stuck restores nothing', async () => {
   const sim = await startSim({ seed: true });
   try {
-    sim.faults.restoreOutcomes.push({ outcome: 'PartiallyFailed', namePrefix: 'partial', count: 1 }, { outcome: 'stuck', namePrefix: 'stuck', count: 1 });
-    await api(sim, 'POST', '/apis/velero.io/v1/namespaces/velero/restores', { metadata: { name: 'partial' }, spec: { backupName: 'manual-predeploy', namespaceMapping: { shop: 'shop-copy' } } });
+    sim.faults.restoreOutcomes.push(
+      { outcome: 'PartiallyFailed', namePrefix: 'partial', count: 1 },
+      { outcome: 'stuck', namePrefix: 'stuck', count: 1 },
+    );
+    await api(sim, 'POST', '/apis/velero.io/v1/namespaces/velero/restores', {
+      metadata: { name: 'partial' },
+      spec: { backupName: 'manual-predeploy', namespaceMapping: { shop: 'shop-copy' } },
+    });
     await sim.settle(() => phase(sim.store.get(VELERO_RESTORES, 'velero', 'partial')) === 'PartiallyFailed');
-    await api(sim, 'POST', '/apis/velero.io/v1/namespaces/velero/downloadrequests', { metadata: { name: 'res' }, spec: { target: { kind: 'RestoreResults', name: 'partial' } } });
+    await api(sim, 'POST', '/apis/velero.io/v1/namespaces/velero/downloadrequests', {
+      metadata: { name: 'res' },
+      spec: { target: { kind: 'RestoreResults', name: 'partial' } },
+    });
     await sim.settle(() => phase(sim.store.get(VELERO_DOWNLOAD_REQUESTS, 'velero', 'res')) === 'Processed');
     const url = String((sim.store.get(VELERO_DOWNLOAD_REQUESTS, 'velero', 'res')!.status as { downloadURL: string }).downloadURL);
-    const results = JSON.parse(gunzipSync(Buffer.from(await (await fetch(url)).arrayBuffer())).toString()) as { errors: { namespaces: Record<string, string[]> } };
+    const results = JSON.parse(gunzipSync(Buffer.from(await (await fetch(url)).arrayBuffer())).toString()) as {
+      errors: { namespaces: Record<string, string[]> };
+    };
     expect(results.errors.namespaces['shop-copy']).toEqual([
       'error restoring secrets shop-copy/storefront-credentials: simulated: admission webhook "policy.example.com" denied the request',
       'error restoring deployments.apps shop-copy/storefront: simulated: admission webhook "policy.example.com" denied the request',
     ]);
     // A restored object carries no status of its own: the controllers rebuild it.
-    expect(sim.store.get({ group: '', version: 'v1', plural: 'persistentvolumeclaims', kind: 'PersistentVolumeClaim' }, 'shop-copy', 'storefront-data')!.metadata.labels).toMatchObject({ 'velero.io/restore-name': 'partial' });
-    await api(sim, 'POST', '/apis/velero.io/v1/namespaces/velero/restores', { metadata: { name: 'stuck' }, spec: { backupName: 'manual-predeploy', namespaceMapping: { shop: 'shop-stuck' } } });
+    expect(
+      sim.store.get({ group: '', version: 'v1', plural: 'persistentvolumeclaims', kind: 'PersistentVolumeClaim' }, 'shop-copy', 'storefront-data')!
+        .metadata.labels,
+    ).toMatchObject({ 'velero.io/restore-name': 'partial' });
+    await api(sim, 'POST', '/apis/velero.io/v1/namespaces/velero/restores', {
+      metadata: { name: 'stuck' },
+      spec: { backupName: 'manual-predeploy', namespaceMapping: { shop: 'shop-stuck' } },
+    });
     await sim.settle(() => phase(sim.store.get(VELERO_RESTORES, 'velero', 'stuck')) === 'InProgress');
     await api(sim, 'DELETE', '/apis/velero.io/v1/namespaces/velero/restores/stuck');
     sim.velero.releaseStuckRestores();

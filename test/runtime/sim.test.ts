@@ -6,13 +6,23 @@
  */
 import * as http from 'http';
 import { gunzipSync } from 'zlib';
-import { DEPLOYMENTS, ENDPOINTS, NAMESPACES, PODS, SERVICES, VELERO_BACKUPS, VELERO_RESTORES, VELERO_SCHEDULES, VELERO_STORAGE_LOCATIONS } from '../../src/runtime/cluster/resources';
+import {
+  DEPLOYMENTS,
+  ENDPOINTS,
+  NAMESPACES,
+  PODS,
+  SERVICES,
+  VELERO_BACKUPS,
+  VELERO_RESTORES,
+  VELERO_SCHEDULES,
+  VELERO_STORAGE_LOCATIONS,
+} from '../../src/runtime/cluster/resources';
 import { SimulatedCluster } from '../../src/runtime/sim/cluster';
 import { Obj } from '../../src/runtime/sim/store';
 import { api, startSim } from '../support/sim';
 
 type Status = Record<string, unknown> & { phase?: string };
-const st = (o: Obj | undefined): Status => ((o?.status ?? {}) as Status);
+const st = (o: Obj | undefined): Status => (o?.status ?? {}) as Status;
 
 async function withSim(f: (sim: SimulatedCluster) => Promise<void>, seed = true): Promise<void> {
   const sim = await startSim({ seed });
@@ -33,7 +43,13 @@ function readWatch(sim: SimulatedCluster, p: string, ms: number): Promise<Array<
     const req = http.get(`${sim.url}${p}`, (res) => {
       let text = '';
       res.on('data', (c: Buffer) => (text += c.toString()));
-      const done = (): void => resolve(text.split('\n').filter(Boolean).map((l) => JSON.parse(l)));
+      const done = (): void =>
+        resolve(
+          text
+            .split('\n')
+            .filter(Boolean)
+            .map((l) => JSON.parse(l)),
+        );
       res.on('end', done);
       setTimeout(() => {
         req.destroy();
@@ -52,19 +68,33 @@ describe('API server', () => {
       expect(c1.status).toBe(201);
       const rv1 = Number((c1.json.metadata as { resourceVersion: string }).resourceVersion);
       const dup = await api(sim, 'POST', p, { metadata: { name: 'a' } });
-      expect(dup).toEqual({ status: 409, json: { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: 'configmaps "a" already exists', reason: 'AlreadyExists', code: 409 } });
+      expect(dup).toEqual({
+        status: 409,
+        json: {
+          kind: 'Status',
+          apiVersion: 'v1',
+          metadata: {},
+          status: 'Failure',
+          message: 'configmaps "a" already exists',
+          reason: 'AlreadyExists',
+          code: 409,
+        },
+      });
       const patched = await api(sim, 'PATCH', `${p}/a`, { data: { k: null, j: 'w' } });
       expect(patched.json.data).toEqual({ j: 'w' });
       expect(Number((patched.json.metadata as { resourceVersion: string }).resourceVersion)).toBeGreaterThan(rv1);
       expect((await api(sim, 'GET', `${p}/nope`)).json.reason).toBe('NotFound');
-      expect((await api(sim, 'POST', '/api/v1/namespaces/nowhere/configmaps', { metadata: { name: 'x' } })).json.message).toBe('namespaces "nowhere" not found');
+      expect((await api(sim, 'POST', '/api/v1/namespaces/nowhere/configmaps', { metadata: { name: 'x' } })).json.message).toBe(
+        'namespaces "nowhere" not found',
+      );
       expect((await api(sim, 'DELETE', `${p}/a`)).status).toBe(200);
       expect((await api(sim, 'DELETE', `${p}/a`)).status).toBe(404);
     }, false));
 
   test('label and field selectors', () =>
     withSim(async (sim) => {
-      const list = async (q: string): Promise<string[]> => ((await api(sim, 'GET', `/apis/velero.io/v1/namespaces/velero/backups?${q}`)).json.items as Obj[]).map((o) => o.metadata.name);
+      const list = async (q: string): Promise<string[]> =>
+        ((await api(sim, 'GET', `/apis/velero.io/v1/namespaces/velero/backups?${q}`)).json.items as Obj[]).map((o) => o.metadata.name);
       expect((await list('labelSelector=velero.io%2Fschedule-name%3Ddaily-shop')).length).toBe(5);
       expect((await list('labelSelector=velero.io%2Fschedule-name%20in%20(daily-shop%2Chourly-payments)')).length).toBe(9);
       expect(await list('labelSelector=!velero.io%2Fschedule-name')).toEqual(['manual-predeploy']);
@@ -92,7 +122,9 @@ describe('API server', () => {
       expect(groups).toEqual(['apps', 'velero.io', 'chaos-mesh.org']);
       const core = ((await api(sim, 'GET', '/api/v1')).json.resources as Array<{ name: string }>).map((r) => r.name).filter((n) => !n.includes('/'));
       expect(core).toEqual(['namespaces', 'pods', 'services', 'endpoints', 'persistentvolumeclaims', 'configmaps', 'secrets', 'events']);
-      const chaos = ((await api(sim, 'GET', '/apis/chaos-mesh.org/v1alpha1')).json.resources as Array<{ name: string }>).map((r) => r.name).filter((n) => !n.includes('/'));
+      const chaos = ((await api(sim, 'GET', '/apis/chaos-mesh.org/v1alpha1')).json.resources as Array<{ name: string }>)
+        .map((r) => r.name)
+        .filter((n) => !n.includes('/'));
       expect(chaos).toEqual(['podchaos', 'networkchaos', 'stresschaos', 'iochaos', 'httpchaos', 'timechaos', 'schedules', 'workflows']);
     }, false));
 });
@@ -100,7 +132,10 @@ describe('API server', () => {
 describe('simulated Velero', () => {
   test('a Schedule creates a backup on its cron when the simulation clock reaches it', () =>
     withSim(async (sim) => {
-      await api(sim, 'POST', '/apis/velero.io/v1/namespaces/velero/schedules', { metadata: { name: 'every-6h' }, spec: { schedule: '@every 6h', template: { includedNamespaces: ['payments'], ttl: '24h0m0s' } } });
+      await api(sim, 'POST', '/apis/velero.io/v1/namespaces/velero/schedules', {
+        metadata: { name: 'every-6h' },
+        spec: { schedule: '@every 6h', template: { includedNamespaces: ['payments'], ttl: '24h0m0s' } },
+      });
       await sim.settle(() => st(sim.store.get(VELERO_SCHEDULES, 'velero', 'every-6h')).phase === 'Enabled');
       const before = sim.store.list(VELERO_BACKUPS, 'velero', 'velero.io/schedule-name=every-6h');
       expect(before).toEqual([]);
@@ -114,15 +149,27 @@ describe('simulated Velero', () => {
       expect(Date.parse(String(s.expiration)) - Date.parse(String(s.startTimestamp))).toBe(24 * 3600 * 1000);
       expect(st(sim.store.get(VELERO_SCHEDULES, 'velero', 'every-6h')).lastBackup).toBeDefined();
       // An invalid cron is FailedValidation with Velero-style validationErrors.
-      await api(sim, 'POST', '/apis/velero.io/v1/namespaces/velero/schedules', { metadata: { name: 'broken' }, spec: { schedule: '0 0 * *', template: {} } });
+      await api(sim, 'POST', '/apis/velero.io/v1/namespaces/velero/schedules', {
+        metadata: { name: 'broken' },
+        spec: { schedule: '0 0 * *', template: {} },
+      });
       await sim.settle(() => st(sim.store.get(VELERO_SCHEDULES, 'velero', 'broken')).phase === 'FailedValidation');
-      expect(st(sim.store.get(VELERO_SCHEDULES, 'velero', 'broken')).validationErrors).toEqual(['invalid schedule: "0 0 * *" has 4 fields; Velero expects 5 (minute hour day-of-month month day-of-week), with no seconds field']);
+      expect(st(sim.store.get(VELERO_SCHEDULES, 'velero', 'broken')).validationErrors).toEqual([
+        'invalid schedule: "0 0 * *" has 4 fields; Velero expects 5 (minute hour day-of-month month day-of-week), with no seconds field',
+      ]);
     }));
 
   test('a Restore recreates a namespace under namespaceMapping; workloads come back Ready; counts and phases', () =>
     withSim(async (sim) => {
-      const shopBackup = sim.store.list(VELERO_BACKUPS, 'velero', 'velero.io/schedule-name=daily-shop').map((b) => b.metadata.name).sort().pop()!;
-      const r = await api(sim, 'POST', '/apis/velero.io/v1/namespaces/velero/restores', { metadata: { name: 'drill-1' }, spec: { backupName: shopBackup, namespaceMapping: { shop: 'shop-drill' } } });
+      const shopBackup = sim.store
+        .list(VELERO_BACKUPS, 'velero', 'velero.io/schedule-name=daily-shop')
+        .map((b) => b.metadata.name)
+        .sort()
+        .pop()!;
+      const r = await api(sim, 'POST', '/apis/velero.io/v1/namespaces/velero/restores', {
+        metadata: { name: 'drill-1' },
+        spec: { backupName: shopBackup, namespaceMapping: { shop: 'shop-drill' } },
+      });
       expect(r.status).toBe(201);
       await sim.settle(() => st(sim.store.get(VELERO_RESTORES, 'velero', 'drill-1')).phase === 'Completed');
       const restore = sim.store.get(VELERO_RESTORES, 'velero', 'drill-1')!;
@@ -137,36 +184,79 @@ describe('simulated Velero', () => {
       await sim.settle(() => st(sim.store.get(VELERO_RESTORES, 'velero', 'in-place')).phase === 'Completed');
       expect(st(sim.store.get(VELERO_RESTORES, 'velero', 'in-place'))).toMatchObject({ progress: { totalItems: 6, itemsRestored: 0 }, warnings: 6 });
       // excludedNamespaces leaves everything out.
-      await api(sim, 'POST', '/apis/velero.io/v1/namespaces/velero/restores', { metadata: { name: 'none' }, spec: { backupName: shopBackup, excludedNamespaces: ['shop'] } });
+      await api(sim, 'POST', '/apis/velero.io/v1/namespaces/velero/restores', {
+        metadata: { name: 'none' },
+        spec: { backupName: shopBackup, excludedNamespaces: ['shop'] },
+      });
       await sim.settle(() => st(sim.store.get(VELERO_RESTORES, 'velero', 'none')).phase === 'Completed');
       expect(st(sim.store.get(VELERO_RESTORES, 'velero', 'none')).progress).toEqual({ totalItems: 0, itemsRestored: 0 });
     }));
 
   test('restore faults: stuck stays InProgress, partially failed counts errors; a missing backup is FailedValidation', () =>
     withSim(async (sim) => {
-      const shopBackup = sim.store.list(VELERO_BACKUPS, 'velero', 'velero.io/schedule-name=daily-shop').map((b) => b.metadata.name).sort().pop()!;
-      sim.faults.restoreOutcomes.push({ outcome: 'stuck', namePrefix: 'stuck', count: 1 }, { outcome: 'PartiallyFailed', namePrefix: 'partial', count: 1 });
-      for (const name of ['stuck', 'partial']) await api(sim, 'POST', '/apis/velero.io/v1/namespaces/velero/restores', { metadata: { name }, spec: { backupName: shopBackup, namespaceMapping: { shop: `shop-${name}` } } });
-      await api(sim, 'POST', '/apis/velero.io/v1/namespaces/velero/restores', { metadata: { name: 'orphan' }, spec: { backupName: 'does-not-exist' } });
-      await sim.settle(() => st(sim.store.get(VELERO_RESTORES, 'velero', 'partial')).phase === 'PartiallyFailed' && st(sim.store.get(VELERO_RESTORES, 'velero', 'orphan')).phase === 'FailedValidation');
+      const shopBackup = sim.store
+        .list(VELERO_BACKUPS, 'velero', 'velero.io/schedule-name=daily-shop')
+        .map((b) => b.metadata.name)
+        .sort()
+        .pop()!;
+      sim.faults.restoreOutcomes.push(
+        { outcome: 'stuck', namePrefix: 'stuck', count: 1 },
+        { outcome: 'PartiallyFailed', namePrefix: 'partial', count: 1 },
+      );
+      for (const name of ['stuck', 'partial'])
+        await api(sim, 'POST', '/apis/velero.io/v1/namespaces/velero/restores', {
+          metadata: { name },
+          spec: { backupName: shopBackup, namespaceMapping: { shop: `shop-${name}` } },
+        });
+      await api(sim, 'POST', '/apis/velero.io/v1/namespaces/velero/restores', {
+        metadata: { name: 'orphan' },
+        spec: { backupName: 'does-not-exist' },
+      });
+      await sim.settle(
+        () =>
+          st(sim.store.get(VELERO_RESTORES, 'velero', 'partial')).phase === 'PartiallyFailed' &&
+          st(sim.store.get(VELERO_RESTORES, 'velero', 'orphan')).phase === 'FailedValidation',
+      );
       sim.clock.advance(3600 * 1000);
       await new Promise((r) => setTimeout(r, 100));
       expect(st(sim.store.get(VELERO_RESTORES, 'velero', 'stuck')).phase).toBe('InProgress');
-      expect(st(sim.store.get(VELERO_RESTORES, 'velero', 'partial'))).toMatchObject({ phase: 'PartiallyFailed', errors: 2, progress: { totalItems: 6, itemsRestored: 4 } });
-      expect(st(sim.store.get(VELERO_RESTORES, 'velero', 'orphan')).validationErrors).toEqual(['Error retrieving backup: backups.velero.io "does-not-exist" not found']);
+      expect(st(sim.store.get(VELERO_RESTORES, 'velero', 'partial'))).toMatchObject({
+        phase: 'PartiallyFailed',
+        errors: 2,
+        progress: { totalItems: 6, itemsRestored: 4 },
+      });
+      expect(st(sim.store.get(VELERO_RESTORES, 'velero', 'orphan')).validationErrors).toEqual([
+        'Error retrieving backup: backups.velero.io "does-not-exist" not found',
+      ]);
     }));
 
   test('a DeleteBackupRequest removes the backup and its files; a DownloadRequest signs its resource list', () =>
     withSim(async (sim) => {
-      const dl = await api(sim, 'POST', '/apis/velero.io/v1/namespaces/velero/downloadrequests', { metadata: { name: 'd1' }, spec: { target: { kind: 'BackupResourceList', name: 'manual-predeploy' } } });
+      const dl = await api(sim, 'POST', '/apis/velero.io/v1/namespaces/velero/downloadrequests', {
+        metadata: { name: 'd1' },
+        spec: { target: { kind: 'BackupResourceList', name: 'manual-predeploy' } },
+      });
       expect(dl.status).toBe(201);
-      await sim.settle(() => st(sim.store.get({ group: 'velero.io', version: 'v1', plural: 'downloadrequests', kind: 'DownloadRequest' }, 'velero', 'd1')).phase === 'Processed');
-      const url = String(st(sim.store.get({ group: 'velero.io', version: 'v1', plural: 'downloadrequests', kind: 'DownloadRequest' }, 'velero', 'd1')).downloadURL);
+      await sim.settle(
+        () =>
+          st(sim.store.get({ group: 'velero.io', version: 'v1', plural: 'downloadrequests', kind: 'DownloadRequest' }, 'velero', 'd1')).phase ===
+          'Processed',
+      );
+      const url = String(
+        st(sim.store.get({ group: 'velero.io', version: 'v1', plural: 'downloadrequests', kind: 'DownloadRequest' }, 'velero', 'd1')).downloadURL,
+      );
       const list = JSON.parse(gunzipSync(Buffer.from(await (await fetch(url)).arrayBuffer())).toString()) as Record<string, string[]>;
       expect(list['v1/Namespace']).toEqual(['shop']);
       expect(list['apps/v1/Deployment']).toEqual(['shop/storefront']);
-      await api(sim, 'POST', '/apis/velero.io/v1/namespaces/velero/deletebackuprequests', { metadata: { name: 'del' }, spec: { backupName: 'manual-predeploy' } });
-      await sim.settle(() => st(sim.store.get({ group: 'velero.io', version: 'v1', plural: 'deletebackuprequests', kind: 'DeleteBackupRequest' }, 'velero', 'del')).phase === 'Processed');
+      await api(sim, 'POST', '/apis/velero.io/v1/namespaces/velero/deletebackuprequests', {
+        metadata: { name: 'del' },
+        spec: { backupName: 'manual-predeploy' },
+      });
+      await sim.settle(
+        () =>
+          st(sim.store.get({ group: 'velero.io', version: 'v1', plural: 'deletebackuprequests', kind: 'DeleteBackupRequest' }, 'velero', 'del'))
+            .phase === 'Processed',
+      );
       expect(backup(sim, 'manual-predeploy')).toBeUndefined();
       expect(sim.storage.archives.has('manual-predeploy')).toBe(false);
       expect((await fetch(url)).status).toBe(404);
@@ -174,7 +264,8 @@ describe('simulated Velero', () => {
 
   test('garbage collection: once the clock passes their expiration, backups are deleted through DeleteBackupRequests', () =>
     withSim(async (sim) => {
-      const payments = (): string[] => sim.store.list(VELERO_BACKUPS, 'velero', 'velero.io/schedule-name=hourly-payments').map((b) => b.metadata.name);
+      const payments = (): string[] =>
+        sim.store.list(VELERO_BACKUPS, 'velero', 'velero.io/schedule-name=hourly-payments').map((b) => b.metadata.name);
       expect(payments().length).toBe(4);
       // hourly-payments keeps backups 168h; the oldest two were taken 30 and 31 hours ago.
       sim.clock.advance(7 * 24 * 3600 * 1000 - 29 * 3600 * 1000);
@@ -188,18 +279,33 @@ describe('simulated Velero', () => {
     withSim(async (sim) => {
       sim.faults.unavailableStorage.add('default');
       sim.velero.revalidateLocations();
-      expect(st(sim.store.get(VELERO_STORAGE_LOCATIONS, 'velero', 'default'))).toMatchObject({ phase: 'Unavailable', message: expect.stringContaining('is unavailable') });
+      expect(st(sim.store.get(VELERO_STORAGE_LOCATIONS, 'velero', 'default'))).toMatchObject({
+        phase: 'Unavailable',
+        message: expect.stringContaining('is unavailable'),
+      });
       await api(sim, 'POST', '/apis/velero.io/v1/namespaces/velero/backups', { metadata: { name: 'b' }, spec: {} });
       await sim.settle(() => st(backup(sim, 'b')).phase === 'FailedValidation');
-      expect(st(backup(sim, 'b')).validationErrors).toEqual(["backup can't be created because BackupStorageLocation default is in Unavailable status."]);
+      expect(st(backup(sim, 'b')).validationErrors).toEqual([
+        "backup can't be created because BackupStorageLocation default is in Unavailable status.",
+      ]);
     }));
 });
 
 describe('simulated workloads', () => {
   test('a Deployment gets Ready pods; a deleted pod is replaced; scaling down removes pods; a Service gets Endpoints', () =>
     withSim(async (sim) => {
-      await api(sim, 'POST', '/apis/apps/v1/namespaces/default/deployments', { metadata: { name: 'web' }, spec: { replicas: 3, selector: { matchLabels: { app: 'web' } }, template: { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'web', image: 'nginx' }] } } } });
-      await api(sim, 'POST', '/api/v1/namespaces/default/services', { metadata: { name: 'web' }, spec: { selector: { app: 'web' }, ports: [{ port: 80, targetPort: 8080 }] } });
+      await api(sim, 'POST', '/apis/apps/v1/namespaces/default/deployments', {
+        metadata: { name: 'web' },
+        spec: {
+          replicas: 3,
+          selector: { matchLabels: { app: 'web' } },
+          template: { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'web', image: 'nginx' }] } },
+        },
+      });
+      await api(sim, 'POST', '/api/v1/namespaces/default/services', {
+        metadata: { name: 'web' },
+        spec: { selector: { app: 'web' }, ports: [{ port: 80, targetPort: 8080 }] },
+      });
       const ready = (): number => sim.store.list(PODS, 'default', 'app=web').filter((p) => st(p).phase === 'Running').length;
       await sim.settle(() => ready() === 3 && st(sim.store.get(DEPLOYMENTS, 'default', 'web')).readyReplicas === 3);
       const victim = sim.store.list(PODS, 'default', 'app=web')[0].metadata.name;
@@ -208,7 +314,10 @@ describe('simulated workloads', () => {
       await api(sim, 'PATCH', '/apis/apps/v1/namespaces/default/deployments/web', { spec: { replicas: 1 } });
       await sim.settle(() => sim.store.list(PODS, 'default', 'app=web').length === 1);
       await sim.settle(() => {
-        const subsets = (sim.store.get(ENDPOINTS, 'default', 'web')?.subsets ?? []) as Array<{ addresses: unknown[]; ports: Array<{ port: number }> }>;
+        const subsets = (sim.store.get(ENDPOINTS, 'default', 'web')?.subsets ?? []) as Array<{
+          addresses: unknown[];
+          ports: Array<{ port: number }>;
+        }>;
         return subsets.length === 1 && subsets[0].addresses.length === 1 && subsets[0].ports[0].port === 8080;
       });
       expect(sim.store.get(SERVICES, 'default', 'web')).toBeDefined();

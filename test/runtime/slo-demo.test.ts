@@ -31,7 +31,11 @@ describe('slo gate against the demo', () => {
   test('exits 0 while healthy, 1 after an injected outage', async () => {
     const deps = { prometheus: demo.api, simulated: true };
     const before = await runSloGate({ targets: demo.targets }, deps);
-    expect([before.exitCode, before.report.simulated, before.report.sections[0].checks.map((c) => c.status)]).toEqual([0, true, ['passed', 'passed']]);
+    expect([before.exitCode, before.report.simulated, before.report.sections[0].checks.map((c) => c.status)]).toEqual([
+      0,
+      true,
+      ['passed', 'passed'],
+    ]);
     // Every replica down for 3 seconds of the app's clock; the budget recording follows within seconds.
     demo.app.setFaults({ lostReplicas: 4 }, { forMs: 3000 });
     const deadline = Date.now() + 20000;
@@ -43,7 +47,9 @@ describe('slo gate against the demo', () => {
     expect(after.exitCode).toBe(1);
     const failed = after.report.sections[0].checks.filter((c) => c.status === 'failed');
     expect(failed.map((c) => c.id)).toEqual(['slo.gate/demo-app-availability']);
-    expect(failed[0].evidence[0]).toMatch(/^demo-app-availability has -?\d+(\.\d+)?% of its error budget left, under the 20% minimum; current burn rate \d+(\.\d+)?x/);
+    expect(failed[0].evidence[0]).toMatch(
+      /^demo-app-availability has -?\d+(\.\d+)?% of its error budget left, under the 20% minimum; current burn rate \d+(\.\d+)?x/,
+    );
   }, 40000);
 });
 

@@ -8,7 +8,11 @@ const SPEC = {
 
 describe('slo flag parsing', () => {
   test('long, --flag=value, short and repeated forms', () => {
-    const f = parseFlags(['-i', 'a.yaml', '--disable-alerts', '--extra-labels', 'a=1', '-l', 'b=2', '--extra-labels=c=3', '--input=b.yaml'], SPEC, 'slo generate');
+    const f = parseFlags(
+      ['-i', 'a.yaml', '--disable-alerts', '--extra-labels', 'a=1', '-l', 'b=2', '--extra-labels=c=3', '--input=b.yaml'],
+      SPEC,
+      'slo generate',
+    );
     expect(f.strings.get('input')).toBe('b.yaml');
     expect(f.bools.has('disable-alerts')).toBe(true);
     expect(f.multi.get('extra-labels')).toEqual(['a=1', 'b=2', 'c=3']);

@@ -12,8 +12,28 @@ import { exactAlternation, humanDuration, readSloStatus } from '../../src/runtim
 import { SloTarget } from '../../src/runtime/slo/targets';
 
 const DAY = 86400000;
-const avail: SloTarget = { id: 'checkout-availability', service: 'checkout', name: 'availability', objective: 99.9, periodMs: 30 * DAY, windowsMs: [300000, 3600000, 30 * DAY], pageAlert: 'CheckoutAvailability', ticketAlert: 'CheckoutAvailability', source: 'slos.yaml:3' };
-const latency: SloTarget = { id: 'checkout-latency', service: 'checkout', name: 'latency', objective: 99, periodMs: 30 * DAY, windowsMs: [300000, 3600000, 30 * DAY], pageAlert: 'CheckoutLatency', latencyThresholdSeconds: 0.5, source: 'slos.yaml:20' };
+const avail: SloTarget = {
+  id: 'checkout-availability',
+  service: 'checkout',
+  name: 'availability',
+  objective: 99.9,
+  periodMs: 30 * DAY,
+  windowsMs: [300000, 3600000, 30 * DAY],
+  pageAlert: 'CheckoutAvailability',
+  ticketAlert: 'CheckoutAvailability',
+  source: 'slos.yaml:3',
+};
+const latency: SloTarget = {
+  id: 'checkout-latency',
+  service: 'checkout',
+  name: 'latency',
+  objective: 99,
+  periodMs: 30 * DAY,
+  windowsMs: [300000, 3600000, 30 * DAY],
+  pageAlert: 'CheckoutLatency',
+  latencyThresholdSeconds: 0.5,
+  source: 'slos.yaml:20',
+};
 
 interface Recorded {
   remaining?: Record<string, number>;
@@ -28,7 +48,10 @@ interface Recorded {
 class RecordedPrometheus implements PrometheusApi {
   public readonly url = 'http://prometheus.test:9090';
   public readonly queries: string[] = [];
-  constructor(private readonly data: Recorded, private readonly fail?: PrometheusError) {}
+  constructor(
+    private readonly data: Recorded,
+    private readonly fail?: PrometheusError,
+  ) {}
   public async query(expr: string): Promise<InstantSample[]> {
     this.queries.push(expr);
     if (this.fail) throw this.fail;
@@ -36,7 +59,9 @@ class RecordedPrometheus implements PrometheusApi {
     if (expr.startsWith('slo:period_error_budget_remaining:ratio{')) return series(this.data.remaining);
     if (expr.startsWith('slo:current_burn_rate:ratio{')) return series(this.data.current);
     if (expr.startsWith('{__name__=~"slo:sli_error:ratio_rate.+",')) {
-      return Object.entries(this.data.sli ?? {}).flatMap(([id, ws]) => Object.entries(ws).map(([w, v]) => ({ labels: { __name__: `slo:sli_error:ratio_rate${w}`, sloth_id: id, sloth_window: w }, t: 1000, v })));
+      return Object.entries(this.data.sli ?? {}).flatMap(([id, ws]) =>
+        Object.entries(ws).map(([w, v]) => ({ labels: { __name__: `slo:sli_error:ratio_rate${w}`, sloth_id: id, sloth_window: w }, t: 1000, v })),
+      );
     }
     throw new Error(`unexpected query ${expr}`);
   }
@@ -73,7 +98,14 @@ test('passes when every SLO has the minimum left; the queries select the SLOs by
     'slo:current_burn_rate:ratio{sloth_id=~"checkout-availability|checkout-latency"}',
     '{__name__=~"slo:sli_error:ratio_rate.+",sloth_id=~"checkout-availability|checkout-latency"}',
   ]);
-  expect(r.report).toMatchObject({ command: 'slo gate', title: 'SLO gate: 2 SLOs, at least 20% of the error budget left', generatedAt: '2026-11-25T12:00:00.000Z', target: { prometheus: prom.url }, simulated: false, verdict: 'passed' });
+  expect(r.report).toMatchObject({
+    command: 'slo gate',
+    title: 'SLO gate: 2 SLOs, at least 20% of the error budget left',
+    generatedAt: '2026-11-25T12:00:00.000Z',
+    target: { prometheus: prom.url },
+    simulated: false,
+    verdict: 'passed',
+  });
   const [a, l] = r.report.sections[0].checks;
   expect(a.evidence).toEqual([
     'error budget remaining 83% of the 30d budget (minimum 20%)',
@@ -93,25 +125,37 @@ test('fails naming the SLO, its remaining budget and its burn rate; the other SL
     ...healthy,
     remaining: { 'checkout-availability': 0.12, 'checkout-latency': 0.5 },
     current: { 'checkout-availability': 14.4, 'checkout-latency': 1 },
-    alerts: [{ labels: { alertname: 'CheckoutAvailability', sloth_id: 'checkout-availability', sloth_severity: 'page' }, annotations: {}, state: 'firing', activeAt: '2026-11-25T11:50:00Z' }],
+    alerts: [
+      {
+        labels: { alertname: 'CheckoutAvailability', sloth_id: 'checkout-availability', sloth_severity: 'page' },
+        annotations: {},
+        state: 'firing',
+        activeAt: '2026-11-25T11:50:00Z',
+      },
+    ],
   });
   const r = await runSloGate({ targets: [avail, latency], minBudget: 0.2 }, { prometheus: prom, now: () => at });
   expect(r.exitCode).toBe(1);
   const [a, l] = r.report.sections[0].checks;
   expect(a.status).toBe('failed');
-  expect(a.evidence[0]).toBe('checkout-availability has 12% of its error budget left, under the 20% minimum; current burn rate 14.4x (1x spends the budget exactly over 30d)');
+  expect(a.evidence[0]).toBe(
+    'checkout-availability has 12% of its error budget left, under the 20% minimum; current burn rate 14.4x (1x spends the budget exactly over 30d)',
+  );
   expect(a.evidence).toContain('firing: CheckoutAvailability (page)');
   expect(a.evidence).toContain('at this burn rate the rest is used up in 6h');
   expect(a.fix).toBe('hold deploys of checkout that are not fixes for availability, until the budget recovers above 20%');
   expect(l.status).toBe('passed');
-  expect(r.report.recommendations).toEqual(['checkout: freeze deploys; availability has 12% of its budget left and still burns 14.4x with its page alert firing: find and fix the cause first']);
+  expect(r.report.recommendations).toEqual([
+    'checkout: freeze deploys; availability has 12% of its budget left and still burns 14.4x with its page alert firing: find and fix the cause first',
+  ]);
   // A lower minimum lets it through.
   expect((await runSloGate({ targets: [avail, latency], minBudget: 0.1 }, { prometheus: prom })).exitCode).toBe(0);
 });
 
 test('missing data: undecided by default (exit 2), or pass/fail by --on-missing-data', async () => {
   const data: Recorded = { remaining: { 'checkout-latency': 0.5 }, current: { 'checkout-latency': 1 }, sli: { 'checkout-latency': { '5m': 0.01 } } };
-  const run = (onMissingData?: 'pass' | 'fail') => runSloGate({ targets: [avail, latency], onMissingData }, { prometheus: new RecordedPrometheus(data) });
+  const run = (onMissingData?: 'pass' | 'fail') =>
+    runSloGate({ targets: [avail, latency], onMissingData }, { prometheus: new RecordedPrometheus(data) });
   const d = await run();
   expect(d.exitCode).toBe(2);
   expect(d.report.sections[0].checks[0]).toMatchObject({
@@ -135,14 +179,18 @@ test('a NaN budget (no traffic over the period) is missing data; recordings with
   const { checks } = evaluateSloGate(statuses);
   expect(checks.map((c) => [c.status, c.evidence[0]])).toEqual([
     ['undecided', 'slo:period_error_budget_remaining:ratio of checkout-availability is NaN: the SLI had no traffic over the period window'],
-    ['undecided', 'Prometheus has SLI recordings for checkout-latency but no slo:period_error_budget_remaining:ratio: the metadata recording rules are not loaded'],
+    [
+      'undecided',
+      'Prometheus has SLI recordings for checkout-latency but no slo:period_error_budget_remaining:ratio: the metadata recording rules are not loaded',
+    ],
   ]);
 });
 
 test('of duplicate series (an HA pair) the worst counts', async () => {
   const prom = new RecordedPrometheus({});
   prom.query = async (expr: string) => {
-    if (expr.startsWith('slo:period_error_budget_remaining')) return [0.6, 0.15].map((v) => ({ labels: { sloth_id: 'checkout-availability' }, t: 1, v }));
+    if (expr.startsWith('slo:period_error_budget_remaining'))
+      return [0.6, 0.15].map((v) => ({ labels: { sloth_id: 'checkout-availability' }, t: 1, v }));
     if (expr.startsWith('slo:current_burn_rate')) return [2, 3].map((v) => ({ labels: { sloth_id: 'checkout-availability' }, t: 1, v }));
     return [];
   };
@@ -151,16 +199,28 @@ test('of duplicate series (an HA pair) the worst counts', async () => {
 });
 
 test('an unreachable Prometheus or a rejected query: undecided (exit 2) with its one-line message', async () => {
-  const down = new PrometheusError('unreachable', 'Prometheus at http://prometheus.test:9090 is unreachable (ECONNREFUSED); check --prometheus-url', 'x');
+  const down = new PrometheusError(
+    'unreachable',
+    'Prometheus at http://prometheus.test:9090 is unreachable (ECONNREFUSED); check --prometheus-url',
+    'x',
+  );
   const r = await runSloGate({ targets: [avail] }, { prometheus: new RecordedPrometheus({}, down) });
   expect(r.exitCode).toBe(2);
   expect(r.report.sections[0].checks).toEqual([
-    { id: 'prometheus', title: 'Prometheus at http://prometheus.test:9090 answers', status: 'undecided', evidence: [down.message], fix: 'check --prometheus-url and that Prometheus is running' },
+    {
+      id: 'prometheus',
+      title: 'Prometheus at http://prometheus.test:9090 answers',
+      status: 'undecided',
+      evidence: [down.message],
+      fix: 'check --prometheus-url and that Prometheus is running',
+    },
   ]);
   const bad = new PrometheusError('bad_query', 'Prometheus rejected the query x: parse error', 'x');
   expect((await runSloGate({ targets: [avail], onMissingData: 'pass' }, { prometheus: new RecordedPrometheus({}, bad) })).exitCode).toBe(2);
   // Anything else is a bug, not a verdict: it propagates.
-  await expect(runSloGate({ targets: [avail] }, { prometheus: new RecordedPrometheus({}, new Error('boom') as PrometheusError) })).rejects.toThrow('boom');
+  await expect(runSloGate({ targets: [avail] }, { prometheus: new RecordedPrometheus({}, new Error('boom') as PrometheusError) })).rejects.toThrow(
+    'boom',
+  );
 });
 
 test('flag values', () => {
@@ -175,12 +235,24 @@ test('flag values', () => {
 
 test('slo report: SLI, objective, budget, burn per window, alerts, and the HTML burn-down page', async () => {
   const start = at.getTime() / 1000 - 30 * 86400;
-  const pts: Array<[number, number]> = [[start, 1], [start + 86400 * 10, 0.7], [start + 86400 * 11, NaN], [start + 86400 * 20, 0.2], [start + 86400 * 30, -0.1]];
+  const pts: Array<[number, number]> = [
+    [start, 1],
+    [start + 86400 * 10, 0.7],
+    [start + 86400 * 11, NaN],
+    [start + 86400 * 20, 0.2],
+    [start + 86400 * 30, -0.1],
+  ];
   const prom = new RecordedPrometheus({
     remaining: { 'checkout-availability': -0.1 },
     current: { 'checkout-availability': 3 },
     sli: { 'checkout-availability': { '5m': 0.003, '1h': 0.002, '30d': 0.0011 } },
-    alerts: [{ labels: { alertname: 'CheckoutAvailability', sloth_id: 'checkout-availability', sloth_severity: 'ticket' }, annotations: {}, state: 'firing' }],
+    alerts: [
+      {
+        labels: { alertname: 'CheckoutAvailability', sloth_id: 'checkout-availability', sloth_severity: 'ticket' },
+        annotations: {},
+        state: 'firing',
+      },
+    ],
     range: { 'checkout-availability': pts },
   });
   const r = await runSloReport({ targets: [avail] }, { prometheus: prom, now: () => at, simulated: true });
@@ -189,7 +261,11 @@ test('slo report: SLI, objective, budget, burn per window, alerts, and the HTML 
   const sec = r.report.sections[1];
   expect(sec.title).toBe('checkout / availability');
   expect(sec.checks.map((c) => [c.id, c.status, c.evidence])).toEqual([
-    ['slo.report/checkout-availability/objective', 'failed', ['SLI over 30d: 99.89% (objective 99.9%)', 'error budget remaining -10%, current burn rate 3x']],
+    [
+      'slo.report/checkout-availability/objective',
+      'failed',
+      ['SLI over 30d: 99.89% (objective 99.9%)', 'error budget remaining -10%, current burn rate 3x'],
+    ],
     ['slo.report/checkout-availability/alerts', 'passed', ['firing ticket alert CheckoutAvailability']],
   ]);
   expect(sec.tables![0].rows).toEqual([

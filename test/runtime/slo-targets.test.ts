@@ -9,7 +9,14 @@ import * as path from 'path';
 import { Chart, Duration, Testing } from 'cdk8s';
 import * as YAML from 'yaml';
 import { resolveSloTargets, SloUsageError } from '../../src/runtime/slo/gate';
-import { latencyThresholdOf, loadSloTargetsFromDirectory, loadSloTargetsFromFile, selectSloTargets, SloSelectionError, SloTarget } from '../../src/runtime/slo/targets';
+import {
+  latencyThresholdOf,
+  loadSloTargetsFromDirectory,
+  loadSloTargetsFromFile,
+  selectSloTargets,
+  SloSelectionError,
+  SloTarget,
+} from '../../src/runtime/slo/targets';
 import { formatSpecProblem, SpecLoadError } from '../../src/slo/spec-files';
 import { Sli, SloOutput, SloSpec } from '../../src/slo';
 import { caseFlags, slothFixtureCases } from '../slo/sloth-fixtures';
@@ -65,15 +72,32 @@ test('the base case in figures: ids, objectives, period, windows, alert names, s
 
 test('a PrometheusRule and a rules ConfigMap synthesized by SloSpec, and a plain rules file', () => {
   const spec = demoAppSloSpec();
-  const prFile = write('pr.yaml', Testing.synth(spec.node.scope as Chart).map((o) => YAML.stringify(o)).join('---\n'));
+  const prFile = write(
+    'pr.yaml',
+    Testing.synth(spec.node.scope as Chart)
+      .map((o) => YAML.stringify(o))
+      .join('---\n'),
+  );
   const rulesFile = write('rules.yaml', spec.toRulesFile());
   const chart = Testing.chart();
   new SloSpec(chart, 'cm', {
     service: 'checkout',
     output: SloOutput.rulesConfigMap(),
-    slos: [{ name: 'latency', objective: 99, sli: Sli.latency({ selector: { job: 'checkout' }, thresholdBucket: '0.25' }), alerting: { name: 'CheckoutLatency' } }],
+    slos: [
+      {
+        name: 'latency',
+        objective: 99,
+        sli: Sli.latency({ selector: { job: 'checkout' }, thresholdBucket: '0.25' }),
+        alerting: { name: 'CheckoutLatency' },
+      },
+    ],
   });
-  const cmFile = write('cm.yaml', Testing.synth(chart).map((o) => YAML.stringify(o)).join('---\n'));
+  const cmFile = write(
+    'cm.yaml',
+    Testing.synth(chart)
+      .map((o) => YAML.stringify(o))
+      .join('---\n'),
+  );
   const a = loadSloTargetsFromFile(prFile);
   expect(strip(a)).toEqual(strip(loadSloTargetsFromFile(rulesFile)));
   expect(a.map((t) => [t.id, t.objective, t.periodMs, t.pageAlert, t.latencyThresholdSeconds])).toEqual([
@@ -81,19 +105,28 @@ test('a PrometheusRule and a rules ConfigMap synthesized by SloSpec, and a plain
     ['demo-app-latency', 95, 3600000, 'DemoAppLatency', 0.3],
   ]);
   expect(a[0].source).toBe(`${prFile}:1`);
-  expect(loadSloTargetsFromFile(cmFile).map((t) => [t.id, t.objective, t.periodMs, t.latencyThresholdSeconds])).toEqual([['checkout-latency', 99, 30 * 86400000, 0.25]]);
+  expect(loadSloTargetsFromFile(cmFile).map((t) => [t.id, t.objective, t.periodMs, t.latencyThresholdSeconds])).toEqual([
+    ['checkout-latency', 99, 30 * 86400000, 0.25],
+  ]);
 });
 
 test('a dist/ directory: SLO rules and specs are found, other manifests ignored, duplicates merged', () => {
   const d = path.join(dir, 'dist');
   const spec = demoAppSloSpec();
-  write('dist/sloth-slo-spec.yaml', Testing.synth(spec.node.scope as Chart).map((o) => YAML.stringify(o)).join('---\n'));
+  write(
+    'dist/sloth-slo-spec.yaml',
+    Testing.synth(spec.node.scope as Chart)
+      .map((o) => YAML.stringify(o))
+      .join('---\n'),
+  );
   write('dist/copy/again.yaml', spec.toRulesFile());
   write('dist/chaos.yaml', 'apiVersion: chaos-mesh.org/v1alpha1\nkind: PodChaos\nmetadata: {name: x}\nspec: {action: pod-kill}\n');
   write('dist/slo-dashboard.json', '{}');
   write('dist/openslo.yml', fs.readFileSync(path.join(__dirname, '..', 'slo', 'fixtures', 'openslo', 'checkout.yaml'), 'utf8'));
   const ts = loadSloTargetsFromDirectory(d);
-  expect(ts.map((t) => t.id).sort()).toEqual(['demo-app-availability', 'demo-app-latency', ...loadSloTargetsFromFile(path.join(d, 'openslo.yml')).map((t) => t.id)].sort());
+  expect(ts.map((t) => t.id).sort()).toEqual(
+    ['demo-app-availability', 'demo-app-latency', ...loadSloTargetsFromFile(path.join(d, 'openslo.yml')).map((t) => t.id)].sort(),
+  );
 });
 
 test("the chapter platform's synthesized rules give its SLOs", () => {
@@ -103,7 +136,13 @@ test("the chapter platform's synthesized rules give its SLOs", () => {
   const app = Testing.app();
   addSloCharts(app);
   const d = path.join(dir, 'chapter-dist');
-  for (const chart of app.charts) write(`chapter-dist/${chart.node.id}.yaml`, Testing.synth(chart).map((o) => YAML.stringify(o)).join('---\n'));
+  for (const chart of app.charts)
+    write(
+      `chapter-dist/${chart.node.id}.yaml`,
+      Testing.synth(chart)
+        .map((o) => YAML.stringify(o))
+        .join('---\n'),
+    );
   const ts = loadSloTargetsFromDirectory(d);
   expect(ts.map((t) => [t.id, t.objective, t.pageAlert ?? '-', t.latencyThresholdSeconds ?? '-'])).toEqual([
     ['auth-service-requests-availability', 99.95, 'AuthServiceHighErrorRate', '-'],
@@ -136,12 +175,25 @@ test('bad input: one line per problem naming the file', () => {
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatch(re);
   };
-  expectProblem(() => loadSloTargetsFromFile(path.join(dir, 'missing.yaml')), /missing\.yaml: cannot read the file \(no such file or directory\)\. Fix: check the path/);
-  expectProblem(() => loadSloTargetsFromFile(write('deploy.yaml', 'apiVersion: apps/v1\nkind: Deployment\n')), /deploy\.yaml: the file is neither an SLO spec \(Sloth, OpenSLO\) nor Prometheus rules\. Fix:/);
-  expectProblem(() => loadSloTargetsFromFile(write('norules.yaml', 'groups:\n- name: x\n  rules:\n  - record: a\n    expr: vector(1)\n')), /norules\.yaml: the rules in the file describe no SLO \(no sloth_slo_info recording\)/);
+  expectProblem(
+    () => loadSloTargetsFromFile(path.join(dir, 'missing.yaml')),
+    /missing\.yaml: cannot read the file \(no such file or directory\)\. Fix: check the path/,
+  );
+  expectProblem(
+    () => loadSloTargetsFromFile(write('deploy.yaml', 'apiVersion: apps/v1\nkind: Deployment\n')),
+    /deploy\.yaml: the file is neither an SLO spec \(Sloth, OpenSLO\) nor Prometheus rules\. Fix:/,
+  );
+  expectProblem(
+    () => loadSloTargetsFromFile(write('norules.yaml', 'groups:\n- name: x\n  rules:\n  - record: a\n    expr: vector(1)\n')),
+    /norules\.yaml: the rules in the file describe no SLO \(no sloth_slo_info recording\)/,
+  );
   expectProblem(() => loadSloTargetsFromFile(write('broken.yaml', 'groups: [\n')), /broken\.yaml:\d+: YAML syntax error/);
-  const noPeriod = 'groups:\n- name: x\n  rules:\n  - record: sloth_slo_info\n    expr: vector(1)\n    labels: {sloth_id: a-b, sloth_service: a, sloth_slo: b, sloth_objective: "99"}\n';
-  expectProblem(() => loadSloTargetsFromFile(write('noperiod.yaml', noPeriod)), /noperiod\.yaml:1: document 1: slo:time_period:days\{sloth_id="a-b"\}: the SLO period recording is missing/);
+  const noPeriod =
+    'groups:\n- name: x\n  rules:\n  - record: sloth_slo_info\n    expr: vector(1)\n    labels: {sloth_id: a-b, sloth_service: a, sloth_slo: b, sloth_objective: "99"}\n';
+  expectProblem(
+    () => loadSloTargetsFromFile(write('noperiod.yaml', noPeriod)),
+    /noperiod\.yaml:1: document 1: slo:time_period:days\{sloth_id="a-b"\}: the SLO period recording is missing/,
+  );
   expectProblem(() => loadSloTargetsFromDirectory(path.join(dir, 'nodir')), /nodir: cannot read the directory \(no such file or directory\)/);
   expect(() => resolveSloTargets({})).toThrow(SloUsageError);
   expect(() => resolveSloTargets({ sloFile: 'a', sloFrom: 'b' })).toThrow('give either --slo FILE or --slo-from DIR, not both');

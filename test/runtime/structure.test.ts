@@ -6,11 +6,13 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { CHAOS_MODEL_MODULES, cdk8sPackages, importGraph, SRC } from '../support/import-graph';
 
-
 const RUNTIME = path.join(SRC, 'runtime');
 
 function graph(): { files: Map<string, string[]>; packages: Map<string, string> } {
-  const entries = fs.readdirSync(RUNTIME, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.ts')).map((f) => path.join(RUNTIME, f));
+  const entries = fs
+    .readdirSync(RUNTIME, { recursive: true, encoding: 'utf8' })
+    .filter((f) => f.endsWith('.ts'))
+    .map((f) => path.join(RUNTIME, f));
   return importGraph(entries);
 }
 
@@ -21,7 +23,16 @@ test('no runtime module reaches cdk8s, cdk8s-plus or constructs, directly or thr
   const borrowed = [...files.keys()].filter((f) => !f.startsWith(RUNTIME)).map((f) => path.relative(SRC, f));
   expect(borrowed).toEqual(expect.arrayContaining(['backup/cron.ts', 'common/duration.ts', 'slo/format.ts']));
   // Shared modules it may borrow: plain data and functions only (the check above keeps cdk8s out).
-  const allowed = [...CHAOS_MODEL_MODULES.map((m) => `chaos/${m}.ts`), 'common/cache.ts', 'common/checks.ts', 'common/conventions.ts', 'common/duration.ts', 'common/errors.ts', 'common/names.ts', 'common/version.ts'];
+  const allowed = [
+    ...CHAOS_MODEL_MODULES.map((m) => `chaos/${m}.ts`),
+    'common/cache.ts',
+    'common/checks.ts',
+    'common/conventions.ts',
+    'common/duration.ts',
+    'common/errors.ts',
+    'common/names.ts',
+    'common/version.ts',
+  ];
   expect(borrowed.filter((f) => (f.startsWith('common/') || f.startsWith('chaos/')) && !allowed.includes(f))).toEqual([]);
 });
 
@@ -48,7 +59,10 @@ test('one explicit list of command groups in cli.ts; command modules do not regi
   const list = /const groups = \[([^\]]*)\];/.exec(cli);
   expect(list).not.toBeNull();
   // Every command group module is in the one list, by its factory.
-  const groups = fs.readdirSync(path.join(RUNTIME, 'commands')).filter((f) => !['common.ts', 'slo-runtime.ts'].includes(f)).map((f) => `${f.replace(/\.ts$/, '')}Command(`);
+  const groups = fs
+    .readdirSync(path.join(RUNTIME, 'commands'))
+    .filter((f) => !['common.ts', 'slo-runtime.ts'].includes(f))
+    .map((f) => `${f.replace(/\.ts$/, '')}Command(`);
   for (const g of groups) expect(list![1]).toContain(g);
   for (const f of fs.readdirSync(path.join(RUNTIME, 'commands'))) {
     expect(fs.readFileSync(path.join(RUNTIME, 'commands', f), 'utf8')).not.toMatch(/registerCommand|^import '\.\//m);
@@ -63,6 +77,8 @@ test('running backup report --demo loads no cdk8s module at all', async () => {
       const loaded = Object.keys(require.cache).filter((k) => /node_modules[\\\\/](cdk8s|cdk8s-plus-28|constructs)[\\\\/]/.test(k));
       process.stdout.write(JSON.stringify({ code, loaded }));
     });`;
-  const out = await new Promise<string>((resolve, reject) => execFile(process.execPath, ['-e', script], { cwd: ROOT }, (err, stdout) => (err ? reject(err) : resolve(stdout))));
+  const out = await new Promise<string>((resolve, reject) =>
+    execFile(process.execPath, ['-e', script], { cwd: ROOT }, (err, stdout) => (err ? reject(err) : resolve(stdout))),
+  );
   expect(JSON.parse(out)).toEqual({ code: 1, loaded: [] });
 });

@@ -16,7 +16,10 @@ class FakeCluster implements Cluster {
   lists = 0;
   watchCalls: Array<string | undefined> = [];
   private live?: (e: WatchEvent) => void;
-  constructor(phase: string | undefined, readonly watches: Array<'ok' | 'drop' | 'gone' | 'forbidden' | 'unavailable'>) {
+  constructor(
+    phase: string | undefined,
+    readonly watches: Array<'ok' | 'drop' | 'gone' | 'forbidden' | 'unavailable'>,
+  ) {
     this.obj = phase === undefined ? undefined : this.make(phase);
   }
   private make(phase: string): KubeObject {
@@ -50,7 +53,11 @@ class FakeCluster implements Cluster {
   async delete(): Promise<boolean> {
     return false;
   }
-  async watch<U extends KubeObject>(_t: ResourceType, o: ListOptions & { resourceVersion?: string }, onEvent: (e: WatchEvent<U>) => void): Promise<WatchHandle> {
+  async watch<U extends KubeObject>(
+    _t: ResourceType,
+    o: ListOptions & { resourceVersion?: string },
+    onEvent: (e: WatchEvent<U>) => void,
+  ): Promise<WatchHandle> {
     this.watchCalls.push(o.resourceVersion);
     const behaviour = this.watches.shift() ?? 'ok';
     let end!: (err?: unknown) => void;

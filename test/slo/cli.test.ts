@@ -23,7 +23,7 @@ interface Run {
 function run(args: string[]): Promise<Run> {
   return new Promise((resolve) => {
     execFile(process.execPath, [BIN, ...args], { cwd: ROOT, maxBuffer: 32 * 1024 * 1024 }, (err, stdout, stderr) => {
-      const code = err ? (typeof (err as { code?: unknown }).code === 'number' ? ((err as { code: number }).code) : 1) : 0;
+      const code = err ? (typeof (err as { code?: unknown }).code === 'number' ? (err as { code: number }).code : 1) : 0;
       resolve({ code, stdout, stderr });
     });
   });
@@ -36,11 +36,15 @@ function stderrLines(r: Run): string[] {
 type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 function docs(text: string): Json[] {
-  return YAML.parseAllDocuments(text).map((d) => d.toJSON()).filter((d) => d !== null && d !== undefined);
+  return YAML.parseAllDocuments(text)
+    .map((d) => d.toJSON())
+    .filter((d) => d !== null && d !== undefined);
 }
 
 function allRules(text: string): Json[] {
-  return docs(text).flatMap((d: Json) => (d.kind === 'PrometheusRule' ? d.spec.groups : d.groups)).flatMap((g: Json) => g.rules);
+  return docs(text)
+    .flatMap((d: Json) => (d.kind === 'PrometheusRule' ? d.spec.groups : d.groups))
+    .flatMap((g: Json) => g.rules);
 }
 
 let tmp: string;
@@ -195,7 +199,8 @@ describe('slo generate: files, directories and flags', () => {
       run(['slo', 'generate', '-i', c.inputPath, '--extra-labels', 'team']),
     ]);
     expect(r.code).toBe(0);
-    for (const rule of allRules(r.stdout).filter((x: Json) => x.record)) expect(rule.labels).toMatchObject({ team: 'sre', global01k1: 'overridden', env: 'prod' });
+    for (const rule of allRules(r.stdout).filter((x: Json) => x.record))
+      expect(rule.labels).toMatchObject({ team: 'sre', global01k1: 'overridden', env: 'prod' });
     expect(bad.code).toBe(1);
     expect(stderrLines(bad)).toEqual([expect.stringContaining('--extra-labels expects key=value, got "team"')]);
   });
@@ -226,18 +231,25 @@ describe('slo generate: files, directories and flags', () => {
     expect(rules.find((x: Json) => x.record === 'slo:time_period:days').expr).toBe('vector(7)');
     // page quick: 5% of 168h in 1h = 8.4; ticket slow: 20% of 168h in 48h = 0.7 (0.7000000000000001 in float64, as Go computes it).
     const page = rules.find((x: Json) => x.alert && x.labels.sloth_severity === 'page');
-    expect(page.expr).toContain('slo:sli_error:ratio_rate1h{sloth_id="svc01-slo1", sloth_service="svc01", sloth_slo="slo1"} > (8.4 * 0.0009999999999999432)');
+    expect(page.expr).toContain(
+      'slo:sli_error:ratio_rate1h{sloth_id="svc01-slo1", sloth_service="svc01", sloth_slo="slo1"} > (8.4 * 0.0009999999999999432)',
+    );
     const ticket = rules.find((x: Json) => x.alert && x.labels.sloth_severity === 'ticket');
-    expect(ticket.expr).toContain(`slo:sli_error:ratio_rate2d{sloth_id="svc01-slo1", sloth_service="svc01", sloth_slo="slo1"} > (${(20 * 168) / 100 / 48} * 0.0009999999999999432)`);
+    expect(ticket.expr).toContain(
+      `slo:sli_error:ratio_rate2d{sloth_id="svc01-slo1", sloth_service="svc01", sloth_slo="slo1"} > (${(20 * 168) / 100 / 48} * 0.0009999999999999432)`,
+    );
     // The period window, named as the Prometheus model prints 7d (as Sloth names it).
     expect(rules.some((x: Json) => x.record === 'slo:sli_error:ratio_rate1w')).toBe(true);
     expect(noDefault.code).toBe(1);
     expect(stderrLines(noDefault)).toEqual([expect.stringContaining('no alert windows for the default SLO period 30d (available: 7d)')]);
   });
 
-  test('--error-budget-exhausted-alert adds Sloth\'s exhausted-budget alert to each SLO\'s alert group; --slo-plugins configures it', async () => {
+  test("--error-budget-exhausted-alert adds Sloth's exhausted-budget alert to each SLO's alert group; --slo-plugins configures it", async () => {
     const c = byName('base');
-    const plugin = JSON.stringify({ id: 'sloth.dev/contrib/error_budget_exhausted_alert/v1', config: { threshold: 0.05, for: '10m', alert_name: 'BudgetLow', alert_labels: { severity: 'info' } } });
+    const plugin = JSON.stringify({
+      id: 'sloth.dev/contrib/error_budget_exhausted_alert/v1',
+      config: { threshold: 0.05, for: '10m', alert_name: 'BudgetLow', alert_labels: { severity: 'info' } },
+    });
     const [r, configured, unknown] = await Promise.all([
       run(['slo', 'generate', '-i', c.inputPath, '--error-budget-exhausted-alert']),
       run(['slo', 'generate', '-i', c.inputPath, '--slo-plugins', plugin]),
@@ -262,7 +274,10 @@ describe('slo generate: files, directories and flags', () => {
   });
 
   test('the exhausted-budget alert declared in a spec (slo_plugins chain) is generated too, and dropped by --disable-alerts', async () => {
-    const spec = byName('base').input.replace('slos:', 'slo_plugins:\n  chain:\n    - id: sloth.dev/contrib/error_budget_exhausted_alert/v1\n      config: {alert_name: SpecBudgetGone}\nslos:');
+    const spec = byName('base').input.replace(
+      'slos:',
+      'slo_plugins:\n  chain:\n    - id: sloth.dev/contrib/error_budget_exhausted_alert/v1\n      config: {alert_name: SpecBudgetGone}\nslos:',
+    );
     const file = path.join(tmp, 'with-plugin.yaml');
     fs.writeFileSync(file, spec);
     const [r, off] = await Promise.all([run(['slo', 'generate', '-i', file]), run(['slo', 'generate', '-i', file, '--disable-alerts'])]);
@@ -296,7 +311,9 @@ describe('slo generate: OpenSLO input', () => {
     expect(info[0].labels).toMatchObject({ sloth_spec: 'openslo/v1alpha', sloth_mode: 'cli-gen-openslo' });
     expect(rules.find((x: Json) => x.record === 'slo:time_period:days').expr).toBe('vector(28)');
     expect(rules.some((x: Json) => x.alert)).toBe(false);
-    expect(rules.find((x: Json) => x.record === 'slo:sli_error:ratio_rate5m').expr).toContain('1 - (\n    (\n      sum(rate(checkout_requests_total{code!~"5.."}[5m]))');
+    expect(rules.find((x: Json) => x.record === 'slo:sli_error:ratio_rate5m').expr).toContain(
+      '1 - (\n    (\n      sum(rate(checkout_requests_total{code!~"5.."}[5m]))',
+    );
   });
 
   test('a target of 99.9 (a percentage) is rejected with the fraction to write, and nothing is written', async () => {
@@ -304,7 +321,9 @@ describe('slo generate: OpenSLO input', () => {
     const r = await run(['slo', 'generate', '-i', path.join(FIX, 'bad', 'openslo-percent-target.yaml'), '-o', out]);
     expect(r.code).toBe(1);
     expect(stderrLines(r)).toEqual([
-      expect.stringMatching(/openslo-percent-target\.yaml:9: document 1: spec\.objectives\[0\]\.target: 99\.9 looks like a percentage.*Fix: write 0\.999 /),
+      expect.stringMatching(
+        /openslo-percent-target\.yaml:9: document 1: spec\.objectives\[0\]\.target: 99\.9 looks like a percentage.*Fix: write 0\.999 /,
+      ),
     ]);
     expect(fs.existsSync(out)).toBe(false);
   });
@@ -339,11 +358,16 @@ describe('slo generate: bad input gives one clear stderr line, exit 1, nothing w
     expect(fs.existsSync(out)).toBe(false);
   };
 
-  test('unknown spec version', () => expectOneLine('unknownVersion', /unknown-version\.yaml:1: document 1: version: spec version "prometheus\/v2" is not supported\. Fix: use version: prometheus\/v1/));
+  test('unknown spec version', () =>
+    expectOneLine(
+      'unknownVersion',
+      /unknown-version\.yaml:1: document 1: version: spec version "prometheus\/v2" is not supported\. Fix: use version: prometheus\/v1/,
+    ));
   test('YAML syntax error, with file and line', () => expectOneLine('syntax', /syntax-error\.yaml:6: YAML syntax error: .*Fix: correct the YAML/));
   test('unreadable input path', () => expectOneLine('missing', /cannot read --input .*does-not-exist\.yaml: no such file or directory/));
   test('unknown flag', () => expectOneLine('unknownFlag', /unknown flag "--frobnicate" for "slo generate"/));
-  test('unreadable alert windows path', () => expectOneLine('missingWindows', /no-such-dir: cannot read the alert windows directory \(no such file or directory\)/));
+  test('unreadable alert windows path', () =>
+    expectOneLine('missingWindows', /no-such-dir: cannot read the alert windows directory \(no such file or directory\)/));
 });
 
 describe('slo validate: same decisions and exit codes as sloth validate', () => {
@@ -383,7 +407,11 @@ describe('slo validate: same decisions and exit codes as sloth validate', () => 
   test('each bad spec fails with exit 1 and a line naming file, line, document, SLO and field, with a fix', () => {
     expect(results.bad.code).toBe(1);
     const lines = stderrLines(results.bad);
-    expect(lines).toContainEqual(expect.stringMatching(/bad-aa\.yaml:28: document 1, SLO "slo02": slos\[1\]\.objective: 101 is outside \(0, 100\]\. Fix: give the objective as a percentage/));
+    expect(lines).toContainEqual(
+      expect.stringMatching(
+        /bad-aa\.yaml:28: document 1, SLO "slo02": slos\[1\]\.objective: 101 is outside \(0, 100\]\. Fix: give the objective as a percentage/,
+      ),
+    );
     expect(lines).toContainEqual(expect.stringMatching(/bad-ab\.yaml:28: document 1, SLO "slo02": slos\[1\]\.objective/));
     expect(lines[lines.length - 1]).toBe('slo validate: validation failed: 2 problems in 2 of 2 files');
     expect(results.badFile.code).toBe(1);
@@ -402,7 +430,11 @@ describe('slo validate: same decisions and exit codes as sloth validate', () => 
 
   test('duplicate SLOs across files are detected; --ignore-slo-duplicates accepts them', () => {
     expect(results.dupes.code).toBe(1);
-    expect(stderrLines(results.dupes)).toContainEqual(expect.stringMatching(/b\.yml:6: document 1, SLO "slo1": slos\[0\]\.name: .*id svc01-slo1\) is already defined at .*a\.yaml:6\. Fix: rename one of them, or pass --ignore-slo-duplicates/));
+    expect(stderrLines(results.dupes)).toContainEqual(
+      expect.stringMatching(
+        /b\.yml:6: document 1, SLO "slo1": slos\[0\]\.name: .*id svc01-slo1\) is already defined at .*a\.yaml:6\. Fix: rename one of them, or pass --ignore-slo-duplicates/,
+      ),
+    );
     expect(results.dupesIgnored.code).toBe(0);
   });
 
@@ -425,7 +457,20 @@ describe('help, and the runtime stays free of cdk8s', () => {
     expect(slo.code).toBe(0);
     expect(slo.stdout).toContain('cdk8s-resilience slo generate --input FILE|DIR');
     expect(slo.stdout).toContain('Examples:');
-    for (const flag of ['--input', '--out', '--fs-include', '--fs-exclude', '--extra-labels', '--disable-alerts', '--disable-recordings', '--default-slo-period', '--slo-period-windows-path', '--error-budget-exhausted-alert', '--slo-plugins', '--ignore-slo-duplicates']) {
+    for (const flag of [
+      '--input',
+      '--out',
+      '--fs-include',
+      '--fs-exclude',
+      '--extra-labels',
+      '--disable-alerts',
+      '--disable-recordings',
+      '--default-slo-period',
+      '--slo-period-windows-path',
+      '--error-budget-exhausted-alert',
+      '--slo-plugins',
+      '--ignore-slo-duplicates',
+    ]) {
       expect(slo.stdout).toContain(flag);
     }
     // Each subcommand has its own help: generate's flags, not validate's.
@@ -440,7 +485,9 @@ describe('help, and the runtime stays free of cdk8s', () => {
   test('an unknown subcommand is one clear line', async () => {
     const r = await run(['slo', 'frobnicate']);
     expect(r.code).toBe(1);
-    expect(stderrLines(r)).toEqual(['cdk8s-resilience slo: unknown subcommand "frobnicate": use generate, validate, gate or report (see cdk8s-resilience slo --help)']);
+    expect(stderrLines(r)).toEqual([
+      'cdk8s-resilience slo: unknown subcommand "frobnicate": use generate, validate, gate or report (see cdk8s-resilience slo --help)',
+    ]);
   });
 
   test('running slo generate loads no cdk8s module', async () => {
@@ -449,7 +496,9 @@ describe('help, and the runtime stays free of cdk8s', () => {
         const loaded = Object.keys(require.cache).filter((k) => /node_modules[\\\\/](cdk8s|cdk8s-plus-28|constructs)[\\\\/]/.test(k));
         process.stdout.write(JSON.stringify({ code, loaded }));
       });`;
-    const r = await new Promise<string>((resolve, reject) => execFile(process.execPath, ['-e', script], { cwd: ROOT }, (err, stdout) => (err ? reject(err) : resolve(stdout))));
+    const r = await new Promise<string>((resolve, reject) =>
+      execFile(process.execPath, ['-e', script], { cwd: ROOT }, (err, stdout) => (err ? reject(err) : resolve(stdout))),
+    );
     expect(JSON.parse(r)).toEqual({ code: 0, loaded: [] });
   });
 });

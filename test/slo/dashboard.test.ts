@@ -40,7 +40,15 @@ function dashboardQueries(d: GrafanaDashboard): Array<{ where: string; expr: str
 
 /** Replaces Grafana's variables with values, as Grafana does before sending a query. */
 function substitute(expr: string, values: Record<string, string> = {}): string {
-  const vars: Record<string, string> = { service: 'auth-service', slo: 'requests-availability', datasource: 'prometheus', __rate_interval: '1m', __interval: '30s', __range: '1h', ...values };
+  const vars: Record<string, string> = {
+    service: 'auth-service',
+    slo: 'requests-availability',
+    datasource: 'prometheus',
+    __rate_interval: '1m',
+    __interval: '30s',
+    __range: '1h',
+    ...values,
+  };
   return expr.replace(/\$\{(\w+)\}|\$(\w+)/g, (_m, a: string | undefined, b: string | undefined) => {
     const name = (a ?? b)!;
     if (!(name in vars)) throw new Error(`unknown variable $${name} in ${expr}`);
@@ -82,7 +90,9 @@ const authSlo = {
 
 /** What SloSpec generates: rule names and labels, for a 30d and a 28d spec. */
 function generated() {
-  const specs = [30, 28].map((days) => new SloSpec(Testing.chart(), 'slos', { service: 'auth-service', period: Duration.days(days), slos: [authSlo] }));
+  const specs = [30, 28].map(
+    (days) => new SloSpec(Testing.chart(), 'slos', { service: 'auth-service', period: Duration.days(days), slos: [authSlo] }),
+  );
   const rules = specs.flatMap((s) => s.ruleGroups.flatMap((g) => g.rules));
   return {
     records: new Set(rules.flatMap((r) => (r.record ? [r.record] : []))),
@@ -97,7 +107,15 @@ describe('sloDashboard (pure core)', () => {
   const queries = dashboardQueries(d);
 
   test('defaults: title, stable uid, tags, refresh, time range, schema version', () => {
-    expect(d).toMatchObject({ id: null, title: 'SLOs', uid: 'slo-overview', tags: ['slo', 'sloth'], refresh: '1m', time: { from: 'now-7d', to: 'now' }, schemaVersion: 39 });
+    expect(d).toMatchObject({
+      id: null,
+      title: 'SLOs',
+      uid: 'slo-overview',
+      tags: ['slo', 'sloth'],
+      refresh: '1m',
+      time: { from: 'now-7d', to: 'now' },
+      schemaVersion: 39,
+    });
     expect(sloDashboard().uid).toBe(d.uid);
     expect(JSON.stringify(sloDashboard())).toBe(JSON.stringify(d));
   });
@@ -111,11 +129,19 @@ describe('sloDashboard (pure core)', () => {
       timeRange: DashboardTimeRange.last(Duration.days(30)),
       defaultDatasource: 'Prometheus',
     });
-    expect(o).toMatchObject({ title: 'Payments SLOs', uid: 'payments-slos', tags: ['payments'], refresh: '30s', time: { from: 'now-30d', to: 'now' } });
+    expect(o).toMatchObject({
+      title: 'Payments SLOs',
+      uid: 'payments-slos',
+      tags: ['payments'],
+      refresh: '30s',
+      time: { from: 'now-30d', to: 'now' },
+    });
     expect(o.templating.list[0].current).toEqual({ selected: true, text: 'Prometheus', value: 'Prometheus' });
     expect(sloDashboard({ refresh: DashboardRefresh.off() }).refresh).toBe('');
     // Grafana takes one number and one unit.
-    expect(sloDashboard({ refresh: DashboardRefresh.every(Duration.seconds(90)), timeRange: DashboardTimeRange.last(Duration.days(28)) })).toMatchObject({ refresh: '90s', time: { from: 'now-28d' } });
+    expect(
+      sloDashboard({ refresh: DashboardRefresh.every(Duration.seconds(90)), timeRange: DashboardTimeRange.last(Duration.days(28)) }),
+    ).toMatchObject({ refresh: '90s', time: { from: 'now-28d' } });
     expect(sloDashboard({ timeRange: DashboardTimeRange.last(Duration.hours(36)) }).time.from).toBe('now-36h');
     expect(sloDashboard({ timeRange: DashboardTimeRange.of({ from: 'now-30d/d', to: 'now' }) }).time).toEqual({ from: 'now-30d/d', to: 'now' });
   });
@@ -124,7 +150,11 @@ describe('sloDashboard (pure core)', () => {
     const vars = Object.fromEntries(d.templating.list.map((v) => [v.name, v]));
     expect(Object.keys(vars)).toEqual(['datasource', 'service', 'slo']);
     expect(vars.datasource).toMatchObject({ type: 'datasource', query: 'prometheus' });
-    expect(vars.service).toMatchObject({ type: 'query', query: 'label_values(sloth_slo_info, sloth_service)', datasource: { type: 'prometheus', uid: '${datasource}' } });
+    expect(vars.service).toMatchObject({
+      type: 'query',
+      query: 'label_values(sloth_slo_info, sloth_service)',
+      datasource: { type: 'prometheus', uid: '${datasource}' },
+    });
     expect(vars.slo).toMatchObject({ type: 'query', query: 'label_values(sloth_slo_info{sloth_service="$service"}, sloth_slo)' });
   });
 
@@ -135,9 +165,17 @@ describe('sloDashboard (pure core)', () => {
     expect(exprs('Availability (5m)')).toEqual(['1 - max(slo:sli_error:ratio_rate5m{sloth_service="$service", sloth_slo="$slo"})']);
     expect(exprs('Objective')).toEqual(['max(slo:objective:ratio{sloth_service="$service", sloth_slo="$slo"})']);
     expect(exprs('SLI: availability').join('\n')).toMatch(/slo:period_burn_rate:ratio[\s\S]*slo:error_budget:ratio/);
-    expect(byTitle['Error budget remaining']).toMatchObject({ type: 'gauge', targets: [{ expr: 'max(slo:period_error_budget_remaining:ratio{sloth_service="$service", sloth_slo="$slo"})' }] });
-    expect(exprs('Burn rate')).toEqual(['max(slo:current_burn_rate:ratio{sloth_service="$service", sloth_slo="$slo"})', 'max(slo:period_burn_rate:ratio{sloth_service="$service", sloth_slo="$slo"})']);
-    expect(exprs('Alerts firing by severity')).toEqual(['count by (sloth_severity) (ALERTS{sloth_service="$service", sloth_slo="$slo", alertstate="firing"})']);
+    expect(byTitle['Error budget remaining']).toMatchObject({
+      type: 'gauge',
+      targets: [{ expr: 'max(slo:period_error_budget_remaining:ratio{sloth_service="$service", sloth_slo="$slo"})' }],
+    });
+    expect(exprs('Burn rate')).toEqual([
+      'max(slo:current_burn_rate:ratio{sloth_service="$service", sloth_slo="$slo"})',
+      'max(slo:period_burn_rate:ratio{sloth_service="$service", sloth_slo="$slo"})',
+    ]);
+    expect(exprs('Alerts firing by severity')).toEqual([
+      'count by (sloth_severity) (ALERTS{sloth_service="$service", sloth_slo="$slo", alertstate="firing"})',
+    ]);
     // Every query goes through the data source variable.
     for (const p of d.panels) for (const t of p.targets ?? []) expect(t.datasource).toEqual({ type: 'prometheus', uid: '${datasource}' });
   });
@@ -159,12 +197,13 @@ describe('sloDashboard (pure core)', () => {
 
   test('every panel, annotation and variable query parses as PromQL once variables are substituted', () => {
     expect(queries.length).toBeGreaterThanOrEqual(15);
-    for (const q of queries) expect({ where: q.where, problem: promqlSyntaxProblem(substitute(q.expr)) }).toEqual({ where: q.where, problem: undefined });
+    for (const q of queries)
+      expect({ where: q.where, problem: promqlSyntaxProblem(substitute(q.expr)) }).toEqual({ where: q.where, problem: undefined });
     // The check is not vacuous: a broken query is caught.
     expect(promqlSyntaxProblem(substitute('max(slo:objective:ratio{sloth_service="$service"'))).toBeDefined();
   });
 
-  test('the queries use only what SloSpec generates (and Prometheus\' ALERTS series)', () => {
+  test("the queries use only what SloSpec generates (and Prometheus' ALERTS series)", () => {
     const g = generated();
     const used = queries.flatMap((q) => selectorsOf(substitute(q.expr)).map((s) => ({ ...s, where: q.where })));
     expect(used.length).toBeGreaterThanOrEqual(queries.length);
@@ -183,9 +222,20 @@ describe('sloDashboard (pure core)', () => {
       } else {
         expect([s.where, s.metric, g.records.has(s.metric!)]).toEqual([s.where, s.metric, true]);
       }
-      for (const m of s.matchers.filter((x) => x.name !== '__name__' && x.name !== 'alertstate')) expect([s.where, m.name, g.recordLabels.has(m.name)]).toEqual([s.where, m.name, true]);
+      for (const m of s.matchers.filter((x) => x.name !== '__name__' && x.name !== 'alertstate'))
+        expect([s.where, m.name, g.recordLabels.has(m.name)]).toEqual([s.where, m.name, true]);
     }
-    expect(used.map((s) => s.metric)).toEqual(expect.arrayContaining(['sloth_slo_info', 'slo:sli_error:ratio_rate5m', 'slo:period_error_budget_remaining:ratio', 'slo:current_burn_rate:ratio', 'slo:period_burn_rate:ratio', 'slo:objective:ratio', 'ALERTS']));
+    expect(used.map((s) => s.metric)).toEqual(
+      expect.arrayContaining([
+        'sloth_slo_info',
+        'slo:sli_error:ratio_rate5m',
+        'slo:period_error_budget_remaining:ratio',
+        'slo:current_burn_rate:ratio',
+        'slo:period_burn_rate:ratio',
+        'slo:objective:ratio',
+        'ALERTS',
+      ]),
+    );
   });
 
   test('burn-rate colours are the alert factors of the windows (30d: 1, 3, 6, 14.4; 28d: derived)', () => {
@@ -195,7 +245,9 @@ describe('sloDashboard (pure core)', () => {
     const d28 = burnRateThresholds(AlertWindows.twentyEightDays().model).map((s) => s.value);
     expect(d28).toEqual([null, 0.9333, 2.8, 5.6, 13.44]);
     const custom = sloDashboard({ alertWindows: AlertWindows.twentyEightDays().model });
-    expect((custom.panels.find((p) => p.title === 'Burn rate')!.fieldConfig!.defaults.thresholds as Json).steps.map((s: Json) => s.value)).toEqual(d28);
+    expect((custom.panels.find((p) => p.title === 'Burn rate')!.fieldConfig!.defaults.thresholds as Json).steps.map((s: Json) => s.value)).toEqual(
+      d28,
+    );
   });
 
   test('snapshot of the whole dashboard', () => {
@@ -206,12 +258,18 @@ describe('sloDashboard (pure core)', () => {
 describe('the dashboard queries against generated rules (promtool)', () => {
   test('at 0.2% errors: availability 99.8%, objective 99.9%, burn rate 2, ticket alert only', () => {
     const g = generated();
-    const q = Object.fromEntries(sloDashboard().panels.flatMap((p) => (p.targets ?? []).map((t) => [`${p.title}/${t.legendFormat}`, substitute(t.expr)])));
+    const q = Object.fromEntries(
+      sloDashboard().panels.flatMap((p) => (p.targets ?? []).map((t) => [`${p.title}/${t.legendFormat}`, substitute(t.expr)])),
+    );
     const series = [
       { series: 'http_requests_total{job="auth-service",code="200"}', values: '0+9980x240' },
       { series: 'http_requests_total{job="auth-service",code="500"}', values: '0+20x240' },
     ];
-    const at = (expr: string, value: number, labels = '{}') => ({ expr: `round((${expr}) * 10000)`, eval_time: '4h', exp_samples: [{ labels, value }] });
+    const at = (expr: string, value: number, labels = '{}') => ({
+      expr: `round((${expr}) * 10000)`,
+      eval_time: '4h',
+      exp_samples: [{ labels, value }],
+    });
     const r = testRules({ 'rules.yaml': g.rulesFile }, [
       {
         name: 'dashboard queries',
@@ -245,7 +303,11 @@ describe('SloDashboard (construct)', () => {
     expectValidManifests(objs);
     expect(objs).toHaveLength(1);
     const cm = objs[0];
-    expect(cm).toMatchObject({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'slo-dashboard', namespace: 'monitoring', labels: { grafana_dashboard: '1' } } });
+    expect(cm).toMatchObject({
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: 'slo-dashboard', namespace: 'monitoring', labels: { grafana_dashboard: '1' } },
+    });
     expect(cm.metadata.annotations).toBeUndefined();
     expect(Object.keys(cm.data)).toEqual(['slo-dashboard.json']);
     expect(JSON.parse(cm.data['slo-dashboard.json'])).toEqual(JSON.parse(JSON.stringify(dash.dashboard)));
@@ -255,10 +317,22 @@ describe('SloDashboard (construct)', () => {
   });
 
   test('name, namespace, sidecar label, folder and dashboard options', () => {
-    const { dash, objs } = synth({ name: 'payments-slos', namespace: 'observability', sidecarLabel: { grafana_dashboard: 'slo' }, folder: 'SLOs', uid: 'payments', title: 'Payments' });
+    const { dash, objs } = synth({
+      name: 'payments-slos',
+      namespace: 'observability',
+      sidecarLabel: { grafana_dashboard: 'slo' },
+      folder: 'SLOs',
+      uid: 'payments',
+      title: 'Payments',
+    });
     expectValidManifests(objs);
     const cm = objs[0];
-    expect(cm.metadata).toMatchObject({ name: 'payments-slos', namespace: 'observability', labels: { grafana_dashboard: 'slo' }, annotations: { grafana_folder: 'SLOs' } });
+    expect(cm.metadata).toMatchObject({
+      name: 'payments-slos',
+      namespace: 'observability',
+      labels: { grafana_dashboard: 'slo' },
+      annotations: { grafana_folder: 'SLOs' },
+    });
     expect(Object.keys(cm.data)).toEqual(['payments-slos.json']);
     expect(JSON.parse(cm.data['payments-slos.json'])).toMatchObject({ uid: 'payments', title: 'Payments' });
     expect(dash.dataKey).toBe('payments-slos.json');
@@ -289,7 +363,10 @@ describe('SloDashboard (construct)', () => {
   test('escape hatch: addJsonPatch on the ConfigMap reaches the YAML', () => {
     const chart = Testing.chart();
     const dash = new SloDashboard(chart, 'dashboard');
-    dash.configMap.addJsonPatch(JsonPatch.add('/metadata/labels/team', 'sre'), JsonPatch.add('/metadata/annotations', { 'grafana.com/owner': 'sre' }));
+    dash.configMap.addJsonPatch(
+      JsonPatch.add('/metadata/labels/team', 'sre'),
+      JsonPatch.add('/metadata/annotations', { 'grafana.com/owner': 'sre' }),
+    );
     const objs = Testing.synth(chart) as Json[];
     expectValidManifests(objs);
     const yaml = YAML.stringify(objs[0]);
@@ -312,19 +389,35 @@ describe('SloDashboard (construct)', () => {
     }
 
     test.each<[string, SloDashboardProps, RegExp]>([
-      ['uid', { uid: 'has spaces and is far too long for a grafana uid' }, /^1 problem in test\/dashboard:\n\s+\[test\/dashboard\] uid: "has spaces[^"]*" is not a Grafana dashboard uid .* Fix: use a short stable id/],
+      [
+        'uid',
+        { uid: 'has spaces and is far too long for a grafana uid' },
+        /^1 problem in test\/dashboard:\n\s+\[test\/dashboard\] uid: "has spaces[^"]*" is not a Grafana dashboard uid .* Fix: use a short stable id/,
+      ],
       ['title', { title: ' ' }, /\] title: the title is empty\. Fix: give a title/],
       ['tags', { tags: ['slo', ''] }, /\] tags\[1\]: the tag is empty\. Fix:/],
-      ['refresh too short', { refresh: DashboardRefresh.every(Duration.seconds(1)) }, /\] refresh: 1000ms is below Grafana's default minimum refresh interval \(5s\).* Fix: refresh every 5s or more/],
+      [
+        'refresh too short',
+        { refresh: DashboardRefresh.every(Duration.seconds(1)) },
+        /\] refresh: 1000ms is below Grafana's default minimum refresh interval \(5s\).* Fix: refresh every 5s or more/,
+      ],
       ['refresh raw', { refresh: DashboardRefresh.of('soon') }, /\] refresh: "soon" is not a Grafana refresh interval\. Fix:/],
       ['timeRange', { timeRange: DashboardTimeRange.last(Duration.seconds(0)) }, /\] timeRange: the time range is empty\. Fix:/],
       ['defaultDatasource', { defaultDatasource: '' }, /\] defaultDatasource: the data source name is empty\. Fix:/],
       ['name', { name: 'SLO_Dashboard' }, /\] name: "SLO_Dashboard" is not a DNS-1123 subdomain.* Fix: use a DNS-1123 name/],
       ['namespace', { namespace: 'Monitoring' }, /\] namespace: "Monitoring" is not a DNS-1123 label.* Fix:/],
       ['sidecarLabel empty', { sidecarLabel: {} }, /\] sidecarLabel: no label is given, so the sidecar would never load the dashboard\. Fix:/],
-      ['sidecarLabel invalid', { sidecarLabel: { grafana_dashboard: 'not ok' } }, /\] sidecarLabel\.grafana_dashboard: label value "not ok" is invalid.* Fix:/],
+      [
+        'sidecarLabel invalid',
+        { sidecarLabel: { grafana_dashboard: 'not ok' } },
+        /\] sidecarLabel\.grafana_dashboard: label value "not ok" is invalid.* Fix:/,
+      ],
       ['folder', { folder: 'a/b' }, /\] folder: "a\/b" is not a folder name.* Fix: give a plain folder name/],
-      ['folderAnnotation', { folder: 'SLOs', folderAnnotation: 'bad key!' }, /\] folderAnnotation: annotation key "bad key!" has an invalid name part.* Fix:/],
+      [
+        'folderAnnotation',
+        { folder: 'SLOs', folderAnnotation: 'bad key!' },
+        /\] folderAnnotation: annotation key "bad key!" has an invalid name part.* Fix:/,
+      ],
       ['jsonFileName', { jsonFileName: '../dashboard.yaml' }, /\] jsonFileName: "..\/dashboard.yaml" is not a relative path ending in \.json\. Fix:/],
     ])('%s', (_rule, props, message) => {
       expect(problemsOf(props)).toMatch(message);

@@ -35,11 +35,21 @@ function requests(okPerMin: number, errorsPerMin: number) {
 
 /** A latency histogram: per minute, `fast` requests under 0.1s and `slow` between 0.5s and 1s. */
 function latency(fast: number, slow: number) {
-  const b = (le: string, perMin: number) => ({ series: `http_request_duration_seconds_bucket{job="demo-app",le="${le}"}`, values: `0+${perMin}x120` });
+  const b = (le: string, perMin: number) => ({
+    series: `http_request_duration_seconds_bucket{job="demo-app",le="${le}"}`,
+    values: `0+${perMin}x120`,
+  });
   return [b('0.1', fast), b('0.5', fast), b('1', fast + slow), b('+Inf', fast + slow)];
 }
 
-function alertTest(name: string, inputSeries: Array<{ series: string; values: string }>, alertname: string, fires: boolean, severity: string, description = '') {
+function alertTest(
+  name: string,
+  inputSeries: Array<{ series: string; values: string }>,
+  alertname: string,
+  fires: boolean,
+  severity: string,
+  description = '',
+) {
   return {
     name,
     interval: '1m',
@@ -76,16 +86,44 @@ describe('chapter SLO alerts under promtool', () => {
 
   test.each([
     // 1% errors: availability 99% < 99.9%
-    ['SLOAvailabilityViolation fires at 1% errors', requests(990, 10), 'SLOAvailabilityViolation', true, 'critical', 'Availability over the last 5m is 99%. Page the on-call.'],
+    [
+      'SLOAvailabilityViolation fires at 1% errors',
+      requests(990, 10),
+      'SLOAvailabilityViolation',
+      true,
+      'critical',
+      'Availability over the last 5m is 99%. Page the on-call.',
+    ],
     ['SLOAvailabilityViolation is quiet at 0.05% errors', requests(1999, 1), 'SLOAvailabilityViolation', false, 'critical', ''],
     // 1d burn rate: 0.5% errors = 5x > 2.8; 0.2% = 2x < 2.8
-    ['SLOErrorBudgetBurnRateHigh fires at a 5x burn', requests(995, 5), 'SLOErrorBudgetBurnRateHigh', true, 'warning', '1d burn rate is 5.00 (threshold 2.8). Review recent deployments.'],
+    [
+      'SLOErrorBudgetBurnRateHigh fires at a 5x burn',
+      requests(995, 5),
+      'SLOErrorBudgetBurnRateHigh',
+      true,
+      'warning',
+      '1d burn rate is 5.00 (threshold 2.8). Review recent deployments.',
+    ],
     ['SLOErrorBudgetBurnRateHigh is quiet at a 2x burn', requests(998, 2), 'SLOErrorBudgetBurnRateHigh', false, 'warning', ''],
     // budget consumed over the period: 0.09% errors = 90% > 80%; 0.05% = 50%
-    ['SLOErrorBudgetLow fires with 90% of the budget consumed', requests(9991, 9), 'SLOErrorBudgetLow', true, 'critical', 'Error budget consumed: 90%. Freeze risky deployments.'],
+    [
+      'SLOErrorBudgetLow fires with 90% of the budget consumed',
+      requests(9991, 9),
+      'SLOErrorBudgetLow',
+      true,
+      'critical',
+      'Error budget consumed: 90%. Freeze risky deployments.',
+    ],
     ['SLOErrorBudgetLow is quiet with 50% consumed', requests(1999, 1), 'SLOErrorBudgetLow', false, 'critical', ''],
     // p99 latency: 5% slow requests put p99 in the 0.5-1s bucket; 0.5% slow keep it under 0.5s
-    ['SLOLatencyViolation fires when p99 is over 500ms', latency(95, 5), 'SLOLatencyViolation', true, 'warning', 'p99 latency is 900ms. Investigate.'],
+    [
+      'SLOLatencyViolation fires when p99 is over 500ms',
+      latency(95, 5),
+      'SLOLatencyViolation',
+      true,
+      'warning',
+      'p99 latency is 900ms. Investigate.',
+    ],
     ['SLOLatencyViolation is quiet when p99 is under 500ms', latency(995, 5), 'SLOLatencyViolation', false, 'warning', ''],
   ])('%s', (name, series, alert, fires, severity, description) => {
     const r = run([alertTest(name, series, alert, fires, severity, description)]);

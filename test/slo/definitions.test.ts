@@ -13,7 +13,10 @@ function rulesOf(objs: Json[]): Json[] {
 describe('SloThresholdRules', () => {
   test('the chapter defaults: names, thresholds derived from the objective and period', () => {
     const chart = Testing.chart();
-    new SloThresholdRules(chart, 'defs', { availability: Sli.availability({ selector: { job: 'demo-app' }, statusLabel: 'status' }), histogramSelector: { job: 'demo-app' } });
+    new SloThresholdRules(chart, 'defs', {
+      availability: Sli.availability({ selector: { job: 'demo-app' }, statusLabel: 'status' }),
+      histogramSelector: { job: 'demo-app' },
+    });
     const objs = Testing.synth(chart);
     expectValidManifests(objs);
     const rules = rulesOf(objs);
@@ -62,12 +65,16 @@ describe('SloThresholdRules', () => {
   });
 
   test('bad input: every problem at once', () => {
-    expect(() => new SloThresholdRules(Testing.chart(), 'defs', { prefix: 'bad-prefix', objective: 100, quantile: 1.5, budgetRemainingPercentBelow: 0 })).toThrow(
+    expect(
+      () => new SloThresholdRules(Testing.chart(), 'defs', { prefix: 'bad-prefix', objective: 100, quantile: 1.5, budgetRemainingPercentBelow: 0 }),
+    ).toThrow(
       /4 problems in test\/defs:\n  \[test\/defs\] prefix: "bad-prefix" cannot be part of a recording name[\s\S]*objective: 100 is outside \(0, 100\)[\s\S]*quantile: 1\.5 is outside \(0, 1\)[\s\S]*budgetRemainingPercentBelow: 0 is outside \(0, 100\)/,
     );
   });
 
   test('a generated query that does not parse is rejected', () => {
-    expect(() => new SloThresholdRules(Testing.chart(), 'defs', { availability: Sli.raw('rate(x[{{.window}}]) +') })).toThrow(/the generated query does not parse/);
+    expect(() => new SloThresholdRules(Testing.chart(), 'defs', { availability: Sli.raw('rate(x[{{.window}}]) +') })).toThrow(
+      /the generated query does not parse/,
+    );
   });
 });

@@ -39,7 +39,10 @@ function loadError(fn: () => unknown): SpecLoadError {
 
 describe('spec documents', () => {
   test('several documents per file, each with its start line; empty documents skipped', () => {
-    const docs = parseSpecDocuments('version: prometheus/v1\nservice: a\n---\n# only a comment\n---\napiVersion: openslo/v1alpha\nkind: SLO\n', 'x.yaml');
+    const docs = parseSpecDocuments(
+      'version: prometheus/v1\nservice: a\n---\n# only a comment\n---\napiVersion: openslo/v1alpha\nkind: SLO\n',
+      'x.yaml',
+    );
     expect(docs.map((d) => [d.index, d.line])).toEqual([
       [1, 1],
       [2, 6],
@@ -78,9 +81,12 @@ describe('spec documents', () => {
     expect(e.problems[0]).toMatchObject({ line: 1, field: 'version', problem: 'spec version "prometheus/v2" is not supported' });
   });
 
-  test('types Sloth\'s decoder rejects are problems (a quoted objective), and all problems are reported at once', () => {
+  test("types Sloth's decoder rejects are problems (a quoted objective), and all problems are reported at once", () => {
     const file = path.join(os.tmpdir(), `slo-types-${process.pid}.yaml`);
-    fs.writeFileSync(file, 'version: prometheus/v1\nservice: s\nslos:\n  - name: a\n    objective: "99.9"\n    sli: {plugin: {id: sloth-common/kubernetes/apiserver/availability}}\n    labels: {team: [a, b]}\n');
+    fs.writeFileSync(
+      file,
+      'version: prometheus/v1\nservice: s\nslos:\n  - name: a\n    objective: "99.9"\n    sli: {plugin: {id: sloth-common/kubernetes/apiserver/availability}}\n    labels: {team: [a, b]}\n',
+    );
     const e = loadError(() => loadSpecFile(file));
     fs.rmSync(file);
     expect(e.problems.map((p) => [p.line, p.field])).toEqual([
@@ -95,7 +101,11 @@ describe('OpenSLO', () => {
   test('targets are fractions: 0.999 becomes the objective 99.9; 99.9 is rejected as a percentage; 0 and 150 are out of range', () => {
     expect(openSloTargetProblem(0.999)).toBeUndefined();
     expect(openSloTargetProblem(1)).toBeUndefined();
-    expect(openSloTargetProblem(99.9)).toEqual({ field: 'target', problem: '99.9 looks like a percentage, but an OpenSLO target is a fraction in (0, 1]', fix: 'write 0.999 (the fraction), or use a Sloth spec, whose objective is in percent' });
+    expect(openSloTargetProblem(99.9)).toEqual({
+      field: 'target',
+      problem: '99.9 looks like a percentage, but an OpenSLO target is a fraction in (0, 1]',
+      fix: 'write 0.999 (the fraction), or use a Sloth spec, whose objective is in percent',
+    });
     expect(openSloTargetProblem(0)?.problem).toBe('0 is outside (0, 1]');
     expect(openSloTargetProblem(150)?.problem).toBe('150 is outside (0, 1]');
     expect(openSloTargetProblem('0.9')?.problem).toBe('the target "0.9" is not a number');
@@ -115,11 +125,25 @@ describe('OpenSLO', () => {
       spec: {
         service: 's',
         timeWindows: [{ count: 720, unit: 'Hour' }],
-        objectives: [{ target: 0.9 }, { target: 0.9, ratioMetrics: { good: { source: 'datadog', queryType: 'promql', query: 'a' }, total: { source: 'prometheus', queryType: 'sql', query: 'b' } } }],
+        objectives: [
+          { target: 0.9 },
+          {
+            target: 0.9,
+            ratioMetrics: {
+              good: { source: 'datadog', queryType: 'promql', query: 'a' },
+              total: { source: 'prometheus', queryType: 'sql', query: 'b' },
+            },
+          },
+        ],
       },
     });
     expect(r.mapping).toBeUndefined();
-    expect(r.problems.map((p) => p.field)).toEqual(['spec.timeWindows[0].unit', 'spec.objectives[0].ratioMetrics', 'spec.objectives[1].ratioMetrics.good.source', 'spec.objectives[1].ratioMetrics.total.queryType']);
+    expect(r.problems.map((p) => p.field)).toEqual([
+      'spec.timeWindows[0].unit',
+      'spec.objectives[0].ratioMetrics',
+      'spec.objectives[1].ratioMetrics.good.source',
+      'spec.objectives[1].ratioMetrics.total.queryType',
+    ]);
   });
 });
 
@@ -127,7 +151,11 @@ describe('alert windows and generation', () => {
   test('an AlertWindows directory replaces the built-in windows', () => {
     const catalog = alertWindowsCatalog(loadAlertWindowsDirectory(path.join(FIX, 'windows-7d')));
     expect(catalog.periods()).toEqual(['1w']);
-    expect(catalog.get(Duration.days(7).toMilliseconds())?.ticketSlow).toEqual({ errorBudgetPercent: 20, shortWindowMs: 6 * 3600000, longWindowMs: 48 * 3600000 });
+    expect(catalog.get(Duration.days(7).toMilliseconds())?.ticketSlow).toEqual({
+      errorBudgetPercent: 20,
+      shortWindowMs: 6 * 3600000,
+      longWindowMs: 48 * 3600000,
+    });
     expect(alertWindowsCatalog().periods()).toEqual(['4w', '30d']);
   });
 
@@ -154,9 +182,12 @@ describe('alert windows and generation', () => {
     ]);
   });
 
-  test('the exhausted-budget alert is Sloth\'s rule: remaining budget at or below the threshold, for 5m', () => {
+  test("the exhausted-budget alert is Sloth's rule: remaining budget at or below the threshold, for 5m", () => {
     const [spec] = loadSpecFile(caseInput('base'));
-    const groups = specRuleGroups(spec, alertWindowsCatalog(), { version: 'v', exhaustedAlerts: [{ threshold: 0.1, selectorLabels: { env: 'prod' }, annotations: { summary: 'budget gone' } }] });
+    const groups = specRuleGroups(spec, alertWindowsCatalog(), {
+      version: 'v',
+      exhaustedAlerts: [{ threshold: 0.1, selectorLabels: { env: 'prod' }, annotations: { summary: 'budget gone' } }],
+    });
     const alerts = groups.find((g) => g.name === 'sloth-slo-alerts-svc01-slo1')!;
     expect(alerts.rules[alerts.rules.length - 1]).toEqual({
       alert: 'ErrorBudgetExhausted',
@@ -175,9 +206,12 @@ describe('alert windows and generation', () => {
 });
 
 describe('sloSpecsFromFile / sloSpecsFromDirectory: spec files in a cdk8s app', () => {
-  test('a PrometheusServiceLevel file becomes a schema-valid PrometheusRule with Sloth\'s groups and the object\'s name', () => {
+  test("a PrometheusServiceLevel file becomes a schema-valid PrometheusRule with Sloth's groups and the object's name", () => {
     const chart = new Chart(Testing.app(), 'test');
-    const [spec] = sloSpecsFromFile(chart, 'my-service', caseInput('example-k8s-getting-started'), { extraLabels: { cmd: 'examplesgen.sh' }, ruleSelectorLabels: {} });
+    const [spec] = sloSpecsFromFile(chart, 'my-service', caseInput('example-k8s-getting-started'), {
+      extraLabels: { cmd: 'examplesgen.sh' },
+      ruleSelectorLabels: {},
+    });
     const objs = Testing.synth(chart);
     expectValidManifests(objs);
     expect(objs).toHaveLength(1);
@@ -217,10 +251,18 @@ describe('sloSpecsFromFile / sloSpecsFromDirectory: spec files in a cdk8s app', 
   test('moving one SLO at a time: a loaded spec takes typed SLOs with addSlo()', () => {
     const chart = new Chart(Testing.app(), 'test');
     const [checkout] = sloSpecsFromFile(chart, 'checkout', path.join(FIX, 'openslo', 'checkout.yaml'));
-    checkout.addSlo({ name: 'requests-latency', objective: 99, sli: Sli.latency({ selector: { job: 'checkout' }, thresholdBucket: '0.3' }), alerting: { name: 'CheckoutLatency' } });
+    checkout.addSlo({
+      name: 'requests-latency',
+      objective: 99,
+      sli: Sli.latency({ selector: { job: 'checkout' }, thresholdBucket: '0.3' }),
+      alerting: { name: 'CheckoutLatency' },
+    });
     const [obj] = Testing.synth(chart);
     expectValidManifests([obj]);
-    const ids = obj.spec.groups.flatMap((g: Json) => g.rules).filter((r: Json) => r.record === 'sloth_slo_info').map((r: Json) => r.labels.sloth_id);
+    const ids = obj.spec.groups
+      .flatMap((g: Json) => g.rules)
+      .filter((r: Json) => r.record === 'sloth_slo_info')
+      .map((r: Json) => r.labels.sloth_id);
     expect(ids).toEqual(['checkout-checkout-availability-0', 'checkout-checkout-availability-1', 'checkout-requests-latency']);
   });
 

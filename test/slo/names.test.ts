@@ -1,6 +1,15 @@
 /** Names that explain themselves; the former names still work, as deprecated aliases. */
 import { Chart, Duration, Testing } from 'cdk8s';
-import { AlertWindowSpec, CustomAlertWindow, promqlSelector, selector, SloDefinitions, sloDefinitionNames, SloThresholdRules, sloThresholdRuleNames } from '../../src';
+import {
+  AlertWindowSpec,
+  CustomAlertWindow,
+  promqlSelector,
+  selector,
+  SloDefinitions,
+  sloDefinitionNames,
+  SloThresholdRules,
+  sloThresholdRuleNames,
+} from '../../src';
 import { AlertWindowsSpec, SlothAlertWindowsDocument } from '../../src/slo/windows';
 
 test('SloThresholdRules (the threshold-alert construct) is no longer confused with SloDefinition (one SLO)', () => {

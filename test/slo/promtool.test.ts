@@ -12,7 +12,6 @@ import { caseSloSpecs, slothFixtureCases } from './sloth-fixtures';
 import { checkRules, expandAnnotations, findPromtool, promtoolVersion, PromtoolTestCase, testRules } from '../support/promtool';
 import { addSloCharts } from '../../examples/platform/slo';
 
-
 /** The rules files of one Sloth golden case, one per input document, generated through SloSpec. */
 function fixtureRuleFiles(input: string, args: string[], prefix: string): Record<string, string> {
   const chart = new Chart(Testing.app(), 'test');
@@ -57,7 +56,10 @@ describe('promtool check rules', () => {
     ['latency', Sli.latency({ selector: { job: 'auth-service' }, thresholdBucket: '0.5' })],
     ['throughput', Sli.throughput({ selector: { job: 'batch-worker' }, minPerSecond: 100 })],
     ['raw', Sli.raw('sum(rate(grpc_server_handled_total{grpc_code!="OK"}[{{.window}}])) / sum(rate(grpc_server_handled_total[{{.window}}]))')],
-    ['events', Sli.events({ errorQuery: 'sum(rate(queue_jobs_failed_total[{{.window}}]))', totalQuery: 'sum(rate(queue_jobs_processed_total[{{.window}}]))' })],
+    [
+      'events',
+      Sli.events({ errorQuery: 'sum(rate(queue_jobs_failed_total[{{.window}}]))', totalQuery: 'sum(rate(queue_jobs_processed_total[{{.window}}]))' }),
+    ],
   ];
 
   test.each(helperSlis)('an SLO built with Sli.%s passes, for 30d and 28d periods', (kind, sli) => {
@@ -173,8 +175,28 @@ describe('promtool test rules: a 99.9% availability SLO over 30d', () => {
         name: 'recordings at 0.2% errors',
         input_series: requests(0, 120, 0.002),
         promql_expr_test: [
-          { expr: 'round(slo:sli_error:ratio_rate1h * 1e6)', eval_time: '2h', exp_samples: [{ labels: '{sloth_id="auth-service-requests-availability", sloth_service="auth-service", sloth_slo="requests-availability", sloth_window="1h", team="platform"}', value: 2000 }] },
-          { expr: 'round(slo:current_burn_rate:ratio * 100)', eval_time: '2h', exp_samples: [{ labels: '{sloth_id="auth-service-requests-availability", sloth_service="auth-service", sloth_slo="requests-availability", sloth_window="5m", team="platform"}', value: 200 }] },
+          {
+            expr: 'round(slo:sli_error:ratio_rate1h * 1e6)',
+            eval_time: '2h',
+            exp_samples: [
+              {
+                labels:
+                  '{sloth_id="auth-service-requests-availability", sloth_service="auth-service", sloth_slo="requests-availability", sloth_window="1h", team="platform"}',
+                value: 2000,
+              },
+            ],
+          },
+          {
+            expr: 'round(slo:current_burn_rate:ratio * 100)',
+            eval_time: '2h',
+            exp_samples: [
+              {
+                labels:
+                  '{sloth_id="auth-service-requests-availability", sloth_service="auth-service", sloth_slo="requests-availability", sloth_window="5m", team="platform"}',
+                value: 200,
+              },
+            ],
+          },
         ],
       },
     ]);

@@ -55,7 +55,9 @@ describe('SloSpec output', () => {
     ]);
     const [page, ticket] = rule.spec.groups[2].rules;
     expect(page.labels.sloth_severity).toBe('page');
-    expect(page.expr).toContain('slo:sli_error:ratio_rate5m{sloth_id="api-availability", sloth_service="api", sloth_slo="availability"} > (14.4 * 0.0009999999999999432)');
+    expect(page.expr).toContain(
+      'slo:sli_error:ratio_rate5m{sloth_id="api-availability", sloth_service="api", sloth_slo="availability"} > (14.4 * 0.0009999999999999432)',
+    );
     expect(page.expr).toContain('ratio_rate6h{sloth_id="api-availability", sloth_service="api", sloth_slo="availability"} > (6 * ');
     expect(ticket.expr).toContain('ratio_rate1d{sloth_id="api-availability", sloth_service="api", sloth_slo="availability"} > (3 * ');
     expect(ticket.expr).toContain('ratio_rate3d{sloth_id="api-availability", sloth_service="api", sloth_slo="availability"} > (1 * ');
@@ -133,7 +135,12 @@ describe('SloSpec output', () => {
   test('SLOs added after construction are generated', () => {
     const chart = Testing.chart();
     const spec = new SloSpec(chart, 'slos', props());
-    spec.addSlo({ name: 'latency', objective: 99, sli: Sli.latency({ selector: { job: 'api' }, thresholdBucket: '0.5' }), alerting: { name: 'ApiSlow' } });
+    spec.addSlo({
+      name: 'latency',
+      objective: 99,
+      sli: Sli.latency({ selector: { job: 'api' }, thresholdBucket: '0.5' }),
+      alerting: { name: 'ApiSlow' },
+    });
     const objs = Testing.synth(chart);
     expect(objs[0].spec.groups).toHaveLength(6);
     expectValidManifests(objs);
@@ -163,13 +170,16 @@ describe('SLI helpers', () => {
 
   test('latency counts requests above the threshold bucket: _count minus _bucket{le}', () => {
     expect(Sli.latency({ selector: { job: 'a' }, thresholdBucket: '0.25' }).model.events).toEqual({
-      errorQuery: '(sum(rate(http_request_duration_seconds_count{job="a"}[{{.window}}])) - sum(rate(http_request_duration_seconds_bucket{job="a",le="0.25"}[{{.window}}])))',
+      errorQuery:
+        '(sum(rate(http_request_duration_seconds_count{job="a"}[{{.window}}])) - sum(rate(http_request_duration_seconds_bucket{job="a",le="0.25"}[{{.window}}])))',
       totalQuery: 'sum(rate(http_request_duration_seconds_count{job="a"}[{{.window}}]))',
     });
   });
 
   test('throughput is the undelivered share of the minimum rate', () => {
-    expect(Sli.throughput({ metric: 'jobs_total', minPerSecond: 50 }).model.raw?.errorRatioQuery).toBe('1 - clamp_max(sum(rate(jobs_total[{{.window}}])) / 50, 1)');
+    expect(Sli.throughput({ metric: 'jobs_total', minPerSecond: 50 }).model.raw?.errorRatioQuery).toBe(
+      '1 - clamp_max(sum(rate(jobs_total[{{.window}}])) / 50, 1)',
+    );
   });
 });
 
@@ -186,7 +196,9 @@ describe('SloSpec validation: every problem at once, nothing emitted', () => {
 
   test('a query without {{.window}}', () => {
     const msg = problemsOf(slo({ sli: Sli.events({ errorQuery: 'sum(rate(x[5m]))', totalQuery: 'sum(rate(y[{{.window}}]))' }) }));
-    expect(msg).toMatch(/\[test\/slos\] slos\[0\]\.sli\.events\.errorQuery: the query does not contain the \{\{\.window\}\} variable\. Fix: use \{\{\.window\}\}/);
+    expect(msg).toMatch(
+      /\[test\/slos\] slos\[0\]\.sli\.events\.errorQuery: the query does not contain the \{\{\.window\}\} variable\. Fix: use \{\{\.window\}\}/,
+    );
   });
 
   test('a query that does not parse as PromQL', () => {
@@ -195,7 +207,9 @@ describe('SloSpec validation: every problem at once, nothing emitted', () => {
   });
 
   test('template actions other than {{.window}}', () => {
-    expect(problemsOf(slo({ sli: Sli.raw('rate(x[{{.window}}]) / {{.foo}}') }))).toMatch(/template actions other than \{\{\.window\}\}: \{\{\.foo\}\}/);
+    expect(problemsOf(slo({ sli: Sli.raw('rate(x[{{.window}}]) / {{.foo}}') }))).toMatch(
+      /template actions other than \{\{\.window\}\}: \{\{\.foo\}\}/,
+    );
   });
 
   test('duplicate SLO names', () => {
@@ -216,11 +230,15 @@ describe('SloSpec validation: every problem at once, nothing emitted', () => {
   });
 
   test('a period with no alert windows', () => {
-    expect(problemsOf({ ...slo({}), period: Duration.days(14) })).toMatch(/period: no alert windows for a 2w period \(available: 4w, 30d\)\. Fix: use Duration\.days\(30\)/);
+    expect(problemsOf({ ...slo({}), period: Duration.days(14) })).toMatch(
+      /period: no alert windows for a 2w period \(available: 4w, 30d\)\. Fix: use Duration\.days\(30\)/,
+    );
   });
 
   test('alerts enabled without a name', () => {
-    expect(problemsOf(slo({ alerting: {} }))).toMatch(/slos\[0\]\.alerting\.pageAlert\.name: alerts are enabled but have no name\. Fix: set alerting\.name/);
+    expect(problemsOf(slo({ alerting: {} }))).toMatch(
+      /slos\[0\]\.alerting\.pageAlert\.name: alerts are enabled but have no name\. Fix: set alerting\.name/,
+    );
     expect(problemsOf(slo({ alerting: undefined }))).toMatch(/alerting\.ticketAlert\.name: alerts are enabled but have no name/);
   });
 
@@ -236,7 +254,9 @@ describe('SloSpec validation: every problem at once, nothing emitted', () => {
   });
 
   test('a latency threshold that is not a bucket boundary', () => {
-    expect(problemsOf(slo({ sli: Sli.latency({ thresholdBucket: '500ms' }) }))).toMatch(/slos\[0\]\.sli: latency threshold bucket "500ms" is not a bucket boundary/);
+    expect(problemsOf(slo({ sli: Sli.latency({ thresholdBucket: '500ms' }) }))).toMatch(
+      /slos\[0\]\.sli: latency threshold bucket "500ms" is not a bucket boundary/,
+    );
   });
 
   test('an invalid service name and object name', () => {

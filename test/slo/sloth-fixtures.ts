@@ -37,7 +37,12 @@ export function slothFixtureCases(): SlothCase[] {
 }
 
 /** The flags of a case, parsed. */
-export function caseFlags(args: string[]): { period: string; disableAlerts: boolean; disableRecordings: boolean; extraLabels: Record<string, string> } {
+export function caseFlags(args: string[]): {
+  period: string;
+  disableAlerts: boolean;
+  disableRecordings: boolean;
+  extraLabels: Record<string, string>;
+} {
   const out = { period: '30d', disableAlerts: false, disableRecordings: false, extraLabels: {} as Record<string, string> };
   for (let i = 0; i < args.length; i++) {
     const a = args[i];
@@ -71,7 +76,8 @@ export function normaliseOutput(text: string): Json[] {
     .filter((d) => d !== null && d !== undefined)
     .map((doc: Json) => {
       if (doc.kind === 'PrometheusRule') {
-        if (doc.metadata?.labels && 'app.kubernetes.io/managed-by' in doc.metadata.labels) doc.metadata.labels['app.kubernetes.io/managed-by'] = '<ignored>';
+        if (doc.metadata?.labels && 'app.kubernetes.io/managed-by' in doc.metadata.labels)
+          doc.metadata.labels['app.kubernetes.io/managed-by'] = '<ignored>';
         normaliseRules(doc.spec?.groups);
       } else {
         normaliseRules(doc.groups);
@@ -105,7 +111,9 @@ export function caseSloSpecs(chart: Chart, input: string, args: string[]): Array
     .filter(Boolean)
     .map((doc: Json, i: number) => {
       const k8s = doc.apiVersion === 'sloth.slok.dev/v1';
-      const spec = k8s ? normaliseSlothSpec(doc.spec.service, doc.spec.labels, doc.spec.slos, false) : normaliseSlothSpec(doc.service, doc.labels, doc.slos, true);
+      const spec = k8s
+        ? normaliseSlothSpec(doc.spec.service, doc.spec.labels, doc.spec.slos, false)
+        : normaliseSlothSpec(doc.service, doc.labels, doc.slos, true);
       const slo = SloSpec.fromSloth(chart, `spec${i}`, spec, {
         period: Duration.millis(promDurationMs(flags.period)!),
         disableAlerts: flags.disableAlerts,

@@ -50,11 +50,21 @@ export function tmpDir(): string {
 
 /** What an application namespace holds, as names and ready counts (equal before and after means nothing was lost). */
 export function appState(sim: SimulatedCluster, ns: string): Record<string, unknown> {
-  const names = (t: typeof DEPLOYMENTS): string[] => sim.store.list(t, ns).map((o) => o.metadata.name).sort();
+  const names = (t: typeof DEPLOYMENTS): string[] =>
+    sim.store
+      .list(t, ns)
+      .map((o) => o.metadata.name)
+      .sort();
   if (!sim.store.get(NAMESPACES, undefined, ns)) return { exists: false };
   return {
     exists: true,
-    deployments: sim.store.list(DEPLOYMENTS, ns).map((d) => `${d.metadata.name} ${Number((d.status as { readyReplicas?: number } | undefined)?.readyReplicas ?? 0)}/${Number((d.spec as { replicas?: number }).replicas ?? 1)}`).sort(),
+    deployments: sim.store
+      .list(DEPLOYMENTS, ns)
+      .map(
+        (d) =>
+          `${d.metadata.name} ${Number((d.status as { readyReplicas?: number } | undefined)?.readyReplicas ?? 0)}/${Number((d.spec as { replicas?: number }).replicas ?? 1)}`,
+      )
+      .sort(),
     services: names(SERVICES),
     configmaps: names(CONFIGMAPS),
     secrets: names(SECRETS),
@@ -76,17 +86,27 @@ export interface Child {
 
 /** Starts the CLI as a separate process (as a user runs it). */
 export function spawnCli(args: readonly string[]): Child {
-  const child = spawn(process.execPath, [BIN, ...args], { cwd: ROOT, env: { ...process.env, KUBECONFIG: '', CI: 'true' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [BIN, ...args], {
+    cwd: ROOT,
+    env: { ...process.env, KUBECONFIG: '', CI: 'true' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let stdout = '';
   let stderr = '';
   child.stdout!.on('data', (c: Buffer) => (stdout += c.toString()));
   child.stderr!.on('data', (c: Buffer) => (stderr += c.toString()));
-  const done = new Promise<Run & { signal: NodeJS.Signals | null }>((resolve) => child.on('close', (code, signal) => resolve({ code: code ?? -1, stdout, stderr, signal })));
+  const done = new Promise<Run & { signal: NodeJS.Signals | null }>((resolve) =>
+    child.on('close', (code, signal) => resolve({ code: code ?? -1, stdout, stderr, signal })),
+  );
   return { process: child, done };
 }
 
 /** Resolves when `check` holds for the journal file, watching its directory (no polling loop). */
-export function whenJournal(file: string, check: (j: { state: string } & Record<string, unknown>) => boolean, timeoutMs = 20000): Promise<Record<string, unknown>> {
+export function whenJournal(
+  file: string,
+  check: (j: { state: string } & Record<string, unknown>) => boolean,
+  timeoutMs = 20000,
+): Promise<Record<string, unknown>> {
   return new Promise((resolve, reject) => {
     const dir = path.dirname(file);
     fs.mkdirSync(dir, { recursive: true });

@@ -48,4 +48,17 @@ export function cdk8sPackages(packages: Map<string, string>): Array<[string, str
 }
 
 /** The chaos model: plain data and functions, loadable without cdk8s (the constructs are experiment, workflow, status-check and machines). */
-export const CHAOS_MODEL_MODULES = ['actions', 'guardrails', 'http-check', 'kinds', 'litmus', 'mode', 'platform', 'schedule', 'selector', 'steps', 'types', 'units'] as const;
+export const CHAOS_MODEL_MODULES = [
+  'actions',
+  'guardrails',
+  'http-check',
+  'kinds',
+  'litmus',
+  'mode',
+  'platform',
+  'schedule',
+  'selector',
+  'steps',
+  'types',
+  'units',
+] as const;

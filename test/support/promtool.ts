@@ -27,7 +27,13 @@ let located: string | undefined;
  * Throws with the way to install it when there is none.
  */
 export function findPromtool(env: Readonly<Record<string, string | undefined>>): string {
-  const candidates = [env.PROMTOOL, ...(env.PATH ?? '').split(path.delimiter).filter(Boolean).map((d) => path.join(d, 'promtool'))];
+  const candidates = [
+    env.PROMTOOL,
+    ...(env.PATH ?? '')
+      .split(path.delimiter)
+      .filter(Boolean)
+      .map((d) => path.join(d, 'promtool')),
+  ];
   for (const c of candidates) {
     if (!c) continue;
     try {
@@ -158,7 +164,11 @@ export function promtoolTestYaml(o: PromtoolTestFileOptions): string {
  * temporary directory. Returns promtool's result, the test file, and the directory used (removed
  * afterwards unless PROMTOOL_KEEP_FILES is set).
  */
-export function testRules(ruleFiles: Readonly<Record<string, string>>, tests: readonly PromtoolTestCase[], evaluationInterval = '1m'): PromtoolResult & { readonly dir: string; readonly testYaml: string } {
+export function testRules(
+  ruleFiles: Readonly<Record<string, string>>,
+  tests: readonly PromtoolTestCase[],
+  evaluationInterval = '1m',
+): PromtoolResult & { readonly dir: string; readonly testYaml: string } {
   const dir = tempDir();
   try {
     writeFiles(dir, ruleFiles);
@@ -176,6 +186,9 @@ export function testRules(ruleFiles: Readonly<Record<string, string>>, tests: re
  */
 export function expandAnnotations(annotations: Readonly<Record<string, string>>, labels: Readonly<Record<string, string>>): Record<string, string> {
   return Object.fromEntries(
-    Object.entries(annotations).map(([k, v]) => [k, v.replace(/\{\{\s*\$labels\.([a-zA-Z_][a-zA-Z0-9_]*)\s*\}\}/g, (_m, name: string) => labels[name] ?? '')]),
+    Object.entries(annotations).map(([k, v]) => [
+      k,
+      v.replace(/\{\{\s*\$labels\.([a-zA-Z_][a-zA-Z0-9_]*)\s*\}\}/g, (_m, name: string) => labels[name] ?? ''),
+    ]),
   );
 }

@@ -51,7 +51,12 @@ describe('manifest validation harness', () => {
 
 describe('manifest validation harness: API names that cdk8s spells differently', () => {
   test('accepts setHostnameAsFQDN on a pod spec, still rejects a misspelling', () => {
-    const pod = (spec: object) => ({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p' }, spec: { containers: [{ name: 'c', image: 'i' }], ...spec } });
+    const pod = (spec: object) => ({
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name: 'p' },
+      spec: { containers: [{ name: 'c', image: 'i' }], ...spec },
+    });
     expect(manifestProblems(pod({ setHostnameAsFQDN: true }))).toEqual([]);
     expect(manifestProblems(pod({ setHostnameAsFqdn: true })).join('\n')).toMatch(/unknown field spec.setHostnameAsFqdn/);
   });

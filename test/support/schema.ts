@@ -59,7 +59,10 @@ export function structuralToJsonSchema(node: Json): Json {
     out.anyOf = [...(out.anyOf ?? []), { type: 'integer' }, { type: 'string' }];
   }
   // OpenAPI 3.0 booleans exclusiveMinimum/exclusiveMaximum become JSON Schema numbers.
-  for (const [ex, bound] of [['exclusiveMinimum', 'minimum'], ['exclusiveMaximum', 'maximum']] as const) {
+  for (const [ex, bound] of [
+    ['exclusiveMinimum', 'minimum'],
+    ['exclusiveMaximum', 'maximum'],
+  ] as const) {
     if (typeof out[ex] === 'boolean') {
       if (out[ex] && out[bound] !== undefined) out[ex] = out[bound];
       else delete out[ex];
@@ -75,7 +78,11 @@ export function structuralToJsonSchema(node: Json): Json {
   return out;
 }
 
-interface CrdValidator { readonly schema: Json; readonly file: string; compiled?: ValidateFunction }
+interface CrdValidator {
+  readonly schema: Json;
+  readonly file: string;
+  compiled?: ValidateFunction;
+}
 
 /** CRD patterns are Go RE2: turn an inline `(?i)` into the JavaScript flag. */
 function goRegExp(pattern: string, flags: string): RegExp {
@@ -191,7 +198,10 @@ export function manifestProblems(obj: Json): string[] {
   if (crd) {
     crd.compiled ??= ajv.compile(crd.schema);
     if (crd.compiled(obj)) return [];
-    return (crd.compiled.errors ?? []).map((e) => `${where}: ${e.instancePath || '/'} ${e.message}${e.params && 'additionalProperty' in e.params ? ` (${(e.params as Json).additionalProperty})` : ''} [${crd.file}]`);
+    return (crd.compiled.errors ?? []).map(
+      (e) =>
+        `${where}: ${e.instancePath || '/'} ${e.message}${e.params && 'additionalProperty' in e.params ? ` (${(e.params as Json).additionalProperty})` : ''} [${crd.file}]`,
+    );
   }
   const core = CORE[key];
   if (!core) return [`${where}: no schema known for ${key}; add it to test/support/schema.ts`];

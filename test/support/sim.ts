@@ -32,16 +32,22 @@ export interface Run {
 
 /** Fails with a build hint when lib/ is missing (npm test builds first). */
 export function requireBuild(): void {
-  if (!fs.existsSync(path.join(ROOT, 'lib', 'src', 'runtime', 'cli.js'))) throw new Error('the CLI is not built: run `npm run build` (npm test does) before this suite');
+  if (!fs.existsSync(path.join(ROOT, 'lib', 'src', 'runtime', 'cli.js')))
+    throw new Error('the CLI is not built: run `npm run build` (npm test does) before this suite');
 }
 
 /** Runs the CLI as a separate process; never rejects. */
 export function cli(args: readonly string[], env: Record<string, string> = {}): Promise<Run> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [BIN, ...args], { cwd: ROOT, env: { ...process.env, KUBECONFIG: '', ...env }, maxBuffer: 16 * 1024 * 1024, timeout: 60000 }, (err, stdout, stderr) => {
-      const code = err ? (typeof (err as { code?: unknown }).code === 'number' ? (err as { code: number }).code : 1) : 0;
-      resolve({ code, stdout, stderr });
-    });
+    execFile(
+      process.execPath,
+      [BIN, ...args],
+      { cwd: ROOT, env: { ...process.env, KUBECONFIG: '', ...env }, maxBuffer: 16 * 1024 * 1024, timeout: 60000 },
+      (err, stdout, stderr) => {
+        const code = err ? (typeof (err as { code?: unknown }).code === 'number' ? (err as { code: number }).code : 1) : 0;
+        resolve({ code, stdout, stderr });
+      },
+    );
   });
 }
 
@@ -122,7 +128,9 @@ export function kubectlPath(): string {
     execFileSync('kubectl', ['version', '--client'], { stdio: 'ignore' });
     return 'kubectl';
   } catch {
-    throw new Error('kubectl is not installed: install it (https://kubernetes.io/docs/tasks/tools/ or apt-get install kubectl) to run the kubectl-against-the-simulation tests');
+    throw new Error(
+      'kubectl is not installed: install it (https://kubernetes.io/docs/tasks/tools/ or apt-get install kubectl) to run the kubectl-against-the-simulation tests',
+    );
   }
 }
 
@@ -130,16 +138,31 @@ export function kubectlPath(): string {
 export function kubectl(sim: SimulatedCluster, args: readonly string[], timeoutMs = 20000): Promise<Run> {
   const bin = kubectlPath();
   return new Promise((resolve) => {
-    execFile(bin, ['--kubeconfig', sim.kubeconfig, ...args], { timeout: timeoutMs, env: { ...process.env, KUBECONFIG: '' } }, (err, stdout, stderr) => {
-      const code = err ? (typeof (err as { code?: unknown }).code === 'number' ? (err as { code: number }).code : 1) : 0;
-      resolve({ code, stdout, stderr });
-    });
+    execFile(
+      bin,
+      ['--kubeconfig', sim.kubeconfig, ...args],
+      { timeout: timeoutMs, env: { ...process.env, KUBECONFIG: '' } },
+      (err, stdout, stderr) => {
+        const code = err ? (typeof (err as { code?: unknown }).code === 'number' ? (err as { code: number }).code : 1) : 0;
+        resolve({ code, stdout, stderr });
+      },
+    );
   });
 }
 
 /** Calls the simulated API server over HTTP (in-process tests of the sim itself). */
-export async function api(sim: SimulatedCluster, method: string, p: string, body?: unknown, headers: Record<string, string> = {}): Promise<{ status: number; json: Record<string, unknown> }> {
-  const res = await fetch(`${sim.url}${p}`, { method, headers: { 'Content-Type': method === 'PATCH' ? 'application/merge-patch+json' : 'application/json', ...headers }, body: body === undefined ? undefined : JSON.stringify(body) });
+export async function api(
+  sim: SimulatedCluster,
+  method: string,
+  p: string,
+  body?: unknown,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; json: Record<string, unknown> }> {
+  const res = await fetch(`${sim.url}${p}`, {
+    method,
+    headers: { 'Content-Type': method === 'PATCH' ? 'application/merge-patch+json' : 'application/json', ...headers },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
   const text = await res.text();
   return { status: res.status, json: text ? (JSON.parse(text) as Record<string, unknown>) : {} };
 }

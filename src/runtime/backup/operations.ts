@@ -129,21 +129,41 @@ export async function listLocations(cluster: Cluster, veleroNamespace: string): 
   const list = await cluster.list(VELERO_STORAGE_LOCATIONS, { namespace: veleroNamespace });
   return list.items.map((o) => {
     const st = (o.status ?? {}) as Record<string, unknown>;
-    return { name: o.metadata.name, phase: typeof st.phase === 'string' ? st.phase : 'Unknown', isDefault: (o.spec as { default?: boolean } | undefined)?.default === true, message: typeof st.message === 'string' ? st.message : undefined, lastValidatedMs: ms(st.lastValidationTime) };
+    return {
+      name: o.metadata.name,
+      phase: typeof st.phase === 'string' ? st.phase : 'Unknown',
+      isDefault: (o.spec as { default?: boolean } | undefined)?.default === true,
+      message: typeof st.message === 'string' ? st.message : undefined,
+      lastValidatedMs: ms(st.lastValidationTime),
+    };
   });
 }
 
 /** One check per storage location: Available. */
 export function locationChecks(locations: readonly LocationView[], clock: Clock): Check[] {
   if (locations.length === 0) {
-    return [{ id: 'backup.storage-location', title: 'a BackupStorageLocation exists', status: 'failed', evidence: ['no BackupStorageLocation in the Velero namespace'], fix: 'create one (the VeleroPlatform construct or `velero backup-location create`)' }];
+    return [
+      {
+        id: 'backup.storage-location',
+        title: 'a BackupStorageLocation exists',
+        status: 'failed',
+        evidence: ['no BackupStorageLocation in the Velero namespace'],
+        fix: 'create one (the VeleroPlatform construct or `velero backup-location create`)',
+      },
+    ];
   }
   return locations.map((l) => ({
     id: `backup.storage-location/${l.name}`,
     title: `storage location ${l.name} is Available`,
     status: l.phase === 'Available' ? 'passed' : 'failed',
-    evidence: [`phase ${l.phase}${l.isDefault ? ' (default)' : ''}${l.lastValidatedMs !== undefined ? `, validated ${age(clock.now() - l.lastValidatedMs)} ago` : ''}`, ...(l.message ? [l.message] : [])],
-    fix: l.phase === 'Available' ? undefined : 'check the bucket, its credentials and the network path from the Velero pod (`velero backup-location get`)',
+    evidence: [
+      `phase ${l.phase}${l.isDefault ? ' (default)' : ''}${l.lastValidatedMs !== undefined ? `, validated ${age(clock.now() - l.lastValidatedMs)} ago` : ''}`,
+      ...(l.message ? [l.message] : []),
+    ],
+    fix:
+      l.phase === 'Available'
+        ? undefined
+        : 'check the bucket, its credentials and the network path from the Velero pod (`velero backup-location get`)',
   }));
 }
 
@@ -179,7 +199,10 @@ export async function createBackup(cluster: Cluster, clock: Clock, veleroNamespa
   let name = o.name;
   if (o.fromSchedule) {
     const s = await cluster.get(VELERO_SCHEDULES, o.fromSchedule, veleroNamespace);
-    if (!s) throw new OperationError(`schedule "${o.fromSchedule}" not found in namespace ${veleroNamespace}; list them with kubectl get schedules.velero.io -n ${veleroNamespace}`);
+    if (!s)
+      throw new OperationError(
+        `schedule "${o.fromSchedule}" not found in namespace ${veleroNamespace}; list them with kubectl get schedules.velero.io -n ${veleroNamespace}`,
+      );
     spec = { ...(((s.spec ?? {}) as { template?: Record<string, unknown> }).template ?? {}) };
     labels['velero.io/schedule-name'] = o.fromSchedule;
     name ??= `${o.fromSchedule}-${stamp(clock.now())}`;
@@ -190,10 +213,17 @@ export async function createBackup(cluster: Cluster, clock: Clock, veleroNamespa
   if (o.storageLocation) spec.storageLocation = o.storageLocation;
   name ??= `backup-${stamp(clock.now())}`;
   try {
-    return await cluster.create(VELERO_BACKUPS, { apiVersion: 'velero.io/v1', kind: 'Backup', metadata: { name, namespace: veleroNamespace, labels }, spec });
+    return await cluster.create(VELERO_BACKUPS, {
+      apiVersion: 'velero.io/v1',
+      kind: 'Backup',
+      metadata: { name, namespace: veleroNamespace, labels },
+      spec,
+    });
   } catch (e) {
-    if (e instanceof ClusterError && e.status === 409) throw new OperationError(`backup "${name}" already exists in namespace ${veleroNamespace}; choose another name`);
-    if (e instanceof ClusterError && e.status === 404) throw new OperationError(`namespace ${veleroNamespace} does not exist; is Velero installed there? (set --velero-namespace)`);
+    if (e instanceof ClusterError && e.status === 409)
+      throw new OperationError(`backup "${name}" already exists in namespace ${veleroNamespace}; choose another name`);
+    if (e instanceof ClusterError && e.status === 404)
+      throw new OperationError(`namespace ${veleroNamespace} does not exist; is Velero installed there? (set --velero-namespace)`);
     throw e;
   }
 }
@@ -202,7 +232,9 @@ export async function createBackup(cluster: Cluster, clock: Clock, veleroNamespa
 export function explainPhase(b: BackupView): string[] {
   switch (b.phase) {
     case 'PartiallyFailed':
-      return [`phase PartiallyFailed: ${b.errors} error${b.errors === 1 ? '' : 's'}, ${b.warnings} warning${b.warnings === 1 ? '' : 's'}; ${b.itemsBackedUp ?? 0} of ${b.totalItems ?? '?'} items backed up, so ${Math.max(0, (b.totalItems ?? 0) - (b.itemsBackedUp ?? 0))} are missing from it`];
+      return [
+        `phase PartiallyFailed: ${b.errors} error${b.errors === 1 ? '' : 's'}, ${b.warnings} warning${b.warnings === 1 ? '' : 's'}; ${b.itemsBackedUp ?? 0} of ${b.totalItems ?? '?'} items backed up, so ${Math.max(0, (b.totalItems ?? 0) - (b.itemsBackedUp ?? 0))} are missing from it`,
+      ];
     case 'Failed':
       return [`phase Failed: ${b.failureReason ?? 'no failureReason recorded'}`];
     case 'FailedValidation':
@@ -213,7 +245,12 @@ export function explainPhase(b: BackupView): string[] {
 }
 
 /** Reads the list of resources in a backup through a DownloadRequest (as `velero backup describe --details`). */
-export async function backupResourceList(cluster: Cluster, veleroNamespace: string, backup: string, timeoutMs: number): Promise<Record<string, string[]> | undefined> {
+export async function backupResourceList(
+  cluster: Cluster,
+  veleroNamespace: string,
+  backup: string,
+  timeoutMs: number,
+): Promise<Record<string, string[]> | undefined> {
   const req = await cluster.create(VELERO_DOWNLOAD_REQUESTS, {
     apiVersion: 'velero.io/v1',
     kind: 'DownloadRequest',
@@ -221,7 +258,14 @@ export async function backupResourceList(cluster: Cluster, veleroNamespace: stri
     spec: { target: { kind: 'BackupResourceList', name: backup } },
   });
   try {
-    const r = await waitFor(cluster, VELERO_DOWNLOAD_REQUESTS, req.metadata.name, veleroNamespace, (o) => (o.status as { phase?: string } | undefined)?.phase === 'Processed', { timeoutMs });
+    const r = await waitFor(
+      cluster,
+      VELERO_DOWNLOAD_REQUESTS,
+      req.metadata.name,
+      veleroNamespace,
+      (o) => (o.status as { phase?: string } | undefined)?.phase === 'Processed',
+      { timeoutMs },
+    );
     const url = (r.last?.status as { downloadURL?: string } | undefined)?.downloadURL;
     if (r.outcome !== 'met' || !url) return undefined;
     // The signed URL points at the object store (often only reachable inside the cluster):
@@ -263,23 +307,37 @@ export function defaultValidationSet(backups: readonly BackupView[]): BackupView
 }
 
 /** The integrity checks of one backup. */
-export async function validateBackup(cluster: Cluster, clock: Clock, veleroNamespace: string, b: BackupView, locations: readonly LocationView[], downloadTimeoutMs = 15000): Promise<Check> {
+export async function validateBackup(
+  cluster: Cluster,
+  clock: Clock,
+  veleroNamespace: string,
+  b: BackupView,
+  locations: readonly LocationView[],
+  downloadTimeoutMs = 15000,
+): Promise<Check> {
   const id = `backup.validate/${b.name}`;
   const title = `backup ${b.name} is complete and restorable`;
   const now = clock.now();
   if (!FINAL_BACKUP_PHASES.includes(b.phase)) {
-    return { id, title, status: 'skipped', evidence: [`still running: phase ${b.phase}${b.totalItems !== undefined ? `, ${b.itemsBackedUp ?? 0} of ${b.totalItems} items` : ''}`] };
+    return {
+      id,
+      title,
+      status: 'skipped',
+      evidence: [`still running: phase ${b.phase}${b.totalItems !== undefined ? `, ${b.itemsBackedUp ?? 0} of ${b.totalItems} items` : ''}`],
+    };
   }
   const problems: string[] = [];
   const facts: string[] = [];
-  if (b.phase === 'Completed') facts.push(`phase Completed, ${b.errors} error${b.errors === 1 ? "" : "s"}, ${b.warnings} warning${b.warnings === 1 ? "" : "s"}`);
+  if (b.phase === 'Completed')
+    facts.push(`phase Completed, ${b.errors} error${b.errors === 1 ? '' : 's'}, ${b.warnings} warning${b.warnings === 1 ? '' : 's'}`);
   else problems.push(...explainPhase(b));
   if (b.phase === 'Completed' && b.errors > 0) problems.push(`${b.errors} errors recorded although the phase is Completed`);
   const items = b.itemsBackedUp ?? 0;
   if (items > 0) facts.push(`${items} of ${b.totalItems ?? items} items backed up`);
   else problems.push(`no items backed up (${items} of ${b.totalItems ?? 0})`);
   if (b.expiresMs === undefined) facts.push('no expiration recorded');
-  else if (b.expiresMs <= now) problems.push(`expired ${age(now - b.expiresMs)} ago (${new Date(b.expiresMs).toISOString()}); Velero's garbage collection deletes it`);
+  else if (b.expiresMs <= now)
+    problems.push(`expired ${age(now - b.expiresMs)} ago (${new Date(b.expiresMs).toISOString()}); Velero's garbage collection deletes it`);
   else facts.push(`expires in ${age(b.expiresMs - now)}`);
   const loc = locations.find((l) => l.name === (b.storageLocation ?? locations.find((x) => x.isDefault)?.name));
   if (!loc) problems.push(`storage location ${b.storageLocation ?? '(default)'} does not exist`);
@@ -290,25 +348,40 @@ export async function validateBackup(cluster: Cluster, clock: Clock, veleroNames
   if (b.phase === 'Completed' || b.phase === 'PartiallyFailed') {
     if (loc?.phase === 'Available') {
       const list = await backupResourceList(cluster, veleroNamespace, b.name, downloadTimeoutMs);
-      if (!list) undecided = 'its resource list could not be read (the DownloadRequest was not processed, or its signed URL could not be fetched from here)';
+      if (!list)
+        undecided = 'its resource list could not be read (the DownloadRequest was not processed, or its signed URL could not be fetched from here)';
       else {
         const present = namespacesIn(list);
         const missing = claimed.filter((n) => !present.has(n));
         const count = Object.values(list).reduce((a, l) => a + l.length, 0);
-        if (missing.length) problems.push(`claims namespace${missing.length === 1 ? '' : 's'} ${missing.join(', ')} but contains nothing from ${missing.length === 1 ? 'it' : 'them'} (contents: ${[...present].sort().join(', ') || 'none'})`);
-        else facts.push(`contains ${claimed.length ? `namespace${claimed.length === 1 ? '' : 's'} ${claimed.join(', ')}` : `${present.size} namespaces`} (${count} objects in its resource list)`);
+        if (missing.length)
+          problems.push(
+            `claims namespace${missing.length === 1 ? '' : 's'} ${missing.join(', ')} but contains nothing from ${missing.length === 1 ? 'it' : 'them'} (contents: ${[...present].sort().join(', ') || 'none'})`,
+          );
+        else
+          facts.push(
+            `contains ${claimed.length ? `namespace${claimed.length === 1 ? '' : 's'} ${claimed.join(', ')}` : `${present.size} namespaces`} (${count} objects in its resource list)`,
+          );
       }
     }
   }
   if (problems.length) {
-    const fix = b.phase === 'PartiallyFailed'
-      ? `see which items failed with \`velero backup describe ${b.name} --details\` and \`velero backup logs ${b.name}\`, fix them, and take a new backup`
-      : b.phase === 'Failed' || b.phase === 'FailedValidation'
-        ? `fix the cause above and take a new backup (\`cdk8s-resilience backup create --from-schedule ${b.schedule ?? 'SCHEDULE'} --wait\`)`
-        : 'take a new backup that covers these namespaces';
+    const fix =
+      b.phase === 'PartiallyFailed'
+        ? `see which items failed with \`velero backup describe ${b.name} --details\` and \`velero backup logs ${b.name}\`, fix them, and take a new backup`
+        : b.phase === 'Failed' || b.phase === 'FailedValidation'
+          ? `fix the cause above and take a new backup (\`cdk8s-resilience backup create --from-schedule ${b.schedule ?? 'SCHEDULE'} --wait\`)`
+          : 'take a new backup that covers these namespaces';
     return { id, title, status: 'failed', evidence: [...problems, ...facts], fix };
   }
-  if (undecided) return { id, title, status: 'undecided', evidence: [...facts, undecided], fix: 'check that the Velero server is running and can sign URLs for the bucket' };
+  if (undecided)
+    return {
+      id,
+      title,
+      status: 'undecided',
+      evidence: [...facts, undecided],
+      fix: 'check that the Velero server is running and can sign URLs for the bucket',
+    };
   return { id, title, status: 'passed', evidence: facts };
 }
 
@@ -324,11 +397,20 @@ export interface ScheduleView {
 
 export async function listSchedules(cluster: Cluster, veleroNamespace: string): Promise<ScheduleView[]> {
   const list = await cluster.list(VELERO_SCHEDULES, { namespace: veleroNamespace });
-  return list.items.map((o) => {
-    const s = (o.spec ?? {}) as { schedule?: string; paused?: boolean; template?: { includedNamespaces?: string[] } };
-    const st = (o.status ?? {}) as { phase?: string; validationErrors?: string[] };
-    return { name: o.metadata.name, cron: s.schedule ?? '', phase: st.phase ?? 'New', paused: s.paused === true, includedNamespaces: s.template?.includedNamespaces ?? [], validationErrors: st.validationErrors ?? [] };
-  }).sort((a, b) => a.name.localeCompare(b.name));
+  return list.items
+    .map((o) => {
+      const s = (o.spec ?? {}) as { schedule?: string; paused?: boolean; template?: { includedNamespaces?: string[] } };
+      const st = (o.status ?? {}) as { phase?: string; validationErrors?: string[] };
+      return {
+        name: o.metadata.name,
+        cron: s.schedule ?? '',
+        phase: st.phase ?? 'New',
+        paused: s.paused === true,
+        includedNamespaces: s.template?.includedNamespaces ?? [],
+        validationErrors: st.validationErrors ?? [],
+      };
+    })
+    .sort((a, b) => a.name.localeCompare(b.name));
 }
 
 /** Grace on top of a schedule's interval: 10% of it, at least 5 minutes (a backup takes time to run). */
@@ -344,15 +426,30 @@ export function freshnessChecks(schedules: readonly ScheduleView[], backups: rea
     const title = `schedule ${s.name} has a fresh Completed backup`;
     const mine = backups.filter((b) => b.schedule === s.name);
     const parsed = parseVeleroCron(s.cron);
-    if (!parsed.ok) return { id, title, status: 'failed', evidence: [`its schedule "${s.cron}" is invalid: ${parsed.problem}`, ...s.validationErrors], fix: 'fix spec.schedule' };
+    if (!parsed.ok)
+      return {
+        id,
+        title,
+        status: 'failed',
+        evidence: [`its schedule "${s.cron}" is invalid: ${parsed.problem}`, ...s.validationErrors],
+        fix: 'fix spec.schedule',
+      };
     const interval = worstCaseGapSeconds([s.cron]);
     const allowed = interval + freshnessGraceSeconds(interval);
     const last = mine.filter((b) => b.phase === 'Completed').sort((a, b) => (b.completedMs ?? takenAt(b)) - (a.completedMs ?? takenAt(a)))[0];
     const paused = s.paused ? ['the schedule is paused'] : [];
     if (!last) {
       const phases = mine.map((b) => b.phase);
-      const summary = phases.length ? `${mine.length} backup${mine.length === 1 ? '' : 's'}, none Completed (${[...new Set(phases)].map((p) => `${phases.filter((x) => x === p).length} ${p}`).join(', ')})` : 'no backups at all';
-      return { id, title, status: 'failed', evidence: [`never succeeded: ${summary}`, ...paused], fix: `find out why with \`velero backup describe\` on its latest backup, then run \`cdk8s-resilience backup create --from-schedule ${s.name} --wait\`` };
+      const summary = phases.length
+        ? `${mine.length} backup${mine.length === 1 ? '' : 's'}, none Completed (${[...new Set(phases)].map((p) => `${phases.filter((x) => x === p).length} ${p}`).join(', ')})`
+        : 'no backups at all';
+      return {
+        id,
+        title,
+        status: 'failed',
+        evidence: [`never succeeded: ${summary}`, ...paused],
+        fix: `find out why with \`velero backup describe\` on its latest backup, then run \`cdk8s-resilience backup create --from-schedule ${s.name} --wait\``,
+      };
     }
     const ageMs = now - (last.completedMs ?? takenAt(last));
     const ageS = Math.round(ageMs / 1000);
@@ -365,13 +462,22 @@ export function freshnessChecks(schedules: readonly ScheduleView[], backups: rea
       ...paused,
     ];
     const newer = mine.filter((b) => takenAt(b) > takenAt(last) && FINAL_BACKUP_PHASES.includes(b.phase));
-    if (newer.length) evidence.push(`${newer.length} newer backup${newer.length === 1 ? '' : 's'} did not complete: ${newer.slice(0, 3).map((b) => `${b.name} ${b.phase}`).join(', ')}`);
+    if (newer.length)
+      evidence.push(
+        `${newer.length} newer backup${newer.length === 1 ? '' : 's'} did not complete: ${newer
+          .slice(0, 3)
+          .map((b) => `${b.name} ${b.phase}`)
+          .join(', ')}`,
+      );
     return {
       id,
       title,
       status: withinInterval && withinMax ? 'passed' : 'failed',
       evidence,
-      fix: withinInterval && withinMax ? undefined : `check why recent backups of ${s.name} did not complete; take one now with \`cdk8s-resilience backup create --from-schedule ${s.name} --wait\``,
+      fix:
+        withinInterval && withinMax
+          ? undefined
+          : `check why recent backups of ${s.name} did not complete; take one now with \`cdk8s-resilience backup create --from-schedule ${s.name} --wait\``,
       measurements: [
         { name: 'age', value: ageS, unit: 'seconds', target: Math.min(allowed, Math.round(maxAgeMs / 1000)) },
         { name: 'schedule interval', value: interval, unit: 'seconds' },
@@ -423,7 +529,14 @@ export function cleanupTable(plan: readonly CleanupDecision[], clock: Clock, dry
   return {
     title: dryRun ? 'Cleanup plan (dry run: nothing deleted)' : 'Cleanup',
     columns: ['name', 'phase', 'age', 'schedule', 'action', 'why'],
-    rows: plan.map((d) => [d.backup.name, d.backup.phase, age(clock.now() - takenAt(d.backup)), d.backup.schedule ?? '-', d.action === 'delete' ? (dryRun ? 'would delete' : 'delete') : 'keep', d.reason]),
+    rows: plan.map((d) => [
+      d.backup.name,
+      d.backup.phase,
+      age(clock.now() - takenAt(d.backup)),
+      d.backup.schedule ?? '-',
+      d.action === 'delete' ? (dryRun ? 'would delete' : 'delete') : 'keep',
+      d.reason,
+    ]),
   };
 }
 
@@ -433,20 +546,53 @@ export async function deleteBackup(cluster: Cluster, veleroNamespace: string, b:
   const dbr = await cluster.create(VELERO_DELETE_REQUESTS, {
     apiVersion: 'velero.io/v1',
     kind: 'DeleteBackupRequest',
-    metadata: { name: `${b.name.slice(0, 40)}-${Math.random().toString(36).slice(2, 7)}`, namespace: veleroNamespace, labels: { 'velero.io/backup-name': b.name } },
+    metadata: {
+      name: `${b.name.slice(0, 40)}-${Math.random().toString(36).slice(2, 7)}`,
+      namespace: veleroNamespace,
+      labels: { 'velero.io/backup-name': b.name },
+    },
     spec: { backupName: b.name },
   });
-  const r = await waitFor(cluster, VELERO_DELETE_REQUESTS, dbr.metadata.name, veleroNamespace, (o) => (o.status as { phase?: string } | undefined)?.phase === 'Processed', { timeoutMs });
+  const r = await waitFor(
+    cluster,
+    VELERO_DELETE_REQUESTS,
+    dbr.metadata.name,
+    veleroNamespace,
+    (o) => (o.status as { phase?: string } | undefined)?.phase === 'Processed',
+    { timeoutMs },
+  );
   const id = `backup.cleanup/${b.name}`;
   const title = `backup ${b.name} deleted`;
   const durationSeconds = (Date.now() - started) / 1000;
   if (r.outcome !== 'met') {
-    return { id, title, status: 'undecided', evidence: [`DeleteBackupRequest ${dbr.metadata.name} not processed within ${timeoutMs / 1000}s (last phase: ${(r.last?.status as { phase?: string } | undefined)?.phase ?? 'New'})`], fix: 'check that the Velero server is running', durationSeconds };
+    return {
+      id,
+      title,
+      status: 'undecided',
+      evidence: [
+        `DeleteBackupRequest ${dbr.metadata.name} not processed within ${timeoutMs / 1000}s (last phase: ${(r.last?.status as { phase?: string } | undefined)?.phase ?? 'New'})`,
+      ],
+      fix: 'check that the Velero server is running',
+      durationSeconds,
+    };
   }
   const errors = strs((r.last!.status as { errors?: unknown }).errors);
   const still = await cluster.get(VELERO_BACKUPS, b.name, veleroNamespace);
   if (errors.length || still) {
-    return { id, title, status: 'failed', evidence: [`DeleteBackupRequest ${dbr.metadata.name} Processed with errors: ${errors.join('; ') || 'the Backup still exists'}`], fix: 'read the errors, fix the storage location, and run cleanup again', durationSeconds };
+    return {
+      id,
+      title,
+      status: 'failed',
+      evidence: [`DeleteBackupRequest ${dbr.metadata.name} Processed with errors: ${errors.join('; ') || 'the Backup still exists'}`],
+      fix: 'read the errors, fix the storage location, and run cleanup again',
+      durationSeconds,
+    };
   }
-  return { id, title, status: 'passed', evidence: [`DeleteBackupRequest ${dbr.metadata.name} Processed; the Backup and its files are gone`], durationSeconds };
+  return {
+    id,
+    title,
+    status: 'passed',
+    evidence: [`DeleteBackupRequest ${dbr.metadata.name} Processed; the Backup and its files are gone`],
+    durationSeconds,
+  };
 }

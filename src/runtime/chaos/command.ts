@@ -86,6 +86,12 @@ export async function runChaosVerdict(
     return { report, exitCode: exitCodeOf(report.verdict) };
   }
   const verdict = chaosVerdict(measurements, run.experiment, o);
-  const report = chaosReport(measurements, run.experiment, verdict, { prometheus: url, context: deps.context, server: deps.server, simulated: deps.simulated ?? false, generatedAt: deps.now?.() });
+  const report = chaosReport(measurements, run.experiment, verdict, {
+    prometheus: url,
+    context: deps.context,
+    server: deps.server,
+    simulated: deps.simulated ?? false,
+    generatedAt: deps.now?.(),
+  });
   return { report, exitCode: exitCodeOf(report.verdict), verdict, measurements };
 }

@@ -56,19 +56,23 @@ export function readChaosFile(file: string): { experiments: ExperimentDoc[]; oth
     text = fs.readFileSync(file, 'utf8');
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    throw new ExperimentError(`cannot read -f ${file}: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : (e as Error).message.split('\n')[0]}`);
+    throw new ExperimentError(
+      `cannot read -f ${file}: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : (e as Error).message.split('\n')[0]}`,
+    );
   }
   const lineOf = (offset: number) => text.slice(0, offset).split('\n').length;
   const experiments: ExperimentDoc[] = [];
   const others: Array<{ kind: string; name: string; source: string }> = [];
   for (const doc of YAML.parseAllDocuments(text)) {
     const start = doc.range?.[0] ?? 0;
-    if (doc.errors.length) throw new ExperimentError(`${file}:${lineOf(doc.errors[0].pos[0])}: not valid YAML: ${doc.errors[0].message.split('\n')[0]}`);
+    if (doc.errors.length)
+      throw new ExperimentError(`${file}:${lineOf(doc.errors[0].pos[0])}: not valid YAML: ${doc.errors[0].message.split('\n')[0]}`);
     const data = doc.toJS() as Record<string, unknown> | null;
     if (data === null || data === undefined) continue;
     const firstLine = lineOf(doc.contents?.range?.[0] ?? start);
     const where = `${file}:${firstLine}`;
-    if (typeof data !== 'object' || Array.isArray(data)) throw new ExperimentError(`${where}: a document must be a Kubernetes object (apiVersion, kind, metadata)`);
+    if (typeof data !== 'object' || Array.isArray(data))
+      throw new ExperimentError(`${where}: a document must be a Kubernetes object (apiVersion, kind, metadata)`);
     const kind = String(data.kind ?? '');
     const apiVersion = String(data.apiVersion ?? '');
     const meta = (data.metadata ?? {}) as { name?: string };
@@ -94,8 +98,13 @@ export function pickExperiment(file: string, name: string | undefined): { doc: E
     const doc = experiments.find((d) => d.object.metadata.name === name);
     if (doc) return { doc };
     const other = others.find((o) => o.name === name);
-    if (other) throw new ExperimentError(`${other.source}: ${other.kind} ${name} is not an experiment chaos run can run (it runs ${Object.keys(EXPERIMENT_TYPES).join(', ')}); apply Schedules and Workflows with kubectl`);
-    throw new ExperimentError(`${file} has no experiment named ${name}; it has ${experiments.map((d) => d.object.metadata.name).join(', ') || 'none'}`);
+    if (other)
+      throw new ExperimentError(
+        `${other.source}: ${other.kind} ${name} is not an experiment chaos run can run (it runs ${Object.keys(EXPERIMENT_TYPES).join(', ')}); apply Schedules and Workflows with kubectl`,
+      );
+    throw new ExperimentError(
+      `${file} has no experiment named ${name}; it has ${experiments.map((d) => d.object.metadata.name).join(', ') || 'none'}`,
+    );
   }
   if (experiments.length === 0) throw new ExperimentError(`${file} holds no Chaos Mesh experiment (${Object.keys(EXPERIMENT_TYPES).join(', ')})`);
   if (experiments.length === 1) return { doc: experiments[0] };
@@ -122,34 +131,77 @@ export const RUNTIME_RULES = GUARDRAIL_RULES;
 
 /** Every guardrail problem of an experiment object, each one line naming the rule, the field and the fix. */
 export function runtimeGuardrailProblems(doc: ExperimentDoc, o: RuntimeGuardrailOptions = {}): string[] {
-  const spec = (doc.object.spec ?? {}) as { duration?: string; mode?: string; value?: string; selector?: { namespaces?: string[]; pods?: Record<string, string[]>; labelSelectors?: Record<string, string> }; target?: { selector?: { namespaces?: string[] }; mode?: string }; action?: string; direction?: string };
+  const spec = (doc.object.spec ?? {}) as {
+    duration?: string;
+    mode?: string;
+    value?: string;
+    selector?: { namespaces?: string[]; pods?: Record<string, string[]>; labelSelectors?: Record<string, string> };
+    target?: { selector?: { namespaces?: string[] }; mode?: string };
+    action?: string;
+    direction?: string;
+  };
   const name = doc.object.metadata.name;
   const out: string[] = [];
-  const rule = (field: string, id: string, problem: string, fix: string) => out.push(`${doc.source}: ${doc.object.kind} ${name} breaks rule ${id} (spec.${field}): ${problem}; ${fix}`);
+  const rule = (field: string, id: string, problem: string, fix: string) =>
+    out.push(`${doc.source}: ${doc.object.kind} ${name} breaks rule ${id} (spec.${field}): ${problem}; ${fix}`);
   const maxMs = o.maxDurationMs ?? RUNTIME_MAX_DURATION_MS;
   if (spec.duration === undefined || spec.duration === '') {
-    if (!o.allowUnbounded) rule('duration', RUNTIME_RULES.durationRequired, 'no duration is set, so the fault would last until someone deletes it', 'set spec.duration (e.g. 30s), or pass --allow-unbounded (the run deletes it at the end)');
+    if (!o.allowUnbounded)
+      rule(
+        'duration',
+        RUNTIME_RULES.durationRequired,
+        'no duration is set, so the fault would last until someone deletes it',
+        'set spec.duration (e.g. 30s), or pass --allow-unbounded (the run deletes it at the end)',
+      );
   } else {
     const ms = goDurationMs(spec.duration);
-    if (ms === undefined) rule('duration', RUNTIME_RULES.durationRequired, `"${spec.duration}" is not a duration`, 'use a Go duration such as 30s, 5m or 1h');
+    if (ms === undefined)
+      rule('duration', RUNTIME_RULES.durationRequired, `"${spec.duration}" is not a duration`, 'use a Go duration such as 30s, 5m or 1h');
     else if (ms <= 0) rule('duration', RUNTIME_RULES.durationRequired, 'the duration is zero', 'set a positive duration such as 30s');
-    else if (ms > maxMs) rule('duration', RUNTIME_RULES.durationMax, `${spec.duration} is longer than the maximum of ${Math.round(maxMs / 60000)}m`, 'shorten it, or raise the bound with --max-duration');
+    else if (ms > maxMs)
+      rule(
+        'duration',
+        RUNTIME_RULES.durationMax,
+        `${spec.duration} is longer than the maximum of ${Math.round(maxMs / 60000)}m`,
+        'shorten it, or raise the bound with --max-duration',
+      );
   }
   const sel = spec.selector ?? {};
   const namespaces = [...(sel.namespaces ?? []), ...Object.keys(sel.pods ?? {}), ...(spec.target?.selector?.namespaces ?? [])];
   if (!sel.namespaces?.length && !sel.pods && !Object.keys(sel.labelSelectors ?? {}).length) {
-    rule('selector', RUNTIME_RULES.selectsSomething, 'the selector names no namespace, label or pod, so it would select pods across the whole cluster', 'set spec.selector.namespaces and labelSelectors');
+    rule(
+      'selector',
+      RUNTIME_RULES.selectsSomething,
+      'the selector names no namespace, label or pod, so it would select pods across the whole cluster',
+      'set spec.selector.namespaces and labelSelectors',
+    );
   }
   const protectedNs = o.protectedNamespaces ?? RUNTIME_PROTECTED_NAMESPACES;
   for (const ns of new Set(namespaces)) {
-    if (protectedNs.includes(ns)) rule('selector.namespaces', RUNTIME_RULES.protectedNamespace, `namespace "${ns}" is protected and can never be targeted`, 'target an application namespace instead');
+    if (protectedNs.includes(ns))
+      rule(
+        'selector.namespaces',
+        RUNTIME_RULES.protectedNamespace,
+        `namespace "${ns}" is protected and can never be targeted`,
+        'target an application namespace instead',
+      );
   }
   const full = spec.mode === 'all' || ((spec.mode === 'fixed-percent' || spec.mode === 'random-max-percent') && Number(spec.value) >= 100);
   if (full && !o.allowFullBlastRadius) {
-    rule('mode', RUNTIME_RULES.blastRadius, `mode "${spec.mode}"${spec.value ? ` ${spec.value}` : ''} hits every selected pod`, 'start small with mode one or a percentage below 100, or opt in with --allow-full-blast-radius');
+    rule(
+      'mode',
+      RUNTIME_RULES.blastRadius,
+      `mode "${spec.mode}"${spec.value ? ` ${spec.value}` : ''} hits every selected pod`,
+      'start small with mode one or a percentage below 100, or opt in with --allow-full-blast-radius',
+    );
   }
   if (doc.object.kind === 'NetworkChaos' && spec.action === 'partition' && !spec.target && !o.allowFullBlastRadius) {
-    rule('target', RUNTIME_RULES.blastRadius, 'the partition cuts the pods off from everything', 'partition from selected peers (spec.target), or opt in with --allow-full-blast-radius');
+    rule(
+      'target',
+      RUNTIME_RULES.blastRadius,
+      'the partition cuts the pods off from everything',
+      'partition from selected peers (spec.target), or opt in with --allow-full-blast-radius',
+    );
   }
   return out;
 }

@@ -11,7 +11,19 @@ import { humanDuration } from '../slo/status';
 import { EXPERIMENT_TYPES, ExperimentError, LISTED_TYPES } from './experiment';
 import { RUN_LABEL, RUN_REPORT_KEY, runConfigMapName, waitTargetsReady } from './run';
 
-type Status = { conditions?: Array<{ type: string; status: string; reason?: string }>; experiment?: { desiredPhase?: string; containerRecords?: Array<{ id: string; phase: string; injectedCount: number; recoveredCount: number; events?: Array<{ type: string; operation: string; timestamp: string; message?: string }> }> } };
+type Status = {
+  conditions?: Array<{ type: string; status: string; reason?: string }>;
+  experiment?: {
+    desiredPhase?: string;
+    containerRecords?: Array<{
+      id: string;
+      phase: string;
+      injectedCount: number;
+      recoveredCount: number;
+      events?: Array<{ type: string; operation: string; timestamp: string; message?: string }>;
+    }>;
+  };
+};
 
 /** A one-word phase of an experiment from its status (as `kubectl describe` readers would put it). */
 export function experimentPhase(o: KubeObject): string {
@@ -41,7 +53,8 @@ export async function listExperiments(cluster: Cluster, namespace: string | unde
   const rows: Array<Array<string>> = [];
   for (const t of LISTED_TYPES) {
     const list = await cluster.list(t, namespace ? { namespace } : {});
-    for (const o of list.items) rows.push([t.kind, o.metadata.namespace ?? '', o.metadata.name, experimentPhase(o), age(o.metadata.creationTimestamp, now)]);
+    for (const o of list.items)
+      rows.push([t.kind, o.metadata.namespace ?? '', o.metadata.name, experimentPhase(o), age(o.metadata.creationTimestamp, now)]);
   }
   rows.sort((a, b) => a[1].localeCompare(b[1]) || a[2].localeCompare(b[2]));
   return {
@@ -53,25 +66,50 @@ export async function listExperiments(cluster: Cluster, namespace: string | unde
 }
 
 /** Finds an experiment by name (in a namespace, or in all); throws ExperimentError when there is none or more than one. */
-export async function findExperiment(cluster: Cluster, name: string, namespace: string | undefined): Promise<{ type: ResourceType; object: KubeObject }> {
+export async function findExperiment(
+  cluster: Cluster,
+  name: string,
+  namespace: string | undefined,
+): Promise<{ type: ResourceType; object: KubeObject }> {
   const found: Array<{ type: ResourceType; object: KubeObject }> = [];
   for (const t of LISTED_TYPES) {
     const list = await cluster.list(t, { ...(namespace ? { namespace } : {}), fieldSelector: `metadata.name=${name}` });
     for (const o of list.items) if (o.metadata.name === name) found.push({ type: t, object: o });
   }
-  if (found.length === 0) throw new ExperimentError(`no Chaos Mesh experiment named ${name}${namespace ? ` in ${namespace}` : ' in any namespace'} (see cdk8s-resilience chaos list)`);
-  if (found.length > 1) throw new ExperimentError(`${found.length} objects are named ${name} (${found.map((f) => `${f.type.kind} ${f.object.metadata.namespace}`).join(', ')}); pick one with -n`);
+  if (found.length === 0)
+    throw new ExperimentError(
+      `no Chaos Mesh experiment named ${name}${namespace ? ` in ${namespace}` : ' in any namespace'} (see cdk8s-resilience chaos list)`,
+    );
+  if (found.length > 1)
+    throw new ExperimentError(
+      `${found.length} objects are named ${name} (${found.map((f) => `${f.type.kind} ${f.object.metadata.namespace}`).join(', ')}); pick one with -n`,
+    );
   return found[0];
 }
 
 /** The `chaos status NAME` sections: conditions, records, events, target pods. */
-export async function experimentStatus(cluster: Cluster, name: string, namespace: string | undefined): Promise<{ title: string; sections: Section[] }> {
+export async function experimentStatus(
+  cluster: Cluster,
+  name: string,
+  namespace: string | undefined,
+): Promise<{ title: string; sections: Section[] }> {
   const { type, object } = await findExperiment(cluster, name, namespace);
   const ns = object.metadata.namespace!;
   const st = (object.status ?? {}) as Status;
-  const conds: Table = { title: 'Conditions', columns: ['type', 'status', 'reason'], rows: (st.conditions ?? []).map((c) => [c.type, c.status, c.reason ?? '']) };
+  const conds: Table = {
+    title: 'Conditions',
+    columns: ['type', 'status', 'reason'],
+    rows: (st.conditions ?? []).map((c) => [c.type, c.status, c.reason ?? '']),
+  };
   const recs = st.experiment?.containerRecords ?? [];
-  const recTable: Table = { title: 'Records per pod', columns: ['id', 'phase', 'injected', 'recovered', 'last event'], rows: recs.map((r) => { const e = r.events?.[r.events.length - 1]; return [r.id, r.phase, r.injectedCount, r.recoveredCount, e ? `${e.operation} ${e.type} ${e.timestamp}` : '-']; }) };
+  const recTable: Table = {
+    title: 'Records per pod',
+    columns: ['id', 'phase', 'injected', 'recovered', 'last event'],
+    rows: recs.map((r) => {
+      const e = r.events?.[r.events.length - 1];
+      return [r.id, r.phase, r.injectedCount, r.recoveredCount, e ? `${e.operation} ${e.type} ${e.timestamp}` : '-'];
+    }),
+  };
   const events = await cluster.list(EVENTS, { namespace: ns, fieldSelector: `involvedObject.name=${name}` });
   const evTable: Table = {
     title: 'Events',
@@ -85,8 +123,17 @@ export async function experimentStatus(cluster: Cluster, name: string, namespace
   for (const r of recs) {
     const [pns, pod] = r.id.split('/');
     const p = await cluster.get(PODS, pod, pns);
-    const pst = (p?.status ?? {}) as { phase?: string; conditions?: Array<{ type: string; status: string }>; containerStatuses?: Array<{ restartCount?: number }> };
-    podRows.push([`${pns}/${pod}`, p ? pst.phase ?? '?' : 'gone (deleted)', p ? (pst.conditions ?? []).find((c) => c.type === 'Ready')?.status ?? '?' : '-', p ? String((pst.containerStatuses ?? []).reduce((a, c) => a + (c.restartCount ?? 0), 0)) : '-']);
+    const pst = (p?.status ?? {}) as {
+      phase?: string;
+      conditions?: Array<{ type: string; status: string }>;
+      containerStatuses?: Array<{ restartCount?: number }>;
+    };
+    podRows.push([
+      `${pns}/${pod}`,
+      p ? (pst.phase ?? '?') : 'gone (deleted)',
+      p ? ((pst.conditions ?? []).find((c) => c.type === 'Ready')?.status ?? '?') : '-',
+      p ? String((pst.containerStatuses ?? []).reduce((a, c) => a + (c.restartCount ?? 0), 0)) : '-',
+    ]);
   }
   const spec = (object.spec ?? {}) as { action?: string; mode?: string; value?: string; duration?: string };
   return {
@@ -95,7 +142,9 @@ export async function experimentStatus(cluster: Cluster, name: string, namespace
       {
         title: 'Experiment',
         checks: [],
-        notes: [`${type.kind}${spec.action ? ` ${spec.action}` : ''}, mode ${spec.mode ?? '-'}${spec.value ? ` ${spec.value}` : ''}, duration ${spec.duration ?? 'none'}, desired phase ${st.experiment?.desiredPhase ?? '-'}, created ${object.metadata.creationTimestamp ?? '-'}`],
+        notes: [
+          `${type.kind}${spec.action ? ` ${spec.action}` : ''}, mode ${spec.mode ?? '-'}${spec.value ? ` ${spec.value}` : ''}, duration ${spec.duration ?? 'none'}, desired phase ${st.experiment?.desiredPhase ?? '-'}, created ${object.metadata.creationTimestamp ?? '-'}`,
+        ],
         tables: [conds, recTable],
       },
       { title: 'Target pods', checks: [], tables: [{ title: 'Pods in the records', columns: ['pod', 'phase', 'ready', 'restarts'], rows: podRows }] },
@@ -108,7 +157,10 @@ export async function experimentStatus(cluster: Cluster, name: string, namespace
 export async function keptReport(cluster: Cluster, name: string, namespace: string | undefined): Promise<Report> {
   const list = await cluster.list(CONFIGMAPS, { ...(namespace ? { namespace } : {}), labelSelector: `${RUN_LABEL}=${name}` });
   const cm = list.items.find((c) => c.metadata.name === runConfigMapName(name)) ?? list.items[0];
-  if (!cm) throw new ExperimentError(`no kept run of ${name}${namespace ? ` in ${namespace}` : ''}: runs are kept in ConfigMaps labelled ${RUN_LABEL}=${name} by cdk8s-resilience chaos run`);
+  if (!cm)
+    throw new ExperimentError(
+      `no kept run of ${name}${namespace ? ` in ${namespace}` : ''}: runs are kept in ConfigMaps labelled ${RUN_LABEL}=${name} by cdk8s-resilience chaos run`,
+    );
   const text = (cm as KubeObject & { data?: Record<string, string> }).data?.[RUN_REPORT_KEY];
   try {
     return JSON.parse(text ?? '') as Report;
@@ -123,7 +175,9 @@ export async function deleteExperiment(cluster: Cluster, name: string, namespace
   const ns = object.metadata.namespace!;
   const t0 = Date.now();
   await cluster.delete(type, name, ns);
-  const gone = (await cluster.get(type, name, ns)) ? await waitFor(cluster, type, name, ns, () => false, { timeoutMs }) : { outcome: 'deleted' as const };
+  const gone = (await cluster.get(type, name, ns))
+    ? await waitFor(cluster, type, name, ns, () => false, { timeoutMs })
+    : { outcome: 'deleted' as const };
   const goneS = (Date.now() - t0) / 1000;
   const isExperiment = Object.values(EXPERIMENT_TYPES).includes(type);
   const notReady = isExperiment ? await waitTargetsReady(cluster, object, timeoutMs) : [];
@@ -136,8 +190,12 @@ export async function deleteExperiment(cluster: Cluster, name: string, namespace
         title: `${type.kind} ${ns}/${name} deleted and its faults recovered`,
         status: gone.outcome === 'timeout' ? 'undecided' : notReady.length ? 'failed' : 'passed',
         evidence: [
-          gone.outcome === 'timeout' ? `still there after ${timeoutMs / 1000}s (a finalizer waiting for recovery?)` : `gone after ${goneS.toFixed(1)}s`,
-          ...(isExperiment ? [notReady.length ? `not Ready again: ${notReady.join(', ')}` : `target pods and Deployments Ready again after ${doneS.toFixed(1)}s`] : []),
+          gone.outcome === 'timeout'
+            ? `still there after ${timeoutMs / 1000}s (a finalizer waiting for recovery?)`
+            : `gone after ${goneS.toFixed(1)}s`,
+          ...(isExperiment
+            ? [notReady.length ? `not Ready again: ${notReady.join(', ')}` : `target pods and Deployments Ready again after ${doneS.toFixed(1)}s`]
+            : []),
         ],
       },
     ],

@@ -85,7 +85,12 @@ export function chaosMetricQueries(o: ChaosMetricOptions = {}): ChaosMetricQueri
   };
   const errors = body(`${status}=~${promString(o.errorStatusRegex ?? '5..')}`);
   const all = body('');
-  const restartSel = [o.namespace !== undefined ? `namespace=${promString(o.namespace)}` : '', o.podRegex !== undefined ? `pod=~${promString(o.podRegex)}` : ''].filter(Boolean).join(',');
+  const restartSel = [
+    o.namespace !== undefined ? `namespace=${promString(o.namespace)}` : '',
+    o.podRegex !== undefined ? `pod=~${promString(o.podRegex)}` : '',
+  ]
+    .filter(Boolean)
+    .join(',');
   const quantiles = [...new Set([...STANDARD_QUANTILES, ...(o.extraQuantiles ?? [])].map(quantileKey))];
   const latency: Record<string, string> = {};
   for (const q of quantiles) latency[q] = `histogram_quantile(${q}, sum by (le) (rate(${h}_bucket${all}[${w}])))`;
@@ -169,10 +174,18 @@ export function stepFor(spanSeconds: number, points = 240): number {
  * query per quantity over the whole run, split into phases. SLO series are read when
  * targets are given.
  */
-export async function collectChaosMeasurements(api: PrometheusApi, queries: ChaosMetricQueries, timeline: ChaosTimeline, targets: readonly SloTarget[] = [], stepSeconds?: number): Promise<ChaosMeasurements> {
+export async function collectChaosMeasurements(
+  api: PrometheusApi,
+  queries: ChaosMetricQueries,
+  timeline: ChaosTimeline,
+  targets: readonly SloTarget[] = [],
+  stepSeconds?: number,
+): Promise<ChaosMeasurements> {
   const { steadyStart, injectedAt, faultEndedAt, afterEnd } = timeline;
   if (!(steadyStart <= injectedAt && injectedAt <= faultEndedAt && faultEndedAt <= afterEnd)) {
-    throw new Error(`the run's timeline is out of order (steady ${steadyStart}, injected ${injectedAt}, fault ended ${faultEndedAt}, after ${afterEnd})`);
+    throw new Error(
+      `the run's timeline is out of order (steady ${steadyStart}, injected ${injectedAt}, fault ended ${faultEndedAt}, after ${afterEnd})`,
+    );
   }
   const step = stepSeconds ?? stepFor(afterEnd - steadyStart);
   const start = new Date(steadyStart * 1000);
@@ -204,12 +217,23 @@ export async function collectChaosMeasurements(api: PrometheusApi, queries: Chao
 }
 
 /** Each SLO's shortest-window error ratio and page alert activity over [start, end]. */
-export async function collectSloExperimentSeries(api: PrometheusApi, targets: readonly SloTarget[], start: number, end: number, step: number): Promise<SloExperimentSeries[]> {
+export async function collectSloExperimentSeries(
+  api: PrometheusApi,
+  targets: readonly SloTarget[],
+  start: number,
+  end: number,
+  step: number,
+): Promise<SloExperimentSeries[]> {
   const L = SloMetrics.labels;
   const out: SloExperimentSeries[] = [];
   for (const t of targets) {
     const windowMs = t.windowsMs?.[0] ?? 5 * 60 * 1000;
-    const ratio = await api.queryRange(`${sliErrorMetric(windowMs)}{${L.id}=${promString(t.id)}}`, new Date(start * 1000), new Date(end * 1000), step);
+    const ratio = await api.queryRange(
+      `${sliErrorMetric(windowMs)}{${L.id}=${promString(t.id)}}`,
+      new Date(start * 1000),
+      new Date(end * 1000),
+      step,
+    );
     let firing: number[] = [];
     if (t.pageAlert) {
       const alerts = await api.queryRange(
@@ -223,7 +247,12 @@ export async function collectSloExperimentSeries(api: PrometheusApi, targets: re
     // Duplicate series (HA pairs): the worst ratio per timestamp.
     const byT = new Map<number, number>();
     for (const s of ratio) for (const p of s.samples) byT.set(p.t, Math.max(byT.get(p.t) ?? -Infinity, p.v));
-    out.push({ target: t, windowMs, errorRatio: [...byT.entries()].sort((a, b) => a[0] - b[0]).map(([tt, v]) => ({ t: tt, v })), pageFiringAt: firing });
+    out.push({
+      target: t,
+      windowMs,
+      errorRatio: [...byT.entries()].sort((a, b) => a[0] - b[0]).map(([tt, v]) => ({ t: tt, v })),
+      pageFiringAt: firing,
+    });
   }
   return out;
 }

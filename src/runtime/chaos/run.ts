@@ -27,7 +27,16 @@ import { PrometheusApi } from '../prometheus';
 import { exitCodeOf, Report, REPORT_SCHEMA, Section, Table } from '../report/model';
 import { pct } from '../slo/status';
 import { SloTarget } from '../slo/targets';
-import { EXPERIMENT_TYPES, ExperimentError, experimentAction, experimentDurationMs, pickExperiment, RUNTIME_MAX_DURATION_MS, runtimeGuardrailProblems, RuntimeGuardrailOptions } from './experiment';
+import {
+  EXPERIMENT_TYPES,
+  ExperimentError,
+  experimentAction,
+  experimentDurationMs,
+  pickExperiment,
+  RUNTIME_MAX_DURATION_MS,
+  runtimeGuardrailProblems,
+  RuntimeGuardrailOptions,
+} from './experiment';
 import { ChaosMeasurements, ChaosMetricOptions, chaosMetricQueries, ChaosTimeline, collectChaosMeasurements } from './metrics';
 import { AbortDecision, ChaosExperimentInfo, chaosReport, chaosVerdict, pollAbort, TargetFacts } from './verdict';
 
@@ -126,7 +135,12 @@ function conditions(o: KubeObject | undefined): Record<string, string> {
 }
 
 function records(o: KubeObject | undefined): Rec[] {
-  return (((o?.status as { experiment?: { containerRecords?: Rec[] } } | undefined)?.experiment?.containerRecords ?? []) as Rec[]).map((r) => ({ id: r.id, phase: r.phase, injectedCount: r.injectedCount, recoveredCount: r.recoveredCount }));
+  return (((o?.status as { experiment?: { containerRecords?: Rec[] } } | undefined)?.experiment?.containerRecords ?? []) as Rec[]).map((r) => ({
+    id: r.id,
+    phase: r.phase,
+    injectedCount: r.injectedCount,
+    recoveredCount: r.recoveredCount,
+  }));
 }
 
 function desiredPhase(o: KubeObject | undefined): string | undefined {
@@ -135,7 +149,9 @@ function desiredPhase(o: KubeObject | undefined): string | undefined {
 
 /** The target's namespaces and label selector, from the experiment's selector. */
 export function targetOf(o: KubeObject): { namespaces: string[]; labels: Record<string, string> } {
-  const sel = ((o.spec as { selector?: { namespaces?: string[]; labelSelectors?: Record<string, string>; pods?: Record<string, string[]> } } | undefined)?.selector ?? {});
+  const sel =
+    (o.spec as { selector?: { namespaces?: string[]; labelSelectors?: Record<string, string>; pods?: Record<string, string[]> } } | undefined)
+      ?.selector ?? {};
   return { namespaces: [...new Set([...(sel.namespaces ?? []), ...Object.keys(sel.pods ?? {})])], labels: { ...(sel.labelSelectors ?? {}) } };
 }
 
@@ -146,7 +162,8 @@ async function targetDeployments(cluster: Cluster, o: KubeObject): Promise<KubeO
   for (const ns of t.namespaces) {
     const list = await cluster.list(DEPLOYMENTS, { namespace: ns });
     for (const d of list.items) {
-      const tpl = ((d.spec as { template?: { metadata?: { labels?: Record<string, string> } } } | undefined)?.template?.metadata?.labels ?? {}) as Record<string, string>;
+      const tpl = ((d.spec as { template?: { metadata?: { labels?: Record<string, string> } } } | undefined)?.template?.metadata?.labels ??
+        {}) as Record<string, string>;
       if (Object.keys(t.labels).length && Object.entries(t.labels).every(([k, v]) => tpl[k] === v)) out.push(d);
     }
   }
@@ -171,7 +188,9 @@ function podReady(p: KubeObject): boolean {
 export async function waitTargetsReady(cluster: Cluster, o: KubeObject, timeoutMs: number): Promise<string[]> {
   const deadline = Date.now() + timeoutMs;
   const t = targetOf(o);
-  const selector = Object.entries(t.labels).map(([k, v]) => `${k}=${v}`).join(',');
+  const selector = Object.entries(t.labels)
+    .map(([k, v]) => `${k}=${v}`)
+    .join(',');
   const notReady: string[] = [];
   for (const ns of t.namespaces) {
     const pods = await cluster.list(PODS, { namespace: ns, ...(selector ? { labelSelector: selector } : {}) });
@@ -181,7 +200,9 @@ export async function waitTargetsReady(cluster: Cluster, o: KubeObject, timeoutM
     }
   }
   for (const d of await targetDeployments(cluster, o)) {
-    const r = await waitFor(cluster, DEPLOYMENTS, d.metadata.name, d.metadata.namespace, deploymentReady, { timeoutMs: Math.max(1, deadline - Date.now()) });
+    const r = await waitFor(cluster, DEPLOYMENTS, d.metadata.name, d.metadata.namespace, deploymentReady, {
+      timeoutMs: Math.max(1, deadline - Date.now()),
+    });
     if (r.outcome !== 'met') notReady.push(`deployment ${d.metadata.namespace}/${d.metadata.name}`);
   }
   return notReady;
@@ -235,14 +256,18 @@ export async function runChaosExperiment(o: ChaosRunOptions, deps: ChaosRunDeps)
   const log = deps.log ?? (() => undefined);
   const { doc, note } = pickExperiment(o.file, o.name);
   const problems = runtimeGuardrailProblems(doc, o.guardrails);
-  if (problems.length) throw new ExperimentError(problems.length === 1 ? problems[0] : `${problems[0]} (and ${problems.length - 1} more guardrail problem${problems.length > 2 ? 's' : ''})`);
+  if (problems.length)
+    throw new ExperimentError(
+      problems.length === 1 ? problems[0] : `${problems[0]} (and ${problems.length - 1} more guardrail problem${problems.length > 2 ? 's' : ''})`,
+    );
   const obj = doc.object;
   const name = obj.metadata.name;
   const ns = obj.metadata.namespace ?? 'default';
   const type = doc.type;
   if (!deps.prometheus && !deps.recorded) throw new ExperimentError('no Prometheus to measure with');
   if (deps.prometheus) await deps.prometheus.buildInfo();
-  if (await cluster.get(type, name, ns)) throw new ExperimentError(`${obj.kind} ${ns}/${name} already exists; delete it first (cdk8s-resilience chaos delete ${name} -n ${ns})`);
+  if (await cluster.get(type, name, ns))
+    throw new ExperimentError(`${obj.kind} ${ns}/${name} already exists; delete it first (cdk8s-resilience chaos delete ${name} -n ${ns})`);
   const durationMs = experimentDurationMs(obj);
   const target = targetOf(obj);
   const queries = chaosMetricQueries({
@@ -253,7 +278,13 @@ export async function runChaosExperiment(o: ChaosRunOptions, deps: ChaosRunDeps)
   const targets = o.targets ?? [];
   const abortOpts = { targets, ...(o.abortErrorRate !== undefined ? { abortErrorRate: o.abortErrorRate } : {}) };
   const deployments = await targetDeployments(cluster, obj);
-  const facts: TargetFacts = deployments.length === 1 ? { replicas: Number((deployments[0].spec as { replicas?: number }).replicas ?? 1), readyReplicas: Number((deployments[0].status as { readyReplicas?: number } | undefined)?.readyReplicas ?? 0) } : {};
+  const facts: TargetFacts =
+    deployments.length === 1
+      ? {
+          replicas: Number((deployments[0].spec as { replicas?: number }).replicas ?? 1),
+          readyReplicas: Number((deployments[0].status as { readyReplicas?: number } | undefined)?.readyReplicas ?? 0),
+        }
+      : {};
   let interrupted = false;
   void deps.interrupt?.then(() => {
     interrupted = true;
@@ -292,7 +323,8 @@ export async function runChaosExperiment(o: ChaosRunOptions, deps: ChaosRunDeps)
     for (const [k, v] of Object.entries(c)) if (lastConds[k] !== v) seen.push({ t, what: `${k}=${v}` });
     lastConds = c;
     if (c.AllInjected === 'True') injectedSeen = true;
-    if (injectedSeen && c.AllRecovered === 'True' && (desiredPhase(x) === 'Stop' || c.Paused === 'True') && recoveredAt === undefined) recoveredAt = t;
+    if (injectedSeen && c.AllRecovered === 'True' && (desiredPhase(x) === 'Stop' || c.Paused === 'True') && recoveredAt === undefined)
+      recoveredAt = t;
   });
   let created = false;
   let injectedAt = nowS();
@@ -315,7 +347,10 @@ export async function runChaosExperiment(o: ChaosRunOptions, deps: ChaosRunDeps)
         lastRecords = records(last);
         return await interruptedResult(deps, obj, `${Math.round(nowS() - injectedAt)}s into the fault`, lastRecords, true);
       }
-      if (Date.now() > deadline) throw new ExperimentError(`${obj.kind} ${ns}/${name} did not report AllRecovered within ${Math.round((deadline - injectedAt * 1000) / 1000)}s; last conditions: ${JSON.stringify(lastConds)}`);
+      if (Date.now() > deadline)
+        throw new ExperimentError(
+          `${obj.kind} ${ns}/${name} did not report AllRecovered within ${Math.round((deadline - injectedAt * 1000) / 1000)}s; last conditions: ${JSON.stringify(lastConds)}`,
+        );
       if (unboundedEnd !== undefined && Date.now() > unboundedEnd && !pausedForAbort) {
         await cluster.patch(type, name, { metadata: { annotations: { [PAUSE_ANNOTATION]: 'true' } } }, ns);
         pausedForAbort = true;
@@ -341,7 +376,7 @@ export async function runChaosExperiment(o: ChaosRunOptions, deps: ChaosRunDeps)
   } finally {
     watcher.stop();
   }
-  const faultEndedAt = Math.max(injectedAt, aborted ? Math.min(aborted.at, recoveredAt ?? Infinity) : recoveredAt ?? nowS());
+  const faultEndedAt = Math.max(injectedAt, aborted ? Math.min(aborted.at, recoveredAt ?? Infinity) : (recoveredAt ?? nowS()));
   log(`faults recovered ${Math.round(faultEndedAt - injectedAt)}s after the injection`);
 
   // 5. clean up, then the after phase
@@ -366,7 +401,12 @@ export async function runChaosExperiment(o: ChaosRunOptions, deps: ChaosRunDeps)
     verdictExp = { ...recorded!.experiment, name, targetFacts: facts };
   }
   const v = chaosVerdict(m, verdictExp, { maxBudgetBurn: o.maxBudgetBurn, recoverySeconds: deps.prometheus ? o.recoveryMs / 1000 : undefined });
-  const base = chaosReport(m, verdictExp, v, { prometheus: deps.prometheus?.url ?? 'none (recorded series)', context: cluster.target.context, server: cluster.target.server, simulated: deps.simulated });
+  const base = chaosReport(m, verdictExp, v, {
+    prometheus: deps.prometheus?.url ?? 'none (recorded series)',
+    context: cluster.target.context,
+    server: cluster.target.server,
+    simulated: deps.simulated,
+  });
   const expSection: Section = {
     title: 'Experiment',
     checks: [],
@@ -375,26 +415,52 @@ export async function runChaosExperiment(o: ChaosRunOptions, deps: ChaosRunDeps)
       `${obj.kind} ${ns}/${name} from ${doc.source}: ${experimentAction(obj) ?? obj.kind}, mode ${(obj.spec as { mode?: string } | undefined)?.mode ?? 'one'}, duration ${(obj.spec as { duration?: string } | undefined)?.duration ?? 'none'}`,
       ...(note ? [note] : []),
       `injected ${iso(injectedAt)}; faults recovered ${iso(faultEndedAt)} (${Math.round(faultEndedAt - injectedAt)}s)`,
-      ...(aborted ? [`ABORTED at ${iso(aborted.at)}, ${Math.round(aborted.at - injectedAt)}s into the fault: ${aborted.reason}; the experiment was paused${o.keep ? ' and kept (--keep)' : ' and deleted'}`] : []),
+      ...(aborted
+        ? [
+            `ABORTED at ${iso(aborted.at)}, ${Math.round(aborted.at - injectedAt)}s into the fault: ${aborted.reason}; the experiment was paused${o.keep ? ' and kept (--keep)' : ' and deleted'}`,
+          ]
+        : []),
       o.keep ? `kept in the cluster (--keep): delete it with cdk8s-resilience chaos delete ${name} -n ${ns}` : 'deleted after the run',
-      targets.length ? `verdict from ${targets.length} SLO${targets.length === 1 ? '' : 's'} (${targets.map((t) => t.id).join(', ')}), at most ${pct(o.maxBudgetBurn ?? 0.05)} of each budget` : "verdict from the chapter's fixed thresholds (no --slo given)",
-      ...(recorded ? [`metrics: RECORDED series, not measured in this run (no Prometheus: ${recorded.description}; recorded with ${recorded.recordedWith})`] : []),
+      targets.length
+        ? `verdict from ${targets.length} SLO${targets.length === 1 ? '' : 's'} (${targets.map((t) => t.id).join(', ')}), at most ${pct(o.maxBudgetBurn ?? 0.05)} of each budget`
+        : "verdict from the chapter's fixed thresholds (no --slo given)",
+      ...(recorded
+        ? [`metrics: RECORDED series, not measured in this run (no Prometheus: ${recorded.description}; recorded with ${recorded.recordedWith})`]
+        : []),
     ],
   };
   // 7. keep the run
-  const kept: Section = { ...expSection, notes: [...expSection.notes!, `this report is kept in ConfigMap ${ns}/${runConfigMapName(name)}: cdk8s-resilience chaos report ${name} -n ${ns}`] };
+  const kept: Section = {
+    ...expSection,
+    notes: [...expSection.notes!, `this report is kept in ConfigMap ${ns}/${runConfigMapName(name)}: cdk8s-resilience chaos report ${name} -n ${ns}`],
+  };
   let report: Report = { ...base, sections: [kept, ...base.sections] };
   const keptIn = await keepRun(cluster, ns, name, report);
-  if (!keptIn) report = { ...base, sections: [{ ...expSection, notes: [...expSection.notes!, 'the report could not be kept in a ConfigMap (no permission to create ConfigMaps?)'] }, ...base.sections] };
+  if (!keptIn)
+    report = {
+      ...base,
+      sections: [
+        { ...expSection, notes: [...expSection.notes!, 'the report could not be kept in a ConfigMap (no permission to create ConfigMaps?)'] },
+        ...base.sections,
+      ],
+    };
   return { report, exitCode: exitCodeOf(report.verdict), ...(keptIn ? { keptIn } : {}) };
 }
 
 function conditionTable(seen: readonly Seen[], injectedAt: number): Table {
-  return { title: 'Conditions (by watch)', columns: ['at', 'since injection', 'change'], rows: seen.map((s) => [iso(s.t), `${(s.t - injectedAt).toFixed(1)}s`, s.what]) };
+  return {
+    title: 'Conditions (by watch)',
+    columns: ['at', 'since injection', 'change'],
+    rows: seen.map((s) => [iso(s.t), `${(s.t - injectedAt).toFixed(1)}s`, s.what]),
+  };
 }
 
 function recordTable(rs: readonly Rec[]): Table {
-  return { title: 'Records per pod', columns: ['id', 'phase', 'injected', 'recovered'], rows: rs.map((r) => [r.id, r.phase, r.injectedCount, r.recoveredCount]) };
+  return {
+    title: 'Records per pod',
+    columns: ['id', 'phase', 'injected', 'recovered'],
+    rows: rs.map((r) => [r.id, r.phase, r.injectedCount, r.recoveredCount]),
+  };
 }
 
 /** Keeps a run's report as JSON in a ConfigMap beside the experiment; returns `namespace/name`, or undefined when it could not. */
@@ -420,7 +486,11 @@ function minimalReport(deps: ChaosRunDeps, title: string, sections: Section[], v
     command: 'chaos run',
     title,
     generatedAt: new Date().toISOString(),
-    target: { ...(deps.prometheus ? { prometheus: deps.prometheus.url } : {}), context: deps.cluster.target.context, server: deps.cluster.target.server },
+    target: {
+      ...(deps.prometheus ? { prometheus: deps.prometheus.url } : {}),
+      context: deps.cluster.target.context,
+      server: deps.cluster.target.server,
+    },
     simulated: deps.simulated,
     sections,
     verdict,
@@ -428,20 +498,25 @@ function minimalReport(deps: ChaosRunDeps, title: string, sections: Section[], v
 }
 
 async function notStarted(deps: ChaosRunDeps, obj: KubeObject, d: AbortDecision, steadyStart: number): Promise<ChaosRunResult> {
-  const report = minimalReport(deps, `Chaos experiment ${obj.metadata.name}: NOT STARTED`, [
-    {
-      title: 'Steady state',
-      checks: [
-        {
-          id: 'chaos.steady-state',
-          title: 'the target is healthy enough to start an experiment',
-          status: 'failed',
-          evidence: [`at the end of the steady state (from ${iso(steadyStart)}): ${d.reason}`, 'the experiment was not created'],
-          fix: 'fix what burns the error budget first; run chaos when the SLOs are quiet',
-        },
-      ],
-    },
-  ], 'failed');
+  const report = minimalReport(
+    deps,
+    `Chaos experiment ${obj.metadata.name}: NOT STARTED`,
+    [
+      {
+        title: 'Steady state',
+        checks: [
+          {
+            id: 'chaos.steady-state',
+            title: 'the target is healthy enough to start an experiment',
+            status: 'failed',
+            evidence: [`at the end of the steady state (from ${iso(steadyStart)}): ${d.reason}`, 'the experiment was not created'],
+            fix: 'fix what burns the error budget first; run chaos when the SLOs are quiet',
+          },
+        ],
+      },
+    ],
+    'failed',
+  );
   return { report, exitCode: 1 };
 }
 
@@ -452,9 +527,16 @@ async function interruptedResult(deps: ChaosRunDeps, obj: KubeObject, when: stri
     const t0 = Date.now();
     await deps.cluster.delete(EXPERIMENT_TYPES[obj.kind ?? ''], obj.metadata.name, ns).catch(() => false);
     const notReady = await waitTargetsReady(deps.cluster, obj, 120000);
-    evidence.push(`the experiment was deleted; ${notReady.length ? `not Ready again after 120s: ${notReady.join(', ')}` : `the target was Ready again after ${((Date.now() - t0) / 1000).toFixed(1)}s`}`);
+    evidence.push(
+      `the experiment was deleted; ${notReady.length ? `not Ready again after 120s: ${notReady.join(', ')}` : `the target was Ready again after ${((Date.now() - t0) / 1000).toFixed(1)}s`}`,
+    );
     if (recs.length) evidence.push(`records at the interrupt: ${recs.map((r) => `${r.id} ${r.phase}`).join(', ')}`);
   } else evidence.push('nothing was created');
-  const report = minimalReport(deps, `Chaos experiment ${obj.metadata.name}: INTERRUPTED`, [{ title: 'Run', checks: [{ id: 'chaos.run', title: 'the run completed', status: 'undecided', evidence }] }], 'undecided');
+  const report = minimalReport(
+    deps,
+    `Chaos experiment ${obj.metadata.name}: INTERRUPTED`,
+    [{ title: 'Run', checks: [{ id: 'chaos.run', title: 'the run completed', status: 'undecided', evidence }] }],
+    'undecided',
+  );
   return { report, exitCode: 2 };
 }

@@ -230,7 +230,8 @@ export function recoveryOf(steady: PhaseSummary, after: PhaseSeries, tol: Recove
   const p99Limit = p99Base !== undefined ? p99Base * tol.latencyFactor + tol.latencySlackSeconds : undefined;
   const p99At = new Map(finite(after.latency[quantileKey(0.99)] ?? []).map((s) => [s.t, s.v]));
   const points = after.errorRate.map((s) => ({ t: s.t, errorRate: s.v, p99: p99At.get(s.t) }));
-  const ok = (p: { errorRate: number; p99?: number }) => Number.isFinite(p.errorRate) && p.errorRate <= errorRateLimit && (p99Limit === undefined || p.p99 === undefined || p.p99 <= p99Limit);
+  const ok = (p: { errorRate: number; p99?: number }) =>
+    Number.isFinite(p.errorRate) && p.errorRate <= errorRateLimit && (p99Limit === undefined || p.p99 === undefined || p.p99 <= p99Limit);
   let first = points.length;
   for (let i = points.length - 1; i >= 0 && ok(points[i]); i--) first = i;
   const last = points.length ? points[points.length - 1] : undefined;
@@ -288,7 +289,16 @@ export function lateRestarts(m: ChaosMeasurements): { restarts?: number; from: n
 }
 
 /** Every check of a run. */
-function verdictChecks(m: ChaosMeasurements, exp: ChaosExperimentInfo, o: ChaosVerdictOptions, phases: PhaseSummary[], impact: PhaseSummary, budgets: BudgetBurn[], recovery: Recovery, recoveryWindow: number): Check[] {
+function verdictChecks(
+  m: ChaosMeasurements,
+  exp: ChaosExperimentInfo,
+  o: ChaosVerdictOptions,
+  phases: PhaseSummary[],
+  impact: PhaseSummary,
+  budgets: BudgetBurn[],
+  recovery: Recovery,
+  recoveryWindow: number,
+): Check[] {
   const [steady, , after] = phases;
   const during = impact;
   const impactSpan = `from the injection to ${Math.round(impact.end - m.timeline.faultEndedAt)}s after the fault`;
@@ -299,7 +309,11 @@ function verdictChecks(m: ChaosMeasurements, exp: ChaosExperimentInfo, o: ChaosV
     id: 'chaos.traffic',
     title: 'the target had traffic to measure in the steady state',
     status: traffic && traffic.mean > 0 ? 'passed' : 'undecided',
-    evidence: [traffic ? `steady-state request rate ${traffic.mean.toFixed(2)}/s over ${traffic.samples} samples` : `the request rate query returned no data: ${m.queries.requestRate}`],
+    evidence: [
+      traffic
+        ? `steady-state request rate ${traffic.mean.toFixed(2)}/s over ${traffic.samples} samples`
+        : `the request rate query returned no data: ${m.queries.requestRate}`,
+    ],
     ...(traffic && traffic.mean > 0 ? {} : { fix: 'check the target selector and that Prometheus scrapes the target (or override the queries)' }),
     ...(traffic ? { measurements: [{ name: 'request rate', value: traffic.mean, unit: 'per second' }] } : {}),
   });
@@ -327,7 +341,9 @@ function verdictChecks(m: ChaosMeasurements, exp: ChaosExperimentInfo, o: ChaosV
                 `consumed ${pct(b.burned, 3)} of the error budget (allowed ${pct(max)}) from ${iso(tl.injectedAt)} to one SLI window after the fault`,
                 ...(b.complete ? [] : ['the measurement ended before one SLI window after the fault: the figure is a lower bound']),
               ],
-        ...(b.burned !== undefined && b.burned > max ? { fix: `reduce the blast radius or duration, or make ${t.service} absorb the fault (replicas, retries, readiness)` } : {}),
+        ...(b.burned !== undefined && b.burned > max
+          ? { fix: `reduce the blast radius or duration, or make ${t.service} absorb the fault (replicas, retries, readiness)` }
+          : {}),
         ...(b.burned !== undefined ? { measurements: [{ name: 'error budget consumed', value: b.burned, unit: 'ratio', target: max }] } : {}),
       });
       if (t.pageAlert) {
@@ -335,8 +351,12 @@ function verdictChecks(m: ChaosMeasurements, exp: ChaosExperimentInfo, o: ChaosV
           id: `chaos.page-alert/${t.id}`,
           title: `${t.name}: its page alert ${t.pageAlert} did not fire`,
           status: b.pageFiringAt.length ? 'failed' : 'passed',
-          evidence: b.pageFiringAt.length ? [`${t.pageAlert} (page) was firing from ${iso(b.pageFiringAt[0])} (${b.pageFiringAt.length} samples at a ${m.stepSeconds}s step)`] : [`ALERTS shows no firing ${t.pageAlert} page alert from ${iso(tl.injectedAt)} to ${iso(tl.afterEnd)}`],
-          ...(b.pageFiringAt.length ? { fix: 'the fault burns the budget faster than the page alert tolerates: shrink the experiment or harden the target' } : {}),
+          evidence: b.pageFiringAt.length
+            ? [`${t.pageAlert} (page) was firing from ${iso(b.pageFiringAt[0])} (${b.pageFiringAt.length} samples at a ${m.stepSeconds}s step)`]
+            : [`ALERTS shows no firing ${t.pageAlert} page alert from ${iso(tl.injectedAt)} to ${iso(tl.afterEnd)}`],
+          ...(b.pageFiringAt.length
+            ? { fix: 'the fault burns the budget faster than the page alert tolerates: shrink the experiment or harden the target' }
+            : {}),
         });
       }
       if (t.latencyThresholdSeconds !== undefined) {
@@ -350,9 +370,13 @@ function verdictChecks(m: ChaosMeasurements, exp: ChaosExperimentInfo, o: ChaosV
           title: `${t.name}: p${Number(q) * 100} latency stayed within ${ms(lim)}`,
           status: !Number.isFinite(worst) ? 'undecided' : worst <= lim ? 'passed' : 'failed',
           evidence: Number.isFinite(worst)
-            ? [`p${Number(q) * 100} latency ${impactSpan}: mean ${d ? ms(d.mean) : 'no data'}, max ${d ? ms(d.max) : 'no data'}; after: max ${a ? ms(a.max) : 'no data'} (SLO: ${t.objective}% under ${ms(lim)})`]
+            ? [
+                `p${Number(q) * 100} latency ${impactSpan}: mean ${d ? ms(d.mean) : 'no data'}, max ${d ? ms(d.max) : 'no data'}; after: max ${a ? ms(a.max) : 'no data'} (SLO: ${t.objective}% under ${ms(lim)})`,
+              ]
             : [`no p${Number(q) * 100} latency data during or after the fault`],
-          ...(Number.isFinite(worst) ? { measurements: [{ name: `p${Number(q) * 100} latency (max)`, value: worst, unit: 'seconds', target: lim }] } : {}),
+          ...(Number.isFinite(worst)
+            ? { measurements: [{ name: `p${Number(q) * 100} latency (max)`, value: worst, unit: 'seconds', target: lim }] }
+            : {}),
         });
       }
     }
@@ -363,7 +387,9 @@ function verdictChecks(m: ChaosMeasurements, exp: ChaosExperimentInfo, o: ChaosV
       id: 'chaos.error-rate',
       title: `error rate stayed under ${pct(th.maxErrorRate)} during the fault (no SLO given: the chapter's threshold)`,
       status: e === undefined ? 'undecided' : e.mean <= th.maxErrorRate ? 'passed' : 'failed',
-      evidence: e ? [`error rate ${impactSpan}: mean ${pct(e.mean, 3)}, peak ${pct(e.max, 3)} (steady state ${pct(steady.errorRate?.mean ?? NaN, 3)})`] : ['no error rate data during the fault'],
+      evidence: e
+        ? [`error rate ${impactSpan}: mean ${pct(e.mean, 3)}, peak ${pct(e.max, 3)} (steady state ${pct(steady.errorRate?.mean ?? NaN, 3)})`]
+        : ['no error rate data during the fault'],
       ...(e ? { measurements: [{ name: 'error rate (mean)', value: e.mean, unit: 'ratio', target: th.maxErrorRate }] } : {}),
     });
     const p = during.latency[quantileKey(0.99)];
@@ -371,7 +397,11 @@ function verdictChecks(m: ChaosMeasurements, exp: ChaosExperimentInfo, o: ChaosV
       id: 'chaos.latency-p99',
       title: `p99 latency stayed under ${ms(th.maxP99Seconds)} during the fault (the chapter's threshold)`,
       status: p === undefined ? 'undecided' : p.max <= th.maxP99Seconds ? 'passed' : 'failed',
-      evidence: p ? [`p99 latency ${impactSpan}: mean ${ms(p.mean)}, max ${ms(p.max)} (steady state ${steady.latency['0.99'] ? ms(steady.latency['0.99'].mean) : 'no data'})`] : ['no p99 latency data during the fault'],
+      evidence: p
+        ? [
+            `p99 latency ${impactSpan}: mean ${ms(p.mean)}, max ${ms(p.max)} (steady state ${steady.latency['0.99'] ? ms(steady.latency['0.99'].mean) : 'no data'})`,
+          ]
+        : ['no p99 latency data during the fault'],
       ...(p ? { measurements: [{ name: 'p99 latency (max)', value: p.max, unit: 'seconds', target: th.maxP99Seconds }] } : {}),
     });
     const late = lateRestarts(m);
@@ -382,7 +412,9 @@ function verdictChecks(m: ChaosMeasurements, exp: ChaosExperimentInfo, o: ChaosV
       evidence:
         late.restarts === undefined
           ? [`no restart data (${m.queries.restarts}); is kube-state-metrics scraped?`]
-          : [`restarts: ${(phases[1].restarts ?? 0) + (after.restarts ?? 0) - late.restarts} during the fault or as it ended, ${late.restarts} from ${Math.round(late.from - m.timeline.faultEndedAt)}s after it`],
+          : [
+              `restarts: ${(phases[1].restarts ?? 0) + (after.restarts ?? 0) - late.restarts} during the fault or as it ended, ${late.restarts} from ${Math.round(late.from - m.timeline.faultEndedAt)}s after it`,
+            ],
       ...(late.restarts ? { fix: 'pods kept restarting after the fault: look for a crash loop (logs, probes, resources)' } : {}),
     });
   }
@@ -396,17 +428,29 @@ function verdictChecks(m: ChaosMeasurements, exp: ChaosExperimentInfo, o: ChaosV
       rec.samples === 0
         ? ['no error rate data after the fault']
         : [
-            rec.seconds !== undefined ? `steady again ${Math.round(rec.seconds)}s after the fault ended` : 'not back to the steady state by the end of the after phase',
+            rec.seconds !== undefined
+              ? `steady again ${Math.round(rec.seconds)}s after the fault ended`
+              : 'not back to the steady state by the end of the after phase',
             `steady means error rate ≤ ${pct(rec.errorRateLimit, 3)}${rec.p99Limit !== undefined ? ` and p99 ≤ ${ms(rec.p99Limit)}` : ''}; last: error rate ${pct(rec.last?.errorRate ?? NaN, 3)}${rec.last?.p99 !== undefined ? `, p99 ${ms(rec.last.p99)}` : ''}`,
           ],
-    ...(rec.samples > 0 && !recovered ? { fix: 'find what keeps the target degraded after the fault (pods not Ready, caches, connection pools) or allow a longer --recovery' } : {}),
+    ...(rec.samples > 0 && !recovered
+      ? { fix: 'find what keeps the target degraded after the fault (pods not Ready, caches, connection pools) or allow a longer --recovery' }
+      : {}),
     ...(rec.seconds !== undefined ? { measurements: [{ name: 'recovery time', value: rec.seconds, unit: 'seconds', target: recoveryWindow }] } : {}),
   });
   return checks;
 }
 
 /** Recommendations from the figures: each names the numbers it rests on. */
-export function chaosRecommendations(exp: ChaosExperimentInfo, phases: readonly PhaseSummary[], impact: PhaseSummary, budgets: readonly BudgetBurn[], recovery: Recovery, checks: readonly Check[], o: ChaosVerdictOptions): string[] {
+export function chaosRecommendations(
+  exp: ChaosExperimentInfo,
+  phases: readonly PhaseSummary[],
+  impact: PhaseSummary,
+  budgets: readonly BudgetBurn[],
+  recovery: Recovery,
+  checks: readonly Check[],
+  o: ChaosVerdictOptions,
+): string[] {
   const [steady, fault, after] = phases;
   const during = impact;
   const out: string[] = [];
@@ -417,19 +461,29 @@ export function chaosRecommendations(exp: ChaosExperimentInfo, phases: readonly 
   const podFault = /pod-kill|pod-failure|container-kill/.test(exp.action ?? '') || exp.kind === 'PodChaos';
   const failed = (prefix: string) => checks.some((c) => c.id.startsWith(prefix) && c.status === 'failed');
   if (restarts > 0 && !errorsRaised) {
-    out.push(`Pods restarted ${restarts} time${restarts === 1 ? '' : 's'} and the error rate stayed at ${pct(errDuring?.max ?? errBase, 3)} (steady state ${pct(errBase, 3)}): the target tolerates losing pods.`);
+    out.push(
+      `Pods restarted ${restarts} time${restarts === 1 ? '' : 's'} and the error rate stayed at ${pct(errDuring?.max ?? errBase, 3)} (steady state ${pct(errBase, 3)}): the target tolerates losing pods.`,
+    );
   }
   const hurt = failed('chaos.budget/') || failed('chaos.error-rate') || failed('chaos.page-alert/') || exp.aborted !== undefined;
   if (errorsRaised && podFault && hurt) {
     const f = exp.targetFacts ?? {};
     const causes: string[] = [];
-    if (f.readyReplicas !== undefined && f.readyReplicas < 2) causes.push(`it had ${f.readyReplicas} ready replica${f.readyReplicas === 1 ? '' : 's'}: run at least 2`);
+    if (f.readyReplicas !== undefined && f.readyReplicas < 2)
+      causes.push(`it had ${f.readyReplicas} ready replica${f.readyReplicas === 1 ? '' : 's'}: run at least 2`);
     if (f.podDisruptionBudget === false) causes.push('no PodDisruptionBudget selects its pods: add one');
-    if (causes.length === 0) causes.push('check that it runs at least 2 ready replicas, has a PodDisruptionBudget, and that its readiness probe takes failing pods out of the Service quickly');
+    if (causes.length === 0)
+      causes.push(
+        'check that it runs at least 2 ready replicas, has a PodDisruptionBudget, and that its readiness probe takes failing pods out of the Service quickly',
+      );
     const burn = budgets.map((b) => (b.burned !== undefined ? `${b.target.name} ${pct(b.burned, 2)} of its budget` : '')).filter(Boolean);
-    out.push(`Losing pods raised the error rate to ${pct(errDuring!.max, 2)} (steady state ${pct(errBase, 3)}${burn.length ? `; consumed ${burn.join(', ')}` : ''}): ${causes.join('; ')}.`);
+    out.push(
+      `Losing pods raised the error rate to ${pct(errDuring!.max, 2)} (steady state ${pct(errBase, 3)}${burn.length ? `; consumed ${burn.join(', ')}` : ''}): ${causes.join('; ')}.`,
+    );
   } else if (errorsRaised && hurt) {
-    out.push(`The fault raised the error rate to ${pct(errDuring!.max, 2)} (steady state ${pct(errBase, 3)}): clients saw the failures; add retries with backoff or a fallback on the calling side.`);
+    out.push(
+      `The fault raised the error rate to ${pct(errDuring!.max, 2)} (steady state ${pct(errBase, 3)}): clients saw the failures; add retries with backoff or a fallback on the calling side.`,
+    );
   }
   const p99s = steady.latency[quantileKey(0.99)];
   const p99d = during.latency[quantileKey(0.99)];
@@ -441,19 +495,29 @@ export function chaosRecommendations(exp: ChaosExperimentInfo, phases: readonly 
     );
   }
   for (const b of budgets) {
-    if (b.pageFiringAt.length) out.push(`${b.target.pageAlert} (page) fired at ${iso(b.pageFiringAt[0])}: this fault burns ${b.target.name}'s budget faster than the page alert allows; shrink the blast radius or the duration.`);
+    if (b.pageFiringAt.length)
+      out.push(
+        `${b.target.pageAlert} (page) fired at ${iso(b.pageFiringAt[0])}: this fault burns ${b.target.name}'s budget faster than the page alert allows; shrink the blast radius or the duration.`,
+      );
     const max = o.maxBudgetBurn ?? 0.05;
-    if (b.burned !== undefined && b.burned <= max && b.burned > max / 2) out.push(`${b.target.name}: the experiment used ${pct(b.burned, 2)} of the budget, more than half of the ${pct(max)} allowed; running it often would eat into the budget.`);
+    if (b.burned !== undefined && b.burned <= max && b.burned > max / 2)
+      out.push(
+        `${b.target.name}: the experiment used ${pct(b.burned, 2)} of the budget, more than half of the ${pct(max)} allowed; running it often would eat into the budget.`,
+      );
   }
   if (recovery.samples > 0 && recovery.seconds === undefined) {
-    out.push(`The target was not back to its steady state at the end of the after phase (error rate ${pct(recovery.last?.errorRate ?? NaN, 3)}, limit ${pct(recovery.errorRateLimit, 3)}${recovery.last?.p99 !== undefined ? `; p99 ${ms(recovery.last.p99)}` : ''}).`);
+    out.push(
+      `The target was not back to its steady state at the end of the after phase (error rate ${pct(recovery.last?.errorRate ?? NaN, 3)}, limit ${pct(recovery.errorRateLimit, 3)}${recovery.last?.p99 !== undefined ? `; p99 ${ms(recovery.last.p99)}` : ''}).`,
+    );
   } else if (recovery.seconds !== undefined && (errorsRaised || (p99s && p99d && p99d.max > p99s.mean * 1.2 + 0.005))) {
     out.push(`It recovered ${Math.round(recovery.seconds)}s after the fault ended.`);
   }
   if (exp.aborted) out.push(`Aborted ${Math.round(exp.aborted.at - phases[1].start)}s into the fault: ${exp.aborted.reason}.`);
   if (out.length === 0 && checks.every((c) => c.status === 'passed' || c.status === 'skipped')) {
     const e = errDuring ? pct(errDuring.max, 3) : 'no data';
-    out.push(`Nothing measurable changed (peak error rate ${e}${p99d ? `, peak p99 ${ms(p99d.max)}` : ''}): a larger blast radius or a longer fault would tell more.`);
+    out.push(
+      `Nothing measurable changed (peak error rate ${e}${p99d ? `, peak p99 ${ms(p99d.max)}` : ''}): a larger blast radius or a longer fault would tell more.`,
+    );
   }
   return out;
 }
@@ -462,7 +526,9 @@ export function chaosRecommendations(exp: ChaosExperimentInfo, phases: readonly 
 export function chaosVerdict(m: ChaosMeasurements, exp: ChaosExperimentInfo, o: ChaosVerdictOptions = {}): ChaosVerdict {
   const restartsAll = m.phases.flatMap((p) => p.restarts);
   const phases = m.phases.map((p) => {
-    const before = finite(restartsAll).filter((s) => s.t < p.start).pop();
+    const before = finite(restartsAll)
+      .filter((s) => s.t < p.start)
+      .pop();
     return summarisePhase(p, before);
   });
   const tl = m.timeline;
@@ -489,7 +555,10 @@ export function phaseTable(phases: readonly PhaseSummary[]): Table {
       row('request rate (mean)', (p) => fmtStat(p.requestRate, (n) => `${n.toFixed(2)}/s`, 'mean')),
       row('error rate (mean)', (p) => fmtStat(p.errorRate, (n) => pct(n, 3), 'mean')),
       row('error rate (peak)', (p) => fmtStat(p.errorRate, (n) => pct(n, 3), 'max')),
-      ...keys.flatMap((k) => [row(`p${Number(k) * 100} latency (mean)`, (p) => fmtStat(p.latency[k], ms, 'mean')), row(`p${Number(k) * 100} latency (max)`, (p) => fmtStat(p.latency[k], ms, 'max'))]),
+      ...keys.flatMap((k) => [
+        row(`p${Number(k) * 100} latency (mean)`, (p) => fmtStat(p.latency[k], ms, 'mean')),
+        row(`p${Number(k) * 100} latency (max)`, (p) => fmtStat(p.latency[k], ms, 'max')),
+      ]),
       row('pod restarts', (p) => (p.restarts === undefined ? 'no data' : String(p.restarts))),
     ],
   };
@@ -510,7 +579,11 @@ export interface ChaosReportMeta {
 function phaseMeasurements(p: PhaseSummary): Measurement[] {
   const out: Measurement[] = [];
   if (p.requestRate) out.push({ name: 'request rate', value: p.requestRate.mean, unit: 'per second' });
-  if (p.errorRate) out.push({ name: 'error rate (mean)', value: p.errorRate.mean, unit: 'ratio' }, { name: 'error rate (peak)', value: p.errorRate.max, unit: 'ratio' });
+  if (p.errorRate)
+    out.push(
+      { name: 'error rate (mean)', value: p.errorRate.mean, unit: 'ratio' },
+      { name: 'error rate (peak)', value: p.errorRate.max, unit: 'ratio' },
+    );
   for (const [k, s] of Object.entries(p.latency)) out.push({ name: `p${Number(k) * 100} latency (max)`, value: s.max, unit: 'seconds' });
   if (p.restarts !== undefined) out.push({ name: 'pod restarts', value: p.restarts, unit: 'count' });
   return out;
@@ -525,11 +598,29 @@ export function chaosReport(m: ChaosMeasurements, exp: ChaosExperimentInfo, v: C
   const phaseSection = (p: PhaseSummary, title: string): Section => ({
     title,
     checks: [],
-    notes: [`${iso(p.start)} to ${iso(p.end)}`, ...phaseMeasurements(p).map((x) => `${x.name}: ${x.unit === 'ratio' ? pct(x.value, 3) : x.unit === 'seconds' ? ms(x.value) : Number(x.value.toFixed(3))}${x.unit === 'per second' ? '/s' : ''}`)],
+    notes: [
+      `${iso(p.start)} to ${iso(p.end)}`,
+      ...phaseMeasurements(p).map(
+        (x) =>
+          `${x.name}: ${x.unit === 'ratio' ? pct(x.value, 3) : x.unit === 'seconds' ? ms(x.value) : Number(x.value.toFixed(3))}${x.unit === 'per second' ? '/s' : ''}`,
+      ),
+    ],
     durationSeconds: p.end - p.start,
   });
   const budgetTable: Table[] = v.budgets.length
-    ? [{ title: 'Error budget', columns: ['SLO', 'objective', 'budget consumed', 'allowed', 'page alert fired'], rows: v.budgets.map((b) => [b.target.id, `${b.target.objective}%`, b.burned === undefined ? 'no data' : pct(b.burned, 3), pct(v.maxBudgetBurn), b.pageFiringAt.length ? `yes, ${iso(b.pageFiringAt[0])}` : 'no']) }]
+    ? [
+        {
+          title: 'Error budget',
+          columns: ['SLO', 'objective', 'budget consumed', 'allowed', 'page alert fired'],
+          rows: v.budgets.map((b) => [
+            b.target.id,
+            `${b.target.objective}%`,
+            b.burned === undefined ? 'no data' : pct(b.burned, 3),
+            pct(v.maxBudgetBurn),
+            b.pageFiringAt.length ? `yes, ${iso(b.pageFiringAt[0])}` : 'no',
+          ]),
+        },
+      ]
     : [];
   return {
     schema: REPORT_SCHEMA,
@@ -573,7 +664,11 @@ export interface AbortDecision {
 export function abortDecision(alerts: readonly PromAlert[], errorRate: number | undefined, o: AbortOptions): AbortDecision {
   for (const t of o.targets ?? []) {
     const page = alerts.find((a) => a.state === 'firing' && isPageAlert(a, t));
-    if (page) return { abort: true, reason: `the page alert ${page.labels.alertname ?? t.pageAlert} of SLO ${t.id} is firing${page.activeAt ? ` (active since ${page.activeAt})` : ''}` };
+    if (page)
+      return {
+        abort: true,
+        reason: `the page alert ${page.labels.alertname ?? t.pageAlert} of SLO ${t.id} is firing${page.activeAt ? ` (active since ${page.activeAt})` : ''}`,
+      };
   }
   if (o.abortErrorRate !== undefined && errorRate !== undefined && errorRate > o.abortErrorRate) {
     return { abort: true, reason: `the error rate ${pct(errorRate, 2)} is above --abort-error-rate ${pct(o.abortErrorRate, 2)}` };
@@ -588,6 +683,9 @@ export function abortDecision(alerts: readonly PromAlert[], errorRate: number | 
  * whether an unreachable Prometheus aborts the run).
  */
 export async function pollAbort(api: PrometheusApi, queries: ChaosMetricQueries, o: AbortOptions, at?: Date): Promise<AbortDecision> {
-  const [alerts, errorRate] = await Promise.all([api.alerts(), o.abortErrorRate !== undefined ? currentErrorRate(api, queries, at) : Promise.resolve(undefined)]);
+  const [alerts, errorRate] = await Promise.all([
+    api.alerts(),
+    o.abortErrorRate !== undefined ? currentErrorRate(api, queries, at) : Promise.resolve(undefined),
+  ]);
   return abortDecision(alerts, errorRate, o);
 }

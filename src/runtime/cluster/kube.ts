@@ -6,7 +6,19 @@
 import * as fs from 'fs';
 import type { KubeConfig as KubeConfigType, Watch as WatchType } from '@kubernetes/client-node';
 import fetch from 'node-fetch';
-import { ClusterError, Cluster, ClusterTarget, KubeObject, ListOptions, ObjectList, ResourceType, WatchEvent, WatchHandle, apiVersionOf, resourcePath } from './types';
+import {
+  ClusterError,
+  Cluster,
+  ClusterTarget,
+  KubeObject,
+  ListOptions,
+  ObjectList,
+  ResourceType,
+  WatchEvent,
+  WatchHandle,
+  apiVersionOf,
+  resourcePath,
+} from './types';
 
 type ClientNode = typeof import('@kubernetes/client-node');
 
@@ -34,7 +46,8 @@ export class KubeconfigError extends Error {}
 /** Connects to the cluster a kubeconfig names; throws KubeconfigError for a missing file or context. */
 export async function connect(options: ConnectOptions = {}): Promise<Cluster> {
   const file = options.kubeconfig ?? (process.env.KUBECONFIG ? process.env.KUBECONFIG.split(':')[0] : undefined);
-  if (file !== undefined && !fs.existsSync(file)) throw new KubeconfigError(`kubeconfig ${file} does not exist; pass --kubeconfig with an existing file (cdk8s-resilience sim prints one)`);
+  if (file !== undefined && !fs.existsSync(file))
+    throw new KubeconfigError(`kubeconfig ${file} does not exist; pass --kubeconfig with an existing file (cdk8s-resilience sim prints one)`);
   const k8s = await loadClientNode();
   const kc = new k8s.KubeConfig();
   if (file !== undefined) {
@@ -53,7 +66,9 @@ export async function connect(options: ConnectOptions = {}): Promise<Cluster> {
   if (options.context !== undefined) {
     if (!kc.getContextObject(options.context)) {
       const known = kc.getContexts().map((c) => c.name);
-      throw new KubeconfigError(`context "${options.context}" is not in the kubeconfig (it has: ${known.join(', ') || 'none'}); pass --context with one of them`);
+      throw new KubeconfigError(
+        `context "${options.context}" is not in the kubeconfig (it has: ${known.join(', ') || 'none'}); pass --context with one of them`,
+      );
     }
     kc.setCurrentContext(options.context);
   }
@@ -76,21 +91,40 @@ class KubeCluster implements Cluster {
     private readonly timeoutMs: number,
   ) {}
 
-  private async request(method: string, type: ResourceType, path: string, body?: unknown, contentType = 'application/json', verb?: string): Promise<{ status: number; json: Record<string, unknown> }> {
+  private async request(
+    method: string,
+    type: ResourceType,
+    path: string,
+    body?: unknown,
+    contentType = 'application/json',
+    verb?: string,
+  ): Promise<{ status: number; json: Record<string, unknown> }> {
     const init = (await this.kc.applyToFetchOptions({})) as Record<string, unknown>;
     const headers: Record<string, string> = {};
     const given = init.headers as { forEach?: (f: (value: string, key: string) => void) => void } | Record<string, string> | undefined;
-    if (given && typeof given.forEach === 'function') (given as { forEach: (f: (value: string, key: string) => void) => void }).forEach((v, k) => (headers[k] = v));
+    if (given && typeof given.forEach === 'function')
+      (given as { forEach: (f: (value: string, key: string) => void) => void }).forEach((v, k) => (headers[k] = v));
     else if (given) Object.assign(headers, given);
     headers.Accept = 'application/json';
     if (body !== undefined) headers['Content-Type'] = contentType;
     const url = `${this.target.server}${path}`;
     let res;
     try {
-      res = await fetch(url, { ...(init as object), method, headers, body: body === undefined ? undefined : JSON.stringify(body), timeout: this.timeoutMs } as Parameters<typeof fetch>[1]);
+      res = await fetch(url, {
+        ...(init as object),
+        method,
+        headers,
+        body: body === undefined ? undefined : JSON.stringify(body),
+        timeout: this.timeoutMs,
+      } as Parameters<typeof fetch>[1]);
     } catch (e) {
       const err = e as { code?: string; type?: string };
-      const why = err.code === 'ECONNREFUSED' ? 'connection refused' : err.type === 'request-timeout' ? `no answer within ${this.timeoutMs / 1000}s` : firstLine(e);
+      const why =
+        err.code === 'ECONNREFUSED'
+          ? 'connection refused'
+          : err.type === 'request-timeout'
+            ? `no answer within ${this.timeoutMs / 1000}s`
+            : firstLine(e);
       throw new ClusterError(`cannot reach the Kubernetes API at ${this.target.server} (context ${this.target.context}): ${why}`, 0);
     }
     const text = await res.text();
@@ -110,9 +144,24 @@ class KubeCluster implements Cluster {
     const resource = type.group ? `${type.plural}.${type.group}` : type.plural;
     const ns = /\/namespaces\/([^/]+)\//.exec(path)?.[1];
     const where = ns ? ` in namespace ${ns}` : '';
-    if (status === 401) return new ClusterError(`unauthorized at ${this.target.server} (context ${this.target.context}): the credentials were rejected; refresh them in the kubeconfig`, status, reason);
-    if (status === 403) return new ClusterError(`forbidden: RBAC does not allow verb "${verb}" on resource "${resource}"${where} (context ${this.target.context}); grant it with a Role/ClusterRole: ${message}`, status, reason);
-    if (status === 429) return new ClusterError(`the API server at ${this.target.server} is throttling requests (429 Too Many Requests); try again later`, status, reason);
+    if (status === 401)
+      return new ClusterError(
+        `unauthorized at ${this.target.server} (context ${this.target.context}): the credentials were rejected; refresh them in the kubeconfig`,
+        status,
+        reason,
+      );
+    if (status === 403)
+      return new ClusterError(
+        `forbidden: RBAC does not allow verb "${verb}" on resource "${resource}"${where} (context ${this.target.context}); grant it with a Role/ClusterRole: ${message}`,
+        status,
+        reason,
+      );
+    if (status === 429)
+      return new ClusterError(
+        `the API server at ${this.target.server} is throttling requests (429 Too Many Requests); try again later`,
+        status,
+        reason,
+      );
     if (status >= 500) return new ClusterError(`the API server at ${this.target.server} failed (${status}): ${message}`, status, reason);
     return new ClusterError(message, status, reason);
   }
@@ -144,7 +193,10 @@ class KubeCluster implements Cluster {
     const q = query({ labelSelector: options.labelSelector, fieldSelector: options.fieldSelector });
     const { json } = await this.retrying(() => this.request('GET', type, resourcePath(type, options.namespace) + q, undefined, undefined, 'list'));
     const meta = (json.metadata ?? {}) as { resourceVersion?: string };
-    return { items: ((json.items as T[]) ?? []).map((i) => ({ apiVersion: apiVersionOf(type), kind: type.kind, ...i })), resourceVersion: meta.resourceVersion ?? '' };
+    return {
+      items: ((json.items as T[]) ?? []).map((i) => ({ apiVersion: apiVersionOf(type), kind: type.kind, ...i })),
+      resourceVersion: meta.resourceVersion ?? '',
+    };
   }
 
   async create<T extends KubeObject>(type: ResourceType, object: KubeObject): Promise<T> {
@@ -166,7 +218,11 @@ class KubeCluster implements Cluster {
     }
   }
 
-  async watch<T extends KubeObject>(type: ResourceType, options: ListOptions & { readonly resourceVersion?: string }, onEvent: (e: WatchEvent<T>) => void): Promise<WatchHandle> {
+  async watch<T extends KubeObject>(
+    type: ResourceType,
+    options: ListOptions & { readonly resourceVersion?: string },
+    onEvent: (e: WatchEvent<T>) => void,
+  ): Promise<WatchHandle> {
     let settle!: (err: unknown) => void;
     const done = new Promise<void>((resolve, reject) => {
       settle = (err) => (err ? reject(err) : resolve());
@@ -174,7 +230,12 @@ class KubeCluster implements Cluster {
     let failure: ClusterError | undefined;
     const controller = await this.watcher.watch(
       resourcePath(type, options.namespace),
-      { labelSelector: options.labelSelector, fieldSelector: options.fieldSelector, resourceVersion: options.resourceVersion, allowWatchBookmarks: false },
+      {
+        labelSelector: options.labelSelector,
+        fieldSelector: options.fieldSelector,
+        resourceVersion: options.resourceVersion,
+        allowWatchBookmarks: false,
+      },
       (phase: string, obj: unknown) => {
         if (phase === 'ADDED' || phase === 'MODIFIED' || phase === 'DELETED') {
           onEvent({ type: phase, object: obj as T });
@@ -189,7 +250,12 @@ class KubeCluster implements Cluster {
         const e = err as { statusCode?: number; code?: string };
         if (e.statusCode) return settle(this.apiError(e.statusCode, {}, 'watch', type, resourcePath(type, options.namespace)));
         if (e.code === 'ECONNRESET' || /premature close|aborted|socket hang up/i.test(firstLine(err))) return settle(undefined);
-        return settle(new ClusterError(`cannot reach the Kubernetes API at ${this.target.server} (context ${this.target.context}): ${e.code === 'ECONNREFUSED' ? 'connection refused' : firstLine(err)}`, 0));
+        return settle(
+          new ClusterError(
+            `cannot reach the Kubernetes API at ${this.target.server} (context ${this.target.context}): ${e.code === 'ECONNREFUSED' ? 'connection refused' : firstLine(err)}`,
+            0,
+          ),
+        );
       },
     );
     return { stop: () => controller.abort(), done };
@@ -197,6 +263,8 @@ class KubeCluster implements Cluster {
 }
 
 function query(params: Record<string, string | undefined>): string {
-  const parts = Object.entries(params).filter(([, v]) => v !== undefined && v !== '').map(([k, v]) => `${k}=${encodeURIComponent(v!)}`);
+  const parts = Object.entries(params)
+    .filter(([, v]) => v !== undefined && v !== '')
+    .map(([k, v]) => `${k}=${encodeURIComponent(v!)}`);
   return parts.length ? `?${parts.join('&')}` : '';
 }

@@ -82,11 +82,20 @@ export interface Cluster {
   list<T extends KubeObject = KubeObject>(type: ResourceType, options?: ListOptions): Promise<ObjectList<T>>;
   create<T extends KubeObject = KubeObject>(type: ResourceType, object: KubeObject): Promise<T>;
   /** A JSON merge patch (RFC 7386). */
-  patch<T extends KubeObject = KubeObject>(type: ResourceType, name: string, patch: Readonly<Record<string, unknown>>, namespace?: string): Promise<T>;
+  patch<T extends KubeObject = KubeObject>(
+    type: ResourceType,
+    name: string,
+    patch: Readonly<Record<string, unknown>>,
+    namespace?: string,
+  ): Promise<T>;
   /** Deletes; resolves false when the object was not there. */
   delete(type: ResourceType, name: string, namespace?: string): Promise<boolean>;
   /** Starts a watch from `resourceVersion` (exclusive). */
-  watch<T extends KubeObject = KubeObject>(type: ResourceType, options: ListOptions & { readonly resourceVersion?: string }, onEvent: (e: WatchEvent<T>) => void): Promise<WatchHandle>;
+  watch<T extends KubeObject = KubeObject>(
+    type: ResourceType,
+    options: ListOptions & { readonly resourceVersion?: string },
+    onEvent: (e: WatchEvent<T>) => void,
+  ): Promise<WatchHandle>;
 }
 
 /** Why a cluster call failed, with a one-line message a user can act on. */

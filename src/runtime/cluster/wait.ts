@@ -68,7 +68,13 @@ export interface FollowOptions {
 }
 
 /** List, then watch, until the follower returns a result (the core of every wait here). */
-export async function follow<T extends KubeObject, R>(cluster: Cluster, type: ResourceType, selection: ListOptions, follower: Follower<T, R>, options: FollowOptions): Promise<FollowResult<R>> {
+export async function follow<T extends KubeObject, R>(
+  cluster: Cluster,
+  type: ResourceType,
+  selection: ListOptions,
+  follower: Follower<T, R>,
+  options: FollowOptions,
+): Promise<FollowResult<R>> {
   const deadline = Date.now() + options.timeoutMs;
   let reconnects = 0;
   let relists = 0;
@@ -101,13 +107,16 @@ export async function follow<T extends KubeObject, R>(cluster: Cluster, type: Re
             resolve('met');
           }
         })
-        .then((h) => {
-          stopFn = h.stop;
-          h.done.then(
-            () => resolve('ended'),
-            (err) => (err instanceof ClusterError && err.status === 410 ? resolve('gone') : retryable(err) ? resolve('error') : reject(err)),
-          );
-        }, (err) => (retryable(err) ? resolve('error') : reject(err)));
+        .then(
+          (h) => {
+            stopFn = h.stop;
+            h.done.then(
+              () => resolve('ended'),
+              (err) => (err instanceof ClusterError && err.status === 410 ? resolve('gone') : retryable(err) ? resolve('error') : reject(err)),
+            );
+          },
+          (err) => (retryable(err) ? resolve('error') : reject(err)),
+        );
     });
     let timer: NodeJS.Timeout | undefined;
     let onAbort: (() => void) | undefined;
@@ -152,7 +161,14 @@ export async function follow<T extends KubeObject, R>(cluster: Cluster, type: Re
 }
 
 /** Waits until `done(object)` holds for the named object. API errors other than drops, 410 and short 429/5xx bursts reject. */
-export async function waitFor<T extends KubeObject>(cluster: Cluster, type: ResourceType, name: string, namespace: string | undefined, done: (o: T) => boolean, options: WaitOptions<T>): Promise<WaitResult<T>> {
+export async function waitFor<T extends KubeObject>(
+  cluster: Cluster,
+  type: ResourceType,
+  name: string,
+  namespace: string | undefined,
+  done: (o: T) => boolean,
+  options: WaitOptions<T>,
+): Promise<WaitResult<T>> {
   let last: T | undefined;
   const seen = (o: T): 'met' | undefined => {
     last = o;
@@ -185,7 +201,13 @@ export async function waitFor<T extends KubeObject>(cluster: Cluster, type: Reso
 }
 
 /** Waits until the named object is gone (absent, or deleted while watched). */
-export function waitForDeletion<T extends KubeObject>(cluster: Cluster, type: ResourceType, name: string, namespace: string | undefined, options: Omit<WaitOptions<T>, 'untilDeleted'>): Promise<WaitResult<T>> {
+export function waitForDeletion<T extends KubeObject>(
+  cluster: Cluster,
+  type: ResourceType,
+  name: string,
+  namespace: string | undefined,
+  options: Omit<WaitOptions<T>, 'untilDeleted'>,
+): Promise<WaitResult<T>> {
   return waitFor<T>(cluster, type, name, namespace, () => false, { ...options, untilDeleted: true });
 }
 
@@ -199,7 +221,13 @@ export interface CollectionOptions<T extends KubeObject> extends FollowOptions {
  * Follows every object of a type in a namespace (by name) until `done(objects)` holds.
  * `done` is evaluated after the first list, after every event and after every relist.
  */
-export async function followCollection<T extends KubeObject>(cluster: Cluster, type: ResourceType, namespace: string, done: (objects: ReadonlyMap<string, T>) => boolean, options: CollectionOptions<T>): Promise<FollowResult<true> & { readonly objects: ReadonlyMap<string, T> }> {
+export async function followCollection<T extends KubeObject>(
+  cluster: Cluster,
+  type: ResourceType,
+  namespace: string,
+  done: (objects: ReadonlyMap<string, T>) => boolean,
+  options: CollectionOptions<T>,
+): Promise<FollowResult<true> & { readonly objects: ReadonlyMap<string, T> }> {
   const objects = new Map<string, T>();
   const check = (fromList: boolean): true | undefined => {
     options.onChange?.(objects, fromList);

@@ -118,14 +118,21 @@ function runCommand(io: CliIo, state: CommandState): Command {
     .option('--allow-unbounded', 'allow an experiment without duration (the run pauses it after --max-duration)')
     .option('--max-duration <duration>', 'the longest experiment duration allowed', '30m')
     .option('--protected-namespace <ns>', `a namespace never to target (repeatable; default ${RUNTIME_PROTECTED_NAMESPACES.join(', ')})`, collect)
-    .option('--metrics-selector <label=value>', "labels of the target's HTTP series (repeatable; default: namespace=<the experiment's target namespace>)", collect)
+    .option(
+      '--metrics-selector <label=value>',
+      "labels of the target's HTTP series (repeatable; default: namespace=<the experiment's target namespace>)",
+      collect,
+    )
     .option('--rate-window <duration>', 'the rate window of the metric queries (default 1m)')
     .option('--query-error-rate <promql>', 'replace the error rate query (one series, 0..1)')
     .option('--query-request-rate <promql>', 'replace the request rate query')
     .option('--query-restarts <promql>', 'replace the restart counter query')
     .option('--query-latency <q=promql>', 'replace a latency quantile query, e.g. 0.99=... (repeatable)', collect)
     .option('--poll-interval <duration>', 'how often the abort condition is checked', '1s')
-    .addHelpText('after', '\nExit codes: 0 PASSED, 1 FAILED (or aborted), 2 could not run or decide (bad file, guardrail, Prometheus or cluster unreachable, interrupted).\n');
+    .addHelpText(
+      'after',
+      '\nExit codes: 0 PASSED, 1 FAILED (or aborted), 2 could not run or decide (bad file, guardrail, Prometheus or cluster unreachable, interrupted).\n',
+    );
   cmd.action(async (o: RunFlags) => {
     let demo: ChaosDemo | undefined;
     const log = (line: string) => {
@@ -147,7 +154,10 @@ function runCommand(io: CliIo, state: CommandState): Command {
           if (o.demo) {
             if (o.prometheusUrl !== DEFAULT_PROMETHEUS_URL) throw new UsageError('--demo starts its own Prometheus; leave out --prometheus-url');
             if (demo!.prometheus) prometheus = new PrometheusClient(demo!.prometheus.url);
-            else io.err(`chaos run --demo: no real Prometheus (${demo!.noPrometheusReason}); the report uses series recorded from Prometheus 2.42 instead\n`);
+            else
+              io.err(
+                `chaos run --demo: no real Prometheus (${demo!.noPrometheusReason}); the report uses series recorded from Prometheus 2.42 instead\n`,
+              );
           } else prometheus = new PrometheusClient(o.prometheusUrl);
           const source = sloSource(o, o.demo ? demo!.targets : undefined);
           const hasSlo = source.sloFile !== undefined || source.sloFrom !== undefined || source.targets !== undefined;
@@ -174,7 +184,12 @@ function runCommand(io: CliIo, state: CommandState): Command {
                 targets,
                 maxBudgetBurn,
                 ...(abortErrorRate !== undefined ? { abortErrorRate } : {}),
-                guardrails: { allowFullBlastRadius: o.allowFullBlastRadius === true, allowUnbounded: o.allowUnbounded === true, maxDurationMs, ...(o.protectedNamespace?.length ? { protectedNamespaces: o.protectedNamespace } : {}) },
+                guardrails: {
+                  allowFullBlastRadius: o.allowFullBlastRadius === true,
+                  allowUnbounded: o.allowUnbounded === true,
+                  maxDurationMs,
+                  ...(o.protectedNamespace?.length ? { protectedNamespaces: o.protectedNamespace } : {}),
+                },
                 metrics: metricFlags(o, o.demo === true),
                 pollMs,
               },
@@ -194,29 +209,55 @@ function runCommand(io: CliIo, state: CommandState): Command {
   return cmd;
 }
 
-function simpleCommand(name: string, description: string, io: CliIo, state: CommandState, withName: boolean, body: (o: GlobalOptions & { timeout: string }, target: string | undefined, ctx: Parameters<Parameters<typeof runClusterCommand>[3]>[0]) => Promise<Report>): Command {
+function simpleCommand(
+  name: string,
+  description: string,
+  io: CliIo,
+  state: CommandState,
+  withName: boolean,
+  body: (
+    o: GlobalOptions & { timeout: string },
+    target: string | undefined,
+    ctx: Parameters<Parameters<typeof runClusterCommand>[3]>[0],
+  ) => Promise<Report>,
+): Command {
   const cmd = withGlobalFlags(new Command(name).description(description));
   if (withName) cmd.argument('<name>', 'the experiment');
   cmd.action(async (...args: unknown[]) => {
     const target = withName ? (args[0] as string) : undefined;
     const o = (withName ? args[1] : args[0]) as GlobalOptions;
-    state.code = await runClusterCommand(io, `chaos ${name}`, o, (ctx) => oneLine(() => body(o, target, ctx)), async () => {
-      const demo = await startChaosDemo({ prometheus: 'never' });
-      return demo;
-    });
+    state.code = await runClusterCommand(
+      io,
+      `chaos ${name}`,
+      o,
+      (ctx) => oneLine(() => body(o, target, ctx)),
+      async () => {
+        const demo = await startChaosDemo({ prometheus: 'never' });
+        return demo;
+      },
+    );
   });
   return cmd;
 }
 
 /** The `chaos` command group. */
 export function chaosCommand(io: CliIo, state: CommandState): Command {
-  const chaos = new Command('chaos').description('run Chaos Mesh experiments measured through Prometheus, with a verdict from SLOs; list, inspect, report, delete');
+  const chaos = new Command('chaos').description(
+    'run Chaos Mesh experiments measured through Prometheus, with a verdict from SLOs; list, inspect, report, delete',
+  );
   chaos.addCommand(runCommand(io, state));
   chaos.addCommand(
-    simpleCommand('list', 'Chaos Mesh experiments, Schedules and Workflows: kind, namespace, name, phase, age', io, state, false, async (o, _t, ctx) => {
-      const section = await listExperiments(ctx.cluster, o.namespace, ctx.clock.now());
-      return makeReport('chaos list', 'Chaos Mesh objects', ctx.cluster, await isSimulated(ctx.cluster), ctx.clock, [section]);
-    }),
+    simpleCommand(
+      'list',
+      'Chaos Mesh experiments, Schedules and Workflows: kind, namespace, name, phase, age',
+      io,
+      state,
+      false,
+      async (o, _t, ctx) => {
+        const section = await listExperiments(ctx.cluster, o.namespace, ctx.clock.now());
+        return makeReport('chaos list', 'Chaos Mesh objects', ctx.cluster, await isSimulated(ctx.cluster), ctx.clock, [section]);
+      },
+    ),
   );
   chaos.addCommand(
     simpleCommand('status', 'one experiment: conditions, records per pod, events, target pods', io, state, true, async (o, name, ctx) => {
@@ -225,7 +266,9 @@ export function chaosCommand(io: CliIo, state: CommandState): Command {
     }),
   );
   chaos.addCommand(
-    simpleCommand('report', 'the kept report of a past chaos run', io, state, true, async (o, name, ctx) => keptReport(ctx.cluster, name!, o.namespace)),
+    simpleCommand('report', 'the kept report of a past chaos run', io, state, true, async (o, name, ctx) =>
+      keptReport(ctx.cluster, name!, o.namespace),
+    ),
   );
   chaos.addCommand(
     simpleCommand('delete', 'delete an experiment and wait until its faults are recovered', io, state, true, async (o, name, ctx) => {

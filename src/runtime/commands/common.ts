@@ -91,7 +91,15 @@ export interface CommandContext {
 }
 
 /** Builds a report from sections. */
-export function makeReport(command: string, title: string, cluster: Cluster, simulated: boolean, clock: Clock, sections: readonly Section[], recommendations?: readonly string[]): Report {
+export function makeReport(
+  command: string,
+  title: string,
+  cluster: Cluster,
+  simulated: boolean,
+  clock: Clock,
+  sections: readonly Section[],
+  recommendations?: readonly string[],
+): Report {
   return {
     schema: REPORT_SCHEMA,
     command,
@@ -119,14 +127,21 @@ export async function isSimulated(cluster: Cluster): Promise<boolean> {
  * Runs a cluster command: connect (or start the demo simulation), build the report with
  * `body`, render it, exit with 0/1/2. Every error is one line on stderr and exit code 2.
  */
-export async function runClusterCommand(io: CliIo, name: string, opts: GlobalOptions, body: (ctx: CommandContext) => Promise<Report>, demo: () => Promise<DemoHandle> = startDemo): Promise<number> {
+export async function runClusterCommand(
+  io: CliIo,
+  name: string,
+  opts: GlobalOptions,
+  body: (ctx: CommandContext) => Promise<Report>,
+  demo: () => Promise<DemoHandle> = startDemo,
+): Promise<number> {
   let stopDemo: (() => Promise<void>) | undefined;
   const prog = progress(io, opts);
   try {
     const timeoutMs = durationFlag('--timeout', opts.timeout);
     let kubeconfig = opts.kubeconfig;
     if (opts.demo) {
-      if (opts.kubeconfig || opts.context) throw new UsageError('--demo runs against its own simulated cluster; leave out --kubeconfig and --context');
+      if (opts.kubeconfig || opts.context)
+        throw new UsageError('--demo runs against its own simulated cluster; leave out --kubeconfig and --context');
       const started = await demo();
       stopDemo = () => started.stop();
       kubeconfig = started.kubeconfig;

@@ -17,7 +17,10 @@ import { startDemo, startSimulatedPair } from '../sim/scenarios';
 import { CliIo, CommandState, DemoHandle, durationFlag, GlobalOptions, runClusterCommand, UsageError, withGlobalFlags } from './common';
 
 function splitList(values: readonly string[] | undefined): string[] {
-  return (values ?? []).flatMap((v) => v.split(',')).map((v) => v.trim()).filter(Boolean);
+  return (values ?? [])
+    .flatMap((v) => v.split(','))
+    .map((v) => v.trim())
+    .filter(Boolean);
 }
 
 function collect(value: string, previous: string[] = []): string[] {
@@ -86,7 +89,9 @@ async function drDemo(withSecondCluster: boolean): Promise<DemoHandle> {
 }
 
 export function drCommand(io: CliIo, state: CommandState): Command {
-  const dr = new Command('dr').description('disaster recovery: drill, restore-test, check (velero-dr-commands.sh, restore-validation.sh, disaster-recovery-plan.py)');
+  const dr = new Command('dr').description(
+    'disaster recovery: drill, restore-test, check (velero-dr-commands.sh, restore-validation.sh, disaster-recovery-plan.py)',
+  );
 
   withGlobalFlags(
     dr
@@ -100,35 +105,53 @@ export function drCommand(io: CliIo, state: CommandState): Command {
       .option('--chaos-namespace <name>', "Chaos Mesh's namespace (protected)", 'chaos-mesh')
       .option('--journal <file>', `the drill's journal (default: ${DEFAULT_JOURNAL}; with --demo, in the demo's directory)`)
       .option('--resume', 'finish the drill recorded in the journal (a killed drill rolls forward to its restore)')
-      .option('--target-context <name>', 'restore into the cluster of this kubeconfig context, which shares the backup storage location (a failover drill)')
+      .option(
+        '--target-context <name>',
+        'restore into the cluster of this kubeconfig context, which shares the backup storage location (a failover drill)',
+      )
       .option('--no-history', 'do not keep the report in the history ConfigMap'),
   ).action(async (opts: DrillFlags) => {
-    state.code = await runClusterCommand(io, 'dr drill', opts, async (ctx) => {
-      const rtoTargetSeconds = parseRtoTarget('--rto-target', opts.rtoTarget);
-      const journal = opts.journal ?? (opts.demo && ctx.kubeconfig ? path.join(path.dirname(ctx.kubeconfig), 'dr-drill-journal.json') : DEFAULT_JOURNAL);
-      const targetContext = opts.targetContext ?? (opts.resume ? journalTargetContext(journal) : undefined);
-      if (opts.demo && targetContext && targetContext !== SIM_DR_CONTEXT) throw new UsageError(`--target-context: with --demo the second cluster's context is ${SIM_DR_CONTEXT}`);
-      if (targetContext && targetContext === ctx.cluster.target.context) throw new UsageError(`--target-context ${targetContext} is the cluster the drill backs up; name another context of the kubeconfig`);
-      const target = targetContext ? await connect({ kubeconfig: ctx.kubeconfig, context: targetContext, requestTimeoutMs: Math.min(ctx.timeoutMs, 30000) }) : undefined;
-      return withInterrupts(io, 'dr drill', 'before the deletion the drill stops; after it, the drill rolls forward to the restore and finishes (a killed drill leaves its journal for --resume)', (signal) =>
-        runDrDrill(ctx.cluster, ctx.clock, {
-          namespaces: splitList(opts.namespaces),
-          rtoTargetSeconds,
-          yes: opts.yes === true,
-          keepArtifacts: opts.keepArtifacts === true,
-          protect: splitList(opts.protect),
-          veleroNamespace: opts.veleroNamespace,
-          chaosNamespace: opts.chaosNamespace,
-          journal,
-          resume: opts.resume === true,
-          timeoutMs: ctx.timeoutMs,
-          target,
-          signal,
-          onProgress: (t) => ctx.progress.update(`dr drill: ${t}`),
-          history: opts.history,
-        }),
-      );
-    }, () => drDemo(opts.targetContext !== undefined));
+    state.code = await runClusterCommand(
+      io,
+      'dr drill',
+      opts,
+      async (ctx) => {
+        const rtoTargetSeconds = parseRtoTarget('--rto-target', opts.rtoTarget);
+        const journal =
+          opts.journal ?? (opts.demo && ctx.kubeconfig ? path.join(path.dirname(ctx.kubeconfig), 'dr-drill-journal.json') : DEFAULT_JOURNAL);
+        const targetContext = opts.targetContext ?? (opts.resume ? journalTargetContext(journal) : undefined);
+        if (opts.demo && targetContext && targetContext !== SIM_DR_CONTEXT)
+          throw new UsageError(`--target-context: with --demo the second cluster's context is ${SIM_DR_CONTEXT}`);
+        if (targetContext && targetContext === ctx.cluster.target.context)
+          throw new UsageError(`--target-context ${targetContext} is the cluster the drill backs up; name another context of the kubeconfig`);
+        const target = targetContext
+          ? await connect({ kubeconfig: ctx.kubeconfig, context: targetContext, requestTimeoutMs: Math.min(ctx.timeoutMs, 30000) })
+          : undefined;
+        return withInterrupts(
+          io,
+          'dr drill',
+          'before the deletion the drill stops; after it, the drill rolls forward to the restore and finishes (a killed drill leaves its journal for --resume)',
+          (signal) =>
+            runDrDrill(ctx.cluster, ctx.clock, {
+              namespaces: splitList(opts.namespaces),
+              rtoTargetSeconds,
+              yes: opts.yes === true,
+              keepArtifacts: opts.keepArtifacts === true,
+              protect: splitList(opts.protect),
+              veleroNamespace: opts.veleroNamespace,
+              chaosNamespace: opts.chaosNamespace,
+              journal,
+              resume: opts.resume === true,
+              timeoutMs: ctx.timeoutMs,
+              target,
+              signal,
+              onProgress: (t) => ctx.progress.update(`dr drill: ${t}`),
+              history: opts.history,
+            }),
+        );
+      },
+      () => drDemo(opts.targetContext !== undefined),
+    );
   });
 
   withGlobalFlags(
@@ -143,30 +166,38 @@ export function drCommand(io: CliIo, state: CommandState): Command {
       .option('--chaos-namespace <name>', "Chaos Mesh's namespace (never restored)", 'chaos-mesh')
       .option('--no-history', 'do not keep the report in the history ConfigMap'),
   ).action(async (opts: RestoreTestFlags) => {
-    state.code = await runClusterCommand(io, 'dr restore-test', opts, async (ctx) => {
-      const rtoTargetSeconds = parseRtoTarget('--rto-target', opts.rtoTarget);
-      return withInterrupts(io, 'dr restore-test', 'stopping and removing the temporary namespaces and the Restore', (signal) =>
-        runDrRestoreTest(ctx.cluster, ctx.clock, {
-          backupName: opts.backupName,
-          namespaces: splitList(opts.namespaces),
-          rtoTargetSeconds,
-          dryRun: opts.dryRun === true,
-          veleroNamespace: opts.veleroNamespace,
-          chaosNamespace: opts.chaosNamespace,
-          protect: splitList(opts.protect),
-          timeoutMs: ctx.timeoutMs,
-          signal,
-          onProgress: (t) => ctx.progress.update(`dr restore-test: ${t}`),
-          history: opts.history && opts.dryRun !== true,
-        }),
-      );
-    }, () => drDemo(false));
+    state.code = await runClusterCommand(
+      io,
+      'dr restore-test',
+      opts,
+      async (ctx) => {
+        const rtoTargetSeconds = parseRtoTarget('--rto-target', opts.rtoTarget);
+        return withInterrupts(io, 'dr restore-test', 'stopping and removing the temporary namespaces and the Restore', (signal) =>
+          runDrRestoreTest(ctx.cluster, ctx.clock, {
+            backupName: opts.backupName,
+            namespaces: splitList(opts.namespaces),
+            rtoTargetSeconds,
+            dryRun: opts.dryRun === true,
+            veleroNamespace: opts.veleroNamespace,
+            chaosNamespace: opts.chaosNamespace,
+            protect: splitList(opts.protect),
+            timeoutMs: ctx.timeoutMs,
+            signal,
+            onProgress: (t) => ctx.progress.update(`dr restore-test: ${t}`),
+            history: opts.history && opts.dryRun !== true,
+          }),
+        );
+      },
+      () => drDemo(false),
+    );
   });
 
   withGlobalFlags(
     dr
       .command('check')
-      .description('DR readiness: newest backup fresh and Completed, RPO per namespace, coverage, storage Available, RTO achievable, no unnoticed PartiallyFailed backup')
+      .description(
+        'DR readiness: newest backup fresh and Completed, RPO per namespace, coverage, storage Available, RTO achievable, no unnoticed PartiallyFailed backup',
+      )
       .option('--max-age <duration>', 'the newest backup must be younger than this', '24h')
       .option('--rpo-target <duration>', 'RPO of every namespace without its own', '1h')
       .option('--namespace-rpo <ns=duration>', 'an RPO for one namespace, e.g. production=15m (repeatable)', collect)
@@ -175,24 +206,30 @@ export function drCommand(io: CliIo, state: CommandState): Command {
       .option('--max-measurement-age <duration>', 'the last measured drill or restore test must be younger than this', '30d')
       .option('--plan <dir>', 'read the Schedules from a synthesized directory (dist/) or YAML file instead of the cluster'),
   ).action(async (opts: CheckFlags) => {
-    state.code = await runClusterCommand(io, 'dr check', opts, async (ctx) => {
-      const namespaceRpo: Record<string, number> = {};
-      for (const kv of opts.namespaceRpo ?? []) {
-        const m = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?)=(.+)$/.exec(kv);
-        if (!m) throw new UsageError(`--namespace-rpo "${kv}" must be NAMESPACE=DURATION, e.g. production=15m`);
-        namespaceRpo[m[1]] = durationFlag(`--namespace-rpo ${m[1]}`, m[3]) / 1000;
-      }
-      return runDrCheck(ctx.cluster, ctx.clock, {
-        veleroNamespace: opts.veleroNamespace,
-        maxBackupAgeMs: durationFlag('--max-age', opts.maxAge),
-        rpoTargetSeconds: durationFlag('--rpo-target', opts.rpoTarget) / 1000,
-        namespaceRpo,
-        require: splitList(opts.require),
-        rtoTargetSeconds: parseRtoTarget('--rto-target', opts.rtoTarget),
-        maxMeasurementAgeMs: durationFlag('--max-measurement-age', opts.maxMeasurementAge),
-        plan: opts.plan,
-      });
-    }, () => drDemo(false));
+    state.code = await runClusterCommand(
+      io,
+      'dr check',
+      opts,
+      async (ctx) => {
+        const namespaceRpo: Record<string, number> = {};
+        for (const kv of opts.namespaceRpo ?? []) {
+          const m = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?)=(.+)$/.exec(kv);
+          if (!m) throw new UsageError(`--namespace-rpo "${kv}" must be NAMESPACE=DURATION, e.g. production=15m`);
+          namespaceRpo[m[1]] = durationFlag(`--namespace-rpo ${m[1]}`, m[3]) / 1000;
+        }
+        return runDrCheck(ctx.cluster, ctx.clock, {
+          veleroNamespace: opts.veleroNamespace,
+          maxBackupAgeMs: durationFlag('--max-age', opts.maxAge),
+          rpoTargetSeconds: durationFlag('--rpo-target', opts.rpoTarget) / 1000,
+          namespaceRpo,
+          require: splitList(opts.require),
+          rtoTargetSeconds: parseRtoTarget('--rto-target', opts.rtoTarget),
+          maxMeasurementAgeMs: durationFlag('--max-measurement-age', opts.maxMeasurementAge),
+          plan: opts.plan,
+        });
+      },
+      () => drDemo(false),
+    );
   });
 
   return dr;

@@ -16,9 +16,22 @@ export function simCommand(io: CliIo, state: CommandState, waitForStop: () => Pr
     .option('--port <port>', 'port on 127.0.0.1 (default: a free one)')
     .option('--dir <dir>', 'directory for the kubeconfig (default: a new temporary directory, removed on exit)')
     .option('--velero-namespace <name>', "Velero's namespace", 'velero')
-    .option('--dr-cluster', `also start a second cluster (context ${SIM_DR_CONTEXT}) whose Velero shares the object store: for dr drill --target-context`)
-    .addOption(new Option('--fault <name>', `inject a fault (repeatable): ${Object.keys(FAULTS).join(', ')}`).argParser((v: string, prev: string[] = []) => [...prev, v]))
-    .addHelpText('after', `\nFaults:\n${Object.entries(FAULTS).map(([k, v]) => `  ${k.padEnd(26)}${v}`).join('\n')}\n\nEverything it reports is simulated; nothing here was measured on a real cluster.\n`)
+    .option(
+      '--dr-cluster',
+      `also start a second cluster (context ${SIM_DR_CONTEXT}) whose Velero shares the object store: for dr drill --target-context`,
+    )
+    .addOption(
+      new Option('--fault <name>', `inject a fault (repeatable): ${Object.keys(FAULTS).join(', ')}`).argParser((v: string, prev: string[] = []) => [
+        ...prev,
+        v,
+      ]),
+    )
+    .addHelpText(
+      'after',
+      `\nFaults:\n${Object.entries(FAULTS)
+        .map(([k, v]) => `  ${k.padEnd(26)}${v}`)
+        .join('\n')}\n\nEverything it reports is simulated; nothing here was measured on a real cluster.\n`,
+    )
     .action(async (opts: { demo?: boolean; port?: string; dir?: string; veleroNamespace: string; fault?: string[]; drCluster?: boolean }) => {
       try {
         const port = opts.port === undefined ? 0 : Number(opts.port);
@@ -34,7 +47,13 @@ export function simCommand(io: CliIo, state: CommandState, waitForStop: () => Pr
         let kubeconfig: string;
         let stop: () => Promise<void>;
         if (opts.drCluster) {
-          const pair = await startSimulatedPair({ port, dir: opts.dir, veleroNamespace: opts.veleroNamespace, timing: DEFAULT_TIMING, seed: opts.demo === true });
+          const pair = await startSimulatedPair({
+            port,
+            dir: opts.dir,
+            veleroNamespace: opts.veleroNamespace,
+            timing: DEFAULT_TIMING,
+            seed: opts.demo === true,
+          });
           sim = pair.primary;
           kubeconfig = pair.kubeconfig;
           stop = () => pair.stop();

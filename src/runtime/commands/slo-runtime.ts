@@ -32,7 +32,11 @@ export interface SloFlags {
 /** Adds `--slo`, `--slo-from`, `--service`, `--slo-name`. */
 export function withSloFlags(cmd: Command): Command {
   return cmd
-    .option('--slo <file|name>', 'a Sloth/OpenSLO spec, rules file, PrometheusRule or rules ConfigMap; a value that is not a file selects an SLO by name (repeatable)', collect)
+    .option(
+      '--slo <file|name>',
+      'a Sloth/OpenSLO spec, rules file, PrometheusRule or rules ConfigMap; a value that is not a file selects an SLO by name (repeatable)',
+      collect,
+    )
     .option('--slo-from <dir>', 'every SLO of a synthesized directory, e.g. dist/')
     .option('--service <name>', "only this service's SLOs (repeatable)", collect)
     .option('--slo-name <name>', 'only the SLO with this name or sloth_id (repeatable)', collect);
@@ -61,7 +65,13 @@ export function sloSource(f: SloFlags, demoTargets?: readonly SloTarget[]): SloS
 
 /** True for the errors that are usage mistakes (one line, exit 2). */
 export function isUsageLike(e: unknown): e is Error {
-  return e instanceof UsageError || e instanceof SloUsageError || e instanceof SloSelectionError || e instanceof SpecLoadError || (e instanceof PrometheusError && e.kind === 'usage');
+  return (
+    e instanceof UsageError ||
+    e instanceof SloUsageError ||
+    e instanceof SloSelectionError ||
+    e instanceof SpecLoadError ||
+    (e instanceof PrometheusError && e.kind === 'usage')
+  );
 }
 
 interface SloRuntimeOptions extends SloFlags {
@@ -90,15 +100,27 @@ function write(io: CliIo, text: string, output: string | undefined): void {
 function sloRuntimeCommand(kind: 'gate' | 'report', io: CliIo, state: CommandState): Command {
   const formats = kind === 'report' ? ['text', 'markdown', 'json', 'junit', 'html'] : ['text', 'markdown', 'json', 'junit'];
   const cmd = new Command(kind)
-    .description(kind === 'gate' ? 'exit 0 when every selected SLO has at least --min-budget of its error budget left, 1 when one has not, 2 when it cannot tell' : 'per SLO: SLI, objective, budget left, burn rate per window, alerts firing')
+    .description(
+      kind === 'gate'
+        ? 'exit 0 when every selected SLO has at least --min-budget of its error budget left, 1 when one has not, 2 when it cannot tell'
+        : 'per SLO: SLI, objective, budget left, burn rate per window, alerts firing',
+    )
     .option('--prometheus-url <url>', 'the Prometheus HTTP API', DEFAULT_PROMETHEUS_URL);
   withSloFlags(cmd)
-    .option('--min-budget <percent>', kind === 'gate' ? 'the share of the error budget each SLO must have left (20%, 0.2)' : 'the minimum budget line on the HTML chart', '20%')
+    .option(
+      '--min-budget <percent>',
+      kind === 'gate' ? 'the share of the error budget each SLO must have left (20%, 0.2)' : 'the minimum budget line on the HTML chart',
+      '20%',
+    )
     .addOption(new Option('--format <format>', 'report format').choices(formats).default('text'))
     .option('--output <file>', 'write the report to a file instead of stdout')
     .option('--quiet', 'no progress on stderr')
     .option('--demo', 'run against the demo: a simulated demo app scraped by a real Prometheus (needs prometheus on the PATH)')
-    .addOption(new Option('--demo-scenario <scenario>', 'with --demo: healthy, or outage (every replica fails for 5s first)').choices(['healthy', 'outage']).default('healthy'));
+    .addOption(
+      new Option('--demo-scenario <scenario>', 'with --demo: healthy, or outage (every replica fails for 5s first)')
+        .choices(['healthy', 'outage'])
+        .default('healthy'),
+    );
   if (kind === 'gate') cmd.option('--on-missing-data <pass|fail>', 'decide an SLO without data instead of exit 2 (default: cannot decide)');
   cmd.action(async (o: SloRuntimeOptions) => {
     state.code = await runSloRuntime(kind, o, io);
@@ -150,7 +172,9 @@ async function runSloRuntime(kind: 'gate' | 'report', o: SloRuntimeOptions, io: 
     return code;
   } catch (e) {
     const msg = (e as Error)?.message ?? String(e);
-    io.err(`cdk8s-resilience ${name}: ${isUsageLike(e) || e instanceof PrometheusError ? msg.split('\n')[0] : `unexpected error: ${msg.split('\n')[0]}`}\n`);
+    io.err(
+      `cdk8s-resilience ${name}: ${isUsageLike(e) || e instanceof PrometheusError ? msg.split('\n')[0] : `unexpected error: ${msg.split('\n')[0]}`}\n`,
+    );
     return 2;
   } finally {
     if (stop) await stop();

@@ -41,7 +41,9 @@ function passThrough(name: string, description: string, help: string, io: CliIo,
 
 export function sloCommand(io: CliIo, state: CommandState): Command {
   const slo = new Command('slo')
-    .description('generate Prometheus SLO rules from Sloth or OpenSLO specs (drop-in for sloth generate|validate); gate deploys on error budgets and report SLOs from Prometheus')
+    .description(
+      'generate Prometheus SLO rules from Sloth or OpenSLO specs (drop-in for sloth generate|validate); gate deploys on error budgets and report SLOs from Prometheus',
+    )
     .helpOption(false)
     .allowUnknownOption()
     .allowExcessArguments()

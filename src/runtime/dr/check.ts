@@ -54,10 +54,19 @@ function span(seconds: number): string {
 }
 
 function covers(b: BackupView, ns: string): boolean {
-  return (b.includedNamespaces.length === 0 || b.includedNamespaces.includes('*') || b.includedNamespaces.includes(ns)) && !b.excludedNamespaces.includes(ns);
+  return (
+    (b.includedNamespaces.length === 0 || b.includedNamespaces.includes('*') || b.includedNamespaces.includes(ns)) &&
+    !b.excludedNamespaces.includes(ns)
+  );
 }
 
-function backupSection(backups: readonly BackupView[], annotations: ReadonlyMap<string, string>, clock: Clock, maxAgeMs: number, required: readonly string[]): Section {
+function backupSection(
+  backups: readonly BackupView[],
+  annotations: ReadonlyMap<string, string>,
+  clock: Clock,
+  maxAgeMs: number,
+  required: readonly string[],
+): Section {
   const now = clock.now();
   const checks: Check[] = [];
   const fresh = (b: BackupView): boolean => now - (b.completedMs ?? takenAt(b)) <= maxAgeMs;
@@ -65,16 +74,33 @@ function backupSection(backups: readonly BackupView[], annotations: ReadonlyMap<
   const newest = backups.find((b) => FINAL_BACKUP_PHASES.includes(b.phase));
   const running = backups.filter((b) => !FINAL_BACKUP_PHASES.includes(b.phase) && (!newest || takenAt(b) >= takenAt(newest)));
   if (!newest) {
-    checks.push({ id: 'dr.newest-backup', title: 'the newest backup is Completed and fresh', status: 'failed', evidence: [running.length ? `no backup has ended yet (running: ${running.map((b) => b.name).join(', ')})` : 'there is no backup at all'], fix: 'declare schedules (VeleroBackupPlan) and take a backup: cdk8s-resilience backup create --wait' });
+    checks.push({
+      id: 'dr.newest-backup',
+      title: 'the newest backup is Completed and fresh',
+      status: 'failed',
+      evidence: [running.length ? `no backup has ended yet (running: ${running.map((b) => b.name).join(', ')})` : 'there is no backup at all'],
+      fix: 'declare schedules (VeleroBackupPlan) and take a backup: cdk8s-resilience backup create --wait',
+    });
   } else {
     const ok = newest.phase === 'Completed' && fresh(newest);
     checks.push({
       id: 'dr.newest-backup',
       title: `the newest backup is Completed and younger than ${formatSeconds(maxAgeMs / 1000)}`,
       status: ok ? 'passed' : 'failed',
-      evidence: [`${newest.name}: phase ${newest.phase}, taken ${age(now - takenAt(newest))} ago${newest.schedule ? ` (schedule ${newest.schedule})` : ''}`, `--max-age ${formatSeconds(maxAgeMs / 1000)}: ${fresh(newest) ? 'within' : 'exceeded'}`, ...(running.length ? [`still running, not judged: ${running.map((b) => `${b.name} (${b.phase})`).join(', ')}`] : [])],
+      evidence: [
+        `${newest.name}: phase ${newest.phase}, taken ${age(now - takenAt(newest))} ago${newest.schedule ? ` (schedule ${newest.schedule})` : ''}`,
+        `--max-age ${formatSeconds(maxAgeMs / 1000)}: ${fresh(newest) ? 'within' : 'exceeded'}`,
+        ...(running.length ? [`still running, not judged: ${running.map((b) => `${b.name} (${b.phase})`).join(', ')}`] : []),
+      ],
       measurements: [{ name: 'age', value: Math.round((now - takenAt(newest)) / 1000), unit: 'seconds', target: Math.round(maxAgeMs / 1000) }],
-      ...(ok ? {} : { fix: newest.phase === 'Completed' ? 'backups have stopped: check the schedules and the Velero server' : `find out why ${newest.name} is ${newest.phase} (velero backup describe ${newest.name} --details)` }),
+      ...(ok
+        ? {}
+        : {
+            fix:
+              newest.phase === 'Completed'
+                ? 'backups have stopped: check the schedules and the Velero server'
+                : `find out why ${newest.name} is ${newest.phase} (velero backup describe ${newest.name} --details)`,
+          }),
     });
   }
   for (const ns of required) {
@@ -89,9 +115,20 @@ function backupSection(backups: readonly BackupView[], annotations: ReadonlyMap<
     });
   }
   const partial = backups.filter((b) => b.phase === 'PartiallyFailed');
-  if (!partial.length) checks.push({ id: 'dr.partially-failed', title: 'no PartiallyFailed backup goes unnoticed', status: 'passed', evidence: [`none of the ${plural(backups.length, 'backup')} is PartiallyFailed`] });
+  if (!partial.length)
+    checks.push({
+      id: 'dr.partially-failed',
+      title: 'no PartiallyFailed backup goes unnoticed',
+      status: 'passed',
+      evidence: [`none of the ${plural(backups.length, 'backup')} is PartiallyFailed`],
+    });
   for (const b of partial) {
-    const newer = backups.find((x) => x.phase === 'Completed' && takenAt(x) > takenAt(b) && (b.schedule ? x.schedule === b.schedule : x.includedNamespaces.join(',') === b.includedNamespaces.join(',')));
+    const newer = backups.find(
+      (x) =>
+        x.phase === 'Completed' &&
+        takenAt(x) > takenAt(b) &&
+        (b.schedule ? x.schedule === b.schedule : x.includedNamespaces.join(',') === b.includedNamespaces.join(',')),
+    );
     const ack = annotations.get(b.name);
     const ok = newer !== undefined || ack !== undefined;
     checks.push({
@@ -100,15 +137,39 @@ function backupSection(backups: readonly BackupView[], annotations: ReadonlyMap<
       status: ok ? 'passed' : 'failed',
       evidence: [
         `phase PartiallyFailed, ${plural(b.errors, 'error')}, taken ${age(now - takenAt(b))} ago${b.schedule ? ` (schedule ${b.schedule})` : ''}`,
-        newer ? `superseded by the Completed backup ${newer.name}` : ack !== undefined ? `acknowledged: ${ack || '(no reason given)'}` : 'no newer Completed backup of the same schedule, and not acknowledged',
+        newer
+          ? `superseded by the Completed backup ${newer.name}`
+          : ack !== undefined
+            ? `acknowledged: ${ack || '(no reason given)'}`
+            : 'no newer Completed backup of the same schedule, and not acknowledged',
       ],
-      ...(ok ? {} : { fix: `see what failed with velero backup describe ${b.name} --details, fix it and take a new backup, or acknowledge it: kubectl -n velero annotate backups.velero.io ${b.name} ${ACKNOWLEDGED_ANNOTATION}="reason"` }),
+      ...(ok
+        ? {}
+        : {
+            fix: `see what failed with velero backup describe ${b.name} --details, fix it and take a new backup, or acknowledge it: kubectl -n velero annotate backups.velero.io ${b.name} ${ACKNOWLEDGED_ANNOTATION}="reason"`,
+          }),
     });
   }
-  return { title: 'Backups', checks, tables: [{ title: 'Newest backups', columns: ['name', 'phase', 'age', 'schedule', 'namespaces'], rows: backups.slice(0, 8).map((b) => [b.name, b.phase, age(now - takenAt(b)), b.schedule ?? '-', b.includedNamespaces.join(',') || '*']) }] };
+  return {
+    title: 'Backups',
+    checks,
+    tables: [
+      {
+        title: 'Newest backups',
+        columns: ['name', 'phase', 'age', 'schedule', 'namespaces'],
+        rows: backups.slice(0, 8).map((b) => [b.name, b.phase, age(now - takenAt(b)), b.schedule ?? '-', b.includedNamespaces.join(',') || '*']),
+      },
+    ],
+  };
 }
 
-function rpoSection(schedules: readonly ScheduleSource[], sourceNote: string, defaultSeconds: number, namespaceRpo: Readonly<Record<string, number>>, required: readonly string[]): Section {
+function rpoSection(
+  schedules: readonly ScheduleSource[],
+  sourceNote: string,
+  defaultSeconds: number,
+  namespaceRpo: Readonly<Record<string, number>>,
+  required: readonly string[],
+): Section {
   const targets = { defaultSeconds, namespaces: { ...Object.fromEntries(required.map((n) => [n, defaultSeconds])), ...namespaceRpo } };
   const report = rpoOf(schedules, targets);
   const checks: Check[] = report.namespaces.map((n) => {
@@ -119,39 +180,85 @@ function rpoSection(schedules: readonly ScheduleSource[], sourceNote: string, de
       id: `dr.rpo/${n.namespace}`,
       title: `${label}: RPO of ${formatSeconds(target)} met by its schedules`,
       status: n.met === undefined ? 'skipped' : ok ? 'passed' : 'failed',
-      evidence: n.worstCaseGapSeconds === null
-        ? ['no running schedule backs it up as a whole']
-        : [`worst-case gap between two backups: ${formatSeconds(n.worstCaseGapSeconds)} (schedules ${n.schedules.join(', ')})`, `RPO target ${formatSeconds(target)}: ${ok ? 'met' : 'exceeded'}`],
-      ...(n.worstCaseGapSeconds !== null ? { measurements: [{ name: 'worst-case gap', value: n.worstCaseGapSeconds, unit: 'seconds', target }] } : {}),
-      ...(ok ? {} : { fix: n.worstCaseGapSeconds === null ? 'add a schedule that includes the namespace (VeleroBackupPlan)' : 'run a schedule covering it more often (e.g. BackupSchedule.hourly()), or relax the RPO' }),
+      evidence:
+        n.worstCaseGapSeconds === null
+          ? ['no running schedule backs it up as a whole']
+          : [
+              `worst-case gap between two backups: ${formatSeconds(n.worstCaseGapSeconds)} (schedules ${n.schedules.join(', ')})`,
+              `RPO target ${formatSeconds(target)}: ${ok ? 'met' : 'exceeded'}`,
+            ],
+      ...(n.worstCaseGapSeconds !== null
+        ? { measurements: [{ name: 'worst-case gap', value: n.worstCaseGapSeconds, unit: 'seconds', target }] }
+        : {}),
+      ...(ok
+        ? {}
+        : {
+            fix:
+              n.worstCaseGapSeconds === null
+                ? 'add a schedule that includes the namespace (VeleroBackupPlan)'
+                : 'run a schedule covering it more often (e.g. BackupSchedule.hourly()), or relax the RPO',
+          }),
     };
   });
   for (const v of report.violations.filter((x) => x.kind === 'retention-shorter-than-gap')) {
-    checks.push({ id: `dr.retention/${v.subject}`, title: `schedule ${v.subject} keeps its backups longer than its interval`, status: 'failed', evidence: [v.message], fix: 'raise the schedule\'s ttl (retention) above its interval' });
+    checks.push({
+      id: `dr.retention/${v.subject}`,
+      title: `schedule ${v.subject} keeps its backups longer than its interval`,
+      status: 'failed',
+      evidence: [v.message],
+      fix: "raise the schedule's ttl (retention) above its interval",
+    });
   }
   const gap = new Map(report.schedules.map((x) => [x.name, x.worstCaseGapSeconds]));
   return {
     title: 'RPO',
     checks,
-    tables: [{ title: 'Schedules', columns: ['name', 'schedule', 'namespaces', 'worst-case gap', 'retention', 'state', 'from'], rows: schedules.map((x) => [x.name, x.cron, x.includedNamespaces.join(',') || '*', gap.has(x.name) ? formatSeconds(gap.get(x.name)!) : '-', formatSeconds(x.retentionSeconds), inactiveReason(x) ?? (x.labelSelected ? 'running (label-selected: not counted for a namespace)' : 'running'), x.source]) }],
-    notes: [sourceNote, 'the worst-case gap is computed by computeRpo, the code VeleroBackupPlan checks at synth time; paused, invalid and FailedValidation schedules take no backups and are not counted'],
+    tables: [
+      {
+        title: 'Schedules',
+        columns: ['name', 'schedule', 'namespaces', 'worst-case gap', 'retention', 'state', 'from'],
+        rows: schedules.map((x) => [
+          x.name,
+          x.cron,
+          x.includedNamespaces.join(',') || '*',
+          gap.has(x.name) ? formatSeconds(gap.get(x.name)!) : '-',
+          formatSeconds(x.retentionSeconds),
+          inactiveReason(x) ?? (x.labelSelected ? 'running (label-selected: not counted for a namespace)' : 'running'),
+          x.source,
+        ]),
+      },
+    ],
+    notes: [
+      sourceNote,
+      'the worst-case gap is computed by computeRpo, the code VeleroBackupPlan checks at synth time; paused, invalid and FailedValidation schedules take no backups and are not counted',
+    ],
   };
 }
 
 function coverageSection(schedules: readonly ScheduleSource[], required: readonly string[]): Section {
   const running = schedules.filter((s) => inactiveReason(s) === undefined && !s.labelSelected);
   const checks = required.map((ns): Check => {
-    const by = running.filter((s) => (s.includedNamespaces.length === 0 || s.includedNamespaces.includes('*') || s.includedNamespaces.includes(ns)) && !s.excludedNamespaces.includes(ns));
+    const by = running.filter(
+      (s) =>
+        (s.includedNamespaces.length === 0 || s.includedNamespaces.includes('*') || s.includedNamespaces.includes(ns)) &&
+        !s.excludedNamespaces.includes(ns),
+    );
     const idle = schedules.filter((s) => inactiveReason(s) !== undefined && s.includedNamespaces.includes(ns));
     return {
       id: `dr.coverage/${ns}`,
       title: `namespace ${ns} is covered by a running schedule`,
       status: by.length ? 'passed' : 'failed',
-      evidence: by.length ? [`backed up as a whole by ${by.map((s) => s.name).join(', ')}`] : [`no running schedule backs it up as a whole${idle.length ? ` (${idle.map((s) => `${s.name}: ${inactiveReason(s)}`).join('; ')})` : ''}`],
+      evidence: by.length
+        ? [`backed up as a whole by ${by.map((s) => s.name).join(', ')}`]
+        : [`no running schedule backs it up as a whole${idle.length ? ` (${idle.map((s) => `${s.name}: ${inactiveReason(s)}`).join('; ')})` : ''}`],
       ...(by.length ? {} : { fix: `add it to a schedule's includedNamespaces (VeleroBackupPlan), or unpause the schedule` }),
     };
   });
-  return { title: 'Coverage', checks, ...(required.length ? {} : { notes: ['no --require given: pass the namespaces that must be backed up (e.g. --require team-alpha,team-beta)'] }) };
+  return {
+    title: 'Coverage',
+    checks,
+    ...(required.length ? {} : { notes: ['no --require given: pass the namespaces that must be backed up (e.g. --require team-alpha,team-beta)'] }),
+  };
 }
 
 function rtoSection(history: readonly DrHistoryRecord[], clock: Clock, targetSeconds: number, maxAgeMs: number): Section {
@@ -161,7 +268,20 @@ function rtoSection(history: readonly DrHistoryRecord[], clock: Clock, targetSec
   const id = 'dr.rto';
   const title = `the RTO target of ${span(targetSeconds)} is achievable (last measured drill or restore test)`;
   if (!measured) {
-    check = { id, title, status: 'undecided', evidence: [history.length ? `${plural(history.length, 'run')} in the history, none measured a recovery time (${history.slice(0, 3).map((r) => `${r.command} ${r.at} ${r.verdict}`).join('; ')})` : `no drill or restore test in the history (ConfigMap ${HISTORY_CONFIGMAP})`], fix: 'measure it: cdk8s-resilience dr restore-test (non-destructive), or dr drill' };
+    check = {
+      id,
+      title,
+      status: 'undecided',
+      evidence: [
+        history.length
+          ? `${plural(history.length, 'run')} in the history, none measured a recovery time (${history
+              .slice(0, 3)
+              .map((r) => `${r.command} ${r.at} ${r.verdict}`)
+              .join('; ')})`
+          : `no drill or restore test in the history (ConfigMap ${HISTORY_CONFIGMAP})`,
+      ],
+      fix: 'measure it: cdk8s-resilience dr restore-test (non-destructive), or dr drill',
+    };
   } else {
     const agoMs = now - Date.parse(measured.at);
     const within = measured.rtoSeconds! <= targetSeconds;
@@ -178,13 +298,34 @@ function rtoSection(history: readonly DrHistoryRecord[], clock: Clock, targetSec
         ...(newest !== measured ? [`a later ${newest.command} (${newest.at}) measured nothing: ${newest.verdict}`] : []),
       ],
       measurements: [{ name: 'rto', value: measured.rtoSeconds!, unit: 'seconds', target: targetSeconds }],
-      ...(within && recent ? {} : { fix: recent ? 'find the slow step in that run\'s timings (restore, pods becoming Ready), or review the RTO target' : 'run a drill or a restore test at least monthly: cdk8s-resilience dr restore-test' }),
+      ...(within && recent
+        ? {}
+        : {
+            fix: recent
+              ? "find the slow step in that run's timings (restore, pods becoming Ready), or review the RTO target"
+              : 'run a drill or a restore test at least monthly: cdk8s-resilience dr restore-test',
+          }),
     };
   }
   return {
     title: 'RTO',
     checks: [check],
-    tables: [{ title: `History (ConfigMap ${HISTORY_CONFIGMAP}, newest first)`, columns: ['at', 'command', 'verdict', 'namespaces', 'rto', 'target'], rows: history.slice(0, 10).map((r) => [r.at, r.command, r.verdict, r.namespaces.join(','), r.rtoSeconds === undefined ? '-' : `${r.rtoSeconds}s`, `${r.rtoTargetSeconds}s`]) }],
+    tables: [
+      {
+        title: `History (ConfigMap ${HISTORY_CONFIGMAP}, newest first)`,
+        columns: ['at', 'command', 'verdict', 'namespaces', 'rto', 'target'],
+        rows: history
+          .slice(0, 10)
+          .map((r) => [
+            r.at,
+            r.command,
+            r.verdict,
+            r.namespaces.join(','),
+            r.rtoSeconds === undefined ? '-' : `${r.rtoSeconds}s`,
+            `${r.rtoTargetSeconds}s`,
+          ]),
+      },
+    ],
   };
 }
 
@@ -211,10 +352,24 @@ export async function runDrCheck(cluster: Cluster, clock: Clock, options: DrChec
   sections.push(await timed(() => backupSection(backupsRaw, annotations, clock, options.maxBackupAgeMs ?? 24 * 3600 * 1000, required)));
   sections.push(await timed(async () => ({ title: 'Storage', checks: locationChecks(await listLocations(cluster, veleroNamespace), clock) })));
   const schedules = fromPlan ?? (await clusterSchedules(cluster, veleroNamespace));
-  const sourceNote = fromPlan ? `schedules from --plan ${options.plan} (${plural(fromPlan.length, 'Schedule')}), not from the cluster` : `schedules from the cluster (namespace ${veleroNamespace}, ${plural(schedules.length, 'Schedule')})`;
+  const sourceNote = fromPlan
+    ? `schedules from --plan ${options.plan} (${plural(fromPlan.length, 'Schedule')}), not from the cluster`
+    : `schedules from the cluster (namespace ${veleroNamespace}, ${plural(schedules.length, 'Schedule')})`;
   sections.push(await timed(() => rpoSection(schedules, sourceNote, options.rpoTargetSeconds ?? 3600, options.namespaceRpo ?? {}, required)));
   sections.push(await timed(() => coverageSection(schedules, required)));
-  sections.push(await timed(async () => rtoSection(await readHistory(cluster, veleroNamespace), clock, options.rtoTargetSeconds ?? 1800, options.maxMeasurementAgeMs ?? 30 * 24 * 3600 * 1000)));
-  const recommendations = sections.flatMap((s) => s.checks).filter((c) => c.status !== 'passed' && c.status !== 'skipped' && c.fix).map((c) => `${c.id}: ${c.fix}`);
+  sections.push(
+    await timed(async () =>
+      rtoSection(
+        await readHistory(cluster, veleroNamespace),
+        clock,
+        options.rtoTargetSeconds ?? 1800,
+        options.maxMeasurementAgeMs ?? 30 * 24 * 3600 * 1000,
+      ),
+    ),
+  );
+  const recommendations = sections
+    .flatMap((s) => s.checks)
+    .filter((c) => c.status !== 'passed' && c.status !== 'skipped' && c.fix)
+    .map((c) => `${c.id}: ${c.fix}`);
   return buildReport('dr check', 'DR readiness', cluster, simulated, clock, sections, recommendations);
 }

@@ -16,7 +16,15 @@ import { SIMULATED_ANNOTATION } from '../sim/cluster';
  * Velero's, monitoring's and Chaos Mesh's (the latter three are replaced by their
  * configured names), plus whatever `--protect` adds.
  */
-export const DR_PROTECTED_NAMESPACES: readonly string[] = ['kube-system', 'kube-public', 'kube-node-lease', 'default', 'velero', 'monitoring', 'chaos-mesh'];
+export const DR_PROTECTED_NAMESPACES: readonly string[] = [
+  'kube-system',
+  'kube-public',
+  'kube-node-lease',
+  'default',
+  'velero',
+  'monitoring',
+  'chaos-mesh',
+];
 
 /** The protected namespaces for a run: the fixed ones, Velero's and Chaos Mesh's actual namespaces, and extra ones. */
 export function protectedNamespaces(veleroNamespace: string, chaosNamespace: string, extra: readonly string[] = []): string[] {
@@ -28,7 +36,8 @@ export const DR_RUN_LABEL = LIBRARY_LABELS.drRun;
 
 /** A namespace name Kubernetes accepts (RFC 1123 label). */
 export function namespaceProblem(name: string): string | undefined {
-  if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(name)) return `"${name}" is not a namespace name (lowercase letters, digits and '-', starting and ending with a letter or digit)`;
+  if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(name))
+    return `"${name}" is not a namespace name (lowercase letters, digits and '-', starting and ending with a letter or digit)`;
   if (name.length > 63) return `"${name}" is longer than 63 characters`;
   return undefined;
 }
@@ -45,7 +54,8 @@ export function parseRtoTarget(flag: string, value: string): number {
     const ms = promDurationMs(v);
     seconds = ms === undefined ? undefined : ms / 1000;
   }
-  if (seconds === undefined || !Number.isFinite(seconds)) throw new OperationError(`${flag} "${value}" is not a number of seconds or a duration; use e.g. 600, 300 or 10m`);
+  if (seconds === undefined || !Number.isFinite(seconds))
+    throw new OperationError(`${flag} "${value}" is not a number of seconds or a duration; use e.g. 600, 300 or 10m`);
   if (seconds <= 0) throw new OperationError(`${flag} "${value}" must be more than zero; use e.g. 600, 300 or 10m`);
   return seconds;
 }
@@ -83,7 +93,15 @@ export async function clusterIsSimulated(cluster: Cluster): Promise<boolean> {
 }
 
 /** A report from sections (the verdict follows the checks). */
-export function buildReport(command: string, title: string, cluster: Cluster, simulated: boolean, clock: Clock, sections: readonly Section[], recommendations?: readonly string[]): Report {
+export function buildReport(
+  command: string,
+  title: string,
+  cluster: Cluster,
+  simulated: boolean,
+  clock: Clock,
+  sections: readonly Section[],
+  recommendations?: readonly string[],
+): Report {
   return {
     schema: REPORT_SCHEMA,
     command,

@@ -66,10 +66,12 @@ function recordsOf(cm: KubeObject | undefined): DrHistoryRecord[] {
       // a record someone edited by hand: ignored
     }
   }
-  return out.sort((a, b) => b.at.localeCompare(a.at) || b.key.localeCompare(a.key)).map(({ key: _k, ...r }) => {
-    void _k;
-    return r;
-  });
+  return out
+    .sort((a, b) => b.at.localeCompare(a.at) || b.key.localeCompare(a.key))
+    .map(({ key: _k, ...r }) => {
+      void _k;
+      return r;
+    });
 }
 
 /** The ConfigMap key of a record. */
@@ -95,17 +97,20 @@ export async function recordHistory(cluster: Cluster, veleroNamespace: string, r
       if (!(e instanceof ClusterError && e.status === 409)) throw e;
     }
   }
-  const current = ((await cluster.get<KubeObject & { data?: Record<string, string> }>(CONFIGMAPS, HISTORY_CONFIGMAP, veleroNamespace))?.data ?? {}) as Record<string, string>;
+  const current = ((await cluster.get<KubeObject & { data?: Record<string, string> }>(CONFIGMAPS, HISTORY_CONFIGMAP, veleroNamespace))?.data ??
+    {}) as Record<string, string>;
   // Newest first by the time in the record; drop the oldest beyond the limits.
-  const entries = Object.entries({ ...current, [key]: text }).map(([k, v]) => {
-    let at = '';
-    try {
-      at = String((JSON.parse(v) as { at?: string }).at ?? '');
-    } catch {
-      at = '';
-    }
-    return { k, v, at };
-  }).sort((a, b) => b.at.localeCompare(a.at) || b.k.localeCompare(a.k));
+  const entries = Object.entries({ ...current, [key]: text })
+    .map(([k, v]) => {
+      let at = '';
+      try {
+        at = String((JSON.parse(v) as { at?: string }).at ?? '');
+      } catch {
+        at = '';
+      }
+      return { k, v, at };
+    })
+    .sort((a, b) => b.at.localeCompare(a.at) || b.k.localeCompare(a.k));
   const drop: Record<string, null> = {};
   let bytes = 0;
   entries.forEach((e, i) => {

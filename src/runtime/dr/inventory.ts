@@ -68,16 +68,23 @@ export interface NamespaceInventory {
 
 /** Labels the restore or the controllers add, left out of comparisons. */
 function comparableLabels(labels: Readonly<Record<string, string>> | undefined): string {
-  const keep = Object.entries(labels ?? {}).filter(([k]) => !k.startsWith('velero.io/') && k !== 'pod-template-hash' && !k.startsWith(`sim.${LABEL_DOMAIN}/`)).sort(([a], [b]) => a.localeCompare(b));
+  const keep = Object.entries(labels ?? {})
+    .filter(([k]) => !k.startsWith('velero.io/') && k !== 'pod-template-hash' && !k.startsWith(`sim.${LABEL_DOMAIN}/`))
+    .sort(([a], [b]) => a.localeCompare(b));
   return keep.map(([k, v]) => `${k}=${v}`).join(',');
 }
 
 function hash(v: unknown): string {
-  return `sha256:${createHash('sha256').update(JSON.stringify(v ?? {})).digest('hex').slice(0, 12)}`;
+  return `sha256:${createHash('sha256')
+    .update(JSON.stringify(v ?? {}))
+    .digest('hex')
+    .slice(0, 12)}`;
 }
 
 function sortedKeys(o: unknown): string {
-  return Object.keys((o ?? {}) as object).sort().join(',');
+  return Object.keys((o ?? {}) as object)
+    .sort()
+    .join(',');
 }
 
 type Spec = Record<string, unknown>;
@@ -85,7 +92,9 @@ const specOf = (o: KubeObject): Spec => (o.spec ?? {}) as Spec;
 const statusOf = (o: KubeObject): Spec => (o.status ?? {}) as Spec;
 
 function images(podSpec: unknown): string {
-  const cs = ((podSpec as { containers?: Array<{ name?: string; image?: string }> } | undefined)?.containers ?? []).map((c) => `${c.name ?? '?'}=${c.image ?? '?'}`);
+  const cs = ((podSpec as { containers?: Array<{ name?: string; image?: string }> } | undefined)?.containers ?? []).map(
+    (c) => `${c.name ?? '?'}=${c.image ?? '?'}`,
+  );
   return cs.join(',');
 }
 
@@ -104,7 +113,7 @@ export function deploymentReady(d: KubeObject): boolean {
 
 /** Endpoints have at least one ready address. */
 export function endpointsServe(e: KubeObject | undefined): boolean {
-  const subsets = ((e as { subsets?: Array<{ addresses?: unknown[] }> } | undefined)?.subsets ?? []);
+  const subsets = (e as { subsets?: Array<{ addresses?: unknown[] }> } | undefined)?.subsets ?? [];
   return subsets.some((s) => (s.addresses ?? []).length > 0);
 }
 
@@ -120,7 +129,18 @@ function systemObject(kind: string, o: KubeObject): boolean {
   return false;
 }
 
-const EMPTY: NamespaceCounts = { pods: 0, podsReady: 0, deployments: 0, deploymentsReady: 0, services: 0, servicesWithEndpoints: 0, pvcs: 0, pvcsBound: 0, configmaps: 0, secrets: 0 };
+const EMPTY: NamespaceCounts = {
+  pods: 0,
+  podsReady: 0,
+  deployments: 0,
+  deploymentsReady: 0,
+  services: 0,
+  servicesWithEndpoints: 0,
+  pvcs: 0,
+  pvcsBound: 0,
+  configmaps: 0,
+  secrets: 0,
+};
 
 /** Reads one namespace's inventory. */
 export async function inventoryNamespace(cluster: Cluster, namespace: string): Promise<NamespaceInventory> {
@@ -133,7 +153,16 @@ export async function inventoryNamespace(cluster: Cluster, namespace: string): P
   const claimed = new Set<string>();
   for (const d of deployments) {
     const s = specOf(d) as { replicas?: number; selector?: { matchLabels?: Record<string, string> }; template?: { spec?: unknown } };
-    items.push({ kind: 'Deployment', name: d.metadata.name, fields: { replicas: String(s.replicas ?? 1), images: images(s.template?.spec), selector: JSON.stringify(s.selector?.matchLabels ?? {}), labels: comparableLabels(d.metadata.labels) } });
+    items.push({
+      kind: 'Deployment',
+      name: d.metadata.name,
+      fields: {
+        replicas: String(s.replicas ?? 1),
+        images: images(s.template?.spec),
+        selector: JSON.stringify(s.selector?.matchLabels ?? {}),
+        labels: comparableLabels(d.metadata.labels),
+      },
+    });
     const mine = pods.filter((p) => !claimed.has(p.metadata.name) && matches(s.selector?.matchLabels, p.metadata.labels));
     for (const p of mine) claimed.add(p.metadata.name);
     items.push({ kind: 'Pods', name: `deployment/${d.metadata.name}`, fields: { 'ready pods': String(mine.filter(podReady).length) } });
@@ -155,28 +184,66 @@ export async function inventoryNamespace(cluster: Cluster, namespace: string): P
   const served: string[] = [];
   const serviceDeployments: Record<string, string[]> = {};
   for (const s of services) {
-    const sp = specOf(s) as { type?: string; ports?: Array<{ port?: number; targetPort?: unknown; protocol?: string; name?: string }>; selector?: Record<string, string> };
+    const sp = specOf(s) as {
+      type?: string;
+      ports?: Array<{ port?: number; targetPort?: unknown; protocol?: string; name?: string }>;
+      selector?: Record<string, string>;
+    };
     if (sp.selector && Object.keys(sp.selector).length) {
-      serviceDeployments[s.metadata.name] = deployments.filter((d) => matches(sp.selector, ((specOf(d) as { template?: { metadata?: { labels?: Record<string, string> } } }).template?.metadata?.labels))).map((d) => d.metadata.name);
+      serviceDeployments[s.metadata.name] = deployments
+        .filter((d) =>
+          matches(sp.selector, (specOf(d) as { template?: { metadata?: { labels?: Record<string, string> } } }).template?.metadata?.labels),
+        )
+        .map((d) => d.metadata.name);
     }
-    const ports = (sp.ports ?? []).map((p) => `${p.name ? `${p.name}:` : ''}${p.port}->${String(p.targetPort ?? p.port)}/${p.protocol ?? 'TCP'}`).join(',');
-    items.push({ kind: 'Service', name: s.metadata.name, fields: { type: sp.type ?? 'ClusterIP', ports, selector: JSON.stringify(sp.selector ?? {}), labels: comparableLabels(s.metadata.labels) } });
-    if (sp.selector && Object.keys(sp.selector).length && endpointsServe(endpoints.find((e) => e.metadata.name === s.metadata.name))) served.push(s.metadata.name);
+    const ports = (sp.ports ?? [])
+      .map((p) => `${p.name ? `${p.name}:` : ''}${p.port}->${String(p.targetPort ?? p.port)}/${p.protocol ?? 'TCP'}`)
+      .join(',');
+    items.push({
+      kind: 'Service',
+      name: s.metadata.name,
+      fields: { type: sp.type ?? 'ClusterIP', ports, selector: JSON.stringify(sp.selector ?? {}), labels: comparableLabels(s.metadata.labels) },
+    });
+    if (sp.selector && Object.keys(sp.selector).length && endpointsServe(endpoints.find((e) => e.metadata.name === s.metadata.name)))
+      served.push(s.metadata.name);
   }
   for (const c of pvcs) {
     const sp = specOf(c) as { accessModes?: string[]; storageClassName?: string; resources?: { requests?: { storage?: string } } };
-    items.push({ kind: 'PersistentVolumeClaim', name: c.metadata.name, fields: { storage: sp.resources?.requests?.storage ?? '', accessModes: (sp.accessModes ?? []).join(','), storageClassName: sp.storageClassName ?? '', labels: comparableLabels(c.metadata.labels) } });
+    items.push({
+      kind: 'PersistentVolumeClaim',
+      name: c.metadata.name,
+      fields: {
+        storage: sp.resources?.requests?.storage ?? '',
+        accessModes: (sp.accessModes ?? []).join(','),
+        storageClassName: sp.storageClassName ?? '',
+        labels: comparableLabels(c.metadata.labels),
+      },
+    });
   }
   const apps = { configmaps: configmaps.filter((c) => !systemObject('ConfigMap', c)), secrets: secrets.filter((c) => !systemObject('Secret', c)) };
   for (const c of apps.configmaps) {
     const o = c as { data?: unknown; binaryData?: unknown };
-    items.push({ kind: 'ConfigMap', name: c.metadata.name, fields: { keys: [sortedKeys(o.data), sortedKeys(o.binaryData)].filter(Boolean).join(','), data: hash([o.data ?? {}, o.binaryData ?? {}]), labels: comparableLabels(c.metadata.labels) } });
+    items.push({
+      kind: 'ConfigMap',
+      name: c.metadata.name,
+      fields: {
+        keys: [sortedKeys(o.data), sortedKeys(o.binaryData)].filter(Boolean).join(','),
+        data: hash([o.data ?? {}, o.binaryData ?? {}]),
+        labels: comparableLabels(c.metadata.labels),
+      },
+    });
   }
   for (const c of apps.secrets) {
     const o = c as { data?: unknown; type?: string };
-    items.push({ kind: 'Secret', name: c.metadata.name, fields: { type: o.type ?? 'Opaque', keys: sortedKeys(o.data), data: hash(o.data ?? {}), labels: comparableLabels(c.metadata.labels) } });
+    items.push({
+      kind: 'Secret',
+      name: c.metadata.name,
+      fields: { type: o.type ?? 'Opaque', keys: sortedKeys(o.data), data: hash(o.data ?? {}), labels: comparableLabels(c.metadata.labels) },
+    });
   }
-  const readyDeployments = deployments.filter((d) => deploymentReady(d) && Number((specOf(d) as { replicas?: number }).replicas ?? 1) > 0).map((d) => d.metadata.name);
+  const readyDeployments = deployments
+    .filter((d) => deploymentReady(d) && Number((specOf(d) as { replicas?: number }).replicas ?? 1) > 0)
+    .map((d) => d.metadata.name);
   return {
     namespace,
     exists: true,
@@ -210,7 +277,19 @@ export function inventoryTable(title: string, inv: readonly NamespaceInventory[]
   return {
     title,
     columns: ['namespace', 'pods ready', 'deployments ready', 'services with endpoints', 'pvcs bound', 'configmaps', 'secrets'],
-    rows: inv.map((n) => (n.exists ? [n.namespace, `${n.counts.podsReady}/${n.counts.pods}`, `${n.counts.deploymentsReady}/${n.counts.deployments}`, `${n.counts.servicesWithEndpoints}/${n.counts.services}`, `${n.counts.pvcsBound}/${n.counts.pvcs}`, n.counts.configmaps, n.counts.secrets] : [n.namespace, 'namespace missing', '-', '-', '-', '-', '-'])),
+    rows: inv.map((n) =>
+      n.exists
+        ? [
+            n.namespace,
+            `${n.counts.podsReady}/${n.counts.pods}`,
+            `${n.counts.deploymentsReady}/${n.counts.deployments}`,
+            `${n.counts.servicesWithEndpoints}/${n.counts.services}`,
+            `${n.counts.pvcsBound}/${n.counts.pvcs}`,
+            n.counts.configmaps,
+            n.counts.secrets,
+          ]
+        : [n.namespace, 'namespace missing', '-', '-', '-', '-', '-'],
+    ),
   };
 }
 
@@ -242,17 +321,24 @@ export function compareInventories(before: readonly NamespaceInventory[], after:
         out.push({ namespace: b.namespace, kind: item.kind, name: item.name, change: 'missing', details: [] });
         continue;
       }
-      const details = Object.keys(item.fields).filter((f) => item.fields[f] !== now.fields[f]).map((f) => `${f}: ${item.fields[f] || '(none)'} → ${now.fields[f] || '(none)'}`);
+      const details = Object.keys(item.fields)
+        .filter((f) => item.fields[f] !== now.fields[f])
+        .map((f) => `${f}: ${item.fields[f] || '(none)'} → ${now.fields[f] || '(none)'}`);
       if (details.length) out.push({ namespace: b.namespace, kind: item.kind, name: item.name, change: 'differs', details });
     }
-    for (const item of a?.items ?? []) if (!beforeKeys.has(key(item))) out.push({ namespace: b.namespace, kind: item.kind, name: item.name, change: 'extra', details: [] });
+    for (const item of a?.items ?? [])
+      if (!beforeKeys.has(key(item))) out.push({ namespace: b.namespace, kind: item.kind, name: item.name, change: 'extra', details: [] });
   });
   return out;
 }
 
 /** One evidence line per difference. */
 export function differenceLines(diffs: readonly InventoryDifference[]): string[] {
-  return diffs.map((d) => (d.change === 'differs' ? `${d.namespace}: ${d.kind} ${d.name} differs: ${d.details.join('; ')}` : `${d.namespace}: ${d.kind} ${d.name} ${d.change === 'missing' ? 'is missing' : 'is new (not there before)'}`));
+  return diffs.map((d) =>
+    d.change === 'differs'
+      ? `${d.namespace}: ${d.kind} ${d.name} differs: ${d.details.join('; ')}`
+      : `${d.namespace}: ${d.kind} ${d.name} ${d.change === 'missing' ? 'is missing' : 'is new (not there before)'}`,
+  );
 }
 
 /** Number of compared objects (pods grouped by owner count once). */

@@ -101,7 +101,10 @@ export function readJournal(file: string): DrillJournal | undefined {
   } catch {
     throw new OperationError(`the drill journal ${file} is not JSON; move it away (it is not a journal of this tool) or pass another --journal`);
   }
-  if (j?.schema !== JOURNAL_SCHEMA) throw new OperationError(`${file} is not a drill journal (schema ${JSON.stringify(j?.schema)}, expected ${JOURNAL_SCHEMA}); pass another --journal`);
+  if (j?.schema !== JOURNAL_SCHEMA)
+    throw new OperationError(
+      `${file} is not a drill journal (schema ${JSON.stringify(j?.schema)}, expected ${JOURNAL_SCHEMA}); pass another --journal`,
+    );
   return j;
 }
 

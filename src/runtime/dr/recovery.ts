@@ -57,7 +57,9 @@ const ENDPOINTS_TRIGGER = 'endpoints.kubernetes.io/last-change-trigger-time';
 
 function timestampOf(kind: 'Deployment' | 'Service', o: KubeObject): number | undefined {
   if (kind === 'Deployment') {
-    const c = ((o.status as { conditions?: Array<{ type: string; status: string; lastTransitionTime?: string }> } | undefined)?.conditions ?? []).find((x) => x.type === 'Available' && x.status === 'True');
+    const c = (
+      (o.status as { conditions?: Array<{ type: string; status: string; lastTransitionTime?: string }> } | undefined)?.conditions ?? []
+    ).find((x) => x.type === 'Available' && x.status === 'True');
     const t = c?.lastTransitionTime ? Date.parse(c.lastTransitionTime) : NaN;
     return Number.isNaN(t) ? undefined : t;
   }
@@ -96,10 +98,14 @@ export class RecoveryWatch {
   /** Starts the watches (call before creating the restore, so no transition is missed). */
   start(timeoutMs: number): void {
     if (this.promise) return;
-    this.signal?.addEventListener('abort', () => {
-      this.outerAborted = true;
-      this.abort.abort();
-    }, { once: true });
+    this.signal?.addEventListener(
+      'abort',
+      () => {
+        this.outerAborted = true;
+        this.abort.abort();
+      },
+      { once: true },
+    );
     const runs: Array<Promise<{ reconnects: number; relists: number; outcome: string }>> = [];
     for (const t of this.targets) {
       for (const [kind, type, names, ready] of [
@@ -109,7 +115,8 @@ export class RecoveryWatch {
         if (!names.length) continue;
         const seen = new Map<string, KubeObject>();
         this.state.set(`${t.namespace}/${kind}`, seen);
-        const settled = (): boolean => names.every((n) => this.marks.has(this.key(t.namespace, kind, n)) || this.absent.has(this.key(t.namespace, kind, n)));
+        const settled = (): boolean =>
+          names.every((n) => this.marks.has(this.key(t.namespace, kind, n)) || this.absent.has(this.key(t.namespace, kind, n)));
         const local = new AbortController();
         this.abort.signal.addEventListener('abort', () => local.abort(), { once: true });
         this.reevaluators.push(() => {
@@ -130,7 +137,13 @@ export class RecoveryWatch {
                 // A timestamp to the second is rounded up: an RTO is never reported shorter than it was.
                 const raw = fromList ? timestampOf(kind, o) : undefined;
                 const ts = raw !== undefined && raw % 1000 === 0 ? raw + 999 : raw;
-                this.marks.set(k, { namespace: t.namespace, kind, name: n, at: fromList ? Math.min(now, ts ?? now) : now, how: fromList ? (ts !== undefined ? 'timestamp' : 'list') : 'event' });
+                this.marks.set(k, {
+                  namespace: t.namespace,
+                  kind,
+                  name: n,
+                  at: fromList ? Math.min(now, ts ?? now) : now,
+                  how: fromList ? (ts !== undefined ? 'timestamp' : 'list') : 'event',
+                });
               }
             },
           }).then((r) => ({ reconnects: r.reconnects, relists: r.relists, outcome: r.outcome })),
@@ -148,21 +161,31 @@ export class RecoveryWatch {
   restoreEnded(): Promise<void> {
     this.ended = true;
 
-    return Promise.all(this.targets.map(async (t) => {
-      try {
-        const [deps, svcs] = await Promise.all([this.cluster.list(DEPLOYMENTS, { namespace: t.namespace }), t.services.length ? this.cluster.list(SERVICES, { namespace: t.namespace }) : Promise.resolve({ items: [] as KubeObject[] })]);
-        const dep = new Set(deps.items.map((o) => o.metadata.name));
-        const svc = new Set(svcs.items.map((o) => o.metadata.name));
-        for (const n of t.deployments) if (!dep.has(n)) this.absent.set(this.key(t.namespace, 'Deployment', n), 'not restored (the Deployment does not exist)');
-        for (const n of t.services) {
-          const backing = t.serviceDeployments?.[n] ?? [];
-          if (!svc.has(n)) this.absent.set(this.key(t.namespace, 'Service', n), 'not restored (the Service does not exist)');
-          else if (backing.length && backing.every((d) => !dep.has(d))) this.absent.set(this.key(t.namespace, 'Service', n), `no endpoints can come: ${backing.length === 1 ? `its Deployment ${backing[0]} was` : `its Deployments ${backing.join(', ')} were`} not restored`);
+    return Promise.all(
+      this.targets.map(async (t) => {
+        try {
+          const [deps, svcs] = await Promise.all([
+            this.cluster.list(DEPLOYMENTS, { namespace: t.namespace }),
+            t.services.length ? this.cluster.list(SERVICES, { namespace: t.namespace }) : Promise.resolve({ items: [] as KubeObject[] }),
+          ]);
+          const dep = new Set(deps.items.map((o) => o.metadata.name));
+          const svc = new Set(svcs.items.map((o) => o.metadata.name));
+          for (const n of t.deployments)
+            if (!dep.has(n)) this.absent.set(this.key(t.namespace, 'Deployment', n), 'not restored (the Deployment does not exist)');
+          for (const n of t.services) {
+            const backing = t.serviceDeployments?.[n] ?? [];
+            if (!svc.has(n)) this.absent.set(this.key(t.namespace, 'Service', n), 'not restored (the Service does not exist)');
+            else if (backing.length && backing.every((d) => !dep.has(d)))
+              this.absent.set(
+                this.key(t.namespace, 'Service', n),
+                `no endpoints can come: ${backing.length === 1 ? `its Deployment ${backing[0]} was` : `its Deployments ${backing.join(', ')} were`} not restored`,
+              );
+          }
+        } catch {
+          // unreadable now: the watches go on until their deadline
         }
-      } catch {
-        // unreadable now: the watches go on until their deadline
-      }
-    })).then(() => {
+      }),
+    ).then(() => {
       for (const r of this.reevaluators) r();
     });
   }
@@ -181,7 +204,10 @@ export class RecoveryWatch {
   private result(runs: ReadonlyArray<{ reconnects: number; relists: number; outcome: string }>): RecoveryResult {
     const notReady: NotReady[] = [];
     for (const t of this.targets) {
-      for (const [kind, names] of [['Deployment', t.deployments], ['Service', t.services]] as const) {
+      for (const [kind, names] of [
+        ['Deployment', t.deployments],
+        ['Service', t.services],
+      ] as const) {
         const seen = this.state.get(`${t.namespace}/${kind}`) ?? new Map<string, KubeObject>();
         for (const n of names) {
           if (this.marks.has(this.key(t.namespace, kind, n))) continue;
@@ -189,8 +215,10 @@ export class RecoveryWatch {
           let why: string;
           const gone = this.absent.get(this.key(t.namespace, kind, n));
           if (gone) why = gone;
-          else if (!o && !this.ended) why = kind === 'Deployment' ? 'not there yet (the restore has not finished)' : 'no Endpoints yet (the restore has not finished)';
-          else if (!o) why = kind === 'Deployment' ? 'not restored (the Deployment does not exist)' : 'no Endpoints (the Service or its pods were not restored)';
+          else if (!o && !this.ended)
+            why = kind === 'Deployment' ? 'not there yet (the restore has not finished)' : 'no Endpoints yet (the restore has not finished)';
+          else if (!o)
+            why = kind === 'Deployment' ? 'not restored (the Deployment does not exist)' : 'no Endpoints (the Service or its pods were not restored)';
           else if (kind === 'Deployment') {
             const st = (o.status ?? {}) as { readyReplicas?: number };
             why = `${st.readyReplicas ?? 0} of ${Number((o.spec as { replicas?: number } | undefined)?.replicas ?? 1)} replicas ready`;
@@ -201,7 +229,8 @@ export class RecoveryWatch {
     }
     const ready = [...this.marks.values()].sort((a, b) => a.at - b.at);
     const timedOut = runs.some((r) => r.outcome === 'timeout');
-    const outcome: RecoveryResult['outcome'] = notReady.length === 0 ? 'recovered' : this.outerAborted ? 'aborted' : timedOut ? 'timeout' : 'incomplete';
+    const outcome: RecoveryResult['outcome'] =
+      notReady.length === 0 ? 'recovered' : this.outerAborted ? 'aborted' : timedOut ? 'timeout' : 'incomplete';
     return {
       outcome,
       ready,

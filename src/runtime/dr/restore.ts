@@ -46,7 +46,12 @@ export function restoreView(o: KubeObject): RestoreView {
 /** `phase Completed, 12 of 12 items restored, 0 errors, 0 warnings`. */
 export function restoreSummary(v: RestoreView): string {
   const items = v.totalItems !== undefined ? `, ${v.itemsRestored ?? 0} of ${v.totalItems} items restored` : '';
-  const extra = v.phase === 'Failed' ? `: ${v.failureReason ?? 'no failureReason recorded'}` : v.phase === 'FailedValidation' ? `: ${v.validationErrors.join('; ') || 'no validationErrors recorded'}` : '';
+  const extra =
+    v.phase === 'Failed'
+      ? `: ${v.failureReason ?? 'no failureReason recorded'}`
+      : v.phase === 'FailedValidation'
+        ? `: ${v.validationErrors.join('; ') || 'no validationErrors recorded'}`
+        : '';
   return `phase ${v.phase}${extra}${items}, ${v.errors} error${v.errors === 1 ? '' : 's'}, ${v.warnings} warning${v.warnings === 1 ? '' : 's'}`;
 }
 
@@ -70,7 +75,12 @@ function retryable(e: unknown): boolean {
  * ms); a 409 means an earlier attempt (or run) created it, which is fine. Returns the
  * object and how many attempts it took.
  */
-export async function createRestore(cluster: Cluster, veleroNamespace: string, r: RestoreRequest, deadlineMs: number): Promise<{ readonly object: KubeObject; readonly attempts: number }> {
+export async function createRestore(
+  cluster: Cluster,
+  veleroNamespace: string,
+  r: RestoreRequest,
+  deadlineMs: number,
+): Promise<{ readonly object: KubeObject; readonly attempts: number }> {
   const body: KubeObject = {
     apiVersion: 'velero.io/v1',
     kind: 'Restore',
@@ -107,13 +117,35 @@ export interface RestoreWait {
 }
 
 /** Follows a Restore by watch until a final phase. */
-export async function waitForRestore(cluster: Cluster, veleroNamespace: string, name: string, timeoutMs: number, signal?: AbortSignal, onUpdate?: (v: RestoreView) => void): Promise<RestoreWait> {
-  const r = await waitFor(cluster, VELERO_RESTORES, name, veleroNamespace, (o) => FINAL_RESTORE_PHASES.includes(restoreView(o).phase), { timeoutMs, signal, onUpdate: onUpdate ? (o) => onUpdate(restoreView(o)) : undefined });
-  return { outcome: r.outcome === 'met' ? 'final' : r.outcome, view: r.last ? restoreView(r.last) : undefined, reconnects: r.reconnects, relists: r.relists };
+export async function waitForRestore(
+  cluster: Cluster,
+  veleroNamespace: string,
+  name: string,
+  timeoutMs: number,
+  signal?: AbortSignal,
+  onUpdate?: (v: RestoreView) => void,
+): Promise<RestoreWait> {
+  const r = await waitFor(cluster, VELERO_RESTORES, name, veleroNamespace, (o) => FINAL_RESTORE_PHASES.includes(restoreView(o).phase), {
+    timeoutMs,
+    signal,
+    onUpdate: onUpdate ? (o) => onUpdate(restoreView(o)) : undefined,
+  });
+  return {
+    outcome: r.outcome === 'met' ? 'final' : r.outcome,
+    view: r.last ? restoreView(r.last) : undefined,
+    reconnects: r.reconnects,
+    relists: r.relists,
+  };
 }
 
 /** Downloads one of Velero's files through a DownloadRequest; undefined when it cannot be had. */
-export async function downloadVeleroFile(cluster: Cluster, veleroNamespace: string, kind: string, name: string, timeoutMs: number): Promise<Buffer | undefined> {
+export async function downloadVeleroFile(
+  cluster: Cluster,
+  veleroNamespace: string,
+  kind: string,
+  name: string,
+  timeoutMs: number,
+): Promise<Buffer | undefined> {
   let req: KubeObject;
   try {
     req = await cluster.create(VELERO_DOWNLOAD_REQUESTS, {
@@ -126,7 +158,14 @@ export async function downloadVeleroFile(cluster: Cluster, veleroNamespace: stri
     return undefined;
   }
   try {
-    const r = await waitFor(cluster, VELERO_DOWNLOAD_REQUESTS, req.metadata.name, veleroNamespace, (o) => (o.status as { phase?: string } | undefined)?.phase === 'Processed', { timeoutMs });
+    const r = await waitFor(
+      cluster,
+      VELERO_DOWNLOAD_REQUESTS,
+      req.metadata.name,
+      veleroNamespace,
+      (o) => (o.status as { phase?: string } | undefined)?.phase === 'Processed',
+      { timeoutMs },
+    );
     const url = (r.last?.status as { downloadURL?: string } | undefined)?.downloadURL;
     if (r.outcome !== 'met' || !url) return undefined;
     const res = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) });
@@ -141,12 +180,25 @@ export async function downloadVeleroFile(cluster: Cluster, veleroNamespace: stri
 
 /** A restore's results file: errors and warnings, by Velero, the cluster scope and namespace. */
 export interface RestoreResultsFile {
-  readonly errors?: { readonly velero?: readonly string[]; readonly cluster?: readonly string[]; readonly namespaces?: Readonly<Record<string, readonly string[]>> };
-  readonly warnings?: { readonly velero?: readonly string[]; readonly cluster?: readonly string[]; readonly namespaces?: Readonly<Record<string, readonly string[]>> };
+  readonly errors?: {
+    readonly velero?: readonly string[];
+    readonly cluster?: readonly string[];
+    readonly namespaces?: Readonly<Record<string, readonly string[]>>;
+  };
+  readonly warnings?: {
+    readonly velero?: readonly string[];
+    readonly cluster?: readonly string[];
+    readonly namespaces?: Readonly<Record<string, readonly string[]>>;
+  };
 }
 
 /** Reads a restore's results; undefined when they cannot be read. */
-export async function readRestoreResults(cluster: Cluster, veleroNamespace: string, restore: string, timeoutMs: number): Promise<RestoreResultsFile | undefined> {
+export async function readRestoreResults(
+  cluster: Cluster,
+  veleroNamespace: string,
+  restore: string,
+  timeoutMs: number,
+): Promise<RestoreResultsFile | undefined> {
   const buf = await downloadVeleroFile(cluster, veleroNamespace, 'RestoreResults', restore, timeoutMs);
   if (!buf) return undefined;
   try {

@@ -58,7 +58,14 @@ export function scheduleSource(o: KubeObject, source: string): ScheduleSource {
 
 /** The input `computeRpo` takes, as `VeleroBackupPlan`'s rpoInput builds it. */
 export function rpoScheduleInput(s: ScheduleSource): RpoScheduleInput {
-  return { name: s.name, cron: s.cron, retentionSeconds: s.retentionSeconds, includedNamespaces: s.includedNamespaces, excludedNamespaces: s.excludedNamespaces, labelSelected: s.labelSelected };
+  return {
+    name: s.name,
+    cron: s.cron,
+    retentionSeconds: s.retentionSeconds,
+    includedNamespaces: s.includedNamespaces,
+    excludedNamespaces: s.excludedNamespaces,
+    labelSelected: s.labelSelected,
+  };
 }
 
 /** Why a schedule takes no backups (so serves no RPO); undefined when it runs. */
@@ -88,7 +95,11 @@ export function planSchedules(planPath: string): ScheduleSource[] {
     throw new OperationError(`--plan ${planPath} does not exist; pass the directory cdk8s synth wrote (dist/) or a YAML file`);
   }
   const files = stat.isDirectory()
-    ? fs.readdirSync(planPath, { recursive: true, encoding: 'utf8' }).filter((f) => /\.ya?ml$/.test(f)).sort().map((f) => path.join(planPath, f))
+    ? fs
+        .readdirSync(planPath, { recursive: true, encoding: 'utf8' })
+        .filter((f) => /\.ya?ml$/.test(f))
+        .sort()
+        .map((f) => path.join(planPath, f))
     : [planPath];
   const out: ScheduleSource[] = [];
   for (const file of files) {
@@ -105,7 +116,10 @@ export function planSchedules(planPath: string): ScheduleSource[] {
       out.push(scheduleSource(o, `${path.relative(process.cwd(), file) || file}:${lineOf(doc.range[0])}`));
     }
   }
-  if (!out.length) throw new OperationError(`--plan ${planPath}: no velero.io/v1 Schedule in ${files.length} YAML file${files.length === 1 ? '' : 's'}; synthesize the app with a VeleroBackupPlan first (cdk8s synth)`);
+  if (!out.length)
+    throw new OperationError(
+      `--plan ${planPath}: no velero.io/v1 Schedule in ${files.length} YAML file${files.length === 1 ? '' : 's'}; synthesize the app with a VeleroBackupPlan first (cdk8s synth)`,
+    );
   return out.sort((a, b) => a.name.localeCompare(b.name));
 }
 

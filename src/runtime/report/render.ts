@@ -44,12 +44,17 @@ function cellText(v: string | number): string {
 
 function textTable(t: Table, indent: string): string[] {
   const widths = t.columns.map((c, i) => Math.max(c.length, ...t.rows.map((r) => cellText(r[i] ?? '').length)));
-  const line = (cells: ReadonlyArray<string | number>): string => `${indent}${cells.map((c, i) => cellText(c ?? '').padEnd(widths[i])).join('  ')}`.trimEnd();
+  const line = (cells: ReadonlyArray<string | number>): string =>
+    `${indent}${cells.map((c, i) => cellText(c ?? '').padEnd(widths[i])).join('  ')}`.trimEnd();
   return [`${indent}${t.title}`, line(t.columns.map((c) => c.toUpperCase())), ...(t.rows.length ? t.rows.map(line) : [`${indent}(none)`])];
 }
 
 function targetLine(r: Report): string {
-  const parts = [r.target.context ? `context ${r.target.context}` : undefined, r.target.server ? `server ${r.target.server}` : undefined, r.target.prometheus ? `prometheus ${r.target.prometheus}` : undefined].filter(Boolean);
+  const parts = [
+    r.target.context ? `context ${r.target.context}` : undefined,
+    r.target.server ? `server ${r.target.server}` : undefined,
+    r.target.prometheus ? `prometheus ${r.target.prometheus}` : undefined,
+  ].filter(Boolean);
   return parts.length ? parts.join(', ') : 'no target';
 }
 
@@ -84,7 +89,11 @@ function mdEscape(s: string): string {
 }
 
 function mdTable(columns: readonly string[], rows: ReadonlyArray<ReadonlyArray<string | number>>): string[] {
-  return [`| ${columns.map(mdEscape).join(' | ')} |`, `|${columns.map(() => ' --- ').join('|')}|`, ...rows.map((r) => `| ${r.map((c) => mdEscape(cellText(c))).join(' | ')} |`)];
+  return [
+    `| ${columns.map(mdEscape).join(' | ')} |`,
+    `|${columns.map(() => ' --- ').join('|')}|`,
+    ...rows.map((r) => `| ${r.map((c) => mdEscape(cellText(c))).join(' | ')} |`),
+  ];
 }
 
 const MD_STATUS: Record<CheckStatus, string> = { passed: '✅ passed', failed: '❌ failed', undecided: '⚠️ undecided', skipped: '⏭️ skipped' };
@@ -92,12 +101,24 @@ const MD_STATUS: Record<CheckStatus, string> = { passed: '✅ passed', failed: '
 function renderMarkdown(r: Report): string {
   const out: string[] = [`# ${r.title}`, ''];
   if (r.simulated) out.push(`> **${SIMULATION_NOTICE}**`, '');
-  out.push(`- command: \`${r.command}\``, `- generated: ${r.generatedAt}`, `- target: ${targetLine(r)}`, `- verdict: **${r.verdict}** (${counts(r)})`, '');
+  out.push(
+    `- command: \`${r.command}\``,
+    `- generated: ${r.generatedAt}`,
+    `- target: ${targetLine(r)}`,
+    `- verdict: **${r.verdict}** (${counts(r)})`,
+    '',
+  );
   for (const s of r.sections) {
     out.push(`## ${s.title}`, '');
     for (const t of s.tables ?? []) out.push(`**${t.title}**`, '', ...mdTable(t.columns, t.rows), '');
     if (s.checks.length) {
-      out.push(...mdTable(['check', 'status', 'evidence', 'fix'], s.checks.map((c) => [c.title, MD_STATUS[c.status], c.evidence.join('; '), c.status === 'passed' ? '' : c.fix ?? ''])), '');
+      out.push(
+        ...mdTable(
+          ['check', 'status', 'evidence', 'fix'],
+          s.checks.map((c) => [c.title, MD_STATUS[c.status], c.evidence.join('; '), c.status === 'passed' ? '' : (c.fix ?? '')]),
+        ),
+        '',
+      );
     }
     for (const n of s.notes ?? []) out.push(`> ${n}`, '');
   }
@@ -129,8 +150,15 @@ function renderJunit(r: Report): string {
     `<testsuites name="${xml(r.command)}" tests="${all.length}" failures="${n('failed', all)}" errors="${n('undecided', all)}" skipped="${n('skipped', all)}" timestamp="${xml(r.generatedAt)}">`,
   ];
   for (const s of r.sections) {
-    out.push(`  <testsuite name="${xml(s.title)}" tests="${s.checks.length}" failures="${n('failed', s.checks)}" errors="${n('undecided', s.checks)}" skipped="${n('skipped', s.checks)}" timestamp="${xml(r.generatedAt)}">`);
-    out.push('    <properties>', `      <property name="simulated" value="${r.simulated}"/>`, `      <property name="target" value="${xml(targetLine(r))}"/>`, '    </properties>');
+    out.push(
+      `  <testsuite name="${xml(s.title)}" tests="${s.checks.length}" failures="${n('failed', s.checks)}" errors="${n('undecided', s.checks)}" skipped="${n('skipped', s.checks)}" timestamp="${xml(r.generatedAt)}">`,
+    );
+    out.push(
+      '    <properties>',
+      `      <property name="simulated" value="${r.simulated}"/>`,
+      `      <property name="target" value="${xml(targetLine(r))}"/>`,
+      '    </properties>',
+    );
     for (const c of s.checks) out.push(junitCase(s, c));
     if (r.simulated) out.push(`    <system-out>${xml(SIMULATION_NOTICE)}</system-out>`);
     out.push('  </testsuite>');

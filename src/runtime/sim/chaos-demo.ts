@@ -64,7 +64,12 @@ export function demoSloModels(job = DEMO_APP): SloModel[] {
       objective: 99,
       periodMs: 6 * 60 * M,
       labels: {},
-      sli: { events: { errorQuery: `sum(rate(http_requests_total{${sel},status=~"5.."}[{{.window}}]))`, totalQuery: `sum(rate(http_requests_total{${sel}}[{{.window}}]))` } },
+      sli: {
+        events: {
+          errorQuery: `sum(rate(http_requests_total{${sel},status=~"5.."}[{{.window}}]))`,
+          totalQuery: `sum(rate(http_requests_total{${sel}}[{{.window}}]))`,
+        },
+      },
       pageAlert: alert('DemoAppAvailability', true),
       ticketAlert: alert('DemoAppAvailability', false),
     },
@@ -156,14 +161,29 @@ export async function startChaosDemo(o: ChaosDemoOptions = {}): Promise<ChaosDem
     for (const ns of [DEMO_NAMESPACE, DEMO_CHAOS_NAMESPACE]) sim.apply(NAMESPACES, { metadata: { name: ns }, status: { phase: 'Active' } });
     sim.apply(DEPLOYMENTS, {
       metadata: { name: DEMO_APP, namespace: DEMO_NAMESPACE, labels: { app: DEMO_APP } },
-      spec: { replicas, selector: { matchLabels: { app: DEMO_APP } }, template: { metadata: { labels: { app: DEMO_APP } }, spec: { containers: [{ name: DEMO_APP, image: 'registry.example.com/demo-app:1.0.0' }] } } },
+      spec: {
+        replicas,
+        selector: { matchLabels: { app: DEMO_APP } },
+        template: {
+          metadata: { labels: { app: DEMO_APP } },
+          spec: { containers: [{ name: DEMO_APP, image: 'registry.example.com/demo-app:1.0.0' }] },
+        },
+      },
     });
-    sim.apply(SERVICES, { metadata: { name: DEMO_APP, namespace: DEMO_NAMESPACE, labels: { app: DEMO_APP } }, spec: { selector: { app: DEMO_APP }, ports: [{ port: 8080, targetPort: 8080, protocol: 'TCP' }] } });
+    sim.apply(SERVICES, {
+      metadata: { name: DEMO_APP, namespace: DEMO_NAMESPACE, labels: { app: DEMO_APP } },
+      spec: { selector: { app: DEMO_APP }, ports: [{ port: 8080, targetPort: 8080, protocol: 'TCP' }] },
+    });
     o.log?.('demo: waiting for the demo-app pods to be Ready');
     const pods = () => sim.store.list(PODS, DEMO_NAMESPACE, `app=${DEMO_APP}`);
     await sim.settle(() => pods().filter(podServing).length === replicas, 15000);
 
-    const app = new DemoApp({ name: DEMO_APP, namespace: DEMO_NAMESPACE, replicas, requestsPerSecondPerReplica: o.requestsPerSecondPerReplica ?? 20 });
+    const app = new DemoApp({
+      name: DEMO_APP,
+      namespace: DEMO_NAMESPACE,
+      replicas,
+      requestsPerSecondPerReplica: o.requestsPerSecondPerReplica ?? 20,
+    });
     await app.start();
     stops.push(() => app.stop());
     let outageOn = false;
@@ -171,7 +191,10 @@ export async function startChaosDemo(o: ChaosDemoOptions = {}): Promise<ChaosDem
     const sync = () => {
       const all = pods().sort((a, b) => a.metadata.name.localeCompare(b.metadata.name));
       all.forEach((p, i) => {
-        const n = ((p.status as { containerStatuses?: Array<{ restartCount?: number }> } | undefined)?.containerStatuses ?? []).reduce((a, c) => a + (c.restartCount ?? 0), 0);
+        const n = ((p.status as { containerStatuses?: Array<{ restartCount?: number }> } | undefined)?.containerStatuses ?? []).reduce(
+          (a, c) => a + (c.restartCount ?? 0),
+          0,
+        );
         const before = restarts.get(p.metadata.name) ?? 0;
         for (let k = before; k < n; k++) app.restart(i % replicas);
         restarts.set(p.metadata.name, Math.max(before, n));
@@ -200,7 +223,10 @@ export async function startChaosDemo(o: ChaosDemoOptions = {}): Promise<ChaosDem
     let noPrometheusReason: string | undefined;
     const bin = o.prometheus === 'never' ? undefined : prometheusBinary();
     if (!bin) {
-      noPrometheusReason = o.prometheus === 'never' ? 'a real Prometheus was not asked for' : 'prometheus is not on the PATH (install it: apt-get install prometheus, or set PROMETHEUS)';
+      noPrometheusReason =
+        o.prometheus === 'never'
+          ? 'a real Prometheus was not asked for'
+          : 'prometheus is not on the PATH (install it: apt-get install prometheus, or set PROMETHEUS)';
     } else {
       o.log?.('demo: starting prometheus (1s scrape and rule evaluation)');
       const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-resilience-demo-'));
@@ -212,7 +238,11 @@ export async function startChaosDemo(o: ChaosDemoOptions = {}): Promise<ChaosDem
       const deadline = Date.now() + 30000;
       for (;;) {
         const st = await readSloStatus(api, targets).catch(() => []);
-        if (st.length === targets.length && st.every((s) => s.budgetRemaining !== undefined && !Number.isNaN(s.budgetRemaining) && s.burnRates.length > 0)) break;
+        if (
+          st.length === targets.length &&
+          st.every((s) => s.budgetRemaining !== undefined && !Number.isNaN(s.budgetRemaining) && s.burnRates.length > 0)
+        )
+          break;
         if (Date.now() > deadline) throw new Error(`the demo's Prometheus (${prometheus.version}) had no SLO recordings after 30s`);
         await sleep(250);
       }

@@ -182,7 +182,12 @@ export class ChaosMeshController implements SimController {
         const run = r;
         run.cancelTimer = this.ctx.clock.after(durMs, () => this.finish(run));
       }
-      this.event(o, 'Normal', 'Selected', `selected ${r.selected.length} pod${r.selected.length === 1 ? '' : 's'}: ${r.selected.join(', ') || 'none'}`);
+      this.event(
+        o,
+        'Normal',
+        'Selected',
+        `selected ${r.selected.length} pod${r.selected.length === 1 ? '' : 's'}: ${r.selected.join(', ') || 'none'}`,
+      );
     }
     if (r.done) return;
     if (paused && r.injected) {
@@ -195,7 +200,12 @@ export class ChaosMeshController implements SimController {
       r.injected = true;
       this.injectPods(r, spec);
       this.writeStatus(r, 'Apply', false);
-      this.event(o, 'Normal', 'Applied', `fault ${spec.action ?? t.kind} injected into ${r.selected.length} pod${r.selected.length === 1 ? '' : 's'}`);
+      this.event(
+        o,
+        'Normal',
+        'Applied',
+        `fault ${spec.action ?? t.kind} injected into ${r.selected.length} pod${r.selected.length === 1 ? '' : 's'}`,
+      );
       this.notify();
     } else if (!this.hasStatus(o)) {
       this.writeStatus(r, r.injected ? 'Apply' : 'Recover', paused);
@@ -229,7 +239,9 @@ export class ChaosMeshController implements SimController {
     if (byName) {
       for (const [ns, names] of Object.entries(byName)) for (const n of names) if (this.ctx.store.get(PODS, ns, n)) matches.push(`${ns}/${n}`);
     } else {
-      const labels = Object.entries(sel.labelSelectors ?? {}).map(([k, v]) => `${k}=${v}`).join(',');
+      const labels = Object.entries(sel.labelSelectors ?? {})
+        .map(([k, v]) => `${k}=${v}`)
+        .join(',');
       const match = parseLabelSelector(labels);
       const namespaces = sel.namespaces?.length ? sel.namespaces : undefined;
       for (const p of this.ctx.store.list(PODS)) {
@@ -244,7 +256,8 @@ export class ChaosMeshController implements SimController {
   }
 
   private recordIds(r: Running, spec: Spec): string[] {
-    if (r.type === CHAOS_POD && spec.action === 'container-kill') return r.selected.flatMap((p) => (spec.containerNames?.length ? spec.containerNames : ['']).map((c) => (c ? `${p}/${c}` : p)));
+    if (r.type === CHAOS_POD && spec.action === 'container-kill')
+      return r.selected.flatMap((p) => (spec.containerNames?.length ? spec.containerNames : ['']).map((c) => (c ? `${p}/${c}` : p)));
     return r.selected;
   }
 
@@ -253,7 +266,8 @@ export class ChaosMeshController implements SimController {
     if (!o) return;
     const spec = (o.spec ?? {}) as Spec;
     const now = isoSeconds(this.ctx.clock.now());
-    const old = ((o.status as { experiment?: { containerRecords?: Array<Record<string, unknown>> } } | undefined)?.experiment?.containerRecords ?? []) as Array<{ id: string; injectedCount: number; recoveredCount: number; events?: unknown[] }>;
+    const old = ((o.status as { experiment?: { containerRecords?: Array<Record<string, unknown>> } } | undefined)?.experiment?.containerRecords ??
+      []) as Array<{ id: string; injectedCount: number; recoveredCount: number; events?: unknown[] }>;
     const records = this.recordIds(r, spec).map((id) => {
       const prev = old.find((x) => x.id === id);
       const injectedCount = (prev?.injectedCount ?? 0) + (op === 'Apply' ? 1 : 0);
@@ -275,7 +289,12 @@ export class ChaosMeshController implements SimController {
     this.ctx.store.update(r.type, {
       ...o,
       status: {
-        conditions: [cond('Selected', r.selected.length > 0, r.selected.length ? undefined : 'NoPodSelected'), cond('AllInjected', allInjected), cond('AllRecovered', allRecovered), cond('Paused', paused)],
+        conditions: [
+          cond('Selected', r.selected.length > 0, r.selected.length ? undefined : 'NoPodSelected'),
+          cond('AllInjected', allInjected),
+          cond('AllRecovered', allRecovered),
+          cond('Paused', paused),
+        ],
         experiment: { desiredPhase, containerRecords: records },
       },
     } as Obj);
@@ -330,8 +349,17 @@ export class ChaosMeshController implements SimController {
     this.ctx.store.create(
       EVENTS,
       {
-        metadata: { name: `${o.metadata.name}.${this.ctx.clock.now().toString(16)}${String(++this.eventSeq).padStart(6, '0')}`, namespace: o.metadata.namespace },
-        involvedObject: { apiVersion: o.apiVersion ?? 'chaos-mesh.org/v1alpha1', kind: o.kind, name: o.metadata.name, namespace: o.metadata.namespace, uid: o.metadata.uid },
+        metadata: {
+          name: `${o.metadata.name}.${this.ctx.clock.now().toString(16)}${String(++this.eventSeq).padStart(6, '0')}`,
+          namespace: o.metadata.namespace,
+        },
+        involvedObject: {
+          apiVersion: o.apiVersion ?? 'chaos-mesh.org/v1alpha1',
+          kind: o.kind,
+          name: o.metadata.name,
+          namespace: o.metadata.namespace,
+          uid: o.metadata.uid,
+        },
         reason,
         message,
         type,
@@ -357,7 +385,12 @@ export function effectOf(t: ResourceType, spec: Spec): PodEffects | undefined {
     const load = spec.stressors?.cpu ? (spec.stressors.cpu.load ?? 100) / 100 : 0.25;
     return { delaySeconds: Number((0.1 * load).toFixed(3)), errorRatio: 0 };
   }
-  if (t === CHAOS_HTTP) return spec.abort ? { delaySeconds: 0, errorRatio: 1 } : spec.delay ? { delaySeconds: (goDurationMs(String(spec.delay)) ?? 0) / 1000, errorRatio: 0 } : undefined;
+  if (t === CHAOS_HTTP)
+    return spec.abort
+      ? { delaySeconds: 0, errorRatio: 1 }
+      : spec.delay
+        ? { delaySeconds: (goDurationMs(String(spec.delay)) ?? 0) / 1000, errorRatio: 0 }
+        : undefined;
   return undefined;
 }
 

@@ -56,7 +56,10 @@ export function kubeconfigFor(clusters: ReadonlyArray<{ readonly contextName: st
     // Plain HTTP on loopback; client-node accepts http:// only with skip-TLS-verify set (there is no TLS to verify).
     clusters: clusters.map((c) => ({ name: c.contextName, cluster: { server: c.url, 'insecure-skip-tls-verify': true } })),
     users: clusters.map((c) => ({ name: `${c.contextName}-user`, user: { token: c.token } })),
-    contexts: clusters.map((c) => ({ name: c.contextName, context: { cluster: c.contextName, user: `${c.contextName}-user`, namespace: 'default' } })),
+    contexts: clusters.map((c) => ({
+      name: c.contextName,
+      context: { cluster: c.contextName, user: `${c.contextName}-user`, namespace: 'default' },
+    })),
     preferences: {},
   });
 }
@@ -103,12 +106,20 @@ export class SimulatedCluster {
     this.velero = new VeleroController(this.storage, () => this.server.url);
     this.controllers = [this.namespaces, this.velero, this.workloads, this.chaos];
     for (const ns of ['default', 'kube-system', this.veleroNamespace]) {
-      this.store.create(NAMESPACES, { metadata: { name: ns, ...(ns === 'kube-system' ? { annotations: { [SIMULATED_ANNOTATION]: 'true' } } : {}) }, status: { phase: 'Active' } });
+      this.store.create(NAMESPACES, {
+        metadata: { name: ns, ...(ns === 'kube-system' ? { annotations: { [SIMULATED_ANNOTATION]: 'true' } } : {}) },
+        status: { phase: 'Active' },
+      });
     }
     if (options.storageLocation !== false) {
       this.store.create(VELERO_STORAGE_LOCATIONS, {
         metadata: { name: 'default', namespace: this.veleroNamespace },
-        spec: { provider: 'aws', default: true, objectStorage: { bucket: 'velero-backups', prefix: 'simulated' }, config: { region: 'minio', s3Url: 'http://minio.velero.svc:9000' } },
+        spec: {
+          provider: 'aws',
+          default: true,
+          objectStorage: { bucket: 'velero-backups', prefix: 'simulated' },
+          config: { region: 'minio', s3Url: 'http://minio.velero.svc:9000' },
+        },
       });
     }
   }

@@ -57,7 +57,9 @@ export interface DemoAppFaults {
 }
 
 /** The default latency profile: 20 steps, p50 ≈ 60 ms, p95 ≈ 250 ms, max 280 ms. */
-export const DEFAULT_LATENCY_PROFILE: readonly number[] = [0.012, 0.018, 0.022, 0.025, 0.03, 0.035, 0.04, 0.045, 0.05, 0.06, 0.07, 0.08, 0.09, 0.1, 0.12, 0.15, 0.18, 0.2, 0.25, 0.28];
+export const DEFAULT_LATENCY_PROFILE: readonly number[] = [
+  0.012, 0.018, 0.022, 0.025, 0.03, 0.035, 0.04, 0.045, 0.05, 0.06, 0.07, 0.08, 0.09, 0.1, 0.12, 0.15, 0.18, 0.2, 0.25, 0.28,
+];
 
 /** The default histogram buckets (the chapter's SLOs use the 0.3 and 0.5 boundaries). */
 export const DEFAULT_BUCKETS: readonly number[] = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.3, 0.5, 1, 2.5, 5, 10];
@@ -132,7 +134,17 @@ export class DemoApp {
   }
 
   private newReplica(): Replica {
-    return { pod: `${this.name}-${HASH}-${podSuffix(this.podCounter++)}`, seq: 0, carry: 0, errorCarry: 0, codes: new Map(), buckets: this.bucketBounds.map(() => 0), count: 0, sum: 0, restarts: 0 };
+    return {
+      pod: `${this.name}-${HASH}-${podSuffix(this.podCounter++)}`,
+      seq: 0,
+      carry: 0,
+      errorCarry: 0,
+      codes: new Map(),
+      buckets: this.bucketBounds.map(() => 0),
+      count: 0,
+      sum: 0,
+      restarts: 0,
+    };
   }
 
   /** The pod names, in replica order. */
@@ -262,8 +274,14 @@ export class DemoApp {
       lines.push(`http_request_duration_seconds_sum{${base(r)}} ${num(r.sum)}`);
       lines.push(`http_request_duration_seconds_count{${base(r)}} ${r.count}`);
     }
-    lines.push('# HELP kube_pod_container_status_restarts_total Container restarts (as kube-state-metrics reports them).', '# TYPE kube_pod_container_status_restarts_total counter');
-    for (const r of this.replicas) lines.push(`kube_pod_container_status_restarts_total{namespace="${esc(this.namespace)}",pod="${esc(r.pod)}",container="${esc(this.name)}"} ${r.restarts}`);
+    lines.push(
+      '# HELP kube_pod_container_status_restarts_total Container restarts (as kube-state-metrics reports them).',
+      '# TYPE kube_pod_container_status_restarts_total counter',
+    );
+    for (const r of this.replicas)
+      lines.push(
+        `kube_pod_container_status_restarts_total{namespace="${esc(this.namespace)}",pod="${esc(r.pod)}",container="${esc(this.name)}"} ${r.restarts}`,
+      );
     return `${lines.join('\n')}\n`;
   }
 

@@ -69,7 +69,19 @@ export interface Faults {
 }
 
 export function noFaults(): Faults {
-  return { apiErrors: [], forbidden: [], dropWatches: 0, dropAfterMs: 40, goneWatches: 0, backupOutcomes: [], backupOmissions: [], restoreOutcomes: [], unavailableStorage: new Set(), controllerSlowdown: 1, objectStoreUnreachable: false };
+  return {
+    apiErrors: [],
+    forbidden: [],
+    dropWatches: 0,
+    dropAfterMs: 40,
+    goneWatches: 0,
+    backupOutcomes: [],
+    backupOmissions: [],
+    restoreOutcomes: [],
+    unavailableStorage: new Set(),
+    controllerSlowdown: 1,
+    objectStoreUnreachable: false,
+  };
 }
 
 /** Takes (counts down) the first fault matching `match`. */

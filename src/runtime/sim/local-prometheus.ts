@@ -60,7 +60,13 @@ export const PROMETHEUS_INSTALL_HINT = 'install it (apt-get install prometheus o
 
 /** The prometheus binary from `PROMETHEUS`, else the first `prometheus` on `PATH`; undefined when there is none. */
 export function findPrometheusBinary(env: Readonly<Record<string, string | undefined>> = process.env): string | undefined {
-  const candidates = [env.PROMETHEUS, ...(env.PATH ?? '').split(path.delimiter).filter(Boolean).map((d) => path.join(d, 'prometheus'))];
+  const candidates = [
+    env.PROMETHEUS,
+    ...(env.PATH ?? '')
+      .split(path.delimiter)
+      .filter(Boolean)
+      .map((d) => path.join(d, 'prometheus')),
+  ];
   for (const c of candidates) {
     if (!c) continue;
     try {
@@ -94,9 +100,17 @@ export async function freePort(): Promise<number> {
 /** The prometheus.yml for the options (rule files relative to the config's directory). */
 export function prometheusConfigYaml(o: LocalPrometheusOptions): string {
   return YAML.stringify({
-    global: { scrape_interval: o.scrapeInterval ?? '1s', evaluation_interval: o.evaluationInterval ?? '1s', scrape_timeout: o.scrapeInterval ?? '1s' },
+    global: {
+      scrape_interval: o.scrapeInterval ?? '1s',
+      evaluation_interval: o.evaluationInterval ?? '1s',
+      scrape_timeout: o.scrapeInterval ?? '1s',
+    },
     rule_files: Object.keys(o.ruleFiles ?? {}),
-    scrape_configs: (o.scrape ?? []).map((j) => ({ job_name: j.job, metrics_path: j.metricsPath ?? '/metrics', static_configs: [{ targets: [...j.targets] }] })),
+    scrape_configs: (o.scrape ?? []).map((j) => ({
+      job_name: j.job,
+      metrics_path: j.metricsPath ?? '/metrics',
+      static_configs: [{ targets: [...j.targets] }],
+    })),
   });
 }
 

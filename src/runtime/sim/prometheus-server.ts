@@ -35,7 +35,13 @@ export interface LaunchedPrometheus {
 
 /** The prometheus binary ($PROMETHEUS, else the first on PATH), or undefined when there is none. */
 export function prometheusBinary(env: Readonly<Record<string, string | undefined>> = process.env): string | undefined {
-  const candidates = [env.PROMETHEUS, ...(env.PATH ?? '').split(path.delimiter).filter(Boolean).map((d) => path.join(d, 'prometheus'))];
+  const candidates = [
+    env.PROMETHEUS,
+    ...(env.PATH ?? '')
+      .split(path.delimiter)
+      .filter(Boolean)
+      .map((d) => path.join(d, 'prometheus')),
+  ];
   for (const c of candidates) {
     if (!c) continue;
     try {
@@ -77,10 +83,20 @@ export async function launchPrometheus(bin: string, o: LaunchPrometheusOptions):
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   let log = '';
-  const child: ChildProcess = spawn(bin, [`--config.file=${path.join(dir, 'prometheus.yml')}`, `--storage.tsdb.path=${path.join(dir, 'data')}`, `--web.listen-address=127.0.0.1:${port}`, '--storage.tsdb.retention.time=1d', '--log.level=warn'], {
-    cwd: dir,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child: ChildProcess = spawn(
+    bin,
+    [
+      `--config.file=${path.join(dir, 'prometheus.yml')}`,
+      `--storage.tsdb.path=${path.join(dir, 'data')}`,
+      `--web.listen-address=127.0.0.1:${port}`,
+      '--storage.tsdb.retention.time=1d',
+      '--log.level=warn',
+    ],
+    {
+      cwd: dir,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   child.stdout?.on('data', (d: Buffer) => (log += d.toString()));
   child.stderr?.on('data', (d: Buffer) => (log += d.toString()));
   let exited = false;

@@ -17,7 +17,18 @@
  * - the DR history holds one restore test of shop from 6 days ago (84.2s, target 600s),
  *   marked as seeded by the scenario.
  */
-import { CONFIGMAPS, DEPLOYMENTS, ENDPOINTS, NAMESPACES, PODS, PVCS, SECRETS, SERVICES, VELERO_BACKUPS, VELERO_SCHEDULES } from '../cluster/resources';
+import {
+  CONFIGMAPS,
+  DEPLOYMENTS,
+  ENDPOINTS,
+  NAMESPACES,
+  PODS,
+  PVCS,
+  SECRETS,
+  SERVICES,
+  VELERO_BACKUPS,
+  VELERO_SCHEDULES,
+} from '../cluster/resources';
 import * as fs from 'fs';
 import { DrHistoryRecord, HISTORY_CONFIGMAP, HISTORY_SCHEMA, historyKey } from '../dr/history';
 import { kubeconfigFor, SIM_DR_CONTEXT, SimulatedCluster, SimulatedClusterOptions } from './cluster';
@@ -32,12 +43,26 @@ function app(sim: SimulatedCluster, ns: string, name: string, replicas: number):
   sim.apply(NAMESPACES, { metadata: { name: ns, labels: { 'app.kubernetes.io/part-of': 'demo' } }, status: { phase: 'Active' } });
   sim.apply(DEPLOYMENTS, {
     metadata: { name, namespace: ns, labels: { app: name } },
-    spec: { replicas, selector: { matchLabels: { app: name } }, template: { metadata: { labels: { app: name } }, spec: { containers: [{ name, image: `registry.example.com/${name}:1.4.2` }] } } },
+    spec: {
+      replicas,
+      selector: { matchLabels: { app: name } },
+      template: { metadata: { labels: { app: name } }, spec: { containers: [{ name, image: `registry.example.com/${name}:1.4.2` }] } },
+    },
   });
-  sim.apply(SERVICES, { metadata: { name, namespace: ns, labels: { app: name } }, spec: { selector: { app: name }, ports: [{ port: 80, targetPort: 8080, protocol: 'TCP' }], clusterIP: `10.96.0.${10 + ns.length}` } });
+  sim.apply(SERVICES, {
+    metadata: { name, namespace: ns, labels: { app: name } },
+    spec: { selector: { app: name }, ports: [{ port: 80, targetPort: 8080, protocol: 'TCP' }], clusterIP: `10.96.0.${10 + ns.length}` },
+  });
   sim.apply(CONFIGMAPS, { metadata: { name: `${name}-config`, namespace: ns }, data: { LOG_LEVEL: 'info' } });
-  sim.apply(SECRETS, { metadata: { name: `${name}-credentials`, namespace: ns }, type: 'Opaque', data: { password: Buffer.from('simulated').toString('base64') } });
-  sim.apply(PVCS, { metadata: { name: `${name}-data`, namespace: ns }, spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '5Gi' } } } });
+  sim.apply(SECRETS, {
+    metadata: { name: `${name}-credentials`, namespace: ns },
+    type: 'Opaque',
+    data: { password: Buffer.from('simulated').toString('base64') },
+  });
+  sim.apply(PVCS, {
+    metadata: { name: `${name}-data`, namespace: ns },
+    spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '5Gi' } } },
+  });
 }
 
 interface SeedBackup {
@@ -108,28 +133,76 @@ export async function seedBackupScenario(sim: SimulatedCluster): Promise<void> {
   app(sim, 'team-beta', 'catalog', 2);
   sim.apply(DEPLOYMENTS, {
     metadata: { name: 'catalog-worker', namespace: 'team-beta', labels: { app: 'catalog-worker' } },
-    spec: { replicas: 1, selector: { matchLabels: { app: 'catalog-worker' } }, template: { metadata: { labels: { app: 'catalog-worker' } }, spec: { containers: [{ name: 'worker', image: 'registry.example.com/catalog-worker:2.0.1' }] } } },
+    spec: {
+      replicas: 1,
+      selector: { matchLabels: { app: 'catalog-worker' } },
+      template: {
+        metadata: { labels: { app: 'catalog-worker' } },
+        spec: { containers: [{ name: 'worker', image: 'registry.example.com/catalog-worker:2.0.1' }] },
+      },
+    },
   });
   const running = (): number => sim.store.list(PODS).filter((p) => (p.status as { phase?: string } | undefined)?.phase === 'Running').length;
   const served = (): number => sim.store.list(ENDPOINTS).filter((e) => ((e.subsets as unknown[] | undefined) ?? []).length > 0).length;
-  const deployed = (): boolean => sim.store.list(DEPLOYMENTS).every((d) => (d.status as { readyReplicas?: number } | undefined)?.readyReplicas === (d.spec as { replicas?: number }).replicas);
+  const deployed = (): boolean =>
+    sim.store
+      .list(DEPLOYMENTS)
+      .every((d) => (d.status as { readyReplicas?: number } | undefined)?.readyReplicas === (d.spec as { replicas?: number }).replicas);
   await sim.settle(() => running() === 10 && served() === 5 && deployed(), 10000);
   const now = sim.clock.now();
   const named = (s: string, ago: number): string => `${s}-${scheduleTimestamp(now - ago)}`;
   schedule(sim, 'daily-shop', '0 2 * * *', ['shop'], '1440h0m0s', 2 * HOUR);
   for (const ago of [2 * HOUR, 26 * HOUR, 50 * HOUR, 35 * DAY, 40 * DAY]) {
-    seedBackup(sim, { name: named('daily-shop', ago), schedule: 'daily-shop', namespaces: ['shop'], agoMs: ago, phase: 'Completed', ttl: '1440h0m0s' });
+    seedBackup(sim, {
+      name: named('daily-shop', ago),
+      schedule: 'daily-shop',
+      namespaces: ['shop'],
+      agoMs: ago,
+      phase: 'Completed',
+      ttl: '1440h0m0s',
+    });
   }
   schedule(sim, 'hourly-payments', '0 * * * *', ['payments'], '168h0m0s', 1 * HOUR);
   for (const ago of [30 * HOUR, 31 * HOUR]) {
-    seedBackup(sim, { name: named('hourly-payments', ago), schedule: 'hourly-payments', namespaces: ['payments'], agoMs: ago, phase: 'Completed', ttl: '168h0m0s' });
+    seedBackup(sim, {
+      name: named('hourly-payments', ago),
+      schedule: 'hourly-payments',
+      namespaces: ['payments'],
+      agoMs: ago,
+      phase: 'Completed',
+      ttl: '168h0m0s',
+    });
   }
   for (const ago of [1 * HOUR, 2 * HOUR]) {
-    seedBackup(sim, { name: named('hourly-payments', ago), schedule: 'hourly-payments', namespaces: ['payments'], agoMs: ago, phase: 'Failed', ttl: '168h0m0s', failureReason: 'error uploading backup tarball: rpc error: code = Unknown desc = AccessDenied: the bucket policy denies PutObject (simulated)' });
+    seedBackup(sim, {
+      name: named('hourly-payments', ago),
+      schedule: 'hourly-payments',
+      namespaces: ['payments'],
+      agoMs: ago,
+      phase: 'Failed',
+      ttl: '168h0m0s',
+      failureReason: 'error uploading backup tarball: rpc error: code = Unknown desc = AccessDenied: the bucket policy denies PutObject (simulated)',
+    });
   }
   schedule(sim, 'twice-daily-analytics', '@every 12h', ['analytics'], '720h0m0s', 1 * HOUR);
-  seedBackup(sim, { name: named('twice-daily-analytics', 13 * HOUR), schedule: 'twice-daily-analytics', namespaces: ['analytics'], agoMs: 13 * HOUR, phase: 'Completed', ttl: '720h0m0s' });
-  seedBackup(sim, { name: named('twice-daily-analytics', 1 * HOUR), schedule: 'twice-daily-analytics', namespaces: ['analytics'], agoMs: 1 * HOUR, phase: 'PartiallyFailed', ttl: '720h0m0s', errors: 3, warnings: 1 });
+  seedBackup(sim, {
+    name: named('twice-daily-analytics', 13 * HOUR),
+    schedule: 'twice-daily-analytics',
+    namespaces: ['analytics'],
+    agoMs: 13 * HOUR,
+    phase: 'Completed',
+    ttl: '720h0m0s',
+  });
+  seedBackup(sim, {
+    name: named('twice-daily-analytics', 1 * HOUR),
+    schedule: 'twice-daily-analytics',
+    namespaces: ['analytics'],
+    agoMs: 1 * HOUR,
+    phase: 'PartiallyFailed',
+    ttl: '720h0m0s',
+    errors: 3,
+    warnings: 1,
+  });
   seedBackup(sim, { name: 'manual-predeploy', namespaces: ['shop', 'legacy'], agoMs: 5 * DAY, phase: 'Completed', ttl: '720h0m0s', warnings: 1 });
   seedHistory(sim, now - 6 * DAY);
 }
@@ -153,7 +226,14 @@ function seedHistory(sim: SimulatedCluster, at: number): void {
     simulated: true,
     note: 'seeded by the demo scenario',
   };
-  sim.store.create(CONFIGMAPS, { metadata: { name: HISTORY_CONFIGMAP, namespace: sim.veleroNamespace, labels: { 'app.kubernetes.io/managed-by': 'cdk8s-resilience' } }, data: { [historyKey(record)]: JSON.stringify(record) } }, sim.veleroNamespace);
+  sim.store.create(
+    CONFIGMAPS,
+    {
+      metadata: { name: HISTORY_CONFIGMAP, namespace: sim.veleroNamespace, labels: { 'app.kubernetes.io/managed-by': 'cdk8s-resilience' } },
+      data: { [historyKey(record)]: JSON.stringify(record) },
+    },
+    sim.veleroNamespace,
+  );
 }
 
 /** Names of the faults `cdk8s-resilience sim --fault` accepts, and what each does. */
@@ -242,10 +322,19 @@ export interface SimulatedPair {
 export async function startSimulatedPair(options: SimulatedClusterOptions & { readonly seed?: boolean } = {}): Promise<SimulatedPair> {
   const storage = new ObjectStorage();
   const primary = new SimulatedCluster({ timing: DEMO_TIMING, ...options, objectStorage: storage });
-  const secondary = new SimulatedCluster({ timing: DEMO_TIMING, ...options, port: 0, dir: undefined, objectStorage: storage, contextName: SIM_DR_CONTEXT });
+  const secondary = new SimulatedCluster({
+    timing: DEMO_TIMING,
+    ...options,
+    port: 0,
+    dir: undefined,
+    objectStorage: storage,
+    contextName: SIM_DR_CONTEXT,
+  });
   const kubeconfig = await primary.start();
   await secondary.start();
-  fs.writeFileSync(kubeconfig, kubeconfigFor([primary, secondary].map((s) => ({ contextName: s.contextName, url: s.url, token: s.token }))), { mode: 0o600 });
+  fs.writeFileSync(kubeconfig, kubeconfigFor([primary, secondary].map((s) => ({ contextName: s.contextName, url: s.url, token: s.token }))), {
+    mode: 0o600,
+  });
   if (options.seed !== false) await seedBackupScenario(primary);
   return {
     primary,

@@ -24,13 +24,26 @@ interface Served {
 }
 
 const SHORT: Record<string, string[]> = {
-  namespaces: ['ns'], pods: ['po'], services: ['svc'], endpoints: ['ep'], persistentvolumeclaims: ['pvc'], configmaps: ['cm'], events: ['ev'], deployments: ['deploy'],
+  namespaces: ['ns'],
+  pods: ['po'],
+  services: ['svc'],
+  endpoints: ['ep'],
+  persistentvolumeclaims: ['pvc'],
+  configmaps: ['cm'],
+  events: ['ev'],
+  deployments: ['deploy'],
 };
 
 function served(t: ResourceType): Served {
   const singular = t.kind.toLowerCase();
-  const categories = t.group === 'velero.io' ? ['velero'] : t.group === 'chaos-mesh.org' ? ['chaos-mesh'] : t.group === '' || t.group === 'apps' ? ['all'] : undefined;
-  return { type: t, singular, shortNames: t.group === '' || t.group === 'apps' ? SHORT[t.plural] : undefined, categories: ['pods', 'services', 'deployments'].includes(t.plural) ? categories : t.group ? categories : undefined };
+  const categories =
+    t.group === 'velero.io' ? ['velero'] : t.group === 'chaos-mesh.org' ? ['chaos-mesh'] : t.group === '' || t.group === 'apps' ? ['all'] : undefined;
+  return {
+    type: t,
+    singular,
+    shortNames: t.group === '' || t.group === 'apps' ? SHORT[t.plural] : undefined,
+    categories: ['pods', 'services', 'deployments'].includes(t.plural) ? categories : t.group ? categories : undefined,
+  };
 }
 
 /** Namespaces the API server refuses to delete. */
@@ -117,7 +130,12 @@ export class SimServer {
 
   private send(res: http.ServerResponse, code: number, body: unknown, headers: Record<string, string> = {}): void {
     const text = JSON.stringify(body);
-    res.writeHead(code, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text), Date: new Date(this.options.clock.now()).toUTCString(), ...headers });
+    res.writeHead(code, {
+      'Content-Type': 'application/json',
+      'Content-Length': Buffer.byteLength(text),
+      Date: new Date(this.options.clock.now()).toUTCString(),
+      ...headers,
+    });
     res.end(text);
   }
 
@@ -132,7 +150,8 @@ export class SimServer {
     this.requests.push(`${method} ${path}${url.search}`);
 
     if (method === 'GET' && path.startsWith('/sim-objectstore/')) {
-      if (this.options.faults.objectStoreUnreachable) return this.status(res, 503, 'ServiceUnavailable', 'simulated: the object store cannot be reached from here');
+      if (this.options.faults.objectStoreUnreachable)
+        return this.status(res, 503, 'ServiceUnavailable', 'simulated: the object store cannot be reached from here');
       const file = this.options.objectStore?.(decodeURIComponent(path.slice('/sim-objectstore/'.length)));
       if (!file) return this.status(res, 404, 'NotFound', 'NoSuchKey: the object does not exist in the bucket');
       res.writeHead(200, { 'Content-Type': 'application/gzip', 'Content-Length': file.length });
@@ -144,20 +163,51 @@ export class SimServer {
     if (req.headers.authorization !== undefined && req.headers.authorization !== `Bearer ${this.options.token}`) {
       return this.status(res, 401, 'Unauthorized', 'Unauthorized');
     }
-    const fault = takeFault(this.options.faults.apiErrors, (f) => (!f.method || f.method === method) && (!f.pathIncludes || path.includes(f.pathIncludes)));
+    const fault = takeFault(
+      this.options.faults.apiErrors,
+      (f) => (!f.method || f.method === method) && (!f.pathIncludes || path.includes(f.pathIncludes)),
+    );
     if (fault) {
-      if (fault.status === 429) return this.status(res, 429, 'TooManyRequests', 'simulated: the server has received too many requests and has asked us to try again later', { 'Retry-After': '1' });
-      return this.status(res, fault.status, fault.status === 503 ? 'ServiceUnavailable' : 'InternalError', `simulated: an error on the server ("${fault.status === 503 ? 'service unavailable' : 'internal error'}") has prevented the request from succeeding`);
+      if (fault.status === 429)
+        return this.status(res, 429, 'TooManyRequests', 'simulated: the server has received too many requests and has asked us to try again later', {
+          'Retry-After': '1',
+        });
+      return this.status(
+        res,
+        fault.status,
+        fault.status === 503 ? 'ServiceUnavailable' : 'InternalError',
+        `simulated: an error on the server ("${fault.status === 503 ? 'service unavailable' : 'internal error'}") has prevented the request from succeeding`,
+      );
     }
     if (method === 'GET' && this.discovery(path, res)) return;
     const route = this.parse(path);
     if (!route) return this.status(res, 404, 'NotFound', 'the server could not find the requested resource');
     const watch = url.searchParams.get('watch') === 'true' || url.searchParams.get('watch') === '1';
-    const verb = method === 'GET' ? (watch ? 'watch' : route.name ? 'get' : 'list') : method === 'POST' ? 'create' : method === 'PUT' ? 'update' : method === 'PATCH' ? 'patch' : method === 'DELETE' ? 'delete' : method.toLowerCase();
+    const verb =
+      method === 'GET'
+        ? watch
+          ? 'watch'
+          : route.name
+            ? 'get'
+            : 'list'
+        : method === 'POST'
+          ? 'create'
+          : method === 'PUT'
+            ? 'update'
+            : method === 'PATCH'
+              ? 'patch'
+              : method === 'DELETE'
+                ? 'delete'
+                : method.toLowerCase();
     const resource = route.type.group ? `${route.type.plural}.${route.type.group}` : route.type.plural;
     if (this.options.faults.forbidden.some((f) => f.resource === resource && f.verb === verb)) {
       const scope = route.namespace ? ` in the namespace "${route.namespace}"` : ' at the cluster scope';
-      return this.status(res, 403, 'Forbidden', `${resource}${route.name ? ` "${route.name}"` : ''} is forbidden: User "sim-user" cannot ${verb} resource "${route.type.plural}" in API group "${route.type.group}"${scope}`);
+      return this.status(
+        res,
+        403,
+        'Forbidden',
+        `${resource}${route.name ? ` "${route.name}"` : ''} is forbidden: User "sim-user" cannot ${verb} resource "${route.type.plural}" in API group "${route.type.group}"${scope}`,
+      );
     }
     const store = this.options.store;
     const table = (req.headers.accept ?? '').includes('as=Table');
@@ -169,7 +219,12 @@ export class SimServer {
         return this.send(res, 200, table ? tableFor(route.type, [o], this.options.clock.now(), String(store.resourceVersion)) : o);
       }
       case 'list': {
-        const items = store.list(route.type, route.namespace, url.searchParams.get('labelSelector') ?? undefined, url.searchParams.get('fieldSelector') ?? undefined);
+        const items = store.list(
+          route.type,
+          route.namespace,
+          url.searchParams.get('labelSelector') ?? undefined,
+          url.searchParams.get('fieldSelector') ?? undefined,
+        );
         const rv = String(store.resourceVersion);
         if (table) return this.send(res, 200, tableFor(route.type, items, this.options.clock.now(), rv));
         const apiVersion = route.type.group ? `${route.type.group}/${route.type.version}` : route.type.version;
@@ -179,29 +234,42 @@ export class SimServer {
         const input = parseBody(body);
         if (route.name) throw new SimApiError(405, 'MethodNotAllowed', 'the server does not allow this method on the requested resource');
         if (url.searchParams.get('dryRun') === 'All') return this.send(res, 201, input);
-        const target = route.type.namespaced === false ? undefined : route.namespace ?? ((input.metadata as { namespace?: string } | undefined)?.namespace ?? 'default');
+        const target =
+          route.type.namespaced === false
+            ? undefined
+            : (route.namespace ?? (input.metadata as { namespace?: string } | undefined)?.namespace ?? 'default');
         if (target !== undefined && store.isTerminating(target)) {
-          throw new SimApiError(403, 'Forbidden', `${resourceOf(route.type)} "${String((input.metadata as { name?: string } | undefined)?.name ?? '')}" is forbidden: unable to create new content in namespace ${target} because it is being terminated`);
+          throw new SimApiError(
+            403,
+            'Forbidden',
+            `${resourceOf(route.type)} "${String((input.metadata as { name?: string } | undefined)?.name ?? '')}" is forbidden: unable to create new content in namespace ${target} because it is being terminated`,
+          );
         }
         return this.send(res, 201, store.create(route.type, input as Obj, route.namespace));
       }
       case 'update': {
         const input = parseBody(body) as Obj;
         if (!route.name) throw new SimApiError(405, 'MethodNotAllowed', 'the server does not allow this method on the requested resource');
-        if (input.metadata?.name !== route.name) throw new SimApiError(400, 'BadRequest', 'the name of the object does not match the name on the URL');
+        if (input.metadata?.name !== route.name)
+          throw new SimApiError(400, 'BadRequest', 'the name of the object does not match the name on the URL');
         const cur = store.mustGet(route.type, route.namespace, route.name);
-        const next = route.subresource === 'status' ? { ...cur, status: input.status, metadata: { ...cur.metadata, resourceVersion: input.metadata.resourceVersion } } : { ...input, status: cur.status };
+        const next =
+          route.subresource === 'status'
+            ? { ...cur, status: input.status, metadata: { ...cur.metadata, resourceVersion: input.metadata.resourceVersion } }
+            : { ...input, status: cur.status };
         return this.send(res, 200, store.update(route.type, next as Obj));
       }
       case 'patch': {
         const ct = String(req.headers['content-type'] ?? '');
-        if (ct.includes('json-patch+json')) throw new SimApiError(415, 'UnsupportedMediaType', 'the simulated cluster accepts merge patches (application/merge-patch+json) only');
+        if (ct.includes('json-patch+json'))
+          throw new SimApiError(415, 'UnsupportedMediaType', 'the simulated cluster accepts merge patches (application/merge-patch+json) only');
         return this.send(res, 200, store.patch(route.type, route.namespace, route.name!, parseBody(body)));
       }
       case 'delete': {
         if (!route.name) throw new SimApiError(405, 'MethodNotAllowed', 'deletecollection is not supported by the simulated cluster');
         if (route.type.group === '' && route.type.plural === 'namespaces') {
-          if (UNDELETABLE_NAMESPACES.includes(route.name)) throw new SimApiError(403, 'Forbidden', `namespaces "${route.name}" is forbidden: this namespace may not be deleted`);
+          if (UNDELETABLE_NAMESPACES.includes(route.name))
+            throw new SimApiError(403, 'Forbidden', `namespaces "${route.name}" is forbidden: this namespace may not be deleted`);
           return this.send(res, 200, store.beginNamespaceDeletion(route.type, route.name));
         }
         return this.send(res, 200, store.delete(route.type, route.namespace, route.name));
@@ -228,7 +296,12 @@ export class SimServer {
     const type = this.types.find((t) => t.group === group && t.version === version && t.plural === plural);
     if (!type) return undefined;
     if (type.namespaced === false && ns !== undefined) return undefined;
-    return { type, namespace: ns === undefined ? undefined : decodeURIComponent(ns), name: name === undefined ? undefined : decodeURIComponent(name), subresource: sub };
+    return {
+      type,
+      namespace: ns === undefined ? undefined : decodeURIComponent(ns),
+      name: name === undefined ? undefined : decodeURIComponent(name),
+      subresource: sub,
+    };
   }
 
   private discovery(path: string, res: http.ServerResponse): boolean {
@@ -243,7 +316,11 @@ export class SimServer {
     }
     if (path === '/openapi/v3' || path.startsWith('/openapi/v3/')) return this.openapi(path.slice('/openapi/v3'.length), res);
     if (path === '/api') {
-      this.send(res, 200, { kind: 'APIVersions', versions: ['v1'], serverAddressByClientCIDRs: [{ clientCIDR: '0.0.0.0/0', serverAddress: `127.0.0.1:${this.port}` }] });
+      this.send(res, 200, {
+        kind: 'APIVersions',
+        versions: ['v1'],
+        serverAddressByClientCIDRs: [{ clientCIDR: '0.0.0.0/0', serverAddress: `127.0.0.1:${this.port}` }],
+      });
       return true;
     }
     const groups = [...new Set(this.types.filter((t) => t.group !== '').map((t) => `${t.group}/${t.version}`))];
@@ -265,7 +342,13 @@ export class SimServer {
       const g = groups.find((x) => x.startsWith(`${gv}/`));
       if (!g) return false;
       const version = g.split('/')[1];
-      this.send(res, 200, { kind: 'APIGroup', apiVersion: 'v1', name: gv, versions: [{ groupVersion: g, version }], preferredVersion: { groupVersion: g, version } });
+      this.send(res, 200, {
+        kind: 'APIGroup',
+        apiVersion: 'v1',
+        name: gv,
+        versions: [{ groupVersion: g, version }],
+        preferredVersion: { groupVersion: g, version },
+      });
       return true;
     }
     if (parts.length > 2) return false;
@@ -273,8 +356,19 @@ export class SimServer {
     if (!types.length) return false;
     const resources = types.flatMap((t) => {
       const s = served(t);
-      const base = { name: t.plural, singularName: s.singular, namespaced: t.namespaced !== false, kind: t.kind, verbs: VERBS, ...(s.shortNames ? { shortNames: s.shortNames } : {}), ...(s.categories ? { categories: s.categories } : {}) };
-      return [base, { name: `${t.plural}/status`, singularName: '', namespaced: t.namespaced !== false, kind: t.kind, verbs: ['get', 'patch', 'update'] }];
+      const base = {
+        name: t.plural,
+        singularName: s.singular,
+        namespaced: t.namespaced !== false,
+        kind: t.kind,
+        verbs: VERBS,
+        ...(s.shortNames ? { shortNames: s.shortNames } : {}),
+        ...(s.categories ? { categories: s.categories } : {}),
+      };
+      return [
+        base,
+        { name: `${t.plural}/status`, singularName: '', namespaced: t.namespaced !== false, kind: t.kind, verbs: ['get', 'patch', 'update'] },
+      ];
     });
     this.send(res, 200, { kind: 'APIResourceList', apiVersion: 'v1', groupVersion: gv, resources });
     return true;
@@ -307,7 +401,12 @@ export class SimServer {
         },
       };
     }
-    this.send(res, 200, { openapi: '3.0.0', info: { title: 'cdk8s-resilience simulated cluster', version: 'v1.30.0-sim' }, paths, components: { schemas: {} } });
+    this.send(res, 200, {
+      openapi: '3.0.0',
+      info: { title: 'cdk8s-resilience simulated cluster', version: 'v1.30.0-sim' },
+      paths,
+      components: { schemas: {} },
+    });
     return true;
   }
 
@@ -317,8 +416,17 @@ export class SimServer {
     const fm = parseFieldSelector(url.searchParams.get('fieldSelector') ?? undefined);
     const rvParam = url.searchParams.get('resourceVersion');
     const matches = (e: StoreEvent): boolean =>
-      e.type.group === route.type.group && e.type.plural === route.type.plural && (route.namespace === undefined || e.object.metadata.namespace === route.namespace) && (route.name === undefined || e.object.metadata.name === route.name) && lm(e.object.metadata.labels) && fm(e.object);
-    res.writeHead(200, { 'Content-Type': 'application/json', 'Transfer-Encoding': 'chunked', Date: new Date(this.options.clock.now()).toUTCString() });
+      e.type.group === route.type.group &&
+      e.type.plural === route.type.plural &&
+      (route.namespace === undefined || e.object.metadata.namespace === route.namespace) &&
+      (route.name === undefined || e.object.metadata.name === route.name) &&
+      lm(e.object.metadata.labels) &&
+      fm(e.object);
+    res.writeHead(200, {
+      'Content-Type': 'application/json',
+      'Transfer-Encoding': 'chunked',
+      Date: new Date(this.options.clock.now()).toUTCString(),
+    });
     this.openStreams.add(res);
     const write = (type: string, object: unknown): void => {
       res.write(`${JSON.stringify({ type, object })}\n`);
@@ -328,7 +436,15 @@ export class SimServer {
     };
     if (rvParam && rvParam !== '0' && this.options.faults.goneWatches > 0) {
       this.options.faults.goneWatches--;
-      write('ERROR', { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: `too old resource version: ${rvParam} (${store.resourceVersion})`, reason: 'Expired', code: 410 });
+      write('ERROR', {
+        kind: 'Status',
+        apiVersion: 'v1',
+        metadata: {},
+        status: 'Failure',
+        message: `too old resource version: ${rvParam} (${store.resourceVersion})`,
+        reason: 'Expired',
+        code: 410,
+      });
       this.openStreams.delete(res);
       res.end();
       return;
@@ -336,7 +452,15 @@ export class SimServer {
     if (rvParam && rvParam !== '0') {
       const past = store.eventsSince(Number(rvParam));
       if (!past) {
-        write('ERROR', { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: `too old resource version: ${rvParam} (${store.oldestResumable})`, reason: 'Expired', code: 410 });
+        write('ERROR', {
+          kind: 'Status',
+          apiVersion: 'v1',
+          metadata: {},
+          status: 'Failure',
+          message: `too old resource version: ${rvParam} (${store.oldestResumable})`,
+          reason: 'Expired',
+          code: 410,
+        });
         this.openStreams.delete(res);
         res.end();
         return;
@@ -364,11 +488,13 @@ export class SimServer {
     if (this.options.faults.dropWatches > 0) {
       this.options.faults.dropWatches--;
       // A dropped connection: the stream is cut without a clean end.
-      timers.push(setTimeout(() => {
-        unsubscribe();
-        this.openStreams.delete(res);
-        res.destroy();
-      }, this.options.faults.dropAfterMs));
+      timers.push(
+        setTimeout(() => {
+          unsubscribe();
+          this.openStreams.delete(res);
+          res.destroy();
+        }, this.options.faults.dropAfterMs),
+      );
     }
     // (IncomingMessage 'close' fires once the request body is read; the response's 'close' is the connection.)
     res.on('close', end);

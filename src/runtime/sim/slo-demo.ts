@@ -59,7 +59,9 @@ export function demoSloModels(job = 'demo-app', service = 'demo-app'): SloModel[
 
 /** The demo SLOs' Prometheus rules file. */
 export function demoSloRules(version = 'demo'): string {
-  return rulesFileYaml(demoSloModels().flatMap((m) => sloRuleGroups(m, DEMO_ALERT_WINDOWS, { version, mode: 'cdk8s-resilience', spec: 'prometheus/v1' })));
+  return rulesFileYaml(
+    demoSloModels().flatMap((m) => sloRuleGroups(m, DEMO_ALERT_WINDOWS, { version, mode: 'cdk8s-resilience', spec: 'prometheus/v1' })),
+  );
 }
 
 /** The demo SLOs as the runtime reads them. */
@@ -96,7 +98,10 @@ export async function startSloDemo(o: SloDemoOptions = {}): Promise<SloDemo> {
   await app.start();
   let prometheus: LocalPrometheus | undefined;
   try {
-    prometheus = await startLocalPrometheus({ scrape: [{ job: 'demo-app', targets: [app.target] }], ruleFiles: { 'demo-slos.rules.yaml': demoSloRules() } });
+    prometheus = await startLocalPrometheus({
+      scrape: [{ job: 'demo-app', targets: [app.target] }],
+      ruleFiles: { 'demo-slos.rules.yaml': demoSloRules() },
+    });
     const api = new PrometheusClient(prometheus.url, { timeoutMs: 5000 });
     const targets = demoSloTargets();
     const deadline = Date.now() + (o.dataTimeoutMs ?? 30000);

@@ -13,7 +13,11 @@ export type Obj = KubeObject & { metadata: KubeObject['metadata'] & Record<strin
 
 /** An API error with its HTTP status and Kubernetes reason. */
 export class SimApiError extends Error {
-  constructor(readonly code: number, readonly reason: string, message: string) {
+  constructor(
+    readonly code: number,
+    readonly reason: string,
+    message: string,
+  ) {
     super(message);
   }
 }
@@ -185,12 +189,20 @@ export class Store {
     if (!meta.name && meta.generateName) meta.name = `${meta.generateName}${randomUUID().replace(/-/g, '').slice(0, 5)}`;
     if (!meta.name) throw new SimApiError(422, 'Invalid', `${t.kind} is invalid: metadata.name: Required value: name or generateName is required`);
     if (!/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(meta.name) || meta.name.length > 253) {
-      throw new SimApiError(422, 'Invalid', `${t.kind} "${meta.name}" is invalid: metadata.name: Invalid value: "${meta.name}": a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.'`);
+      throw new SimApiError(
+        422,
+        'Invalid',
+        `${t.kind} "${meta.name}" is invalid: metadata.name: Invalid value: "${meta.name}": a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.'`,
+      );
     }
     if (t.namespaced !== false) {
       const ns = namespace ?? meta.namespace ?? 'default';
       if (meta.namespace && namespace && meta.namespace !== namespace) {
-        throw new SimApiError(400, 'BadRequest', `the namespace of the provided object (${meta.namespace}) does not match the namespace sent on the request (${namespace})`);
+        throw new SimApiError(
+          400,
+          'BadRequest',
+          `the namespace of the provided object (${meta.namespace}) does not match the namespace sent on the request (${namespace})`,
+        );
       }
       (meta as Record<string, unknown>).namespace = ns;
       if (!this.bucket({ group: '', version: 'v1', plural: 'namespaces', kind: 'Namespace', namespaced: false }).has(ns)) {
@@ -202,7 +214,12 @@ export class Store {
     const k = this.key(t, meta.namespace, meta.name);
     if (this.bucket(t).has(k)) throw new SimApiError(409, 'AlreadyExists', `${resourceName(t)} "${meta.name}" already exists`);
     this.rv++;
-    Object.assign(meta, { uid: randomUUID(), resourceVersion: String(this.rv), creationTimestamp: meta.creationTimestamp ?? isoSeconds(this.clock.now()), generation: 1 });
+    Object.assign(meta, {
+      uid: randomUUID(),
+      resourceVersion: String(this.rv),
+      creationTimestamp: meta.creationTimestamp ?? isoSeconds(this.clock.now()),
+      generation: 1,
+    });
     const stored = { ...o, apiVersion: t.group ? `${t.group}/${t.version}` : t.version, kind: t.kind, metadata: meta } as Obj;
     this.bucket(t).set(k, stored);
     this.emit(t, 'ADDED', stored);
@@ -215,10 +232,19 @@ export class Store {
     const cur = this.bucket(t).get(k);
     if (!cur) throw new SimApiError(404, 'NotFound', `${resourceName(t)} "${o.metadata.name}" not found`);
     if (o.metadata.resourceVersion && o.metadata.resourceVersion !== cur.metadata.resourceVersion) {
-      throw new SimApiError(409, 'Conflict', `Operation cannot be fulfilled on ${resourceName(t)} "${o.metadata.name}": the object has been modified; please apply your changes to the latest version and try again`);
+      throw new SimApiError(
+        409,
+        'Conflict',
+        `Operation cannot be fulfilled on ${resourceName(t)} "${o.metadata.name}": the object has been modified; please apply your changes to the latest version and try again`,
+      );
     }
     this.rv++;
-    const stored = clone({ ...o, apiVersion: cur.apiVersion, kind: cur.kind, metadata: { ...o.metadata, uid: cur.metadata.uid, creationTimestamp: cur.metadata.creationTimestamp, resourceVersion: String(this.rv) } }) as Obj;
+    const stored = clone({
+      ...o,
+      apiVersion: cur.apiVersion,
+      kind: cur.kind,
+      metadata: { ...o.metadata, uid: cur.metadata.uid, creationTimestamp: cur.metadata.creationTimestamp, resourceVersion: String(this.rv) },
+    }) as Obj;
     this.bucket(t).set(k, stored);
     this.emit(t, 'MODIFIED', stored);
     return clone(stored);
@@ -228,7 +254,12 @@ export class Store {
   patch(t: ResourceType, namespace: string | undefined, name: string, patch: Record<string, unknown>): Obj {
     const cur = this.mustGet(t, namespace, name);
     const merged = mergePatch(cur, patch) as Obj;
-    merged.metadata = { ...merged.metadata, name: cur.metadata.name, namespace: cur.metadata.namespace, resourceVersion: undefined } as Obj['metadata'];
+    merged.metadata = {
+      ...merged.metadata,
+      name: cur.metadata.name,
+      namespace: cur.metadata.namespace,
+      resourceVersion: undefined,
+    } as Obj['metadata'];
     return this.update(t, merged);
   }
 
@@ -273,7 +304,15 @@ export class Store {
       spec: { ...(cur.spec ?? {}), finalizers: ['kubernetes'] },
       status: {
         phase: 'Terminating',
-        conditions: [{ type: 'NamespaceContentRemaining', status: 'True', reason: 'SomeResourcesRemain', message: 'Some resources are remaining', lastTransitionTime: now }],
+        conditions: [
+          {
+            type: 'NamespaceContentRemaining',
+            status: 'True',
+            reason: 'SomeResourcesRemain',
+            message: 'Some resources are remaining',
+            lastTransitionTime: now,
+          },
+        ],
       },
     } as Obj);
   }
@@ -297,7 +336,8 @@ export class Store {
 /** RFC 7386 JSON merge patch. */
 export function mergePatch(target: unknown, patch: unknown): unknown {
   if (patch === null || typeof patch !== 'object' || Array.isArray(patch)) return clone(patch);
-  const out: Record<string, unknown> = target && typeof target === 'object' && !Array.isArray(target) ? { ...(target as Record<string, unknown>) } : {};
+  const out: Record<string, unknown> =
+    target && typeof target === 'object' && !Array.isArray(target) ? { ...(target as Record<string, unknown>) } : {};
   for (const [k, v] of Object.entries(patch as Record<string, unknown>)) {
     if (v === null) delete out[k];
     else out[k] = mergePatch(out[k], v);

@@ -67,7 +67,12 @@ const COLUMNS: Record<string, Column[]> = {
       },
     },
     { name: 'Status', type: 'string', cell: (o) => str(path(o, 'status.phase')) },
-    { name: 'Restarts', type: 'integer', cell: (o) => ((path(o, 'status.containerStatuses') as Array<{ restartCount?: number }> | undefined) ?? []).reduce((a, c) => a + (c.restartCount ?? 0), 0) },
+    {
+      name: 'Restarts',
+      type: 'integer',
+      cell: (o) =>
+        ((path(o, 'status.containerStatuses') as Array<{ restartCount?: number }> | undefined) ?? []).reduce((a, c) => a + (c.restartCount ?? 0), 0),
+    },
     AGE,
   ],
   'apps/deployments': [
@@ -82,7 +87,14 @@ const COLUMNS: Record<string, Column[]> = {
     { name: 'Type', type: 'string', cell: (o) => str(path(o, 'spec.type')) || 'ClusterIP' },
     { name: 'Cluster-IP', type: 'string', cell: (o) => str(path(o, 'spec.clusterIP')) || '<none>' },
     { name: 'External-IP', type: 'string', cell: () => '<none>' },
-    { name: 'Port(s)', type: 'string', cell: (o) => ((path(o, 'spec.ports') as Array<{ port: number; protocol?: string }> | undefined) ?? []).map((p) => `${p.port}/${p.protocol ?? 'TCP'}`).join(',') || '<none>' },
+    {
+      name: 'Port(s)',
+      type: 'string',
+      cell: (o) =>
+        ((path(o, 'spec.ports') as Array<{ port: number; protocol?: string }> | undefined) ?? [])
+          .map((p) => `${p.port}/${p.protocol ?? 'TCP'}`)
+          .join(',') || '<none>',
+    },
     AGE,
   ],
   '/endpoints': [
@@ -103,12 +115,24 @@ const COLUMNS: Record<string, Column[]> = {
     { name: 'Status', type: 'string', cell: (o) => str(path(o, 'status.phase')) || 'Pending' },
     { name: 'Volume', type: 'string', cell: (o) => str(path(o, 'spec.volumeName')) },
     { name: 'Capacity', type: 'string', cell: (o) => str(path(o, 'status.capacity.storage')) },
-    { name: 'Access Modes', type: 'string', cell: (o) => ((path(o, 'spec.accessModes') as string[] | undefined) ?? []).map((m) => ({ ReadWriteOnce: 'RWO', ReadOnlyMany: 'ROX', ReadWriteMany: 'RWX' })[m] ?? m).join(',') },
+    {
+      name: 'Access Modes',
+      type: 'string',
+      cell: (o) =>
+        ((path(o, 'spec.accessModes') as string[] | undefined) ?? [])
+          .map((m) => ({ ReadWriteOnce: 'RWO', ReadOnlyMany: 'ROX', ReadWriteMany: 'RWX' })[m] ?? m)
+          .join(','),
+    },
     { name: 'StorageClass', type: 'string', cell: (o) => str(path(o, 'spec.storageClassName')) || '<unset>' },
     AGE,
   ],
   '/configmaps': [NAME, { name: 'Data', type: 'integer', cell: (o) => Object.keys((path(o, 'data') as object | undefined) ?? {}).length }, AGE],
-  '/secrets': [NAME, { name: 'Type', type: 'string', cell: (o) => str(path(o, 'type')) || 'Opaque' }, { name: 'Data', type: 'integer', cell: (o) => Object.keys((path(o, 'data') as object | undefined) ?? {}).length }, AGE],
+  '/secrets': [
+    NAME,
+    { name: 'Type', type: 'string', cell: (o) => str(path(o, 'type')) || 'Opaque' },
+    { name: 'Data', type: 'integer', cell: (o) => Object.keys((path(o, 'data') as object | undefined) ?? {}).length },
+    AGE,
+  ],
   '/events': [
     age('lastTimestamp', 'Last Seen'),
     { name: 'Type', type: 'string', cell: (o) => str(path(o, 'type')) },

@@ -29,7 +29,16 @@
 import { gzipSync } from 'zlib';
 import { nextCronRun, parseVeleroCron } from '../../backup/cron';
 import { goDurationMs } from '../../common/duration';
-import { ALL_TYPES, NAMESPACES, VELERO_BACKUPS, VELERO_DELETE_REQUESTS, VELERO_DOWNLOAD_REQUESTS, VELERO_RESTORES, VELERO_SCHEDULES, VELERO_STORAGE_LOCATIONS } from '../cluster/resources';
+import {
+  ALL_TYPES,
+  NAMESPACES,
+  VELERO_BACKUPS,
+  VELERO_DELETE_REQUESTS,
+  VELERO_DOWNLOAD_REQUESTS,
+  VELERO_RESTORES,
+  VELERO_SCHEDULES,
+  VELERO_STORAGE_LOCATIONS,
+} from '../cluster/resources';
 import { ResourceType } from '../cluster/types';
 import { SimContext, SimController } from './controller';
 import { takeFault } from './faults';
@@ -157,10 +166,23 @@ export class VeleroController implements SimController {
       const { uid: _u, resourceVersion: _r, ...meta } = a.metadata.metadata as Record<string, unknown>;
       void _u;
       void _r;
-      store.create(VELERO_BACKUPS, { ...a.metadata, metadata: { ...meta, name: a.backup, namespace: this.ctx.veleroNamespace, labels: { ...((meta.labels as Record<string, string>) ?? {}), 'velero.io/storage-location': location.metadata.name } } } as Obj, this.ctx.veleroNamespace);
+      store.create(
+        VELERO_BACKUPS,
+        {
+          ...a.metadata,
+          metadata: {
+            ...meta,
+            name: a.backup,
+            namespace: this.ctx.veleroNamespace,
+            labels: { ...((meta.labels as Record<string, string>) ?? {}), 'velero.io/storage-location': location.metadata.name },
+          },
+        } as Obj,
+        this.ctx.veleroNamespace,
+      );
     }
     for (const b of store.list(VELERO_BACKUPS, this.ctx.veleroNamespace)) {
-      if (status(b).phase === 'Completed' && !this.storage.archives.has(b.metadata.name)) store.delete(VELERO_BACKUPS, b.metadata.namespace, b.metadata.name);
+      if (status(b).phase === 'Completed' && !this.storage.archives.has(b.metadata.name))
+        store.delete(VELERO_BACKUPS, b.metadata.namespace, b.metadata.name);
     }
   }
 
@@ -194,7 +216,18 @@ export class VeleroController implements SimController {
     for (const b of this.ctx.store.list(VELERO_BACKUPS)) {
       const exp = Date.parse(String(status(b).expiration ?? ''));
       if (Number.isNaN(exp) || exp > now || pending.has(b.metadata.name)) continue;
-      this.ctx.store.create(VELERO_DELETE_REQUESTS, { metadata: { name: `${b.metadata.name.slice(0, 40)}-gc${Math.random().toString(36).slice(2, 7)}`, namespace: b.metadata.namespace, labels: { 'velero.io/backup-name': b.metadata.name } }, spec: { backupName: b.metadata.name } }, b.metadata.namespace);
+      this.ctx.store.create(
+        VELERO_DELETE_REQUESTS,
+        {
+          metadata: {
+            name: `${b.metadata.name.slice(0, 40)}-gc${Math.random().toString(36).slice(2, 7)}`,
+            namespace: b.metadata.namespace,
+            labels: { 'velero.io/backup-name': b.metadata.name },
+          },
+          spec: { backupName: b.metadata.name },
+        },
+        b.metadata.namespace,
+      );
     }
   }
 
@@ -248,7 +281,11 @@ export class VeleroController implements SimController {
     if (!cur || cur.metadata.uid !== o.metadata.uid) return false;
     const next: Record<string, unknown> = { ...status(cur), ...fields };
     for (const [k, v] of Object.entries(next)) if (v === null || v === undefined) delete next[k];
-    this.ctx.store.update(type, { ...cur, metadata: { ...cur.metadata, labels: { ...(cur.metadata.labels ?? {}), ...(labels ?? {}) } }, status: next } as Obj);
+    this.ctx.store.update(type, {
+      ...cur,
+      metadata: { ...cur.metadata, labels: { ...(cur.metadata.labels ?? {}), ...(labels ?? {}) } },
+      status: next,
+    } as Obj);
     return true;
   }
 
@@ -263,7 +300,9 @@ export class VeleroController implements SimController {
     const st = status(bsl);
     if (st.phase !== phase || !st.lastValidationTime) {
       const fields: Record<string, unknown> = { phase, lastValidationTime: this.now() };
-      fields.message = down ? `simulated: BackupStorageLocation "${bsl.metadata.name}" is unavailable: rpc error: code = Unknown desc = the bucket cannot be reached` : null;
+      fields.message = down
+        ? `simulated: BackupStorageLocation "${bsl.metadata.name}" is unavailable: rpc error: code = Unknown desc = the bucket cannot be reached`
+        : null;
       if (!down) delete fields.message;
       const cur = this.ctx.store.get(VELERO_STORAGE_LOCATIONS, bsl.metadata.namespace, bsl.metadata.name);
       if (cur) {
@@ -278,12 +317,22 @@ export class VeleroController implements SimController {
   private locationFor(backup: Obj): { name: string; problem?: string } {
     const wanted = spec(backup).storageLocation as string | undefined;
     const all = this.ctx.store.list(VELERO_STORAGE_LOCATIONS, this.ctx.veleroNamespace);
-    const bsl = wanted ? all.find((b) => b.metadata.name === wanted) : all.find((b) => spec(b).default === true) ?? all.find((b) => b.metadata.name === 'default');
+    const bsl = wanted
+      ? all.find((b) => b.metadata.name === wanted)
+      : (all.find((b) => spec(b).default === true) ?? all.find((b) => b.metadata.name === 'default'));
     if (!bsl) {
-      return { name: wanted ?? 'default', problem: wanted ? `an existing backup storage location wasn't specified at backup creation time and the default '${wanted}' wasn't found. Please address this issue (see \`velero backup-location -h\` for options) and create a new backup. Error: BackupStorageLocation.velero.io "${wanted}" not found` : `an existing backup storage location wasn't specified at backup creation time and the server default 'default' doesn't exist. Please address this issue (see \`velero backup-location -h\` for options) and create a new backup. Error: BackupStorageLocation.velero.io "default" not found` };
+      return {
+        name: wanted ?? 'default',
+        problem: wanted
+          ? `an existing backup storage location wasn't specified at backup creation time and the default '${wanted}' wasn't found. Please address this issue (see \`velero backup-location -h\` for options) and create a new backup. Error: BackupStorageLocation.velero.io "${wanted}" not found`
+          : `an existing backup storage location wasn't specified at backup creation time and the server default 'default' doesn't exist. Please address this issue (see \`velero backup-location -h\` for options) and create a new backup. Error: BackupStorageLocation.velero.io "default" not found`,
+      };
     }
     if (this.validateLocation(bsl) === 'Unavailable') {
-      return { name: bsl.metadata.name, problem: `backup can't be created because BackupStorageLocation ${bsl.metadata.name} is in Unavailable status.` };
+      return {
+        name: bsl.metadata.name,
+        problem: `backup can't be created because BackupStorageLocation ${bsl.metadata.name} is in Unavailable status.`,
+      };
     }
     return { name: bsl.metadata.name };
   }
@@ -292,9 +341,12 @@ export class VeleroController implements SimController {
   private select(backupSpec: Record<string, unknown>): Array<{ type: ResourceType; object: Obj }> {
     const inc = strings(backupSpec.includedNamespaces);
     const exc = strings(backupSpec.excludedNamespaces);
-    const matchLabels = ((backupSpec.labelSelector as { matchLabels?: Record<string, string> } | undefined)?.matchLabels) ?? {};
+    const matchLabels = (backupSpec.labelSelector as { matchLabels?: Record<string, string> } | undefined)?.matchLabels ?? {};
     const byLabels = (o: Obj): boolean => Object.entries(matchLabels).every(([k, v]) => o.metadata.labels?.[k] === v);
-    const namespaces = this.ctx.store.list(NAMESPACES).filter((n) => n.metadata.name !== this.ctx.veleroNamespace || inc.includes(n.metadata.name)).filter((n) => matchesNamespace(n.metadata.name, inc, exc));
+    const namespaces = this.ctx.store
+      .list(NAMESPACES)
+      .filter((n) => n.metadata.name !== this.ctx.veleroNamespace || inc.includes(n.metadata.name))
+      .filter((n) => matchesNamespace(n.metadata.name, inc, exc));
     const items: Array<{ type: ResourceType; object: Obj }> = [];
     for (const ns of namespaces) {
       if (Object.keys(matchLabels).length === 0) items.push({ type: NAMESPACES, object: ns });
@@ -317,7 +369,18 @@ export class VeleroController implements SimController {
     const labels = { 'velero.io/storage-location': loc.name };
     later(this.ctx.timing.phaseMs / 3, () => {
       if (loc.problem) {
-        this.setStatus(VELERO_BACKUPS, b, { phase: 'FailedValidation', validationErrors: [loc.problem], version: 1, formatVersion: '1.1.0', expiration: isoSeconds(this.ctx.clock.now() + (goDurationMs(s.ttl as string) ?? DEFAULT_TTL_MS)) }, labels);
+        this.setStatus(
+          VELERO_BACKUPS,
+          b,
+          {
+            phase: 'FailedValidation',
+            validationErrors: [loc.problem],
+            version: 1,
+            formatVersion: '1.1.0',
+            expiration: isoSeconds(this.ctx.clock.now() + (goDurationMs(s.ttl as string) ?? DEFAULT_TTL_MS)),
+          },
+          labels,
+        );
         return;
       }
       if (!this.setStatus(VELERO_BACKUPS, b, { phase: 'Queued', queuePosition: 1 }, labels)) return;
@@ -344,19 +407,40 @@ export class VeleroController implements SimController {
             if (!this.setStatus(VELERO_BACKUPS, b, { progress: { totalItems: total, itemsBackedUp: half } })) return;
             later(this.ctx.timing.phaseMs, () => {
               if (fault?.outcome === 'Failed') {
-                this.setStatus(VELERO_BACKUPS, b, { phase: 'Failed', failureReason: fault.failureReason ?? 'simulated: error uploading the backup tarball to object storage: the bucket returned 503', completionTimestamp: this.now(), errors: 0, warnings: 0 });
+                this.setStatus(VELERO_BACKUPS, b, {
+                  phase: 'Failed',
+                  failureReason: fault.failureReason ?? 'simulated: error uploading the backup tarball to object storage: the bucket returned 503',
+                  completionTimestamp: this.now(),
+                  errors: 0,
+                  warnings: 0,
+                });
                 return;
               }
               const errors = fault ? Math.min(total, fault.errors ?? 2) : 0;
               const backedUp = total - errors;
               // The omission fault: a namespace's objects never reach the archive, yet the backup completes.
-              const omission = takeFault(this.ctx.faults.backupOmissions, (f) => items.some(({ type, object }) => (type === NAMESPACES ? object.metadata.name : object.metadata.namespace) === f.namespace));
-              const kept = items.slice(0, backedUp).filter(({ type, object }) => !omission || (type === NAMESPACES ? object.metadata.name : object.metadata.namespace) !== omission.namespace);
+              const omission = takeFault(this.ctx.faults.backupOmissions, (f) =>
+                items.some(({ type, object }) => (type === NAMESPACES ? object.metadata.name : object.metadata.namespace) === f.namespace),
+              );
+              const kept = items
+                .slice(0, backedUp)
+                .filter(
+                  ({ type, object }) => !omission || (type === NAMESPACES ? object.metadata.name : object.metadata.namespace) !== omission.namespace,
+                );
               this.storage.archives.set(b.metadata.name, { backup: b.metadata.name, items: kept });
               const warnings = strings(s.includedNamespaces).filter((n) => n !== '*' && !this.ctx.store.get(NAMESPACES, undefined, n)).length;
-              if (!this.setStatus(VELERO_BACKUPS, b, { phase: errors ? 'FinalizingPartiallyFailed' : 'Finalizing', progress: { totalItems: total, itemsBackedUp: backedUp }, errors: errors || undefined, warnings: warnings || undefined })) return;
+              if (
+                !this.setStatus(VELERO_BACKUPS, b, {
+                  phase: errors ? 'FinalizingPartiallyFailed' : 'Finalizing',
+                  progress: { totalItems: total, itemsBackedUp: backedUp },
+                  errors: errors || undefined,
+                  warnings: warnings || undefined,
+                })
+              )
+                return;
               later(this.ctx.timing.phaseMs / 2, () => {
-                if (this.setStatus(VELERO_BACKUPS, b, { phase: errors ? 'PartiallyFailed' : 'Completed', completionTimestamp: this.now() })) this.uploadMetadata(b.metadata.name);
+                if (this.setStatus(VELERO_BACKUPS, b, { phase: errors ? 'PartiallyFailed' : 'Completed', completionTimestamp: this.now() }))
+                  this.uploadMetadata(b.metadata.name);
               });
             });
           });
@@ -376,7 +460,8 @@ export class VeleroController implements SimController {
     const parsed = parseVeleroCron(cron);
     const st = status(s);
     if (!parsed.ok) {
-      if (st.phase !== 'FailedValidation') this.setStatus(VELERO_SCHEDULES, s, { phase: 'FailedValidation', validationErrors: [`invalid schedule: ${parsed.problem}`] });
+      if (st.phase !== 'FailedValidation')
+        this.setStatus(VELERO_SCHEDULES, s, { phase: 'FailedValidation', validationErrors: [`invalid schedule: ${parsed.problem}`] });
       return;
     }
     if (st.phase !== 'Enabled') this.setStatus(VELERO_SCHEDULES, s, { phase: 'Enabled', validationErrors: null });
@@ -405,7 +490,14 @@ export class VeleroController implements SimController {
     const b = this.ctx.store.create(
       VELERO_BACKUPS,
       {
-        metadata: { name: `${s.metadata.name}-${scheduleTimestamp(at)}`, namespace: s.metadata.namespace, labels: { ...((spec(s).template as { metadata?: { labels?: Record<string, string> } } | undefined)?.metadata?.labels ?? {}), 'velero.io/schedule-name': s.metadata.name } },
+        metadata: {
+          name: `${s.metadata.name}-${scheduleTimestamp(at)}`,
+          namespace: s.metadata.namespace,
+          labels: {
+            ...((spec(s).template as { metadata?: { labels?: Record<string, string> } } | undefined)?.metadata?.labels ?? {}),
+            'velero.io/schedule-name': s.metadata.name,
+          },
+        },
         spec: tpl,
       },
       s.metadata.namespace,
@@ -430,11 +522,20 @@ export class VeleroController implements SimController {
       const problems: string[] = [];
       if (!backupName) problems.push('Either a backup or schedule must be specified as a source for the restore, but not both');
       else if (!backup) problems.push(`Error retrieving backup: backups.velero.io "${backupName}" not found`);
-      else if (!['Completed', 'PartiallyFailed'].includes(String(status(backup).phase))) problems.push(`backup "${backupName}" is in phase ${String(status(backup).phase ?? 'New')}; only Completed or PartiallyFailed backups can be restored`);
+      else if (!['Completed', 'PartiallyFailed'].includes(String(status(backup).phase)))
+        problems.push(
+          `backup "${backupName}" is in phase ${String(status(backup).phase ?? 'New')}; only Completed or PartiallyFailed backups can be restored`,
+        );
       const archive = backupName ? this.storage.archives.get(backupName) : undefined;
-      if (!problems.length && !archive) problems.push(`error downloading backup "${backupName}" from the backup storage location: the backup tarball is not in object storage`);
+      if (!problems.length && !archive)
+        problems.push(`error downloading backup "${backupName}" from the backup storage location: the backup tarball is not in object storage`);
       if (problems.length) {
-        this.setStatus(VELERO_RESTORES, r, { phase: 'FailedValidation', validationErrors: problems }, backupName ? { 'velero.io/backup-name': backupName } : undefined);
+        this.setStatus(
+          VELERO_RESTORES,
+          r,
+          { phase: 'FailedValidation', validationErrors: problems },
+          backupName ? { 'velero.io/backup-name': backupName } : undefined,
+        );
         return;
       }
       const inc = strings(s.includedNamespaces);
@@ -450,7 +551,15 @@ export class VeleroController implements SimController {
       });
       const fault = takeFault(this.ctx.faults.restoreOutcomes, (f) => !f.namePrefix || r.metadata.name.startsWith(f.namePrefix));
       const total = items.length;
-      if (!this.setStatus(VELERO_RESTORES, r, { phase: 'InProgress', startTimestamp: this.now(), progress: { totalItems: total, itemsRestored: 0 } }, { 'velero.io/backup-name': backupName! })) return;
+      if (
+        !this.setStatus(
+          VELERO_RESTORES,
+          r,
+          { phase: 'InProgress', startTimestamp: this.now(), progress: { totalItems: total, itemsRestored: 0 } },
+          { 'velero.io/backup-name': backupName! },
+        )
+      )
+        return;
       const proceed = (): void => later(this.ctx.timing.phaseMs, () => this.restoreItems(r, backupName!, items, mapping, fault?.outcome));
       // A stuck restore stays InProgress until the test releases it (as a restarted Velero server would pick it up).
       if (fault?.outcome === 'stuck') this.stuck.push(proceed);
@@ -459,13 +568,23 @@ export class VeleroController implements SimController {
   }
 
   /** Recreates a restore's items, records its results, then finishes it. */
-  private restoreItems(r: Obj, backupName: string, items: ReadonlyArray<{ type: ResourceType; object: Obj }>, mapping: Record<string, string>, outcome: string | undefined): void {
+  private restoreItems(
+    r: Obj,
+    backupName: string,
+    items: ReadonlyArray<{ type: ResourceType; object: Obj }>,
+    mapping: Record<string, string>,
+    outcome: string | undefined,
+  ): void {
     const { later, store } = this.ctx;
     // A Restore deleted meanwhile restores nothing more.
     const live = (): boolean => store.get(VELERO_RESTORES, r.metadata.namespace, r.metadata.name)?.metadata.uid === r.metadata.uid;
     if (this.stopped || !live()) return;
     if (outcome === 'Failed') {
-      this.setStatus(VELERO_RESTORES, r, { phase: 'Failed', failureReason: 'simulated: error downloading the backup contents from object storage', completionTimestamp: this.now() });
+      this.setStatus(VELERO_RESTORES, r, {
+        phase: 'Failed',
+        failureReason: 'simulated: error downloading the backup contents from object storage',
+        completionTimestamp: this.now(),
+      });
       return;
     }
     const total = items.length;
@@ -482,7 +601,11 @@ export class VeleroController implements SimController {
       const ns = mapping[srcNs] ?? srcNs;
       const what = `${type.kind.toLowerCase()}s${type.group ? `.${type.group}` : ''} ${type === NAMESPACES ? ns : `${ns}/${object.metadata.name}`}`;
       if (i >= total - failing) {
-        note('errors', type === NAMESPACES ? undefined : ns, `error restoring ${what}: simulated: admission webhook "policy.example.com" denied the request`);
+        note(
+          'errors',
+          type === NAMESPACES ? undefined : ns,
+          `error restoring ${what}: simulated: admission webhook "policy.example.com" denied the request`,
+        );
         return;
       }
       const { uid: _u, resourceVersion: _r, creationTimestamp: _c, deletionTimestamp: _d, ...meta } = object.metadata as Record<string, unknown>;
@@ -491,13 +614,21 @@ export class VeleroController implements SimController {
       void _c;
       void _d;
       const target = type === NAMESPACES ? { ...meta, name: ns } : { ...meta, namespace: ns };
-      (target as Record<string, unknown>).labels = { ...((meta.labels as Record<string, string>) ?? {}), 'velero.io/backup-name': backupName, 'velero.io/restore-name': r.metadata.name };
+      (target as Record<string, unknown>).labels = {
+        ...((meta.labels as Record<string, string>) ?? {}),
+        'velero.io/backup-name': backupName,
+        'velero.io/restore-name': r.metadata.name,
+      };
       // Velero restores no status (unless spec.restoreStatus asks): controllers rebuild it.
       const copy = { ...object, metadata: target } as Obj;
       delete (copy as { status?: unknown }).status;
       if (type === NAMESPACES) delete (copy as { spec?: unknown }).spec;
       if (store.get(type, type === NAMESPACES ? undefined : ns, copy.metadata.name)) {
-        note('warnings', type === NAMESPACES ? undefined : ns, `could not restore, ${type.kind} "${copy.metadata.name}" already exists. Warning: the in-cluster version is different than the backed-up version`);
+        note(
+          'warnings',
+          type === NAMESPACES ? undefined : ns,
+          `could not restore, ${type.kind} "${copy.metadata.name}" already exists. Warning: the in-cluster version is different than the backed-up version`,
+        );
         return;
       }
       try {
@@ -507,13 +638,25 @@ export class VeleroController implements SimController {
         note('errors', type === NAMESPACES ? undefined : ns, `error restoring ${what}: ${(e as Error).message}`);
       }
     });
-    const count = (b: RestoreResults['errors']): number => b.velero.length + b.cluster.length + Object.values(b.namespaces).reduce((a, l) => a + l.length, 0);
+    const count = (b: RestoreResults['errors']): number =>
+      b.velero.length + b.cluster.length + Object.values(b.namespaces).reduce((a, l) => a + l.length, 0);
     const errors = count(results.errors);
     const warnings = count(results.warnings);
     this.storage.restoreResults.set(r.metadata.name, results);
-    if (!this.setStatus(VELERO_RESTORES, r, { phase: errors ? 'FinalizingPartiallyFailed' : 'Finalizing', progress: { totalItems: total, itemsRestored: restored } })) return;
+    if (
+      !this.setStatus(VELERO_RESTORES, r, {
+        phase: errors ? 'FinalizingPartiallyFailed' : 'Finalizing',
+        progress: { totalItems: total, itemsRestored: restored },
+      })
+    )
+      return;
     later(this.ctx.timing.phaseMs / 2, () => {
-      this.setStatus(VELERO_RESTORES, r, { phase: errors ? 'PartiallyFailed' : 'Completed', completionTimestamp: this.now(), warnings: warnings || undefined, errors: errors || undefined });
+      this.setStatus(VELERO_RESTORES, r, {
+        phase: errors ? 'PartiallyFailed' : 'Completed',
+        completionTimestamp: this.now(),
+        warnings: warnings || undefined,
+        errors: errors || undefined,
+      });
     });
   }
 
@@ -532,7 +675,8 @@ export class VeleroController implements SimController {
         }
         if (!errors.length && b) {
           this.storage.archives.delete(name);
-          for (const r of store.list(VELERO_RESTORES, d.metadata.namespace, `velero.io/backup-name=${name}`)) store.delete(VELERO_RESTORES, r.metadata.namespace, r.metadata.name);
+          for (const r of store.list(VELERO_RESTORES, d.metadata.namespace, `velero.io/backup-name=${name}`))
+            store.delete(VELERO_RESTORES, r.metadata.namespace, r.metadata.name);
           store.delete(VELERO_BACKUPS, b.metadata.namespace, b.metadata.name);
         }
         this.setStatus(VELERO_DELETE_REQUESTS, d, { phase: 'Processed', ...(errors.length ? { errors } : {}) });

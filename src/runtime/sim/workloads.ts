@@ -11,7 +11,11 @@ import { SimContext, SimController } from './controller';
 import { isoSeconds, Obj, StoreEvent } from './store';
 
 function hash(s: string, n: number): string {
-  return createHash('sha256').update(s).digest('hex').replace(/[^a-z0-9]/g, '').slice(0, n);
+  return createHash('sha256')
+    .update(s)
+    .digest('hex')
+    .replace(/[^a-z0-9]/g, '')
+    .slice(0, n);
 }
 
 let ipCounter = 10;
@@ -52,10 +56,24 @@ export class WorkloadController implements SimController {
       this.reconcileService(ns, o.metadata.name);
     } else if (e.type.group === '' && e.type.plural === 'services' && e.kind === 'DELETED') {
       if (this.ctx.store.get(ENDPOINTS, ns, o.metadata.name)) this.ctx.store.delete(ENDPOINTS, ns, o.metadata.name);
-    } else if (e.type.group === '' && e.type.plural === 'persistentvolumeclaims' && e.kind === 'ADDED' && !(o.status as { phase?: string } | undefined)?.phase) {
-      const size = ((o.spec as { resources?: { requests?: { storage?: string } } } | undefined)?.resources?.requests?.storage) ?? '1Gi';
+    } else if (
+      e.type.group === '' &&
+      e.type.plural === 'persistentvolumeclaims' &&
+      e.kind === 'ADDED' &&
+      !(o.status as { phase?: string } | undefined)?.phase
+    ) {
+      const size = (o.spec as { resources?: { requests?: { storage?: string } } } | undefined)?.resources?.requests?.storage ?? '1Gi';
       const cur = this.ctx.store.get(PVCS, ns, o.metadata.name);
-      if (cur) this.ctx.store.update(PVCS, { ...cur, spec: { ...(cur.spec ?? {}), volumeName: `pvc-${cur.metadata.uid}` }, status: { phase: 'Bound', capacity: { storage: size }, accessModes: (cur.spec as { accessModes?: string[] } | undefined)?.accessModes ?? ['ReadWriteOnce'] } } as Obj);
+      if (cur)
+        this.ctx.store.update(PVCS, {
+          ...cur,
+          spec: { ...(cur.spec ?? {}), volumeName: `pvc-${cur.metadata.uid}` },
+          status: {
+            phase: 'Bound',
+            capacity: { storage: size },
+            accessModes: (cur.spec as { accessModes?: string[] } | undefined)?.accessModes ?? ['ReadWriteOnce'],
+          },
+        } as Obj);
     }
   }
 
@@ -67,7 +85,10 @@ export class WorkloadController implements SimController {
     const { store } = this.ctx;
     const d = store.get(DEPLOYMENTS, ns, name);
     if (!d) return;
-    const spec = (d.spec ?? {}) as { replicas?: number; template?: { metadata?: { labels?: Record<string, string> }; spec?: Record<string, unknown> } };
+    const spec = (d.spec ?? {}) as {
+      replicas?: number;
+      template?: { metadata?: { labels?: Record<string, string> }; spec?: Record<string, unknown> };
+    };
     const want = spec.replicas ?? 1;
     if (store.isTerminating(ns)) return;
     const pods = this.podsOf(d).filter((p) => !p.metadata.deletionTimestamp);
@@ -97,8 +118,18 @@ export class WorkloadController implements SimController {
     if (Object.entries(st).some(([k, v]) => old[k] !== v)) {
       const now = isoSeconds(this.ctx.clock.now());
       const available = ready >= want ? 'True' : 'False';
-      const before = ((old.conditions ?? []) as Array<{ type: string; status: string; lastTransitionTime?: string }>).find((c) => c.type === 'Available');
-      const conditions = [{ type: 'Available', status: available, reason: ready >= want ? 'MinimumReplicasAvailable' : 'MinimumReplicasUnavailable', lastUpdateTime: now, lastTransitionTime: before?.status === available && before.lastTransitionTime ? before.lastTransitionTime : now }];
+      const before = ((old.conditions ?? []) as Array<{ type: string; status: string; lastTransitionTime?: string }>).find(
+        (c) => c.type === 'Available',
+      );
+      const conditions = [
+        {
+          type: 'Available',
+          status: available,
+          reason: ready >= want ? 'MinimumReplicasAvailable' : 'MinimumReplicasUnavailable',
+          lastUpdateTime: now,
+          lastTransitionTime: before?.status === available && before.lastTransitionTime ? before.lastTransitionTime : now,
+        },
+      ];
       store.update(DEPLOYMENTS, { ...d, status: { ...st, conditions } } as Obj);
     }
   }
@@ -107,10 +138,23 @@ export class WorkloadController implements SimController {
     if (this.stopped) return;
     const p = this.ctx.store.get(PODS, ns, name);
     if (!p) return;
-    const containers = ((p.spec as { containers?: Array<{ name: string; image?: string }> } | undefined)?.containers ?? []).map((c) => ({ name: c.name, image: c.image ?? 'simulated', ready: true, restartCount: 0, started: true, state: { running: { startedAt: isoSeconds(this.ctx.clock.now()) } } }));
+    const containers = ((p.spec as { containers?: Array<{ name: string; image?: string }> } | undefined)?.containers ?? []).map((c) => ({
+      name: c.name,
+      image: c.image ?? 'simulated',
+      ready: true,
+      restartCount: 0,
+      started: true,
+      state: { running: { startedAt: isoSeconds(this.ctx.clock.now()) } },
+    }));
     this.ctx.store.update(PODS, {
       ...p,
-      status: { phase: 'Running', podIP: `10.244.0.${ipCounter++ % 250}`, startTime: isoSeconds(this.ctx.clock.now()), conditions: [{ type: 'Ready', status: 'True', lastTransitionTime: isoSeconds(this.ctx.clock.now()) }], containerStatuses: containers },
+      status: {
+        phase: 'Running',
+        podIP: `10.244.0.${ipCounter++ % 250}`,
+        startTime: isoSeconds(this.ctx.clock.now()),
+        conditions: [{ type: 'Ready', status: 'True', lastTransitionTime: isoSeconds(this.ctx.clock.now()) }],
+        containerStatuses: containers,
+      },
     } as Obj);
   }
 
@@ -118,17 +162,39 @@ export class WorkloadController implements SimController {
     const { store } = this.ctx;
     const svc = store.get(SERVICES, ns, name);
     if (!svc) return;
-    const spec = (svc.spec ?? {}) as { selector?: Record<string, string>; ports?: Array<{ port: number; targetPort?: number; name?: string; protocol?: string }> };
+    const spec = (svc.spec ?? {}) as {
+      selector?: Record<string, string>;
+      ports?: Array<{ port: number; targetPort?: number; name?: string; protocol?: string }>;
+    };
     if (!spec.selector) return;
-    const selector = Object.entries(spec.selector).map(([k, v]) => `${k}=${v}`).join(',');
+    const selector = Object.entries(spec.selector)
+      .map(([k, v]) => `${k}=${v}`)
+      .join(',');
     const ready = store.list(PODS, ns, selector).filter((p) => (p.status as { phase?: string } | undefined)?.phase === 'Running');
     const subsets = ready.length
-      ? [{ addresses: ready.map((p) => ({ ip: String((p.status as { podIP?: string }).podIP), targetRef: { kind: 'Pod', name: p.metadata.name, namespace: ns } })), ports: (spec.ports ?? []).map((p) => ({ port: p.targetPort ?? p.port, protocol: p.protocol ?? 'TCP', ...(p.name ? { name: p.name } : {}) })) }]
+      ? [
+          {
+            addresses: ready.map((p) => ({
+              ip: String((p.status as { podIP?: string }).podIP),
+              targetRef: { kind: 'Pod', name: p.metadata.name, namespace: ns },
+            })),
+            ports: (spec.ports ?? []).map((p) => ({
+              port: p.targetPort ?? p.port,
+              protocol: p.protocol ?? 'TCP',
+              ...(p.name ? { name: p.name } : {}),
+            })),
+          },
+        ]
       : [];
     const cur = store.get(ENDPOINTS, ns, name);
     // The endpoints controller records when the change that triggered an update happened.
     const annotations = { [ENDPOINTS_TRIGGER_ANNOTATION]: new Date(this.ctx.clock.now()).toISOString() };
     if (!cur) store.create(ENDPOINTS, { metadata: { name, namespace: ns, labels: svc.metadata.labels, annotations }, subsets }, ns);
-    else if (JSON.stringify(cur.subsets ?? []) !== JSON.stringify(subsets)) store.update(ENDPOINTS, { ...cur, metadata: { ...cur.metadata, annotations: { ...(cur.metadata.annotations ?? {}), ...annotations } }, subsets } as Obj);
+    else if (JSON.stringify(cur.subsets ?? []) !== JSON.stringify(subsets))
+      store.update(ENDPOINTS, {
+        ...cur,
+        metadata: { ...cur.metadata, annotations: { ...(cur.metadata.annotations ?? {}), ...annotations } },
+        subsets,
+      } as Obj);
   }
 }

@@ -93,7 +93,8 @@ export function parseMissingDataPolicy(text: string): MissingDataPolicy {
 
 function measurements(s: SloStatus, minBudget?: number): Measurement[] {
   const out: Measurement[] = [];
-  if (s.budgetRemaining !== undefined) out.push({ name: 'error budget remaining', value: s.budgetRemaining, unit: 'ratio', ...(minBudget !== undefined ? { target: minBudget } : {}) });
+  if (s.budgetRemaining !== undefined)
+    out.push({ name: 'error budget remaining', value: s.budgetRemaining, unit: 'ratio', ...(minBudget !== undefined ? { target: minBudget } : {}) });
   if (s.currentBurnRate !== undefined) out.push({ name: 'current burn rate', value: s.currentBurnRate, unit: 'x', target: 1 });
   for (const b of s.burnRates) out.push({ name: `burn rate ${b.window}`, value: b.burnRate, unit: 'x' });
   return out;
@@ -105,7 +106,8 @@ function missingReason(s: SloStatus): string | undefined {
       ? `Prometheus has SLI recordings for ${s.target.id} but no slo:period_error_budget_remaining:ratio: the metadata recording rules are not loaded`
       : `Prometheus has no series for ${s.target.id}: its rules are not loaded, its SLI metrics are not scraped, or its error counter has no series yet (initialise error counters at 0)`;
   }
-  if (Number.isNaN(s.budgetRemaining)) return `slo:period_error_budget_remaining:ratio of ${s.target.id} is NaN: the SLI had no traffic over the period window`;
+  if (Number.isNaN(s.budgetRemaining))
+    return `slo:period_error_budget_remaining:ratio of ${s.target.id} is NaN: the SLI had no traffic over the period window`;
   return undefined;
 }
 
@@ -115,7 +117,10 @@ export function gateCheck(s: SloStatus, minBudget: number, onMissing: MissingDat
   const id = `slo.gate/${t.id}`;
   const title = `${t.service} ${t.name} (${t.objective}%): at least ${pct(minBudget)} of the error budget left`;
   const burn = s.currentBurnRate;
-  const burnLine = burn !== undefined ? `current burn rate ${burnText(burn)} (1x spends the budget exactly over ${humanDuration(t.periodMs)})` : 'current burn rate: no data';
+  const burnLine =
+    burn !== undefined
+      ? `current burn rate ${burnText(burn)} (1x spends the budget exactly over ${humanDuration(t.periodMs)})`
+      : 'current burn rate: no data';
   const missing = missingReason(s);
   if (missing !== undefined) {
     const status = onMissing === 'pass' ? 'passed' : onMissing === 'fail' ? 'failed' : 'undecided';
@@ -123,7 +128,12 @@ export function gateCheck(s: SloStatus, minBudget: number, onMissing: MissingDat
       id,
       title,
       status,
-      evidence: [missing, onMissing === 'undecided' ? 'no data: the gate cannot decide (pass --on-missing-data pass|fail to decide anyway)' : `no data: ${status} by --on-missing-data ${onMissing}`],
+      evidence: [
+        missing,
+        onMissing === 'undecided'
+          ? 'no data: the gate cannot decide (pass --on-missing-data pass|fail to decide anyway)'
+          : `no data: ${status} by --on-missing-data ${onMissing}`,
+      ],
       fix: `check that Prometheus loads the SLO rules of ${t.id} (${t.source}) and scrapes the service's metrics`,
       measurements: measurements(s, minBudget),
     };
@@ -133,7 +143,9 @@ export function gateCheck(s: SloStatus, minBudget: number, onMissing: MissingDat
   const windows = s.burnRates.filter((b) => b.windowMs !== t.periodMs).map((b) => `${b.window} ${burnText(b.burnRate)}`);
   if (windows.length) evidence.push(`burn rates: ${windows.join(', ')}`);
   if (s.missingWindows.length) evidence.push(`no data for window${s.missingWindows.length === 1 ? '' : 's'} ${s.missingWindows.join(', ')}`);
-  const firing = s.alerts.filter((a) => a.state === 'firing').map((a) => `${a.labels.alertname ?? '?'}${a.labels.sloth_severity ? ` (${a.labels.sloth_severity})` : ''}`);
+  const firing = s.alerts
+    .filter((a) => a.state === 'firing')
+    .map((a) => `${a.labels.alertname ?? '?'}${a.labels.sloth_severity ? ` (${a.labels.sloth_severity})` : ''}`);
   if (firing.length) evidence.push(`firing: ${firing.join(', ')}`);
   if (rem >= minBudget) {
     const tte = burn !== undefined ? timeToExhaustionMs(rem - minBudget, burn, t.periodMs) : undefined;
@@ -164,7 +176,10 @@ export function statusTable(statuses: readonly SloStatus[]): Table {
       humanDuration(s.target.periodMs),
       s.budgetRemaining === undefined ? 'no data' : pct(s.budgetRemaining),
       s.currentBurnRate === undefined ? 'no data' : burnText(s.currentBurnRate),
-      s.alerts.filter((a) => a.state === 'firing').map((a) => a.labels.alertname ?? '?').join(', ') || '-',
+      s.alerts
+        .filter((a) => a.state === 'firing')
+        .map((a) => a.labels.alertname ?? '?')
+        .join(', ') || '-',
     ]),
   };
 }
@@ -176,12 +191,23 @@ export function prometheusUndecided(e: PrometheusError, url: string): Check {
     title: `Prometheus at ${url} answers`,
     status: 'undecided',
     evidence: [e.message],
-    fix: e.kind === 'bad_query' ? 'the rules or queries do not match this Prometheus; check the SLO file' : 'check --prometheus-url and that Prometheus is running',
+    fix:
+      e.kind === 'bad_query'
+        ? 'the rules or queries do not match this Prometheus; check the SLO file'
+        : 'check --prometheus-url and that Prometheus is running',
   };
 }
 
 /** A report of an SLO command (verdict from its checks). */
-export function sloCommandReport(command: string, title: string, url: string, at: Date, simulated: boolean, sections: Section[], recommendations?: string[]): Report {
+export function sloCommandReport(
+  command: string,
+  title: string,
+  url: string,
+  at: Date,
+  simulated: boolean,
+  sections: Section[],
+  recommendations?: string[],
+): Report {
   const checks = sections.flatMap((s) => s.checks);
   return {
     schema: REPORT_SCHEMA,
@@ -197,7 +223,10 @@ export function sloCommandReport(command: string, title: string, url: string, at
 }
 
 /** The gate's decision from statuses read at one instant: pure. */
-export function evaluateSloGate(statuses: readonly SloStatus[], options: { minBudget?: number; onMissingData?: MissingDataPolicy } = {}): { checks: Check[]; recommendations: string[] } {
+export function evaluateSloGate(
+  statuses: readonly SloStatus[],
+  options: { minBudget?: number; onMissingData?: MissingDataPolicy } = {},
+): { checks: Check[]; recommendations: string[] } {
   const minBudget = options.minBudget ?? 0.2;
   const onMissing = options.onMissingData ?? 'undecided';
   const checks = statuses.map((s) => gateCheck(s, minBudget, onMissing));
@@ -210,12 +239,18 @@ export function evaluateSloGate(statuses: readonly SloStatus[], options: { minBu
       const pageFiring = s.alerts.some((a) => a.state === 'firing' && a.labels.sloth_severity === 'page');
       recommendations.push(
         `${s.target.service}: freeze deploys; ${s.target.name} has ${pct(rem)} of its budget left` +
-          (burn !== undefined && burn > 1 ? ` and still burns ${burnText(burn)}${pageFiring ? ' with its page alert firing' : ''}: find and fix the cause first` : burn !== undefined && burn <= 1 ? `, burning at ${burnText(burn)}: it recovers as old errors leave the ${humanDuration(s.target.periodMs)} window` : ''),
+          (burn !== undefined && burn > 1
+            ? ` and still burns ${burnText(burn)}${pageFiring ? ' with its page alert firing' : ''}: find and fix the cause first`
+            : burn !== undefined && burn <= 1
+              ? `, burning at ${burnText(burn)}: it recovers as old errors leave the ${humanDuration(s.target.periodMs)} window`
+              : ''),
       );
     } else if (burn !== undefined && burn > 1) {
       const tte = timeToExhaustionMs(rem - minBudget, burn, s.target.periodMs);
       if (tte !== undefined && tte < s.target.periodMs / 10) {
-        recommendations.push(`${s.target.service}: ${s.target.name} passes now but burns ${burnText(burn)}; it reaches the ${pct(minBudget)} minimum in about ${humanDuration(tte)}`);
+        recommendations.push(
+          `${s.target.service}: ${s.target.name} passes now but burns ${burnText(burn)}; it reaches the ${pct(minBudget)} minimum in about ${humanDuration(tte)}`,
+        );
       }
     }
   }
@@ -249,10 +284,20 @@ export async function runSloGate(options: SloGateOptions, deps: SloDeps): Promis
     statuses = await readSloStatus(deps.prometheus, targets, at);
   } catch (e) {
     if (!(e instanceof PrometheusError)) throw e;
-    const report = sloCommandReport('slo gate', title, deps.prometheus.url, at, deps.simulated ?? false, [{ title: 'Prometheus', checks: [prometheusUndecided(e, deps.prometheus.url)] }]);
+    const report = sloCommandReport('slo gate', title, deps.prometheus.url, at, deps.simulated ?? false, [
+      { title: 'Prometheus', checks: [prometheusUndecided(e, deps.prometheus.url)] },
+    ]);
     return { report, exitCode: exitCodeOf(report.verdict) };
   }
   const { checks, recommendations } = evaluateSloGate(statuses, { minBudget, onMissingData: options.onMissingData });
-  const report = sloCommandReport('slo gate', title, deps.prometheus.url, at, deps.simulated ?? false, [{ title: 'Error budgets', checks, tables: [statusTable(statuses)] }], recommendations);
+  const report = sloCommandReport(
+    'slo gate',
+    title,
+    deps.prometheus.url,
+    at,
+    deps.simulated ?? false,
+    [{ title: 'Error budgets', checks, tables: [statusTable(statuses)] }],
+    recommendations,
+  );
   return { report, exitCode: exitCodeOf(report.verdict) };
 }

@@ -18,7 +18,10 @@ const H = 220;
 const PAD = { left: 52, right: 12, top: 12, bottom: 28 };
 
 function isoMinute(unixSeconds: number): string {
-  return new Date(unixSeconds * 1000).toISOString().replace(/:\d\d(\.\d+)?Z$/, 'Z').replace('T', ' ');
+  return new Date(unixSeconds * 1000)
+    .toISOString()
+    .replace(/:\d\d(\.\d+)?Z$/, 'Z')
+    .replace('T', ' ');
 }
 
 /**
@@ -49,11 +52,16 @@ export function burnDownSvg(b: BurnDownSeries, minBudget: number): string {
   return [
     `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${W} ${H}" width="${W}" height="${H}" role="img" aria-label="${escapeHtml(label)}">`,
     `<rect x="${PAD.left}" y="${PAD.top}" width="${W - PAD.left - PAD.right}" height="${H - PAD.top - PAD.bottom}" fill="#fafafa" stroke="#ccc"/>`,
-    ...ticks.map((v) => `<line class="tick" x1="${PAD.left}" x2="${W - PAD.right}" y1="${f(y(v))}" y2="${f(y(v))}" stroke="${v === 0 ? '#333' : v === minBudget ? '#d9822b' : '#e3e3e3'}"${v === minBudget && v !== 0 ? ' stroke-dasharray="6 4"' : ''}/><text x="${PAD.left - 4}" y="${f(y(v) + 4)}" text-anchor="end" font-size="11">${escapeHtml(pct(v, 0))}</text>`),
+    ...ticks.map(
+      (v) =>
+        `<line class="tick" x1="${PAD.left}" x2="${W - PAD.right}" y1="${f(y(v))}" y2="${f(y(v))}" stroke="${v === 0 ? '#333' : v === minBudget ? '#d9822b' : '#e3e3e3'}"${v === minBudget && v !== 0 ? ' stroke-dasharray="6 4"' : ''}/><text x="${PAD.left - 4}" y="${f(y(v) + 4)}" text-anchor="end" font-size="11">${escapeHtml(pct(v, 0))}</text>`,
+    ),
     ...segments.map((pts) => `<polyline class="budget" fill="none" stroke="#1f77b4" stroke-width="2" points="${pts}"/>`),
     `<text x="${PAD.left}" y="${H - 8}" font-size="11">${escapeHtml(isoMinute(b.start))}</text>`,
     `<text x="${W - PAD.right}" y="${H - 8}" font-size="11" text-anchor="end">${escapeHtml(isoMinute(b.end))}</text>`,
-    segments.length ? '' : `<text x="${W / 2}" y="${H / 2}" text-anchor="middle" font-size="13" fill="#a00">no data in Prometheus for this period</text>`,
+    segments.length
+      ? ''
+      : `<text x="${W / 2}" y="${H / 2}" text-anchor="middle" font-size="13" fill="#a00">no data in Prometheus for this period</text>`,
     '</svg>',
   ].join('');
 }
@@ -80,7 +88,9 @@ export function renderSloReportHtml(report: Report, burnDown: readonly BurnDownS
     const chart = charts.get(s.title);
     return [
       `<section><h2>${escapeHtml(s.title)}</h2>`,
-      chart ? `<figure>${burnDownSvg(chart, minBudget)}<figcaption>Error budget remaining over the ${escapeHtml(humanDuration(chart.target.periodMs))} period (dashed: ${escapeHtml(pct(minBudget, 0))} minimum)</figcaption></figure>` : '',
+      chart
+        ? `<figure>${burnDownSvg(chart, minBudget)}<figcaption>Error budget remaining over the ${escapeHtml(humanDuration(chart.target.periodMs))} period (dashed: ${escapeHtml(pct(minBudget, 0))} minimum)</figcaption></figure>`
+        : '',
       s.checks.length ? `<ul class="checks">${s.checks.map(checkHtml).join('')}</ul>` : '',
       ...(s.tables ?? []).map(tableHtml),
       ...(s.notes ?? []).map((n) => `<p class="note">${escapeHtml(n)}</p>`),
@@ -100,7 +110,9 @@ export function renderSloReportHtml(report: Report, burnDown: readonly BurnDownS
     report.simulated ? '<p class="sim">SIMULATION: these figures come from the simulated cluster and demo app, not from a real service.</p>' : '',
     `<p>Verdict: <strong class="${report.verdict}">${escapeHtml(report.verdict.toUpperCase())}</strong>. Prometheus: ${escapeHtml(report.target.prometheus ?? 'unknown')}. Generated ${escapeHtml(report.generatedAt)}.</p>`,
     ...body,
-    report.recommendations?.length ? `<h2>Recommendations</h2><ul>${report.recommendations.map((r) => `<li>${escapeHtml(r)}</li>`).join('')}</ul>` : '',
+    report.recommendations?.length
+      ? `<h2>Recommendations</h2><ul>${report.recommendations.map((r) => `<li>${escapeHtml(r)}</li>`).join('')}</ul>`
+      : '',
     '</body></html>',
     '',
   ].join('\n');

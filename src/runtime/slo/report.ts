@@ -38,7 +38,12 @@ function windowTable(s: SloStatus): Table {
   return {
     title: `${s.target.id}: burn rate per window`,
     columns: ['window', 'error ratio', 'SLI', 'burn rate'],
-    rows: s.burnRates.map((b) => [b.window, Number.isNaN(b.errorRatio) ? 'NaN' : Number(b.errorRatio.toPrecision(4)), Number.isNaN(b.errorRatio) ? 'NaN' : pct(1 - b.errorRatio, 3), burnText(b.burnRate)]),
+    rows: s.burnRates.map((b) => [
+      b.window,
+      Number.isNaN(b.errorRatio) ? 'NaN' : Number(b.errorRatio.toPrecision(4)),
+      Number.isNaN(b.errorRatio) ? 'NaN' : pct(1 - b.errorRatio, 3),
+      burnText(b.burnRate),
+    ]),
   };
 }
 
@@ -48,8 +53,10 @@ export function sloReportChecks(s: SloStatus): Check[] {
   const period = s.burnRates.find((b) => b.windowMs === t.periodMs);
   const shortest = s.burnRates[0];
   const ms: Measurement[] = [{ name: 'objective', value: t.objective / 100, unit: 'ratio' }];
-  if (period && !Number.isNaN(period.errorRatio)) ms.push({ name: `SLI over ${period.window}`, value: 1 - period.errorRatio, unit: 'ratio', target: t.objective / 100 });
-  if (shortest && shortest !== period && !Number.isNaN(shortest.errorRatio)) ms.push({ name: `SLI over ${shortest.window}`, value: 1 - shortest.errorRatio, unit: 'ratio' });
+  if (period && !Number.isNaN(period.errorRatio))
+    ms.push({ name: `SLI over ${period.window}`, value: 1 - period.errorRatio, unit: 'ratio', target: t.objective / 100 });
+  if (shortest && shortest !== period && !Number.isNaN(shortest.errorRatio))
+    ms.push({ name: `SLI over ${shortest.window}`, value: 1 - shortest.errorRatio, unit: 'ratio' });
   if (s.budgetRemaining !== undefined) ms.push({ name: 'error budget remaining', value: s.budgetRemaining, unit: 'ratio', target: 0 });
   for (const b of s.burnRates) ms.push({ name: `burn rate ${b.window}`, value: b.burnRate, unit: 'x' });
   const rem = s.budgetRemaining;
@@ -59,7 +66,11 @@ export function sloReportChecks(s: SloStatus): Check[] {
           id: `slo.report/${t.id}/objective`,
           title: `${t.name}: objective ${t.objective}% met over ${humanDuration(t.periodMs)}`,
           status: 'undecided',
-          evidence: [rem === undefined ? `Prometheus has no slo:period_error_budget_remaining:ratio for ${t.id}` : 'the budget is NaN: no traffic over the period window'],
+          evidence: [
+            rem === undefined
+              ? `Prometheus has no slo:period_error_budget_remaining:ratio for ${t.id}`
+              : 'the budget is NaN: no traffic over the period window',
+          ],
           fix: `check that Prometheus loads the rules of ${t.id} (${t.source}) and scrapes the service`,
           measurements: ms,
         }
@@ -68,7 +79,9 @@ export function sloReportChecks(s: SloStatus): Check[] {
           title: `${t.name}: objective ${t.objective}% met over ${humanDuration(t.periodMs)}`,
           status: rem >= 0 ? 'passed' : 'failed',
           evidence: [
-            ...(period && !Number.isNaN(period.errorRatio) ? [`SLI over ${period.window}: ${pct(1 - period.errorRatio, 3)} (objective ${t.objective}%)`] : []),
+            ...(period && !Number.isNaN(period.errorRatio)
+              ? [`SLI over ${period.window}: ${pct(1 - period.errorRatio, 3)} (objective ${t.objective}%)`]
+              : []),
             `error budget remaining ${pct(rem)}${s.currentBurnRate !== undefined ? `, current burn rate ${burnText(s.currentBurnRate)}` : ''}`,
             ...(s.missingWindows.length ? [`no data for window${s.missingWindows.length === 1 ? '' : 's'} ${s.missingWindows.join(', ')}`] : []),
           ],
@@ -114,7 +127,9 @@ export async function runSloReport(options: SloReportOptions, deps: SloDeps): Pr
     burnDown = await readBurnDown(deps, targets, at, options.chartPoints ?? 120);
   } catch (e) {
     if (!(e instanceof PrometheusError)) throw e;
-    const report = sloCommandReport('slo report', title, url, at, deps.simulated ?? false, [{ title: 'Prometheus', checks: [prometheusUndecided(e, url)] }]);
+    const report = sloCommandReport('slo report', title, url, at, deps.simulated ?? false, [
+      { title: 'Prometheus', checks: [prometheusUndecided(e, url)] },
+    ]);
     return { report, exitCode: exitCodeOf(report.verdict), burnDown: [], minBudget };
   }
   const sections: Section[] = [

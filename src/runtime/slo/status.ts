@@ -51,7 +51,9 @@ export function alertBelongsTo(a: PromAlert, t: SloTarget): boolean {
   const L = SloMetrics.labels;
   if (a.labels[L.id] !== undefined) return a.labels[L.id] === t.id;
   const name = a.labels.alertname;
-  return name !== undefined && (name === t.pageAlert || name === t.ticketAlert) && (a.labels[L.service] === undefined || a.labels[L.service] === t.service);
+  return (
+    name !== undefined && (name === t.pageAlert || name === t.ticketAlert) && (a.labels[L.service] === undefined || a.labels[L.service] === t.service)
+  );
 }
 
 /** Whether an alert is an SLO's page alert (by `sloth_severity`, else by name). */
@@ -101,8 +103,14 @@ export async function readSloStatus(api: PrometheusApi, targets: readonly SloTar
     const missingWindows = (t.windowsMs ?? []).filter((w) => !byWindow.has(w)).map((ms) => formatPromDuration(ms));
     return {
       target: t,
-      budgetRemaining: worst(mine(remaining).map((s) => s.v), 'min'),
-      currentBurnRate: worst(mine(current).map((s) => s.v), 'max'),
+      budgetRemaining: worst(
+        mine(remaining).map((s) => s.v),
+        'min',
+      ),
+      currentBurnRate: worst(
+        mine(current).map((s) => s.v),
+        'max',
+      ),
       burnRates,
       missingWindows,
       alerts: alerts.filter((a) => alertBelongsTo(a, t)),
