@@ -94,6 +94,8 @@ test("one label domain for the library's own labels", () => {
     insecureDemoCredentials: 'resilience.cdk8s.io/insecure-demo-credentials',
     chaosExperiment: 'chaos.resilience.cdk8s.io/experiment',
     chaosRun: 'chaos.resilience.cdk8s.io/run',
+    drAcknowledged: 'dr.resilience.cdk8s.io/acknowledged',
+    drRun: 'dr.resilience.cdk8s.io/run',
     simulated: 'sim.resilience.cdk8s.io/simulated',
     simulatedDeployment: 'sim.resilience.cdk8s.io/deployment',
   });
