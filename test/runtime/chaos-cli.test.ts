@@ -110,14 +110,14 @@ test('slo gate --demo without prometheus on the PATH: says so, exit 2', async ()
   const r = await cli(['slo', 'gate', '--demo'], noPrometheus);
   expect(r.code).toBe(2);
   expect(r.stderr).toBe(
-    'cdk8s-resilience slo gate: --demo needs a real Prometheus: prometheus is not on the PATH (install it: apt-get install prometheus, or set PROMETHEUS)\n',
+    'cdk8s-resilience slo gate: --demo needs a real Prometheus: prometheus is not on the PATH: install it (apt-get install prometheus on Debian/Ubuntu), or set PROMETHEUS to its path\n',
   );
 });
 
 test('chaos run --demo without prometheus: says so, runs the experiment in the simulation, judges recorded series', async () => {
   const r = await cli(['chaos', 'run', '--demo', '-f', experiment, '--format', 'json'], noPrometheus);
   expect(r.stderr).toBe(
-    'chaos run --demo: no real Prometheus (prometheus is not on the PATH (install it: apt-get install prometheus, or set PROMETHEUS)); the report uses series recorded from Prometheus 2.42 instead\n',
+    'chaos run --demo: no real Prometheus (prometheus is not on the PATH: install it (apt-get install prometheus on Debian/Ubuntu), or set PROMETHEUS to its path); the report uses series recorded from Prometheus 2.42 instead\n',
   );
   const report = JSON.parse(r.stdout) as Report;
   expect(report.simulated).toBe(true);

@@ -244,18 +244,25 @@ export function explainPhase(b: BackupView): string[] {
   }
 }
 
-/** Reads the list of resources in a backup through a DownloadRequest (as `velero backup describe --details`). */
-export async function backupResourceList(
+/**
+ * Downloads one of Velero's files (`BackupResourceList`, `RestoreResults`, ...) through a
+ * DownloadRequest, gunzipped. Undefined when the request is not processed in time or the signed
+ * URL cannot be read: it points at the object store, often reachable only inside the cluster, so
+ * a caller leaves what depends on the file undecided rather than failing. Creating the request
+ * may throw an API error (RBAC, for one), which the caller reports.
+ */
+export async function downloadVeleroFile(
   cluster: Cluster,
   veleroNamespace: string,
-  backup: string,
+  kind: string,
+  name: string,
   timeoutMs: number,
-): Promise<Record<string, string[]> | undefined> {
+): Promise<Buffer | undefined> {
   const req = await cluster.create(VELERO_DOWNLOAD_REQUESTS, {
     apiVersion: 'velero.io/v1',
     kind: 'DownloadRequest',
-    metadata: { name: `${backup.slice(0, 40)}-${Math.random().toString(36).slice(2, 8)}`, namespace: veleroNamespace },
-    spec: { target: { kind: 'BackupResourceList', name: backup } },
+    metadata: { name: `${name.slice(0, 40)}-${Math.random().toString(36).slice(2, 8)}`, namespace: veleroNamespace },
+    spec: { target: { kind, name } },
   });
   try {
     const r = await waitFor(
@@ -268,17 +275,29 @@ export async function backupResourceList(
     );
     const url = (r.last?.status as { downloadURL?: string } | undefined)?.downloadURL;
     if (r.outcome !== 'met' || !url) return undefined;
-    // The signed URL points at the object store (often only reachable inside the cluster):
-    // any failure to read it leaves the namespace check undecided rather than failing the command.
-    try {
-      const res = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) });
-      if (!res.ok) return undefined;
-      return JSON.parse(gunzipSync(Buffer.from(await res.arrayBuffer())).toString('utf8')) as Record<string, string[]>;
-    } catch {
-      return undefined;
-    }
+    const res = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) });
+    if (!res.ok) return undefined;
+    return gunzipSync(Buffer.from(await res.arrayBuffer()));
+  } catch {
+    return undefined;
   } finally {
     await cluster.delete(VELERO_DOWNLOAD_REQUESTS, req.metadata.name, veleroNamespace).catch(() => false);
+  }
+}
+
+/** Reads the list of resources in a backup through a DownloadRequest (as `velero backup describe --details`). */
+export async function backupResourceList(
+  cluster: Cluster,
+  veleroNamespace: string,
+  backup: string,
+  timeoutMs: number,
+): Promise<Record<string, string[]> | undefined> {
+  const buf = await downloadVeleroFile(cluster, veleroNamespace, 'BackupResourceList', backup, timeoutMs);
+  if (!buf) return undefined;
+  try {
+    return JSON.parse(buf.toString('utf8')) as Record<string, string[]>;
+  } catch {
+    return undefined;
   }
 }
 

@@ -4,11 +4,10 @@
  * started), follow it by watch to a final phase, and read its results file (errors and
  * warnings per namespace) through a DownloadRequest, as `velero restore describe` does.
  */
-import { gunzipSync } from 'zlib';
-import { VELERO_DOWNLOAD_REQUESTS, VELERO_RESTORES } from '../cluster/resources';
+import { downloadVeleroFile } from '../backup/operations';
+import { VELERO_RESTORES } from '../cluster/resources';
 import { Cluster, ClusterError, KubeObject } from '../cluster/types';
 import { waitFor } from '../cluster/wait';
-import { randomSuffix } from './common';
 
 /** Phases after which a Restore does not change any more. */
 export const FINAL_RESTORE_PHASES = ['Completed', 'PartiallyFailed', 'Failed', 'FailedValidation'];
@@ -138,46 +137,6 @@ export async function waitForRestore(
   };
 }
 
-/** Downloads one of Velero's files through a DownloadRequest; undefined when it cannot be had. */
-export async function downloadVeleroFile(
-  cluster: Cluster,
-  veleroNamespace: string,
-  kind: string,
-  name: string,
-  timeoutMs: number,
-): Promise<Buffer | undefined> {
-  let req: KubeObject;
-  try {
-    req = await cluster.create(VELERO_DOWNLOAD_REQUESTS, {
-      apiVersion: 'velero.io/v1',
-      kind: 'DownloadRequest',
-      metadata: { name: `${name.slice(0, 40)}-${randomSuffix(6)}`, namespace: veleroNamespace },
-      spec: { target: { kind, name } },
-    });
-  } catch {
-    return undefined;
-  }
-  try {
-    const r = await waitFor(
-      cluster,
-      VELERO_DOWNLOAD_REQUESTS,
-      req.metadata.name,
-      veleroNamespace,
-      (o) => (o.status as { phase?: string } | undefined)?.phase === 'Processed',
-      { timeoutMs },
-    );
-    const url = (r.last?.status as { downloadURL?: string } | undefined)?.downloadURL;
-    if (r.outcome !== 'met' || !url) return undefined;
-    const res = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) });
-    if (!res.ok) return undefined;
-    return gunzipSync(Buffer.from(await res.arrayBuffer()));
-  } catch {
-    return undefined;
-  } finally {
-    await cluster.delete(VELERO_DOWNLOAD_REQUESTS, req.metadata.name, veleroNamespace).catch(() => false);
-  }
-}
-
 /** A restore's results file: errors and warnings, by Velero, the cluster scope and namespace. */
 export interface RestoreResultsFile {
   readonly errors?: {
@@ -199,7 +158,7 @@ export async function readRestoreResults(
   restore: string,
   timeoutMs: number,
 ): Promise<RestoreResultsFile | undefined> {
-  const buf = await downloadVeleroFile(cluster, veleroNamespace, 'RestoreResults', restore, timeoutMs);
+  const buf = await downloadVeleroFile(cluster, veleroNamespace, 'RestoreResults', restore, timeoutMs).catch(() => undefined);
   if (!buf) return undefined;
   try {
     return JSON.parse(buf.toString('utf8')) as RestoreResultsFile;

@@ -13,7 +13,6 @@
  * and HTTP abort make that share of the pods' requests fail.
  */
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import { DEPLOYMENTS, NAMESPACES, PODS, SERVICES } from '../cluster/resources';
 import { rulesFileYaml } from '../../slo/render';
@@ -25,7 +24,7 @@ import { SloTarget, targetsFromModels } from '../slo/targets';
 import { podServing } from './chaos';
 import { SimulatedCluster } from './cluster';
 import { DemoApp } from './demo-app';
-import { launchPrometheus, LaunchedPrometheus, prometheusBinary } from './prometheus-server';
+import { findPrometheusBinary, LocalPrometheus, PROMETHEUS_INSTALL_HINT, startLocalPrometheus } from './local-prometheus';
 
 /** The demo app's namespace and name. */
 export const DEMO_NAMESPACE = 'team-alpha';
@@ -137,7 +136,7 @@ export interface ChaosDemo {
   readonly kubeconfig: string;
   readonly app: DemoApp;
   /** The real Prometheus, when one was started. @default - none: use recorded series */
-  readonly prometheus?: LaunchedPrometheus;
+  readonly prometheus?: LocalPrometheus;
   /** Why there is no Prometheus. @default - there is one */
   readonly noPrometheusReason?: string;
   readonly targets: readonly SloTarget[];
@@ -219,19 +218,19 @@ export async function startChaosDemo(o: ChaosDemoOptions = {}): Promise<ChaosDem
     sync();
 
     const targets = demoSloTargets();
-    let prometheus: LaunchedPrometheus | undefined;
+    let prometheus: LocalPrometheus | undefined;
     let noPrometheusReason: string | undefined;
-    const bin = o.prometheus === 'never' ? undefined : prometheusBinary();
+    const bin = o.prometheus === 'never' ? undefined : findPrometheusBinary();
     if (!bin) {
       noPrometheusReason =
-        o.prometheus === 'never'
-          ? 'a real Prometheus was not asked for'
-          : 'prometheus is not on the PATH (install it: apt-get install prometheus, or set PROMETHEUS)';
+        o.prometheus === 'never' ? 'a real Prometheus was not asked for' : `prometheus is not on the PATH: ${PROMETHEUS_INSTALL_HINT}`;
     } else {
       o.log?.('demo: starting prometheus (1s scrape and rule evaluation)');
-      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-resilience-demo-'));
-      stops.push(() => fs.rmSync(dir, { recursive: true, force: true }));
-      prometheus = await launchPrometheus(bin, { scrape: { [DEMO_APP]: [app.target] }, ruleFiles: { 'demo-app-slos.rules.yaml': demoRulesFile() } });
+      prometheus = await startLocalPrometheus({
+        binary: bin,
+        scrape: [{ job: DEMO_APP, targets: [app.target] }],
+        ruleFiles: { 'demo-app-slos.rules.yaml': demoRulesFile() },
+      });
       stops.push(() => prometheus!.stop());
       const api = new PrometheusClient(prometheus.url, { timeoutMs: 5000 });
       o.log?.('demo: waiting for the first SLO recordings');
