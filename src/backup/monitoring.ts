@@ -13,6 +13,7 @@ import { objectLabels, prometheusSelection } from '../common/conventions';
 import type * as k8s from '../common/k8s-types';
 import { VELERO_NAMESPACE } from './plan';
 import { RpoReport } from './rpo';
+import { durationProblems } from './durations';
 import { formatPromDuration, formatSeconds } from '../common/duration';
 
 /** A Prometheus alerting rule as plain data. */
@@ -192,7 +193,7 @@ export class VeleroMonitoring extends Construct implements IApiObjectOwner {
         );
     });
     const interval = props.scrapeInterval ?? Duration.seconds(30);
-    if (interval.toSeconds() < 1) problems.add('scrapeInterval', 'the interval is shorter than a second', 'use Duration.seconds(30)');
+    problems.addAll('', durationProblems('scrapeInterval', interval, { tooShortFix: 'use Duration.seconds(30)' }));
     problems.throwIfAny(this.node.path);
 
     const installation = props.installation ?? VeleroInstallation.cli();

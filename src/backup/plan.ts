@@ -28,6 +28,7 @@ import {
   HookResourceFilters,
 } from './template';
 import { formatGoDuration } from '../common/duration';
+import { durationProblems } from './durations';
 
 /** Default namespace of Velero and its objects. */
 export const VELERO_NAMESPACE = 'velero';
@@ -206,16 +207,37 @@ export function backupScheduleProblems(field: string, s: BackupScheduleOptions):
 
 const SCHEDULE_NAME_FIX = 'name the Schedule explicitly with lower-case letters, digits and "-"';
 
+/** The labels Velero itself writes on the Backups and Restores it creates or syncs, and reads back. */
+const VELERO_OWN_LABELS = [
+  'velero.io/schedule-name',
+  'velero.io/storage-location',
+  'velero.io/backup-name',
+  'velero.io/backup-uid',
+  'velero.io/restore-name',
+  'velero.io/restore-uid',
+  'velero.io/source-cluster-k8s-gitversion',
+  'velero.io/source-cluster-k8s-major-version',
+  'velero.io/source-cluster-k8s-minor-version',
+];
+
+/** Problems with the labels of a Velero object: valid labels, none that Velero writes itself. */
+export function veleroObjectLabelsProblems(field: string, labels: Readonly<Record<string, string>> | undefined): Problem[] {
+  const out = labelsProblems(field, labels);
+  for (const key of Object.keys(labels ?? {}))
+    if (VELERO_OWN_LABELS.includes(key))
+      out.push({
+        field: fieldPath(field, key),
+        problem: `"${key}" is a label Velero sets itself on Backups and Restores; a value given here is overwritten or misleads Velero`,
+        fix: 'use a label key under your own domain',
+      });
+  return out;
+}
+
 /** Problems with the template fields of a Schedule or a Backup, fields relative to `field`. */
 export function backupTemplateProblems(field: string, s: BackupTemplateOptions): Problem[] {
   const at = (name: string) => fieldPath(field, name);
   const out: Problem[] = [];
-  if (s.retention !== undefined && s.retention.toMilliseconds() < 1000)
-    out.push({
-      field: at('retention'),
-      problem: 'the retention is shorter than a second',
-      fix: 'keep backups at least as long as the time between two runs',
-    });
+  out.push(...durationProblems(at('retention'), s.retention, { tooShortFix: 'keep backups at least as long as the time between two runs' }));
   out.push(...namespaceListProblems(at('includedNamespaces'), s.includedNamespaces, { allowAll: true, fix: NAMESPACE_LIST_FIX }));
   out.push(...namespaceListProblems(at('excludedNamespaces'), s.excludedNamespaces, { allowAll: true, fix: NAMESPACE_LIST_FIX }));
   for (const ns of s.includedNamespaces ?? []) {
@@ -231,7 +253,7 @@ export function backupTemplateProblems(field: string, s: BackupTemplateOptions):
       fix: 'use one of them',
     });
   }
-  out.push(...labelsProblems(at('labels'), s.labels));
+  out.push(...veleroObjectLabelsProblems(at('labels'), s.labels));
   (s.hooks ?? []).forEach((h, i) => {
     const hf = at(`hooks[${i}]`);
     out.push(...hookNameProblems(`${hf}.name`, h.name));
@@ -243,13 +265,8 @@ export function backupTemplateProblems(field: string, s: BackupTemplateOptions):
     (h.pre ?? []).forEach((e, j) => out.push(...execHookProblems(`${hf}.pre[${j}]`, e)));
     (h.post ?? []).forEach((e, j) => out.push(...execHookProblems(`${hf}.post[${j}]`, e)));
   });
-  for (const [name, d] of [
-    ['csiSnapshotTimeout', s.csiSnapshotTimeout],
-    ['itemOperationTimeout', s.itemOperationTimeout],
-  ] as const) {
-    if (d !== undefined && d.toMilliseconds() < 1000)
-      out.push({ field: at(name), problem: 'the timeout is shorter than a second', fix: 'give a Duration of at least 1s' });
-  }
+  out.push(...durationProblems(at('csiSnapshotTimeout'), s.csiSnapshotTimeout));
+  out.push(...durationProblems(at('itemOperationTimeout'), s.itemOperationTimeout));
   out.push(...backupTemplateExtrasProblems(field, s));
   return out;
 }
@@ -304,6 +321,19 @@ export const DEFAULT_SCHEDULE: BackupScheduleOptions = {
   schedule: BackupSchedule.daily({ hour: 2 }),
   retention: Duration.days(7),
 };
+
+/** Problems with an RPO target: whole seconds, at least a minute (no cron schedule runs more often). */
+function rpoProblems(field: string, d: Duration | undefined): Problem[] {
+  const found = durationProblems(field, d, { minSeconds: 0 });
+  if (found.length > 0 || d === undefined || d.toMilliseconds() >= 60_000) return found;
+  return [
+    {
+      field,
+      problem: `the RPO (${formatGoDuration(d)}) is shorter than a minute, which no cron schedule can meet`,
+      fix: 'give an RPO of at least Duration.minutes(1)',
+    },
+  ];
+}
 
 /** Schedules of one plan that share a name. */
 function duplicateScheduleProblems(schedules: readonly BackupScheduleOptions[]): Problem[] {
@@ -387,22 +417,16 @@ export class VeleroBackupPlan extends Construct implements IApiObjectOwner {
     const problems = new Problems();
     problems.addAll('', namespaceProblems('namespace', this.namespace, { fix: 'use the namespace Velero is installed in, usually "velero"' }));
     problems.addAll('', nameProblems('storageLocation', this.storageLocation, { fix: 'use the name of a BackupStorageLocation, usually "default"' }));
-    problems.addAll('', labelsProblems('labels', props.labels));
+    problems.addAll('', veleroObjectLabelsProblems('labels', props.labels));
     const schedules = props.schedules ?? [DEFAULT_SCHEDULE];
     if (schedules.length === 0)
       problems.add('schedules', 'the list is empty', 'give at least one schedule, or leave the prop out for the daily default');
     schedules.forEach((s, i) => problems.addAll(`schedules[${i}]`, backupScheduleProblems('', s)));
     problems.addAll('', duplicateScheduleProblems(schedules));
-    if (props.rpo !== undefined && props.rpo.toSeconds() < 60)
-      problems.add('rpo', 'the RPO is shorter than a minute, which no cron schedule can meet', 'give an RPO of at least Duration.minutes(1)');
+    problems.addAll('', rpoProblems('rpo', props.rpo));
     for (const [ns, d] of Object.entries(props.namespaceRpo ?? {})) {
       problems.addAll('', namespaceProblems(`namespaceRpo.${ns}`, ns));
-      if (d.toSeconds() < 60)
-        problems.add(
-          `namespaceRpo.${ns}`,
-          'the RPO is shorter than a minute, which no cron schedule can meet',
-          'give an RPO of at least Duration.minutes(1)',
-        );
+      problems.addAll('', rpoProblems(`namespaceRpo.${ns}`, d));
     }
     if (problems.empty) {
       const report = this.computeReport(schedules);

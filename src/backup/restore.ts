@@ -4,7 +4,6 @@ import { Construct } from 'constructs';
 import { Restore, RestoreProps, RestoreSpec, toJson_RestoreProps } from '../../imports/velero.io';
 import {
   labelSelectorProblems,
-  labelsProblems,
   nameProblems,
   namespaceListProblems,
   namespaceProblems,
@@ -13,11 +12,12 @@ import {
   spelledGoDuration,
 } from '../common';
 import { apiObjectsOf, IApiObjectOwner, setMainObject, typedApiObject } from '../common/api-object';
-import { onErrorProblems, RestoreExecHook, wholeSecondsProblems } from './hooks';
-import { LabelSelector, selectorSpec, VELERO_NAMESPACE, VELERO_NAMESPACE_FIX } from './plan';
+import { hookCommandProblems, onErrorProblems, RestoreExecHook, wholeSecondsProblems } from './hooks';
+import { LabelSelector, selectorSpec, VELERO_NAMESPACE, VELERO_NAMESPACE_FIX, veleroObjectLabelsProblems } from './plan';
 import { ALL_NAMESPACES } from './rpo';
 import { hookFilterProblems, hookFilterSpec, hookNameProblems, HookResourceFilters } from './template';
 import { formatGoDuration } from '../common/duration';
+import { durationProblems } from './durations';
 
 /** Which backup a restore reads. */
 export class RestoreSource {
@@ -162,30 +162,6 @@ export interface VeleroRestoreProps {
   readonly spec?: Omit<RestoreSpec, 'hooks'>;
 }
 
-function commandProblems(field: string, command: readonly string[] | undefined, required: boolean): Problem[] {
-  if (!command || command.length === 0) {
-    return required
-      ? [
-          {
-            field: `${field}.command`,
-            problem: 'the command is empty',
-            fix: "give the program and its arguments as a list, for example ['/bin/sh', '-c', 'sync']",
-          },
-        ]
-      : [];
-  }
-  if (command.length === 1 && /\s/.test(command[0].trim())) {
-    return [
-      {
-        field: `${field}.command`,
-        problem: `"${command[0]}" is a whole command line in one string; it runs as a single program name and fails`,
-        fix: `split it into a list, or run it through a shell: ['/bin/sh', '-c', ${JSON.stringify(command[0])}]`,
-      },
-    ];
-  }
-  return [];
-}
-
 function restoreHookProblems(hf: string, h: RestoreHookRule): Problem[] {
   const out: Problem[] = [];
   out.push(...hookNameProblems(`${hf}.name`, h.name));
@@ -202,7 +178,7 @@ function restoreHookProblems(hf: string, h: RestoreHookRule): Problem[] {
     const af = `${hf}.postHooks[${j}]`;
     const { exec, init } = a.action;
     if (exec) {
-      out.push(...commandProblems(`${af}.exec`, exec.command, true));
+      out.push(...hookCommandProblems(`${af}.exec`, exec.command));
       out.push(...onErrorProblems(`${af}.exec.onError`, exec.onError));
       out.push(...wholeSecondsProblems(`${af}.exec.execTimeout`, exec.execTimeout));
       out.push(...wholeSecondsProblems(`${af}.exec.waitTimeout`, exec.waitTimeout));
@@ -224,7 +200,7 @@ function restoreHookProblems(hf: string, h: RestoreHookRule): Problem[] {
           out.push({ field: `${cf}.name`, problem: `container name "${c.name}" is used twice`, fix: 'give each init container its own name' });
         seen.add(c.name);
         if (!c.image) out.push({ field: `${cf}.image`, problem: 'the image is empty', fix: 'name the init container image' });
-        out.push(...commandProblems(cf, c.command, false));
+        out.push(...hookCommandProblems(cf, c.command, { required: false }));
       });
       out.push(...wholeSecondsProblems(`${af}.init.timeout`, init.timeout));
     }
@@ -298,8 +274,7 @@ export function restoreProblems(props: VeleroRestoreProps): Problem[] {
     });
   }
   (props.hooks ?? []).forEach((h, i) => out.push(...restoreHookProblems(`hooks[${i}]`, h)));
-  if (props.itemOperationTimeout !== undefined && props.itemOperationTimeout.toMilliseconds() < 1000)
-    out.push({ field: 'itemOperationTimeout', problem: 'the timeout is shorter than a second', fix: 'give a Duration of at least 1s' });
+  out.push(...durationProblems('itemOperationTimeout', props.itemOperationTimeout));
   const pfd = props.uploaderConfig?.parallelFilesDownload;
   if (pfd !== undefined && !(Number.isInteger(pfd) && pfd > 0))
     out.push({
@@ -315,7 +290,7 @@ export function restoreProblems(props: VeleroRestoreProps): Problem[] {
       }),
     );
   }
-  out.push(...labelsProblems('labels', props.labels));
+  out.push(...veleroObjectLabelsProblems('labels', props.labels));
   return out;
 }
 

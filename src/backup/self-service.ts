@@ -8,6 +8,7 @@ import { BackupScheduleOptions, VeleroBackupPlan } from './plan';
 import { RpoReport } from './rpo';
 import { BackupSchedule, VolumeBackupMethod } from './schedule';
 import { apiObjectsOf, IApiObjectOwner } from '../common/api-object';
+import { durationProblems } from './durations';
 
 /** The label a team puts on its resources to choose a backup tier. */
 export const BACKUP_TIER_LABEL = LIBRARY_LABELS.backupTier;
@@ -142,6 +143,19 @@ export class SelfServiceBackup extends Construct implements IApiObjectOwner {
           'give each tier its own name',
         );
       names.set(t.name, i);
+      if (!t.schedule)
+        problems.add(
+          `tiers[${i}].schedule`,
+          'no schedule is given',
+          'use BackupSchedule.daily({ hour: 2 }), BackupSchedule.hourly() or BackupSchedule.cron(...)',
+        );
+      else problems.addAll('', t.schedule.problems(`tiers[${i}].schedule`));
+      if (t.retention === undefined)
+        problems.add(`tiers[${i}].retention`, 'no retention is given', 'give how long the backups are kept, such as Duration.days(7)');
+      problems.addAll(
+        '',
+        durationProblems(`tiers[${i}].retention`, t.retention, { tooShortFix: 'keep backups at least as long as the time between two runs' }),
+      );
     });
     for (const [ns, tier] of Object.entries(props.namespaces ?? {})) {
       problems.addAll('', namespaceProblems(`namespaces.${ns}`, ns));

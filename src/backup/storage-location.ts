@@ -11,6 +11,8 @@ import { dnsSubdomainProblem, labelsProblems, nameProblems, namespaceProblems, P
 import { apiObjectsOf, IApiObjectOwner, setMainObject, typedApiObject } from '../common/api-object';
 import { VELERO_NAMESPACE, VELERO_NAMESPACE_FIX } from './plan';
 import { formatGoDuration } from '../common/duration';
+import { durationProblems } from './durations';
+import { bucketNameProblems, BucketRules } from './bucket-names';
 
 function urlProblem(field: string, url: string | undefined): Problem[] {
   if (url === undefined) return [];
@@ -181,6 +183,15 @@ export class ObjectStorageProvider {
   ) {}
 }
 
+/** Whose bucket-naming rules a provider's store follows. */
+function bucketRulesOf(provider: ObjectStorageProvider): BucketRules {
+  const name = provider.provider.replace(/^velero\.io\//, '');
+  if (name === 'aws') return provider.config.s3Url !== undefined ? 's3-compatible' : 's3';
+  if (name === 'gcp') return 'gcs';
+  if (name === 'azure') return 'azure';
+  return 'other';
+}
+
 /** Whether Velero may write to a location. */
 export class BackupStorageAccessMode {
   /** Backups are written and read (the default). */
@@ -306,15 +317,12 @@ export class BackupStorageLocation extends Construct implements IApiObjectOwner 
     if (!p.provider)
       problems.add('provider', 'no provider is given', 'use ObjectStorageProvider.aws({...}), .s3Compatible({...}), .gcp() or .azure({...})');
     problems.addAll('', p.provider?.problems ?? []);
-    if (!p.bucket || /[\s/]/.test(p.bucket))
-      problems.add(
-        'bucket',
-        `"${p.bucket ?? ''}" is not a bucket name`,
-        'give the bucket (Azure: container) name, without slashes; put a path in prefix',
-      );
+    problems.addAll('', bucketNameProblems('bucket', p.bucket, p.provider ? bucketRulesOf(p.provider) : 'other'));
     if (p.prefix !== undefined && (p.prefix === '' || p.prefix.startsWith('/') || p.prefix.endsWith('/')))
       problems.add('prefix', `"${p.prefix}" starts or ends with '/' or is empty`, 'give a prefix without leading or trailing slashes');
     problems.addAll('', credentialProblems(p.credential));
+    problems.addAll('', durationProblems('backupSyncPeriod', p.backupSyncPeriod, { allowZero: true }));
+    problems.addAll('', durationProblems('validationFrequency', p.validationFrequency, { allowZero: true }));
     if (p.caCert?.problem)
       problems.add('caCert', `the CA certificate is invalid: ${p.caCert.problem}`, 'give the PEM bundle of the certificate authority');
     if (p.default && p.accessMode?.value === 'ReadOnly')
@@ -400,13 +408,14 @@ export class SnapshotProvider {
     const config: Record<string, string> = {};
     if (options.resourceGroup !== undefined) config.resourceGroup = options.resourceGroup;
     if (options.subscriptionId !== undefined) config.subscriptionId = options.subscriptionId;
-    if (options.apiTimeout !== undefined) config.apiTimeout = spelledGoDuration(options.apiTimeout);
+    const timeoutProblems = durationProblems('provider.apiTimeout', options.apiTimeout);
+    if (options.apiTimeout !== undefined && timeoutProblems.length === 0) config.apiTimeout = spelledGoDuration(options.apiTimeout);
     if (options.incremental !== undefined) config.incremental = String(options.incremental);
     if (options.tags !== undefined)
       config.tags = Object.entries(options.tags)
         .map(([k, v]) => `${k}=${v}`)
         .join(',');
-    return new SnapshotProvider('azure', config, []);
+    return new SnapshotProvider('azure', config, timeoutProblems);
   }
 
   /** Any snapshot plugin and config, written as in the manifest. */
