@@ -162,7 +162,11 @@ export function backupHookProblems(hooks: BackupHookSet): Problem[] {
     out.push(...wholeSecondsProblems('restoreExec.waitTimeout', hooks.restoreExec.waitTimeout));
   }
   if (!hooks.preBackup && !hooks.postBackup && !hooks.restoreInit && !hooks.restoreExec) {
-    out.push({ field: 'hooks', problem: 'no hook is given', fix: 'set at least one of preBackup, postBackup, restoreInit or restoreExec' });
+    out.push({
+      field: 'hooks',
+      problem: 'no hook is given',
+      fix: 'set at least one of preBackup, postBackup, restoreInit or restoreExec (or, on BackupHooks, a file-system backup volume list)',
+    });
   }
   return out;
 }
@@ -227,6 +231,11 @@ export interface IPodTemplateOwner {
    * @default not checked
    */
   readonly initContainers?: ReadonlyArray<{ readonly name: string }>;
+  /**
+   * The pod template's volumes: the file-system backup volume lists are checked against them.
+   * @default not checked
+   */
+  readonly volumes?: ReadonlyArray<{ readonly name: string }>;
 }
 
 /**
@@ -266,6 +275,54 @@ export function hookContainerProblems(hooks: BackupHookSet, containers: readonly
 export interface BackupHooksProps extends BackupHookSet {
   /** The workload whose pod template gets the hook annotations (a cdk8s-plus workload). */
   readonly workload: IPodTemplateOwner;
+  /**
+   * Pod volumes the node agent backs up although the backup's volume method takes no
+   * file-system backup by default (`backup.velero.io/backup-volumes`, the opt-in form).
+   * @default none
+   */
+  readonly fileSystemBackupVolumes?: readonly string[];
+  /**
+   * Pod volumes left out of file-system backup when the backup takes it by default
+   * (`backup.velero.io/backup-volumes-excludes`, the opt-out form).
+   * @default none
+   */
+  readonly excludedFromFileSystemBackup?: readonly string[];
+}
+
+const VOLUME_LISTS = [
+  ['fileSystemBackupVolumes', 'backup.velero.io/backup-volumes'],
+  ['excludedFromFileSystemBackup', 'backup.velero.io/backup-volumes-excludes'],
+] as const;
+
+/** Problems with the pod-volume lists of a {@link BackupHooksProps}, and, when the volumes are known, against them. */
+export function podVolumeListProblems(
+  props: Pick<BackupHooksProps, 'fileSystemBackupVolumes' | 'excludedFromFileSystemBackup'>,
+  volumes?: readonly string[],
+): Problem[] {
+  const out: Problem[] = [];
+  for (const [field] of VOLUME_LISTS) {
+    const list = props[field];
+    if (list === undefined) continue;
+    if (list.length === 0) out.push({ field, problem: 'the list is empty', fix: 'name at least one volume of the pod, or leave the prop out' });
+    list.forEach((v, i) => {
+      if (typeof v !== 'string' || !/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(v) || v.length > 63)
+        out.push({ field: `${field}[${i}]`, problem: `"${v}" is not a volume name`, fix: 'name a volume of the pod template (a DNS label)' });
+      else if (volumes && volumes.length > 0 && !volumes.includes(v))
+        out.push({
+          field: `${field}[${i}]`,
+          problem: `volume "${v}" is not in the workload, whose pod template has the volume${volumes.length === 1 ? '' : 's'} ${volumes.map((x) => `"${x}"`).join(', ')}`,
+          fix: `use one of ${volumes.map((x) => `"${x}"`).join(', ')}`,
+        });
+    });
+  }
+  for (const v of props.fileSystemBackupVolumes ?? [])
+    if ((props.excludedFromFileSystemBackup ?? []).includes(v))
+      out.push({
+        field: 'excludedFromFileSystemBackup',
+        problem: `volume "${v}" is both opted in and out of file-system backup`,
+        fix: 'list it in one of the two',
+      });
+  return out;
 }
 
 /**
@@ -282,9 +339,14 @@ export class BackupHooks extends Construct {
     if (!props.workload || !props.workload.podMetadata) {
       problems.add('workload', 'no workload with a pod template is given', 'pass a cdk8s-plus Deployment, StatefulSet, DaemonSet or Job');
     }
-    problems.addAll('', backupHookProblems(props));
+    const volumeLists = props.fileSystemBackupVolumes !== undefined || props.excludedFromFileSystemBackup !== undefined;
+    // Pod-volume lists alone are a reason for the construct too.
+    problems.addAll('', volumeLists ? backupHookProblems(props).filter((p) => p.field !== 'hooks') : backupHookProblems(props));
+    problems.addAll('', podVolumeListProblems(props));
     problems.throwIfAny(this.node.path);
-    this.annotations = backupHookAnnotations(props);
+    const volumeAnnotations: Record<string, string> = {};
+    for (const [field, key] of VOLUME_LISTS) if (props[field]) volumeAnnotations[key] = props[field]!.join(',');
+    this.annotations = { ...backupHookAnnotations(props), ...volumeAnnotations };
     for (const [k, v] of Object.entries(this.annotations)) props.workload.podMetadata.addAnnotation(k, v);
     // Containers are usually added after the hooks are declared: checked at synth.
     const workload = props.workload;
@@ -293,6 +355,14 @@ export class BackupHooks extends Construct {
         const names = (list: IPodTemplateOwner['containers']) => (Array.isArray(list) ? list.map((c) => c.name) : []);
         const found = new Problems();
         found.addAll('', hookContainerProblems(props, names(workload.containers), names(workload.initContainers)));
+        if (Array.isArray(workload.volumes))
+          found.addAll(
+            '',
+            podVolumeListProblems(
+              props,
+              workload.volumes.map((v) => v.name),
+            ).filter((p) => p.problem.includes('is not in the workload')),
+          );
         return found.messages();
       },
     });

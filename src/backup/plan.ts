@@ -3,6 +3,7 @@ import { objectLabels } from '../common/conventions';
 import { Construct, IConstruct } from 'constructs';
 import { Schedule, ScheduleProps, ScheduleSpecTemplate, toJson_ScheduleProps } from '../../imports/velero.io';
 import {
+  annotationsProblems,
   fieldPath,
   labelSelectorProblems,
   labelsProblems,
@@ -102,6 +103,12 @@ export interface BackupScheduleOptions extends BackupTemplateExtras {
   readonly useOwnerReferencesInBackup?: boolean;
   /** Labels of the Schedule and of the Backups it creates. @default the plan's labels */
   readonly labels?: Readonly<Record<string, string>>;
+  /**
+   * Annotations of the Schedule object (of a {@link VeleroBackup}: of the Backup). Velero's
+   * Schedule template has no annotations, so the Backups a Schedule creates do not get them.
+   * @default the plan's annotations
+   */
+  readonly annotations?: Readonly<Record<string, string>>;
   /** Time to wait for CSI snapshots. @default Velero's 10m */
   readonly csiSnapshotTimeout?: Duration;
   /** Time to wait for asynchronous item operations. @default Velero's 4h */
@@ -164,6 +171,8 @@ export interface VeleroBackupPlanProps {
   readonly volumes?: VolumeBackupMethod;
   /** Labels of every Schedule and Backup. @default none */
   readonly labels?: Readonly<Record<string, string>>;
+  /** Annotations of every Schedule object (a schedule's own win on a clash). @default none */
+  readonly annotations?: Readonly<Record<string, string>>;
   /**
    * How the schedules reach the cluster: Schedule objects, or the Velero Helm chart through
    * exactly one {@link VeleroHelmValues} (a synth error otherwise).
@@ -188,7 +197,7 @@ export function selectorSpec(s: LabelSelector): {
 const NAMESPACE_LIST_FIX = 'use an existing namespace name, or "*" for every namespace';
 
 /** Problems with one schedule's options, fields relative to it. */
-export function backupScheduleProblems(field: string, s: BackupScheduleOptions): Problem[] {
+export function backupScheduleProblems(field: string, s: BackupScheduleOptions, planVolumes?: VolumeBackupMethod): Problem[] {
   const out: Problem[] = [];
   if (s.name === undefined) out.push({ field: fieldPath(field, 'name'), problem: 'no name is given', fix: SCHEDULE_NAME_FIX });
   else out.push(...nameProblems(fieldPath(field, 'name'), s.name, { fix: SCHEDULE_NAME_FIX }));
@@ -201,7 +210,7 @@ export function backupScheduleProblems(field: string, s: BackupScheduleOptions):
   } else {
     out.push(...s.schedule.problems(fieldPath(field, 'schedule')));
   }
-  out.push(...backupTemplateProblems(field, s));
+  out.push(...backupTemplateProblems(field, s, planVolumes));
   return out;
 }
 
@@ -234,7 +243,7 @@ export function veleroObjectLabelsProblems(field: string, labels: Readonly<Recor
 }
 
 /** Problems with the template fields of a Schedule or a Backup, fields relative to `field`. */
-export function backupTemplateProblems(field: string, s: BackupTemplateOptions): Problem[] {
+export function backupTemplateProblems(field: string, s: BackupTemplateOptions, defaultVolumes?: VolumeBackupMethod): Problem[] {
   const at = (name: string) => fieldPath(field, name);
   const out: Problem[] = [];
   out.push(...durationProblems(at('retention'), s.retention, { tooShortFix: 'keep backups at least as long as the time between two runs' }));
@@ -254,6 +263,7 @@ export function backupTemplateProblems(field: string, s: BackupTemplateOptions):
     });
   }
   out.push(...veleroObjectLabelsProblems(at('labels'), s.labels));
+  out.push(...annotationsProblems(at('annotations'), s.annotations));
   (s.hooks ?? []).forEach((h, i) => {
     const hf = at(`hooks[${i}]`);
     out.push(...hookNameProblems(`${hf}.name`, h.name));
@@ -267,15 +277,22 @@ export function backupTemplateProblems(field: string, s: BackupTemplateOptions):
   });
   out.push(...durationProblems(at('csiSnapshotTimeout'), s.csiSnapshotTimeout));
   out.push(...durationProblems(at('itemOperationTimeout'), s.itemOperationTimeout));
-  out.push(...backupTemplateExtrasProblems(field, s));
+  out.push(...backupTemplateExtrasProblems(field, s, s.volumes ?? defaultVolumes));
   return out;
 }
 
 /** The Schedule's `spec.template` for one schedule, as plain data. */
 export function backupScheduleTemplate(
   s: BackupTemplateOptions & { readonly template?: ScheduleSpecTemplate },
-  defaults: { storageLocation: string; volumes: VolumeBackupMethod; labels?: Readonly<Record<string, string>> },
+  defaults: {
+    storageLocation: string;
+    volumes: VolumeBackupMethod;
+    labels?: Readonly<Record<string, string>>;
+    /** Write `includedNamespaces`, `storageLocation` and `ttl` only when given (Velero's own defaults apply). */
+    onlyGiven?: boolean;
+  },
 ): ScheduleSpecTemplate {
+  const onlyGiven = defaults.onlyGiven === true;
   const labels = { ...(defaults.labels ?? {}), ...(s.labels ?? {}) };
   const volumes = (s.volumes ?? defaults.volumes).fields;
   const hooks =
@@ -292,7 +309,7 @@ export function backupScheduleTemplate(
         }
       : undefined;
   const generated = {
-    includedNamespaces: [...(s.includedNamespaces ?? [ALL_NAMESPACES])],
+    ...(s.includedNamespaces || !onlyGiven ? { includedNamespaces: [...(s.includedNamespaces ?? [ALL_NAMESPACES])] } : {}),
     ...(s.excludedNamespaces ? { excludedNamespaces: [...s.excludedNamespaces] } : {}),
     ...(s.includedResources ? { includedResources: [...s.includedResources] } : {}),
     ...(s.excludedResources ? { excludedResources: [...s.excludedResources] } : {}),
@@ -301,9 +318,9 @@ export function backupScheduleTemplate(
     ...(s.orLabelSelectors ? { orLabelSelectors: s.orLabelSelectors.map(selectorSpec) } : {}),
     ...volumes,
     ...backupTemplateExtrasSpec(s),
-    storageLocation: s.storageLocation ?? defaults.storageLocation,
+    ...(s.storageLocation || !onlyGiven ? { storageLocation: s.storageLocation ?? defaults.storageLocation } : {}),
     ...(s.volumeSnapshotLocations ? { volumeSnapshotLocations: [...s.volumeSnapshotLocations] } : {}),
-    ttl: spelledGoDuration(s.retention ?? DEFAULT_RETENTION, formatGoDuration),
+    ...(s.retention || !onlyGiven ? { ttl: spelledGoDuration(s.retention ?? DEFAULT_RETENTION, formatGoDuration) } : {}),
     ...(s.csiSnapshotTimeout ? { csiSnapshotTimeout: spelledGoDuration(s.csiSnapshotTimeout, formatGoDuration) } : {}),
     ...(s.itemOperationTimeout ? { itemOperationTimeout: spelledGoDuration(s.itemOperationTimeout, formatGoDuration) } : {}),
     ...(hooks ? { hooks } : {}),
@@ -418,10 +435,11 @@ export class VeleroBackupPlan extends Construct implements IApiObjectOwner {
     problems.addAll('', namespaceProblems('namespace', this.namespace, { fix: 'use the namespace Velero is installed in, usually "velero"' }));
     problems.addAll('', nameProblems('storageLocation', this.storageLocation, { fix: 'use the name of a BackupStorageLocation, usually "default"' }));
     problems.addAll('', veleroObjectLabelsProblems('labels', props.labels));
+    problems.addAll('', annotationsProblems('annotations', props.annotations));
     const schedules = props.schedules ?? [DEFAULT_SCHEDULE];
     if (schedules.length === 0)
       problems.add('schedules', 'the list is empty', 'give at least one schedule, or leave the prop out for the daily default');
-    schedules.forEach((s, i) => problems.addAll(`schedules[${i}]`, backupScheduleProblems('', s)));
+    schedules.forEach((s, i) => problems.addAll(`schedules[${i}]`, backupScheduleProblems('', s, this.volumes)));
     problems.addAll('', duplicateScheduleProblems(schedules));
     problems.addAll('', rpoProblems('rpo', props.rpo));
     for (const [ns, d] of Object.entries(props.namespaceRpo ?? {})) {
@@ -444,7 +462,7 @@ export class VeleroBackupPlan extends Construct implements IApiObjectOwner {
   /** Adds a schedule; it is checked at once and the RPO again at synth. Returns its Schedule object (none when delivered through the Helm chart). */
   public addSchedule(options: BackupScheduleOptions): ApiObject | undefined {
     const problems = new Problems();
-    problems.addAll(`schedules[${this.scheduleOptions.length}]`, backupScheduleProblems('', options));
+    problems.addAll(`schedules[${this.scheduleOptions.length}]`, backupScheduleProblems('', options, this.volumes));
     problems.addAll('', duplicateScheduleProblems([...this.scheduleOptions, options]));
     problems.throwIfAny(this.node.path);
     const obj = this.emit(options);
@@ -552,12 +570,18 @@ export class VeleroBackupPlan extends Construct implements IApiObjectOwner {
     this.scheduleOptions.push(s);
     if (this.delivery.kind === 'helm-chart') return undefined;
     const labels = { ...(this.props.labels ?? {}), ...(s.labels ?? {}) };
+    const annotations = { ...(this.props.annotations ?? {}), ...(s.annotations ?? {}) };
     const obj = typedApiObject<ScheduleProps>(
       this,
       `schedule-${s.name}`,
       Schedule.GVK,
       {
-        metadata: { name: s.name, namespace: this.namespace, labels: objectLabels({}, labels) },
+        metadata: {
+          name: s.name,
+          namespace: this.namespace,
+          labels: objectLabels({}, labels),
+          ...(Object.keys(annotations).length > 0 ? { annotations } : {}),
+        },
         spec: {
           schedule: s.schedule.expression,
           ...(s.paused !== undefined ? { paused: s.paused } : {}),

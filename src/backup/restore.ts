@@ -3,6 +3,7 @@ import { objectLabels } from '../common/conventions';
 import { Construct } from 'constructs';
 import { Restore, RestoreProps, RestoreSpec, toJson_RestoreProps } from '../../imports/velero.io';
 import {
+  annotationsProblems,
   labelSelectorProblems,
   nameProblems,
   namespaceListProblems,
@@ -154,6 +155,8 @@ export interface VeleroRestoreProps {
   readonly uploaderConfig?: { readonly writeSparseFiles?: boolean; readonly parallelFilesDownload?: number };
   /** Labels of the Restore. @default none */
   readonly labels?: Readonly<Record<string, string>>;
+  /** Annotations of the Restore. @default none */
+  readonly annotations?: Readonly<Record<string, string>>;
   /**
    * Escape hatch: more spec fields, typed by Velero's CRD, merged over the generated ones
    * (hooks go through `hooks`; the CRD leaves init containers untyped).
@@ -291,6 +294,7 @@ export function restoreProblems(props: VeleroRestoreProps): Problem[] {
     );
   }
   out.push(...veleroObjectLabelsProblems('labels', props.labels));
+  out.push(...annotationsProblems('annotations', props.annotations));
   return out;
 }
 
@@ -402,7 +406,12 @@ export class VeleroRestore extends Construct implements IApiObjectOwner {
         'restore',
         Restore.GVK,
         {
-          metadata: { name: this.name, namespace: this.namespace, labels: objectLabels({}, p.labels) },
+          metadata: {
+            name: this.name,
+            namespace: this.namespace,
+            labels: objectLabels({}, p.labels),
+            ...(p.annotations && Object.keys(p.annotations).length > 0 ? { annotations: { ...p.annotations } } : {}),
+          },
           spec: { ...restoreSpec(p), ...(p.spec ?? {}) },
         },
         toJson_RestoreProps,

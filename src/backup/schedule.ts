@@ -160,6 +160,15 @@ export class VolumeBackupMethod {
     return new VolumeBackupMethod('none', { snapshotVolumes: false, defaultVolumesToFsBackup: false });
   }
 
+  /**
+   * No volume field at all: Velero's server defaults decide (snapshots where a snapshot
+   * location exists, file-system backup if the server runs with `--default-volumes-to-fs-backup`).
+   * For a Backup or Schedule migrated from YAML that sets none of the volume fields.
+   */
+  public static veleroDefaults(): VolumeBackupMethod {
+    return new VolumeBackupMethod('veleroDefaults', {});
+  }
+
   /** Any combination of the template's volume fields, as written. */
   public static of(fields: VolumeBackupFields): VolumeBackupMethod {
     return new VolumeBackupMethod('custom', fields);

@@ -7,7 +7,16 @@ import {
   toJson_VolumeSnapshotLocationProps,
   VolumeSnapshotLocationProps as VslObjectProps,
 } from '../../imports/velero.io';
-import { dnsSubdomainProblem, labelsProblems, nameProblems, namespaceProblems, Problem, Problems, spelledGoDuration } from '../common';
+import {
+  annotationsProblems,
+  dnsSubdomainProblem,
+  labelsProblems,
+  nameProblems,
+  namespaceProblems,
+  Problem,
+  Problems,
+  spelledGoDuration,
+} from '../common';
 import { apiObjectsOf, IApiObjectOwner, setMainObject, typedApiObject } from '../common/api-object';
 import { VELERO_NAMESPACE, VELERO_NAMESPACE_FIX } from './plan';
 import { formatGoDuration } from '../common/duration';
@@ -29,6 +38,39 @@ function regionProblems(region: string | undefined, example: string): Problem[] 
   return /^[a-z0-9-]+$/.test(region ?? '')
     ? []
     : [{ field: 'provider.region', problem: `"${region}" is not a region name`, fix: `use a name such as ${example}` }];
+}
+
+/**
+ * Problems with a plugin's name and config given as written: Velero names plugins
+ * `<domain>/<name>` (a bare name means `velero.io/<name>`), and `config` is a map of strings.
+ */
+function pluginProblems(provider: string, config: Readonly<Record<string, string>> | undefined, kind: string): Problem[] {
+  const out: Problem[] = [];
+  const example =
+    kind === 'object-store' ? '"aws", "velero.io/gcp" or "example.com/objstore"' : '"aws", "velero.io/azure" or "example.com/snapshots"';
+  if (typeof provider !== 'string' || provider.trim() === '') {
+    out.push({ field: 'provider', problem: 'the provider name is empty', fix: `name the Velero ${kind} plugin, such as ${example}` });
+  } else {
+    const parts = provider.split('/');
+    const name = parts[parts.length - 1];
+    const domainProblem = parts.length === 2 ? dnsSubdomainProblem(parts[0]) : undefined;
+    if (parts.length > 2 || domainProblem !== undefined || !/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(name))
+      out.push({
+        field: 'provider',
+        problem: `"${provider}" is not a plugin name (Velero names plugins <domain>/<name>, a bare name meaning velero.io/<name>)`,
+        fix: `name the ${kind} plugin as its documentation does, such as ${example}`,
+      });
+  }
+  for (const [k, v] of Object.entries(config ?? {})) {
+    if (k.trim() === '') out.push({ field: 'provider.config', problem: 'a config key is empty', fix: 'give every config entry a key' });
+    else if (typeof v !== 'string')
+      out.push({
+        field: `provider.config.${k}`,
+        problem: `the value of "${k}" is a ${typeof v}; Velero's config holds strings`,
+        fix: `write it as a string, such as "${String(v)}"`,
+      });
+  }
+  return out;
 }
 
 /** Options of {@link ObjectStorageProvider.aws}. */
@@ -164,13 +206,7 @@ export class ObjectStorageProvider {
 
   /** Any provider plugin and config, written as in the manifest. */
   public static of(provider: string, config: Readonly<Record<string, string>> = {}): ObjectStorageProvider {
-    return new ObjectStorageProvider(
-      provider,
-      { ...config },
-      provider.trim() === ''
-        ? [{ field: 'provider', problem: 'the provider name is empty', fix: 'name the Velero object-store plugin, such as "aws"' }]
-        : [],
-    );
+    return new ObjectStorageProvider(provider, { ...config }, pluginProblems(provider, config, 'object-store'));
   }
 
   private constructor(
@@ -276,14 +312,35 @@ export interface BackupStorageLocationProps {
   readonly caCert?: CaCertificate;
   /** Labels of the object. @default none */
   readonly labels?: Readonly<Record<string, string>>;
+  /** Annotations of the object. @default none */
+  readonly annotations?: Readonly<Record<string, string>>;
 }
 
-function placementProblems(name: string, namespace: string, labels: Readonly<Record<string, string>> | undefined): Problem[] {
+function placementProblems(
+  name: string,
+  namespace: string,
+  labels: Readonly<Record<string, string>> | undefined,
+  annotations: Readonly<Record<string, string>> | undefined,
+): Problem[] {
   return [
     ...nameProblems('name', name, { fix: 'name the location with lower-case letters, digits, "-" and "."' }),
     ...namespaceProblems('namespace', namespace, { fix: VELERO_NAMESPACE_FIX }),
     ...labelsProblems('labels', labels),
+    ...annotationsProblems('annotations', annotations),
   ];
+}
+
+function locationMetadata(
+  name: string,
+  namespace: string,
+  p: { labels?: Readonly<Record<string, string>>; annotations?: Readonly<Record<string, string>> },
+) {
+  return {
+    name,
+    namespace,
+    labels: objectLabels({}, p.labels),
+    ...(p.annotations && Object.keys(p.annotations).length > 0 ? { annotations: { ...p.annotations } } : {}),
+  };
 }
 
 function credentialProblems(c: CredentialRef | undefined): Problem[] {
@@ -313,7 +370,7 @@ export class BackupStorageLocation extends Construct implements IApiObjectOwner 
     const problems = new Problems();
     this.name = p.name ?? id;
     this.namespace = p.namespace ?? VELERO_NAMESPACE;
-    problems.addAll('', placementProblems(this.name, this.namespace, p.labels));
+    problems.addAll('', placementProblems(this.name, this.namespace, p.labels, p.annotations));
     if (!p.provider)
       problems.add('provider', 'no provider is given', 'use ObjectStorageProvider.aws({...}), .s3Compatible({...}), .gcp() or .azure({...})');
     problems.addAll('', p.provider?.problems ?? []);
@@ -361,7 +418,7 @@ export class BackupStorageLocation extends Construct implements IApiObjectOwner 
         'Resource',
         { apiVersion: 'velero.io/v1', kind: 'BackupStorageLocation' },
         {
-          metadata: { name: this.name, namespace: this.namespace, labels: objectLabels({}, p.labels) },
+          metadata: locationMetadata(this.name, this.namespace, p),
           spec,
         },
         toJson_BackupStorageLocationProps,
@@ -420,13 +477,7 @@ export class SnapshotProvider {
 
   /** Any snapshot plugin and config, written as in the manifest. */
   public static of(provider: string, config: Readonly<Record<string, string>> = {}): SnapshotProvider {
-    return new SnapshotProvider(
-      provider,
-      { ...config },
-      provider.trim() === ''
-        ? [{ field: 'provider', problem: 'the provider name is empty', fix: 'name the Velero volume-snapshotter plugin, such as "aws"' }]
-        : [],
-    );
+    return new SnapshotProvider(provider, { ...config }, pluginProblems(provider, config, 'volume-snapshotter'));
   }
 
   private constructor(
@@ -451,6 +502,8 @@ export interface VolumeSnapshotLocationProps {
   readonly credential?: CredentialRef;
   /** Labels of the object. @default none */
   readonly labels?: Readonly<Record<string, string>>;
+  /** Annotations of the object. @default none */
+  readonly annotations?: Readonly<Record<string, string>>;
 }
 
 /** A Velero `VolumeSnapshotLocation`: where and how volume snapshots are taken. */
@@ -468,7 +521,7 @@ export class VolumeSnapshotLocation extends Construct implements IApiObjectOwner
     const problems = new Problems();
     this.name = p.name ?? id;
     this.namespace = p.namespace ?? VELERO_NAMESPACE;
-    problems.addAll('', placementProblems(this.name, this.namespace, p.labels));
+    problems.addAll('', placementProblems(this.name, this.namespace, p.labels, p.annotations));
     if (!p.provider) problems.add('provider', 'no provider is given', 'use SnapshotProvider.aws({ region }), .gcp() or .azure()');
     problems.addAll('', p.provider?.problems ?? []);
     problems.addAll('', credentialProblems(p.credential));
@@ -480,7 +533,7 @@ export class VolumeSnapshotLocation extends Construct implements IApiObjectOwner
         'Resource',
         { apiVersion: 'velero.io/v1', kind: 'VolumeSnapshotLocation' },
         {
-          metadata: { name: this.name, namespace: this.namespace, labels: objectLabels({}, p.labels) },
+          metadata: locationMetadata(this.name, this.namespace, p),
           spec: {
             provider: p.provider.provider,
             ...(p.credential ? { credential: { name: p.credential.secretName, key: p.credential.key ?? 'cloud' } } : {}),

@@ -298,15 +298,9 @@ describe('VeleroBackup and the shared backup template fields', () => {
     });
   });
 
-  test("no props: every namespace, file-system backup, the default location, Velero's 30-day retention", () => {
+  test("no props: file-system backup; namespaces, location and retention left to Velero's defaults", () => {
     const [backup] = synth((c) => new VeleroBackup(c, 'adhoc'));
-    expect(backup.spec).toEqual({
-      includedNamespaces: ['*'],
-      defaultVolumesToFsBackup: true,
-      snapshotVolumes: false,
-      storageLocation: 'default',
-      ttl: '720h0m0s',
-    });
+    expect(backup.spec).toEqual({ defaultVolumesToFsBackup: true, snapshotVolumes: false });
   });
 
   test('a Schedule takes the same extra fields; its durations keep their spelling', () => {
@@ -361,7 +355,7 @@ describe('VeleroBackup and the shared backup template fields', () => {
       '[test/bad] orderedResources.services: the list is empty. Fix: list `namespace/name` (or `name` for cluster-scoped objects), or drop the resource.',
       '[test/bad] uploaderConfig.parallelFilesUpload: 1.5 is not a positive whole number. Fix: give the number of files uploaded at once, such as 4.',
       '[test/bad] includedClusterScopedResources: the scoped filters (includedClusterScopedResources) cannot be combined with includedResources; Velero rejects such a backup. Fix: use either the scoped filters or includedResources/excludedResources/includeClusterResources.',
-      '[test/bad] snapshotMoveData: snapshotMoveData moves snapshot data, but snapshotVolumes is false. Fix: set snapshotVolumes to true, or drop snapshotMoveData.',
+      '[test/bad] snapshotMoveData: snapshotMoveData moves snapshot data, but snapshotVolumes is false, so no snapshot is taken and nothing is moved. Fix: use volumes: VolumeBackupMethod.snapshotsWithDataMovement(), or set snapshotVolumes: true, or drop snapshotMoveData.',
     ]);
   });
 });
