@@ -30,6 +30,7 @@ import {
 } from './template';
 import { formatGoDuration } from '../common/duration';
 import { durationProblems } from './durations';
+import { mapOfListsProblems, PropShape, shapeProblems } from './shape';
 
 /** Default namespace of Velero and its objects. */
 export const VELERO_NAMESPACE = 'velero';
@@ -198,6 +199,14 @@ const NAMESPACE_LIST_FIX = 'use an existing namespace name, or "*" for every nam
 
 /** Problems with one schedule's options, fields relative to it. */
 export function backupScheduleProblems(field: string, s: BackupScheduleOptions, planVolumes?: VolumeBackupMethod): Problem[] {
+  if (s === null || typeof s !== 'object' || Array.isArray(s))
+    return [
+      {
+        field,
+        problem: `the schedule is ${s === null ? 'null' : `a ${Array.isArray(s) ? 'list' : typeof s}`}, not an object`,
+        fix: 'give { name, schedule, ... }',
+      },
+    ];
   const out: Problem[] = [];
   if (s.name === undefined) out.push({ field: fieldPath(field, 'name'), problem: 'no name is given', fix: SCHEDULE_NAME_FIX });
   else out.push(...nameProblems(fieldPath(field, 'name'), s.name, { fix: SCHEDULE_NAME_FIX }));
@@ -242,9 +251,46 @@ export function veleroObjectLabelsProblems(field: string, labels: Readonly<Recor
   return out;
 }
 
+const TEMPLATE_SHAPES: Readonly<Record<string, PropShape>> = {
+  includedNamespaces: 'strings',
+  excludedNamespaces: 'strings',
+  includedResources: 'strings',
+  excludedResources: 'strings',
+  includedClusterScopedResources: 'strings',
+  excludedClusterScopedResources: 'strings',
+  includedNamespaceScopedResources: 'strings',
+  excludedNamespaceScopedResources: 'strings',
+  volumeSnapshotLocations: 'strings',
+  orLabelSelectors: 'objects',
+  hooks: 'objects',
+  labelSelector: 'map',
+  labels: 'map',
+  annotations: 'map',
+  uploaderConfig: 'map',
+};
+
+/** The shapes of a hook's props (a Schedule's or Backup's, or a Restore's). */
+export const HOOK_SHAPES: Readonly<Record<string, PropShape>> = {
+  includedNamespaces: 'strings',
+  excludedNamespaces: 'strings',
+  includedResources: 'strings',
+  excludedResources: 'strings',
+  labelSelector: 'map',
+  pre: 'objects',
+  post: 'objects',
+  postHooks: 'objects',
+};
+
 /** Problems with the template fields of a Schedule or a Backup, fields relative to `field`. */
 export function backupTemplateProblems(field: string, s: BackupTemplateOptions, defaultVolumes?: VolumeBackupMethod): Problem[] {
   const at = (name: string) => fieldPath(field, name);
+  // Props read from JSON or JavaScript: a wrong shape is reported before anything reads it.
+  const shapes = [...shapeProblems(at, s, TEMPLATE_SHAPES), ...mapOfListsProblems(at('orderedResources'), s.orderedResources)];
+  if (s.hooks && Array.isArray(s.hooks))
+    s.hooks.forEach((h, i) => {
+      if (h && typeof h === 'object') shapes.push(...shapeProblems((n) => at(`hooks[${i}].${n}`), h, HOOK_SHAPES));
+    });
+  if (shapes.length > 0) return shapes;
   const out: Problem[] = [];
   out.push(...durationProblems(at('retention'), s.retention, { tooShortFix: 'keep backups at least as long as the time between two runs' }));
   out.push(...namespaceListProblems(at('includedNamespaces'), s.includedNamespaces, { allowAll: true, fix: NAMESPACE_LIST_FIX }));
@@ -357,6 +403,7 @@ function duplicateScheduleProblems(schedules: readonly BackupScheduleOptions[]):
   const seen = new Set<string>();
   const out: Problem[] = [];
   schedules.forEach((s, i) => {
+    if (!s || typeof s !== 'object') return;
     if (s.name !== undefined && seen.has(s.name))
       out.push({
         field: `schedules[${i}].name`,
@@ -439,8 +486,11 @@ export class VeleroBackupPlan extends Construct implements IApiObjectOwner {
     const schedules = props.schedules ?? [DEFAULT_SCHEDULE];
     if (schedules.length === 0)
       problems.add('schedules', 'the list is empty', 'give at least one schedule, or leave the prop out for the daily default');
-    schedules.forEach((s, i) => problems.addAll(`schedules[${i}]`, backupScheduleProblems('', s, this.volumes)));
-    problems.addAll('', duplicateScheduleProblems(schedules));
+    if (!Array.isArray(schedules)) problems.add('schedules', 'the schedules are not a list', 'give a list of schedules');
+    else {
+      schedules.forEach((s, i) => problems.addAll(`schedules[${i}]`, backupScheduleProblems('', s, this.volumes)));
+      problems.addAll('', duplicateScheduleProblems(schedules));
+    }
     problems.addAll('', rpoProblems('rpo', props.rpo));
     for (const [ns, d] of Object.entries(props.namespaceRpo ?? {})) {
       problems.addAll('', namespaceProblems(`namespaceRpo.${ns}`, ns));

@@ -14,11 +14,12 @@ import {
 } from '../common';
 import { apiObjectsOf, IApiObjectOwner, setMainObject, typedApiObject } from '../common/api-object';
 import { hookCommandProblems, onErrorProblems, RestoreExecHook, wholeSecondsProblems } from './hooks';
-import { LabelSelector, selectorSpec, VELERO_NAMESPACE, VELERO_NAMESPACE_FIX, veleroObjectLabelsProblems } from './plan';
+import { HOOK_SHAPES, LabelSelector, selectorSpec, VELERO_NAMESPACE, VELERO_NAMESPACE_FIX, veleroObjectLabelsProblems } from './plan';
 import { ALL_NAMESPACES } from './rpo';
 import { hookFilterProblems, hookFilterSpec, hookNameProblems, HookResourceFilters } from './template';
 import { formatGoDuration } from '../common/duration';
 import { durationProblems } from './durations';
+import { PropShape, shapeProblems } from './shape';
 
 /** Which backup a restore reads. */
 export class RestoreSource {
@@ -211,8 +212,47 @@ function restoreHookProblems(hf: string, h: RestoreHookRule): Problem[] {
   return out;
 }
 
+const RESTORE_SHAPES: Readonly<Record<string, PropShape>> = {
+  includedNamespaces: 'strings',
+  excludedNamespaces: 'strings',
+  includedResources: 'strings',
+  excludedResources: 'strings',
+  orLabelSelectors: 'objects',
+  hooks: 'objects',
+  labelSelector: 'map',
+  namespaceMapping: 'map',
+  restoreStatus: 'map',
+  uploaderConfig: 'map',
+  labels: 'map',
+  annotations: 'map',
+};
+
 /** Problems with the props of a restore, fields relative to them. */
 export function restoreProblems(props: VeleroRestoreProps): Problem[] {
+  // Props read from JSON or JavaScript: a wrong shape is reported before anything reads it.
+  const shapes = shapeProblems((n) => n, props, RESTORE_SHAPES);
+  if (Array.isArray(props.hooks))
+    props.hooks.forEach((h, i) => {
+      if (h && typeof h === 'object') shapes.push(...shapeProblems((n) => `hooks[${i}].${n}`, h, HOOK_SHAPES));
+      if (h && Array.isArray(h.postHooks))
+        (h.postHooks as readonly (RestoreHookAction | undefined)[]).forEach((a, j) => {
+          const init = a?.action?.init;
+          if (a && !(a instanceof RestoreHookAction))
+            shapes.push({
+              field: `hooks[${i}].postHooks[${j}]`,
+              problem: 'the action is not a RestoreHookAction',
+              fix: 'use RestoreHookAction.exec({...}) or RestoreHookAction.init([...])',
+            });
+          else if (init) shapes.push(...shapeProblems((n) => `hooks[${i}].postHooks[${j}].init.${n}`, init, { containers: 'objects' }));
+          if (init && init.containers === undefined)
+            shapes.push({
+              field: `hooks[${i}].postHooks[${j}].init.containers`,
+              problem: 'no init container is given',
+              fix: 'give at least one container with a name and an image',
+            });
+        });
+    });
+  if (shapes.length > 0) return shapes;
   const out: Problem[] = [];
   if (!props.from) {
     out.push({

@@ -75,7 +75,17 @@ export class BackupSchedule {
 
   /** A five-field cron expression (minute hour day-of-month month day-of-week), checked as Velero would. */
   public static cron(expression: string, options: CronScheduleOptions = {}): BackupSchedule {
-    return new BackupSchedule(withZone(expression.trim(), options.timeZone), [zoneOptionProblem(options.timeZone)]);
+    const prefixed = options.timeZone !== undefined && /^(CRON_TZ|TZ)=/.test(String(expression).trim());
+    return new BackupSchedule(withZone(String(expression).trim(), options.timeZone), [
+      prefixed
+        ? {
+            field: 'timeZone',
+            problem: 'the expression has its own CRON_TZ= (or TZ=) prefix as well as the timeZone option',
+            fix: "give the zone once: in the timeZone option, with the expression's five fields alone",
+          }
+        : undefined,
+      zoneOptionProblem(options.timeZone),
+    ]);
   }
 
   /** Any expression Velero accepts, as written (descriptors, `@every 6h`, a `CRON_TZ=` prefix). */

@@ -121,6 +121,22 @@ export class SelfServiceBackup extends Construct implements IApiObjectOwner {
     SELF_SERVICE.register(this);
     this.tiers = props.tiers ?? [BackupTier.gold(), BackupTier.silver(), BackupTier.bronze()];
     const prefix = props.schedulePrefix ?? 'self-service';
+    // What the inner plan would report at its own path, reported here at the prop it came from.
+    if (props.namespace !== undefined)
+      problems.addAll('', namespaceProblems('namespace', props.namespace, { fix: 'use the namespace Velero is installed in, usually "velero"' }));
+    if (props.storageLocation !== undefined)
+      problems.addAll(
+        '',
+        nameProblems('storageLocation', props.storageLocation, { fix: 'use the name of a BackupStorageLocation, usually "default"' }),
+      );
+    const longestTier = Math.max(0, ...(Array.isArray(props.tiers) ? props.tiers : []).map((t) => String(t?.name ?? '').length));
+    const sample = `${prefix}-${'x'.repeat(Math.max(1, longestTier))}-namespaces`;
+    if (nameProblems('schedulePrefix', sample).length > 0)
+      problems.add(
+        'schedulePrefix',
+        `"${prefix}" does not make valid Schedule names ("${prefix}-<tier>" and "${prefix}-<tier>-namespaces" must be DNS-1123 subdomains of at most 253 characters)`,
+        'use a short prefix of lower-case letters, digits and "-", such as "self-service"',
+      );
     problems.addAll('', labelKeyProblems('labelKey', this.labelKey, { fix: 'use a label key such as "backup.example.com/tier"' }));
     if (/(^|\.)velero\.io\//.test(this.labelKey))
       problems.add(

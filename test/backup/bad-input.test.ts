@@ -460,3 +460,61 @@ describe("durations: never a raw cdk8s error; whole seconds, within Go's range",
     );
   });
 });
+
+describe('props read from JSON or JavaScript: a wrong shape is reported, never a TypeError', () => {
+  const loose = <T>(v: unknown): T => v as T;
+
+  test('a list given as a string, a null schedule, a map of lists with a string, a restore action that is not one', () => {
+    expect(
+      problemsOf((c) => new VeleroBackup(c, 'b', { includedNamespaces: loose('shop'), orderedResources: loose({ pods: 'shop/db-0' }) })),
+    ).toEqual([
+      '[test/b] includedNamespaces: includedNamespaces is the string "shop", not a list. Fix: give a list of strings, such as ["team-a"].',
+      '[test/b] orderedResources.pods: pods is the string "shop/db-0", not a list. Fix: give a list of strings, such as ["team-a"].',
+    ]);
+    expect(
+      problemsOf((c) => new VeleroBackupPlan(c, 'plan', { schedules: [loose(null), { name: 'ok', schedule: daily, labels: loose(['a']) }] })),
+    ).toEqual([
+      '[test/plan] schedules[0]: the schedule is null, not an object. Fix: give { name, schedule, ... }.',
+      '[test/plan] schedules[1].labels: labels is a list, not an object. Fix: give an object of keys and values.',
+    ]);
+    expect(
+      problemsOf(
+        (c) =>
+          new VeleroRestore(c, 'r', {
+            from: RestoreSource.backup('b1'),
+            excludedResources: loose([1]),
+            hooks: [{ name: 'h', postHooks: [loose({ exec: { command: ['/bin/true'] } }), RestoreHookAction.init(loose(undefined))] }],
+          }),
+      ),
+    ).toEqual([
+      '[test/r] excludedResources[0]: the item is a number, not a string. Fix: give a list of strings, such as ["team-a"].',
+      '[test/r] hooks[0].postHooks[0]: the action is not a RestoreHookAction. Fix: use RestoreHookAction.exec({...}) or RestoreHookAction.init([...]).',
+      '[test/r] hooks[0].postHooks[1].init.containers: no init container is given. Fix: give at least one container with a name and an image.',
+    ]);
+  });
+});
+
+describe('self-service and schedule options are reported at the prop they came from', () => {
+  test('schedulePrefix, namespace and storageLocation of a SelfServiceBackup', () => {
+    expect(
+      problemsOf((c) => new SelfServiceBackup(c, 'self', { schedulePrefix: 'Team_A', namespace: 'Velero', storageLocation: 'main store' })),
+    ).toEqual([
+      '[test/self] namespace: namespace "Velero" is not a DNS-1123 label (lower-case letters, digits and \'-\', starting and ending with a letter or digit). Fix: use the namespace Velero is installed in, usually "velero".',
+      '[test/self] storageLocation: "main store" is not a DNS-1123 subdomain (lower-case letters, digits, \'-\' and \'.\'). Fix: use the name of a BackupStorageLocation, usually "default".',
+      '[test/self] schedulePrefix: "Team_A" does not make valid Schedule names ("Team_A-<tier>" and "Team_A-<tier>-namespaces" must be DNS-1123 subdomains of at most 253 characters). Fix: use a short prefix of lower-case letters, digits and "-", such as "self-service".',
+    ]);
+  });
+
+  test('a zone given twice (a CRON_TZ= expression and the timeZone option) is refused', () => {
+    expect(
+      problemsOf(
+        (c) =>
+          new VeleroBackupPlan(c, 'plan', {
+            schedules: [{ name: 'twice', schedule: BackupSchedule.cron('CRON_TZ=Europe/Berlin 0 2 * * *', { timeZone: 'Europe/Rome' }) }],
+          }),
+      ),
+    ).toEqual([
+      '[test/plan] schedules[0].schedule.timeZone: "CRON_TZ=Europe/Rome CRON_TZ=Europe/Berlin 0 2 * * *": the expression has its own CRON_TZ= (or TZ=) prefix as well as the timeZone option. Fix: give the zone once: in the timeZone option, with the expression\'s five fields alone.',
+    ]);
+  });
+});
