@@ -37,7 +37,7 @@ function bucketProblem(name: string, rules: BucketRules): string | undefined {
   if (/[\s/]/.test(name)) return `it contains a slash or white space (a path belongs in prefix)`;
   if (rules === 'other') return undefined;
   const max = rules === 'gcs' && name.includes('.') ? 222 : 63;
-  if (name.length < 3 || name.length > max) return `it has ${name.length} characters, not 3 to ${max}`;
+  if (name.length < 3 || name.length > max) return `it has ${name.length} character${name.length === 1 ? '' : 's'}, not 3 to ${max}`;
   const allowed = rules === 'gcs' ? /^[a-z0-9._-]+$/ : rules === 'azure' ? /^[a-z0-9-]+$/ : /^[a-z0-9.-]+$/;
   if (!allowed.test(name)) {
     const upper = /[A-Z]/.test(name) ? ' (bucket names are lower-case)' : '';
