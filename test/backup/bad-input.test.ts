@@ -20,6 +20,7 @@ import {
   VeleroBackup,
   VeleroBackupPlan,
   VeleroHelmValues,
+  VeleroMonitoring,
   VeleroRestore,
   VolumeSnapshotLocation,
 } from '../../src';
@@ -515,6 +516,26 @@ describe('self-service and schedule options are reported at the prop they came f
       ),
     ).toEqual([
       '[test/plan] schedules[0].schedule.timeZone: "CRON_TZ=Europe/Rome CRON_TZ=Europe/Berlin 0 2 * * *": the expression has its own CRON_TZ= (or TZ=) prefix as well as the timeZone option. Fix: give the zone once: in the timeZone option, with the expression\'s five fields alone.',
+    ]);
+  });
+});
+
+describe('VeleroMonitoring: what reaches PromQL and alert texts is checked', () => {
+  test('a schedule name that is no Schedule name, and gaps or RPOs that are not finite positive seconds', () => {
+    expect(
+      problemsOf(
+        (c) =>
+          new VeleroMonitoring(c, 'mon', {
+            schedules: [
+              { name: 'nightly"} or vector(1) #', worstCaseGapSeconds: 86400 },
+              { name: 'hourly', worstCaseGapSeconds: Infinity, rpoSeconds: -5 },
+            ],
+          }),
+      ),
+    ).toEqual([
+      "[test/mon] schedules[0].name: Schedule name \"nightly\"} or vector(1) #\" is not a DNS-1123 subdomain (lower-case letters, digits, '-' and '.'). Fix: give the name of a Velero Schedule.",
+      "[test/mon] schedules[1].worstCaseGapSeconds: the gap is not a positive number of seconds. Fix: take the figures from computeRpo or a plan's rpoReport.",
+      "[test/mon] schedules[1].rpoSeconds: the RPO is not a positive number of seconds. Fix: take the figures from a plan's rpoReport, or leave it out.",
     ]);
   });
 });
