@@ -87,6 +87,41 @@ export interface AwsObjectStorageOptions {
   readonly checksumAlgorithm?: string;
   /** Tags of uploaded objects, as a URL query (`key1=value1&key2=value2`). @default none */
   readonly tagging?: string;
+  /** File (in Velero's pod) holding a 32-byte SSE-C customer key; not together with kmsKeyId. @default no SSE-C */
+  readonly customerKeyEncryptionFile?: string;
+  /** Signature version of the signed URLs the CLI downloads with. @default the plugin's ("4") */
+  readonly signatureVersion?: '1' | '4';
+  /** Read this location's credentials file as an AWS shared config file. @default false */
+  readonly enableSharedConfig?: boolean;
+}
+
+/** The AWS plugin's options shared by S3 and S3-compatible stores: config entries and their problems. */
+function awsCommonConfig(
+  options: { readonly customerKeyEncryptionFile?: string; readonly signatureVersion?: string; readonly enableSharedConfig?: boolean },
+  config: Record<string, string>,
+): Problem[] {
+  const problems: Problem[] = [];
+  if (options.customerKeyEncryptionFile !== undefined) config.customerKeyEncryptionFile = options.customerKeyEncryptionFile;
+  if (options.signatureVersion !== undefined) config.signatureVersion = String(options.signatureVersion);
+  if (options.enableSharedConfig !== undefined) config.enableSharedConfig = String(options.enableSharedConfig);
+  problems.push(...nonEmpty('provider.customerKeyEncryptionFile', options.customerKeyEncryptionFile, 'the customer key file'));
+  if (
+    options.customerKeyEncryptionFile !== undefined &&
+    options.customerKeyEncryptionFile.trim() !== '' &&
+    !options.customerKeyEncryptionFile.startsWith('/')
+  )
+    problems.push({
+      field: 'provider.customerKeyEncryptionFile',
+      problem: `"${options.customerKeyEncryptionFile}" is not an absolute path in Velero's pod`,
+      fix: 'give the path where the key file is mounted, such as /credentials/customer-key',
+    });
+  if (options.signatureVersion !== undefined && !['1', '4'].includes(String(options.signatureVersion)))
+    problems.push({
+      field: 'provider.signatureVersion',
+      problem: `"${options.signatureVersion}" is not 1 or 4`,
+      fix: 'use "4" (the default), or "1" for stores that need it',
+    });
+  return problems;
 }
 
 /** Options of {@link ObjectStorageProvider.s3Compatible}. */
@@ -105,6 +140,14 @@ export interface S3CompatibleObjectStorageOptions {
   readonly profile?: string;
   /** Checksum algorithm of uploads ("" disables it, which some stores need). @default the plugin's (CRC32) */
   readonly checksumAlgorithm?: string;
+  /** Server-side encryption algorithm the store applies (`AES256`). @default the store's */
+  readonly serverSideEncryption?: string;
+  /** File (in Velero's pod) holding a 32-byte SSE-C customer key. @default no SSE-C */
+  readonly customerKeyEncryptionFile?: string;
+  /** Signature version of the signed URLs the CLI downloads with ("1" for stores that support only that). @default the plugin's ("4") */
+  readonly signatureVersion?: '1' | '4';
+  /** Read this location's credentials file as an AWS shared config file. @default false */
+  readonly enableSharedConfig?: boolean;
 }
 
 /** Options of {@link ObjectStorageProvider.gcp}. */
@@ -131,6 +174,10 @@ export interface AzureObjectStorageOptions {
   readonly useAAD?: boolean;
   /** The storage account URI, for a sovereign cloud or a private endpoint. @default derived from the account name */
   readonly storageAccountURI?: string;
+  /** The Azure AD authority (a sovereign cloud's), used with useAAD. @default the public cloud's */
+  readonly activeDirectoryAuthorityURI?: string;
+  /** Block size of uploads, in bytes (at most 100 MiB). @default the plugin's */
+  readonly blockSizeInBytes?: number;
 }
 
 /** Which object store a {@link BackupStorageLocation} writes to: the Velero provider plugin and its `config`. */
@@ -143,10 +190,18 @@ export class ObjectStorageProvider {
     if (options.serverSideEncryption !== undefined) config.serverSideEncryption = options.serverSideEncryption;
     if (options.checksumAlgorithm !== undefined) config.checksumAlgorithm = options.checksumAlgorithm;
     if (options.tagging !== undefined) config.tagging = options.tagging;
-    return new ObjectStorageProvider('aws', config, [
+    const problems = [
       ...regionProblems(options.region, '"eu-west-1"'),
       ...nonEmpty('provider.kmsKeyId', options.kmsKeyId, 'the KMS key'),
-    ]);
+      ...awsCommonConfig(options, config),
+    ];
+    if (options.kmsKeyId !== undefined && options.customerKeyEncryptionFile !== undefined)
+      problems.push({
+        field: 'provider.customerKeyEncryptionFile',
+        problem: 'SSE-C (customerKeyEncryptionFile) and SSE-KMS (kmsKeyId) are both given; the plugin takes one',
+        fix: 'choose one of the two encryptions',
+      });
+    return new ObjectStorageProvider('aws', config, problems);
   }
 
   /** An S3-compatible store (MinIO, Ceph RGW, ...) through the AWS plugin, path-style by default. */
@@ -157,7 +212,12 @@ export class ObjectStorageProvider {
     if (options.insecureSkipTLSVerify !== undefined) config.insecureSkipTLSVerify = String(options.insecureSkipTLSVerify);
     if (options.profile !== undefined) config.profile = options.profile;
     if (options.checksumAlgorithm !== undefined) config.checksumAlgorithm = options.checksumAlgorithm;
-    const problems: Problem[] = [...urlProblem('provider.s3Url', options.s3Url), ...urlProblem('provider.publicUrl', options.publicUrl)];
+    if (options.serverSideEncryption !== undefined) config.serverSideEncryption = options.serverSideEncryption;
+    const problems: Problem[] = [
+      ...urlProblem('provider.s3Url', options.s3Url),
+      ...urlProblem('provider.publicUrl', options.publicUrl),
+      ...awsCommonConfig(options, config),
+    ];
     if (options.s3Url === undefined)
       problems.push({ field: 'provider.s3Url', problem: 'no endpoint is given', fix: 'give the S3 endpoint, such as http://minio.velero.svc:9000' });
     problems.push(...regionProblems(region, '"us-east-1" (most S3-compatible stores accept any)'));
@@ -185,6 +245,8 @@ export class ObjectStorageProvider {
     if (options.storageAccountKeyEnvVar !== undefined) config.storageAccountKeyEnvVar = options.storageAccountKeyEnvVar;
     if (options.useAAD !== undefined) config.useAAD = String(options.useAAD);
     if (options.storageAccountURI !== undefined) config.storageAccountURI = options.storageAccountURI;
+    if (options.activeDirectoryAuthorityURI !== undefined) config.activeDirectoryAuthorityURI = options.activeDirectoryAuthorityURI;
+    if (options.blockSizeInBytes !== undefined) config.blockSizeInBytes = String(options.blockSizeInBytes);
     const problems: Problem[] = /^[a-z0-9]{3,24}$/.test(options.storageAccount ?? '')
       ? []
       : [
@@ -201,6 +263,20 @@ export class ObjectStorageProvider {
         fix: 'give the resource group of the storage account',
       });
     }
+    problems.push(...urlProblem('provider.activeDirectoryAuthorityURI', options.activeDirectoryAuthorityURI));
+    if (options.activeDirectoryAuthorityURI !== undefined && options.useAAD !== true)
+      problems.push({
+        field: 'provider.activeDirectoryAuthorityURI',
+        problem: 'the Azure AD authority is read only with useAAD: true',
+        fix: 'set useAAD: true, or drop activeDirectoryAuthorityURI',
+      });
+    const block = options.blockSizeInBytes;
+    if (block !== undefined && !(Number.isInteger(block) && block > 0 && block <= 100 * 1024 * 1024))
+      problems.push({
+        field: 'provider.blockSizeInBytes',
+        problem: `${block} is not a whole number of bytes from 1 to 104857600 (100 MiB)`,
+        fix: 'give a block size such as 4194304 (4 MiB)',
+      });
     return new ObjectStorageProvider('azure', config, [...problems, ...urlProblem('provider.storageAccountURI', options.storageAccountURI)]);
   }
 
@@ -434,11 +510,25 @@ export class BackupStorageLocation extends Construct implements IApiObjectOwner 
 
 /** Which snapshot provider a {@link VolumeSnapshotLocation} uses, and its `config`. */
 export class SnapshotProvider {
-  /** EBS snapshots (velero-plugin-for-aws). Only the region: the S3 settings belong to the storage location. */
-  public static aws(options: { readonly region: string; readonly profile?: string }): SnapshotProvider {
+  /** EBS snapshots (velero-plugin-for-aws), optionally copied to `altRegion`. The S3 settings belong to the storage location. */
+  public static aws(options: { readonly region: string; readonly profile?: string; readonly altRegion?: string }): SnapshotProvider {
     const config: Record<string, string> = { region: options.region };
+    if (options.altRegion !== undefined) config.altRegion = options.altRegion;
     if (options.profile !== undefined) config.profile = options.profile;
-    return new SnapshotProvider('aws', config, regionProblems(options.region, '"eu-west-1"'));
+    const problems = regionProblems(options.region, '"eu-west-1"');
+    if (options.altRegion !== undefined && !/^[a-z0-9-]+$/.test(options.altRegion))
+      problems.push({
+        field: 'provider.altRegion',
+        problem: `"${options.altRegion}" is not a region name`,
+        fix: 'name the region snapshots are copied to, such as "eu-central-1"',
+      });
+    if (options.altRegion !== undefined && options.altRegion === options.region)
+      problems.push({
+        field: 'provider.altRegion',
+        problem: `snapshots would be copied into their own region "${options.region}"`,
+        fix: 'name another region, or drop altRegion',
+      });
+    return new SnapshotProvider('aws', config, problems);
   }
 
   /** Persistent-disk snapshots (velero-plugin-for-gcp). */

@@ -363,3 +363,105 @@ describe('pod annotations: hooks and file-system backup volume lists', () => {
     );
   });
 });
+
+describe('every plugin option the AWS, Azure and GCP plugins document for a location', () => {
+  test('AWS S3 with SSE-C, signature version and shared config; an S3-compatible store; Azure with an AD authority and block size; EBS with a copy region', () => {
+    const [s3, compatible, azure, ebs] = synth((c) => {
+      new BackupStorageLocation(c, 'sse-c', {
+        provider: ObjectStorageProvider.aws({
+          region: 'ap-southeast-2',
+          customerKeyEncryptionFile: '/credentials/sse-c-key',
+          signatureVersion: '4',
+          enableSharedConfig: true,
+          tagging: 'team=payments',
+        }),
+        bucket: 'payments-cluster-backups',
+      });
+      new BackupStorageLocation(c, 'quobyte', {
+        provider: ObjectStorageProvider.s3Compatible({
+          s3Url: 'https://s3.storage.example.net',
+          signatureVersion: '1',
+          serverSideEncryption: 'AES256',
+        }),
+        bucket: 'k8s-backups',
+      });
+      new BackupStorageLocation(c, 'sovereign', {
+        provider: ObjectStorageProvider.azure({
+          storageAccount: 'backupsgov01',
+          storageAccountURI: 'https://backupsgov01.blob.core.usgovcloudapi.net',
+          useAAD: true,
+          activeDirectoryAuthorityURI: 'https://login.microsoftonline.us/',
+          blockSizeInBytes: 8 * 1024 * 1024,
+        }),
+        bucket: 'velero',
+      });
+      new VolumeSnapshotLocation(c, 'ebs', { provider: SnapshotProvider.aws({ region: 'ap-southeast-2', altRegion: 'ap-southeast-4' }) });
+    });
+    expect(s3.spec.config).toEqual({
+      region: 'ap-southeast-2',
+      tagging: 'team=payments',
+      customerKeyEncryptionFile: '/credentials/sse-c-key',
+      signatureVersion: '4',
+      enableSharedConfig: 'true',
+    });
+    expect(compatible.spec.config).toEqual({
+      region: 'us-east-1',
+      s3ForcePathStyle: 'true',
+      s3Url: 'https://s3.storage.example.net',
+      serverSideEncryption: 'AES256',
+      signatureVersion: '1',
+    });
+    expect(azure.spec.config).toEqual({
+      storageAccount: 'backupsgov01',
+      useAAD: 'true',
+      storageAccountURI: 'https://backupsgov01.blob.core.usgovcloudapi.net',
+      activeDirectoryAuthorityURI: 'https://login.microsoftonline.us/',
+      blockSizeInBytes: '8388608',
+    });
+    expect(ebs.spec.config).toEqual({ region: 'ap-southeast-2', altRegion: 'ap-southeast-4' });
+  });
+
+  test('conflicting or malformed plugin options are refused at provider.<option>', () => {
+    expect(
+      problemsOf(
+        (c) =>
+          new BackupStorageLocation(c, 'l', {
+            provider: ObjectStorageProvider.aws({
+              region: 'eu-west-1',
+              kmsKeyId: 'alias/velero',
+              customerKeyEncryptionFile: 'key.bin',
+              signatureVersion: '2' as '4',
+            }),
+            bucket: 'eu-backups',
+          }),
+      ),
+    ).toEqual([
+      '[test/l] provider.customerKeyEncryptionFile: "key.bin" is not an absolute path in Velero\'s pod. Fix: give the path where the key file is mounted, such as /credentials/customer-key.',
+      '[test/l] provider.signatureVersion: "2" is not 1 or 4. Fix: use "4" (the default), or "1" for stores that need it.',
+      '[test/l] provider.customerKeyEncryptionFile: SSE-C (customerKeyEncryptionFile) and SSE-KMS (kmsKeyId) are both given; the plugin takes one. Fix: choose one of the two encryptions.',
+    ]);
+    expect(
+      problemsOf(
+        (c) =>
+          new BackupStorageLocation(c, 'l', {
+            provider: ObjectStorageProvider.azure({
+              storageAccount: 'backups01',
+              resourceGroup: 'rg-backups',
+              activeDirectoryAuthorityURI: 'login.microsoftonline.us',
+              blockSizeInBytes: 200 * 1024 * 1024,
+            }),
+            bucket: 'velero',
+          }),
+      ),
+    ).toEqual([
+      '[test/l] provider.activeDirectoryAuthorityURI: "login.microsoftonline.us" is not an http(s) URL. Fix: give the endpoint with its scheme, such as https://s3.example.com:9000.',
+      '[test/l] provider.activeDirectoryAuthorityURI: the Azure AD authority is read only with useAAD: true. Fix: set useAAD: true, or drop activeDirectoryAuthorityURI.',
+      '[test/l] provider.blockSizeInBytes: 209715200 is not a whole number of bytes from 1 to 104857600 (100 MiB). Fix: give a block size such as 4194304 (4 MiB).',
+    ]);
+    expect(
+      problemsOf((c) => new VolumeSnapshotLocation(c, 'v', { provider: SnapshotProvider.aws({ region: 'eu-west-1', altRegion: 'eu-west-1' }) })),
+    ).toEqual([
+      '[test/v] provider.altRegion: snapshots would be copied into their own region "eu-west-1". Fix: name another region, or drop altRegion.',
+    ]);
+  });
+});
