@@ -119,7 +119,7 @@ export function hookCommandProblems(field: string, command: readonly string[] | 
   return [
     {
       field: `${at}[0]`,
-      problem: `the program name "${program}" contains white space; Velero runs the first element as one program name (no shell splits it), and no program is called that, so the hook fails`,
+      problem: `the program name "${program}" contains white space; the first element is run as one program name (no shell splits it), and no program is called that, so the hook fails`,
       fix: `give each word its own element: ${JSON.stringify([...words, ...command.slice(1)])}`,
     },
   ];

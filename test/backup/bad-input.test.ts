@@ -184,7 +184,7 @@ describe('hook commands: the program name is the first element, not a command li
 
   test('["/bin/sh -c", "sync"] is refused with the split list as the fix, in every kind of hook', () => {
     expect(problemsOf((c) => new BackupHooks(c, 'hooks', { workload: deployment(c), preBackup: { command: ['/bin/sh -c', 'sync'] } }))).toEqual([
-      '[test/hooks] preBackup.command[0]: the program name "/bin/sh -c" contains white space; Velero runs the first element as one program name (no shell splits it), and no program is called that, so the hook fails. Fix: give each word its own element: ["/bin/sh","-c","sync"].',
+      '[test/hooks] preBackup.command[0]: the program name "/bin/sh -c" contains white space; the first element is run as one program name (no shell splits it), and no program is called that, so the hook fails. Fix: give each word its own element: ["/bin/sh","-c","sync"].',
     ]);
     expect(
       problemsOf(
@@ -194,7 +194,7 @@ describe('hook commands: the program name is the first element, not a command li
           }),
       ),
     ).toEqual([
-      '[test/plan] schedules[0].hooks[0].post[0].command[0]: the program name "psql -U app" contains white space; Velero runs the first element as one program name (no shell splits it), and no program is called that, so the hook fails. Fix: give each word its own element: ["psql","-U","app","-c","CHECKPOINT"].',
+      '[test/plan] schedules[0].hooks[0].post[0].command[0]: the program name "psql -U app" contains white space; the first element is run as one program name (no shell splits it), and no program is called that, so the hook fails. Fix: give each word its own element: ["psql","-U","app","-c","CHECKPOINT"].',
     ]);
     expect(
       problemsOf(
@@ -213,8 +213,8 @@ describe('hook commands: the program name is the first element, not a command li
           }),
       ),
     ).toEqual([
-      '[test/r] hooks[0].postHooks[0].exec.command[0]: the program name "/bin/bash -lc" contains white space; Velero runs the first element as one program name (no shell splits it), and no program is called that, so the hook fails. Fix: give each word its own element: ["/bin/bash","-lc","warm-cache"].',
-      '[test/r] hooks[0].postHooks[1].init.containers[0].command[0]: the program name "/bin/sh -c" contains white space; Velero runs the first element as one program name (no shell splits it), and no program is called that, so the hook fails. Fix: give each word its own element: ["/bin/sh","-c","cp /seed/* /data"].',
+      '[test/r] hooks[0].postHooks[0].exec.command[0]: the program name "/bin/bash -lc" contains white space; the first element is run as one program name (no shell splits it), and no program is called that, so the hook fails. Fix: give each word its own element: ["/bin/bash","-lc","warm-cache"].',
+      '[test/r] hooks[0].postHooks[1].init.containers[0].command[0]: the program name "/bin/sh -c" contains white space; the first element is run as one program name (no shell splits it), and no program is called that, so the hook fails. Fix: give each word its own element: ["/bin/sh","-c","cp /seed/* /data"].',
     ]);
   });
 
