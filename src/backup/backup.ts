@@ -7,7 +7,15 @@ import { apiObjectsOf, IApiObjectOwner, setMainObject, typedApiObject } from '..
 import { backupScheduleTemplate, BackupTemplateOptions, backupTemplateProblems, VELERO_NAMESPACE, VELERO_NAMESPACE_FIX } from './plan';
 import { VolumeBackupMethod } from './schedule';
 
-/** Props of {@link VeleroBackup}: the template fields of a Schedule, plus where the Backup lives. */
+/**
+ * Props of {@link VeleroBackup}: the template fields of a Schedule, plus where the Backup
+ * lives. Unlike a plan's schedules, a Backup is written with only the fields given, besides
+ * its volume method: with no `includedNamespaces` Velero backs up every namespace, with no
+ * `storageLocation` it uses the location marked default, and with no `retention` its
+ * server's default TTL (30 days unless `--default-backup-ttl` says otherwise).
+ * `volumes` defaults to `VolumeBackupMethod.fileSystem()`; `VolumeBackupMethod.veleroDefaults()`
+ * writes no volume field.
+ */
 export interface VeleroBackupProps extends BackupTemplateOptions {
   /** Name of the Backup. @default the construct id */
   readonly name?: string;
@@ -46,7 +54,7 @@ export class VeleroBackup extends Construct implements IApiObjectOwner {
         '',
         nameProblems('storageLocation', props.storageLocation, { fix: 'use the name of a BackupStorageLocation, usually "default"' }),
       );
-    problems.addAll('', backupTemplateProblems('', props));
+    problems.addAll('', backupTemplateProblems('', props, VolumeBackupMethod.fileSystem()));
     problems.throwIfAny(this.node.path);
 
     // A Schedule labels the Backups it creates through its template's metadata; a Backup
@@ -54,8 +62,10 @@ export class VeleroBackup extends Construct implements IApiObjectOwner {
     const { metadata: _labelsOfCreatedBackups, ...spec } = backupScheduleTemplate(props, {
       storageLocation: 'default',
       volumes: VolumeBackupMethod.fileSystem(),
+      onlyGiven: true,
     }) as BackupSpec;
     const labels = props.labels ?? {};
+    const annotations = props.annotations ?? {};
     this.apiObject = setMainObject(
       this,
       typedApiObject<BackupProps>(
@@ -63,7 +73,12 @@ export class VeleroBackup extends Construct implements IApiObjectOwner {
         'backup',
         Backup.GVK,
         {
-          metadata: { name: this.name, namespace: this.namespace, labels: objectLabels({}, labels) },
+          metadata: {
+            name: this.name,
+            namespace: this.namespace,
+            labels: objectLabels({}, labels),
+            ...(Object.keys(annotations).length > 0 ? { annotations: { ...annotations } } : {}),
+          },
           spec: { ...spec, ...(props.spec ?? {}) },
         },
         toJson_BackupProps,

@@ -12,6 +12,7 @@
 import { CronExpressionParser, CronFieldCollection } from 'cron-parser';
 import { BoundedCache } from '../common/cache';
 import { goDurationMs } from '../common/duration';
+import { timeZoneProblem } from '../common/timezone';
 
 const DESCRIPTORS: Record<string, string> = {
   '@yearly': '0 0 1 1 *',
@@ -39,17 +40,9 @@ export interface ParsedVeleroCron {
   readonly everySeconds?: number;
 }
 
-/** The result of parsing: the schedule, or why Velero would reject it. */
-export type CronParseResult = { readonly ok: true; readonly cron: ParsedVeleroCron } | { readonly ok: false; readonly problem: string };
-
-function validTimeZone(tz: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: tz });
-    return true;
-  } catch {
-    return false;
-  }
-}
+/** The result of parsing: the schedule, or why Velero would reject it (with a fix, where one is specific). */
+export type CronParseResult =
+  { readonly ok: true; readonly cron: ParsedVeleroCron } | { readonly ok: false; readonly problem: string; readonly fix?: string };
 
 function fieldProblem(index: number, field: string): string | undefined {
   const names = index === 3 ? MONTH_NAMES : index === 4 ? DAY_NAMES : [];
@@ -77,7 +70,8 @@ function parseUncached(expression: string): CronParseResult {
   let timeZone = 'UTC';
   const tz = /^(CRON_TZ|TZ)=(\S+)\s+(.*)$/.exec(body);
   if (tz) {
-    if (!validTimeZone(tz[2])) return { ok: false, problem: `"${tz[2]}" is not a known IANA time zone` };
+    const zoneProblem = timeZoneProblem(tz[2]);
+    if (zoneProblem) return { ok: false, problem: `the ${tz[1]}= prefix: ${zoneProblem.problem}`, fix: zoneProblem.fix };
     timeZone = tz[2];
     body = tz[3].trim();
   }

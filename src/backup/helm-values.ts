@@ -7,6 +7,7 @@ import { prometheusSelection } from '../common/conventions';
 import { toJson_ScheduleSpecTemplate } from '../../imports/velero.io';
 import { AlertRule, veleroAlertRules, watchedSchedules } from './monitoring';
 import { VeleroBackupPlan } from './plan';
+import { durationProblems } from './durations';
 import { formatGoDuration } from '../common/duration';
 
 /** Props of {@link VeleroHelmValues}. */
@@ -76,8 +77,10 @@ export class VeleroHelmValues extends Construct {
         'install Velero, its schedules and its storage locations in one namespace',
       );
     }
-    if (props.defaultRetention !== undefined && props.defaultRetention.toSeconds() < 3600)
-      problems.add('defaultRetention', 'the retention is shorter than an hour', 'keep manual backups at least a day');
+    problems.addAll(
+      '',
+      durationProblems('defaultRetention', props.defaultRetention, { minSeconds: 3600, tooShortFix: 'keep manual backups at least a day' }),
+    );
     const helm = props.plan?.delivery.kind === 'helm-chart';
     if (props.plan && props.includeSchedules !== false && !helm) {
       problems.add(

@@ -1,6 +1,7 @@
 import { ApiObject, ApiObjectMetadataDefinition, Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import { Problem, Problems, spelledGoDuration } from '../common';
+import { durationProblems } from './durations';
 
 /** What Velero does when a hook command fails. */
 export class HookOnError {
@@ -75,36 +76,58 @@ export interface BackupHookSet {
   readonly restoreExec?: RestoreExecHook;
 }
 
-function commandProblems(field: string, command: readonly string[] | undefined): Problem[] {
-  if (!command || command.length === 0) {
+/**
+ * Problems with a hook's (or a restore init container's) command, an argument list run
+ * without a shell: empty, not a list of strings, or a program name with spaces in it (a
+ * whole command line in one string, or `["/bin/sh -c", "sync"]`), which no program is
+ * called, so the hook fails with exit 126 or 127. Reported at `field.command`.
+ */
+export function hookCommandProblems(field: string, command: readonly string[] | undefined, options: { readonly required?: boolean } = {}): Problem[] {
+  const at = `${field}.command`;
+  if (command === undefined || command === null || (Array.isArray(command) && command.length === 0)) {
+    return options.required === false
+      ? []
+      : [{ field: at, problem: 'the command is empty', fix: "give the program and its arguments as a list, for example ['/bin/sh', '-c', 'sync']" }];
+  }
+  if (!Array.isArray(command))
     return [
       {
-        field: `${field}.command`,
-        problem: 'the command is empty',
-        fix: "give the program and its arguments as a list, for example ['/bin/sh', '-c', 'sync']",
+        field: at,
+        problem: `the command is ${typeof command === 'string' ? `the string ${JSON.stringify(command)}` : 'not a list'}, not a list of arguments`,
+        fix:
+          typeof command === 'string'
+            ? `give it as a list: ['/bin/sh', '-c', ${JSON.stringify(command)}]`
+            : "give the program and its arguments as a list, for example ['/bin/sh', '-c', 'sync']",
+      },
+    ];
+  const notStrings = command.map((c, i) => (typeof c === 'string' ? -1 : i)).filter((i) => i >= 0);
+  if (notStrings.length > 0)
+    return notStrings.map((i) => ({ field: `${at}[${i}]`, problem: `argument ${i} is not a string`, fix: 'give every argument as a string' }));
+  const program = command[0];
+  if (program.trim() === '') return [{ field: `${at}[0]`, problem: 'the program name is empty', fix: 'start the list with the program to run' }];
+  if (!/\s/.test(program)) return [];
+  const words = program.trim().split(/\s+/);
+  if (command.length === 1) {
+    return [
+      {
+        field: at,
+        problem: `"${program}" is a whole command line in one string; Velero runs it as a single program name and the hook fails with exit 126`,
+        fix: `split it into a list (${JSON.stringify(words)}) or run it through a shell: ['/bin/sh', '-c', ${JSON.stringify(program)}]`,
       },
     ];
   }
-  const out: Problem[] = [];
-  if (command[0].trim() === '')
-    out.push({ field: `${field}.command[0]`, problem: 'the program name is empty', fix: 'start the list with the program to run' });
-  if (command.length === 1 && /\s/.test(command[0].trim())) {
-    out.push({
-      field: `${field}.command`,
-      problem: `"${command[0]}" is a whole command line in one string; Velero runs it as a single program name and the hook fails with exit 126`,
-      fix: `split it into a list (${JSON.stringify(command[0].trim().split(/\s+/))}) or run it through a shell: ['/bin/sh', '-c', ${JSON.stringify(command[0])}]`,
-    });
-  }
-  return out;
+  return [
+    {
+      field: `${at}[0]`,
+      problem: `the program name "${program}" contains white space; the first element is run as one program name (no shell splits it), and no program is called that, so the hook fails`,
+      fix: `give each word its own element: ${JSON.stringify([...words, ...command.slice(1)])}`,
+    },
+  ];
 }
 
-/** Problems with a hook timeout: Velero reads whole seconds of at least 1s. */
+/** Problems with a hook timeout: whole seconds, at least 1s, at most Go's longest duration. */
 export function wholeSecondsProblems(field: string, d: Duration | undefined): Problem[] {
-  if (d === undefined) return [];
-  const ms = d.toMilliseconds();
-  return ms < 1000 || ms % 1000 !== 0
-    ? [{ field, problem: `${ms}ms is not a whole number of seconds of at least 1s`, fix: 'use Duration.seconds(n) or Duration.minutes(n)' }]
-    : [];
+  return durationProblems(field, d);
 }
 
 /** Problems with a hook's `onError`. */
@@ -117,7 +140,7 @@ export function onErrorProblems(field: string, e: HookOnError | undefined): Prob
 /** Problems with one exec hook, fields below `field`. */
 export function execHookProblems(field: string, h: ExecHook): Problem[] {
   return [
-    ...commandProblems(field, h.command),
+    ...hookCommandProblems(field, h.command),
     ...onErrorProblems(`${field}.onError`, h.onError),
     ...wholeSecondsProblems(`${field}.timeout`, h.timeout),
   ];
@@ -129,17 +152,21 @@ export function backupHookProblems(hooks: BackupHookSet): Problem[] {
   if (hooks.preBackup) out.push(...execHookProblems('preBackup', hooks.preBackup));
   if (hooks.postBackup) out.push(...execHookProblems('postBackup', hooks.postBackup));
   if (hooks.restoreInit) {
-    out.push(...commandProblems('restoreInit', hooks.restoreInit.command));
+    out.push(...hookCommandProblems('restoreInit', hooks.restoreInit.command));
     if (!hooks.restoreInit.image) out.push({ field: 'restoreInit.image', problem: 'the image is empty', fix: 'name the init container image' });
   }
   if (hooks.restoreExec) {
-    out.push(...commandProblems('restoreExec', hooks.restoreExec.command));
+    out.push(...hookCommandProblems('restoreExec', hooks.restoreExec.command));
     out.push(...onErrorProblems('restoreExec.onError', hooks.restoreExec.onError));
     out.push(...wholeSecondsProblems('restoreExec.execTimeout', hooks.restoreExec.execTimeout));
     out.push(...wholeSecondsProblems('restoreExec.waitTimeout', hooks.restoreExec.waitTimeout));
   }
   if (!hooks.preBackup && !hooks.postBackup && !hooks.restoreInit && !hooks.restoreExec) {
-    out.push({ field: 'hooks', problem: 'no hook is given', fix: 'set at least one of preBackup, postBackup, restoreInit or restoreExec' });
+    out.push({
+      field: 'hooks',
+      problem: 'no hook is given',
+      fix: 'set at least one of preBackup, postBackup, restoreInit or restoreExec (or, on BackupHooks, a file-system backup volume list)',
+    });
   }
   return out;
 }
@@ -193,12 +220,109 @@ export function execHookSpec(h: ExecHook): { exec: { command: string[]; containe
 /** Anything with a pod template's metadata: cdk8s-plus Deployments, StatefulSets, DaemonSets, Jobs. */
 export interface IPodTemplateOwner {
   readonly podMetadata: ApiObjectMetadataDefinition;
+  /**
+   * The pod template's containers (cdk8s-plus workloads have them): a hook's `container` is
+   * checked against them at synth.
+   * @default not checked
+   */
+  readonly containers?: ReadonlyArray<{ readonly name: string }>;
+  /**
+   * The pod template's init containers: a restore init hook's container name must differ from them.
+   * @default not checked
+   */
+  readonly initContainers?: ReadonlyArray<{ readonly name: string }>;
+  /**
+   * The pod template's volumes: the file-system backup volume lists are checked against them.
+   * @default not checked
+   */
+  readonly volumes?: ReadonlyArray<{ readonly name: string }>;
+}
+
+/**
+ * Problems with the containers a set of hooks names, against the workload's containers as
+ * they are at synth: an exec hook's `container` must be one of them, and the init container
+ * a restore init hook adds must not take a name already used.
+ */
+export function hookContainerProblems(hooks: BackupHookSet, containers: readonly string[], initContainers: readonly string[] = []): Problem[] {
+  if (containers.length === 0) return [];
+  const list = containers.map((c) => `"${c}"`).join(', ');
+  const out: Problem[] = [];
+  for (const [field, hook] of [
+    ['preBackup', hooks.preBackup],
+    ['postBackup', hooks.postBackup],
+    ['restoreExec', hooks.restoreExec],
+  ] as const) {
+    if (hook?.container !== undefined && !containers.includes(hook.container))
+      out.push({
+        field: `${field}.container`,
+        problem: `container "${hook.container}" is not in the workload, whose pod template has the container${containers.length === 1 ? '' : 's'} ${list}; Velero would fail the hook`,
+        fix: `use one of ${list}, or leave container out for the first ("${containers[0]}")`,
+      });
+  }
+  if (hooks.restoreInit) {
+    const name = hooks.restoreInit.name ?? 'restore-hook';
+    if (containers.includes(name) || initContainers.includes(name))
+      out.push({
+        field: 'restoreInit.name',
+        problem: `the restore init container "${name}" takes the name of a container the workload already has, so the restored pod would be invalid`,
+        fix: 'give the restore init container a name of its own',
+      });
+  }
+  return out;
 }
 
 /** Props of {@link BackupHooks}. */
 export interface BackupHooksProps extends BackupHookSet {
   /** The workload whose pod template gets the hook annotations (a cdk8s-plus workload). */
   readonly workload: IPodTemplateOwner;
+  /**
+   * Pod volumes the node agent backs up although the backup's volume method takes no
+   * file-system backup by default (`backup.velero.io/backup-volumes`, the opt-in form).
+   * @default none
+   */
+  readonly fileSystemBackupVolumes?: readonly string[];
+  /**
+   * Pod volumes left out of file-system backup when the backup takes it by default
+   * (`backup.velero.io/backup-volumes-excludes`, the opt-out form).
+   * @default none
+   */
+  readonly excludedFromFileSystemBackup?: readonly string[];
+}
+
+const VOLUME_LISTS = [
+  ['fileSystemBackupVolumes', 'backup.velero.io/backup-volumes'],
+  ['excludedFromFileSystemBackup', 'backup.velero.io/backup-volumes-excludes'],
+] as const;
+
+/** Problems with the pod-volume lists of a {@link BackupHooksProps}, and, when the volumes are known, against them. */
+export function podVolumeListProblems(
+  props: Pick<BackupHooksProps, 'fileSystemBackupVolumes' | 'excludedFromFileSystemBackup'>,
+  volumes?: readonly string[],
+): Problem[] {
+  const out: Problem[] = [];
+  for (const [field] of VOLUME_LISTS) {
+    const list = props[field];
+    if (list === undefined) continue;
+    if (list.length === 0) out.push({ field, problem: 'the list is empty', fix: 'name at least one volume of the pod, or leave the prop out' });
+    list.forEach((v, i) => {
+      if (typeof v !== 'string' || !/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(v) || v.length > 63)
+        out.push({ field: `${field}[${i}]`, problem: `"${v}" is not a volume name`, fix: 'name a volume of the pod template (a DNS label)' });
+      else if (volumes && volumes.length > 0 && !volumes.includes(v))
+        out.push({
+          field: `${field}[${i}]`,
+          problem: `volume "${v}" is not in the workload, whose pod template has the volume${volumes.length === 1 ? '' : 's'} ${volumes.map((x) => `"${x}"`).join(', ')}`,
+          fix: `use one of ${volumes.map((x) => `"${x}"`).join(', ')}`,
+        });
+    });
+  }
+  for (const v of props.fileSystemBackupVolumes ?? [])
+    if ((props.excludedFromFileSystemBackup ?? []).includes(v))
+      out.push({
+        field: 'excludedFromFileSystemBackup',
+        problem: `volume "${v}" is both opted in and out of file-system backup`,
+        fix: 'list it in one of the two',
+      });
+  return out;
 }
 
 /**
@@ -215,10 +339,33 @@ export class BackupHooks extends Construct {
     if (!props.workload || !props.workload.podMetadata) {
       problems.add('workload', 'no workload with a pod template is given', 'pass a cdk8s-plus Deployment, StatefulSet, DaemonSet or Job');
     }
-    problems.addAll('', backupHookProblems(props));
+    const volumeLists = props.fileSystemBackupVolumes !== undefined || props.excludedFromFileSystemBackup !== undefined;
+    // Pod-volume lists alone are a reason for the construct too.
+    problems.addAll('', volumeLists ? backupHookProblems(props).filter((p) => p.field !== 'hooks') : backupHookProblems(props));
+    problems.addAll('', podVolumeListProblems(props));
     problems.throwIfAny(this.node.path);
-    this.annotations = backupHookAnnotations(props);
+    const volumeAnnotations: Record<string, string> = {};
+    for (const [field, key] of VOLUME_LISTS) if (props[field]) volumeAnnotations[key] = props[field]!.join(',');
+    this.annotations = { ...backupHookAnnotations(props), ...volumeAnnotations };
     for (const [k, v] of Object.entries(this.annotations)) props.workload.podMetadata.addAnnotation(k, v);
+    // Containers are usually added after the hooks are declared: checked at synth.
+    const workload = props.workload;
+    this.node.addValidation({
+      validate: () => {
+        const names = (list: IPodTemplateOwner['containers']) => (Array.isArray(list) ? list.map((c) => c.name) : []);
+        const found = new Problems();
+        found.addAll('', hookContainerProblems(props, names(workload.containers), names(workload.initContainers)));
+        if (Array.isArray(workload.volumes))
+          found.addAll(
+            '',
+            podVolumeListProblems(
+              props,
+              workload.volumes.map((v) => v.name),
+            ).filter((p) => p.problem.includes('is not in the workload')),
+          );
+        return found.messages();
+      },
+    });
   }
 
   /** Every object this construct made: none. It annotates the workload's pod template and makes no object of its own: `apiObjects` is empty. */

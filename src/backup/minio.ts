@@ -4,6 +4,7 @@ import { Construct } from 'constructs';
 import { nameProblems, namespaceProblems, Problems, restrictedContainerSecurityContext, restrictedPodSecurityContext } from '../common';
 import { apiObjectsOf, coreApiObject, IApiObjectOwner, setMainObject } from '../common/api-object';
 import type * as k8s from '../common/k8s-types';
+import { bucketNameProblems } from './bucket-names';
 import { VELERO_NAMESPACE } from './plan';
 import { BackupStorageLocation, ObjectStorageProvider, SnapshotProvider, VolumeSnapshotLocation } from './storage-location';
 
@@ -183,12 +184,7 @@ export class MinioStorage extends Construct implements IApiObjectOwner {
     }
     problems.addAll('', [...namespaceProblems('namespace', ns), ...namespaceProblems('veleroNamespace', veleroNs)]);
     problems.addAll('', nameProblems('name', name, { rule: 'dns-label', fix: 'use a DNS label; the Service name becomes part of the S3 URL' }));
-    if (!/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(bucket) || bucket.includes('..'))
-      problems.add(
-        'bucket',
-        `"${bucket}" is not a valid S3 bucket name (3-63 lower-case letters, digits, '.' and '-')`,
-        'choose a valid bucket name',
-      );
+    problems.addAll('', bucketNameProblems('bucket', bucket, 's3-compatible'));
     if (p.prefix !== undefined && (p.prefix.startsWith('/') || p.prefix.endsWith('/') || p.prefix === ''))
       problems.add('prefix', `"${p.prefix}" starts or ends with '/' or is empty`, 'give a prefix without leading or trailing slashes');
     if (!/^[a-z0-9-]+$/.test(region)) problems.add('region', `"${region}" is not a region name`, 'use a name such as "us-east-1"');

@@ -7,12 +7,13 @@ import {
   toJson_PrometheusRuleProps,
   toJson_ServiceMonitorProps,
 } from '../../imports/monitoring.coreos.com';
-import { namespaceProblems, Problems, promLabelsProblems } from '../common';
+import { nameProblems, namespaceProblems, Problems, promLabelsProblems } from '../common';
 import { apiObjectsOf, coreApiObject, IApiObjectOwner, setMainObject, typedApiObject } from '../common/api-object';
 import { objectLabels, prometheusSelection } from '../common/conventions';
 import type * as k8s from '../common/k8s-types';
 import { VELERO_NAMESPACE } from './plan';
 import { RpoReport } from './rpo';
+import { durationProblems } from './durations';
 import { formatPromDuration, formatSeconds } from '../common/duration';
 
 /** A Prometheus alerting rule as plain data. */
@@ -184,15 +185,23 @@ export class VeleroMonitoring extends Construct implements IApiObjectOwner {
     problems.addAll('', selection.problems);
     problems.addAll('', promLabelsProblems('alertLabels', props.alertLabels));
     (props.schedules ?? []).forEach((s, i) => {
-      if (!(s.worstCaseGapSeconds > 0))
+      // The name goes into PromQL and alert texts: a Schedule name, nothing else.
+      problems.addAll('', nameProblems(`schedules[${i}].name`, s.name, { what: 'Schedule name', fix: 'give the name of a Velero Schedule' }));
+      if (!(Number.isFinite(s.worstCaseGapSeconds) && s.worstCaseGapSeconds > 0))
         problems.add(
           `schedules[${i}].worstCaseGapSeconds`,
           'the gap is not a positive number of seconds',
           "take the figures from computeRpo or a plan's rpoReport",
         );
+      if (s.rpoSeconds !== undefined && !(Number.isFinite(s.rpoSeconds) && s.rpoSeconds > 0))
+        problems.add(
+          `schedules[${i}].rpoSeconds`,
+          'the RPO is not a positive number of seconds',
+          "take the figures from a plan's rpoReport, or leave it out",
+        );
     });
     const interval = props.scrapeInterval ?? Duration.seconds(30);
-    if (interval.toSeconds() < 1) problems.add('scrapeInterval', 'the interval is shorter than a second', 'use Duration.seconds(30)');
+    problems.addAll('', durationProblems('scrapeInterval', interval, { tooShortFix: 'use Duration.seconds(30)' }));
     problems.throwIfAny(this.node.path);
 
     const installation = props.installation ?? VeleroInstallation.cli();

@@ -3,6 +3,7 @@ import { objectLabels } from '../common/conventions';
 import { Construct, IConstruct } from 'constructs';
 import { Schedule, ScheduleProps, ScheduleSpecTemplate, toJson_ScheduleProps } from '../../imports/velero.io';
 import {
+  annotationsProblems,
   fieldPath,
   labelSelectorProblems,
   labelsProblems,
@@ -28,6 +29,8 @@ import {
   HookResourceFilters,
 } from './template';
 import { formatGoDuration } from '../common/duration';
+import { durationProblems } from './durations';
+import { mapOfListsProblems, PropShape, shapeProblems } from './shape';
 
 /** Default namespace of Velero and its objects. */
 export const VELERO_NAMESPACE = 'velero';
@@ -101,6 +104,12 @@ export interface BackupScheduleOptions extends BackupTemplateExtras {
   readonly useOwnerReferencesInBackup?: boolean;
   /** Labels of the Schedule and of the Backups it creates. @default the plan's labels */
   readonly labels?: Readonly<Record<string, string>>;
+  /**
+   * Annotations of the Schedule object (of a {@link VeleroBackup}: of the Backup). Velero's
+   * Schedule template has no annotations, so the Backups a Schedule creates do not get them.
+   * @default the plan's annotations
+   */
+  readonly annotations?: Readonly<Record<string, string>>;
   /** Time to wait for CSI snapshots. @default Velero's 10m */
   readonly csiSnapshotTimeout?: Duration;
   /** Time to wait for asynchronous item operations. @default Velero's 4h */
@@ -163,6 +172,8 @@ export interface VeleroBackupPlanProps {
   readonly volumes?: VolumeBackupMethod;
   /** Labels of every Schedule and Backup. @default none */
   readonly labels?: Readonly<Record<string, string>>;
+  /** Annotations of every Schedule object (a schedule's own win on a clash). @default none */
+  readonly annotations?: Readonly<Record<string, string>>;
   /**
    * How the schedules reach the cluster: Schedule objects, or the Velero Helm chart through
    * exactly one {@link VeleroHelmValues} (a synth error otherwise).
@@ -187,7 +198,15 @@ export function selectorSpec(s: LabelSelector): {
 const NAMESPACE_LIST_FIX = 'use an existing namespace name, or "*" for every namespace';
 
 /** Problems with one schedule's options, fields relative to it. */
-export function backupScheduleProblems(field: string, s: BackupScheduleOptions): Problem[] {
+export function backupScheduleProblems(field: string, s: BackupScheduleOptions, planVolumes?: VolumeBackupMethod): Problem[] {
+  if (s === null || typeof s !== 'object' || Array.isArray(s))
+    return [
+      {
+        field,
+        problem: `the schedule is ${s === null ? 'null' : `a ${Array.isArray(s) ? 'list' : typeof s}`}, not an object`,
+        fix: 'give { name, schedule, ... }',
+      },
+    ];
   const out: Problem[] = [];
   if (s.name === undefined) out.push({ field: fieldPath(field, 'name'), problem: 'no name is given', fix: SCHEDULE_NAME_FIX });
   else out.push(...nameProblems(fieldPath(field, 'name'), s.name, { fix: SCHEDULE_NAME_FIX }));
@@ -200,22 +219,80 @@ export function backupScheduleProblems(field: string, s: BackupScheduleOptions):
   } else {
     out.push(...s.schedule.problems(fieldPath(field, 'schedule')));
   }
-  out.push(...backupTemplateProblems(field, s));
+  out.push(...backupTemplateProblems(field, s, planVolumes));
   return out;
 }
 
 const SCHEDULE_NAME_FIX = 'name the Schedule explicitly with lower-case letters, digits and "-"';
 
+/** The labels Velero itself writes on the Backups and Restores it creates or syncs, and reads back. */
+const VELERO_OWN_LABELS = [
+  'velero.io/schedule-name',
+  'velero.io/storage-location',
+  'velero.io/backup-name',
+  'velero.io/backup-uid',
+  'velero.io/restore-name',
+  'velero.io/restore-uid',
+  'velero.io/source-cluster-k8s-gitversion',
+  'velero.io/source-cluster-k8s-major-version',
+  'velero.io/source-cluster-k8s-minor-version',
+];
+
+/** Problems with the labels of a Velero object: valid labels, none that Velero writes itself. */
+export function veleroObjectLabelsProblems(field: string, labels: Readonly<Record<string, string>> | undefined): Problem[] {
+  const out = labelsProblems(field, labels);
+  for (const key of Object.keys(labels ?? {}))
+    if (VELERO_OWN_LABELS.includes(key))
+      out.push({
+        field: fieldPath(field, key),
+        problem: `"${key}" is a label Velero sets itself on Backups and Restores; a value given here is overwritten or misleads Velero`,
+        fix: 'use a label key under your own domain',
+      });
+  return out;
+}
+
+const TEMPLATE_SHAPES: Readonly<Record<string, PropShape>> = {
+  includedNamespaces: 'strings',
+  excludedNamespaces: 'strings',
+  includedResources: 'strings',
+  excludedResources: 'strings',
+  includedClusterScopedResources: 'strings',
+  excludedClusterScopedResources: 'strings',
+  includedNamespaceScopedResources: 'strings',
+  excludedNamespaceScopedResources: 'strings',
+  volumeSnapshotLocations: 'strings',
+  orLabelSelectors: 'objects',
+  hooks: 'objects',
+  labelSelector: 'map',
+  labels: 'map',
+  annotations: 'map',
+  uploaderConfig: 'map',
+};
+
+/** The shapes of a hook's props (a Schedule's or Backup's, or a Restore's). */
+export const HOOK_SHAPES: Readonly<Record<string, PropShape>> = {
+  includedNamespaces: 'strings',
+  excludedNamespaces: 'strings',
+  includedResources: 'strings',
+  excludedResources: 'strings',
+  labelSelector: 'map',
+  pre: 'objects',
+  post: 'objects',
+  postHooks: 'objects',
+};
+
 /** Problems with the template fields of a Schedule or a Backup, fields relative to `field`. */
-export function backupTemplateProblems(field: string, s: BackupTemplateOptions): Problem[] {
+export function backupTemplateProblems(field: string, s: BackupTemplateOptions, defaultVolumes?: VolumeBackupMethod): Problem[] {
   const at = (name: string) => fieldPath(field, name);
-  const out: Problem[] = [];
-  if (s.retention !== undefined && s.retention.toMilliseconds() < 1000)
-    out.push({
-      field: at('retention'),
-      problem: 'the retention is shorter than a second',
-      fix: 'keep backups at least as long as the time between two runs',
+  // Props read from JSON or JavaScript: a wrong shape is reported before anything reads it.
+  const shapes = [...shapeProblems(at, s, TEMPLATE_SHAPES), ...mapOfListsProblems(at('orderedResources'), s.orderedResources)];
+  if (s.hooks && Array.isArray(s.hooks))
+    s.hooks.forEach((h, i) => {
+      if (h && typeof h === 'object') shapes.push(...shapeProblems((n) => at(`hooks[${i}].${n}`), h, HOOK_SHAPES));
     });
+  if (shapes.length > 0) return shapes;
+  const out: Problem[] = [];
+  out.push(...durationProblems(at('retention'), s.retention, { tooShortFix: 'keep backups at least as long as the time between two runs' }));
   out.push(...namespaceListProblems(at('includedNamespaces'), s.includedNamespaces, { allowAll: true, fix: NAMESPACE_LIST_FIX }));
   out.push(...namespaceListProblems(at('excludedNamespaces'), s.excludedNamespaces, { allowAll: true, fix: NAMESPACE_LIST_FIX }));
   for (const ns of s.includedNamespaces ?? []) {
@@ -231,7 +308,8 @@ export function backupTemplateProblems(field: string, s: BackupTemplateOptions):
       fix: 'use one of them',
     });
   }
-  out.push(...labelsProblems(at('labels'), s.labels));
+  out.push(...veleroObjectLabelsProblems(at('labels'), s.labels));
+  out.push(...annotationsProblems(at('annotations'), s.annotations));
   (s.hooks ?? []).forEach((h, i) => {
     const hf = at(`hooks[${i}]`);
     out.push(...hookNameProblems(`${hf}.name`, h.name));
@@ -243,22 +321,24 @@ export function backupTemplateProblems(field: string, s: BackupTemplateOptions):
     (h.pre ?? []).forEach((e, j) => out.push(...execHookProblems(`${hf}.pre[${j}]`, e)));
     (h.post ?? []).forEach((e, j) => out.push(...execHookProblems(`${hf}.post[${j}]`, e)));
   });
-  for (const [name, d] of [
-    ['csiSnapshotTimeout', s.csiSnapshotTimeout],
-    ['itemOperationTimeout', s.itemOperationTimeout],
-  ] as const) {
-    if (d !== undefined && d.toMilliseconds() < 1000)
-      out.push({ field: at(name), problem: 'the timeout is shorter than a second', fix: 'give a Duration of at least 1s' });
-  }
-  out.push(...backupTemplateExtrasProblems(field, s));
+  out.push(...durationProblems(at('csiSnapshotTimeout'), s.csiSnapshotTimeout));
+  out.push(...durationProblems(at('itemOperationTimeout'), s.itemOperationTimeout));
+  out.push(...backupTemplateExtrasProblems(field, s, s.volumes ?? defaultVolumes));
   return out;
 }
 
 /** The Schedule's `spec.template` for one schedule, as plain data. */
 export function backupScheduleTemplate(
   s: BackupTemplateOptions & { readonly template?: ScheduleSpecTemplate },
-  defaults: { storageLocation: string; volumes: VolumeBackupMethod; labels?: Readonly<Record<string, string>> },
+  defaults: {
+    storageLocation: string;
+    volumes: VolumeBackupMethod;
+    labels?: Readonly<Record<string, string>>;
+    /** Write `includedNamespaces`, `storageLocation` and `ttl` only when given (Velero's own defaults apply). */
+    onlyGiven?: boolean;
+  },
 ): ScheduleSpecTemplate {
+  const onlyGiven = defaults.onlyGiven === true;
   const labels = { ...(defaults.labels ?? {}), ...(s.labels ?? {}) };
   const volumes = (s.volumes ?? defaults.volumes).fields;
   const hooks =
@@ -275,7 +355,7 @@ export function backupScheduleTemplate(
         }
       : undefined;
   const generated = {
-    includedNamespaces: [...(s.includedNamespaces ?? [ALL_NAMESPACES])],
+    ...(s.includedNamespaces || !onlyGiven ? { includedNamespaces: [...(s.includedNamespaces ?? [ALL_NAMESPACES])] } : {}),
     ...(s.excludedNamespaces ? { excludedNamespaces: [...s.excludedNamespaces] } : {}),
     ...(s.includedResources ? { includedResources: [...s.includedResources] } : {}),
     ...(s.excludedResources ? { excludedResources: [...s.excludedResources] } : {}),
@@ -284,9 +364,9 @@ export function backupScheduleTemplate(
     ...(s.orLabelSelectors ? { orLabelSelectors: s.orLabelSelectors.map(selectorSpec) } : {}),
     ...volumes,
     ...backupTemplateExtrasSpec(s),
-    storageLocation: s.storageLocation ?? defaults.storageLocation,
+    ...(s.storageLocation || !onlyGiven ? { storageLocation: s.storageLocation ?? defaults.storageLocation } : {}),
     ...(s.volumeSnapshotLocations ? { volumeSnapshotLocations: [...s.volumeSnapshotLocations] } : {}),
-    ttl: spelledGoDuration(s.retention ?? DEFAULT_RETENTION, formatGoDuration),
+    ...(s.retention || !onlyGiven ? { ttl: spelledGoDuration(s.retention ?? DEFAULT_RETENTION, formatGoDuration) } : {}),
     ...(s.csiSnapshotTimeout ? { csiSnapshotTimeout: spelledGoDuration(s.csiSnapshotTimeout, formatGoDuration) } : {}),
     ...(s.itemOperationTimeout ? { itemOperationTimeout: spelledGoDuration(s.itemOperationTimeout, formatGoDuration) } : {}),
     ...(hooks ? { hooks } : {}),
@@ -305,11 +385,25 @@ export const DEFAULT_SCHEDULE: BackupScheduleOptions = {
   retention: Duration.days(7),
 };
 
+/** Problems with an RPO target: whole seconds, at least a minute (no cron schedule runs more often). */
+function rpoProblems(field: string, d: Duration | undefined): Problem[] {
+  const found = durationProblems(field, d, { minSeconds: 0 });
+  if (found.length > 0 || d === undefined || d.toMilliseconds() >= 60_000) return found;
+  return [
+    {
+      field,
+      problem: `the RPO (${formatGoDuration(d)}) is shorter than a minute, which no cron schedule can meet`,
+      fix: 'give an RPO of at least Duration.minutes(1)',
+    },
+  ];
+}
+
 /** Schedules of one plan that share a name. */
 function duplicateScheduleProblems(schedules: readonly BackupScheduleOptions[]): Problem[] {
   const seen = new Set<string>();
   const out: Problem[] = [];
   schedules.forEach((s, i) => {
+    if (!s || typeof s !== 'object') return;
     if (s.name !== undefined && seen.has(s.name))
       out.push({
         field: `schedules[${i}].name`,
@@ -387,22 +481,20 @@ export class VeleroBackupPlan extends Construct implements IApiObjectOwner {
     const problems = new Problems();
     problems.addAll('', namespaceProblems('namespace', this.namespace, { fix: 'use the namespace Velero is installed in, usually "velero"' }));
     problems.addAll('', nameProblems('storageLocation', this.storageLocation, { fix: 'use the name of a BackupStorageLocation, usually "default"' }));
-    problems.addAll('', labelsProblems('labels', props.labels));
+    problems.addAll('', veleroObjectLabelsProblems('labels', props.labels));
+    problems.addAll('', annotationsProblems('annotations', props.annotations));
     const schedules = props.schedules ?? [DEFAULT_SCHEDULE];
     if (schedules.length === 0)
       problems.add('schedules', 'the list is empty', 'give at least one schedule, or leave the prop out for the daily default');
-    schedules.forEach((s, i) => problems.addAll(`schedules[${i}]`, backupScheduleProblems('', s)));
-    problems.addAll('', duplicateScheduleProblems(schedules));
-    if (props.rpo !== undefined && props.rpo.toSeconds() < 60)
-      problems.add('rpo', 'the RPO is shorter than a minute, which no cron schedule can meet', 'give an RPO of at least Duration.minutes(1)');
+    if (!Array.isArray(schedules)) problems.add('schedules', 'the schedules are not a list', 'give a list of schedules');
+    else {
+      schedules.forEach((s, i) => problems.addAll(`schedules[${i}]`, backupScheduleProblems('', s, this.volumes)));
+      problems.addAll('', duplicateScheduleProblems(schedules));
+    }
+    problems.addAll('', rpoProblems('rpo', props.rpo));
     for (const [ns, d] of Object.entries(props.namespaceRpo ?? {})) {
       problems.addAll('', namespaceProblems(`namespaceRpo.${ns}`, ns));
-      if (d.toSeconds() < 60)
-        problems.add(
-          `namespaceRpo.${ns}`,
-          'the RPO is shorter than a minute, which no cron schedule can meet',
-          'give an RPO of at least Duration.minutes(1)',
-        );
+      problems.addAll('', rpoProblems(`namespaceRpo.${ns}`, d));
     }
     if (problems.empty) {
       const report = this.computeReport(schedules);
@@ -420,7 +512,7 @@ export class VeleroBackupPlan extends Construct implements IApiObjectOwner {
   /** Adds a schedule; it is checked at once and the RPO again at synth. Returns its Schedule object (none when delivered through the Helm chart). */
   public addSchedule(options: BackupScheduleOptions): ApiObject | undefined {
     const problems = new Problems();
-    problems.addAll(`schedules[${this.scheduleOptions.length}]`, backupScheduleProblems('', options));
+    problems.addAll(`schedules[${this.scheduleOptions.length}]`, backupScheduleProblems('', options, this.volumes));
     problems.addAll('', duplicateScheduleProblems([...this.scheduleOptions, options]));
     problems.throwIfAny(this.node.path);
     const obj = this.emit(options);
@@ -528,12 +620,18 @@ export class VeleroBackupPlan extends Construct implements IApiObjectOwner {
     this.scheduleOptions.push(s);
     if (this.delivery.kind === 'helm-chart') return undefined;
     const labels = { ...(this.props.labels ?? {}), ...(s.labels ?? {}) };
+    const annotations = { ...(this.props.annotations ?? {}), ...(s.annotations ?? {}) };
     const obj = typedApiObject<ScheduleProps>(
       this,
       `schedule-${s.name}`,
       Schedule.GVK,
       {
-        metadata: { name: s.name, namespace: this.namespace, labels: objectLabels({}, labels) },
+        metadata: {
+          name: s.name,
+          namespace: this.namespace,
+          labels: objectLabels({}, labels),
+          ...(Object.keys(annotations).length > 0 ? { annotations } : {}),
+        },
         spec: {
           schedule: s.schedule.expression,
           ...(s.paused !== undefined ? { paused: s.paused } : {}),

@@ -3,8 +3,8 @@ import { objectLabels } from '../common/conventions';
 import { Construct } from 'constructs';
 import { Restore, RestoreProps, RestoreSpec, toJson_RestoreProps } from '../../imports/velero.io';
 import {
+  annotationsProblems,
   labelSelectorProblems,
-  labelsProblems,
   nameProblems,
   namespaceListProblems,
   namespaceProblems,
@@ -13,11 +13,13 @@ import {
   spelledGoDuration,
 } from '../common';
 import { apiObjectsOf, IApiObjectOwner, setMainObject, typedApiObject } from '../common/api-object';
-import { onErrorProblems, RestoreExecHook, wholeSecondsProblems } from './hooks';
-import { LabelSelector, selectorSpec, VELERO_NAMESPACE, VELERO_NAMESPACE_FIX } from './plan';
+import { hookCommandProblems, onErrorProblems, RestoreExecHook, wholeSecondsProblems } from './hooks';
+import { HOOK_SHAPES, LabelSelector, selectorSpec, VELERO_NAMESPACE, VELERO_NAMESPACE_FIX, veleroObjectLabelsProblems } from './plan';
 import { ALL_NAMESPACES } from './rpo';
 import { hookFilterProblems, hookFilterSpec, hookNameProblems, HookResourceFilters } from './template';
 import { formatGoDuration } from '../common/duration';
+import { durationProblems } from './durations';
+import { PropShape, shapeProblems } from './shape';
 
 /** Which backup a restore reads. */
 export class RestoreSource {
@@ -154,36 +156,14 @@ export interface VeleroRestoreProps {
   readonly uploaderConfig?: { readonly writeSparseFiles?: boolean; readonly parallelFilesDownload?: number };
   /** Labels of the Restore. @default none */
   readonly labels?: Readonly<Record<string, string>>;
+  /** Annotations of the Restore. @default none */
+  readonly annotations?: Readonly<Record<string, string>>;
   /**
    * Escape hatch: more spec fields, typed by Velero's CRD, merged over the generated ones
    * (hooks go through `hooks`; the CRD leaves init containers untyped).
    * @default none
    */
   readonly spec?: Omit<RestoreSpec, 'hooks'>;
-}
-
-function commandProblems(field: string, command: readonly string[] | undefined, required: boolean): Problem[] {
-  if (!command || command.length === 0) {
-    return required
-      ? [
-          {
-            field: `${field}.command`,
-            problem: 'the command is empty',
-            fix: "give the program and its arguments as a list, for example ['/bin/sh', '-c', 'sync']",
-          },
-        ]
-      : [];
-  }
-  if (command.length === 1 && /\s/.test(command[0].trim())) {
-    return [
-      {
-        field: `${field}.command`,
-        problem: `"${command[0]}" is a whole command line in one string; it runs as a single program name and fails`,
-        fix: `split it into a list, or run it through a shell: ['/bin/sh', '-c', ${JSON.stringify(command[0])}]`,
-      },
-    ];
-  }
-  return [];
 }
 
 function restoreHookProblems(hf: string, h: RestoreHookRule): Problem[] {
@@ -202,7 +182,7 @@ function restoreHookProblems(hf: string, h: RestoreHookRule): Problem[] {
     const af = `${hf}.postHooks[${j}]`;
     const { exec, init } = a.action;
     if (exec) {
-      out.push(...commandProblems(`${af}.exec`, exec.command, true));
+      out.push(...hookCommandProblems(`${af}.exec`, exec.command));
       out.push(...onErrorProblems(`${af}.exec.onError`, exec.onError));
       out.push(...wholeSecondsProblems(`${af}.exec.execTimeout`, exec.execTimeout));
       out.push(...wholeSecondsProblems(`${af}.exec.waitTimeout`, exec.waitTimeout));
@@ -224,7 +204,7 @@ function restoreHookProblems(hf: string, h: RestoreHookRule): Problem[] {
           out.push({ field: `${cf}.name`, problem: `container name "${c.name}" is used twice`, fix: 'give each init container its own name' });
         seen.add(c.name);
         if (!c.image) out.push({ field: `${cf}.image`, problem: 'the image is empty', fix: 'name the init container image' });
-        out.push(...commandProblems(cf, c.command, false));
+        out.push(...hookCommandProblems(cf, c.command, { required: false }));
       });
       out.push(...wholeSecondsProblems(`${af}.init.timeout`, init.timeout));
     }
@@ -232,8 +212,47 @@ function restoreHookProblems(hf: string, h: RestoreHookRule): Problem[] {
   return out;
 }
 
+const RESTORE_SHAPES: Readonly<Record<string, PropShape>> = {
+  includedNamespaces: 'strings',
+  excludedNamespaces: 'strings',
+  includedResources: 'strings',
+  excludedResources: 'strings',
+  orLabelSelectors: 'objects',
+  hooks: 'objects',
+  labelSelector: 'map',
+  namespaceMapping: 'map',
+  restoreStatus: 'map',
+  uploaderConfig: 'map',
+  labels: 'map',
+  annotations: 'map',
+};
+
 /** Problems with the props of a restore, fields relative to them. */
 export function restoreProblems(props: VeleroRestoreProps): Problem[] {
+  // Props read from JSON or JavaScript: a wrong shape is reported before anything reads it.
+  const shapes = shapeProblems((n) => n, props, RESTORE_SHAPES);
+  if (Array.isArray(props.hooks))
+    props.hooks.forEach((h, i) => {
+      if (h && typeof h === 'object') shapes.push(...shapeProblems((n) => `hooks[${i}].${n}`, h, HOOK_SHAPES));
+      if (h && Array.isArray(h.postHooks))
+        (h.postHooks as readonly (RestoreHookAction | undefined)[]).forEach((a, j) => {
+          const init = a?.action?.init;
+          if (a && !(a instanceof RestoreHookAction))
+            shapes.push({
+              field: `hooks[${i}].postHooks[${j}]`,
+              problem: 'the action is not a RestoreHookAction',
+              fix: 'use RestoreHookAction.exec({...}) or RestoreHookAction.init([...])',
+            });
+          else if (init) shapes.push(...shapeProblems((n) => `hooks[${i}].postHooks[${j}].init.${n}`, init, { containers: 'objects' }));
+          if (init && init.containers === undefined)
+            shapes.push({
+              field: `hooks[${i}].postHooks[${j}].init.containers`,
+              problem: 'no init container is given',
+              fix: 'give at least one container with a name and an image',
+            });
+        });
+    });
+  if (shapes.length > 0) return shapes;
   const out: Problem[] = [];
   if (!props.from) {
     out.push({
@@ -298,8 +317,7 @@ export function restoreProblems(props: VeleroRestoreProps): Problem[] {
     });
   }
   (props.hooks ?? []).forEach((h, i) => out.push(...restoreHookProblems(`hooks[${i}]`, h)));
-  if (props.itemOperationTimeout !== undefined && props.itemOperationTimeout.toMilliseconds() < 1000)
-    out.push({ field: 'itemOperationTimeout', problem: 'the timeout is shorter than a second', fix: 'give a Duration of at least 1s' });
+  out.push(...durationProblems('itemOperationTimeout', props.itemOperationTimeout));
   const pfd = props.uploaderConfig?.parallelFilesDownload;
   if (pfd !== undefined && !(Number.isInteger(pfd) && pfd > 0))
     out.push({
@@ -315,7 +333,8 @@ export function restoreProblems(props: VeleroRestoreProps): Problem[] {
       }),
     );
   }
-  out.push(...labelsProblems('labels', props.labels));
+  out.push(...veleroObjectLabelsProblems('labels', props.labels));
+  out.push(...annotationsProblems('annotations', props.annotations));
   return out;
 }
 
@@ -427,7 +446,12 @@ export class VeleroRestore extends Construct implements IApiObjectOwner {
         'restore',
         Restore.GVK,
         {
-          metadata: { name: this.name, namespace: this.namespace, labels: objectLabels({}, p.labels) },
+          metadata: {
+            name: this.name,
+            namespace: this.namespace,
+            labels: objectLabels({}, p.labels),
+            ...(p.annotations && Object.keys(p.annotations).length > 0 ? { annotations: { ...p.annotations } } : {}),
+          },
           spec: { ...restoreSpec(p), ...(p.spec ?? {}) },
         },
         toJson_RestoreProps,

@@ -1,4 +1,5 @@
 import type { Problem } from '../common/errors';
+import { timeZoneProblem } from '../common/timezone';
 import { parseVeleroCron } from './cron';
 
 /** Options of {@link BackupSchedule.daily}. */
@@ -39,6 +40,7 @@ export class BackupSchedule {
   public static daily(options: DailyScheduleOptions = {}): BackupSchedule {
     const { hour = 2, minute = 0 } = options;
     return new BackupSchedule(withZone(`${minute} ${hour} * * *`, options.timeZone), [
+      zoneOptionProblem(options.timeZone),
       rangeProblem('hour', hour, 0, 23),
       rangeProblem('minute', minute, 0, 59),
     ]);
@@ -64,6 +66,7 @@ export class BackupSchedule {
   public static weekly(options: WeeklyScheduleOptions = {}): BackupSchedule {
     const { dayOfWeek = 0, hour = 2, minute = 0 } = options;
     return new BackupSchedule(withZone(`${minute} ${hour} * * ${dayOfWeek}`, options.timeZone), [
+      zoneOptionProblem(options.timeZone),
       rangeProblem('dayOfWeek', dayOfWeek, 0, 6),
       rangeProblem('hour', hour, 0, 23),
       rangeProblem('minute', minute, 0, 59),
@@ -72,7 +75,17 @@ export class BackupSchedule {
 
   /** A five-field cron expression (minute hour day-of-month month day-of-week), checked as Velero would. */
   public static cron(expression: string, options: CronScheduleOptions = {}): BackupSchedule {
-    return new BackupSchedule(withZone(expression.trim(), options.timeZone), []);
+    const prefixed = options.timeZone !== undefined && /^(CRON_TZ|TZ)=/.test(String(expression).trim());
+    return new BackupSchedule(withZone(String(expression).trim(), options.timeZone), [
+      prefixed
+        ? {
+            field: 'timeZone',
+            problem: 'the expression has its own CRON_TZ= (or TZ=) prefix as well as the timeZone option',
+            fix: "give the zone once: in the timeZone option, with the expression's five fields alone",
+          }
+        : undefined,
+      zoneOptionProblem(options.timeZone),
+    ]);
   }
 
   /** Any expression Velero accepts, as written (descriptors, `@every 6h`, a `CRON_TZ=` prefix). */
@@ -82,27 +95,40 @@ export class BackupSchedule {
 
   /** The value of the Schedule's `spec.schedule`. */
   public readonly expression: string;
-  private readonly own: string[];
+  private readonly own: OwnProblem[];
 
-  private constructor(expression: string, problems: Array<string | undefined>) {
+  private constructor(expression: string, problems: Array<OwnProblem | string | undefined>) {
     this.expression = expression;
-    this.own = problems.filter((p): p is string => p !== undefined);
+    this.own = problems.filter((p) => p !== undefined).map((p) => (typeof p === 'string' ? { problem: p } : p));
   }
 
   /** What is wrong with this schedule, reported at `field`; empty when Velero would accept it. */
   public problems(field = 'schedule'): Problem[] {
     const parsed = parseVeleroCron(this.expression);
-    const found = this.own.length > 0 ? this.own : parsed.ok ? [] : [parsed.problem];
+    const found: OwnProblem[] = this.own.length > 0 ? this.own : parsed.ok ? [] : [{ problem: parsed.problem, fix: parsed.fix }];
     return found.map((p) => ({
-      field,
-      problem: `"${this.expression}": ${p}`,
-      fix: 'write five fields (minute hour day-of-month month day-of-week), evaluated in UTC, e.g. "0 2 * * *"',
+      field: p.field ? `${field}.${p.field}` : field,
+      problem: `"${this.expression}": ${p.problem}`,
+      fix: p.fix ?? 'write five fields (minute hour day-of-month month day-of-week), evaluated in UTC, e.g. "0 2 * * *"',
     }));
   }
 
   public toString(): string {
     return this.expression;
   }
+}
+
+/** A problem a factory found in its options: the option (below the schedule's field), the problem, a fix. */
+interface OwnProblem {
+  readonly field?: string;
+  readonly problem: string;
+  readonly fix?: string;
+}
+
+function zoneOptionProblem(tz: string | undefined): OwnProblem | undefined {
+  if (tz === undefined) return undefined;
+  const p = timeZoneProblem(tz);
+  return p ? { field: 'timeZone', problem: p.problem, fix: p.fix } : undefined;
 }
 
 function withZone(expr: string, tz: string | undefined): string {
@@ -142,6 +168,15 @@ export class VolumeBackupMethod {
    */
   public static none(): VolumeBackupMethod {
     return new VolumeBackupMethod('none', { snapshotVolumes: false, defaultVolumesToFsBackup: false });
+  }
+
+  /**
+   * No volume field at all: Velero's server defaults decide (snapshots where a snapshot
+   * location exists, file-system backup if the server runs with `--default-volumes-to-fs-backup`).
+   * For a Backup or Schedule migrated from YAML that sets none of the volume fields.
+   */
+  public static veleroDefaults(): VolumeBackupMethod {
+    return new VolumeBackupMethod('veleroDefaults', {});
   }
 
   /** Any combination of the template's volume fields, as written. */

@@ -8,6 +8,7 @@ import { BackupScheduleOptions, VeleroBackupPlan } from './plan';
 import { RpoReport } from './rpo';
 import { BackupSchedule, VolumeBackupMethod } from './schedule';
 import { apiObjectsOf, IApiObjectOwner } from '../common/api-object';
+import { durationProblems } from './durations';
 
 /** The label a team puts on its resources to choose a backup tier. */
 export const BACKUP_TIER_LABEL = LIBRARY_LABELS.backupTier;
@@ -120,6 +121,22 @@ export class SelfServiceBackup extends Construct implements IApiObjectOwner {
     SELF_SERVICE.register(this);
     this.tiers = props.tiers ?? [BackupTier.gold(), BackupTier.silver(), BackupTier.bronze()];
     const prefix = props.schedulePrefix ?? 'self-service';
+    // What the inner plan would report at its own path, reported here at the prop it came from.
+    if (props.namespace !== undefined)
+      problems.addAll('', namespaceProblems('namespace', props.namespace, { fix: 'use the namespace Velero is installed in, usually "velero"' }));
+    if (props.storageLocation !== undefined)
+      problems.addAll(
+        '',
+        nameProblems('storageLocation', props.storageLocation, { fix: 'use the name of a BackupStorageLocation, usually "default"' }),
+      );
+    const longestTier = Math.max(0, ...(Array.isArray(props.tiers) ? props.tiers : []).map((t) => String(t?.name ?? '').length));
+    const sample = `${prefix}-${'x'.repeat(Math.max(1, longestTier))}-namespaces`;
+    if (nameProblems('schedulePrefix', sample).length > 0)
+      problems.add(
+        'schedulePrefix',
+        `"${prefix}" does not make valid Schedule names ("${prefix}-<tier>" and "${prefix}-<tier>-namespaces" must be DNS-1123 subdomains of at most 253 characters)`,
+        'use a short prefix of lower-case letters, digits and "-", such as "self-service"',
+      );
     problems.addAll('', labelKeyProblems('labelKey', this.labelKey, { fix: 'use a label key such as "backup.example.com/tier"' }));
     if (/(^|\.)velero\.io\//.test(this.labelKey))
       problems.add(
@@ -142,6 +159,19 @@ export class SelfServiceBackup extends Construct implements IApiObjectOwner {
           'give each tier its own name',
         );
       names.set(t.name, i);
+      if (!t.schedule)
+        problems.add(
+          `tiers[${i}].schedule`,
+          'no schedule is given',
+          'use BackupSchedule.daily({ hour: 2 }), BackupSchedule.hourly() or BackupSchedule.cron(...)',
+        );
+      else problems.addAll('', t.schedule.problems(`tiers[${i}].schedule`));
+      if (t.retention === undefined)
+        problems.add(`tiers[${i}].retention`, 'no retention is given', 'give how long the backups are kept, such as Duration.days(7)');
+      problems.addAll(
+        '',
+        durationProblems(`tiers[${i}].retention`, t.retention, { tooShortFix: 'keep backups at least as long as the time between two runs' }),
+      );
     });
     for (const [ns, tier] of Object.entries(props.namespaces ?? {})) {
       problems.addAll('', namespaceProblems(`namespaces.${ns}`, ns));

@@ -7,10 +7,21 @@ import {
   toJson_VolumeSnapshotLocationProps,
   VolumeSnapshotLocationProps as VslObjectProps,
 } from '../../imports/velero.io';
-import { dnsSubdomainProblem, labelsProblems, nameProblems, namespaceProblems, Problem, Problems, spelledGoDuration } from '../common';
+import {
+  annotationsProblems,
+  dnsSubdomainProblem,
+  labelsProblems,
+  nameProblems,
+  namespaceProblems,
+  Problem,
+  Problems,
+  spelledGoDuration,
+} from '../common';
 import { apiObjectsOf, IApiObjectOwner, setMainObject, typedApiObject } from '../common/api-object';
 import { VELERO_NAMESPACE, VELERO_NAMESPACE_FIX } from './plan';
 import { formatGoDuration } from '../common/duration';
+import { durationProblems } from './durations';
+import { bucketNameProblems, BucketRules } from './bucket-names';
 
 function urlProblem(field: string, url: string | undefined): Problem[] {
   if (url === undefined) return [];
@@ -29,6 +40,39 @@ function regionProblems(region: string | undefined, example: string): Problem[] 
     : [{ field: 'provider.region', problem: `"${region}" is not a region name`, fix: `use a name such as ${example}` }];
 }
 
+/**
+ * Problems with a plugin's name and config given as written: Velero names plugins
+ * `<domain>/<name>` (a bare name means `velero.io/<name>`), and `config` is a map of strings.
+ */
+function pluginProblems(provider: string, config: Readonly<Record<string, string>> | undefined, kind: string): Problem[] {
+  const out: Problem[] = [];
+  const example =
+    kind === 'object-store' ? '"aws", "velero.io/gcp" or "example.com/objstore"' : '"aws", "velero.io/azure" or "example.com/snapshots"';
+  if (typeof provider !== 'string' || provider.trim() === '') {
+    out.push({ field: 'provider', problem: 'the provider name is empty', fix: `name the Velero ${kind} plugin, such as ${example}` });
+  } else {
+    const parts = provider.split('/');
+    const name = parts[parts.length - 1];
+    const domainProblem = parts.length === 2 ? dnsSubdomainProblem(parts[0]) : undefined;
+    if (parts.length > 2 || domainProblem !== undefined || !/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(name))
+      out.push({
+        field: 'provider',
+        problem: `"${provider}" is not a plugin name (Velero names plugins <domain>/<name>, a bare name meaning velero.io/<name>)`,
+        fix: `name the ${kind} plugin as its documentation does, such as ${example}`,
+      });
+  }
+  for (const [k, v] of Object.entries(config ?? {})) {
+    if (k.trim() === '') out.push({ field: 'provider.config', problem: 'a config key is empty', fix: 'give every config entry a key' });
+    else if (typeof v !== 'string')
+      out.push({
+        field: `provider.config.${k}`,
+        problem: `the value of "${k}" is a ${typeof v}; Velero's config holds strings`,
+        fix: `write it as a string, such as "${String(v)}"`,
+      });
+  }
+  return out;
+}
+
 /** Options of {@link ObjectStorageProvider.aws}. */
 export interface AwsObjectStorageOptions {
   /** The bucket's region. */
@@ -43,6 +87,41 @@ export interface AwsObjectStorageOptions {
   readonly checksumAlgorithm?: string;
   /** Tags of uploaded objects, as a URL query (`key1=value1&key2=value2`). @default none */
   readonly tagging?: string;
+  /** File (in Velero's pod) holding a 32-byte SSE-C customer key; not together with kmsKeyId. @default no SSE-C */
+  readonly customerKeyEncryptionFile?: string;
+  /** Signature version of the signed URLs the CLI downloads with. @default the plugin's ("4") */
+  readonly signatureVersion?: '1' | '4';
+  /** Read this location's credentials file as an AWS shared config file. @default false */
+  readonly enableSharedConfig?: boolean;
+}
+
+/** The AWS plugin's options shared by S3 and S3-compatible stores: config entries and their problems. */
+function awsCommonConfig(
+  options: { readonly customerKeyEncryptionFile?: string; readonly signatureVersion?: string; readonly enableSharedConfig?: boolean },
+  config: Record<string, string>,
+): Problem[] {
+  const problems: Problem[] = [];
+  if (options.customerKeyEncryptionFile !== undefined) config.customerKeyEncryptionFile = options.customerKeyEncryptionFile;
+  if (options.signatureVersion !== undefined) config.signatureVersion = String(options.signatureVersion);
+  if (options.enableSharedConfig !== undefined) config.enableSharedConfig = String(options.enableSharedConfig);
+  problems.push(...nonEmpty('provider.customerKeyEncryptionFile', options.customerKeyEncryptionFile, 'the customer key file'));
+  if (
+    options.customerKeyEncryptionFile !== undefined &&
+    options.customerKeyEncryptionFile.trim() !== '' &&
+    !options.customerKeyEncryptionFile.startsWith('/')
+  )
+    problems.push({
+      field: 'provider.customerKeyEncryptionFile',
+      problem: `"${options.customerKeyEncryptionFile}" is not an absolute path in Velero's pod`,
+      fix: 'give the path where the key file is mounted, such as /credentials/customer-key',
+    });
+  if (options.signatureVersion !== undefined && !['1', '4'].includes(String(options.signatureVersion)))
+    problems.push({
+      field: 'provider.signatureVersion',
+      problem: `"${options.signatureVersion}" is not 1 or 4`,
+      fix: 'use "4" (the default), or "1" for stores that need it',
+    });
+  return problems;
 }
 
 /** Options of {@link ObjectStorageProvider.s3Compatible}. */
@@ -61,6 +140,14 @@ export interface S3CompatibleObjectStorageOptions {
   readonly profile?: string;
   /** Checksum algorithm of uploads ("" disables it, which some stores need). @default the plugin's (CRC32) */
   readonly checksumAlgorithm?: string;
+  /** Server-side encryption algorithm the store applies (`AES256`). @default the store's */
+  readonly serverSideEncryption?: string;
+  /** File (in Velero's pod) holding a 32-byte SSE-C customer key. @default no SSE-C */
+  readonly customerKeyEncryptionFile?: string;
+  /** Signature version of the signed URLs the CLI downloads with ("1" for stores that support only that). @default the plugin's ("4") */
+  readonly signatureVersion?: '1' | '4';
+  /** Read this location's credentials file as an AWS shared config file. @default false */
+  readonly enableSharedConfig?: boolean;
 }
 
 /** Options of {@link ObjectStorageProvider.gcp}. */
@@ -87,6 +174,10 @@ export interface AzureObjectStorageOptions {
   readonly useAAD?: boolean;
   /** The storage account URI, for a sovereign cloud or a private endpoint. @default derived from the account name */
   readonly storageAccountURI?: string;
+  /** The Azure AD authority (a sovereign cloud's), used with useAAD. @default the public cloud's */
+  readonly activeDirectoryAuthorityURI?: string;
+  /** Block size of uploads, in bytes (at most 100 MiB). @default the plugin's */
+  readonly blockSizeInBytes?: number;
 }
 
 /** Which object store a {@link BackupStorageLocation} writes to: the Velero provider plugin and its `config`. */
@@ -99,10 +190,18 @@ export class ObjectStorageProvider {
     if (options.serverSideEncryption !== undefined) config.serverSideEncryption = options.serverSideEncryption;
     if (options.checksumAlgorithm !== undefined) config.checksumAlgorithm = options.checksumAlgorithm;
     if (options.tagging !== undefined) config.tagging = options.tagging;
-    return new ObjectStorageProvider('aws', config, [
+    const problems = [
       ...regionProblems(options.region, '"eu-west-1"'),
       ...nonEmpty('provider.kmsKeyId', options.kmsKeyId, 'the KMS key'),
-    ]);
+      ...awsCommonConfig(options, config),
+    ];
+    if (options.kmsKeyId !== undefined && options.customerKeyEncryptionFile !== undefined)
+      problems.push({
+        field: 'provider.customerKeyEncryptionFile',
+        problem: 'SSE-C (customerKeyEncryptionFile) and SSE-KMS (kmsKeyId) are both given; the plugin takes one',
+        fix: 'choose one of the two encryptions',
+      });
+    return new ObjectStorageProvider('aws', config, problems);
   }
 
   /** An S3-compatible store (MinIO, Ceph RGW, ...) through the AWS plugin, path-style by default. */
@@ -113,7 +212,12 @@ export class ObjectStorageProvider {
     if (options.insecureSkipTLSVerify !== undefined) config.insecureSkipTLSVerify = String(options.insecureSkipTLSVerify);
     if (options.profile !== undefined) config.profile = options.profile;
     if (options.checksumAlgorithm !== undefined) config.checksumAlgorithm = options.checksumAlgorithm;
-    const problems: Problem[] = [...urlProblem('provider.s3Url', options.s3Url), ...urlProblem('provider.publicUrl', options.publicUrl)];
+    if (options.serverSideEncryption !== undefined) config.serverSideEncryption = options.serverSideEncryption;
+    const problems: Problem[] = [
+      ...urlProblem('provider.s3Url', options.s3Url),
+      ...urlProblem('provider.publicUrl', options.publicUrl),
+      ...awsCommonConfig(options, config),
+    ];
     if (options.s3Url === undefined)
       problems.push({ field: 'provider.s3Url', problem: 'no endpoint is given', fix: 'give the S3 endpoint, such as http://minio.velero.svc:9000' });
     problems.push(...regionProblems(region, '"us-east-1" (most S3-compatible stores accept any)'));
@@ -141,6 +245,8 @@ export class ObjectStorageProvider {
     if (options.storageAccountKeyEnvVar !== undefined) config.storageAccountKeyEnvVar = options.storageAccountKeyEnvVar;
     if (options.useAAD !== undefined) config.useAAD = String(options.useAAD);
     if (options.storageAccountURI !== undefined) config.storageAccountURI = options.storageAccountURI;
+    if (options.activeDirectoryAuthorityURI !== undefined) config.activeDirectoryAuthorityURI = options.activeDirectoryAuthorityURI;
+    if (options.blockSizeInBytes !== undefined) config.blockSizeInBytes = String(options.blockSizeInBytes);
     const problems: Problem[] = /^[a-z0-9]{3,24}$/.test(options.storageAccount ?? '')
       ? []
       : [
@@ -157,18 +263,26 @@ export class ObjectStorageProvider {
         fix: 'give the resource group of the storage account',
       });
     }
+    problems.push(...urlProblem('provider.activeDirectoryAuthorityURI', options.activeDirectoryAuthorityURI));
+    if (options.activeDirectoryAuthorityURI !== undefined && options.useAAD !== true)
+      problems.push({
+        field: 'provider.activeDirectoryAuthorityURI',
+        problem: 'the Azure AD authority is read only with useAAD: true',
+        fix: 'set useAAD: true, or drop activeDirectoryAuthorityURI',
+      });
+    const block = options.blockSizeInBytes;
+    if (block !== undefined && !(Number.isInteger(block) && block > 0 && block <= 100 * 1024 * 1024))
+      problems.push({
+        field: 'provider.blockSizeInBytes',
+        problem: `${block} is not a whole number of bytes from 1 to 104857600 (100 MiB)`,
+        fix: 'give a block size such as 4194304 (4 MiB)',
+      });
     return new ObjectStorageProvider('azure', config, [...problems, ...urlProblem('provider.storageAccountURI', options.storageAccountURI)]);
   }
 
   /** Any provider plugin and config, written as in the manifest. */
   public static of(provider: string, config: Readonly<Record<string, string>> = {}): ObjectStorageProvider {
-    return new ObjectStorageProvider(
-      provider,
-      { ...config },
-      provider.trim() === ''
-        ? [{ field: 'provider', problem: 'the provider name is empty', fix: 'name the Velero object-store plugin, such as "aws"' }]
-        : [],
-    );
+    return new ObjectStorageProvider(provider, { ...config }, pluginProblems(provider, config, 'object-store'));
   }
 
   private constructor(
@@ -179,6 +293,15 @@ export class ObjectStorageProvider {
     /** Problems with the options. */
     public readonly problems: readonly Problem[],
   ) {}
+}
+
+/** Whose bucket-naming rules a provider's store follows. */
+function bucketRulesOf(provider: ObjectStorageProvider): BucketRules {
+  const name = provider.provider.replace(/^velero\.io\//, '');
+  if (name === 'aws') return provider.config.s3Url !== undefined ? 's3-compatible' : 's3';
+  if (name === 'gcp') return 'gcs';
+  if (name === 'azure') return 'azure';
+  return 'other';
 }
 
 /** Whether Velero may write to a location. */
@@ -265,14 +388,35 @@ export interface BackupStorageLocationProps {
   readonly caCert?: CaCertificate;
   /** Labels of the object. @default none */
   readonly labels?: Readonly<Record<string, string>>;
+  /** Annotations of the object. @default none */
+  readonly annotations?: Readonly<Record<string, string>>;
 }
 
-function placementProblems(name: string, namespace: string, labels: Readonly<Record<string, string>> | undefined): Problem[] {
+function placementProblems(
+  name: string,
+  namespace: string,
+  labels: Readonly<Record<string, string>> | undefined,
+  annotations: Readonly<Record<string, string>> | undefined,
+): Problem[] {
   return [
     ...nameProblems('name', name, { fix: 'name the location with lower-case letters, digits, "-" and "."' }),
     ...namespaceProblems('namespace', namespace, { fix: VELERO_NAMESPACE_FIX }),
     ...labelsProblems('labels', labels),
+    ...annotationsProblems('annotations', annotations),
   ];
+}
+
+function locationMetadata(
+  name: string,
+  namespace: string,
+  p: { labels?: Readonly<Record<string, string>>; annotations?: Readonly<Record<string, string>> },
+) {
+  return {
+    name,
+    namespace,
+    labels: objectLabels({}, p.labels),
+    ...(p.annotations && Object.keys(p.annotations).length > 0 ? { annotations: { ...p.annotations } } : {}),
+  };
 }
 
 function credentialProblems(c: CredentialRef | undefined): Problem[] {
@@ -302,19 +446,16 @@ export class BackupStorageLocation extends Construct implements IApiObjectOwner 
     const problems = new Problems();
     this.name = p.name ?? id;
     this.namespace = p.namespace ?? VELERO_NAMESPACE;
-    problems.addAll('', placementProblems(this.name, this.namespace, p.labels));
+    problems.addAll('', placementProblems(this.name, this.namespace, p.labels, p.annotations));
     if (!p.provider)
       problems.add('provider', 'no provider is given', 'use ObjectStorageProvider.aws({...}), .s3Compatible({...}), .gcp() or .azure({...})');
     problems.addAll('', p.provider?.problems ?? []);
-    if (!p.bucket || /[\s/]/.test(p.bucket))
-      problems.add(
-        'bucket',
-        `"${p.bucket ?? ''}" is not a bucket name`,
-        'give the bucket (Azure: container) name, without slashes; put a path in prefix',
-      );
+    problems.addAll('', bucketNameProblems('bucket', p.bucket, p.provider ? bucketRulesOf(p.provider) : 'other'));
     if (p.prefix !== undefined && (p.prefix === '' || p.prefix.startsWith('/') || p.prefix.endsWith('/')))
       problems.add('prefix', `"${p.prefix}" starts or ends with '/' or is empty`, 'give a prefix without leading or trailing slashes');
     problems.addAll('', credentialProblems(p.credential));
+    problems.addAll('', durationProblems('backupSyncPeriod', p.backupSyncPeriod, { allowZero: true }));
+    problems.addAll('', durationProblems('validationFrequency', p.validationFrequency, { allowZero: true }));
     if (p.caCert?.problem)
       problems.add('caCert', `the CA certificate is invalid: ${p.caCert.problem}`, 'give the PEM bundle of the certificate authority');
     if (p.default && p.accessMode?.value === 'ReadOnly')
@@ -353,7 +494,7 @@ export class BackupStorageLocation extends Construct implements IApiObjectOwner 
         'Resource',
         { apiVersion: 'velero.io/v1', kind: 'BackupStorageLocation' },
         {
-          metadata: { name: this.name, namespace: this.namespace, labels: objectLabels({}, p.labels) },
+          metadata: locationMetadata(this.name, this.namespace, p),
           spec,
         },
         toJson_BackupStorageLocationProps,
@@ -369,11 +510,25 @@ export class BackupStorageLocation extends Construct implements IApiObjectOwner 
 
 /** Which snapshot provider a {@link VolumeSnapshotLocation} uses, and its `config`. */
 export class SnapshotProvider {
-  /** EBS snapshots (velero-plugin-for-aws). Only the region: the S3 settings belong to the storage location. */
-  public static aws(options: { readonly region: string; readonly profile?: string }): SnapshotProvider {
+  /** EBS snapshots (velero-plugin-for-aws), optionally copied to `altRegion`. The S3 settings belong to the storage location. */
+  public static aws(options: { readonly region: string; readonly profile?: string; readonly altRegion?: string }): SnapshotProvider {
     const config: Record<string, string> = { region: options.region };
+    if (options.altRegion !== undefined) config.altRegion = options.altRegion;
     if (options.profile !== undefined) config.profile = options.profile;
-    return new SnapshotProvider('aws', config, regionProblems(options.region, '"eu-west-1"'));
+    const problems = regionProblems(options.region, '"eu-west-1"');
+    if (options.altRegion !== undefined && !/^[a-z0-9-]+$/.test(options.altRegion))
+      problems.push({
+        field: 'provider.altRegion',
+        problem: `"${options.altRegion}" is not a region name`,
+        fix: 'name the region snapshots are copied to, such as "eu-central-1"',
+      });
+    if (options.altRegion !== undefined && options.altRegion === options.region)
+      problems.push({
+        field: 'provider.altRegion',
+        problem: `snapshots would be copied into their own region "${options.region}"`,
+        fix: 'name another region, or drop altRegion',
+      });
+    return new SnapshotProvider('aws', config, problems);
   }
 
   /** Persistent-disk snapshots (velero-plugin-for-gcp). */
@@ -400,24 +555,19 @@ export class SnapshotProvider {
     const config: Record<string, string> = {};
     if (options.resourceGroup !== undefined) config.resourceGroup = options.resourceGroup;
     if (options.subscriptionId !== undefined) config.subscriptionId = options.subscriptionId;
-    if (options.apiTimeout !== undefined) config.apiTimeout = spelledGoDuration(options.apiTimeout);
+    const timeoutProblems = durationProblems('provider.apiTimeout', options.apiTimeout);
+    if (options.apiTimeout !== undefined && timeoutProblems.length === 0) config.apiTimeout = spelledGoDuration(options.apiTimeout);
     if (options.incremental !== undefined) config.incremental = String(options.incremental);
     if (options.tags !== undefined)
       config.tags = Object.entries(options.tags)
         .map(([k, v]) => `${k}=${v}`)
         .join(',');
-    return new SnapshotProvider('azure', config, []);
+    return new SnapshotProvider('azure', config, timeoutProblems);
   }
 
   /** Any snapshot plugin and config, written as in the manifest. */
   public static of(provider: string, config: Readonly<Record<string, string>> = {}): SnapshotProvider {
-    return new SnapshotProvider(
-      provider,
-      { ...config },
-      provider.trim() === ''
-        ? [{ field: 'provider', problem: 'the provider name is empty', fix: 'name the Velero volume-snapshotter plugin, such as "aws"' }]
-        : [],
-    );
+    return new SnapshotProvider(provider, { ...config }, pluginProblems(provider, config, 'volume-snapshotter'));
   }
 
   private constructor(
@@ -442,6 +592,8 @@ export interface VolumeSnapshotLocationProps {
   readonly credential?: CredentialRef;
   /** Labels of the object. @default none */
   readonly labels?: Readonly<Record<string, string>>;
+  /** Annotations of the object. @default none */
+  readonly annotations?: Readonly<Record<string, string>>;
 }
 
 /** A Velero `VolumeSnapshotLocation`: where and how volume snapshots are taken. */
@@ -459,7 +611,7 @@ export class VolumeSnapshotLocation extends Construct implements IApiObjectOwner
     const problems = new Problems();
     this.name = p.name ?? id;
     this.namespace = p.namespace ?? VELERO_NAMESPACE;
-    problems.addAll('', placementProblems(this.name, this.namespace, p.labels));
+    problems.addAll('', placementProblems(this.name, this.namespace, p.labels, p.annotations));
     if (!p.provider) problems.add('provider', 'no provider is given', 'use SnapshotProvider.aws({ region }), .gcp() or .azure()');
     problems.addAll('', p.provider?.problems ?? []);
     problems.addAll('', credentialProblems(p.credential));
@@ -471,7 +623,7 @@ export class VolumeSnapshotLocation extends Construct implements IApiObjectOwner
         'Resource',
         { apiVersion: 'velero.io/v1', kind: 'VolumeSnapshotLocation' },
         {
-          metadata: { name: this.name, namespace: this.namespace, labels: objectLabels({}, p.labels) },
+          metadata: locationMetadata(this.name, this.namespace, p),
           spec: {
             provider: p.provider.provider,
             ...(p.credential ? { credential: { name: p.credential.secretName, key: p.credential.key ?? 'cloud' } } : {}),

@@ -5,6 +5,7 @@
  * filters, and the resource filters of a hook.
  */
 import { dnsSubdomainProblem, fieldPath, nameProblems, namespaceProblems, Problem } from '../common';
+import type { VolumeBackupMethod } from './schedule';
 
 /** A reference to a ConfigMap of Velero resource policies (volume policies, fine-grained filters). */
 export class ResourcePolicyRef {
@@ -99,6 +100,7 @@ export function backupTemplateExtrasProblems(
     readonly excludedResources?: readonly string[];
     readonly includeClusterResources?: boolean;
   },
+  method?: VolumeBackupMethod,
 ): Problem[] {
   const at = (name: string) => fieldPath(field, name);
   const out: Problem[] = [];
@@ -144,11 +146,28 @@ export function backupTemplateExtrasProblems(
       fix: 'use either the scoped filters or includedResources/excludedResources/includeClusterResources',
     });
   }
-  if (s.snapshotMoveData === true && s.snapshotVolumes === false) {
+  // The volume fields as Velero reads them: the volume method's, overridden by the props.
+  const from = (name: 'snapshotVolumes' | 'snapshotMoveData' | 'datamover') =>
+    s[name] === undefined && method && method.fields[name] !== undefined
+      ? ` (set by VolumeBackupMethod.${method.name === 'custom' ? 'of({...})' : `${method.name}()`})`
+      : '';
+  const effective = {
+    snapshotVolumes: s.snapshotVolumes ?? method?.fields.snapshotVolumes,
+    snapshotMoveData: s.snapshotMoveData ?? method?.fields.snapshotMoveData,
+    datamover: s.datamover ?? method?.fields.datamover,
+  };
+  if (effective.snapshotMoveData === true && effective.snapshotVolumes === false) {
     out.push({
-      field: at('snapshotMoveData'),
-      problem: 'snapshotMoveData moves snapshot data, but snapshotVolumes is false',
-      fix: 'set snapshotVolumes to true, or drop snapshotMoveData',
+      field: at(s.snapshotMoveData !== undefined ? 'snapshotMoveData' : 'volumes'),
+      problem: `snapshotMoveData${from('snapshotMoveData')} moves snapshot data, but snapshotVolumes is false${from('snapshotVolumes')}, so no snapshot is taken and nothing is moved`,
+      fix: 'use volumes: VolumeBackupMethod.snapshotsWithDataMovement(), or set snapshotVolumes: true, or drop snapshotMoveData',
+    });
+  }
+  if (effective.datamover !== undefined && effective.snapshotMoveData !== true) {
+    out.push({
+      field: at(s.datamover !== undefined ? 'datamover' : 'volumes'),
+      problem: `datamover "${effective.datamover}"${from('datamover')} is set, but snapshotMoveData is not true${from('snapshotMoveData')}, so Velero never uses it`,
+      fix: 'set snapshotMoveData: true (or use VolumeBackupMethod.snapshotsWithDataMovement()), or drop datamover',
     });
   }
   if (s.volumeGroupSnapshotLabelKey !== undefined && s.volumeGroupSnapshotLabelKey.trim() === '')

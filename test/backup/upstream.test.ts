@@ -218,8 +218,8 @@ describe('VeleroRestore', () => {
       '[test/bad] namespaceMapping.shop: "shop" is mapped but excluded. Fix: drop the mapping or the exclusion.',
       '[test/bad] namespaceMapping.shop: "shop" and "orders" are both restored into "staging", where their objects may collide. Fix: map each source namespace to a namespace of its own.',
       '[test/bad] hooks[0].postHooks: the hook does nothing. Fix: add RestoreHookAction.exec({...}) or RestoreHookAction.init([...]).',
-      '[test/bad] hooks[1].postHooks[0].exec.command: "warm the cache" is a whole command line in one string; it runs as a single program name and fails. Fix: split it into a list, or run it through a shell: [\'/bin/sh\', \'-c\', "warm the cache"].',
-      '[test/bad] hooks[1].postHooks[0].exec.execTimeout: 500ms is not a whole number of seconds of at least 1s. Fix: use Duration.seconds(n) or Duration.minutes(n).',
+      '[test/bad] hooks[1].postHooks[0].exec.command: "warm the cache" is a whole command line in one string; Velero runs it as a single program name and the hook fails with exit 126. Fix: split it into a list (["warm","the","cache"]) or run it through a shell: [\'/bin/sh\', \'-c\', "warm the cache"].',
+      '[test/bad] hooks[1].postHooks[0].exec.execTimeout: 500ms is not a whole number of seconds. Fix: use whole seconds: Duration.seconds(n), Duration.minutes(n), Duration.hours(n) or Duration.days(n).',
       '[test/bad] hooks[1].postHooks[1].init.containers[0].image: the image is empty. Fix: name the init container image.',
       '[test/bad] hooks[1].postHooks[1].init.containers[1].name: container name "x" is used twice. Fix: give each init container its own name.',
       '[test/bad] uploaderConfig.parallelFilesDownload: 0 is not a positive whole number. Fix: give the number of files downloaded at once, such as 4.',
@@ -298,15 +298,9 @@ describe('VeleroBackup and the shared backup template fields', () => {
     });
   });
 
-  test("no props: every namespace, file-system backup, the default location, Velero's 30-day retention", () => {
+  test("no props: file-system backup; namespaces, location and retention left to Velero's defaults", () => {
     const [backup] = synth((c) => new VeleroBackup(c, 'adhoc'));
-    expect(backup.spec).toEqual({
-      includedNamespaces: ['*'],
-      defaultVolumesToFsBackup: true,
-      snapshotVolumes: false,
-      storageLocation: 'default',
-      ttl: '720h0m0s',
-    });
+    expect(backup.spec).toEqual({ defaultVolumesToFsBackup: true, snapshotVolumes: false });
   });
 
   test('a Schedule takes the same extra fields; its durations keep their spelling', () => {
@@ -355,13 +349,13 @@ describe('VeleroBackup and the shared backup template fields', () => {
           }),
       ),
     ).toEqual([
-      '[test/bad] retention: the retention is shorter than a second. Fix: keep backups at least as long as the time between two runs.',
+      '[test/bad] retention: 10ms is not a whole number of seconds. Fix: use whole seconds: Duration.seconds(n), Duration.minutes(n), Duration.hours(n) or Duration.days(n).',
       '[test/bad] hooks[0].excludedNamespaces[0]: "shop" is both included and excluded. Fix: list it in one of the two.',
       '[test/bad] orderedResources.pods[0]: "a/b/c" is not `namespace/name` or `name`. Fix: write each object as namespace/name, such as "team-a/web-0".',
       '[test/bad] orderedResources.services: the list is empty. Fix: list `namespace/name` (or `name` for cluster-scoped objects), or drop the resource.',
       '[test/bad] uploaderConfig.parallelFilesUpload: 1.5 is not a positive whole number. Fix: give the number of files uploaded at once, such as 4.',
       '[test/bad] includedClusterScopedResources: the scoped filters (includedClusterScopedResources) cannot be combined with includedResources; Velero rejects such a backup. Fix: use either the scoped filters or includedResources/excludedResources/includeClusterResources.',
-      '[test/bad] snapshotMoveData: snapshotMoveData moves snapshot data, but snapshotVolumes is false. Fix: set snapshotVolumes to true, or drop snapshotMoveData.',
+      '[test/bad] snapshotMoveData: snapshotMoveData moves snapshot data, but snapshotVolumes is false, so no snapshot is taken and nothing is moved. Fix: use volumes: VolumeBackupMethod.snapshotsWithDataMovement(), or set snapshotVolumes: true, or drop snapshotMoveData.',
     ]);
   });
 });
@@ -510,7 +504,7 @@ describe('BackupStorageLocation and VolumeSnapshotLocation', () => {
       ),
     ).toEqual([
       '[test/bad] provider.s3Url: "minio:9000" is not an http(s) URL. Fix: give the endpoint with its scheme, such as https://s3.example.com:9000.',
-      '[test/bad] bucket: "a/b" is not a bucket name. Fix: give the bucket (Azure: container) name, without slashes; put a path in prefix.',
+      '[test/bad] bucket: "a/b" is not a valid S3 bucket name: it contains a slash or white space (a path belongs in prefix). Fix: give the bucket name without slashes or white space; put a path in prefix.',
       '[test/bad] prefix: "/x/" starts or ends with \'/\' or is empty. Fix: give a prefix without leading or trailing slashes.',
       '[test/bad] caCert: the CA certificate is invalid: the text has no "-----BEGIN CERTIFICATE-----" block. Fix: give the PEM bundle of the certificate authority.',
       '[test/bad] default: a read-only location cannot be the default: every backup that names no location would fail. Fix: make another location the default, or make this one read-write.',

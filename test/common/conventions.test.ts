@@ -183,7 +183,11 @@ describe('apiObject and apiObjects on every construct, and ApiObject.of()', () =
     ['VeleroBackupPlan', plan, 2],
     ['VeleroBackup', new VeleroBackup(c, 'backup'), 1],
     ['VeleroRestore', new VeleroRestore(c, 'restore', { from: RestoreSource.backup('x') }), 1],
-    ['BackupStorageLocation', new BackupStorageLocation(c, 'bsl', { provider: ObjectStorageProvider.aws({ region: 'eu-west-1' }), bucket: 'b' }), 1],
+    [
+      'BackupStorageLocation',
+      new BackupStorageLocation(c, 'bsl', { provider: ObjectStorageProvider.aws({ region: 'eu-west-1' }), bucket: 'team-backups' }),
+      1,
+    ],
     ['VolumeSnapshotLocation', new VolumeSnapshotLocation(c, 'vsl', { provider: SnapshotProvider.aws({ region: 'eu-west-1' }) }), 1],
     ['MinioStorage', minio, 8],
     ['SelfServiceBackup', new SelfServiceBackup(c, 'self'), 3],
