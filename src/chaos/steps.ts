@@ -29,7 +29,11 @@ export interface WorkflowExperimentProps {
    * @default ChaosMode.one()
    */
   readonly mode?: ChaosMode;
-  /** How long the fault lasts: the template's deadline. */
+  /**
+   * How long the step lasts: the template's deadline. Chaos Mesh ends a chaos step only at
+   * its deadline, so even an instantaneous fault (pod-kill) needs one here: it is how long
+   * the workflow waits after the kill before the next step.
+   */
   readonly duration: Duration;
   /**
    * Runs the experiment in another cluster: a RemoteCluster or its name.
@@ -122,7 +126,13 @@ export interface WorkflowTaskProps {
 }
 
 /** Props of a Schedule step: an experiment started on a schedule while the step runs. */
-export interface WorkflowScheduleProps extends WorkflowExperimentProps {
+export interface WorkflowScheduleProps extends Omit<WorkflowExperimentProps, 'duration'> {
+  /**
+   * How long each run's fault lasts. Instantaneous faults (pod-kill, container-kill, ...)
+   * may omit it; a continuous fault needs it (rule bounded-duration).
+   * @default none: fine for instantaneous faults, a synth error for continuous ones
+   */
+  readonly duration?: Duration;
   /** When runs start. */
   readonly schedule: ChaosSchedule;
   /** How long the step (and so the schedule) lasts. */
@@ -223,7 +233,7 @@ export class WorkflowStep {
    * start. The branch steps are rendered as templates of the workflow.
    */
   public static task(name: string, props: WorkflowTaskProps): WorkflowStep {
-    return new WorkflowStep(name, (policy) => {
+    return new WorkflowStep(name, (_policy, sub) => {
       const c = props.container;
       const problems: Problem[] = [];
       if (dnsLabelProblem(c?.name ?? ''))
@@ -233,7 +243,7 @@ export class WorkflowStep {
           fix: 'name the container with lower-case letters, digits and "-"',
         });
       if (!c?.image) problems.push({ field: `steps.${name}.container.image`, problem: 'the image is empty', fix: 'name the task image' });
-      const rendered = (props.branches ?? []).map((b) => b.then.render(policy));
+      const rendered = (props.branches ?? []).map((b) => sub(b.then));
       const container = JSON.parse(
         JSON.stringify({
           name: c?.name,
@@ -276,6 +286,15 @@ export class WorkflowStep {
         ...problemsAbout(`experiment "${name}"`, remoteClusterProblems(props.remoteCluster)),
         ...experimentProblems(def, policy),
         ...problemsAbout(`step "${name}"`, scheduleProblems(props.schedule, props.duration, false)),
+        ...(props.duration === undefined && !props.action.instantaneous && policy.allowUnboundedDuration
+          ? [
+              {
+                field: 'duration',
+                problem: `experiment "${name}" breaks rule bounded-duration: a scheduled ${props.action.name} fault without a duration would never end, and with concurrencyPolicy Forbid every later run would be skipped`,
+                fix: 'give a scheduled continuous fault a duration, such as Duration.minutes(5)',
+              },
+            ]
+          : []),
       ].map((p) => ({ ...p, field: `steps.${name}.${p.field}` }));
       const template = {
         name,
@@ -293,15 +312,15 @@ export class WorkflowStep {
    * templates too, such as the children of a stage or the targets of conditional branches.
    */
   public static of(template: WorkflowTemplate, children: WorkflowStep[] = []): WorkflowStep {
-    return new WorkflowStep(template.name, (policy) => {
-      const rendered = children.map((c) => c.render(policy));
+    return new WorkflowStep(template.name, (_policy, sub) => {
+      const rendered = children.map(sub);
       return { templates: [{ ...template }, ...rendered.flatMap((r) => r.templates)], problems: rendered.flatMap((r) => r.problems) };
     });
   }
 
   private static stage(type: 'Serial' | 'Parallel', name: string, steps: WorkflowStep[], options: StageOptions): WorkflowStep {
-    return new WorkflowStep(name, (policy) => {
-      const rendered = steps.map((s) => s.render(policy));
+    return new WorkflowStep(name, (_policy, sub) => {
+      const rendered = steps.map(sub);
       const bounds = rendered.map((r) => r.bound);
       const known = bounds.every((b): b is number => b !== undefined);
       const need = known && bounds.length > 0 ? (type === 'Serial' ? bounds.reduce((a, b) => a + b, 0) : Math.max(...bounds)) : undefined;
@@ -319,12 +338,31 @@ export class WorkflowStep {
   private constructor(
     /** The template name. */
     public readonly name: string,
-    private readonly renderFn: (policy: GuardrailPolicy) => RenderedWorkflowStep,
+    private readonly renderFn: (policy: GuardrailPolicy, sub: (child: WorkflowStep) => RenderedWorkflowStep) => RenderedWorkflowStep,
   ) {}
 
-  /** @internal */
-  public render(policy: GuardrailPolicy): RenderedWorkflowStep {
-    return this.renderFn(policy);
+  /**
+   * Renders the step and what it holds. A step that holds itself (a stage among its own
+   * children, directly or deeper) is reported as a cycle instead of being followed.
+   * @internal
+   */
+  public render(policy: GuardrailPolicy, within: readonly WorkflowStep[] = []): RenderedWorkflowStep {
+    const at = within.indexOf(this);
+    if (at !== -1) {
+      const chain = [...within.slice(at), this].map((s) => `"${s.name}"`).join(' -> ');
+      return {
+        templates: [],
+        problems: [
+          {
+            field: `steps.${this.name}`,
+            problem: `step "${this.name}" contains itself (${chain}), so the workflow could never finish`,
+            fix: 'remove the step from its own children (build a new step for an inner stage)',
+          },
+        ],
+      };
+    }
+    const path = [...within, this];
+    return this.renderFn(policy, (child) => child.render(policy, path));
   }
 }
 

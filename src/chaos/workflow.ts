@@ -8,6 +8,7 @@ import { chaosNamespace, chaosObjectMetadataProblems, GuardrailProps, resolvePol
 import { ChaosSchedule, scheduleProblems } from './schedule';
 import { buildWorkflow, WorkflowStep } from './steps';
 import { CHAOS_LABELS, CHAOS_MESH_API_VERSION, ScheduleSpec, WorkflowSpec } from './types';
+import { ChaosObjectIdentity, IChaosObjectOwner, registerChaosObjects } from './identity';
 /** Props of {@link ChaosWorkflow}. */
 export interface ChaosWorkflowProps extends GuardrailProps {
   /** The first step; usually a serial stage of the whole scenario. */
@@ -38,7 +39,7 @@ export interface ChaosWorkflowProps extends GuardrailProps {
  * A Chaos Mesh `Workflow` (or a `Schedule` of one): stages of experiments, pauses and
  * status checks, with every rule checked at synth.
  */
-export class ChaosWorkflow extends Construct implements IApiObjectOwner {
+export class ChaosWorkflow extends Construct implements IApiObjectOwner, IChaosObjectOwner {
   /** The object name. */
   public readonly name: string;
   /** The namespace. */
@@ -49,6 +50,8 @@ export class ChaosWorkflow extends Construct implements IApiObjectOwner {
   public readonly workflowObject?: ApiObject;
   /** The Schedule object, when scheduled. */
   public readonly scheduleObject?: ApiObject;
+  /** The objects it emits, by kind, namespace and name. */
+  public readonly objectIdentities: readonly ChaosObjectIdentity[];
 
   constructor(scope: Construct, id: string, props: ChaosWorkflowProps) {
     super(scope, id);
@@ -80,6 +83,10 @@ export class ChaosWorkflow extends Construct implements IApiObjectOwner {
     } else {
       this.workflowObject = new ApiObject(this, 'workflow', { apiVersion: CHAOS_MESH_API_VERSION, kind: 'Workflow', metadata, spec: this.spec });
     }
+    this.objectIdentities = [
+      { kind: props.schedule ? 'Schedule' : 'Workflow', namespace: this.namespace, name: this.name, field: 'name', startsChaos: true },
+    ];
+    registerChaosObjects(this);
     setMainObject(this, this.apiObject);
   }
 
