@@ -118,11 +118,11 @@ export function experimentProblems(def: ExperimentDefinition, policy: GuardrailP
     if (def.target)
       plain(
         'target',
-        `a ${def.action.kind} fault acts on the cloud resource its action names and selects no pods, so the target would be ignored`,
+        `${def.action.kind} acts on the cloud resource its action names and selects no pods, so the target would be ignored`,
         'drop target (the action names the instance)',
       );
     if (def.mode.mode !== 'one' || def.mode.value !== undefined)
-      plain('mode', `a ${def.action.kind} fault acts on one named resource and takes no mode`, 'drop mode');
+      plain('mode', `${def.action.kind} acts on one named resource and takes no mode`, 'drop mode');
   } else if (!def.target && addresses.length > 0) {
     // selected by address
   } else if (!def.target) {

@@ -22,8 +22,12 @@ import { WorkflowSpec, WorkflowTemplate } from './types';
 export interface WorkflowExperimentProps {
   /** The fault. */
   readonly action: ChaosAction;
-  /** The pods, as a {@link ChaosTarget} or a cdk8s-plus workload. */
-  readonly target: ChaosTarget | ChaosWorkload;
+  /**
+   * The pods, as a {@link ChaosTarget} or a cdk8s-plus workload. The cloud faults (AWS, GCP,
+   * Azure) name their instance in the action and take none.
+   * @default none: a synth error (rule selects-something) for the faults that act on pods
+   */
+  readonly target?: ChaosTarget | ChaosWorkload;
   /**
    * How many of the pods.
    * @default ChaosMode.one()
@@ -154,6 +158,8 @@ export interface RenderedWorkflowStep {
   readonly problems: Problem[];
   /** Milliseconds the step needs at most. */
   readonly bound?: number;
+  /** True when the step holds itself somewhere (reported in `problems`). */
+  readonly cyclic?: boolean;
 }
 
 /**
@@ -359,10 +365,17 @@ export class WorkflowStep {
             fix: 'remove the step from its own children (build a new step for an inner stage)',
           },
         ],
+        cyclic: true,
       };
     }
     const path = [...within, this];
-    return this.renderFn(policy, (child) => child.render(policy, path));
+    let cyclic = false;
+    const result = this.renderFn(policy, (child) => {
+      const r = child.render(policy, path);
+      cyclic = cyclic || r.cyclic === true;
+      return r;
+    });
+    return cyclic ? { ...result, cyclic } : result;
   }
 }
 
@@ -488,6 +501,8 @@ export function buildWorkflow(
 ): { spec: WorkflowSpec; problems: Problem[]; bound?: number } {
   const rendered = entry.render(policy);
   const spec: WorkflowSpec = { entry: entry.name, templates: rendered.templates.map((t) => JSON.parse(JSON.stringify(t)) as WorkflowTemplate) };
+  // A cycle is reported where it was found; the structure around it says nothing more.
+  if (rendered.cyclic) return { spec, problems: rendered.problems };
   const structure = workflowProblems(name, spec);
   return { spec, problems: [...rendered.problems, ...structure.problems], bound: structure.bounds.get(entry.name) };
 }
