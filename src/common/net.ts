@@ -46,7 +46,7 @@ function shown(c: string): string {
 export function httpUrlProblems(field: string, url: string | undefined, options: HttpUrlCheckOptions = {}): Problem[] {
   const fix = options.fix ?? 'give a full http or https URL, such as http://demo-app.team-alpha.svc:8080/health';
   const bad = (problem: string): Problem[] => [{ field, problem: options.what ? `${options.what} ${problem}` : problem, fix }];
-  if (typeof url !== 'string' || url === '') return bad('the URL is empty');
+  if (typeof url !== 'string' || url === '') return [{ field, problem: `${options.what ?? 'the URL'} is empty`, fix }];
   const c = unsafeUrlChar(url);
   if (c !== undefined) return bad(`"${url}" holds ${shown(c)}, which a URL cannot hold unescaped`);
   let parsed: URL;
@@ -105,20 +105,27 @@ export function hostNameProblem(name: string): string | undefined {
   return undefined;
 }
 
-/** Problems with a host, an IP address or a CIDR (a NetworkChaos external target). */
+/**
+ * Problems with a host, an IP address or a CIDR, optionally with a port as Go's
+ * `net.SplitHostPort` reads it (`api.example.com:443`, `10.0.0.0/8:22`, `[fd00::1]:80`): a
+ * NetworkChaos external target.
+ */
 export function hostOrCidrProblems(field: string, value: string, options: { readonly fix?: string } = {}): Problem[] {
-  if (typeof value === 'string' && isIpOrCidr(value)) return [];
+  const fix = options.fix ?? 'give a host such as api.example.com, an IP or a CIDR such as 10.0.0.0/8, each optionally with a port (":443")';
   const text = typeof value === 'string' ? value : String(value);
-  if (/[/:]/.test(text))
-    return [
-      {
-        field,
-        problem: `"${text}" is not an IP address, a CIDR or a host name`,
-        fix: options.fix ?? 'give a host such as api.example.com, an IP or a CIDR such as 10.0.0.0/8',
-      },
-    ];
-  const p = hostNameProblem(text);
-  return p ? [{ field, problem: p, fix: options.fix ?? 'give a host such as api.example.com, an IP or a CIDR such as 10.0.0.0/8' }] : [];
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(text))
+    return [{ field, problem: `"${text}" is a URL, not a host`, fix: `${fix.replace(/^give/, 'give the host alone:')}` }];
+  let host = text;
+  let port: string | undefined;
+  const bracketed = /^\[([^\]]*)\]:([^:]*)$/.exec(text);
+  if (bracketed) [, host, port] = bracketed;
+  else if (text.split(':').length === 2) [host, port] = text.split(':');
+  if (port !== undefined && !(/^[0-9]+$/.test(port) && Number(port) >= 1 && Number(port) <= 65535))
+    return [{ field, problem: `"${text}" has the port "${port}", which is not a port number (1-65535)`, fix }];
+  if (isIpOrCidr(host)) return [];
+  if (/[/:[\]]/.test(host)) return [{ field, problem: `"${text}" is not an IP address, a CIDR or a host name`, fix }];
+  const p = hostNameProblem(host);
+  return p ? [{ field, problem: p, fix }] : [];
 }
 
 /**

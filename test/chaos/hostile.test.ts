@@ -260,16 +260,25 @@ describe('bypasses', () => {
     expect(spec.patterns).toEqual(['not_exist?host.abc', '16?.co*', '*']);
   });
 
-  test('external targets are hosts, IPs or CIDRs', () => {
+  test('external targets are hosts, IPs or CIDRs, each optionally with a port', () => {
+    const fix = 'Fix: give a host such as api.example.com, an IP or a CIDR such as 10.0.0.0/8, each optionally with a port (":443").';
     expect(
       lines({
-        action: ChaosAction.networkLoss({ percent: 10, externalTargets: ['10.0.0.0/33', 'https://api.example.com', 'pay_ments.example.com'] }),
+        action: ChaosAction.networkLoss({
+          percent: 10,
+          externalTargets: ['10.0.0.0/33', 'https://api.example.com', 'pay_ments.example.com', 'api.example.com:99999'],
+        }),
       }),
     ).toEqual([
-      '[test/exp] action.externalTargets[0]: experiment "exp": "10.0.0.0/33" is not an IP address, a CIDR or a host name. Fix: give a host such as api.example.com, an IP or a CIDR such as 10.0.0.0/8.',
-      '[test/exp] action.externalTargets[1]: experiment "exp": "https://api.example.com" is not an IP address, a CIDR or a host name. Fix: give a host such as api.example.com, an IP or a CIDR such as 10.0.0.0/8.',
-      '[test/exp] action.externalTargets[2]: experiment "exp": "pay_ments.example.com" has the label "pay_ments", which is not letters, digits and "-" (not at either end). Fix: give a host such as api.example.com, an IP or a CIDR such as 10.0.0.0/8.',
+      `[test/exp] action.externalTargets[0]: experiment "exp": "10.0.0.0/33" is not an IP address, a CIDR or a host name. ${fix}`,
+      '[test/exp] action.externalTargets[1]: experiment "exp": "https://api.example.com" is a URL, not a host. Fix: give the host alone: a host such as api.example.com, an IP or a CIDR such as 10.0.0.0/8, each optionally with a port (":443").',
+      `[test/exp] action.externalTargets[2]: experiment "exp": "pay_ments.example.com" has the label "pay_ments", which is not letters, digits and "-" (not at either end). ${fix}`,
+      `[test/exp] action.externalTargets[3]: experiment "exp": "api.example.com:99999" has the port "99999", which is not a port number (1-65535). ${fix}`,
     ]);
+    // The forms Chaos Mesh's own partition example uses stay accepted.
+    const upstream = ['8.8.8.8', 'www.google.com', '8.8.0.0/16', '1.1.1.1:80', 'example.com:443', '10.0.0.0/8:22', 'fd00::1', '[fd00::1]:53'];
+    const spec = specOf(synthExperiment({ ...base, action: ChaosAction.networkPartition({ externalTargets: upstream }) }), 'NetworkChaos');
+    expect(spec.externalTargets).toEqual(upstream);
   });
 });
 
