@@ -11,7 +11,7 @@ import { dnsPatternProblem, hostOrCidrProblems } from '../common/net';
 import { CHAOS_MESH_KINDS, ChaosKind, TYPED_CHAOS_KINDS } from './kinds';
 import { ChaosMode } from './mode';
 import { ChaosTarget } from './selector';
-import { Bandwidth, MemorySize } from './units';
+import { Bandwidth, MemorySize, spanProblems } from './units';
 
 /**
  * A problem found in an action's options.
@@ -632,6 +632,8 @@ export class ChaosAction {
 
   /** Deletes the selected pods (their controller recreates them). Instantaneous: needs no duration. */
   public static podKill(options: { readonly gracePeriod?: Duration } = {}): ChaosAction {
+    const bad = ChaosAction.badSpans('PodChaos', 'pod-kill', { 'action.gracePeriod': options.gracePeriod });
+    if (bad) return bad;
     const ms = options.gracePeriod?.toMilliseconds();
     const problems: Problem[] =
       ms !== undefined && !(Number.isInteger(ms / 1000) && ms >= 0)
@@ -691,6 +693,11 @@ export class ChaosAction {
    * (action `netem`). Give at least one.
    */
   public static networkNetem(options: NetworkNetemOptions): ChaosAction {
+    const bad = ChaosAction.badSpans('NetworkChaos', 'network-netem', {
+      'action.delay.latency': options.delay?.latency,
+      'action.delay.jitter': options.delay?.jitter,
+    });
+    if (bad) return bad;
     const problems: Problem[] = [];
     const d = options.delay;
     if (d) {
@@ -738,6 +745,8 @@ export class ChaosAction {
    * response are each delayed: the round trip gains about twice the latency.
    */
   public static networkDelay(options: NetworkDelayOptions): ChaosAction {
+    const bad = ChaosAction.badSpans('NetworkChaos', 'network-delay', { 'action.latency': options.latency, 'action.jitter': options.jitter });
+    if (bad) return bad;
     const problems: Problem[] = [
       ...percentProblem('action.correlation', options.correlation),
       ...(options.latency.toMilliseconds() <= 0
@@ -926,6 +935,8 @@ export class ChaosAction {
 
   /** Delays file-system calls. */
   public static ioLatency(options: IoOptions & { readonly delay: Duration }): ChaosAction {
+    const bad = ChaosAction.badSpans('IOChaos', 'io-latency', { 'action.delay': options.delay });
+    if (bad) return bad;
     return ChaosAction.io('io-latency', { action: 'latency', delay: singleUnitGoDuration(options.delay) }, options);
   }
 
@@ -961,6 +972,10 @@ export class ChaosAction {
   public static timeShift(
     options: ContainerOptions & { readonly offset: Duration | GoDuration; readonly backwards?: boolean; readonly clockIds?: string[] },
   ): ChaosAction {
+    const bad = ChaosAction.badSpans('TimeChaos', 'time-shift', {
+      'action.offset': options.offset instanceof GoDuration ? undefined : options.offset,
+    });
+    if (bad) return bad;
     const raw = options.offset instanceof GoDuration ? options.offset.value : singleUnitGoDuration(options.offset);
     const offset = options.backwards ? (raw.startsWith('-') ? raw.slice(1) : `-${raw.replace(/^\+/, '')}`) : raw;
     const zero = options.offset instanceof GoDuration ? options.offset.nanoseconds === 0 : options.offset.toMilliseconds() === 0;
@@ -1006,6 +1021,8 @@ export class ChaosAction {
 
   /** Delays a Java method (whole milliseconds). */
   public static jvmLatency(options: JvmMethodOptions & { readonly latency: Duration }): ChaosAction {
+    const bad = ChaosAction.badSpans('JVMChaos', 'jvm-latency', { 'action.latency': options.latency });
+    if (bad) return bad;
     const ms = options.latency.toMilliseconds();
     return ChaosAction.jvm('jvm-latency', 'latency', { class: options.className, method: options.method, latency: ms }, options, [
       ...positiveProblem('action.latency', ms),
@@ -1052,6 +1069,8 @@ export class ChaosAction {
 
   /** Makes MySQL queries through Connector/J fail or slow down. */
   public static jvmMysql(options: JvmMysqlOptions): ChaosAction {
+    const bad = ChaosAction.badSpans('JVMChaos', 'jvm-mysql', { 'action.latency': options.latency });
+    if (bad) return bad;
     const problems: Problem[] = [];
     if ((options.exception === undefined) === (options.latency === undefined))
       problems.push({
@@ -1085,6 +1104,8 @@ export class ChaosAction {
 
   /** Delays the I/O of a block-device volume of the selected pods. */
   public static blockDelay(options: BlockDelayOptions): ChaosAction {
+    const bad = ChaosAction.badSpans('BlockChaos', 'block-delay', { 'action.latency': options.latency, 'action.jitter': options.jitter });
+    if (bad) return bad;
     const problems: Problem[] = [...required('action.volumeName', options.volumeName), ...percentProblem('action.correlation', options.correlation)];
     if (options.latency.toMilliseconds() <= 0)
       problems.push({ field: 'action.latency', problem: 'latency must be positive', fix: 'give a latency such as Duration.millis(50)' });
@@ -1322,6 +1343,8 @@ export class ChaosAction {
 
   /** Delays matching HTTP messages. */
   public static httpDelay(options: HttpOptions & { readonly delay: Duration }): ChaosAction {
+    const bad = ChaosAction.badSpans('HTTPChaos', 'http-delay', { 'action.delay': options.delay });
+    if (bad) return bad;
     return ChaosAction.http('http-delay', { delay: singleUnitGoDuration(options.delay) }, options, [], {
       name: 'pod-http-latency',
       env: { LATENCY: String(options.delay.toMilliseconds()), TARGET_SERVICE_PORT: String(options.port) },
@@ -1485,6 +1508,12 @@ export class ChaosAction {
       { action, subscriptionID: o.subscriptionId, resourceGroupName: o.resourceGroup, vmName: o.vmName, secretName: o.credentialsSecret, ...extra },
       { problems: all, litmusGap: 'the Litmus Azure faults take other inputs (instance names, their own secret); render it with Chaos Mesh' },
     );
+  }
+
+  /** An action that only reports its unreadable durations, or undefined when every one can be read. */
+  private static badSpans(kind: ChaosKind, name: string, spans: Record<string, Duration | undefined>): ChaosAction | undefined {
+    const problems = spanProblems(spans);
+    return problems.length > 0 ? new ChaosAction(kind, name, {}, { problems, litmusGap: `the ${name} action is invalid` }) : undefined;
   }
 
   private static secretProblems(secret: string | undefined): Problem[] {

@@ -26,6 +26,7 @@ import { ChaosMode } from './mode';
 import { ChaosSchedule, scheduleProblems } from './schedule';
 import type { RemoteCluster } from './machines';
 import { ChaosTarget, ChaosWorkload } from './selector';
+import { spanProblems } from './units';
 import { CHAOS_LABELS, CHAOS_MESH_API_VERSION, CHAOS_MESH_PAUSE_ANNOTATION, ScheduleSpec } from './types';
 import { apiObjectsOf, IApiObjectOwner, setMainObject } from '../common/api-object';
 import { ChaosObjectIdentity, IChaosObjectOwner, registerChaosObjects } from './identity';
@@ -255,6 +256,11 @@ export class ChaosExperiment extends Construct implements IApiObjectOwner, IChao
     this.name = props.name ?? id;
     this.namespace = chaosNamespace(this, props.namespace);
     problems.addAll('', chaosObjectMetadataProblems(this.name, this.namespace, props.labels));
+    const unreadable = spanProblems({ duration: props.duration, maxDuration: props.maxDuration ?? chaosDefaults(this).maxDuration });
+    if (unreadable.length > 0) {
+      problems.addAll('', problemsAbout(`experiment "${this.name}"`, unreadable));
+      problems.throwIfAny(this.node.path);
+    }
 
     const { policy, problems: optInProblems } = experimentPolicy(this, props, props.action);
     problems.addAll('', problemsAbout(`experiment "${this.name}"`, [...optInProblems, ...remoteClusterProblems(props.remoteCluster)]));

@@ -3,6 +3,7 @@ import type { Duration } from 'cdk8s';
 import { SpelledSpan, spelledGoDuration } from '../common/duration';
 import type { Problem } from '../common/errors';
 import { httpUrlProblems } from '../common/net';
+import { spanProblems } from './units';
 
 /** How a status check runs. */
 export class StatusCheckMode {
@@ -117,7 +118,9 @@ export function httpStatusCheckProblems(prefix: string, o: HttpStatusCheckOption
     ['interval', o.interval],
     ['timeout', o.timeout],
   ] as const) {
-    if (v !== undefined && v.toMilliseconds() < 1000)
+    const unreadable = spanProblems({ [f(n)]: v });
+    out.push(...unreadable);
+    if (v !== undefined && unreadable.length === 0 && v.toMilliseconds() < 1000)
       out.push({
         field: f(n),
         problem: `${v.toMilliseconds()}ms is shorter than a second, the smallest step Chaos Mesh takes`,

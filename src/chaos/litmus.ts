@@ -4,6 +4,7 @@ import { spelledGoDuration } from '../common/duration';
 import { nameProblems } from '../common/checks';
 import { Problem, problemsAbout } from '../common/errors';
 import { httpUrlProblems } from '../common/net';
+import { spanProblems } from './units';
 import { ExperimentDefinition } from './guardrails';
 import { CHAOS_LABELS } from './types';
 
@@ -138,7 +139,9 @@ function timingProblems(t: LitmusProbeTiming): Problem[] {
     ['timeout', t.timeout],
     ['interval', t.interval],
   ] as const) {
-    if (d !== undefined && !(d.toMilliseconds() > 0))
+    const unreadable = spanProblems({ [n]: d });
+    out.push(...unreadable);
+    if (d !== undefined && unreadable.length === 0 && !(d.toMilliseconds() > 0))
       out.push({ field: n, problem: `the ${n} is ${d.toMilliseconds()}ms`, fix: `give a positive ${n}, such as Duration.seconds(2)` });
   }
   if (t.retry !== undefined && !(Number.isInteger(t.retry) && t.retry >= 0))

@@ -2,6 +2,7 @@ import type { Problem } from '../common/errors';
 import type { Duration } from 'cdk8s';
 import { spelledGoDuration } from '../common/duration';
 import { minimumGapMs, parseChaosSchedule } from './cron';
+import { spanProblems } from './units';
 
 /** What happens when a run is due while the previous one still runs. */
 export class ConcurrencyPolicy {
@@ -112,12 +113,12 @@ export class ChaosSchedule {
 
   /** Every day at the given time. */
   public static daily(at: TimeOfDay = {}, options: ChaosScheduleOptions = {}): ChaosSchedule {
-    return new ChaosSchedule(`${at.minute ?? 0} ${at.hour ?? 0} * * *`, options);
+    return new ChaosSchedule(`${at.minute ?? 0} ${at.hour ?? 0} * * *`, options, false, timeOfDayProblems(at));
   }
 
   /** Once a week, on `day` at the given time. */
   public static weekly(day: Weekday, at: TimeOfDay = {}, options: ChaosScheduleOptions = {}): ChaosSchedule {
-    return new ChaosSchedule(`${at.minute ?? 0} ${at.hour ?? 0} * * ${day.cron}`, options);
+    return new ChaosSchedule(`${at.minute ?? 0} ${at.hour ?? 0} * * ${day.cron}`, options, false, timeOfDayProblems(at));
   }
 
   /**
@@ -125,6 +126,7 @@ export class ChaosSchedule {
    * (`Duration.seconds(400)` is `@every 400s`). Whole seconds, at least one.
    */
   public static every(interval: Duration, options: ChaosScheduleOptions = {}): ChaosSchedule {
+    if (spanProblems({ interval }).length > 0) return new ChaosSchedule('@every', options, true);
     return new ChaosSchedule(`@every ${spelledGoDuration(interval)}`, options);
   }
 
@@ -138,6 +140,10 @@ export class ChaosSchedule {
     public readonly expression: string,
     /** The options. */
     public readonly options: ChaosScheduleOptions,
+    /** True when `every` was given a Duration that cannot be read (NaN, a fraction of a millisecond). */
+    private readonly unreadableInterval = false,
+    /** Problems with the time of day of `daily` and `weekly`. */
+    private readonly atProblems: readonly Problem[] = [],
   ) {}
 
   /** The concurrency policy in effect. */
@@ -148,6 +154,16 @@ export class ChaosSchedule {
   /** The history limit in effect. */
   public get historyLimit(): number {
     return this.options.historyLimit ?? 3;
+  }
+
+  /** Problems with the hour and minute given to `daily` or `weekly`. */
+  public get timeOfDayProblems(): readonly Problem[] {
+    return this.atProblems;
+  }
+
+  /** True when `every` was given a Duration that cannot be read; reported by the experiment or workflow. */
+  public get hasUnreadableInterval(): boolean {
+    return this.unreadableInterval;
   }
 
   /** True for an `@every` interval (after any time-zone prefix). */
@@ -174,6 +190,22 @@ export class ChaosSchedule {
   }
 }
 
+function timeOfDayProblems(at: TimeOfDay): Problem[] {
+  const out: Problem[] = [];
+  for (const [n, v, max] of [
+    ['hour', at.hour, 23],
+    ['minute', at.minute, 59],
+  ] as const) {
+    if (v !== undefined && !(Number.isInteger(v) && v >= 0 && v <= max))
+      out.push({
+        field: `schedule.${n}`,
+        problem: `${v} is not ${n === 'hour' ? 'an hour' : 'a minute'} from 0 to ${max}`,
+        fix: `give a whole ${n} from 0 to ${max} (UTC)`,
+      });
+  }
+  return out;
+}
+
 /** The minimum starting deadline under `Forbid`: shorter ones can drop every run. */
 export const MIN_FORBID_STARTING_DEADLINE_MS = 60 * 1000;
 /** The minimum starting deadline under any policy: the controller may take this long to notice a due run. */
@@ -186,9 +218,19 @@ export const MIN_STARTING_DEADLINE_MS = 10 * 1000;
  */
 export function scheduleProblems(s: ChaosSchedule, runLength: Duration | undefined, _forWorkflow = false): Problem[] {
   const out: Problem[] = [];
+  const unreadable = spanProblems({ 'schedule.startingDeadline': s.options.startingDeadline });
+  if (unreadable.length > 0) return unreadable;
   const parsed = parseChaosSchedule(s.expression);
   const interval = parsed.ok ? minimumGapMs(parsed.schedule) : undefined;
-  if (!parsed.ok) {
+  if (s.timeOfDayProblems.length > 0) {
+    out.push(...s.timeOfDayProblems);
+  } else if (s.hasUnreadableInterval) {
+    out.push({
+      field: 'schedule',
+      problem: 'the @every interval is not a whole number of milliseconds (it is NaN, infinite, or a fraction of a millisecond)',
+      fix: 'give ChaosSchedule.every a Duration such as Duration.minutes(30)',
+    });
+  } else if (!parsed.ok) {
     out.push({ field: 'schedule', problem: parsed.problem, fix: parsed.fix });
   } else if (interval === undefined) {
     out.push({

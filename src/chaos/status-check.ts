@@ -5,6 +5,7 @@ import { Construct } from 'constructs';
 import { Problems } from '../common/errors';
 import { labelsProblems, nameProblems, namespaceProblems } from '../common/checks';
 import { chaosNamespace } from './experiment';
+import { spanProblems } from './units';
 import { CHAOS_LABELS, CHAOS_MESH_API_VERSION } from './types';
 import { apiObjectsOf, IApiObjectOwner, setMainObject } from '../common/api-object';
 import { ChaosObjectIdentity, IChaosObjectOwner, registerChaosObjects } from './identity';
@@ -88,7 +89,9 @@ export class StatusCheck extends Construct implements IApiObjectOwner, IChaosObj
     problems.addAll('', nameProblems('name', this.name, { fix: 'name the check with lower-case letters, digits, "-" and "."' }));
     problems.addAll('', namespaceProblems('namespace', this.namespace, { fix: 'give a valid namespace' }));
     problems.addAll('', httpStatusCheckProblems('', p));
-    if (p.duration !== undefined && p.duration.toMilliseconds() <= 0)
+    const unreadable = spanProblems({ duration: p.duration });
+    problems.addAll('', unreadable);
+    if (unreadable.length === 0 && p.duration !== undefined && p.duration.toMilliseconds() <= 0)
       problems.add('duration', 'the duration is zero', 'give a positive duration, or none');
     if (p.duration !== undefined && p.mode && !p.mode.bounded)
       problems.add(

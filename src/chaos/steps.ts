@@ -16,6 +16,7 @@ import type { RemoteCluster } from './machines';
 import { ChaosMode } from './mode';
 import { ChaosSchedule, scheduleProblems } from './schedule';
 import { ChaosTarget, ChaosWorkload } from './selector';
+import { spanProblems } from './units';
 import { WorkflowSpec, WorkflowTemplate } from './types';
 
 /** An experiment embedded in a workflow. */
@@ -158,8 +159,11 @@ export interface RenderedWorkflowStep {
   readonly problems: Problem[];
   /** Milliseconds the step needs at most. */
   readonly bound?: number;
-  /** True when the step holds itself somewhere (reported in `problems`). */
-  readonly cyclic?: boolean;
+  /**
+   * True when a step could not be rendered (it holds itself, or a duration cannot be read);
+   * the problems say why, and the structure checks of the workflow are skipped.
+   */
+  readonly incomplete?: boolean;
 }
 
 /**
@@ -179,6 +183,8 @@ export class WorkflowStep {
 
   /** Waits, such as for the system to recover. */
   public static suspend(name: string, duration: Duration): WorkflowStep {
+    const bad = WorkflowStep.badSpans(name, { duration });
+    if (bad) return bad;
     return new WorkflowStep(name, () => ({
       templates: [{ name, templateType: 'Suspend', deadline: spelledGoDuration(duration) }],
       problems: [],
@@ -188,6 +194,8 @@ export class WorkflowStep {
 
   /** Runs an experiment for its duration. The guardrails of {@link ChaosExperiment} apply. */
   public static experiment(name: string, props: WorkflowExperimentProps): WorkflowStep {
+    const bad = WorkflowStep.badSpans(name, { duration: props.duration });
+    if (bad) return bad;
     return new WorkflowStep(name, (policy) => {
       const def = experimentDefinition(name, props);
       const problems = [...problemsAbout(`experiment "${name}"`, remoteClusterProblems(props.remoteCluster)), ...experimentProblems(def, policy)].map(
@@ -205,6 +213,8 @@ export class WorkflowStep {
 
   /** Checks an HTTP endpoint; by default a failure aborts the workflow. */
   public static statusCheck(name: string, props: WorkflowStatusCheckProps): WorkflowStep {
+    const bad = WorkflowStep.badSpans(name, { deadline: props.deadline, duration: props.duration, interval: props.interval, timeout: props.timeout });
+    if (bad) return bad;
     return new WorkflowStep(name, () => {
       const deadline = props.deadline ?? spanIn(1, 'minutes');
       const mode = props.mode ?? StatusCheckMode.synchronous();
@@ -239,6 +249,8 @@ export class WorkflowStep {
    * start. The branch steps are rendered as templates of the workflow.
    */
   public static task(name: string, props: WorkflowTaskProps): WorkflowStep {
+    const bad = WorkflowStep.badSpans(name, { deadline: props.deadline });
+    if (bad) return bad;
     return new WorkflowStep(name, (_policy, sub) => {
       const c = props.container;
       const problems: Problem[] = [];
@@ -286,6 +298,12 @@ export class WorkflowStep {
    * guardrails of an experiment and the rules of a schedule apply.
    */
   public static schedule(name: string, props: WorkflowScheduleProps): WorkflowStep {
+    const bad = WorkflowStep.badSpans(name, {
+      duration: props.duration,
+      deadline: props.deadline,
+      'schedule.startingDeadline': props.schedule?.options.startingDeadline,
+    });
+    if (bad) return bad;
     return new WorkflowStep(name, (policy) => {
       const def = experimentDefinition(name, props);
       const problems: Problem[] = [
@@ -324,7 +342,15 @@ export class WorkflowStep {
     });
   }
 
+  /** A step that only reports its unreadable durations, or undefined when every one can be read. */
+  private static badSpans(name: string, spans: Record<string, Duration | undefined>): WorkflowStep | undefined {
+    const problems = spanProblems(spans).map((p) => ({ ...p, field: `steps.${name}.${p.field}` }));
+    return problems.length > 0 ? new WorkflowStep(name, () => ({ templates: [], problems, incomplete: true })) : undefined;
+  }
+
   private static stage(type: 'Serial' | 'Parallel', name: string, steps: WorkflowStep[], options: StageOptions): WorkflowStep {
+    const bad = WorkflowStep.badSpans(name, { deadline: options.deadline });
+    if (bad) return bad;
     return new WorkflowStep(name, (_policy, sub) => {
       const rendered = steps.map(sub);
       const bounds = rendered.map((r) => r.bound);
@@ -365,17 +391,17 @@ export class WorkflowStep {
             fix: 'remove the step from its own children (build a new step for an inner stage)',
           },
         ],
-        cyclic: true,
+        incomplete: true,
       };
     }
     const path = [...within, this];
-    let cyclic = false;
+    let incomplete = false;
     const result = this.renderFn(policy, (child) => {
       const r = child.render(policy, path);
-      cyclic = cyclic || r.cyclic === true;
+      incomplete = incomplete || r.incomplete === true;
       return r;
     });
-    return cyclic ? { ...result, cyclic } : result;
+    return incomplete ? { ...result, incomplete } : result;
   }
 }
 
@@ -502,7 +528,7 @@ export function buildWorkflow(
   const rendered = entry.render(policy);
   const spec: WorkflowSpec = { entry: entry.name, templates: rendered.templates.map((t) => JSON.parse(JSON.stringify(t)) as WorkflowTemplate) };
   // A cycle is reported where it was found; the structure around it says nothing more.
-  if (rendered.cyclic) return { spec, problems: rendered.problems };
+  if (rendered.incomplete) return { spec, problems: rendered.problems };
   const structure = workflowProblems(name, spec);
   return { spec, problems: [...rendered.problems, ...structure.problems], bound: structure.bounds.get(entry.name) };
 }

@@ -1,3 +1,4 @@
+import type { Duration } from 'cdk8s';
 import type { Problem } from '../common/errors';
 
 /**
@@ -186,4 +187,29 @@ export class MemorySize {
     if (Number(m[1]) === 0) return [{ field, problem: `the size "${v}" is zero, so the stressor takes no memory`, fix }];
     return [];
   }
+}
+
+/**
+ * Problems with a span given as a cdk8s `Duration` that cdk8s cannot turn into milliseconds
+ * (NaN, infinite, or a fraction of a millisecond, such as `Duration.millis(1.5)`): checked
+ * before anything reads it, so that the user gets the field instead of cdk8s's bare error.
+ */
+export function spanProblems(spans: Readonly<Record<string, Pick<Duration, 'toMilliseconds'> | undefined>>): Problem[] {
+  const out: Problem[] = [];
+  for (const [field, d] of Object.entries(spans)) {
+    if (d === undefined || d === null) continue;
+    let ok = false;
+    try {
+      ok = typeof d.toMilliseconds === 'function' && Number.isFinite(d.toMilliseconds());
+    } catch {
+      ok = false;
+    }
+    if (!ok)
+      out.push({
+        field,
+        problem: 'the duration is not a whole number of milliseconds (it is NaN, infinite, or a fraction of a millisecond)',
+        fix: 'give a whole number of a unit, such as Duration.seconds(30) or Duration.millis(250)',
+      });
+  }
+  return out;
 }

@@ -4,7 +4,8 @@ import { Construct } from 'constructs';
 import { apiObjectsOf, IApiObjectOwner, setMainObject } from '../common/api-object';
 import { objectLabels } from '../common/conventions';
 import { Problems, problemsAbout } from '../common/errors';
-import { chaosNamespace, chaosObjectMetadataProblems, GuardrailProps, resolvePolicy } from './experiment';
+import { chaosDefaults, chaosNamespace, chaosObjectMetadataProblems, GuardrailProps, resolvePolicy } from './experiment';
+import { spanProblems } from './units';
 import { ChaosSchedule, scheduleProblems } from './schedule';
 import { buildWorkflow, WorkflowStep } from './steps';
 import { CHAOS_LABELS, CHAOS_MESH_API_VERSION, ScheduleSpec, WorkflowSpec } from './types';
@@ -59,6 +60,11 @@ export class ChaosWorkflow extends Construct implements IApiObjectOwner, IChaosO
     this.namespace = chaosNamespace(this, props.namespace);
     const problems = new Problems();
     problems.addAll('', chaosObjectMetadataProblems(this.name, this.namespace, props.labels));
+    const unreadable = spanProblems({ maxDuration: props.maxDuration ?? chaosDefaults(this).maxDuration });
+    if (unreadable.length > 0) {
+      problems.addAll('', problemsAbout(`workflow "${this.name}"`, unreadable));
+      problems.throwIfAny(this.node.path);
+    }
     const policy = resolvePolicy(this, props);
     if (policy.protectedNamespaces.includes(this.namespace)) {
       problems.add(

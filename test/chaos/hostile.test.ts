@@ -469,6 +469,54 @@ describe('misfires', () => {
   });
 });
 
+describe('numbers and spans cdk8s cannot read', () => {
+  const unreadable =
+    'the duration is not a whole number of milliseconds (it is NaN, infinite, or a fraction of a millisecond). Fix: give a whole number of a unit, such as Duration.seconds(30) or Duration.millis(250).';
+  test('NaN, infinite and sub-millisecond Durations are reported with their field, never as a bare cdk8s error', () => {
+    expect(lines({ action: ChaosAction.podFailure(), duration: Duration.minutes(NaN) })).toEqual([
+      `[test/exp] duration: experiment "exp": ${unreadable}`,
+    ]);
+    expect(lines({ action: ChaosAction.networkDelay({ latency: Duration.millis(0.5) }) })).toEqual([
+      `[test/exp] action.latency: experiment "exp": ${unreadable}`,
+    ]);
+    expect(lines({ action: ChaosAction.podFailure(), maxDuration: Duration.hours(Infinity) })).toEqual([
+      `[test/exp] maxDuration: experiment "exp": ${unreadable}`,
+    ]);
+    expect(lines({ action: ChaosAction.podKill(), schedule: ChaosSchedule.every(Duration.seconds(NaN)) })).toEqual([
+      '[test/exp] schedule: experiment "exp": the @every interval is not a whole number of milliseconds (it is NaN, infinite, or a fraction of a millisecond). Fix: give ChaosSchedule.every a Duration such as Duration.minutes(30).',
+    ]);
+    const wf = validationError(
+      (s) => new ChaosWorkflow(s, 'wf', { entry: WorkflowStep.serial('main', [WorkflowStep.suspend('wait', Duration.seconds(NaN))]) }),
+    );
+    expect(
+      wf.message
+        .split('\n')
+        .slice(1)
+        .map((l) => l.trim()),
+    ).toEqual([`[test/wf] steps.wait.duration: ${unreadable}`]);
+    expect(
+      lines({
+        action: ChaosAction.podKill(),
+        platform: ChaosPlatform.litmus(),
+        litmus: { probes: [LitmusProbe.podsPresent({ timeout: Duration.millis(NaN) })] },
+      }),
+    ).toEqual([`[test/exp] litmus.probes[0].timeout: experiment "exp": ${unreadable}`]);
+  });
+
+  test('NaN and out-of-range numbers are reported', () => {
+    expect(lines({ action: ChaosAction.networkLoss({ percent: NaN }) })).toEqual([
+      '[test/exp] action.percent: experiment "exp": NaN is outside 0-100. Fix: give a percentage from 0 to 100.',
+    ]);
+    expect(lines({ action: ChaosAction.podKill(), schedule: ChaosSchedule.daily({ hour: 24, minute: 1.5 }) })).toEqual([
+      '[test/exp] schedule.hour: experiment "exp": 24 is not an hour from 0 to 23. Fix: give a whole hour from 0 to 23 (UTC).',
+      '[test/exp] schedule.minute: experiment "exp": 1.5 is not a minute from 0 to 59. Fix: give a whole minute from 0 to 59 (UTC).',
+    ]);
+    expect(lines({ action: ChaosAction.podKill(), schedule: ChaosSchedule.daily({}, { historyLimit: Infinity }) })).toEqual([
+      '[test/exp] schedule.historyLimit: experiment "exp": Infinity is not a positive whole number. Fix: keep at least one finished run, such as 3.',
+    ]);
+  });
+});
+
 describe('workflow cycles', () => {
   test('a stage that contains itself, directly or deeper, is a cycle with a message, not a stack overflow', () => {
     const children: WorkflowStep[] = [WorkflowStep.suspend('settle', Duration.seconds(30))];
