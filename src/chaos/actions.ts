@@ -462,7 +462,7 @@ export interface IoOptions extends ContainerOptions {
    */
   readonly percent?: number;
   /**
-   * File-system methods affected (`READ`, `WRITE`, ...).
+   * File-system methods affected, as Chaos Mesh names them (`read`, `write`, `open`, `fsync`, ...).
    * @default all methods
    */
   readonly methods?: string[];
@@ -1622,6 +1622,21 @@ export class ChaosAction {
 
   private static io(name: string, fields: Record<string, unknown>, o: IoOptions, extra: Problem[] = []): ChaosAction {
     const problems = [...extra, ...required('action.volumePath', o.volumePath), ...percentProblem('action.percent', o.percent)];
+    if (o.volumePath && !o.volumePath.startsWith('/'))
+      problems.push({
+        field: 'action.volumePath',
+        problem: `"${o.volumePath}" is not an absolute path`,
+        fix: 'give the mount point inside the container, such as /var/lib/data',
+      });
+    (o.methods ?? []).forEach((m, i) => {
+      if (IO_METHODS.includes(m)) return;
+      const lower = String(m).toLowerCase();
+      problems.push({
+        field: `action.methods[${i}]`,
+        problem: `"${m}" is not an I/O method Chaos Mesh knows`,
+        fix: IO_METHODS.includes(lower) ? `write "${lower}" (Chaos Mesh names methods in lower case)` : `use some of ${IO_METHODS.join(', ')}`,
+      });
+    });
     return new ChaosAction(
       'IOChaos',
       name,
@@ -1644,6 +1659,14 @@ export class ChaosAction {
     const all = [...problems];
     if (!(Number.isInteger(o.port) && o.port > 0 && o.port < 65536))
       all.push({ field: 'action.port', problem: `${o.port} is not a TCP port`, fix: 'give the port the target serves HTTP on (1-65535)' });
+    if (o.method !== undefined && !/^[A-Za-z]+$/.test(o.method))
+      all.push({ field: 'action.method', problem: `"${o.method}" is not an HTTP method`, fix: 'give a method such as GET or POST' });
+    if (o.path !== undefined && !/^\/[^\s]*$/.test(o.path))
+      all.push({
+        field: 'action.path',
+        problem: `"${o.path}" is not a URI path`,
+        fix: 'give a path starting with "/", such as /api/orders or /api/*',
+      });
     const target = o.target ?? HttpTarget.request();
     if (o.statusCode !== undefined && target.value !== 'Response')
       all.push({
@@ -1744,7 +1767,7 @@ export class ChaosAction {
     extra: { problems?: Problem[]; litmus?: LitmusFault; litmusGap?: string; partition?: PartitionReach } = {},
   ) {
     this.fields = dropUndefined(fields) as Record<string, unknown>;
-    this.problems = extra.problems ?? [];
+    this.problems = [...(extra.problems ?? []), ...commonFieldProblems(this.fields)];
     this.litmus = extra.litmus;
     this.litmusGap = extra.litmus ? undefined : (extra.litmusGap ?? `no Litmus equivalent for ${name}`);
     const rawPartition = kind === 'NetworkChaos' && this.fields.action === 'partition';
@@ -1773,6 +1796,71 @@ export class ChaosAction {
 function chaosMeshCrdModule(): typeof import('../../imports/chaos-mesh.org') {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   return require('../../imports/chaos-mesh.org') as typeof import('../../imports/chaos-mesh.org');
+}
+
+/** The I/O methods of IOChaos, as Chaos Mesh names them. */
+const IO_METHODS: readonly string[] = [
+  'lookup',
+  'forget',
+  'getattr',
+  'setattr',
+  'readlink',
+  'mknod',
+  'mkdir',
+  'unlink',
+  'rmdir',
+  'symlink',
+  'rename',
+  'link',
+  'open',
+  'read',
+  'write',
+  'flush',
+  'release',
+  'fsync',
+  'opendir',
+  'readdir',
+  'releasedir',
+  'fsyncdir',
+  'statfs',
+  'setxattr',
+  'getxattr',
+  'listxattr',
+  'removexattr',
+  'access',
+  'create',
+  'getlk',
+  'setlk',
+  'bmap',
+];
+
+/** Problems with the fields many kinds share (container names, network devices), whichever factory (or raw fields) set them. */
+function commonFieldProblems(fields: Record<string, unknown>): Problem[] {
+  const out: Problem[] = [];
+  const names = fields.containerNames;
+  if (Array.isArray(names))
+    names.forEach((n, i) =>
+      out.push(
+        ...nameProblems(`action.containerNames[${i}]`, String(n), {
+          rule: 'dns-label',
+          what: 'container name',
+          fix: "name the pod's containers as their spec does",
+        }),
+      ),
+    );
+  for (const [key, field] of [
+    ['device', 'action.device'],
+    ['targetDevice', 'action.peersDevice'],
+  ] as const) {
+    const d = fields[key];
+    if (d !== undefined && !(typeof d === 'string' && /^[A-Za-z0-9_.:@-]{1,15}$/.test(d)))
+      out.push({
+        field,
+        problem: `"${String(d)}" is not a network interface name`,
+        fix: 'give an interface such as eth0 (at most 15 characters, no spaces or "/")',
+      });
+  }
+  return out;
 }
 
 /** For a partition: what the selected pods are cut off from. */

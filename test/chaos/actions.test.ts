@@ -125,11 +125,11 @@ describe('StressChaos, IOChaos, TimeChaos, DNSChaos', () => {
     const lat = specOf(
       synthExperiment({
         ...base,
-        action: ChaosAction.ioLatency({ volumePath: '/data', path: '/data/**', delay: Duration.millis(100), percent: 50, methods: ['READ'] }),
+        action: ChaosAction.ioLatency({ volumePath: '/data', path: '/data/**', delay: Duration.millis(100), percent: 50, methods: ['read'] }),
       }),
       'IOChaos',
     );
-    expect(lat).toMatchObject({ action: 'latency', delay: '100ms', volumePath: '/data', path: '/data/**', percent: 50, methods: ['READ'] });
+    expect(lat).toMatchObject({ action: 'latency', delay: '100ms', volumePath: '/data', path: '/data/**', percent: 50, methods: ['read'] });
     const fault = specOf(synthExperiment({ ...base, action: ChaosAction.ioFault({ volumePath: '/data', errno: 5 }) }), 'IOChaos');
     expect(fault).toMatchObject({ action: 'fault', errno: 5, volumePath: '/data' });
     const attr = specOf(synthExperiment({ ...base, action: ChaosAction.ioAttrOverride({ volumePath: '/data', attr: { perm: 72 } }) }), 'IOChaos');

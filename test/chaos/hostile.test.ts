@@ -282,6 +282,34 @@ describe('bypasses', () => {
   });
 });
 
+describe('fields Chaos Mesh passes on as written', () => {
+  test('I/O methods, mount paths, container names, devices, pod phases, nodes, HTTP methods and paths are checked', () => {
+    expect(lines({ action: ChaosAction.ioFault({ volumePath: 'data', errno: 5, methods: ['READ', 'sync'], containerNames: ['Cart_API'] }) })).toEqual(
+      [
+        '[test/exp] action.volumePath: experiment "exp": "data" is not an absolute path. Fix: give the mount point inside the container, such as /var/lib/data.',
+        '[test/exp] action.methods[0]: experiment "exp": "READ" is not an I/O method Chaos Mesh knows. Fix: write "read" (Chaos Mesh names methods in lower case).',
+        expect.stringMatching(
+          /^\[test\/exp\] action.methods\[1\]: experiment "exp": "sync" is not an I\/O method Chaos Mesh knows. Fix: use some of lookup, forget, /,
+        ),
+        '[test/exp] action.containerNames[0]: experiment "exp": container name "Cart_API" is not a DNS-1123 label (lower-case letters, digits and \'-\', starting and ending with a letter or digit). Fix: name the pod\'s containers as their spec does.',
+      ],
+    );
+    expect(lines({ action: ChaosAction.networkLoss({ percent: 5, device: 'eth0; reboot' }) })).toEqual([
+      '[test/exp] action.device: experiment "exp": "eth0; reboot" is not a network interface name. Fix: give an interface such as eth0 (at most 15 characters, no spaces or "/").',
+    ]);
+    expect(
+      lines({ action: ChaosAction.podFailure(), target: ChaosTarget.selector({ namespaces: ['shop'], podPhases: ['running'], nodes: ['Node 1'] }) }),
+    ).toEqual([
+      '[test/exp] target.podPhases[0]: experiment "exp" breaks rule selects-something: "running" is not a pod phase. Fix: use Pending, Running, Succeeded, Failed, Unknown.',
+      '[test/exp] target.nodes[0]: experiment "exp" breaks rule selects-something: node name "Node 1" is not a DNS-1123 subdomain (lower-case letters, digits, \'-\' and \'.\'). Fix: name existing nodes.',
+    ]);
+    expect(lines({ action: ChaosAction.httpAbort({ port: 8080, method: 'GET /', path: 'api/orders' }) })).toEqual([
+      '[test/exp] action.method: experiment "exp": "GET /" is not an HTTP method. Fix: give a method such as GET or POST.',
+      '[test/exp] action.path: experiment "exp": "api/orders" is not a URI path. Fix: give a path starting with "/", such as /api/orders or /api/*.',
+    ]);
+  });
+});
+
 describe('misfires', () => {
   test('a partition from external targets only is not a partition from everything', () => {
     const action = ChaosAction.networkPartition({ externalTargets: ['203.0.113.0/24', 'payments.example.com'] });
