@@ -1661,6 +1661,31 @@ export class ChaosAction {
       all.push({ field: 'action.port', problem: `${o.port} is not a TCP port`, fix: 'give the port the target serves HTTP on (1-65535)' });
     if (o.method !== undefined && !/^[A-Za-z]+$/.test(o.method))
       all.push({ field: 'action.method', problem: `"${o.method}" is not an HTTP method`, fix: 'give a method such as GET or POST' });
+    const token = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+    for (const [key, headers] of [
+      ['headers', o.headers],
+      ['replaceHeaders', (o as HttpReplaceOptions).replaceHeaders],
+    ] as const)
+      for (const h of Object.keys(headers ?? {}))
+        if (!token.test(h))
+          all.push({
+            field: `action.${key}.${h}`,
+            problem: `"${h}" is not an HTTP header name`,
+            fix: 'use letters, digits and "-", such as X-Request-Id',
+          });
+    for (const [h] of (o as HttpPatchOptions).headersToAdd ?? [])
+      if (!token.test(String(h)))
+        all.push({
+          field: 'action.headersToAdd',
+          problem: `"${h}" is not an HTTP header name`,
+          fix: 'use letters, digits and "-", such as X-Request-Id',
+        });
+    if (o.tls) {
+      all.push(
+        ...nameProblems('action.tls.secretName', o.tls.secretName, { what: 'Secret name', fix: 'name the Secret holding the certificate and key' }),
+      );
+      all.push(...namespaceProblems('action.tls.secretNamespace', o.tls.secretNamespace, { fix: "give the Secret's namespace" }));
+    }
     if (o.path !== undefined && !/^\/[^\s]*$/.test(o.path))
       all.push({
         field: 'action.path',

@@ -307,6 +307,19 @@ describe('fields Chaos Mesh passes on as written', () => {
       '[test/exp] action.method: experiment "exp": "GET /" is not an HTTP method. Fix: give a method such as GET or POST.',
       '[test/exp] action.path: experiment "exp": "api/orders" is not a URI path. Fix: give a path starting with "/", such as /api/orders or /api/*.',
     ]);
+    expect(
+      lines({
+        action: ChaosAction.httpReplace({
+          port: 8443,
+          code: 503,
+          headers: { 'X Forwarded': 'a' },
+          tls: { secretName: 'Cart TLS', secretNamespace: 'shop' },
+        }),
+      }),
+    ).toEqual([
+      '[test/exp] action.headers.X Forwarded: experiment "exp": "X Forwarded" is not an HTTP header name. Fix: use letters, digits and "-", such as X-Request-Id.',
+      '[test/exp] action.tls.secretName: experiment "exp": Secret name "Cart TLS" is not a DNS-1123 subdomain (lower-case letters, digits, \'-\' and \'.\'). Fix: name the Secret holding the certificate and key.',
+    ]);
   });
 });
 
