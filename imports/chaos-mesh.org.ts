@@ -4,6 +4,408 @@ import { Construct } from 'constructs';
 
 
 /**
+ * AWSChaos is the Schema for the awschaos API
+ *
+ * @schema AWSChaos
+ */
+export class AwsChaos extends ApiObject {
+  /**
+   * Returns the apiVersion and kind for "AWSChaos"
+   */
+  public static readonly GVK: GroupVersionKind = {
+    apiVersion: 'chaos-mesh.org/v1alpha1',
+    kind: 'AWSChaos',
+  }
+
+  /**
+   * Renders a Kubernetes manifest for "AWSChaos".
+   *
+   * This can be used to inline resource manifests inside other objects (e.g. as templates).
+   *
+   * @param props initialization props
+   */
+  public static manifest(props: AwsChaosProps): any {
+    return {
+      ...AwsChaos.GVK,
+      ...toJson_AwsChaosProps(props),
+    };
+  }
+
+  /**
+   * Defines a "AWSChaos" API object
+   * @param scope the scope in which to define this object
+   * @param id a scope-local name for the object
+   * @param props initialization props
+   */
+  public constructor(scope: Construct, id: string, props: AwsChaosProps) {
+    super(scope, id, {
+      ...AwsChaos.GVK,
+      ...props,
+    });
+  }
+
+  /**
+   * Renders the object to Kubernetes JSON.
+   */
+  public override toJson(): any {
+    const resolved = super.toJson();
+
+    return {
+      ...AwsChaos.GVK,
+      ...toJson_AwsChaosProps(resolved),
+    };
+  }
+}
+
+/**
+ * AWSChaos is the Schema for the awschaos API
+ *
+ * @schema AWSChaos
+ */
+export interface AwsChaosProps {
+  /**
+   * @schema AWSChaos#metadata
+   */
+  readonly metadata?: ApiObjectMetadata;
+
+  /**
+   * AWSChaosSpec is the content of the specification for an AWSChaos
+   *
+   * @schema AWSChaos#spec
+   */
+  readonly spec: AwsChaosSpec;
+}
+
+/**
+ * Converts an object of type 'AwsChaosProps' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_AwsChaosProps(obj: AwsChaosProps | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'metadata': obj.metadata,
+    'spec': toJson_AwsChaosSpec(obj.spec),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * AWSChaosSpec is the content of the specification for an AWSChaos
+ *
+ * @schema AwsChaosSpec
+ */
+export interface AwsChaosSpec {
+  /**
+   * Action defines the specific aws chaos action.
+   * Supported action: ec2-stop / ec2-restart / detach-volume
+   * Default action: ec2-stop
+   *
+   * @schema AwsChaosSpec#action
+   */
+  readonly action: AwsChaosSpecAction;
+
+  /**
+   * AWSRegion defines the region of aws.
+   *
+   * @schema AwsChaosSpec#awsRegion
+   */
+  readonly awsRegion: string;
+
+  /**
+   * DeviceName indicates the name of the device.
+   * Needed in detach-volume.
+   *
+   * @schema AwsChaosSpec#deviceName
+   */
+  readonly deviceName?: string;
+
+  /**
+   * Duration represents the duration of the chaos action.
+   *
+   * @schema AwsChaosSpec#duration
+   */
+  readonly duration?: string;
+
+  /**
+   * Ec2Instance indicates the ID of the ec2 instance.
+   *
+   * @schema AwsChaosSpec#ec2Instance
+   */
+  readonly ec2Instance: string;
+
+  /**
+   * Endpoint indicates the endpoint of the aws server. Just used it in test now.
+   *
+   * @schema AwsChaosSpec#endpoint
+   */
+  readonly endpoint?: string;
+
+  /**
+   * RemoteCluster represents the remote cluster where the chaos will be deployed
+   *
+   * @schema AwsChaosSpec#remoteCluster
+   */
+  readonly remoteCluster?: string;
+
+  /**
+   * SecretName defines the name of kubernetes secret.
+   *
+   * @schema AwsChaosSpec#secretName
+   */
+  readonly secretName?: string;
+
+  /**
+   * EbsVolume indicates the ID of the EBS volume.
+   * Needed in detach-volume.
+   *
+   * @schema AwsChaosSpec#volumeID
+   */
+  readonly volumeId?: string;
+}
+
+/**
+ * Converts an object of type 'AwsChaosSpec' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_AwsChaosSpec(obj: AwsChaosSpec | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'action': obj.action,
+    'awsRegion': obj.awsRegion,
+    'deviceName': obj.deviceName,
+    'duration': obj.duration,
+    'ec2Instance': obj.ec2Instance,
+    'endpoint': obj.endpoint,
+    'remoteCluster': obj.remoteCluster,
+    'secretName': obj.secretName,
+    'volumeID': obj.volumeId,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * Action defines the specific aws chaos action.
+ * Supported action: ec2-stop / ec2-restart / detach-volume
+ * Default action: ec2-stop
+ *
+ * @schema AwsChaosSpecAction
+ */
+export enum AwsChaosSpecAction {
+  /** ec2-stop */
+  EC2_HYPHEN_STOP = "ec2-stop",
+  /** ec2-restart */
+  EC2_HYPHEN_RESTART = "ec2-restart",
+  /** detach-volume */
+  DETACH_HYPHEN_VOLUME = "detach-volume",
+}
+
+
+/**
+ * AzureChaos is the Schema for the azurechaos API
+ *
+ * @schema AzureChaos
+ */
+export class AzureChaos extends ApiObject {
+  /**
+   * Returns the apiVersion and kind for "AzureChaos"
+   */
+  public static readonly GVK: GroupVersionKind = {
+    apiVersion: 'chaos-mesh.org/v1alpha1',
+    kind: 'AzureChaos',
+  }
+
+  /**
+   * Renders a Kubernetes manifest for "AzureChaos".
+   *
+   * This can be used to inline resource manifests inside other objects (e.g. as templates).
+   *
+   * @param props initialization props
+   */
+  public static manifest(props: AzureChaosProps): any {
+    return {
+      ...AzureChaos.GVK,
+      ...toJson_AzureChaosProps(props),
+    };
+  }
+
+  /**
+   * Defines a "AzureChaos" API object
+   * @param scope the scope in which to define this object
+   * @param id a scope-local name for the object
+   * @param props initialization props
+   */
+  public constructor(scope: Construct, id: string, props: AzureChaosProps) {
+    super(scope, id, {
+      ...AzureChaos.GVK,
+      ...props,
+    });
+  }
+
+  /**
+   * Renders the object to Kubernetes JSON.
+   */
+  public override toJson(): any {
+    const resolved = super.toJson();
+
+    return {
+      ...AzureChaos.GVK,
+      ...toJson_AzureChaosProps(resolved),
+    };
+  }
+}
+
+/**
+ * AzureChaos is the Schema for the azurechaos API
+ *
+ * @schema AzureChaos
+ */
+export interface AzureChaosProps {
+  /**
+   * @schema AzureChaos#metadata
+   */
+  readonly metadata?: ApiObjectMetadata;
+
+  /**
+   * AzureChaosSpec is the content of the specification for an AzureChaos
+   *
+   * @schema AzureChaos#spec
+   */
+  readonly spec: AzureChaosSpec;
+}
+
+/**
+ * Converts an object of type 'AzureChaosProps' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_AzureChaosProps(obj: AzureChaosProps | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'metadata': obj.metadata,
+    'spec': toJson_AzureChaosSpec(obj.spec),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * AzureChaosSpec is the content of the specification for an AzureChaos
+ *
+ * @schema AzureChaosSpec
+ */
+export interface AzureChaosSpec {
+  /**
+   * Action defines the specific azure chaos action.
+   * Supported action: vm-stop / vm-restart / disk-detach
+   * Default action: vm-stop
+   *
+   * @schema AzureChaosSpec#action
+   */
+  readonly action: AzureChaosSpecAction;
+
+  /**
+   * DiskName indicates the name of the disk.
+   * Needed in disk-detach.
+   *
+   * @schema AzureChaosSpec#diskName
+   */
+  readonly diskName?: string;
+
+  /**
+   * Duration represents the duration of the chaos action.
+   *
+   * @schema AzureChaosSpec#duration
+   */
+  readonly duration?: string;
+
+  /**
+   * LUN indicates the Logical Unit Number of the data disk.
+   * Needed in disk-detach.
+   *
+   * @schema AzureChaosSpec#lun
+   */
+  readonly lun?: number;
+
+  /**
+   * RemoteCluster represents the remote cluster where the chaos will be deployed
+   *
+   * @schema AzureChaosSpec#remoteCluster
+   */
+  readonly remoteCluster?: string;
+
+  /**
+   * ResourceGroupName defines the name of ResourceGroup
+   *
+   * @schema AzureChaosSpec#resourceGroupName
+   */
+  readonly resourceGroupName: string;
+
+  /**
+   * SecretName defines the name of kubernetes secret. It is used for Azure credentials.
+   *
+   * @schema AzureChaosSpec#secretName
+   */
+  readonly secretName?: string;
+
+  /**
+   * SubscriptionID defines the id of Azure subscription.
+   *
+   * @schema AzureChaosSpec#subscriptionID
+   */
+  readonly subscriptionId: string;
+
+  /**
+   * VMName defines the name of Virtual Machine
+   *
+   * @schema AzureChaosSpec#vmName
+   */
+  readonly vmName: string;
+}
+
+/**
+ * Converts an object of type 'AzureChaosSpec' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_AzureChaosSpec(obj: AzureChaosSpec | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'action': obj.action,
+    'diskName': obj.diskName,
+    'duration': obj.duration,
+    'lun': obj.lun,
+    'remoteCluster': obj.remoteCluster,
+    'resourceGroupName': obj.resourceGroupName,
+    'secretName': obj.secretName,
+    'subscriptionID': obj.subscriptionId,
+    'vmName': obj.vmName,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * Action defines the specific azure chaos action.
+ * Supported action: vm-stop / vm-restart / disk-detach
+ * Default action: vm-stop
+ *
+ * @schema AzureChaosSpecAction
+ */
+export enum AzureChaosSpecAction {
+  /** vm-stop */
+  VM_HYPHEN_STOP = "vm-stop",
+  /** vm-restart */
+  VM_HYPHEN_RESTART = "vm-restart",
+  /** disk-detach */
+  DISK_HYPHEN_DETACH = "disk-detach",
+}
+
+
+/**
  * BlockChaos is the Schema for the blockchaos API
  *
  * @schema BlockChaos
@@ -775,6 +1177,198 @@ export function toJson_DnsChaosSpecSelectorExpressionSelectors(obj: DnsChaosSpec
   return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+
+/**
+ * GCPChaos is the Schema for the gcpchaos API
+ *
+ * @schema GCPChaos
+ */
+export class GcpChaos extends ApiObject {
+  /**
+   * Returns the apiVersion and kind for "GCPChaos"
+   */
+  public static readonly GVK: GroupVersionKind = {
+    apiVersion: 'chaos-mesh.org/v1alpha1',
+    kind: 'GCPChaos',
+  }
+
+  /**
+   * Renders a Kubernetes manifest for "GCPChaos".
+   *
+   * This can be used to inline resource manifests inside other objects (e.g. as templates).
+   *
+   * @param props initialization props
+   */
+  public static manifest(props: GcpChaosProps): any {
+    return {
+      ...GcpChaos.GVK,
+      ...toJson_GcpChaosProps(props),
+    };
+  }
+
+  /**
+   * Defines a "GCPChaos" API object
+   * @param scope the scope in which to define this object
+   * @param id a scope-local name for the object
+   * @param props initialization props
+   */
+  public constructor(scope: Construct, id: string, props: GcpChaosProps) {
+    super(scope, id, {
+      ...GcpChaos.GVK,
+      ...props,
+    });
+  }
+
+  /**
+   * Renders the object to Kubernetes JSON.
+   */
+  public override toJson(): any {
+    const resolved = super.toJson();
+
+    return {
+      ...GcpChaos.GVK,
+      ...toJson_GcpChaosProps(resolved),
+    };
+  }
+}
+
+/**
+ * GCPChaos is the Schema for the gcpchaos API
+ *
+ * @schema GCPChaos
+ */
+export interface GcpChaosProps {
+  /**
+   * @schema GCPChaos#metadata
+   */
+  readonly metadata?: ApiObjectMetadata;
+
+  /**
+   * GCPChaosSpec is the content of the specification for a GCPChaos
+   *
+   * @schema GCPChaos#spec
+   */
+  readonly spec: GcpChaosSpec;
+}
+
+/**
+ * Converts an object of type 'GcpChaosProps' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_GcpChaosProps(obj: GcpChaosProps | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'metadata': obj.metadata,
+    'spec': toJson_GcpChaosSpec(obj.spec),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * GCPChaosSpec is the content of the specification for a GCPChaos
+ *
+ * @schema GcpChaosSpec
+ */
+export interface GcpChaosSpec {
+  /**
+   * Action defines the specific gcp chaos action.
+   * Supported action: node-stop / node-reset / disk-loss
+   * Default action: node-stop
+   *
+   * @schema GcpChaosSpec#action
+   */
+  readonly action: GcpChaosSpecAction;
+
+  /**
+   * The device name of disks to detach.
+   * Needed in disk-loss.
+   *
+   * @schema GcpChaosSpec#deviceNames
+   */
+  readonly deviceNames?: string[];
+
+  /**
+   * Duration represents the duration of the chaos action.
+   *
+   * @schema GcpChaosSpec#duration
+   */
+  readonly duration?: string;
+
+  /**
+   * Instance defines the name of the instance
+   *
+   * @schema GcpChaosSpec#instance
+   */
+  readonly instance: string;
+
+  /**
+   * Project defines the ID of gcp project.
+   *
+   * @schema GcpChaosSpec#project
+   */
+  readonly project: string;
+
+  /**
+   * RemoteCluster represents the remote cluster where the chaos will be deployed
+   *
+   * @schema GcpChaosSpec#remoteCluster
+   */
+  readonly remoteCluster?: string;
+
+  /**
+   * SecretName defines the name of kubernetes secret. It is used for GCP credentials.
+   *
+   * @schema GcpChaosSpec#secretName
+   */
+  readonly secretName?: string;
+
+  /**
+   * Zone defines the zone of gcp project.
+   *
+   * @schema GcpChaosSpec#zone
+   */
+  readonly zone: string;
+}
+
+/**
+ * Converts an object of type 'GcpChaosSpec' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_GcpChaosSpec(obj: GcpChaosSpec | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'action': obj.action,
+    'deviceNames': obj.deviceNames?.map(y => y),
+    'duration': obj.duration,
+    'instance': obj.instance,
+    'project': obj.project,
+    'remoteCluster': obj.remoteCluster,
+    'secretName': obj.secretName,
+    'zone': obj.zone,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * Action defines the specific gcp chaos action.
+ * Supported action: node-stop / node-reset / disk-loss
+ * Default action: node-stop
+ *
+ * @schema GcpChaosSpecAction
+ */
+export enum GcpChaosSpecAction {
+  /** node-stop */
+  NODE_HYPHEN_STOP = "node-stop",
+  /** node-reset */
+  NODE_HYPHEN_RESET = "node-reset",
+  /** disk-loss */
+  DISK_HYPHEN_LOSS = "disk-loss",
+}
 
 
 /**
@@ -2585,6 +3179,473 @@ export interface JvmChaosSpecSelectorExpressionSelectors {
  */
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_JvmChaosSpecSelectorExpressionSelectors(obj: JvmChaosSpecSelectorExpressionSelectors | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'key': obj.key,
+    'operator': obj.operator,
+    'values': obj.values?.map(y => y),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+
+/**
+ * KernelChaos is the Schema for the kernelchaos API
+ *
+ * @schema KernelChaos
+ */
+export class KernelChaos extends ApiObject {
+  /**
+   * Returns the apiVersion and kind for "KernelChaos"
+   */
+  public static readonly GVK: GroupVersionKind = {
+    apiVersion: 'chaos-mesh.org/v1alpha1',
+    kind: 'KernelChaos',
+  }
+
+  /**
+   * Renders a Kubernetes manifest for "KernelChaos".
+   *
+   * This can be used to inline resource manifests inside other objects (e.g. as templates).
+   *
+   * @param props initialization props
+   */
+  public static manifest(props: KernelChaosProps): any {
+    return {
+      ...KernelChaos.GVK,
+      ...toJson_KernelChaosProps(props),
+    };
+  }
+
+  /**
+   * Defines a "KernelChaos" API object
+   * @param scope the scope in which to define this object
+   * @param id a scope-local name for the object
+   * @param props initialization props
+   */
+  public constructor(scope: Construct, id: string, props: KernelChaosProps) {
+    super(scope, id, {
+      ...KernelChaos.GVK,
+      ...props,
+    });
+  }
+
+  /**
+   * Renders the object to Kubernetes JSON.
+   */
+  public override toJson(): any {
+    const resolved = super.toJson();
+
+    return {
+      ...KernelChaos.GVK,
+      ...toJson_KernelChaosProps(resolved),
+    };
+  }
+}
+
+/**
+ * KernelChaos is the Schema for the kernelchaos API
+ *
+ * @schema KernelChaos
+ */
+export interface KernelChaosProps {
+  /**
+   * @schema KernelChaos#metadata
+   */
+  readonly metadata?: ApiObjectMetadata;
+
+  /**
+   * Spec defines the behavior of a kernel chaos experiment
+   *
+   * @schema KernelChaos#spec
+   */
+  readonly spec: KernelChaosSpec;
+}
+
+/**
+ * Converts an object of type 'KernelChaosProps' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_KernelChaosProps(obj: KernelChaosProps | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'metadata': obj.metadata,
+    'spec': toJson_KernelChaosSpec(obj.spec),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * Spec defines the behavior of a kernel chaos experiment
+ *
+ * @schema KernelChaosSpec
+ */
+export interface KernelChaosSpec {
+  /**
+   * ContainerNames indicates list of the name of affected container.
+   * If not set, the first container will be injected
+   *
+   * @schema KernelChaosSpec#containerNames
+   */
+  readonly containerNames?: string[];
+
+  /**
+   * Duration represents the duration of the chaos action
+   *
+   * @schema KernelChaosSpec#duration
+   */
+  readonly duration?: string;
+
+  /**
+   * FailKernRequest defines the request of kernel injection
+   *
+   * @schema KernelChaosSpec#failKernRequest
+   */
+  readonly failKernRequest: KernelChaosSpecFailKernRequest;
+
+  /**
+   * Mode defines the mode to run chaos action.
+   * Supported mode: one / all / fixed / fixed-percent / random-max-percent
+   *
+   * @schema KernelChaosSpec#mode
+   */
+  readonly mode: KernelChaosSpecMode;
+
+  /**
+   * RemoteCluster represents the remote cluster where the chaos will be deployed
+   *
+   * @schema KernelChaosSpec#remoteCluster
+   */
+  readonly remoteCluster?: string;
+
+  /**
+   * Selector is used to select pods that are used to inject chaos action.
+   *
+   * @schema KernelChaosSpec#selector
+   */
+  readonly selector: KernelChaosSpecSelector;
+
+  /**
+   * Value is required when the mode is set to `FixedMode` / `FixedPercentMode` / `RandomMaxPercentMode`.
+   * If `FixedMode`, provide an integer of pods to do chaos action.
+   * If `FixedPercentMode`, provide a number from 0-100 to specify the percent of pods the server can do chaos action.
+   * IF `RandomMaxPercentMode`,  provide a number from 0-100 to specify the max percent of pods to do chaos action
+   *
+   * @schema KernelChaosSpec#value
+   */
+  readonly value?: string;
+}
+
+/**
+ * Converts an object of type 'KernelChaosSpec' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_KernelChaosSpec(obj: KernelChaosSpec | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'containerNames': obj.containerNames?.map(y => y),
+    'duration': obj.duration,
+    'failKernRequest': toJson_KernelChaosSpecFailKernRequest(obj.failKernRequest),
+    'mode': obj.mode,
+    'remoteCluster': obj.remoteCluster,
+    'selector': toJson_KernelChaosSpecSelector(obj.selector),
+    'value': obj.value,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * FailKernRequest defines the request of kernel injection
+ *
+ * @schema KernelChaosSpecFailKernRequest
+ */
+export interface KernelChaosSpecFailKernRequest {
+  /**
+   * Callchain indicate a special call chain, such as:
+   * ext4_mount
+   * -> mount_subtree
+   * -> ...
+   * -> should_failslab
+   * With an optional set of predicates and an optional set of
+   * parameters, which used with predicates. You can read call chan
+   * and predicate examples from https://github.com/chaos-mesh/bpfki/tree/develop/examples
+   * to learn more.
+   * If no special call chain, just keep Callchain empty, which means it will fail at any call chain
+   * with slab alloc (eg: kmalloc).
+   *
+   * @schema KernelChaosSpecFailKernRequest#callchain
+   */
+  readonly callchain?: KernelChaosSpecFailKernRequestCallchain[];
+
+  /**
+   * FailType indicates what to fail, can be set to '0' / '1' / '2'
+   * If `0`, indicates slab to fail (should_failslab)
+   * If `1`, indicates alloc_page to fail (should_fail_alloc_page)
+   * If `2`, indicates bio to fail (should_fail_bio)
+   * You can read:
+   * 1. https://www.kernel.org/doc/html/latest/fault-injection/fault-injection.html
+   * 2. http://github.com/iovisor/bcc/blob/master/tools/inject_example.txt
+   * to learn more
+   *
+   * @schema KernelChaosSpecFailKernRequest#failtype
+   */
+  readonly failtype: number;
+
+  /**
+   * Headers indicates the appropriate kernel headers you need.
+   * Eg: "linux/mmzone.h", "linux/blkdev.h" and so on
+   *
+   * @schema KernelChaosSpecFailKernRequest#headers
+   */
+  readonly headers?: string[];
+
+  /**
+   * Probability indicates the fails with probability.
+   * If you want 1%, please set this field with 1.
+   *
+   * @schema KernelChaosSpecFailKernRequest#probability
+   */
+  readonly probability?: number;
+
+  /**
+   * Times indicates the max times of fails.
+   *
+   * @schema KernelChaosSpecFailKernRequest#times
+   */
+  readonly times?: number;
+}
+
+/**
+ * Converts an object of type 'KernelChaosSpecFailKernRequest' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_KernelChaosSpecFailKernRequest(obj: KernelChaosSpecFailKernRequest | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'callchain': obj.callchain?.map(y => toJson_KernelChaosSpecFailKernRequestCallchain(y)),
+    'failtype': obj.failtype,
+    'headers': obj.headers?.map(y => y),
+    'probability': obj.probability,
+    'times': obj.times,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * Mode defines the mode to run chaos action.
+ * Supported mode: one / all / fixed / fixed-percent / random-max-percent
+ *
+ * @schema KernelChaosSpecMode
+ */
+export enum KernelChaosSpecMode {
+  /** one */
+  ONE = "one",
+  /** all */
+  ALL = "all",
+  /** fixed */
+  FIXED = "fixed",
+  /** fixed-percent */
+  FIXED_HYPHEN_PERCENT = "fixed-percent",
+  /** random-max-percent */
+  RANDOM_HYPHEN_MAX_HYPHEN_PERCENT = "random-max-percent",
+}
+
+/**
+ * Selector is used to select pods that are used to inject chaos action.
+ *
+ * @schema KernelChaosSpecSelector
+ */
+export interface KernelChaosSpecSelector {
+  /**
+   * Map of string keys and values that can be used to select objects.
+   * A selector based on annotations.
+   *
+   * @schema KernelChaosSpecSelector#annotationSelectors
+   */
+  readonly annotationSelectors?: { [key: string]: string };
+
+  /**
+   * a slice of label selector expressions that can be used to select objects.
+   * A list of selectors based on set-based label expressions.
+   *
+   * @schema KernelChaosSpecSelector#expressionSelectors
+   */
+  readonly expressionSelectors?: KernelChaosSpecSelectorExpressionSelectors[];
+
+  /**
+   * Map of string keys and values that can be used to select objects.
+   * A selector based on fields.
+   *
+   * @schema KernelChaosSpecSelector#fieldSelectors
+   */
+  readonly fieldSelectors?: { [key: string]: string };
+
+  /**
+   * Map of string keys and values that can be used to select objects.
+   * A selector based on labels.
+   *
+   * @schema KernelChaosSpecSelector#labelSelectors
+   */
+  readonly labelSelectors?: { [key: string]: string };
+
+  /**
+   * Namespaces is a set of namespace to which objects belong.
+   *
+   * @schema KernelChaosSpecSelector#namespaces
+   */
+  readonly namespaces?: string[];
+
+  /**
+   * Map of string keys and values that can be used to select nodes.
+   * Selector which must match a node's labels,
+   * and objects must belong to these selected nodes.
+   *
+   * @schema KernelChaosSpecSelector#nodeSelectors
+   */
+  readonly nodeSelectors?: { [key: string]: string };
+
+  /**
+   * Nodes is a set of node name and objects must belong to these nodes.
+   *
+   * @schema KernelChaosSpecSelector#nodes
+   */
+  readonly nodes?: string[];
+
+  /**
+   * PodPhaseSelectors is a set of condition of a pod at the current time.
+   * supported value: Pending / Running / Succeeded / Failed / Unknown
+   *
+   * @schema KernelChaosSpecSelector#podPhaseSelectors
+   */
+  readonly podPhaseSelectors?: string[];
+
+  /**
+   * Pods is a map of string keys and a set values that used to select pods.
+   * The key defines the namespace which pods belong,
+   * and the each values is a set of pod names.
+   *
+   * @schema KernelChaosSpecSelector#pods
+   */
+  readonly pods?: { [key: string]: string[] };
+}
+
+/**
+ * Converts an object of type 'KernelChaosSpecSelector' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_KernelChaosSpecSelector(obj: KernelChaosSpecSelector | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'annotationSelectors': ((obj.annotationSelectors) === undefined) ? undefined : (Object.entries(obj.annotationSelectors).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {})),
+    'expressionSelectors': obj.expressionSelectors?.map(y => toJson_KernelChaosSpecSelectorExpressionSelectors(y)),
+    'fieldSelectors': ((obj.fieldSelectors) === undefined) ? undefined : (Object.entries(obj.fieldSelectors).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {})),
+    'labelSelectors': ((obj.labelSelectors) === undefined) ? undefined : (Object.entries(obj.labelSelectors).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {})),
+    'namespaces': obj.namespaces?.map(y => y),
+    'nodeSelectors': ((obj.nodeSelectors) === undefined) ? undefined : (Object.entries(obj.nodeSelectors).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {})),
+    'nodes': obj.nodes?.map(y => y),
+    'podPhaseSelectors': obj.podPhaseSelectors?.map(y => y),
+    'pods': ((obj.pods) === undefined) ? undefined : (Object.entries(obj.pods).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1]?.map(y => y) }), {})),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * Frame defines the function signature and predicate in function's body
+ *
+ * @schema KernelChaosSpecFailKernRequestCallchain
+ */
+export interface KernelChaosSpecFailKernRequestCallchain {
+  /**
+   * Funcname can be find from kernel source or `/proc/kallsyms`, such as `ext4_mount`
+   *
+   * @schema KernelChaosSpecFailKernRequestCallchain#funcname
+   */
+  readonly funcname?: string;
+
+  /**
+   * Parameters is used with predicate, for example, if you want to inject slab error
+   * in `d_alloc_parallel(struct dentry *parent, const struct qstr *name)` with a special
+   * name `bananas`, you need to set it to `struct dentry *parent, const struct qstr *name`
+   * otherwise omit it.
+   *
+   * @schema KernelChaosSpecFailKernRequestCallchain#parameters
+   */
+  readonly parameters?: string;
+
+  /**
+   * Predicate will access the arguments of this Frame, example with Parameters's, you can
+   * set it to `STRNCMP(name->name, "bananas", 8)` to make inject only with it, or omit it
+   * to inject for all d_alloc_parallel call chain.
+   *
+   * @schema KernelChaosSpecFailKernRequestCallchain#predicate
+   */
+  readonly predicate?: string;
+}
+
+/**
+ * Converts an object of type 'KernelChaosSpecFailKernRequestCallchain' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_KernelChaosSpecFailKernRequestCallchain(obj: KernelChaosSpecFailKernRequestCallchain | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'funcname': obj.funcname,
+    'parameters': obj.parameters,
+    'predicate': obj.predicate,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * A label selector requirement is a selector that contains values, a key, and an operator that
+ * relates the key and values.
+ *
+ * @schema KernelChaosSpecSelectorExpressionSelectors
+ */
+export interface KernelChaosSpecSelectorExpressionSelectors {
+  /**
+   * key is the label key that the selector applies to.
+   *
+   * @schema KernelChaosSpecSelectorExpressionSelectors#key
+   */
+  readonly key: string;
+
+  /**
+   * operator represents a key's relationship to a set of values.
+   * Valid operators are In, NotIn, Exists and DoesNotExist.
+   *
+   * @schema KernelChaosSpecSelectorExpressionSelectors#operator
+   */
+  readonly operator: string;
+
+  /**
+   * values is an array of string values. If the operator is In or NotIn,
+   * the values array must be non-empty. If the operator is Exists or DoesNotExist,
+   * the values array must be empty. This array is replaced during a strategic
+   * merge patch.
+   *
+   * @schema KernelChaosSpecSelectorExpressionSelectors#values
+   */
+  readonly values?: string[];
+}
+
+/**
+ * Converts an object of type 'KernelChaosSpecSelectorExpressionSelectors' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_KernelChaosSpecSelectorExpressionSelectors(obj: KernelChaosSpecSelectorExpressionSelectors | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
   const result = {
     'key': obj.key,

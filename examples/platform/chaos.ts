@@ -159,7 +159,7 @@ export function addChaosCharts(app: App): void {
     duration: Duration.minutes(5),
   });
   new ChaosExperiment(net, 'network-bandwidth-limit', {
-    action: ChaosAction.networkBandwidth({ rate: Bandwidth.mbps(1), limit: 20971520, buffer: 10000 }),
+    action: ChaosAction.networkBandwidth({ rate: Bandwidth.megabytesPerSecond(1), limit: 20971520, buffer: 10000 }),
     target: demoApp,
     duration: Duration.minutes(5),
   });

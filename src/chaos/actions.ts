@@ -5,11 +5,13 @@
 import type { Duration } from 'cdk8s';
 import type { PhysicalMachineChaosSpec, PhysicalMachineChaosSpecAction } from '../../imports/chaos-mesh.org';
 import { GoDuration, singleUnitGoDuration } from '../common/duration';
+import { nameProblems, namespaceProblems } from '../common/checks';
 import type { Problem } from '../common/errors';
-import { CHAOS_MESH_KINDS, ChaosKind } from './kinds';
+import { dnsPatternProblem, hostOrCidrProblems } from '../common/net';
+import { CHAOS_MESH_KINDS, ChaosKind, TYPED_CHAOS_KINDS } from './kinds';
 import { ChaosMode } from './mode';
 import { ChaosTarget } from './selector';
-import { Bandwidth, MemorySize } from './units';
+import { Bandwidth, MemorySize, spanProblems } from './units';
 
 /**
  * A problem found in an action's options.
@@ -335,6 +337,116 @@ export interface NetworkNetemOptions extends NetworkScope {
   readonly rate?: Bandwidth;
 }
 
+/** Options of every AWS fault: one EC2 instance, and the credentials to reach it. */
+export interface AwsInstanceOptions {
+  /** AWS region of the instance (`eu-west-1`). */
+  readonly region: string;
+  /** ID of the EC2 instance (`i-0123456789abcdef0`). */
+  readonly instanceId: string;
+  /**
+   * Name of a Secret in the experiment's namespace holding `aws_access_key_id` and
+   * `aws_secret_access_key` (and optionally `aws_session_token`).
+   * @default none: the Chaos Mesh controller's own AWS credentials (environment, instance role)
+   */
+  readonly credentialsSecret?: string;
+  /**
+   * AWS API endpoint (Chaos Mesh uses it for tests against a local AWS emulator).
+   * @default AWS's endpoint for the region
+   */
+  readonly endpoint?: string;
+}
+
+/** Options of {@link ChaosAction.awsDetachVolume}. */
+export interface AwsDetachVolumeOptions extends AwsInstanceOptions {
+  /** ID of the EBS volume (`vol-0123456789abcdef0`). */
+  readonly volumeId: string;
+  /** Device name the volume is attached as, to attach it back (`/dev/sdf`). */
+  readonly deviceName: string;
+}
+
+/** Options of every GCP fault: one Compute Engine instance, and the credentials to reach it. */
+export interface GcpInstanceOptions {
+  /** ID of the GCP project. */
+  readonly project: string;
+  /** Zone of the instance (`europe-west1-b`). */
+  readonly zone: string;
+  /** Name of the instance. */
+  readonly instance: string;
+  /**
+   * Name of a Secret in the experiment's namespace whose key `service_account` holds the
+   * service-account key JSON, base64-encoded (in the Secret's `data`, so encoded twice).
+   * @default none: the Chaos Mesh controller's default Google credentials
+   */
+  readonly credentialsSecret?: string;
+}
+
+/** Options of every Azure fault: one virtual machine, and the credentials to reach it. */
+export interface AzureVmOptions {
+  /** ID of the Azure subscription (a GUID). */
+  readonly subscriptionId: string;
+  /** Name of the resource group of the VM. */
+  readonly resourceGroup: string;
+  /** Name of the VM. */
+  readonly vmName: string;
+  /**
+   * Name of a Secret in the experiment's namespace holding `client_id`, `client_secret` and
+   * `tenant_id` of a service principal. Chaos Mesh needs it for every Azure fault.
+   */
+  readonly credentialsSecret: string;
+}
+
+/** Options of {@link ChaosAction.azureDiskDetach}. */
+export interface AzureDiskDetachOptions extends AzureVmOptions {
+  /** Name of the data disk. */
+  readonly diskName: string;
+  /** Logical unit number of the data disk (0-63). */
+  readonly lun: number;
+}
+
+/** One frame of a kernel call chain: a function, and optionally its parameters and a condition on them. */
+export interface KernelCallFrame {
+  /** Function name (`ext4_mount`). */
+  readonly funcname: string;
+  /**
+   * Its parameter list, as in C (`struct super_block *sb, void *data, int silent`).
+   * @default none
+   */
+  readonly parameters?: string;
+  /**
+   * A C condition on the parameters that must hold (`((silent) == 0)`).
+   * @default none
+   */
+  readonly predicate?: string;
+}
+
+/** Options of {@link ChaosAction.kernelFailRequest}. */
+export interface KernelFailRequestOptions extends ContainerOptions {
+  /**
+   * What fails: slab allocations (`should_failslab`), page allocations (`should_fail_alloc_page`) or block I/O (`should_fail_bio`).
+   */
+  readonly failType: 'slab' | 'page' | 'bio';
+  /**
+   * Fail only when the allocation comes through this call chain, outermost first.
+   * @default any call chain
+   */
+  readonly callchain?: readonly KernelCallFrame[];
+  /**
+   * Kernel headers the predicates need (`linux/mmzone.h`).
+   * @default none
+   */
+  readonly headers?: readonly string[];
+  /**
+   * Share of matching requests that fail (0-100).
+   * @default Chaos Mesh's 0 (set it: 0 fails nothing)
+   */
+  readonly probability?: number;
+  /**
+   * Most failures injected.
+   * @default no limit
+   */
+  readonly times?: number;
+}
+
 /** Options shared by I/O faults. */
 export interface IoOptions extends ContainerOptions {
   /** Mount point of the volume inside the container. */
@@ -350,7 +462,7 @@ export interface IoOptions extends ContainerOptions {
    */
   readonly percent?: number;
   /**
-   * File-system methods affected (`READ`, `WRITE`, ...).
+   * File-system methods affected, as Chaos Mesh names them (`read`, `write`, `open`, `fsync`, ...).
    * @default all methods
    */
   readonly methods?: string[];
@@ -520,12 +632,26 @@ export class ChaosAction {
 
   /** Deletes the selected pods (their controller recreates them). Instantaneous: needs no duration. */
   public static podKill(options: { readonly gracePeriod?: Duration } = {}): ChaosAction {
-    const grace = options.gracePeriod?.toSeconds();
+    const bad = ChaosAction.badSpans('PodChaos', 'pod-kill', { 'action.gracePeriod': options.gracePeriod });
+    if (bad) return bad;
+    const ms = options.gracePeriod?.toMilliseconds();
+    const problems: Problem[] =
+      ms !== undefined && !(Number.isInteger(ms / 1000) && ms >= 0)
+        ? [
+            {
+              field: 'action.gracePeriod',
+              problem: `${ms}ms is not a whole number of seconds`,
+              fix: 'give the grace period in whole seconds, such as Duration.seconds(30)',
+            },
+          ]
+        : [];
+    const grace = ms === undefined || problems.length > 0 ? undefined : ms / 1000;
     return new ChaosAction(
       'PodChaos',
       'pod-kill',
       { action: 'pod-kill', gracePeriod: grace },
       {
+        problems,
         litmus: { name: 'pod-delete', env: { FORCE: grace ? 'false' : 'true' } },
       },
     );
@@ -567,6 +693,11 @@ export class ChaosAction {
    * (action `netem`). Give at least one.
    */
   public static networkNetem(options: NetworkNetemOptions): ChaosAction {
+    const bad = ChaosAction.badSpans('NetworkChaos', 'network-netem', {
+      'action.delay.latency': options.delay?.latency,
+      'action.delay.jitter': options.delay?.jitter,
+    });
+    if (bad) return bad;
     const problems: Problem[] = [];
     const d = options.delay;
     if (d) {
@@ -582,6 +713,7 @@ export class ChaosAction {
       const o = options[k];
       if (o) problems.push(...percentProblem(`action.${k}.percent`, o.percent), ...percentProblem(`action.${k}.correlation`, o.correlation));
     }
+    if (options.rate) problems.push(...options.rate.problems('action.rate'));
     if (!d && !options.loss && !options.duplicate && !options.corrupt && !options.rate)
       problems.push({ field: 'action', problem: 'the netem fault changes nothing', fix: 'set delay, loss, duplicate, corrupt or rate' });
     const fields = {
@@ -613,6 +745,8 @@ export class ChaosAction {
    * response are each delayed: the round trip gains about twice the latency.
    */
   public static networkDelay(options: NetworkDelayOptions): ChaosAction {
+    const bad = ChaosAction.badSpans('NetworkChaos', 'network-delay', { 'action.latency': options.latency, 'action.jitter': options.jitter });
+    if (bad) return bad;
     const problems: Problem[] = [
       ...percentProblem('action.correlation', options.correlation),
       ...(options.latency.toMilliseconds() <= 0
@@ -676,7 +810,10 @@ export class ChaosAction {
     );
   }
 
-  /** Limits bandwidth. */
+  /**
+   * Limits bandwidth (a token bucket filter). Mind the rate's unit: tc reads `mbit` as
+   * megabits and `mbps` as megabytes per second; see {@link Bandwidth}.
+   */
   public static networkBandwidth(options: NetworkBandwidthOptions): ChaosAction {
     const bandwidth = {
       rate: options.rate.value,
@@ -686,9 +823,7 @@ export class ChaosAction {
       minburst: options.minburst,
     };
     const problems = [...positiveProblem('action.limit', options.limit), ...positiveProblem('action.buffer', options.buffer)];
-    if (!/^[0-9]+(\.[0-9]+)?(bit|kbit|mbit|gbit|tbit|bps|kbps|mbps|gbps|tbps)$/.test(options.rate.value)) {
-      problems.push({ field: 'action.rate', problem: `"${options.rate.value}" is not a tc rate`, fix: 'use Bandwidth.kbps(), .mbps() or .gbps()' });
-    }
+    problems.push(...options.rate.problems('action.rate'));
     return ChaosAction.network(
       'network-bandwidth',
       'bandwidth',
@@ -745,7 +880,11 @@ export class ChaosAction {
         containerNames: options.containerNames,
       },
       {
-        problems: [...positiveProblem('action.workers', workers), ...oomScoreProblem('action.oomScoreAdj', options.oomScoreAdj)],
+        problems: [
+          ...positiveProblem('action.workers', workers),
+          ...size.problems('action.size'),
+          ...oomScoreProblem('action.oomScoreAdj', options.oomScoreAdj),
+        ],
         litmus:
           size.megabytes === undefined
             ? undefined
@@ -773,6 +912,7 @@ export class ChaosAction {
       ...positiveProblem('action.cpu.workers', cpu?.workers),
       ...percentProblem('action.cpu.load', cpu?.load),
       ...positiveProblem('action.memory.workers', memory?.workers),
+      ...(options.memory?.size ? options.memory.size.problems('action.memory.size') : []),
       ...oomScoreProblem('action.memory.oomScoreAdj', memory?.oomScoreAdj),
     ];
     if (!cpu && !memory && !options.stressngStressors?.trim())
@@ -795,6 +935,8 @@ export class ChaosAction {
 
   /** Delays file-system calls. */
   public static ioLatency(options: IoOptions & { readonly delay: Duration }): ChaosAction {
+    const bad = ChaosAction.badSpans('IOChaos', 'io-latency', { 'action.delay': options.delay });
+    if (bad) return bad;
     return ChaosAction.io('io-latency', { action: 'latency', delay: singleUnitGoDuration(options.delay) }, options);
   }
 
@@ -830,6 +972,10 @@ export class ChaosAction {
   public static timeShift(
     options: ContainerOptions & { readonly offset: Duration | GoDuration; readonly backwards?: boolean; readonly clockIds?: string[] },
   ): ChaosAction {
+    const bad = ChaosAction.badSpans('TimeChaos', 'time-shift', {
+      'action.offset': options.offset instanceof GoDuration ? undefined : options.offset,
+    });
+    if (bad) return bad;
     const raw = options.offset instanceof GoDuration ? options.offset.value : singleUnitGoDuration(options.offset);
     const offset = options.backwards ? (raw.startsWith('-') ? raw.slice(1) : `-${raw.replace(/^\+/, '')}`) : raw;
     const zero = options.offset instanceof GoDuration ? options.offset.nanoseconds === 0 : options.offset.toMilliseconds() === 0;
@@ -875,6 +1021,8 @@ export class ChaosAction {
 
   /** Delays a Java method (whole milliseconds). */
   public static jvmLatency(options: JvmMethodOptions & { readonly latency: Duration }): ChaosAction {
+    const bad = ChaosAction.badSpans('JVMChaos', 'jvm-latency', { 'action.latency': options.latency });
+    if (bad) return bad;
     const ms = options.latency.toMilliseconds();
     return ChaosAction.jvm('jvm-latency', 'latency', { class: options.className, method: options.method, latency: ms }, options, [
       ...positiveProblem('action.latency', ms),
@@ -921,6 +1069,8 @@ export class ChaosAction {
 
   /** Makes MySQL queries through Connector/J fail or slow down. */
   public static jvmMysql(options: JvmMysqlOptions): ChaosAction {
+    const bad = ChaosAction.badSpans('JVMChaos', 'jvm-mysql', { 'action.latency': options.latency });
+    if (bad) return bad;
     const problems: Problem[] = [];
     if ((options.exception === undefined) === (options.latency === undefined))
       problems.push({
@@ -954,6 +1104,8 @@ export class ChaosAction {
 
   /** Delays the I/O of a block-device volume of the selected pods. */
   public static blockDelay(options: BlockDelayOptions): ChaosAction {
+    const bad = ChaosAction.badSpans('BlockChaos', 'block-delay', { 'action.latency': options.latency, 'action.jitter': options.jitter });
+    if (bad) return bad;
     const problems: Problem[] = [...required('action.volumeName', options.volumeName), ...percentProblem('action.correlation', options.correlation)];
     if (options.latency.toMilliseconds() <= 0)
       problems.push({ field: 'action.latency', problem: 'latency must be positive', fix: 'give a latency such as Duration.millis(50)' });
@@ -1015,9 +1167,145 @@ export class ChaosAction {
     });
   }
 
+  // ---- AWSChaos, GCPChaos, AzureChaos ----
+
+  /** Stops an EC2 instance for the experiment's duration, then starts it again. */
+  public static awsEc2Stop(options: AwsInstanceOptions): ChaosAction {
+    return ChaosAction.aws('aws-ec2-stop', 'ec2-stop', options, {}, []);
+  }
+
+  /** Reboots an EC2 instance. Instantaneous: needs no duration. */
+  public static awsEc2Restart(options: AwsInstanceOptions): ChaosAction {
+    return ChaosAction.aws('aws-ec2-restart', 'ec2-restart', options, {}, []);
+  }
+
+  /** Detaches an EBS volume from an EC2 instance for the experiment's duration, then attaches it back. */
+  public static awsDetachVolume(options: AwsDetachVolumeOptions): ChaosAction {
+    const problems: Problem[] = [];
+    if (!/^vol-([0-9a-f]{8}|[0-9a-f]{17})$/.test(options.volumeId ?? ''))
+      problems.push({
+        field: 'action.volumeId',
+        problem: `"${options.volumeId ?? ''}" is not an EBS volume ID`,
+        fix: 'give the volume ID, such as vol-0123456789abcdef0',
+      });
+    if (!/^\/dev\/[a-z0-9]+$/.test(options.deviceName ?? '') && !/^xvd[a-z]+$/.test(options.deviceName ?? ''))
+      problems.push({
+        field: 'action.deviceName',
+        problem: `"${options.deviceName ?? ''}" is not a device name`,
+        fix: 'give the device the volume is attached as, such as /dev/sdf',
+      });
+    return ChaosAction.aws('aws-detach-volume', 'detach-volume', options, { volumeID: options.volumeId, deviceName: options.deviceName }, problems);
+  }
+
+  /** Stops a Compute Engine instance for the experiment's duration, then starts it again. */
+  public static gcpNodeStop(options: GcpInstanceOptions): ChaosAction {
+    return ChaosAction.gcp('gcp-node-stop', 'node-stop', options, {}, []);
+  }
+
+  /** Resets a Compute Engine instance (a hard reset). Instantaneous: needs no duration. */
+  public static gcpNodeReset(options: GcpInstanceOptions): ChaosAction {
+    return ChaosAction.gcp('gcp-node-reset', 'node-reset', options, {}, []);
+  }
+
+  /** Detaches disks from a Compute Engine instance for the experiment's duration, then attaches them back. */
+  public static gcpDiskLoss(options: GcpInstanceOptions & { readonly deviceNames: readonly string[] }): ChaosAction {
+    const names = options.deviceNames ?? [];
+    const problems: Problem[] =
+      names.length === 0
+        ? [{ field: 'action.deviceNames', problem: 'no disk is named, so nothing is detached', fix: 'name the device names of the disks to detach' }]
+        : [];
+    names.forEach((n, i) => {
+      if (!/^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$/.test(n))
+        problems.push({
+          field: `action.deviceNames[${i}]`,
+          problem: `"${n}" is not a GCP disk device name`,
+          fix: 'give the device name the disk is attached with, such as data-disk-1',
+        });
+    });
+    return ChaosAction.gcp('gcp-disk-loss', 'disk-loss', options, { deviceNames: [...names] }, problems);
+  }
+
+  /** Stops an Azure VM for the experiment's duration, then starts it again. */
+  public static azureVmStop(options: AzureVmOptions): ChaosAction {
+    return ChaosAction.azure('azure-vm-stop', 'vm-stop', options, {}, []);
+  }
+
+  /** Restarts an Azure VM. Instantaneous: needs no duration. */
+  public static azureVmRestart(options: AzureVmOptions): ChaosAction {
+    return ChaosAction.azure('azure-vm-restart', 'vm-restart', options, {}, []);
+  }
+
+  /** Detaches a data disk from an Azure VM for the experiment's duration, then attaches it back. */
+  public static azureDiskDetach(options: AzureDiskDetachOptions): ChaosAction {
+    const problems: Problem[] = [];
+    if (!options.diskName || /[\s/\\]/.test(options.diskName))
+      problems.push({ field: 'action.diskName', problem: `"${options.diskName ?? ''}" is not a disk name`, fix: 'give the name of the data disk' });
+    if (!(Number.isInteger(options.lun) && options.lun >= 0 && options.lun <= 63))
+      problems.push({
+        field: 'action.lun',
+        problem: `${options.lun} is not a logical unit number (0-63)`,
+        fix: "give the disk's LUN, as the VM's disk list shows it",
+      });
+    return ChaosAction.azure('azure-disk-detach', 'disk-detach', options, { diskName: options.diskName, lun: options.lun }, problems);
+  }
+
+  // ---- KernelChaos ----
+
+  /**
+   * Makes kernel memory allocations or block I/O of the selected pods fail (BPF-based fault
+   * injection; the nodes need a kernel built with fail-injection support).
+   */
+  public static kernelFailRequest(options: KernelFailRequestOptions): ChaosAction {
+    const types = { slab: 0, page: 1, bio: 2 } as const;
+    const problems: Problem[] = [];
+    if (!(options.failType in types))
+      problems.push({ field: 'action.failType', problem: `"${String(options.failType)}" is not a fail type`, fix: 'use "slab", "page" or "bio"' });
+    problems.push(...percentProblem('action.probability', options.probability));
+    if (options.probability !== undefined && !Number.isInteger(options.probability))
+      problems.push({
+        field: 'action.probability',
+        problem: `${options.probability} is not a whole percentage`,
+        fix: 'give a whole number from 1 to 100',
+      });
+    if (options.probability === 0)
+      problems.push({ field: 'action.probability', problem: 'a probability of 0 fails nothing', fix: 'give a probability from 1 to 100' });
+    if (options.times !== undefined && !(Number.isInteger(options.times) && options.times >= 0))
+      problems.push({
+        field: 'action.times',
+        problem: `${options.times} is not a whole number of failures`,
+        fix: 'give the most failures to inject, or leave it out',
+      });
+    (options.callchain ?? []).forEach((f, i) => {
+      if (!/^[A-Za-z_][A-Za-z0-9_.]*$/.test(f.funcname ?? ''))
+        problems.push({
+          field: `action.callchain[${i}].funcname`,
+          problem: `"${f.funcname ?? ''}" is not a kernel function name`,
+          fix: 'give a C function name, such as ext4_mount',
+        });
+    });
+    return new ChaosAction(
+      'KernelChaos',
+      'kernel-fail-request',
+      {
+        failKernRequest: {
+          failtype: types[options.failType] ?? 0,
+          callchain: options.callchain?.map((f) => ({ funcname: f.funcname, parameters: f.parameters, predicate: f.predicate })),
+          headers: options.headers ? [...options.headers] : undefined,
+          probability: options.probability,
+          times: options.times,
+        },
+        containerNames: options.containerNames,
+      },
+      { problems, litmusGap: 'Litmus has no kernel fault injection' },
+    );
+  }
+
   // ---- DNSChaos ----
 
-  /** Makes DNS lookups of matching names fail. */
+  /**
+   * Makes DNS lookups of matching names fail. A pattern is a domain name with `?` for any one
+   * character and `*` only as its last character (`api.example.*`); `["*"]` matches every name.
+   */
   public static dnsError(options: ContainerOptions & { readonly patterns: string[] }): ChaosAction {
     return new ChaosAction(
       'DNSChaos',
@@ -1030,7 +1318,7 @@ export class ChaosAction {
     );
   }
 
-  /** Makes DNS lookups of matching names return random addresses. */
+  /** Makes DNS lookups of matching names return random addresses (patterns as in {@link ChaosAction.dnsError}). */
   public static dnsRandom(options: ContainerOptions & { readonly patterns: string[] }): ChaosAction {
     return new ChaosAction(
       'DNSChaos',
@@ -1055,6 +1343,8 @@ export class ChaosAction {
 
   /** Delays matching HTTP messages. */
   public static httpDelay(options: HttpOptions & { readonly delay: Duration }): ChaosAction {
+    const bad = ChaosAction.badSpans('HTTPChaos', 'http-delay', { 'action.delay': options.delay });
+    if (bad) return bad;
     return ChaosAction.http('http-delay', { delay: singleUnitGoDuration(options.delay) }, options, [], {
       name: 'pod-http-latency',
       env: { LATENCY: String(options.delay.toMilliseconds()), TARGET_SERVICE_PORT: String(options.port) },
@@ -1109,7 +1399,127 @@ export class ChaosAction {
    * duration are added by the experiment). The escape hatch for what the factories do not cover.
    */
   public static of(kind: ChaosKind, name: string, fields: Record<string, unknown>, litmus?: LitmusFault): ChaosAction {
-    return new ChaosAction(kind, name, { ...fields }, { litmus, litmusGap: litmus ? undefined : `no Litmus mapping was given for ${name}` });
+    const problems: Problem[] = [];
+    if (!TYPED_CHAOS_KINDS.includes(kind)) {
+      problems.push({
+        field: 'action',
+        problem: `"${String(kind)}" is not a Chaos Mesh chaos kind`,
+        fix: `use one of ${TYPED_CHAOS_KINDS.join(', ')}`,
+      });
+      return new ChaosAction('PodChaos', String(name), {}, { problems, litmusGap: 'the action is invalid' });
+    }
+    const raw = fields !== null && typeof fields === 'object' ? fields : {};
+    const owned: ReadonlyArray<readonly [string, string]> = [
+      ['selector', 'target'],
+      ['mode', 'mode'],
+      ['value', 'mode'],
+      ['duration', 'duration'],
+      ['remoteCluster', 'remoteCluster'],
+    ];
+    for (const [key, prop] of owned) {
+      if (key in raw)
+        problems.push({
+          field: `action.${key}`,
+          problem: `the raw fields set "${key}", which the experiment writes from its ${prop} prop (the raw value would be replaced, or would bypass the guardrails)`,
+          fix: `drop "${key}" from the fields and set the experiment's ${prop} instead`,
+        });
+    }
+    const peers = (raw.target as { selector?: { namespaces?: unknown } } | undefined)?.selector;
+    if (peers && peers.namespaces !== undefined)
+      (Array.isArray(peers.namespaces) ? peers.namespaces : [peers.namespaces]).forEach((ns, i) =>
+        problems.push(...namespaceProblems(`action.target.selector.namespaces[${i}]`, String(ns), { fix: 'give valid namespace names' })),
+      );
+    return new ChaosAction(kind, name, { ...raw }, { problems, litmus, litmusGap: litmus ? undefined : `no Litmus mapping was given for ${name}` });
+  }
+
+  private static aws(name: string, action: string, o: AwsInstanceOptions, extra: Record<string, unknown>, problems: Problem[]): ChaosAction {
+    const all = [...problems];
+    if (!/^[a-z]{2}(-[a-z]+)+-[0-9]+$/.test(o.region ?? ''))
+      all.push({ field: 'action.region', problem: `"${o.region ?? ''}" is not an AWS region`, fix: 'give a region such as eu-west-1' });
+    if (!/^i-([0-9a-f]{8}|[0-9a-f]{17})$/.test(o.instanceId ?? ''))
+      all.push({
+        field: 'action.instanceId',
+        problem: `"${o.instanceId ?? ''}" is not an EC2 instance ID`,
+        fix: 'give the instance ID, such as i-0123456789abcdef0',
+      });
+    all.push(...ChaosAction.secretProblems(o.credentialsSecret));
+    return new ChaosAction(
+      'AWSChaos',
+      name,
+      { action, awsRegion: o.region, ec2Instance: o.instanceId, secretName: o.credentialsSecret, endpoint: o.endpoint, ...extra },
+      { problems: all, litmusGap: 'the Litmus AWS faults take other inputs (instance tags, their own secret); render it with Chaos Mesh' },
+    );
+  }
+
+  private static gcp(name: string, action: string, o: GcpInstanceOptions, extra: Record<string, unknown>, problems: Problem[]): ChaosAction {
+    const all = [...problems];
+    if (!/^([a-z][-a-z0-9.]*[a-z0-9]:)?[a-z][-a-z0-9]{4,28}[a-z0-9]$/.test(o.project ?? ''))
+      all.push({
+        field: 'action.project',
+        problem: `"${o.project ?? ''}" is not a GCP project ID`,
+        fix: 'give the project ID (6-30 lower-case letters, digits and "-")',
+      });
+    if (!/^[a-z]+-[a-z]+[0-9]+-[a-z]$/.test(o.zone ?? ''))
+      all.push({ field: 'action.zone', problem: `"${o.zone ?? ''}" is not a GCP zone`, fix: 'give a zone such as europe-west1-b' });
+    if (!/^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$/.test(o.instance ?? ''))
+      all.push({
+        field: 'action.instance',
+        problem: `"${o.instance ?? ''}" is not a Compute Engine instance name`,
+        fix: 'give the instance name (lower-case letters, digits and "-")',
+      });
+    all.push(...ChaosAction.secretProblems(o.credentialsSecret));
+    return new ChaosAction(
+      'GCPChaos',
+      name,
+      { action, project: o.project, zone: o.zone, instance: o.instance, secretName: o.credentialsSecret, ...extra },
+      {
+        problems: all,
+        litmusGap: 'the Litmus GCP faults take other inputs (instance names and zones lists, their own secret); render it with Chaos Mesh',
+      },
+    );
+  }
+
+  private static azure(name: string, action: string, o: AzureVmOptions, extra: Record<string, unknown>, problems: Problem[]): ChaosAction {
+    const all = [...problems];
+    if (!/^[0-9a-fA-F]{8}-([0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}$/.test(o.subscriptionId ?? ''))
+      all.push({
+        field: 'action.subscriptionId',
+        problem: `"${o.subscriptionId ?? ''}" is not an Azure subscription ID`,
+        fix: 'give the subscription GUID',
+      });
+    if (!/^[-\w._()]{1,90}$/.test(o.resourceGroup ?? '') || (o.resourceGroup ?? '').endsWith('.'))
+      all.push({
+        field: 'action.resourceGroup',
+        problem: `"${o.resourceGroup ?? ''}" is not a resource group name`,
+        fix: 'give the name of the resource group of the VM',
+      });
+    if (!/^[A-Za-z0-9][-A-Za-z0-9_.]{0,63}$/.test(o.vmName ?? ''))
+      all.push({ field: 'action.vmName', problem: `"${o.vmName ?? ''}" is not a VM name`, fix: 'give the name of the virtual machine' });
+    if (o.credentialsSecret === undefined)
+      all.push({
+        field: 'action.credentialsSecret',
+        problem: 'no credentials Secret is named, and Chaos Mesh needs one for Azure',
+        fix: 'name a Secret in the experiment namespace holding client_id, client_secret and tenant_id',
+      });
+    all.push(...ChaosAction.secretProblems(o.credentialsSecret));
+    return new ChaosAction(
+      'AzureChaos',
+      name,
+      { action, subscriptionID: o.subscriptionId, resourceGroupName: o.resourceGroup, vmName: o.vmName, secretName: o.credentialsSecret, ...extra },
+      { problems: all, litmusGap: 'the Litmus Azure faults take other inputs (instance names, their own secret); render it with Chaos Mesh' },
+    );
+  }
+
+  /** An action that only reports its unreadable durations, or undefined when every one can be read. */
+  private static badSpans(kind: ChaosKind, name: string, spans: Record<string, Duration | undefined>): ChaosAction | undefined {
+    const problems = spanProblems(spans);
+    return problems.length > 0 ? new ChaosAction(kind, name, {}, { problems, litmusGap: `the ${name} action is invalid` }) : undefined;
+  }
+
+  private static secretProblems(secret: string | undefined): Problem[] {
+    return secret === undefined
+      ? []
+      : nameProblems('action.credentialsSecret', secret, { what: 'Secret name', fix: 'name a Secret in the experiment namespace' });
   }
 
   private static network(
@@ -1137,6 +1547,7 @@ export class ChaosAction {
         fix: 'use NetworkDirection.to() with externalTargets, or target pods with peers instead',
       });
     }
+    (scope.externalTargets ?? []).forEach((t, i) => out.push(...hostOrCidrProblems(`action.externalTargets[${i}]`, t)));
     if (scope.peers) out.push(...scope.peers.problems('action.peers'));
     const peersMode = scope.peersMode ?? ChaosMode.all();
     if (scope.peers) out.push(...peersMode.problems('action.peersMode'));
@@ -1163,7 +1574,12 @@ export class ChaosAction {
         device: scope.device,
         targetDevice: scope.peersDevice,
       },
-      { problems: out, litmus: mapped, litmusGap, partitionPeers: action === 'partition' ? (scope.peers ?? null) : undefined },
+      {
+        problems: out,
+        litmus: mapped,
+        litmusGap,
+        partition: action === 'partition' ? { peers: scope.peers, externalTargets: [...(scope.externalTargets ?? [])] } : undefined,
+      },
     );
   }
 
@@ -1206,6 +1622,21 @@ export class ChaosAction {
 
   private static io(name: string, fields: Record<string, unknown>, o: IoOptions, extra: Problem[] = []): ChaosAction {
     const problems = [...extra, ...required('action.volumePath', o.volumePath), ...percentProblem('action.percent', o.percent)];
+    if (o.volumePath && !o.volumePath.startsWith('/'))
+      problems.push({
+        field: 'action.volumePath',
+        problem: `"${o.volumePath}" is not an absolute path`,
+        fix: 'give the mount point inside the container, such as /var/lib/data',
+      });
+    (o.methods ?? []).forEach((m, i) => {
+      if (IO_METHODS.includes(m)) return;
+      const lower = String(m).toLowerCase();
+      problems.push({
+        field: `action.methods[${i}]`,
+        problem: `"${m}" is not an I/O method Chaos Mesh knows`,
+        fix: IO_METHODS.includes(lower) ? `write "${lower}" (Chaos Mesh names methods in lower case)` : `use some of ${IO_METHODS.join(', ')}`,
+      });
+    });
     return new ChaosAction(
       'IOChaos',
       name,
@@ -1228,6 +1659,39 @@ export class ChaosAction {
     const all = [...problems];
     if (!(Number.isInteger(o.port) && o.port > 0 && o.port < 65536))
       all.push({ field: 'action.port', problem: `${o.port} is not a TCP port`, fix: 'give the port the target serves HTTP on (1-65535)' });
+    if (o.method !== undefined && !/^[A-Za-z]+$/.test(o.method))
+      all.push({ field: 'action.method', problem: `"${o.method}" is not an HTTP method`, fix: 'give a method such as GET or POST' });
+    const token = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+    for (const [key, headers] of [
+      ['headers', o.headers],
+      ['replaceHeaders', (o as HttpReplaceOptions).replaceHeaders],
+    ] as const)
+      for (const h of Object.keys(headers ?? {}))
+        if (!token.test(h))
+          all.push({
+            field: `action.${key}.${h}`,
+            problem: `"${h}" is not an HTTP header name`,
+            fix: 'use letters, digits and "-", such as X-Request-Id',
+          });
+    for (const [h] of (o as HttpPatchOptions).headersToAdd ?? [])
+      if (!token.test(String(h)))
+        all.push({
+          field: 'action.headersToAdd',
+          problem: `"${h}" is not an HTTP header name`,
+          fix: 'use letters, digits and "-", such as X-Request-Id',
+        });
+    if (o.tls) {
+      all.push(
+        ...nameProblems('action.tls.secretName', o.tls.secretName, { what: 'Secret name', fix: 'name the Secret holding the certificate and key' }),
+      );
+      all.push(...namespaceProblems('action.tls.secretNamespace', o.tls.secretNamespace, { fix: "give the Secret's namespace" }));
+    }
+    if (o.path !== undefined && !/^\/[^\s]*$/.test(o.path))
+      all.push({
+        field: 'action.path',
+        problem: `"${o.path}" is not a URI path`,
+        fix: 'give a path starting with "/", such as /api/orders or /api/*',
+      });
     const target = o.target ?? HttpTarget.request();
     if (o.statusCode !== undefined && target.value !== 'Response')
       all.push({
@@ -1267,15 +1731,26 @@ export class ChaosAction {
   }
 
   private static patternProblems(patterns: string[]): Problem[] {
-    return patterns.length === 0
-      ? [
-          {
-            field: 'action.patterns',
-            problem: 'no DNS name patterns, so the fault matches nothing',
-            fix: 'give at least one pattern such as "api.example.com" or "*.example.com"',
-          },
-        ]
-      : [];
+    if (!Array.isArray(patterns) || patterns.length === 0)
+      return [
+        {
+          field: 'action.patterns',
+          problem: 'no DNS name patterns are given, and without patterns Chaos Mesh applies the fault to every domain name',
+          fix: 'give the names to hit, such as "api.example.com" or "api.example.*" ("*" only at the end), or ["*"] for every name on purpose',
+        },
+      ];
+    return patterns.flatMap((pattern, i) => {
+      const p = dnsPatternProblem(pattern);
+      return p
+        ? [
+            {
+              field: `action.patterns[${i}]`,
+              problem: p,
+              fix: 'write a domain name, with "?" for any one character and "*" only at the end (such as "api-?.example.*")',
+            },
+          ]
+        : [];
+    });
   }
 
   /** The action's spec fields (without selector, mode and duration), undefined values removed. */
@@ -1286,8 +1761,22 @@ export class ChaosAction {
   public readonly litmus?: LitmusFault;
   /** Why there is no Litmus equivalent, when there is none. */
   public readonly litmusGap?: string;
-  /** For a partition: its peers (null when it cuts the pods off from everything). */
+  /**
+   * For a partition: its peers, or null when it cuts the pods off from everything (neither
+   * peers nor external targets). Undefined for other actions and for a partition from external targets only.
+   * @deprecated Use {@link ChaosAction.partition}, which also says what external targets a partition cuts off.
+   */
   public readonly partitionPeers?: ChaosTarget | null;
+  /** For a partition: what the pods are cut off from. */
+  public readonly partition?: PartitionReach;
+  /**
+   * The namespaces of the peer pods the action's traffic goes to or comes from (a
+   * NetworkChaos `target`), read from the fields, so that raw fields are checked too. A peer
+   * selector without namespaces selects in the chaos object's namespace.
+   */
+  public readonly peerNamespaces: readonly string[];
+  /** False for the kinds that act on a named cloud resource (AWS, GCP, Azure): no selector or mode. */
+  public readonly selectsPods: boolean;
   /**
    * True for a one-shot fault (pod-kill, container-kill): Chaos Mesh acts once and the
    * experiment needs no duration. Continuous faults last for their duration.
@@ -1300,13 +1789,26 @@ export class ChaosAction {
     /** A short name of the fault (`pod-kill`, `network-delay`, ...). */
     public readonly name: string,
     fields: Record<string, unknown>,
-    extra: { problems?: Problem[]; litmus?: LitmusFault; litmusGap?: string; partitionPeers?: ChaosTarget | null } = {},
+    extra: { problems?: Problem[]; litmus?: LitmusFault; litmusGap?: string; partition?: PartitionReach } = {},
   ) {
     this.fields = dropUndefined(fields) as Record<string, unknown>;
-    this.problems = extra.problems ?? [];
+    this.problems = [...(extra.problems ?? []), ...commonFieldProblems(this.fields)];
     this.litmus = extra.litmus;
     this.litmusGap = extra.litmus ? undefined : (extra.litmusGap ?? `no Litmus equivalent for ${name}`);
-    this.partitionPeers = extra.partitionPeers;
+    const rawPartition = kind === 'NetworkChaos' && this.fields.action === 'partition';
+    this.partition =
+      extra.partition ??
+      (rawPartition
+        ? {
+            externalTargets: Array.isArray(this.fields.externalTargets) ? (this.fields.externalTargets as string[]) : [],
+            rawPeers: this.fields.target !== undefined,
+          }
+        : undefined);
+    this.partitionPeers = this.partition
+      ? (this.partition.peers ?? (this.partition.externalTargets.length === 0 && !this.partition.rawPeers ? null : undefined))
+      : undefined;
+    this.peerNamespaces = peerNamespacesOf(this.fields.target);
+    this.selectsPods = CHAOS_MESH_KINDS[kind].selectsPods;
     this.instantaneous = CHAOS_MESH_KINDS[kind].instantaneousActions.includes(String(this.fields.action));
   }
 }
@@ -1319,6 +1821,96 @@ export class ChaosAction {
 function chaosMeshCrdModule(): typeof import('../../imports/chaos-mesh.org') {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   return require('../../imports/chaos-mesh.org') as typeof import('../../imports/chaos-mesh.org');
+}
+
+/** The I/O methods of IOChaos, as Chaos Mesh names them. */
+const IO_METHODS: readonly string[] = [
+  'lookup',
+  'forget',
+  'getattr',
+  'setattr',
+  'readlink',
+  'mknod',
+  'mkdir',
+  'unlink',
+  'rmdir',
+  'symlink',
+  'rename',
+  'link',
+  'open',
+  'read',
+  'write',
+  'flush',
+  'release',
+  'fsync',
+  'opendir',
+  'readdir',
+  'releasedir',
+  'fsyncdir',
+  'statfs',
+  'setxattr',
+  'getxattr',
+  'listxattr',
+  'removexattr',
+  'access',
+  'create',
+  'getlk',
+  'setlk',
+  'bmap',
+];
+
+/** Problems with the fields many kinds share (container names, network devices), whichever factory (or raw fields) set them. */
+function commonFieldProblems(fields: Record<string, unknown>): Problem[] {
+  const out: Problem[] = [];
+  const names = fields.containerNames;
+  if (Array.isArray(names))
+    names.forEach((n, i) =>
+      out.push(
+        ...nameProblems(`action.containerNames[${i}]`, String(n), {
+          rule: 'dns-label',
+          what: 'container name',
+          fix: "name the pod's containers as their spec does",
+        }),
+      ),
+    );
+  for (const [key, field] of [
+    ['device', 'action.device'],
+    ['targetDevice', 'action.peersDevice'],
+  ] as const) {
+    const d = fields[key];
+    if (d !== undefined && !(typeof d === 'string' && /^[A-Za-z0-9_.:@-]{1,15}$/.test(d)))
+      out.push({
+        field,
+        problem: `"${String(d)}" is not a network interface name`,
+        fix: 'give an interface such as eth0 (at most 15 characters, no spaces or "/")',
+      });
+  }
+  return out;
+}
+
+/** For a partition: what the selected pods are cut off from. */
+export interface PartitionReach {
+  /**
+   * The peer pods.
+   * @default none
+   */
+  readonly peers?: ChaosTarget;
+  /** Hosts or CIDRs outside the cluster. */
+  readonly externalTargets: readonly string[];
+  /**
+   * True when raw fields (`ChaosAction.of`) give a peer `target` that is not a ChaosTarget.
+   * @default false
+   */
+  readonly rawPeers?: boolean;
+}
+
+/** The namespaces a NetworkChaos `target` (peer selector) reaches: its namespaces and those of explicit pods. */
+function peerNamespacesOf(target: unknown): string[] {
+  const selector = (target as { selector?: { namespaces?: unknown; pods?: unknown } } | undefined)?.selector;
+  if (!selector || typeof selector !== 'object') return [];
+  const list = Array.isArray(selector.namespaces) ? selector.namespaces.map(String) : [];
+  const pods = selector.pods && typeof selector.pods === 'object' ? Object.keys(selector.pods) : [];
+  return [...new Set([...list, ...pods])];
 }
 
 /** A deep copy without undefined values. */

@@ -4,7 +4,7 @@
  * it imports.
  */
 import { ApiObject, Chart, Duration } from 'cdk8s';
-import { objectLabels } from '../common/conventions';
+import { LABEL_DOMAIN, MANAGED_BY_LABEL, objectLabels } from '../common/conventions';
 import { Construct } from 'constructs';
 import { Problem, Problems, problemsAbout } from '../common/errors';
 import { ChaosPlatform } from './platform';
@@ -26,8 +26,10 @@ import { ChaosMode } from './mode';
 import { ChaosSchedule, scheduleProblems } from './schedule';
 import type { RemoteCluster } from './machines';
 import { ChaosTarget, ChaosWorkload } from './selector';
+import { spanProblems } from './units';
 import { CHAOS_LABELS, CHAOS_MESH_API_VERSION, CHAOS_MESH_PAUSE_ANNOTATION, ScheduleSpec } from './types';
 import { apiObjectsOf, IApiObjectOwner, setMainObject } from '../common/api-object';
+import { ChaosObjectIdentity, IChaosObjectOwner, registerChaosObjects } from './identity';
 
 /** Defaults for every experiment and workflow under a scope (a chart, usually). */
 export interface ChaosDefaults {
@@ -180,7 +182,19 @@ export function chaosObjectMetadataProblems(name: string, namespace: string, lab
     ...nameProblems('name', name, { rule: 'dns-label', what: 'object name', fix: 'give a lower-case DNS-1123 name with props.name' }),
     ...namespaceProblems('namespace', namespace, { fix: 'give a valid namespace' }),
     ...labelsProblems('labels', labels),
+    ...ownLabelProblems('labels', labels),
   ];
+}
+
+/** Problems with user labels that would replace the library's own (managed-by, part-of, and its label domain). */
+export function ownLabelProblems(field: string, labels: Readonly<Record<string, string>> | undefined): Problem[] {
+  return Object.keys(labels ?? {})
+    .filter((k) => k === MANAGED_BY_LABEL || k in CHAOS_LABELS || k.split('/')[0].endsWith(LABEL_DOMAIN))
+    .map((k) => ({
+      field: `${field}.${k}`,
+      problem: `label "${k}" is set by the library (the runtime finds its objects by it), and a value here would replace it`,
+      fix: `drop "${k}" from labels, or use a label key of your own`,
+    }));
 }
 
 /** The guardrail policy of an experiment, with the chaos-mesh opt-in of physical-machine faults applied. */
@@ -218,7 +232,7 @@ export function chaosNamespace(scope: Construct, explicit?: string): string {
  * Litmus ChaosEngine with its RBAC. Guardrails (bounded duration, small blast radius,
  * protected namespaces, a real selection) are checked at synth; every problem is reported at once.
  */
-export class ChaosExperiment extends Construct implements IApiObjectOwner {
+export class ChaosExperiment extends Construct implements IApiObjectOwner, IChaosObjectOwner {
   /** The object name. */
   public readonly name: string;
   /** The namespace of the Chaos Mesh object. */
@@ -233,6 +247,8 @@ export class ChaosExperiment extends Construct implements IApiObjectOwner {
   public readonly litmusEngine?: ApiObject;
   /** The Litmus ServiceAccount, Role and RoleBinding. */
   public readonly litmusRbac: ApiObject[] = [];
+  /** The objects it emits, by kind, namespace and name (two constructs of an app may not emit one object). */
+  public readonly objectIdentities: readonly ChaosObjectIdentity[];
 
   constructor(scope: Construct, id: string, props: ChaosExperimentProps) {
     super(scope, id);
@@ -240,6 +256,11 @@ export class ChaosExperiment extends Construct implements IApiObjectOwner {
     this.name = props.name ?? id;
     this.namespace = chaosNamespace(this, props.namespace);
     problems.addAll('', chaosObjectMetadataProblems(this.name, this.namespace, props.labels));
+    const unreadable = spanProblems({ duration: props.duration, maxDuration: props.maxDuration ?? chaosDefaults(this).maxDuration });
+    if (unreadable.length > 0) {
+      problems.addAll('', problemsAbout(`experiment "${this.name}"`, unreadable));
+      problems.throwIfAny(this.node.path);
+    }
 
     const { policy, problems: optInProblems } = experimentPolicy(this, props, props.action);
     problems.addAll('', problemsAbout(`experiment "${this.name}"`, [...optInProblems, ...remoteClusterProblems(props.remoteCluster)]));
@@ -270,7 +291,13 @@ export class ChaosExperiment extends Construct implements IApiObjectOwner {
         'choose the tool that runs it: ChaosPlatform.chaosMeshWithLitmusStandby() or ChaosPlatform.litmusWithChaosMeshStandby() (the other is rendered inactive), or one tool alone',
       );
     }
-    const litmus = platform.litmus ? renderLitmus(this.definition, { ...props.litmus, standby: platform.active === 'chaos-mesh' }) : undefined;
+    const litmus = platform.litmus
+      ? renderLitmus(this.definition, {
+          ...props.litmus,
+          standby: platform.active === 'chaos-mesh',
+          maxDurationMs: policy.maxDuration.toMilliseconds(),
+        })
+      : undefined;
     if (litmus) problems.addAll('', litmus.problems);
     if (platform.litmus && props.schedule) {
       problems.add(
@@ -323,6 +350,19 @@ export class ChaosExperiment extends Construct implements IApiObjectOwner {
         this.litmusRbac.push(new ApiObject(this, `litmus-${obj.kind.toLowerCase()}`, obj));
       }
     }
+    const ids: ChaosObjectIdentity[] = [];
+    if (this.chaosObject) ids.push({ kind: props.action.kind, namespace: this.namespace, name: this.name, field: 'name', startsChaos: true });
+    if (this.scheduleObject) ids.push({ kind: 'Schedule', namespace: this.namespace, name: this.name, field: 'name', startsChaos: true });
+    if (litmus?.rendering) {
+      const ns = litmus.rendering.namespace;
+      ids.push({ kind: 'ChaosEngine', namespace: ns, name: this.name, field: 'name' });
+      for (const o of litmus.rendering.rbac) {
+        const meta = o.metadata as { name: string };
+        ids.push({ kind: String(o.kind), namespace: ns, name: meta.name, field: 'litmus.serviceAccountName' });
+      }
+    }
+    this.objectIdentities = ids;
+    registerChaosObjects(this);
     setMainObject(this, this.apiObject);
   }
 

@@ -112,9 +112,18 @@ export function experimentProblems(def: ExperimentDefinition, policy: GuardrailP
     );
   }
 
-  // selection (a physical-machine fault may name chaosd addresses instead)
+  // selection (a physical-machine fault may name chaosd addresses instead; a cloud fault names its instance)
   const addresses = (def.action.fields.address as string[] | undefined) ?? [];
-  if (!def.target && addresses.length > 0) {
+  if (!def.action.selectsPods) {
+    if (def.target)
+      plain(
+        'target',
+        `${def.action.kind} acts on the cloud resource its action names and selects no pods, so the target would be ignored`,
+        'drop target (the action names the instance)',
+      );
+    if (def.mode.mode !== 'one' || def.mode.value !== undefined)
+      plain('mode', `${def.action.kind} acts on one named resource and takes no mode`, 'drop mode');
+  } else if (!def.target && addresses.length > 0) {
     // selected by address
   } else if (!def.target) {
     rule(
@@ -128,7 +137,7 @@ export function experimentProblems(def: ExperimentDefinition, policy: GuardrailP
   }
 
   // blast radius
-  if (def.mode.coversAllPods && !policy.allowFullBlastRadius) {
+  if (def.action.selectsPods && def.mode.coversAllPods && !policy.allowFullBlastRadius) {
     rule(
       'mode',
       GUARDRAIL_RULES.blastRadius,
@@ -136,35 +145,42 @@ export function experimentProblems(def: ExperimentDefinition, policy: GuardrailP
       'start small with ChaosMode.one() or a percentage below 100, or opt in with allowFullBlastRadius: true',
     );
   }
-  if (def.action.partitionPeers !== undefined && !policy.allowFullBlastRadius) {
-    const peers = def.action.partitionPeers;
-    if (def.target?.coversWholeNamespaces || peers === null || peers.coversWholeNamespaces) {
-      const what =
-        peers === null
-          ? 'cuts the pods off from everything'
-          : def.target?.coversWholeNamespaces
-            ? 'partitions a whole namespace'
-            : 'partitions the pods from a whole namespace';
+  const partition = def.action.partition;
+  if (partition && !policy.allowFullBlastRadius) {
+    const everything = !partition.peers && !partition.rawPeers && partition.externalTargets.length === 0;
+    const what = everything
+      ? 'cuts the pods off from everything (it names neither peers nor external targets)'
+      : def.target?.coversWholeNamespaces
+        ? 'partitions a whole namespace'
+        : partition.peers?.coversWholeNamespaces
+          ? 'partitions the pods from a whole namespace'
+          : undefined;
+    if (what)
       rule(
         'action',
         GUARDRAIL_RULES.partition,
         `the partition ${what}`,
-        'partition selected pods from selected peers (labels), or opt in with allowFullBlastRadius: true',
+        'partition selected pods from selected peers (labels) or external targets, or opt in with allowFullBlastRadius: true',
       );
-    }
   }
 
-  // protected namespaces
-  const reached = [...(def.target?.namespacesTargeted ?? []), ...(def.action.partitionPeers?.namespacesTargeted ?? [])];
-  for (const ns of new Set(reached)) {
-    if (policy.protectedNamespaces.includes(ns)) {
-      rule(
-        'target',
-        GUARDRAIL_RULES.protectedNamespace,
-        `namespace "${ns}" is protected and can never be targeted`,
-        `target an application namespace instead of "${ns}"`,
-      );
-    }
+  // protected namespaces: the selected pods, and the peers their traffic goes to or comes from
+  const reached: Array<readonly [string, string]> = [
+    ...(def.target?.namespacesTargeted ?? []).map((ns) => ['target', ns] as const),
+    ...def.action.peerNamespaces.map((ns) => ['action.peers', ns] as const),
+  ];
+  const seen = new Set<string>();
+  for (const [field, ns] of reached) {
+    if (seen.has(`${field}|${ns}`) || !policy.protectedNamespaces.includes(ns)) continue;
+    seen.add(`${field}|${ns}`);
+    rule(
+      field,
+      GUARDRAIL_RULES.protectedNamespace,
+      field === 'target'
+        ? `namespace "${ns}" is protected and can never be targeted`
+        : `the peers are in namespace "${ns}", which is protected: the fault would hit its traffic too`,
+      field === 'target' ? `target an application namespace instead of "${ns}"` : `choose peers in an application namespace instead of "${ns}"`,
+    );
   }
   return out;
 }
@@ -176,8 +192,7 @@ export function experimentProblems(def: ExperimentDefinition, policy: GuardrailP
 export function experimentSpec(def: ExperimentDefinition, withDuration = true): Record<string, unknown> {
   return dropUndefined({
     ...def.action.fields,
-    selector: def.target?.toSpec() ?? {},
-    ...def.mode.toSpec(),
+    ...(def.action.selectsPods ? { selector: def.target?.toSpec() ?? {}, ...def.mode.toSpec() } : {}),
     duration: withDuration && def.duration ? spelledGoDuration(def.duration) : undefined,
     remoteCluster: def.remoteCluster,
   }) as Record<string, unknown>;

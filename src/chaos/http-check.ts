@@ -2,6 +2,8 @@
 import type { Duration } from 'cdk8s';
 import { SpelledSpan, spelledGoDuration } from '../common/duration';
 import type { Problem } from '../common/errors';
+import { httpUrlProblems } from '../common/net';
+import { spanProblems } from './units';
 
 /** How a status check runs. */
 export class StatusCheckMode {
@@ -95,12 +97,7 @@ export interface HttpStatusCheckOptions {
 export function httpStatusCheckProblems(prefix: string, o: HttpStatusCheckOptions): Problem[] {
   const out: Problem[] = [];
   const f = (n: string) => (prefix ? `${prefix}.${n}` : n);
-  if (!/^https?:\/\/[^\s]+$/.test(o.url ?? ''))
-    out.push({
-      field: f('url'),
-      problem: `"${o.url}" is not an http(s) URL`,
-      fix: 'give the full URL, such as http://demo-app.team-alpha.svc:8080/health',
-    });
+  out.push(...httpUrlProblems(f('url'), o.url, { fix: 'give the full URL, such as http://demo-app.team-alpha.svc:8080/health' }));
   const code = (n: number) => Number.isInteger(n) && n >= 100 && n <= 599;
   const e = o.expectStatus;
   if (typeof e === 'number' ? !code(e) : e !== undefined && !(code(e.from) && code(e.to) && e.from <= e.to)) {
@@ -121,7 +118,9 @@ export function httpStatusCheckProblems(prefix: string, o: HttpStatusCheckOption
     ['interval', o.interval],
     ['timeout', o.timeout],
   ] as const) {
-    if (v !== undefined && v.toMilliseconds() < 1000)
+    const unreadable = spanProblems({ [f(n)]: v });
+    out.push(...unreadable);
+    if (v !== undefined && unreadable.length === 0 && v.toMilliseconds() < 1000)
       out.push({
         field: f(n),
         problem: `${v.toMilliseconds()}ms is shorter than a second, the smallest step Chaos Mesh takes`,

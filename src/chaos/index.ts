@@ -15,3 +15,5 @@ export * from './workflow';
 export * from './http-check';
 export * from './status-check';
 export * from './machines';
+export * from './cron';
+export * from './identity';

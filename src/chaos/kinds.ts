@@ -8,7 +8,11 @@
  * loading cdk8s.
  */
 import type {
+  AwsChaosSpec,
+  AzureChaosSpec,
   BlockChaosSpec,
+  GcpChaosSpec,
+  KernelChaosSpec,
   DnsChaosSpec,
   HttpChaosSpec,
   IoChaosSpec,
@@ -30,6 +34,11 @@ export interface ChaosKindEntry<Key extends string = string, Spec = unknown> {
   readonly typed: boolean;
   /** Its one-shot actions (Chaos Mesh acts once and is done; no duration needed). */
   readonly instantaneousActions: readonly string[];
+  /**
+   * False for the kinds that act on one named cloud resource instead of selected pods
+   * (AWSChaos, GCPChaos, AzureChaos): their spec has no `selector` and no `mode`.
+   */
+  readonly selectsPods: boolean;
   /** Type-level only (always undefined): the spec type of a typed kind. */
   readonly specType?: Spec;
 }
@@ -44,17 +53,14 @@ function typed<Key extends string, Spec>(
   plural: string,
   _spec: Spec | undefined,
   instantaneousActions: readonly string[] = [],
+  selectsPods = true,
 ): ChaosKindEntry<Key, Spec> & { readonly typed: true } {
-  return { embeddedKey: key, plural, typed: true, instantaneousActions };
-}
-
-function listed<Key extends string>(key: Key, plural: string): ChaosKindEntry<Key, never> & { readonly typed: false } {
-  return { embeddedKey: key, plural, typed: false, instantaneousActions: [] };
+  return { embeddedKey: key, plural, typed: true, instantaneousActions, selectsPods };
 }
 
 /**
- * Every chaos kind of Chaos Mesh v2.8 a Workflow can hold, in Chaos Mesh's order; the typed
- * ones are those the library's actions render.
+ * Every chaos kind of Chaos Mesh v2.8 a Workflow can hold, in Chaos Mesh's order. All are
+ * typed: the library's actions render each of them.
  */
 export const CHAOS_MESH_KINDS = {
   PodChaos: typed('podChaos', 'podchaos', specOf<PodChaosSpec>(), ['pod-kill', 'container-kill']),
@@ -64,11 +70,11 @@ export const CHAOS_MESH_KINDS = {
   TimeChaos: typed('timeChaos', 'timechaos', specOf<TimeChaosSpec>()),
   DNSChaos: typed('dnsChaos', 'dnschaos', specOf<DnsChaosSpec>()),
   HTTPChaos: typed('httpChaos', 'httpchaos', specOf<HttpChaosSpec>()),
-  AWSChaos: listed('awsChaos', 'awschaos'),
-  GCPChaos: listed('gcpChaos', 'gcpchaos'),
-  AzureChaos: listed('azureChaos', 'azurechaos'),
+  AWSChaos: typed('awsChaos', 'awschaos', specOf<AwsChaosSpec>(), ['ec2-restart'], false),
+  GCPChaos: typed('gcpChaos', 'gcpchaos', specOf<GcpChaosSpec>(), ['node-reset'], false),
+  AzureChaos: typed('azureChaos', 'azurechaos', specOf<AzureChaosSpec>(), ['vm-restart'], false),
   JVMChaos: typed('jvmChaos', 'jvmchaos', specOf<JvmChaosSpec>()),
-  KernelChaos: listed('kernelChaos', 'kernelchaos'),
+  KernelChaos: typed('kernelChaos', 'kernelchaos', specOf<KernelChaosSpec>()),
   BlockChaos: typed('blockChaos', 'blockchaos', specOf<BlockChaosSpec>()),
   PhysicalMachineChaos: typed('physicalmachineChaos', 'physicalmachinechaos', specOf<PhysicalMachineChaosSpec>()),
 } as const;

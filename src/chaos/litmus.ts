@@ -3,6 +3,8 @@ import { LIBRARY_LABELS, objectLabels } from '../common/conventions';
 import { spelledGoDuration } from '../common/duration';
 import { nameProblems } from '../common/checks';
 import { Problem, problemsAbout } from '../common/errors';
+import { httpUrlProblems } from '../common/net';
+import { spanProblems } from './units';
 import { ExperimentDefinition } from './guardrails';
 import { CHAOS_LABELS } from './types';
 
@@ -74,7 +76,17 @@ export interface LitmusProbeContext {
 export class LitmusProbe {
   /** An HTTP GET that must answer `expectStatus`. */
   public static http(options: LitmusProbeTiming & { readonly name: string; readonly url: string; readonly expectStatus?: number }): LitmusProbe {
-    return new LitmusProbe(options.name, () => ({
+    const problems: Problem[] = [
+      ...httpUrlProblems('url', options.url, {
+        what: 'probe URL',
+        fix: 'give the full URL the probe requests, such as http://demo-app.team-alpha.svc:8080/health',
+      }),
+      ...timingProblems(options),
+    ];
+    const code = options.expectStatus;
+    if (code !== undefined && !(Number.isInteger(code) && code >= 100 && code <= 599))
+      problems.push({ field: 'expectStatus', problem: `${code} is not an HTTP status code`, fix: 'give a code such as 200' });
+    return new LitmusProbe(options.name, problems, () => ({
       name: options.name,
       type: 'httpProbe',
       'httpProbe/inputs': { url: options.url, method: { get: { criteria: '==', responseCode: String(options.expectStatus ?? 200) } } },
@@ -86,7 +98,7 @@ export class LitmusProbe {
   /** The target's pods must exist (checked before and after the fault). */
   public static podsPresent(options: LitmusProbeTiming & { readonly name?: string } = {}): LitmusProbe {
     const name = options.name ?? 'target-pods-present';
-    return new LitmusProbe(name, (ctx) => ({
+    return new LitmusProbe(name, timingProblems(options), (ctx) => ({
       name,
       type: 'k8sProbe',
       'k8sProbe/inputs': {
@@ -104,12 +116,14 @@ export class LitmusProbe {
 
   /** Any probe, written as in the ChaosEngine (the escape hatch for cmd, prom and slo probes). */
   public static of(raw: Record<string, unknown> & { readonly name: string }): LitmusProbe {
-    return new LitmusProbe(raw.name, () => ({ ...raw }));
+    return new LitmusProbe(raw.name, [], () => ({ ...raw }));
   }
 
   private constructor(
     /** The probe's name. */
     public readonly name: string,
+    /** Problems with the probe's options (fields relative to the probe), reported by the experiment that uses it. */
+    public readonly problems: readonly Problem[],
     private readonly render: (ctx: LitmusProbeContext) => Record<string, unknown>,
   ) {}
 
@@ -117,6 +131,22 @@ export class LitmusProbe {
   public toSpec(ctx: LitmusProbeContext): Record<string, unknown> {
     return this.render(ctx);
   }
+}
+
+function timingProblems(t: LitmusProbeTiming): Problem[] {
+  const out: Problem[] = [];
+  for (const [n, d] of [
+    ['timeout', t.timeout],
+    ['interval', t.interval],
+  ] as const) {
+    const unreadable = spanProblems({ [n]: d });
+    out.push(...unreadable);
+    if (d !== undefined && unreadable.length === 0 && !(d.toMilliseconds() > 0))
+      out.push({ field: n, problem: `the ${n} is ${d.toMilliseconds()}ms`, fix: `give a positive ${n}, such as Duration.seconds(2)` });
+  }
+  if (t.retry !== undefined && !(Number.isInteger(t.retry) && t.retry >= 0))
+    out.push({ field: 'retry', problem: `${t.retry} is not a whole number of retries`, fix: 'give 0 or more retries' });
+  return out;
 }
 
 function runProperties(t: LitmusProbeTiming): Record<string, unknown> {
@@ -142,7 +172,11 @@ export interface LitmusOptions {
    */
   readonly serviceAccountName?: string;
   /**
-   * Extra tunables, added to (or overriding) the generated ones.
+   * Extra tunables, added to (or overriding) the fault's own. The ones the experiment's
+   * props own cannot be set here: `TOTAL_CHAOS_DURATION` (set `duration`),
+   * `PODS_AFFECTED_PERC` (set `mode`) and `APP_NAMESPACE`/`APP_LABEL`/`APP_KIND` (set
+   * `target`). Other durations (`RAMP_TIME`, `CHAOS_INTERVAL`, any `..._DURATION`) are whole
+   * seconds and stay within `maxDuration`.
    * @default none
    */
   readonly env?: Record<string, string>;
@@ -182,7 +216,7 @@ export const LITMUS_ROLE_RULES: ReadonlyArray<Record<string, string[]>> = [
  */
 export function renderLitmus(
   def: ExperimentDefinition,
-  options: LitmusOptions & { readonly standby?: boolean } = {},
+  options: LitmusOptions & { readonly standby?: boolean; readonly maxDurationMs?: number } = {},
 ): { rendering?: LitmusRendering; problems: Problem[] } {
   const problems: Problem[] = [];
   const add = (field: string, problem: string, fix: string) =>
@@ -229,13 +263,31 @@ export function renderLitmus(
       ),
     );
   }
+  const about = (ps: Problem[]) => problems.push(...problemsAbout(`experiment "${def.name}"`, ps));
+  about(litmusEnvProblems(options.env, options.maxDurationMs ?? 30 * 60 * 1000));
+  const probeNames = new Set<string>();
+  (options.probes ?? []).forEach((pr, i) => {
+    const at = `litmus.probes[${i}]`;
+    if (!pr.name || /\s/.test(pr.name))
+      about([
+        {
+          field: `${at}.name`,
+          problem: `probe name "${pr.name ?? ''}" is empty or holds whitespace`,
+          fix: 'name each probe, such as "checkout-health"',
+        },
+      ]);
+    else if (probeNames.has(pr.name))
+      about([{ field: `${at}.name`, problem: `probe name "${pr.name}" is used twice`, fix: 'give each probe its own name' }]);
+    probeNames.add(pr.name);
+    about(pr.problems.map((q) => ({ ...q, field: `${at}.${q.field}` })));
+  });
   if (!fault || !target || problems.length > 0) return { problems };
 
   const namespace = namespaces[0];
   const labelSelector = target.labelSelectorString();
   const sa = options.serviceAccountName ?? `${def.name}-sa`;
   const envMap: Record<string, string> = {
-    TOTAL_CHAOS_DURATION: String(def.duration ? Math.max(1, Math.round(def.duration.toSeconds())) : 30),
+    TOTAL_CHAOS_DURATION: String(def.duration ? Math.max(1, Math.round(def.duration.toMilliseconds() / 1000)) : 30),
     ...(pct !== undefined ? { PODS_AFFECTED_PERC: String(pct) } : {}),
     ...fault.env,
     ...(options.env ?? {}),
@@ -277,4 +329,58 @@ export function renderLitmus(
     },
   ];
   return { rendering: { namespace, engine, rbac, env }, problems };
+}
+
+/** Tunables the experiment's props own, with the prop that sets each. */
+export const LITMUS_OWNED_ENV: Readonly<Record<string, string>> = {
+  TOTAL_CHAOS_DURATION: 'duration',
+  PODS_AFFECTED_PERC: 'mode',
+  APP_NAMESPACE: 'target',
+  APP_LABEL: 'target',
+  APP_KIND: 'target',
+};
+
+/**
+ * Problems with extra Litmus tunables: names must be environment-variable names; the
+ * tunables the props own are refused (they would bypass the guardrails); durations
+ * (`RAMP_TIME`, `CHAOS_INTERVAL`, `..._DURATION`) must be whole seconds within `maxDurationMs`.
+ */
+export function litmusEnvProblems(env: Readonly<Record<string, string>> | undefined, maxDurationMs: number): Problem[] {
+  const out: Problem[] = [];
+  for (const [name, value] of Object.entries(env ?? {})) {
+    const field = `litmus.env.${name}`;
+    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) {
+      out.push({ field, problem: `"${name}" is not an environment variable name`, fix: 'use letters, digits and "_", not starting with a digit' });
+      continue;
+    }
+    if (typeof value !== 'string') {
+      out.push({ field, problem: `the value of ${name} is not a string`, fix: 'give the value as a string' });
+      continue;
+    }
+    const owner = LITMUS_OWNED_ENV[name.toUpperCase()];
+    if (owner) {
+      out.push({
+        field,
+        problem: `${name} is set from the experiment's ${owner}, and setting it here would bypass the ${owner === 'duration' ? 'maximum duration' : owner === 'mode' ? 'blast-radius rule' : 'protected-namespace rule'}`,
+        fix: `drop ${name} from litmus.env and set the experiment's ${owner}`,
+      });
+      continue;
+    }
+    if (/(^|_)(DURATION|RAMP_TIME|CHAOS_INTERVAL)$/i.test(name)) {
+      if (!/^[0-9]+$/.test(value.trim())) {
+        out.push({
+          field,
+          problem: `${name} is "${value}", but Litmus reads it as whole seconds`,
+          fix: `give ${name} as a whole number of seconds, such as "60"`,
+        });
+      } else if (Number(value) * 1000 > maxDurationMs) {
+        out.push({
+          field,
+          problem: `${name} is ${value}s, longer than the maximum duration of ${maxDurationMs / 1000}s`,
+          fix: 'shorten it, or raise maxDuration if a longer experiment is intended',
+        });
+      }
+    }
+  }
+  return out;
 }

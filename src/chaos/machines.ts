@@ -9,6 +9,8 @@ import {
 } from '../../imports/chaos-mesh.org';
 import { labelsProblems, nameProblems, namespaceProblems, Problems } from '../common';
 import { apiObjectsOf, IApiObjectOwner, setMainObject, typedApiObject } from '../common/api-object';
+import { httpUrlProblems } from '../common/net';
+import { ChaosObjectIdentity, IChaosObjectOwner, registerChaosObjects } from './identity';
 import { chaosNamespace } from './experiment';
 import { CHAOS_LABELS, CHAOS_MESH_API_VERSION } from './types';
 
@@ -60,11 +62,13 @@ export interface RemoteClusterProps {
  * A Chaos Mesh `RemoteCluster` (cluster-scoped): Chaos Mesh installs itself into another
  * cluster through a kubeconfig, and experiments with `remoteCluster` run there.
  */
-export class RemoteCluster extends Construct implements IApiObjectOwner {
+export class RemoteCluster extends Construct implements IApiObjectOwner, IChaosObjectOwner {
   /** The name experiments refer to. */
   public readonly name: string;
   /** The RemoteCluster object (the escape hatch). */
   public readonly apiObject: ApiObject;
+  /** The objects it emits, by kind and name (cluster-scoped). */
+  public readonly objectIdentities: readonly ChaosObjectIdentity[];
 
   constructor(scope: Construct, id: string, props: RemoteClusterProps) {
     super(scope, id);
@@ -108,6 +112,8 @@ export class RemoteCluster extends Construct implements IApiObjectOwner {
     );
     // Cluster-scoped: never the chart's namespace.
     if (this.apiObject.metadata.namespace !== undefined) this.apiObject.addJsonPatch(JsonPatch.remove('/metadata/namespace'));
+    this.objectIdentities = [{ kind: 'RemoteCluster', name: this.name, field: 'name' }];
+    registerChaosObjects(this);
   }
 
   /** Every object this construct made, in creation order. */
@@ -144,13 +150,15 @@ export interface PhysicalMachineProps {
 }
 
 /** A Chaos Mesh `PhysicalMachine`: a machine outside Kubernetes running chaosd, a target of PhysicalMachineChaos. */
-export class PhysicalMachine extends Construct implements IApiObjectOwner {
+export class PhysicalMachine extends Construct implements IApiObjectOwner, IChaosObjectOwner {
   /** The object name. */
   public readonly name: string;
   /** The namespace. */
   public readonly namespace: string;
   /** The PhysicalMachine object (the escape hatch). */
   public readonly apiObject: ApiObject;
+  /** The objects it emits, by kind, namespace and name. */
+  public readonly objectIdentities: readonly ChaosObjectIdentity[];
 
   constructor(scope: Construct, id: string, props: PhysicalMachineProps) {
     super(scope, id);
@@ -167,8 +175,14 @@ export class PhysicalMachine extends Construct implements IApiObjectOwner {
         'put the machine in another namespace, or opt in with allowChaosMeshNamespace: true',
       );
     }
-    if (!/^https?:\/\/[^\s/]+(:\d+)?\/?$/.test(p.address ?? ''))
-      problems.add('address', `"${p.address ?? ''}" is not a chaosd address`, 'give the chaosd server URL, such as https://10.0.3.7:31768');
+    problems.addAll(
+      '',
+      httpUrlProblems('address', p.address, {
+        what: 'chaosd address',
+        originOnly: true,
+        fix: 'give the chaosd server URL, such as https://10.0.3.7:31768',
+      }),
+    );
     problems.addAll('', labelsProblems('labels', p.labels));
     problems.throwIfAny(this.node.path);
     this.apiObject = setMainObject(
@@ -184,6 +198,8 @@ export class PhysicalMachine extends Construct implements IApiObjectOwner {
         toJson_PhysicalMachineProps,
       ),
     );
+    this.objectIdentities = [{ kind: 'PhysicalMachine', namespace: this.namespace, name: this.name, field: 'name' }];
+    registerChaosObjects(this);
   }
 
   /** Every object this construct made, in creation order. */

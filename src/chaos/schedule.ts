@@ -1,7 +1,8 @@
 import type { Problem } from '../common/errors';
 import type { Duration } from 'cdk8s';
-import { CronExpressionParser } from 'cron-parser';
-import { compactGoDuration, goDurationMs } from '../common/duration';
+import { spelledGoDuration } from '../common/duration';
+import { minimumGapMs, parseChaosSchedule } from './cron';
+import { spanProblems } from './units';
 
 /** What happens when a run is due while the previous one still runs. */
 export class ConcurrencyPolicy {
@@ -70,6 +71,14 @@ export interface ChaosScheduleOptions {
    * @default none (a late run starts whenever it can)
    */
   readonly startingDeadline?: Duration;
+  /**
+   * Write the library's defaults of `concurrencyPolicy` (Forbid) and `historyLimit` (3)
+   * into the Schedule. False writes only what is given, as a manifest migrated from YAML had
+   * it: Chaos Mesh then applies Forbid, and, without a history limit, keeps no finished run
+   * (it deletes each run once it has finished, and a run without a duration at once).
+   * @default true
+   */
+  readonly explicitDefaults?: boolean;
 }
 
 /** Time of day, UTC (the Chaos Mesh controller's clock). */
@@ -87,28 +96,38 @@ export interface TimeOfDay {
 }
 
 /**
- * When a Chaos Mesh `Schedule` starts its experiment or workflow. Always renders the
- * concurrency policy and the history limit (Chaos Mesh misbehaves without them).
+ * When a Chaos Mesh `Schedule` starts its experiment or workflow. Renders the concurrency
+ * policy and the history limit unless `explicitDefaults` is false (without a history limit,
+ * Chaos Mesh deletes every run as soon as it has finished).
  */
 export class ChaosSchedule {
-  /** A five-field cron expression (`0 9 * * 1`) or a descriptor (`@hourly`). */
+  /**
+   * A cron expression as Chaos Mesh reads it: five fields (`0 9 * * 1`), six with seconds
+   * first (`30 0 9 * * 1`), or a descriptor (`@hourly`, `@every 90s`), optionally after a
+   * `CRON_TZ=<IANA zone> ` prefix (`CRON_TZ=Europe/Berlin 0 9 * * 1`). Without the prefix
+   * the controller's zone applies (UTC).
+   */
   public static cron(expression: string, options: ChaosScheduleOptions = {}): ChaosSchedule {
     return new ChaosSchedule(expression, options);
   }
 
   /** Every day at the given time. */
   public static daily(at: TimeOfDay = {}, options: ChaosScheduleOptions = {}): ChaosSchedule {
-    return new ChaosSchedule(`${at.minute ?? 0} ${at.hour ?? 0} * * *`, options);
+    return new ChaosSchedule(`${at.minute ?? 0} ${at.hour ?? 0} * * *`, options, false, timeOfDayProblems(at));
   }
 
   /** Once a week, on `day` at the given time. */
   public static weekly(day: Weekday, at: TimeOfDay = {}, options: ChaosScheduleOptions = {}): ChaosSchedule {
-    return new ChaosSchedule(`${at.minute ?? 0} ${at.hour ?? 0} * * ${day.cron}`, options);
+    return new ChaosSchedule(`${at.minute ?? 0} ${at.hour ?? 0} * * ${day.cron}`, options, false, timeOfDayProblems(at));
   }
 
-  /** At a fixed interval (`@every 30m`). Not accepted for workflow schedules. */
+  /**
+   * At a fixed interval (`@every 30m`), written in the unit it was given in
+   * (`Duration.seconds(400)` is `@every 400s`). Whole seconds, at least one.
+   */
   public static every(interval: Duration, options: ChaosScheduleOptions = {}): ChaosSchedule {
-    return new ChaosSchedule(`@every ${compactGoDuration(interval)}`, options, interval);
+    if (spanProblems({ interval }).length > 0) return new ChaosSchedule('@every', options, true);
+    return new ChaosSchedule(`@every ${spelledGoDuration(interval)}`, options);
   }
 
   /** Any schedule string Chaos Mesh accepts. */
@@ -121,7 +140,10 @@ export class ChaosSchedule {
     public readonly expression: string,
     /** The options. */
     public readonly options: ChaosScheduleOptions,
-    private readonly everyInterval?: Duration,
+    /** True when `every` was given a Duration that cannot be read (NaN, a fraction of a millisecond). */
+    private readonly unreadableInterval = false,
+    /** Problems with the time of day of `daily` and `weekly`. */
+    private readonly atProblems: readonly Problem[] = [],
   ) {}
 
   /** The concurrency policy in effect. */
@@ -134,40 +156,54 @@ export class ChaosSchedule {
     return this.options.historyLimit ?? 3;
   }
 
-  /** True for an `@every` interval. */
-  public get isInterval(): boolean {
-    return this.expression.trim().startsWith('@every');
+  /** Problems with the hour and minute given to `daily` or `weekly`. */
+  public get timeOfDayProblems(): readonly Problem[] {
+    return this.atProblems;
   }
 
-  /** The shortest gap between two runs in milliseconds, or undefined if the expression is invalid. */
+  /** True when `every` was given a Duration that cannot be read; reported by the experiment or workflow. */
+  public get hasUnreadableInterval(): boolean {
+    return this.unreadableInterval;
+  }
+
+  /** True for an `@every` interval (after any time-zone prefix). */
+  public get isInterval(): boolean {
+    return this.expression.replace(/^(CRON_)?TZ=\S*\s+/, '').startsWith('@every');
+  }
+
+  /** The shortest gap between two runs in milliseconds, or undefined if Chaos Mesh would refuse the expression. */
   public minimumIntervalMs(): number | undefined {
-    if (this.everyInterval) return this.everyInterval.toMilliseconds();
-    if (this.isInterval) return goDurationMs(this.expression.trim().slice('@every'.length).trim());
-    try {
-      const it = CronExpressionParser.parse(this.expression, { tz: 'UTC', currentDate: new Date(Date.UTC(2025, 0, 1)) });
-      let prev = it.next().getTime();
-      let min = Infinity;
-      for (let i = 0; i < 60; i++) {
-        const t = it.next().getTime();
-        min = Math.min(min, t - prev);
-        prev = t;
-      }
-      return min;
-    } catch {
-      return undefined;
-    }
+    const parsed = parseChaosSchedule(this.expression);
+    return parsed.ok ? minimumGapMs(parsed.schedule) : undefined;
   }
 
   /** The schedule fields of a Chaos Mesh `Schedule` spec. */
-  public toSpec(): { schedule: string; concurrencyPolicy: 'Forbid' | 'Allow'; historyLimit: number; startingDeadlineSeconds?: number } {
-    const out: { schedule: string; concurrencyPolicy: 'Forbid' | 'Allow'; historyLimit: number; startingDeadlineSeconds?: number } = {
+  public toSpec(): { schedule: string; concurrencyPolicy?: 'Forbid' | 'Allow'; historyLimit?: number; startingDeadlineSeconds?: number } {
+    const explicit = this.options.explicitDefaults ?? true;
+    const out: { schedule: string; concurrencyPolicy?: 'Forbid' | 'Allow'; historyLimit?: number; startingDeadlineSeconds?: number } = {
       schedule: this.expression,
-      concurrencyPolicy: this.concurrencyPolicy.value,
-      historyLimit: this.historyLimit,
     };
+    if (explicit || this.options.concurrencyPolicy) out.concurrencyPolicy = this.concurrencyPolicy.value;
+    if (explicit || this.options.historyLimit !== undefined) out.historyLimit = this.historyLimit;
     if (this.options.startingDeadline) out.startingDeadlineSeconds = this.options.startingDeadline.toSeconds();
     return out;
   }
+}
+
+function timeOfDayProblems(at: TimeOfDay): Problem[] {
+  const out: Problem[] = [];
+  for (const [n, v, max] of [
+    ['hour', at.hour, 23],
+    ['minute', at.minute, 59],
+  ] as const) {
+    if (v !== undefined && !(Number.isInteger(v) && v >= 0 && v <= max))
+      out.push({
+        field: `schedule.${n}`,
+        problem: `${v} is not ${n === 'hour' ? 'an hour' : 'a minute'} from 0 to ${max}`,
+        fix: `give a whole ${n} from 0 to ${max} (UTC)`,
+      });
+  }
+  return out;
 }
 
 /** The minimum starting deadline under `Forbid`: shorter ones can drop every run. */
@@ -177,39 +213,30 @@ export const MIN_STARTING_DEADLINE_MS = 10 * 1000;
 
 /**
  * Problems with a schedule. `runLength` is how long one run
- * lasts (the experiment's duration or the workflow's deadline); `forWorkflow` is true for
- * a schedule of a workflow.
+ * lasts (the experiment's duration or the workflow's deadline). Chaos Mesh reads the
+ * schedules of chaos and of workflows alike, so `_forWorkflow` changes nothing.
  */
-export function scheduleProblems(s: ChaosSchedule, runLength: Duration | undefined, forWorkflow: boolean): Problem[] {
+export function scheduleProblems(s: ChaosSchedule, runLength: Duration | undefined, _forWorkflow = false): Problem[] {
   const out: Problem[] = [];
-  const expr = s.expression.trim();
-  const fields = expr.split(/\s+/);
-  const interval = s.minimumIntervalMs();
-  if (s.isInterval) {
-    if (forWorkflow) {
-      out.push({
-        field: 'schedule',
-        problem: `"${expr}": Chaos Mesh does not accept @every for Workflow schedules`,
-        fix: 'use a cron expression such as ChaosSchedule.daily() or ChaosSchedule.cron("0 */2 * * *")',
-      });
-    }
-    if (interval === undefined || interval <= 0)
-      out.push({
-        field: 'schedule',
-        problem: `"${expr}" is not a valid @every interval`,
-        fix: 'write @every with a Go duration such as "@every 30m"',
-      });
-  } else if (!expr.startsWith('@') && fields.length !== 5) {
+  const unreadable = spanProblems({ 'schedule.startingDeadline': s.options.startingDeadline });
+  if (unreadable.length > 0) return unreadable;
+  const parsed = parseChaosSchedule(s.expression);
+  const interval = parsed.ok ? minimumGapMs(parsed.schedule) : undefined;
+  if (s.timeOfDayProblems.length > 0) {
+    out.push(...s.timeOfDayProblems);
+  } else if (s.hasUnreadableInterval) {
     out.push({
       field: 'schedule',
-      problem: `"${expr}" has ${fields.length} fields; Chaos Mesh takes five (minute hour day month weekday)`,
-      fix: 'write a five-field cron expression such as "0 9 * * 1"',
+      problem: 'the @every interval is not a whole number of milliseconds (it is NaN, infinite, or a fraction of a millisecond)',
+      fix: 'give ChaosSchedule.every a Duration such as Duration.minutes(30)',
     });
+  } else if (!parsed.ok) {
+    out.push({ field: 'schedule', problem: parsed.problem, fix: parsed.fix });
   } else if (interval === undefined) {
     out.push({
       field: 'schedule',
-      problem: `"${expr}" is not a valid cron expression`,
-      fix: 'write a five-field cron expression such as "0 9 * * 1"',
+      problem: `"${s.expression}" never runs (no date matches every field)`,
+      fix: 'check the day-of-month and month fields, such as "0 9 30 2 *" (30 February)',
     });
   }
   const h = s.historyLimit;
@@ -217,7 +244,13 @@ export function scheduleProblems(s: ChaosSchedule, runLength: Duration | undefin
     out.push({ field: 'schedule.historyLimit', problem: `${h} is not a positive whole number`, fix: 'keep at least one finished run, such as 3' });
   const deadline = s.options.startingDeadline;
   const forbid = s.concurrencyPolicy.value === 'Forbid';
-  if (deadline) {
+  if (deadline && deadline.toMilliseconds() % 1000 !== 0) {
+    out.push({
+      field: 'schedule.startingDeadline',
+      problem: `${deadline.toMilliseconds()}ms is not a whole number of seconds (startingDeadlineSeconds)`,
+      fix: 'give the starting deadline in whole seconds, such as Duration.minutes(2)',
+    });
+  } else if (deadline) {
     const min = forbid ? MIN_FORBID_STARTING_DEADLINE_MS : MIN_STARTING_DEADLINE_MS;
     if (deadline.toMilliseconds() < min) {
       out.push({
@@ -232,7 +265,7 @@ export function scheduleProblems(s: ChaosSchedule, runLength: Duration | undefin
   if (forbid && runLength && interval !== undefined && interval > 0 && runLength.toMilliseconds() >= interval) {
     out.push({
       field: 'schedule',
-      problem: `each run lasts ${runLength.toSeconds()}s but runs start every ${interval / 1000}s, so with concurrencyPolicy Forbid every other run is skipped`,
+      problem: `each run lasts ${runLength.toMilliseconds() / 1000}s but runs start every ${interval / 1000}s, so with concurrencyPolicy Forbid every other run is skipped`,
       fix: 'shorten the experiment or space the runs further apart',
     });
   }

@@ -89,6 +89,8 @@ function chartNamespace(c: IConstruct): string | undefined {
   return undefined;
 }
 
+const POD_PHASES: readonly string[] = ['Pending', 'Running', 'Succeeded', 'Failed', 'Unknown'];
+
 /** Resolves a target given as a ChaosTarget or as a cdk8s-plus workload. */
 export function resolveTarget(target: ChaosTarget | ChaosWorkload | undefined): ChaosTarget | undefined {
   if (target === undefined || target instanceof ChaosTarget) return target;
@@ -220,6 +222,11 @@ export class ChaosTarget {
         ),
       );
     }
+    (p.podPhases ?? []).forEach((phase, i) => {
+      if (!POD_PHASES.includes(phase))
+        out.push({ field: `${field}.podPhases[${i}]`, problem: `"${phase}" is not a pod phase`, fix: `use ${POD_PHASES.join(', ')}` });
+    });
+    (p.nodes ?? []).forEach((n, i) => out.push(...nameProblems(`${field}.nodes[${i}]`, n, { what: 'node name', fix: 'name existing nodes' })));
     out.push(...labelsProblems(`${field}.labels`, p.labels, { fix: 'use a valid Kubernetes label' }));
     out.push(...labelsProblems(`${field}.nodeSelectors`, p.nodeSelectors, { fix: 'use a valid Kubernetes label' }));
     out.push(...annotationsProblems(`${field}.annotations`, p.annotations));

@@ -5,8 +5,10 @@ import { Construct } from 'constructs';
 import { Problems } from '../common/errors';
 import { labelsProblems, nameProblems, namespaceProblems } from '../common/checks';
 import { chaosNamespace } from './experiment';
+import { spanProblems } from './units';
 import { CHAOS_LABELS, CHAOS_MESH_API_VERSION } from './types';
 import { apiObjectsOf, IApiObjectOwner, setMainObject } from '../common/api-object';
+import { ChaosObjectIdentity, IChaosObjectOwner, registerChaosObjects } from './identity';
 
 /** Props of {@link StatusCheck}. Only what is given is written: Chaos Mesh's defaults apply to the rest. */
 export interface StatusCheckProps extends HttpStatusCheckOptions {
@@ -68,13 +70,15 @@ export interface StatusCheckProps extends HttpStatusCheckOptions {
 }
 
 /** A standalone Chaos Mesh `StatusCheck`: an HTTP probe whose records show in the dashboard. */
-export class StatusCheck extends Construct implements IApiObjectOwner {
+export class StatusCheck extends Construct implements IApiObjectOwner, IChaosObjectOwner {
   /** The object name. */
   public readonly name: string;
   /** The namespace. */
   public readonly namespace: string;
   /** The StatusCheck object (the escape hatch). */
   public readonly apiObject: ApiObject;
+  /** The objects it emits, by kind, namespace and name. */
+  public readonly objectIdentities: readonly ChaosObjectIdentity[];
 
   constructor(scope: Construct, id: string, props: StatusCheckProps) {
     super(scope, id);
@@ -85,7 +89,9 @@ export class StatusCheck extends Construct implements IApiObjectOwner {
     problems.addAll('', nameProblems('name', this.name, { fix: 'name the check with lower-case letters, digits, "-" and "."' }));
     problems.addAll('', namespaceProblems('namespace', this.namespace, { fix: 'give a valid namespace' }));
     problems.addAll('', httpStatusCheckProblems('', p));
-    if (p.duration !== undefined && p.duration.toMilliseconds() <= 0)
+    const unreadable = spanProblems({ duration: p.duration });
+    problems.addAll('', unreadable);
+    if (unreadable.length === 0 && p.duration !== undefined && p.duration.toMilliseconds() <= 0)
       problems.add('duration', 'the duration is zero', 'give a positive duration, or none');
     if (p.duration !== undefined && p.mode && !p.mode.bounded)
       problems.add(
@@ -108,6 +114,8 @@ export class StatusCheck extends Construct implements IApiObjectOwner {
         spec: { ...httpStatusCheckSpec(p, p.duration, false), ...(r !== undefined ? { recordsHistoryLimit: r } : {}) },
       }),
     );
+    this.objectIdentities = [{ kind: 'StatusCheck', namespace: this.namespace, name: this.name, field: 'name' }];
+    registerChaosObjects(this);
   }
 
   /** Every object this construct made, in creation order. */

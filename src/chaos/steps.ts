@@ -16,20 +16,29 @@ import type { RemoteCluster } from './machines';
 import { ChaosMode } from './mode';
 import { ChaosSchedule, scheduleProblems } from './schedule';
 import { ChaosTarget, ChaosWorkload } from './selector';
+import { spanProblems } from './units';
 import { WorkflowSpec, WorkflowTemplate } from './types';
 
 /** An experiment embedded in a workflow. */
 export interface WorkflowExperimentProps {
   /** The fault. */
   readonly action: ChaosAction;
-  /** The pods, as a {@link ChaosTarget} or a cdk8s-plus workload. */
-  readonly target: ChaosTarget | ChaosWorkload;
+  /**
+   * The pods, as a {@link ChaosTarget} or a cdk8s-plus workload. The cloud faults (AWS, GCP,
+   * Azure) name their instance in the action and take none.
+   * @default none: a synth error (rule selects-something) for the faults that act on pods
+   */
+  readonly target?: ChaosTarget | ChaosWorkload;
   /**
    * How many of the pods.
    * @default ChaosMode.one()
    */
   readonly mode?: ChaosMode;
-  /** How long the fault lasts: the template's deadline. */
+  /**
+   * How long the step lasts: the template's deadline. Chaos Mesh ends a chaos step only at
+   * its deadline, so even an instantaneous fault (pod-kill) needs one here: it is how long
+   * the workflow waits after the kill before the next step.
+   */
   readonly duration: Duration;
   /**
    * Runs the experiment in another cluster: a RemoteCluster or its name.
@@ -122,7 +131,13 @@ export interface WorkflowTaskProps {
 }
 
 /** Props of a Schedule step: an experiment started on a schedule while the step runs. */
-export interface WorkflowScheduleProps extends WorkflowExperimentProps {
+export interface WorkflowScheduleProps extends Omit<WorkflowExperimentProps, 'duration'> {
+  /**
+   * How long each run's fault lasts. Instantaneous faults (pod-kill, container-kill, ...)
+   * may omit it; a continuous fault needs it (rule bounded-duration).
+   * @default none: fine for instantaneous faults, a synth error for continuous ones
+   */
+  readonly duration?: Duration;
   /** When runs start. */
   readonly schedule: ChaosSchedule;
   /** How long the step (and so the schedule) lasts. */
@@ -144,6 +159,11 @@ export interface RenderedWorkflowStep {
   readonly problems: Problem[];
   /** Milliseconds the step needs at most. */
   readonly bound?: number;
+  /**
+   * True when a step could not be rendered (it holds itself, or a duration cannot be read);
+   * the problems say why, and the structure checks of the workflow are skipped.
+   */
+  readonly incomplete?: boolean;
 }
 
 /**
@@ -163,6 +183,8 @@ export class WorkflowStep {
 
   /** Waits, such as for the system to recover. */
   public static suspend(name: string, duration: Duration): WorkflowStep {
+    const bad = WorkflowStep.badSpans(name, { duration });
+    if (bad) return bad;
     return new WorkflowStep(name, () => ({
       templates: [{ name, templateType: 'Suspend', deadline: spelledGoDuration(duration) }],
       problems: [],
@@ -172,6 +194,8 @@ export class WorkflowStep {
 
   /** Runs an experiment for its duration. The guardrails of {@link ChaosExperiment} apply. */
   public static experiment(name: string, props: WorkflowExperimentProps): WorkflowStep {
+    const bad = WorkflowStep.badSpans(name, { duration: props.duration });
+    if (bad) return bad;
     return new WorkflowStep(name, (policy) => {
       const def = experimentDefinition(name, props);
       const problems = [...problemsAbout(`experiment "${name}"`, remoteClusterProblems(props.remoteCluster)), ...experimentProblems(def, policy)].map(
@@ -189,6 +213,8 @@ export class WorkflowStep {
 
   /** Checks an HTTP endpoint; by default a failure aborts the workflow. */
   public static statusCheck(name: string, props: WorkflowStatusCheckProps): WorkflowStep {
+    const bad = WorkflowStep.badSpans(name, { deadline: props.deadline, duration: props.duration, interval: props.interval, timeout: props.timeout });
+    if (bad) return bad;
     return new WorkflowStep(name, () => {
       const deadline = props.deadline ?? spanIn(1, 'minutes');
       const mode = props.mode ?? StatusCheckMode.synchronous();
@@ -223,7 +249,9 @@ export class WorkflowStep {
    * start. The branch steps are rendered as templates of the workflow.
    */
   public static task(name: string, props: WorkflowTaskProps): WorkflowStep {
-    return new WorkflowStep(name, (policy) => {
+    const bad = WorkflowStep.badSpans(name, { deadline: props.deadline });
+    if (bad) return bad;
+    return new WorkflowStep(name, (_policy, sub) => {
       const c = props.container;
       const problems: Problem[] = [];
       if (dnsLabelProblem(c?.name ?? ''))
@@ -233,7 +261,7 @@ export class WorkflowStep {
           fix: 'name the container with lower-case letters, digits and "-"',
         });
       if (!c?.image) problems.push({ field: `steps.${name}.container.image`, problem: 'the image is empty', fix: 'name the task image' });
-      const rendered = (props.branches ?? []).map((b) => b.then.render(policy));
+      const rendered = (props.branches ?? []).map((b) => sub(b.then));
       const container = JSON.parse(
         JSON.stringify({
           name: c?.name,
@@ -270,12 +298,27 @@ export class WorkflowStep {
    * guardrails of an experiment and the rules of a schedule apply.
    */
   public static schedule(name: string, props: WorkflowScheduleProps): WorkflowStep {
+    const bad = WorkflowStep.badSpans(name, {
+      duration: props.duration,
+      deadline: props.deadline,
+      'schedule.startingDeadline': props.schedule?.options.startingDeadline,
+    });
+    if (bad) return bad;
     return new WorkflowStep(name, (policy) => {
       const def = experimentDefinition(name, props);
       const problems: Problem[] = [
         ...problemsAbout(`experiment "${name}"`, remoteClusterProblems(props.remoteCluster)),
         ...experimentProblems(def, policy),
         ...problemsAbout(`step "${name}"`, scheduleProblems(props.schedule, props.duration, false)),
+        ...(props.duration === undefined && !props.action.instantaneous && policy.allowUnboundedDuration
+          ? [
+              {
+                field: 'duration',
+                problem: `experiment "${name}" breaks rule bounded-duration: a scheduled ${props.action.name} fault without a duration would never end, and with concurrencyPolicy Forbid every later run would be skipped`,
+                fix: 'give a scheduled continuous fault a duration, such as Duration.minutes(5)',
+              },
+            ]
+          : []),
       ].map((p) => ({ ...p, field: `steps.${name}.${p.field}` }));
       const template = {
         name,
@@ -293,15 +336,23 @@ export class WorkflowStep {
    * templates too, such as the children of a stage or the targets of conditional branches.
    */
   public static of(template: WorkflowTemplate, children: WorkflowStep[] = []): WorkflowStep {
-    return new WorkflowStep(template.name, (policy) => {
-      const rendered = children.map((c) => c.render(policy));
+    return new WorkflowStep(template.name, (_policy, sub) => {
+      const rendered = children.map(sub);
       return { templates: [{ ...template }, ...rendered.flatMap((r) => r.templates)], problems: rendered.flatMap((r) => r.problems) };
     });
   }
 
+  /** A step that only reports its unreadable durations, or undefined when every one can be read. */
+  private static badSpans(name: string, spans: Record<string, Duration | undefined>): WorkflowStep | undefined {
+    const problems = spanProblems(spans).map((p) => ({ ...p, field: `steps.${name}.${p.field}` }));
+    return problems.length > 0 ? new WorkflowStep(name, () => ({ templates: [], problems, incomplete: true })) : undefined;
+  }
+
   private static stage(type: 'Serial' | 'Parallel', name: string, steps: WorkflowStep[], options: StageOptions): WorkflowStep {
-    return new WorkflowStep(name, (policy) => {
-      const rendered = steps.map((s) => s.render(policy));
+    const bad = WorkflowStep.badSpans(name, { deadline: options.deadline });
+    if (bad) return bad;
+    return new WorkflowStep(name, (_policy, sub) => {
+      const rendered = steps.map(sub);
       const bounds = rendered.map((r) => r.bound);
       const known = bounds.every((b): b is number => b !== undefined);
       const need = known && bounds.length > 0 ? (type === 'Serial' ? bounds.reduce((a, b) => a + b, 0) : Math.max(...bounds)) : undefined;
@@ -319,12 +370,38 @@ export class WorkflowStep {
   private constructor(
     /** The template name. */
     public readonly name: string,
-    private readonly renderFn: (policy: GuardrailPolicy) => RenderedWorkflowStep,
+    private readonly renderFn: (policy: GuardrailPolicy, sub: (child: WorkflowStep) => RenderedWorkflowStep) => RenderedWorkflowStep,
   ) {}
 
-  /** @internal */
-  public render(policy: GuardrailPolicy): RenderedWorkflowStep {
-    return this.renderFn(policy);
+  /**
+   * Renders the step and what it holds. A step that holds itself (a stage among its own
+   * children, directly or deeper) is reported as a cycle instead of being followed.
+   * @internal
+   */
+  public render(policy: GuardrailPolicy, within: readonly WorkflowStep[] = []): RenderedWorkflowStep {
+    const at = within.indexOf(this);
+    if (at !== -1) {
+      const chain = [...within.slice(at), this].map((s) => `"${s.name}"`).join(' -> ');
+      return {
+        templates: [],
+        problems: [
+          {
+            field: `steps.${this.name}`,
+            problem: `step "${this.name}" contains itself (${chain}), so the workflow could never finish`,
+            fix: 'remove the step from its own children (build a new step for an inner stage)',
+          },
+        ],
+        incomplete: true,
+      };
+    }
+    const path = [...within, this];
+    let incomplete = false;
+    const result = this.renderFn(policy, (child) => {
+      const r = child.render(policy, path);
+      incomplete = incomplete || r.incomplete === true;
+      return r;
+    });
+    return incomplete ? { ...result, incomplete } : result;
   }
 }
 
@@ -450,6 +527,8 @@ export function buildWorkflow(
 ): { spec: WorkflowSpec; problems: Problem[]; bound?: number } {
   const rendered = entry.render(policy);
   const spec: WorkflowSpec = { entry: entry.name, templates: rendered.templates.map((t) => JSON.parse(JSON.stringify(t)) as WorkflowTemplate) };
+  // A cycle is reported where it was found; the structure around it says nothing more.
+  if (rendered.incomplete) return { spec, problems: rendered.problems };
   const structure = workflowProblems(name, spec);
   return { spec, problems: [...rendered.problems, ...structure.problems], bound: structure.bounds.get(entry.name) };
 }

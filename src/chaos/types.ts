@@ -17,14 +17,14 @@ export const CHAOS_MESH_API_VERSION = 'chaos-mesh.org/v1alpha1';
 
 /** Spec of a Chaos Mesh v2 `Schedule` (never the removed v1 `scheduler` field). */
 export interface ScheduleSpec extends EmbeddedChaos {
-  /** Cron expression or `@every` interval. */
+  /** Cron expression (five or six fields, optionally after `CRON_TZ=<zone> `), descriptor or `@every` interval. */
   readonly schedule: string;
   /** The kind started (`PodChaos`, ..., or `Workflow`). */
   readonly type: string;
-  /** `Forbid` or `Allow`. */
-  readonly concurrencyPolicy: 'Forbid' | 'Allow';
-  /** Finished runs kept. */
-  readonly historyLimit: number;
+  /** `Forbid` or `Allow` (Chaos Mesh's default: Forbid). */
+  readonly concurrencyPolicy?: 'Forbid' | 'Allow';
+  /** Finished runs kept (none when omitted). */
+  readonly historyLimit?: number;
   /** How late a run may start. */
   readonly startingDeadlineSeconds?: number;
   /** The workflow started, when `type` is `Workflow`. */

@@ -4,10 +4,12 @@ import { Construct } from 'constructs';
 import { apiObjectsOf, IApiObjectOwner, setMainObject } from '../common/api-object';
 import { objectLabels } from '../common/conventions';
 import { Problems, problemsAbout } from '../common/errors';
-import { chaosNamespace, chaosObjectMetadataProblems, GuardrailProps, resolvePolicy } from './experiment';
+import { chaosDefaults, chaosNamespace, chaosObjectMetadataProblems, GuardrailProps, resolvePolicy } from './experiment';
+import { spanProblems } from './units';
 import { ChaosSchedule, scheduleProblems } from './schedule';
 import { buildWorkflow, WorkflowStep } from './steps';
 import { CHAOS_LABELS, CHAOS_MESH_API_VERSION, ScheduleSpec, WorkflowSpec } from './types';
+import { ChaosObjectIdentity, IChaosObjectOwner, registerChaosObjects } from './identity';
 /** Props of {@link ChaosWorkflow}. */
 export interface ChaosWorkflowProps extends GuardrailProps {
   /** The first step; usually a serial stage of the whole scenario. */
@@ -38,7 +40,7 @@ export interface ChaosWorkflowProps extends GuardrailProps {
  * A Chaos Mesh `Workflow` (or a `Schedule` of one): stages of experiments, pauses and
  * status checks, with every rule checked at synth.
  */
-export class ChaosWorkflow extends Construct implements IApiObjectOwner {
+export class ChaosWorkflow extends Construct implements IApiObjectOwner, IChaosObjectOwner {
   /** The object name. */
   public readonly name: string;
   /** The namespace. */
@@ -49,6 +51,8 @@ export class ChaosWorkflow extends Construct implements IApiObjectOwner {
   public readonly workflowObject?: ApiObject;
   /** The Schedule object, when scheduled. */
   public readonly scheduleObject?: ApiObject;
+  /** The objects it emits, by kind, namespace and name. */
+  public readonly objectIdentities: readonly ChaosObjectIdentity[];
 
   constructor(scope: Construct, id: string, props: ChaosWorkflowProps) {
     super(scope, id);
@@ -56,6 +60,11 @@ export class ChaosWorkflow extends Construct implements IApiObjectOwner {
     this.namespace = chaosNamespace(this, props.namespace);
     const problems = new Problems();
     problems.addAll('', chaosObjectMetadataProblems(this.name, this.namespace, props.labels));
+    const unreadable = spanProblems({ maxDuration: props.maxDuration ?? chaosDefaults(this).maxDuration });
+    if (unreadable.length > 0) {
+      problems.addAll('', problemsAbout(`workflow "${this.name}"`, unreadable));
+      problems.throwIfAny(this.node.path);
+    }
     const policy = resolvePolicy(this, props);
     if (policy.protectedNamespaces.includes(this.namespace)) {
       problems.add(
@@ -80,6 +89,10 @@ export class ChaosWorkflow extends Construct implements IApiObjectOwner {
     } else {
       this.workflowObject = new ApiObject(this, 'workflow', { apiVersion: CHAOS_MESH_API_VERSION, kind: 'Workflow', metadata, spec: this.spec });
     }
+    this.objectIdentities = [
+      { kind: props.schedule ? 'Schedule' : 'Workflow', namespace: this.namespace, name: this.name, field: 'name', startsChaos: true },
+    ];
+    registerChaosObjects(this);
     setMainObject(this, this.apiObject);
   }
 

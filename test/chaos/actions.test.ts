@@ -68,15 +68,18 @@ describe('NetworkChaos actions', () => {
     const spec = specOf(
       synthExperiment({
         ...base,
-        action: ChaosAction.networkBandwidth({ rate: Bandwidth.mbps(1), limit: 1000, buffer: 500, peakrate: 2000, minburst: 100 }),
+        action: ChaosAction.networkBandwidth({ rate: Bandwidth.megabitsPerSecond(1), limit: 1000, buffer: 500, peakrate: 2000, minburst: 100 }),
       }),
       'NetworkChaos',
     );
     expect(spec.action).toBe('bandwidth');
-    expect(spec.bandwidth).toEqual({ rate: '1mbps', limit: 1000, buffer: 500, peakrate: 2000, minburst: 100 });
+    expect(spec.bandwidth).toEqual({ rate: '1mbit', limit: 1000, buffer: 500, peakrate: 2000, minburst: 100 });
   });
   test('bandwidth defaults', () => {
-    const spec = specOf(synthExperiment({ ...base, action: ChaosAction.networkBandwidth({ rate: Bandwidth.kbps(500) }) }), 'NetworkChaos');
+    const spec = specOf(
+      synthExperiment({ ...base, action: ChaosAction.networkBandwidth({ rate: Bandwidth.kilobytesPerSecond(500) }) }),
+      'NetworkChaos',
+    );
     expect(spec.bandwidth).toEqual({ rate: '500kbps', limit: 20971520, buffer: 10000 });
   });
   test('partition between selected pods and peers, both directions', () => {
@@ -122,11 +125,11 @@ describe('StressChaos, IOChaos, TimeChaos, DNSChaos', () => {
     const lat = specOf(
       synthExperiment({
         ...base,
-        action: ChaosAction.ioLatency({ volumePath: '/data', path: '/data/**', delay: Duration.millis(100), percent: 50, methods: ['READ'] }),
+        action: ChaosAction.ioLatency({ volumePath: '/data', path: '/data/**', delay: Duration.millis(100), percent: 50, methods: ['read'] }),
       }),
       'IOChaos',
     );
-    expect(lat).toMatchObject({ action: 'latency', delay: '100ms', volumePath: '/data', path: '/data/**', percent: 50, methods: ['READ'] });
+    expect(lat).toMatchObject({ action: 'latency', delay: '100ms', volumePath: '/data', path: '/data/**', percent: 50, methods: ['read'] });
     const fault = specOf(synthExperiment({ ...base, action: ChaosAction.ioFault({ volumePath: '/data', errno: 5 }) }), 'IOChaos');
     expect(fault).toMatchObject({ action: 'fault', errno: 5, volumePath: '/data' });
     const attr = specOf(synthExperiment({ ...base, action: ChaosAction.ioAttrOverride({ volumePath: '/data', attr: { perm: 72 } }) }), 'IOChaos');
@@ -146,8 +149,11 @@ describe('StressChaos, IOChaos, TimeChaos, DNSChaos', () => {
     expect(spec.clockIds).toEqual(['CLOCK_REALTIME']);
   });
   test('dns error and random', () => {
-    const err = specOf(synthExperiment({ ...base, action: ChaosAction.dnsError({ patterns: ['*.example.com'] }) }), 'DNSChaos');
-    expect(err).toMatchObject({ action: 'error', patterns: ['*.example.com'] });
+    const err = specOf(
+      synthExperiment({ ...base, action: ChaosAction.dnsError({ patterns: ['api.example.*', 'cache-?.example.com'] }) }),
+      'DNSChaos',
+    );
+    expect(err).toMatchObject({ action: 'error', patterns: ['api.example.*', 'cache-?.example.com'] });
     const rnd = specOf(synthExperiment({ ...base, action: ChaosAction.dnsRandom({ patterns: ['api.example.com'] }) }), 'DNSChaos');
     expect(rnd.action).toBe('random');
   });

@@ -123,7 +123,7 @@ describe('guardrails', () => {
     expect(
       messages({ target: whole, action: ChaosAction.networkPartition({ peers: ChaosTarget.labels('production', { app: 'api-service' }) }) }),
     ).toContain(
-      '[test/exp] action: experiment "exp" breaks rule namespace-partition: the partition partitions a whole namespace. Fix: partition selected pods from selected peers (labels), or opt in with allowFullBlastRadius: true.',
+      '[test/exp] action: experiment "exp" breaks rule namespace-partition: the partition partitions a whole namespace. Fix: partition selected pods from selected peers (labels) or external targets, or opt in with allowFullBlastRadius: true.',
     );
     expect(messages({ action: ChaosAction.networkPartition({ peers: ChaosTarget.namespaces('production') }) })[0]).toMatch(
       /namespace-partition: the partition partitions the pods from a whole namespace/,
@@ -146,8 +146,8 @@ describe('guardrails', () => {
     expect(messages({ target: ChaosTarget.labels('payments', { app: 'x' }), protectedNamespaces: ['payments'] })[0]).toMatch(
       /protected-namespace: namespace "payments"/,
     );
-    expect(messages({ action: ChaosAction.networkPartition({ peers: ChaosTarget.labels('kube-system', { k8s: 'dns' }) }) })[0]).toMatch(
-      /protected-namespace: namespace "kube-system"/,
+    expect(messages({ action: ChaosAction.networkPartition({ peers: ChaosTarget.labels('kube-system', { k8s: 'dns' }) }) })[0]).toBe(
+      '[test/exp] action.peers: experiment "exp" breaks rule protected-namespace: the peers are in namespace "kube-system", which is protected: the fault would hit its traffic too. Fix: choose peers in an application namespace instead of "kube-system".',
     );
     const chart = new Chart(Testing.app(), 'c');
     setChaosDefaults(chart, { protectedNamespaces: ['team-alpha'] });

@@ -186,7 +186,7 @@ describe('PhysicalMachineChaos and PhysicalMachine', () => {
       /namespace: "chaos-mesh" is protected/,
     );
     expect(validationError((s) => new PhysicalMachine(s, 'm', { address: '10.0.0.1' })).message).toMatch(
-      /address: "10.0.0.1" is not a chaosd address/,
+      /address: chaosd address "10.0.0.1" is not an http\(s\) URL/,
     );
   });
 
@@ -218,6 +218,15 @@ describe('RemoteCluster and remoteCluster on every kind', () => {
     JVMChaos: ChaosAction.jvmGc(),
     BlockChaos: ChaosAction.blockDelay({ volumeName: 'data', latency: Duration.millis(10) }),
     PhysicalMachineChaos: ChaosAction.physicalMachine('stress-mem', { stressMem: { size: '1GB' } }),
+    KernelChaos: ChaosAction.kernelFailRequest({ failType: 'slab', probability: 10 }),
+    AWSChaos: ChaosAction.awsEc2Stop({ region: 'eu-west-1', instanceId: 'i-0a1b2c3d4e5f60718' }),
+    GCPChaos: ChaosAction.gcpNodeStop({ project: 'shop-staging', zone: 'europe-west1-b', instance: 'shop-node-1' }),
+    AzureChaos: ChaosAction.azureVmStop({
+      subscriptionId: '6f1c2a3b-4d5e-4f60-8a9b-0c1d2e3f4a5b',
+      resourceGroup: 'shop-rg',
+      vmName: 'shop-vm-1',
+      credentialsSecret: 'azure-sp',
+    }),
   };
 
   test('a RemoteCluster object, and every chaos kind (alone, scheduled, in a workflow) runs there', () => {
@@ -228,7 +237,7 @@ describe('RemoteCluster and remoteCluster on every kind', () => {
       configOverride: { dashboard: { create: false } },
     });
     for (const [kind, action] of Object.entries(one)) {
-      const target = kind === 'PhysicalMachineChaos' ? ChaosTarget.physicalMachines('machines', ['m1']) : shop;
+      const target = kind === 'PhysicalMachineChaos' ? ChaosTarget.physicalMachines('machines', ['m1']) : action.selectsPods ? shop : undefined;
       new ChaosExperiment(chart, kind.toLowerCase(), { action, target, duration: Duration.minutes(2), remoteCluster: remote });
       new ChaosExperiment(chart, `${kind.toLowerCase()}-weekly`, {
         action,
@@ -271,7 +280,9 @@ describe('RemoteCluster and remoteCluster on every kind', () => {
                 ? 'httpChaos'
                 : kind === 'JVMChaos'
                   ? 'jvmChaos'
-                  : kind[0].toLowerCase() + kind.slice(1);
+                  : ['AWSChaos', 'GCPChaos'].includes(kind)
+                    ? kind.slice(0, 3).toLowerCase() + 'Chaos'
+                    : kind[0].toLowerCase() + kind.slice(1);
       expect(sched.spec[key].remoteCluster).toBe('edge-eu-1');
     }
     expect(objs.find((o: Json) => o.kind === 'Workflow').spec.templates[1].networkChaos.remoteCluster).toBe('edge-eu-1');

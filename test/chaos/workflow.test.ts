@@ -106,9 +106,12 @@ describe('ChaosWorkflow', () => {
     });
   });
 
-  test('rule: @every is rejected for workflow schedules', () => {
-    const err = validationError((s) => new ChaosWorkflow(s, 'wf', { entry: podFailure(), schedule: ChaosSchedule.every(Duration.hours(1)) }));
-    expect(err.message).toContain('[test/wf] schedule: workflow "wf": "@every 1h": Chaos Mesh does not accept @every for Workflow schedules.');
+  test('@every is accepted for workflow schedules (Chaos Mesh parses every Schedule with one cron parser)', () => {
+    const chart = newChart();
+    new ChaosWorkflow(chart, 'wf', { entry: podFailure(), schedule: ChaosSchedule.every(Duration.hours(1)) });
+    const objs = Testing.synth(chart);
+    expectValidManifests(objs);
+    expect(objs[0].spec).toMatchObject({ schedule: '@every 1h', type: 'Workflow', concurrencyPolicy: 'Forbid', historyLimit: 3 });
   });
 
   test('rule: template names are unique', () => {

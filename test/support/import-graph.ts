@@ -50,6 +50,7 @@ export function cdk8sPackages(packages: Map<string, string>): Array<[string, str
 /** The chaos model: plain data and functions, loadable without cdk8s (the constructs are experiment, workflow, status-check and machines). */
 export const CHAOS_MODEL_MODULES = [
   'actions',
+  'cron',
   'guardrails',
   'http-check',
   'kinds',
