@@ -11,6 +11,8 @@
 export { GoDuration, ResilienceValidationError, SynthFile, synthLargeApp, synthLargeAppYaml, writeSynthFiles } from './common';
 export type { IApiObjectOwner } from './common/api-object';
 export type { Problem } from './common';
+export { timeZoneProblem } from './common/timezone';
+export type { TimeZoneProblem } from './common/timezone';
 
 // SLOs as code
 export {
@@ -185,7 +187,6 @@ export {
   WorkflowStep,
   parseChaosSchedule,
   setChaosDefaults,
-  timeZoneProblem,
   workflowProblems,
 } from './chaos';
 export type {

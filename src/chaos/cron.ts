@@ -15,6 +15,7 @@
  */
 import { CronExpressionParser } from 'cron-parser';
 import { parseGoDuration } from '../common/duration';
+import { timeZoneProblem } from '../common/timezone';
 
 /** A schedule taken apart. */
 export interface ParsedChaosSchedule {
@@ -60,36 +61,6 @@ const FIELDS: readonly FieldRule[] = [
 
 const CRON_FIX =
   'write five fields (minute hour day-of-month month day-of-week) such as "0 9 * * 1", six with seconds first, or a descriptor such as "@daily" or "@every 30m"';
-
-/**
- * Problem with a time-zone name as Go's `time.LoadLocation` reads it, or undefined: `UTC`,
- * `Local`, or an IANA name spelled exactly (names are case-sensitive: `europe/berlin` fails).
- */
-export function timeZoneProblem(zone: string): { problem: string; fix: string } | undefined {
-  if (zone === 'UTC' || zone === 'Local') return undefined;
-  const fix = 'give an IANA zone name spelled exactly, such as "Europe/Berlin" or "America/New_York"';
-  if (zone === '') return { problem: 'the zone name is empty', fix };
-  let resolved: string;
-  try {
-    if (!/^[A-Za-z0-9_+\-/]+$/.test(zone) || zone.startsWith('/') || zone.includes('..')) throw new Error();
-    resolved = new Intl.DateTimeFormat('en-US', { timeZone: zone }).resolvedOptions().timeZone;
-  } catch {
-    return { problem: `"${zone}" is not an IANA time zone`, fix };
-  }
-  if (resolved === zone) return undefined;
-  if (resolved.toLowerCase() === zone.toLowerCase())
-    return {
-      problem: `"${zone}" is spelled with the wrong case; Go loads zone names case-sensitively, so Chaos Mesh would refuse it`,
-      fix: `write "${resolved}"`,
-    };
-  // An alias (US/Eastern, Asia/Calcutta): every part of an IANA name starts with a capital.
-  if (zone.split('/').some((part) => !/^[A-Z]/.test(part)))
-    return {
-      problem: `"${zone}" is spelled with the wrong case; Go loads zone names case-sensitively, so Chaos Mesh would refuse it`,
-      fix: `write the name as IANA spells it, or the zone it stands for, "${resolved}"`,
-    };
-  return undefined;
-}
 
 function fieldProblem(rule: FieldRule, field: string): string | undefined {
   const ranges = field.split(',').filter((r) => r !== '');

@@ -153,7 +153,8 @@ export function timeZoneProblem(zone: string): TimeZoneProblem | undefined {
     };
   if (zone === 'Local')
     return {
-      problem: '"Local" is the zone of the Velero server\'s own clock, which the manifests cannot know (and the run times depend on)',
+      problem:
+        '"Local" is the zone of the controller\'s own clock (Velero or Chaos Mesh), which the manifests cannot know (and the run times depend on)',
       fix: 'name the zone, such as "Europe/Berlin", or leave it out for UTC',
     };
   // A zone added to the tz database after the list above: Intl knows it under this very name.

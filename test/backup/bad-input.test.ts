@@ -107,7 +107,7 @@ describe('time zones are checked as Go loads them: case-sensitive, tz database n
     expect(
       problemsOf((c) => new VeleroBackupPlan(c, 'plan', { schedules: [{ name: 'loc', schedule: BackupSchedule.of('CRON_TZ=Local 0 2 * * *') }] })),
     ).toEqual([
-      '[test/plan] schedules[0].schedule: "CRON_TZ=Local 0 2 * * *": the CRON_TZ= prefix: "Local" is the zone of the Velero server\'s own clock, which the manifests cannot know (and the run times depend on). Fix: name the zone, such as "Europe/Berlin", or leave it out for UTC.',
+      '[test/plan] schedules[0].schedule: "CRON_TZ=Local 0 2 * * *": the CRON_TZ= prefix: "Local" is the zone of the controller\'s own clock (Velero or Chaos Mesh), which the manifests cannot know (and the run times depend on). Fix: name the zone, such as "Europe/Berlin", or leave it out for UTC.',
     ]);
   });
 
