@@ -4,7 +4,7 @@
  * turning errors into one line on stderr with exit code 2.
  */
 import * as fs from 'fs';
-import { Command, Option } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
 import { createSpinner } from 'nanospinner';
 import { NAMESPACES } from '../cluster/resources';
 import { Cluster, ClusterError } from '../cluster/types';
@@ -55,6 +55,17 @@ export function withGlobalFlags(cmd: Command): Command {
     .option('--no-color', 'no colours in text output')
     .option('--timeout <duration>', 'how long to wait for the cluster (e.g. 90s, 10m)', '10m')
     .option('--demo', 'run against a seeded in-process simulated cluster (no cluster needed)');
+}
+
+/**
+ * An option parser that refuses a second value (commander would keep the last silently):
+ * `--plan a --plan b` names both and asks for one.
+ */
+export function once(flag: string): (value: string, previous: string | undefined) => string {
+  return (value, previous) => {
+    if (previous !== undefined) throw new InvalidArgumentError(`${flag} is given twice ("${previous}", then "${value}"); give it once`);
+    return value;
+  };
 }
 
 /** Parses a duration flag (`24h`, `30d`, `90m`, `1h30m`); a usage error names the flag. */
