@@ -493,8 +493,23 @@ export function writeFilesAtomically(outputs: readonly OutputFile[], options: Wr
   for (const b of backups) if (b) quietly(() => fs.unlinkSync(b));
 }
 
-/** The expanded and own sizes of a YAML document (about bytes: a scalar counts its text, a collection 2), and any alias cycle. */
-function yamlSizes(doc: YAML.Document.Parsed | YAML.Document): { expanded: number; own: number; cycleAt?: number } {
+/**
+ * The most aliases one YAML document may use: 10,000 (the YAML parser resolves each alias
+ * by a scan of the document's anchors, so their number is bounded too).
+ */
+export const MAX_YAML_ALIASES = 10000;
+
+/** The expanded and own sizes of a YAML document (about bytes: a scalar counts its text, a collection 2), its aliases, and any alias cycle. */
+function yamlSizes(doc: YAML.Document.Parsed | YAML.Document): { expanded: number; own: number; aliases: number; cycleAt?: number } {
+  // One pass in document order: each alias names the last node anchored so before it.
+  const anchors = new Map<string, unknown>();
+  const targets = new Map<unknown, unknown>();
+  YAML.visit(doc, {
+    Node: (_key, node) => {
+      if (YAML.isAlias(node)) targets.set(node, anchors.get(node.source));
+      else if (node.anchor) anchors.set(node.anchor, node);
+    },
+  });
   const memo = new Map<unknown, number>();
   const open = new Set<unknown>();
   let own = 0;
@@ -503,7 +518,7 @@ function yamlSizes(doc: YAML.Document.Parsed | YAML.Document): { expanded: numbe
     if (node === null || node === undefined) return 1;
     if (YAML.isAlias(node)) {
       if (counting) own += 1;
-      const target = node.resolve(doc as YAML.Document);
+      const target = targets.get(node);
       if (target === undefined) return 1;
       if (open.has(target)) {
         cycleAt ??= node.range?.[0];
@@ -532,19 +547,26 @@ function yamlSizes(doc: YAML.Document.Parsed | YAML.Document): { expanded: numbe
     return size;
   };
   const expanded = sizeOf(doc.contents, true);
-  return { expanded, own, cycleAt };
+  return { expanded, own, aliases: targets.size, cycleAt };
 }
 
 /**
- * Why a parsed YAML document must not be turned into data: aliases that refer to the node
- * holding them, or that expand it by more than `maxExpansion` (about bytes). Undefined
- * when it is fine. Linear in the document's size.
+ * Why a parsed YAML document must not be turned into data: more than
+ * {@link MAX_YAML_ALIASES} aliases, aliases that refer to the node holding them, or that
+ * expand it by more than `maxExpansion` (about bytes). Undefined when it is fine. Linear
+ * in the document's size.
  */
 export function yamlAliasProblem(
   doc: YAML.Document.Parsed | YAML.Document,
   maxExpansion: number = MAX_ALIAS_EXPANSION_BYTES,
 ): { problem: string; fix: string; offset?: number } | undefined {
-  const { expanded, own, cycleAt } = yamlSizes(doc);
+  const { expanded, own, aliases, cycleAt } = yamlSizes(doc);
+  if (aliases > MAX_YAML_ALIASES) {
+    return {
+      problem: `the document uses ${aliases} aliases, over the limit of ${MAX_YAML_ALIASES}`,
+      fix: 'write the repeated parts out, or split the document',
+    };
+  }
   if (cycleAt !== undefined) {
     return {
       problem: 'an alias refers to a node that holds it (a cycle)',
