@@ -9,6 +9,7 @@ import * as YAML from 'yaml';
 import { Problem } from '../common/errors';
 import {
   FileProblem,
+  fileKind,
   fsErrorText,
   InputFileError,
   parseYamlDocuments,
@@ -176,7 +177,20 @@ export function discoverSpecFiles(root: string, options: SpecDiscoveryOptions = 
   } catch (e) {
     throw new SpecLoadError([{ file: root, field: flag, ...fsErrorText(e) }]);
   }
-  if (!st.isDirectory()) return accept(root) ? [root] : [];
+  if (!st.isDirectory()) {
+    // A single input that is not a regular file (a device, a FIFO) is refused whatever its name.
+    if (!st.isFile()) {
+      throw new SpecLoadError([
+        {
+          file: root,
+          field: flag,
+          problem: `it is ${fileKind(st)}, not a regular file`,
+          fix: 'give a YAML spec file or a directory of them; devices, FIFOs and sockets are not read',
+        },
+      ]);
+    }
+    return accept(root) ? [root] : [];
+  }
   let walked;
   try {
     walked = walkInputDirectory(root, { flag, accept });
