@@ -215,17 +215,16 @@ describe('an output that is an input is refused', () => {
     const spec = put('spec.yaml', SPEC('svc'));
     fs.symlinkSync(spec, path.join(tmp, 'sym.yaml'));
     fs.linkSync(spec, path.join(tmp, 'hard.yaml'));
-    const runs = await Promise.all(
-      ['spec.yaml', 'sym.yaml', 'hard.yaml', `./x/../spec.yaml`].map((o) => run(['slo', 'generate', '-i', spec, '-o', path.join(tmp, o)])),
-    );
-    for (const [r, o] of runs.map((r, i) => [r, ['spec.yaml', 'sym.yaml', 'hard.yaml', './x/../spec.yaml'][i]] as const)) {
+    const outs = ['spec.yaml', 'sym.yaml', 'hard.yaml', './x/../spec.yaml'];
+    const runs = await Promise.all(outs.map((o) => run(['slo', 'generate', '-i', spec, '-o', path.join(tmp, o)])));
+    runs.forEach((r, i) =>
       expect([r.code, lines(r)]).toEqual([
         1,
         [
-          `cdk8s-resilience slo generate: --out ${path.join(tmp, o)} is the same file as --input ${spec} (writing would replace the spec); write the rules to another file`,
+          `cdk8s-resilience slo generate: --out ${path.join(tmp, outs[i])} is the same file as --input ${spec} (writing would replace the spec); write the rules to another file`,
         ],
-      ]);
-    }
+      ]),
+    );
     expect(fs.readFileSync(spec, 'utf8')).toBe(SPEC('svc'));
   });
 
