@@ -209,4 +209,29 @@ describe('a file flag given twice is refused, naming both values (one line, exit
     expect(r.code).toBe(2);
     expect(r.stderr).toBe(`cdk8s-resilience ${where}: ${message} (see cdk8s-resilience ${where} --help)\n`);
   });
+
+  test('--output naming an input file (-f, --slo, through a link) is refused before anything runs; the input is left as it was', async () => {
+    const exp = put('exp.yaml', 'apiVersion: chaos-mesh.org/v1alpha1\nkind: PodChaos\nmetadata: {name: x}\n');
+    const slo = put('slos.yaml', 'version: prometheus/v1\n');
+    fs.symlinkSync(exp, path.join(dir, 'link.yaml'));
+    const [chaos, viaLink, report] = await Promise.all([
+      run(['chaos', 'run', '-f', exp, '--output', exp]),
+      run(['chaos', 'run', '-f', exp, '--output', path.join(dir, 'link.yaml')]),
+      run(['slo', 'report', '--slo', slo, '--output', slo]),
+    ]);
+    expect([chaos.code, chaos.stderr]).toEqual([
+      2,
+      `cdk8s-resilience chaos run: --output ${exp} is the same file as -f ${exp} (the report would replace it); write the report to another file\n`,
+    ]);
+    expect([viaLink.code, viaLink.stderr]).toEqual([
+      2,
+      `cdk8s-resilience chaos run: --output ${dir}/link.yaml is the same file as -f ${exp} (the report would replace it); write the report to another file\n`,
+    ]);
+    expect([report.code, report.stderr]).toEqual([
+      2,
+      `cdk8s-resilience slo report: --output ${slo} is the same file as --slo ${slo} (the report would replace it); write the report to another file\n`,
+    ]);
+    expect(fs.readFileSync(exp, 'utf8')).toContain('kind: PodChaos');
+    expect(fs.readFileSync(slo, 'utf8')).toBe('version: prometheus/v1\n');
+  });
 });

@@ -15,7 +15,7 @@ import { parseBudgetRatio, parseMissingDataPolicy, runSloGate, SloSourceOptions,
 import { renderSloReportHtml } from '../slo/html';
 import { runSloReport } from '../slo/report';
 import { SloSelectionError, SloTarget } from '../slo/targets';
-import { CliIo, CommandState, once, UsageError } from './common';
+import { CliIo, CommandState, once, refuseOutputOverInput, UsageError } from './common';
 
 function collect(value: string, previous: string[] = []): string[] {
   return [...previous, value];
@@ -135,6 +135,7 @@ async function runSloRuntime(kind: 'gate' | 'report', o: SloRuntimeOptions, io: 
     if (io.interactive && !o.quiet) io.err(`${line}\n`);
   };
   try {
+    refuseOutputOverInput(o);
     const minBudget = parseBudgetRatio('--min-budget', o.minBudget);
     const onMissingData = o.onMissingData !== undefined ? parseMissingDataPolicy(o.onMissingData) : undefined;
     let url = o.prometheusUrl;
