@@ -173,11 +173,14 @@ export function readInputFile(file: string, options: ReadInputOptions): string {
     throw new InputFileError({ file, field: flag, ...fsErrorText(e) }, true);
   }
   try {
-    checkRegular(file, flag, fs.fstatSync(fd), expected);
+    const fst = fs.fstatSync(fd);
+    checkRegular(file, flag, fst, expected);
     const chunks: Buffer[] = [];
     let total = 0;
     for (;;) {
-      const chunk = Buffer.allocUnsafe(Math.min(1024 * 1024, max + 1 - total));
+      // The whole file in one read when its size is known (one more byte shows growth); 64 KiB at a time after that.
+      const want = chunks.length === 0 && fst.size > 0 ? fst.size + 1 : 64 * 1024;
+      const chunk = Buffer.allocUnsafe(Math.min(want, max + 1 - total));
       const n = fs.readSync(fd, chunk, 0, chunk.length, null);
       if (n === 0) break;
       chunks.push(n === chunk.length ? chunk : chunk.subarray(0, n));
@@ -623,6 +626,7 @@ export function parseYamlDocuments(text: string, options: ParseYamlOptions): Yam
     throw new InputFileError({ file, field, problem: `the YAML cannot be parsed (${(e as Error).name})`, fix: 'correct the YAML' });
   }
   const out: YamlDocumentData[] = [];
+  const mayHaveAliases = text.includes('*');
   for (const d of docs) {
     const err = d.errors[0];
     if (err) {
@@ -646,7 +650,8 @@ export function parseYamlDocuments(text: string, options: ParseYamlOptions): Yam
       });
     }
     const line = lineAt(d.contents?.range?.[0] ?? d.range?.[0]);
-    const alias = yamlAliasProblem(d);
+    // An alias is written with "*": a text without one has none to check.
+    const alias = mayHaveAliases ? yamlAliasProblem(d) : undefined;
     if (alias)
       throw new InputFileError({
         file,
