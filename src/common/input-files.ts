@@ -586,6 +586,9 @@ export function yamlAliasProblem(
   return undefined;
 }
 
+/** The most YAML documents one file may hold: 100,000 (each costs the parser a document object). */
+export const MAX_YAML_DOCUMENTS = 100000;
+
 /** How to turn YAML text into data. */
 export interface ParseYamlOptions {
   /** The file, for messages. */
@@ -618,6 +621,17 @@ export function parseYamlDocuments(text: string, options: ParseYamlOptions): Yam
   const field = options.field ?? '';
   const lc = options.lineCounter ?? new YAML.LineCounter();
   const lineAt = (offset: number | undefined) => lc.linePos(offset ?? 0).line;
+  // Counted before parsing: a document starts at most at each marker line (and once at the top).
+  let markers = 1;
+  for (const m of text.matchAll(/^(?:---|\.\.\.)(?=[ \t\r\n]|$)/gm)) if (m && ++markers > MAX_YAML_DOCUMENTS) break;
+  if (markers > MAX_YAML_DOCUMENTS) {
+    throw new InputFileError({
+      file,
+      field,
+      problem: `the file holds more than ${MAX_YAML_DOCUMENTS} YAML documents (--- markers)`,
+      fix: 'split it into several files',
+    });
+  }
   let docs: YAML.Document.Parsed[];
   try {
     const parsed = YAML.parseAllDocuments(text, { ...(options.parseOptions ?? {}), lineCounter: lc });

@@ -236,6 +236,13 @@ describe('YAML aliases: limited by expanded size, not by count', () => {
     ).not.toThrow();
   });
 
+  test('more than 100,000 documents in one file are refused before parsing', () => {
+    expect(message(() => parseYamlDocuments('---\n'.repeat(200000), { file: 'docs.yaml', field: '--input' }))).toBe(
+      'docs.yaml: --input: the file holds more than 100000 YAML documents (--- markers). Fix: split it into several files.',
+    );
+    expect(parseYamlDocuments('a: 1\n---\nb: 2\n...\n---\nc: 3\n', { file: 'ok.yaml' }).map((d) => d.data)).toEqual([{ a: 1 }, { b: 2 }, { c: 3 }]);
+  });
+
   test('the size check is linear: a shared anchor is sized once however often it is used', () => {
     const doc = YAML.parseDocument(billionLaughs());
     expect(yamlAliasProblem(doc, Number.MAX_SAFE_INTEGER)).toBeUndefined();
