@@ -8,7 +8,8 @@ import * as path from 'path';
 import { alertWindowsCatalog, loadAlertWindowsDirectory } from '../slo/alert-window-files';
 import { ErrorBudgetExhaustedAlertConfig, sloPluginFromDeclaration } from '../slo/error-budget-alert';
 import { LoadedSpec, loadSpecFile, specProblems, specRuleGroups } from '../slo/spec-documents';
-import { discoverSpecFiles, formatSpecProblem, ioReason, SpecLoadError, SpecProblem } from '../slo/spec-files';
+import { discoverSpecFiles, formatSpecProblem, SpecLoadError, SpecPathFilter, SpecProblem, specProblemOf } from '../slo/spec-files';
+import { fsErrorText, InputFileError, OutputFile, PatternError, re2Pattern, realPathOf, sameFile, writeFilesAtomically } from '../common/input-files';
 import { SloOutput } from '../slo/output';
 import { AlertWindowsCatalog } from '../slo/windows';
 import { MANAGED_BY, MANAGED_BY_LABEL, SLO_RULES_LABELS } from '../common/conventions';
@@ -68,8 +69,12 @@ export function parseFlags(args: readonly string[], spec: Readonly<Record<string
       if (i + 1 >= args.length || (args[i + 1].startsWith('-') && args[i + 1] !== '-')) throw new CliUsageError(`--${name} needs a value`);
       value = args[++i];
     }
-    if (s.kind === 'string') out.strings.set(name, value);
-    else out.multi.set(name, [...(out.multi.get(name) ?? []), value]);
+    if (s.kind === 'string') {
+      // As Sloth (its flag parser refuses a single-valued flag given twice): never drop a value silently.
+      const first = out.strings.get(name);
+      if (first !== undefined) throw new CliUsageError(`--${name} is given twice ("${first}", then "${value}"); it takes one value: give it once`);
+      out.strings.set(name, value);
+    } else out.multi.set(name, [...(out.multi.get(name) ?? []), value]);
   }
   return out;
 }
@@ -84,12 +89,15 @@ function parseExtraLabels(values: readonly string[]): Record<string, string> {
   return out;
 }
 
-function parseRegex(flag: string, v: string | undefined): RegExp | undefined {
+function parseRegex(flag: string, v: string | undefined): SpecPathFilter | undefined {
   if (v === undefined || v === '') return undefined;
   try {
-    return new RegExp(v);
+    return re2Pattern(v);
   } catch (e) {
-    throw new CliUsageError(`--${flag} is not a valid regular expression: ${(e as Error).message}`);
+    if (!(e instanceof PatternError)) throw e;
+    throw new CliUsageError(
+      `--${flag} "${v}" is not a valid RE2 regular expression (${e.reason}); use RE2 syntax, as Go and Sloth do (no lookaround or backreferences)`,
+    );
   }
 }
 
@@ -138,7 +146,18 @@ function statInput(input: string | undefined): fs.Stats {
   try {
     return fs.statSync(input);
   } catch (e) {
-    throw new CliUsageError(`cannot read --input ${input}: ${ioReason(e)}`);
+    const t = fsErrorText(e);
+    throw new CliUsageError(`cannot read --input ${input}: ${t.problem}; ${t.fix}`);
+  }
+}
+
+/** `dev:ino` of an existing file, for telling hard links apart; undefined when it does not exist. */
+function inodeOf(file: string): string | undefined {
+  try {
+    const st = fs.statSync(file);
+    return `inode:${st.dev}:${st.ino}`;
+  } catch {
+    return undefined;
   }
 }
 
@@ -217,7 +236,7 @@ function loadAndCheck(
   const invalid = new Set<LoadedSpec>();
   for (const file of files) {
     try {
-      const specs = loadSpecFile(file);
+      const specs = loadSpecFile(file, { flag: '--input' });
       for (const s of specs) {
         const found = specProblems(s, setup.catalog, { defaultPeriodMs: setup.periodMs, extraLabels: setup.extraLabels });
         if (found.length) invalid.add(s);
@@ -242,7 +261,8 @@ export async function sloGenerate(args: readonly string[], io: CliIo): Promise<n
   const version = LIBRARY_VERSION;
   let files: string[];
   let outFor: (file: string) => string;
-  if (st.isDirectory()) {
+  const directory = st.isDirectory();
+  if (directory) {
     let ost: fs.Stats | undefined;
     try {
       ost = out === '-' ? undefined : fs.statSync(out);
@@ -251,16 +271,19 @@ export async function sloGenerate(args: readonly string[], io: CliIo): Promise<n
     }
     if (!ost?.isDirectory())
       throw new CliUsageError(`--out must be an existing directory when --input is a directory (got ${out === '-' ? 'stdout' : out})`);
-    if (path.resolve(out) === path.resolve(input!)) throw new CliUsageError(`--input and --out cannot be the same directory: ${path.resolve(out)}`);
+    if (realPathOf(out) === realPathOf(input!)) throw new CliUsageError(`--input and --out cannot be the same directory: ${path.resolve(out)}`);
     files = discoverSpecFiles(input!, {
       include: parseRegex('fs-include', f.strings.get('fs-include')),
       exclude: parseRegex('fs-exclude', f.strings.get('fs-exclude')),
+      flag: '--input',
     });
     if (files.length === 0) throw new CliUsageError(`no SLO spec files (.yaml/.yml) found under ${input}`);
     outFor = (file) => path.join(out, path.relative(input!, file));
   } else {
     files = [input!];
     outFor = () => out;
+    if (out !== '-' && sameFile(out, input!))
+      throw new CliUsageError(`--out ${out} is the same file as --input ${input} (writing would replace the spec); write the rules to another file`);
   }
   const { loaded, problems } = loadAndCheck(files, setup);
   const outputs = new Map<string, string>();
@@ -274,21 +297,44 @@ export async function sloGenerate(args: readonly string[], io: CliIo): Promise<n
       }
     }
   }
+  if (directory && problems.length === 0) {
+    // No output may replace a spec this run reads (an --out inside --input, or links).
+    // Indexed by real path and by inode, so that the check is linear in the number of files.
+    const inputs = new Map<string, string>();
+    for (const file of files) {
+      inputs.set(realPathOf(file), file);
+      const id = inodeOf(file);
+      if (id) inputs.set(id, file);
+    }
+    for (const target of outputs.keys()) {
+      const id = inodeOf(target);
+      const hit = inputs.get(realPathOf(target)) ?? (id ? inputs.get(id) : undefined);
+      if (hit !== undefined)
+        problems.push({
+          file: target,
+          field: '--out',
+          problem: `the output file is the input spec ${hit} (writing would replace it); nothing was written`,
+          fix: 'give an --out directory outside --input',
+        });
+    }
+  }
   if (problems.length) {
     // One line per problem; nothing is written.
     for (const p of problems) io.err(`${formatSpecProblem(p)}\n`);
     return 1;
   }
+  const toWrite: OutputFile[] = [];
   for (const [target, text] of outputs) {
-    if (target === '-') {
-      io.out(text);
-      continue;
-    }
+    if (target === '-') io.out(text);
+    else toWrite.push({ path: target, content: text });
+  }
+  if (toWrite.length) {
     try {
-      fs.mkdirSync(path.dirname(target), { recursive: true });
-      fs.writeFileSync(target, text);
+      // All or nothing: temporary files beside the targets, then renames.
+      writeFilesAtomically(toWrite, { flag: '--out', allowSpecial: !directory });
     } catch (e) {
-      throw new CliUsageError(`cannot write ${target}: ${ioReason(e)}`);
+      if (e instanceof InputFileError) throw new SpecLoadError([specProblemOf(e.problem)]);
+      throw e;
     }
   }
   return 0;
@@ -300,16 +346,11 @@ export async function sloValidate(args: readonly string[], io: CliIo): Promise<n
   const input = f.strings.get('input');
   statInput(input);
   const setup = commonSetup(f);
-  let files: string[];
-  try {
-    files = discoverSpecFiles(input!, {
-      include: parseRegex('fs-include', f.strings.get('fs-include')),
-      exclude: parseRegex('fs-exclude', f.strings.get('fs-exclude')),
-    });
-  } catch (e) {
-    if (e instanceof CliUsageError) throw e;
-    throw new CliUsageError(`cannot read --input ${input}: ${ioReason(e)}`);
-  }
+  const files = discoverSpecFiles(input!, {
+    include: parseRegex('fs-include', f.strings.get('fs-include')),
+    exclude: parseRegex('fs-exclude', f.strings.get('fs-exclude')),
+    flag: '--input',
+  });
   if (files.length === 0) throw new CliUsageError(`no SLO spec files (.yaml/.yml) found at ${input}`);
   const { loaded, problems, invalid } = loadAndCheck(files, setup);
   let documents = 0;

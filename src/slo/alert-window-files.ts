@@ -2,11 +2,13 @@
  * Sloth `AlertWindows` files: a directory of them, as `--slo-period-windows-path` reads it,
  * and the catalog of windows by SLO period they make. Plain data; no cdk8s.
  */
-import * as fs from 'fs';
-import * as path from 'path';
+import { InputFileError, walkInputDirectory } from '../common/input-files';
 import { formatPromDuration } from '../common/duration';
 import { AlertWindowsModel } from './model';
-import { ioReason, readSpecFile, SpecDocument, SpecLoadError, SpecProblem } from './spec-files';
+import { readSpecFile, SpecDocument, SpecLoadError, SpecProblem, specProblemOf } from './spec-files';
+
+/** The CLI flag that names an alert windows directory. */
+const WINDOWS_FLAG = '--slo-period-windows-path';
 import { AlertWindowsCatalog, SlothAlertWindowsDocument, DEFAULT_ALERT_WINDOWS, readAlertWindowsSpec } from './windows';
 
 /**
@@ -18,26 +20,24 @@ export function loadAlertWindowsDirectory(dir: string): AlertWindowsModel[] {
   const byPeriod = new Map<number, { w: AlertWindowsModel; file: string }>();
   let files: string[];
   try {
-    if (!fs.statSync(dir).isDirectory()) throw Object.assign(new Error('not a directory'), { code: 'ENOTDIR_SELF' });
-    files = [];
-    const walk = (p: string) => {
-      for (const name of fs.readdirSync(p).sort()) {
-        const full = path.join(p, name);
-        if (fs.statSync(full).isDirectory()) walk(full);
-        else if (/\.ya?ml$/.test(name)) files.push(full);
-      }
-    };
-    walk(dir);
+    const walked = walkInputDirectory(dir, { flag: WINDOWS_FLAG, accept: (p) => /\.ya?ml$/.test(p) });
+    problems.push(...walked.problems.map(specProblemOf));
+    files = walked.files;
   } catch (e) {
-    const reason = (e as NodeJS.ErrnoException).code === 'ENOTDIR_SELF' ? 'it is not a directory' : ioReason(e);
+    if (!(e instanceof InputFileError)) throw e;
     throw new SpecLoadError([
-      { file: dir, field: '', problem: `cannot read the alert windows directory (${reason})`, fix: 'give a directory of AlertWindows YAML files' },
+      {
+        file: dir,
+        field: '',
+        problem: `cannot read the alert windows directory (${e.problem.problem})`,
+        fix: `give ${WINDOWS_FLAG} a directory of AlertWindows YAML files`,
+      },
     ]);
   }
   for (const file of files) {
     let docs: SpecDocument[];
     try {
-      docs = readSpecFile(file);
+      docs = readSpecFile(file, { flag: WINDOWS_FLAG });
     } catch (e) {
       problems.push(...(e as SpecLoadError).problems);
       continue;

@@ -76,6 +76,7 @@ export function sloSpecsFromDirectory(scope: Construct, idPrefix: string, dir: s
   try {
     files = discoverSpecFiles(dir, props.discovery);
   } catch (e) {
+    if (e instanceof SpecLoadError) throw e;
     throw new SpecLoadError([{ file: dir, field: '', problem: `cannot read the directory (${ioReason(e)})`, fix: 'check the path' }]);
   }
   const problems: SpecProblem[] = [];

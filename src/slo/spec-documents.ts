@@ -13,7 +13,7 @@ import { GenerationInfo, PromRuleGroup, SloModel } from './model';
 import { OPENSLO_V1ALPHA, OpenSloDocument, openSloToSlothSpec } from './openslo';
 import { SloMetrics, sloRuleGroups } from './rules';
 import { normaliseSlothSpec, SlothServiceSpec, slothSpecToModels } from './sloth-spec';
-import { readSpecFile, SpecDocument, SpecLoadError, SpecProblem } from './spec-files';
+import { readSpecFile, ReadSpecFileOptions, SpecDocument, SpecLoadError, SpecProblem } from './spec-files';
 import { sloProblems } from './validate';
 import { AlertWindowsCatalog } from './windows';
 
@@ -358,8 +358,8 @@ export function specRuleGroups(spec: LoadedSpec, catalog: AlertWindowsCatalog, o
 }
 
 /** Loads every document of a spec file; throws a {@link SpecLoadError} with every problem found. */
-export function loadSpecFile(file: string): LoadedSpec[] {
-  const docs = readSpecFile(file);
+export function loadSpecFile(file: string, options: ReadSpecFileOptions = {}): LoadedSpec[] {
+  const docs = readSpecFile(file, options);
   const out: LoadedSpec[] = [];
   const problems: SpecProblem[] = [];
   for (const d of docs) {

@@ -7,6 +7,16 @@ import * as fs from 'fs';
 import * as path from 'path';
 import * as YAML from 'yaml';
 import { Problem } from '../common/errors';
+import {
+  FileProblem,
+  fileKind,
+  fsErrorText,
+  InputFileError,
+  parseYamlDocuments,
+  readInputFile,
+  walkInputDirectory,
+  YamlDocumentData,
+} from '../common/input-files';
 
 /** A problem in a spec file, located as precisely as it can be. */
 export interface SpecProblem extends Problem {
@@ -52,26 +62,29 @@ export interface SpecDocument {
   lineOf(pathInDoc: ReadonlyArray<string | number>): number;
 }
 
+/** A {@link SpecProblem} from a file problem of the shared input checks. */
+export function specProblemOf(p: FileProblem): SpecProblem {
+  return { file: p.file, ...(p.line !== undefined ? { line: p.line } : {}), field: p.field, problem: p.problem, fix: p.fix };
+}
+
 /**
  * Splits a file's text into its non-empty YAML documents. Throws a {@link SpecLoadError}
- * naming the file and line of the first YAML syntax error.
+ * naming the file and line of the first YAML syntax error, alias bomb or alias cycle.
+ * Aliases are accepted in any number as long as they expand a document by at most
+ * 10 MiB.
  */
 export function parseSpecDocuments(text: string, file: string): SpecDocument[] {
   const lc = new YAML.LineCounter();
-  const docs = YAML.parseAllDocuments(text, { lineCounter: lc, uniqueKeys: false });
-  const list = Array.isArray(docs) ? docs : [docs];
+  let docs: YamlDocumentData[];
+  try {
+    docs = parseYamlDocuments(text, { file, lineCounter: lc, parseOptions: { uniqueKeys: false } });
+  } catch (e) {
+    if (e instanceof InputFileError) throw new SpecLoadError([specProblemOf(e.problem)]);
+    throw e;
+  }
   const out: SpecDocument[] = [];
-  for (const d of list) {
-    const err = d.errors[0];
-    if (err) {
-      const line = err.linePos?.[0]?.line ?? lc.linePos(err.pos[0]).line;
-      const msg = err.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
-      throw new SpecLoadError([
-        { file, line, field: '', problem: `YAML syntax error: ${msg}`, fix: 'correct the YAML (check indentation, quotes and ":" after keys)' },
-      ]);
-    }
+  for (const { doc: d, data } of docs) {
     if (d.contents === null) continue;
-    const data = d.toJS({ maxAliasCount: 100 }) as unknown;
     if (data === null || data === undefined) continue;
     const start = lc.linePos(d.contents.range?.[0] ?? 0).line;
     out.push({
@@ -98,53 +111,93 @@ export function parseSpecDocuments(text: string, file: string): SpecDocument[] {
   return out;
 }
 
-/** Reads a file's spec documents; unreadable files and YAML errors become a {@link SpecLoadError}. */
-export function readSpecFile(file: string): SpecDocument[] {
+/** How a spec file is read. */
+export interface ReadSpecFileOptions {
+  /** The flag that named the file (`--input`), for messages. @default - none */
+  readonly flag?: string;
+}
+
+/**
+ * Reads a file's spec documents. Only regular files of at most 10 MiB are read (the limit
+ * can be changed with the `CDK8S_RESILIENCE_MAX_INPUT_BYTES` environment variable); a
+ * directory, device, FIFO, link loop, unreadable or oversized file and YAML errors become a
+ * {@link SpecLoadError}.
+ */
+export function readSpecFile(file: string, options: ReadSpecFileOptions = {}): SpecDocument[] {
   let text: string;
   try {
-    text = fs.readFileSync(file, 'utf8');
+    text = readInputFile(file, { flag: options.flag ?? '', expected: 'a YAML spec file' });
   } catch (e) {
-    throw new SpecLoadError([{ file, field: '', problem: `cannot read the file (${ioReason(e)})`, fix: 'check the path and its permissions' }]);
+    if (!(e instanceof InputFileError)) throw e;
+    const p = specProblemOf(e.problem);
+    throw new SpecLoadError([e.io ? { ...p, problem: `cannot read the file (${p.problem})` } : p]);
   }
   return parseSpecDocuments(text, file);
 }
 
 /** A short reason for a file system error. */
 export function ioReason(e: unknown): string {
-  const code = (e as NodeJS.ErrnoException)?.code;
-  if (code === 'ENOENT') return 'no such file or directory';
-  if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
-  if (code === 'EISDIR') return 'it is a directory';
-  if (code === 'ENOTDIR') return 'a parent is not a directory';
-  return (e as Error)?.message ?? String(e);
+  return fsErrorText(e).problem;
+}
+
+/** A path filter: a `RegExp`, or any object with a `test` method (the CLI passes RE2 patterns). */
+export interface SpecPathFilter {
+  /** True when the path matches. */
+  test(path: string): boolean;
 }
 
 /** Which YAML files a directory walk picks. */
 export interface SpecDiscoveryOptions {
   /** Only paths matching this are loaded (Sloth's `--fs-include`). @default - all */
-  readonly include?: RegExp;
+  readonly include?: SpecPathFilter;
   /** Paths matching this are skipped; wins over `include` (Sloth's `--fs-exclude`). @default - none */
-  readonly exclude?: RegExp;
+  readonly exclude?: SpecPathFilter;
+  /** The flag that named the path (`--input`), for messages. @default - none */
+  readonly flag?: string;
 }
 
 /**
  * The `.yaml`/`.yml` files under a path (the path itself when it is such a file), in
  * lexical walk order, filtered as Sloth filters them (on the path as joined from `root`).
+ * Symbolic links are followed; a link loop, a directory loop, a dangling link or a FIFO or
+ * device among the picked files is a {@link SpecLoadError} naming it.
  */
 export function discoverSpecFiles(root: string, options: SpecDiscoveryOptions = {}): string[] {
-  const out: string[] = [];
-  const visit = (p: string) => {
-    const st = fs.statSync(p);
-    if (st.isDirectory()) {
-      for (const name of fs.readdirSync(p).sort()) visit(path.join(p, name));
-      return;
-    }
+  const flag = options.flag ?? '';
+  const accept = (p: string) => {
     const ext = path.extname(p).toLowerCase();
-    if (ext !== '.yaml' && ext !== '.yml') return;
-    if (options.exclude && options.exclude.test(p)) return;
-    if (options.include && !options.include.test(p)) return;
-    out.push(p);
+    if (ext !== '.yaml' && ext !== '.yml') return false;
+    if (options.exclude && options.exclude.test(p)) return false;
+    if (options.include && !options.include.test(p)) return false;
+    return true;
   };
-  visit(root);
-  return out;
+  let st: fs.Stats;
+  try {
+    st = fs.statSync(root);
+  } catch (e) {
+    throw new SpecLoadError([{ file: root, field: flag, ...fsErrorText(e) }]);
+  }
+  if (!st.isDirectory()) {
+    // A single input that is not a regular file (a device, a FIFO) is refused whatever its name.
+    if (!st.isFile()) {
+      throw new SpecLoadError([
+        {
+          file: root,
+          field: flag,
+          problem: `it is ${fileKind(st)}, not a regular file`,
+          fix: 'give a YAML spec file or a directory of them; devices, FIFOs and sockets are not read',
+        },
+      ]);
+    }
+    return accept(root) ? [root] : [];
+  }
+  let walked;
+  try {
+    walked = walkInputDirectory(root, { flag, accept });
+  } catch (e) {
+    if (e instanceof InputFileError) throw new SpecLoadError([specProblemOf(e.problem)]);
+    throw e;
+  }
+  if (walked.problems.length) throw new SpecLoadError(walked.problems.map(specProblemOf));
+  return walked.files;
 }

@@ -8,12 +8,9 @@ const SPEC = {
 
 describe('slo flag parsing', () => {
   test('long, --flag=value, short and repeated forms', () => {
-    const f = parseFlags(
-      ['-i', 'a.yaml', '--disable-alerts', '--extra-labels', 'a=1', '-l', 'b=2', '--extra-labels=c=3', '--input=b.yaml'],
-      SPEC,
-      'slo generate',
-    );
+    const f = parseFlags(['--disable-alerts', '--extra-labels', 'a=1', '-l', 'b=2', '--extra-labels=c=3', '--input=b.yaml'], SPEC, 'slo generate');
     expect(f.strings.get('input')).toBe('b.yaml');
+    expect(parseFlags(['-i', 'a.yaml'], SPEC, 'slo generate').strings.get('input')).toBe('a.yaml');
     expect(f.bools.has('disable-alerts')).toBe(true);
     expect(f.multi.get('extra-labels')).toEqual(['a=1', 'b=2', 'c=3']);
   });
@@ -31,6 +28,9 @@ describe('slo flag parsing', () => {
     [['--input'], '--input needs a value'],
     [['--input', '--disable-alerts'], '--input needs a value'],
     [['--disable-alerts=yes'], '--disable-alerts takes no value (or =true/=false), got "yes"'],
+    // As Sloth: a single-valued flag given twice is refused, not silently reduced to its last value.
+    [['-i', 'a.yaml', '--input=b.yaml'], '--input is given twice ("a.yaml", then "b.yaml"); it takes one value: give it once'],
+    [['-i', 'a.yaml', '-i', 'a.yaml'], '--input is given twice ("a.yaml", then "a.yaml"); it takes one value: give it once'],
   ])('%j is a usage error', (args, message) => {
     expect(() => parseFlags(args, SPEC, 'slo generate')).toThrow(CliUsageError);
     expect(() => parseFlags(args, SPEC, 'slo generate')).toThrow(message);

@@ -30,6 +30,7 @@ test('no runtime module reaches cdk8s, cdk8s-plus or constructs, directly or thr
     'common/conventions.ts',
     'common/duration.ts',
     'common/errors.ts',
+    'common/input-files.ts',
     'common/names.ts',
     'common/net.ts',
     'common/timezone.ts',

@@ -7,8 +7,7 @@
  * Plain data only; never imports cdk8s (the synth-time guardrails live in src/chaos and use
  * cdk8s values; the rules and defaults here are the same, and a test keeps them equal).
  */
-import * as fs from 'fs';
-import * as YAML from 'yaml';
+import { InputFileError, parseYamlDocuments, readInputFile, YamlDocumentData } from '../../common/input-files';
 import { CHAOS_HTTP, CHAOS_IO, CHAOS_NETWORK, CHAOS_POD, CHAOS_SCHEDULES, CHAOS_STRESS, CHAOS_TIME, CHAOS_WORKFLOWS } from '../cluster/resources';
 import { KubeObject, ResourceType } from '../cluster/types';
 import { DEFAULT_MAX_DURATION_MS, DEFAULT_PROTECTED_NAMESPACES, GUARDRAIL_RULES } from '../../chaos/guardrails';
@@ -51,25 +50,20 @@ export interface ExperimentDoc {
 
 /** Every Chaos Mesh object of a YAML file, with where each starts. Throws ExperimentError. */
 export function readChaosFile(file: string): { experiments: ExperimentDoc[]; others: Array<{ kind: string; name: string; source: string }> } {
-  let text: string;
+  let docs: YamlDocumentData[];
   try {
-    text = fs.readFileSync(file, 'utf8');
+    docs = parseYamlDocuments(readInputFile(file, { flag: '-f', expected: 'a YAML file of Chaos Mesh objects' }), { file, field: '-f' });
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new ExperimentError(
-      `cannot read -f ${file}: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : (e as Error).message.split('\n')[0]}`,
-    );
+    if (!(e instanceof InputFileError)) throw e;
+    const p = e.problem;
+    if (p.line === undefined) throw new ExperimentError(`cannot read -f ${file}: ${p.problem}; ${p.fix}`);
+    throw new ExperimentError(`${file}:${p.line}: ${p.problem.replace(/^YAML syntax error: /, 'not valid YAML: ')}; ${p.fix}`);
   }
-  const lineOf = (offset: number) => text.slice(0, offset).split('\n').length;
   const experiments: ExperimentDoc[] = [];
   const others: Array<{ kind: string; name: string; source: string }> = [];
-  for (const doc of YAML.parseAllDocuments(text)) {
-    const start = doc.range?.[0] ?? 0;
-    if (doc.errors.length)
-      throw new ExperimentError(`${file}:${lineOf(doc.errors[0].pos[0])}: not valid YAML: ${doc.errors[0].message.split('\n')[0]}`);
-    const data = doc.toJS() as Record<string, unknown> | null;
+  for (const { data: raw, line: firstLine } of docs) {
+    const data = raw as Record<string, unknown> | null;
     if (data === null || data === undefined) continue;
-    const firstLine = lineOf(doc.contents?.range?.[0] ?? start);
     const where = `${file}:${firstLine}`;
     if (typeof data !== 'object' || Array.isArray(data))
       throw new ExperimentError(`${where}: a document must be a Kubernetes object (apiVersion, kind, metadata)`);

@@ -18,7 +18,18 @@ import { SloTarget } from '../slo/targets';
 import networkDelay from '../sim/recorded/network-delay-latency.json';
 import outage from '../sim/recorded/pod-failure-outage-aborted.json';
 import podKill from '../sim/recorded/pod-kill-within-budget.json';
-import { CliIo, CommandState, durationFlag, GlobalOptions, isSimulated, makeReport, runClusterCommand, UsageError, withGlobalFlags } from './common';
+import {
+  CliIo,
+  CommandState,
+  durationFlag,
+  GlobalOptions,
+  isSimulated,
+  makeReport,
+  once,
+  runClusterCommand,
+  UsageError,
+  withGlobalFlags,
+} from './common';
 import { isUsageLike, sloSource, SloFlags, withSloFlags } from './slo-runtime';
 
 function collect(value: string, previous: string[] = []): string[] {
@@ -104,7 +115,7 @@ function runCommand(io: CliIo, state: CommandState): Command {
   const cmd = withGlobalFlags(
     new Command('run')
       .description('measure the steady state, apply an experiment, follow it by watch, measure during and after, give a verdict')
-      .requiredOption('-f, --file <file>', 'a YAML of Chaos Mesh objects, e.g. dist/chaos-mesh-pod-failure.yaml')
+      .requiredOption('-f, --file <file>', 'a YAML of Chaos Mesh objects, e.g. dist/chaos-mesh-pod-failure.yaml', once('-f'))
       .option('--name <name>', 'which experiment of the file (default: the only one, or the first)')
       .option('--steady-state <duration>', 'how long to measure before the fault (default 2m; 15s with --demo)')
       .option('--recovery <duration>', 'how long to measure after the fault; the target must be back within it (default 2m; 20s with --demo)')

@@ -4,7 +4,7 @@
  * turning errors into one line on stderr with exit code 2.
  */
 import * as fs from 'fs';
-import { Command, Option } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
 import { createSpinner } from 'nanospinner';
 import { NAMESPACES } from '../cluster/resources';
 import { Cluster, ClusterError } from '../cluster/types';
@@ -16,6 +16,7 @@ import { Clock, systemClock } from '../sim/clock';
 import { SIMULATED_ANNOTATION } from '../sim/cluster';
 import { startDemo } from '../sim/scenarios';
 import { promDurationMs } from '../../common/duration';
+import { sameFile } from '../../common/input-files';
 
 /** Where a command writes; tests pass their own. */
 export interface CliIo {
@@ -55,6 +56,44 @@ export function withGlobalFlags(cmd: Command): Command {
     .option('--no-color', 'no colours in text output')
     .option('--timeout <duration>', 'how long to wait for the cluster (e.g. 90s, 10m)', '10m')
     .option('--demo', 'run against a seeded in-process simulated cluster (no cluster needed)');
+}
+
+/**
+ * An option parser that refuses a second value (commander would keep the last silently):
+ * `--plan a --plan b` names both and asks for one.
+ */
+export function once(flag: string): (value: string, previous: string | undefined) => string {
+  return (value, previous) => {
+    if (previous !== undefined) throw new InvalidArgumentError(`${flag} is given twice ("${previous}", then "${value}"); give it once`);
+    return value;
+  };
+}
+
+/** The file flags a command may carry, by option key (commander's camelCase) and flag. */
+const INPUT_FLAGS: ReadonlyArray<readonly [string, string]> = [
+  ['file', '-f'],
+  ['plan', '--plan'],
+  ['journal', '--journal'],
+  ['slo', '--slo'],
+  ['sloFrom', '--slo-from'],
+];
+
+/**
+ * Refuses an `--output` that names one of the command's input files (`chaos run -f x.yaml
+ * --output x.yaml` would replace the experiment with its report), before anything runs.
+ */
+export function refuseOutputOverInput(opts: { readonly output?: string }): void {
+  if (!opts.output) return;
+  const all = opts as unknown as Record<string, unknown>;
+  for (const [key, flag] of INPUT_FLAGS) {
+    const v = all[key];
+    for (const input of Array.isArray(v) ? v : [v]) {
+      if (typeof input === 'string' && input !== '' && fs.existsSync(input) && sameFile(opts.output, input))
+        throw new UsageError(
+          `--output ${opts.output} is the same file as ${flag} ${input} (the report would replace it); write the report to another file`,
+        );
+    }
+  }
 }
 
 /** Parses a duration flag (`24h`, `30d`, `90m`, `1h30m`); a usage error names the flag. */
@@ -137,6 +176,7 @@ export async function runClusterCommand(
   let stopDemo: (() => Promise<void>) | undefined;
   const prog = progress(io, opts);
   try {
+    refuseOutputOverInput(opts);
     const timeoutMs = durationFlag('--timeout', opts.timeout);
     let kubeconfig = opts.kubeconfig;
     if (opts.demo) {

@@ -14,7 +14,7 @@ import { DEFAULT_JOURNAL } from '../dr/journal';
 import { runDrRestoreTest } from '../dr/restore-test';
 import { SIM_DR_CONTEXT } from '../sim/cluster';
 import { startDemo, startSimulatedPair } from '../sim/scenarios';
-import { CliIo, CommandState, DemoHandle, durationFlag, GlobalOptions, runClusterCommand, UsageError, withGlobalFlags } from './common';
+import { CliIo, CommandState, DemoHandle, durationFlag, GlobalOptions, once, runClusterCommand, UsageError, withGlobalFlags } from './common';
 
 function splitList(values: readonly string[] | undefined): string[] {
   return (values ?? [])
@@ -103,7 +103,7 @@ export function drCommand(io: CliIo, state: CommandState): Command {
       .option('--keep-artifacts', "keep the drill's Backup and Restore objects (removed after a drill that passed otherwise)")
       .option('--protect <list>', 'more namespaces the drill must refuse (repeatable)', collect)
       .option('--chaos-namespace <name>', "Chaos Mesh's namespace (protected)", 'chaos-mesh')
-      .option('--journal <file>', `the drill's journal (default: ${DEFAULT_JOURNAL}; with --demo, in the demo's directory)`)
+      .option('--journal <file>', `the drill's journal (default: ${DEFAULT_JOURNAL}; with --demo, in the demo's directory)`, once('--journal'))
       .option('--resume', 'finish the drill recorded in the journal (a killed drill rolls forward to its restore)')
       .option(
         '--target-context <name>',
@@ -204,7 +204,7 @@ export function drCommand(io: CliIo, state: CommandState): Command {
       .option('--require <list>', 'namespaces that must be covered by a schedule (repeatable)', collect)
       .option('--rto-target <target>', 'RTO target: seconds or a duration', '30m')
       .option('--max-measurement-age <duration>', 'the last measured drill or restore test must be younger than this', '30d')
-      .option('--plan <dir>', 'read the Schedules from a synthesized directory (dist/) or YAML file instead of the cluster'),
+      .option('--plan <dir>', 'read the Schedules from a synthesized directory (dist/) or YAML file instead of the cluster', once('--plan')),
   ).action(async (opts: CheckFlags) => {
     state.code = await runClusterCommand(
       io,

@@ -15,7 +15,7 @@ import { parseBudgetRatio, parseMissingDataPolicy, runSloGate, SloSourceOptions,
 import { renderSloReportHtml } from '../slo/html';
 import { runSloReport } from '../slo/report';
 import { SloSelectionError, SloTarget } from '../slo/targets';
-import { CliIo, CommandState, UsageError } from './common';
+import { CliIo, CommandState, once, refuseOutputOverInput, UsageError } from './common';
 
 function collect(value: string, previous: string[] = []): string[] {
   return [...previous, value];
@@ -37,7 +37,7 @@ export function withSloFlags(cmd: Command): Command {
       'a Sloth/OpenSLO spec, rules file, PrometheusRule or rules ConfigMap; a value that is not a file selects an SLO by name (repeatable)',
       collect,
     )
-    .option('--slo-from <dir>', 'every SLO of a synthesized directory, e.g. dist/')
+    .option('--slo-from <dir>', 'every SLO of a synthesized directory, e.g. dist/', once('--slo-from'))
     .option('--service <name>', "only this service's SLOs (repeatable)", collect)
     .option('--slo-name <name>', 'only the SLO with this name or sloth_id (repeatable)', collect);
 }
@@ -135,6 +135,7 @@ async function runSloRuntime(kind: 'gate' | 'report', o: SloRuntimeOptions, io: 
     if (io.interactive && !o.quiet) io.err(`${line}\n`);
   };
   try {
+    refuseOutputOverInput(o);
     const minBudget = parseBudgetRatio('--min-budget', o.minBudget);
     const onMissingData = o.onMissingData !== undefined ? parseMissingDataPolicy(o.onMissingData) : undefined;
     let url = o.prometheusUrl;

@@ -7,6 +7,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
+import { InputFileError, readInputFile } from '../../common/input-files';
 import { OperationError } from '../backup/operations';
 import { NamespaceInventory } from './inventory';
 
@@ -90,10 +91,11 @@ export function ended(state: DrillState): boolean {
 export function readJournal(file: string): DrillJournal | undefined {
   let text: string;
   try {
-    text = fs.readFileSync(file, 'utf8');
+    text = readInputFile(file, { flag: '--journal', expected: 'a drill journal file' });
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw new OperationError(`cannot read the drill journal ${file}: ${(e as Error).message.split('\n')[0]}`);
+    if (!(e instanceof InputFileError)) throw e;
+    if (!fs.existsSync(file) && !isLink(file)) return undefined;
+    throw new OperationError(`cannot read the drill journal ${file}: ${e.problem.problem}; ${e.problem.fix}`);
   }
   let j: DrillJournal;
   try {
@@ -106,6 +108,14 @@ export function readJournal(file: string): DrillJournal | undefined {
       `${file} is not a drill journal (schema ${JSON.stringify(j?.schema)}, expected ${JOURNAL_SCHEMA}); pass another --journal`,
     );
   return j;
+}
+
+function isLink(file: string): boolean {
+  try {
+    return fs.lstatSync(file).isSymbolicLink();
+  } catch {
+    return false;
+  }
 }
 
 /** Writes the journal atomically (temporary file, fsync, rename). */

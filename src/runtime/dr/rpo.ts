@@ -7,11 +7,19 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import * as YAML from 'yaml';
 import { computeRpo, RpoReport, RpoScheduleInput, RpoTargets } from '../../backup/rpo';
 import { parseVeleroCron } from '../../backup/cron';
 import { OperationError } from '../backup/operations';
 import { goDurationMs } from '../../common/duration';
+import {
+  FileProblem,
+  fsErrorText,
+  InputFileError,
+  parseYamlDocuments,
+  readInputFile,
+  walkInputDirectory,
+  YamlDocumentData,
+} from '../../common/input-files';
 import { VELERO_SCHEDULES } from '../cluster/resources';
 import { Cluster, KubeObject } from '../cluster/types';
 
@@ -88,32 +96,39 @@ export async function clusterSchedules(cluster: Cluster, veleroNamespace: string
  * one file. A file that is not YAML is an OperationError naming `file:line`.
  */
 export function planSchedules(planPath: string): ScheduleSource[] {
+  const line = (p: FileProblem) =>
+    `${p.file}${p.line ? `:${p.line}` : ''}: ${p.problem.replace(/^YAML syntax error: /, 'not valid YAML: ')}; ${p.fix}`;
   let stat: fs.Stats;
   try {
     stat = fs.statSync(planPath);
-  } catch {
-    throw new OperationError(`--plan ${planPath} does not exist; pass the directory cdk8s synth wrote (dist/) or a YAML file`);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT')
+      throw new OperationError(`--plan ${planPath} does not exist; pass the directory cdk8s synth wrote (dist/) or a YAML file`);
+    const t = fsErrorText(e);
+    throw new OperationError(`--plan ${planPath}: ${t.problem}; ${t.fix}`);
   }
-  const files = stat.isDirectory()
-    ? fs
-        .readdirSync(planPath, { recursive: true, encoding: 'utf8' })
-        .filter((f) => /\.ya?ml$/.test(f))
-        .sort()
-        .map((f) => path.join(planPath, f))
-    : [planPath];
+  let files: string[] = [planPath];
+  if (stat.isDirectory()) {
+    const walked = walkInputDirectory(planPath, { flag: '--plan', accept: (f) => /\.ya?ml$/.test(f) });
+    if (walked.problems.length) throw new OperationError(`--plan ${line(walked.problems[0])}`);
+    files = walked.files;
+  }
   const out: ScheduleSource[] = [];
   for (const file of files) {
-    const text = fs.readFileSync(file, 'utf8');
-    const lineOf = (offset: number): number => text.slice(0, offset).split('\n').length;
-    for (const doc of YAML.parseAllDocuments(text)) {
-      if (doc.errors.length) {
-        const e = doc.errors[0];
-        throw new OperationError(`${file}:${lineOf(e.pos[0])}: not valid YAML: ${e.message.split('\n')[0]}`);
-      }
-      const o = doc.toJS() as KubeObject | null;
+    let docs: YamlDocumentData[];
+    try {
+      docs = parseYamlDocuments(readInputFile(file, { flag: '--plan', expected: 'a YAML file or the directory cdk8s synth wrote (dist/)' }), {
+        file,
+      });
+    } catch (e) {
+      if (!(e instanceof InputFileError)) throw e;
+      throw new OperationError(e.problem.line === undefined ? `--plan ${line(e.problem)}` : line(e.problem));
+    }
+    for (const { data, line: at } of docs) {
+      const o = data as KubeObject | null;
       if (!o || typeof o !== 'object' || o.kind !== 'Schedule' || o.apiVersion !== 'velero.io/v1') continue;
-      if (!o.metadata?.name) throw new OperationError(`${file}:${lineOf(doc.range[0])}: a velero.io/v1 Schedule without metadata.name`);
-      out.push(scheduleSource(o, `${path.relative(process.cwd(), file) || file}:${lineOf(doc.range[0])}`));
+      if (!o.metadata?.name) throw new OperationError(`${file}:${at}: a velero.io/v1 Schedule without metadata.name`);
+      out.push(scheduleSource(o, `${path.relative(process.cwd(), file) || file}:${at}`));
     }
   }
   if (!out.length)

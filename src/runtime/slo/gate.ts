@@ -67,8 +67,8 @@ export function resolveSloTargets(o: SloSourceOptions): SloTarget[] {
   const load = { defaultPeriodMs: o.defaultPeriodMs, alertWindows: o.alertWindows };
   let all: SloTarget[];
   if (o.sloFile !== undefined && o.sloFrom !== undefined) throw new SloUsageError('give either --slo FILE or --slo-from DIR, not both');
-  if (o.sloFile !== undefined) all = loadSloTargetsFromFile(o.sloFile, load);
-  else if (o.sloFrom !== undefined) all = loadSloTargetsFromDirectory(o.sloFrom, load);
+  if (o.sloFile !== undefined) all = loadSloTargetsFromFile(o.sloFile, { ...load, flag: '--slo' });
+  else if (o.sloFrom !== undefined) all = loadSloTargetsFromDirectory(o.sloFrom, { ...load, flag: '--slo-from' });
   else if (o.targets) all = [...o.targets];
   else throw new SloUsageError('no SLOs given: use --slo FILE (a Sloth/OpenSLO spec or generated rules) or --slo-from DIR (e.g. dist/)');
   return selectSloTargets(all, { services: o.services, slos: o.sloNames });

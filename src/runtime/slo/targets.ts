@@ -7,12 +7,10 @@
  * carry, its objective, period and windows, and the names of its page and ticket alerts.
  * Plain data in, plain data out; never imports cdk8s.
  */
-import * as fs from 'fs';
-import * as path from 'path';
-import * as YAML from 'yaml';
+import { InputFileError, parseYamlDocuments, walkInputDirectory } from '../../common/input-files';
 import { alertWindowsCatalog } from '../../slo/alert-window-files';
 import { detectSpecFormat, loadSpecDocument, specModels } from '../../slo/spec-documents';
-import { ioReason, readSpecFile, SpecDocument, SpecLoadError, SpecProblem } from '../../slo/spec-files';
+import { readSpecFile, SpecDocument, SpecLoadError, SpecProblem } from '../../slo/spec-files';
 import { AlertWindowsModel, SloModel } from '../../slo/model';
 import { SloMetrics } from '../../slo/rules';
 import { alertGroupWindows, mwmbAlerts } from '../../slo/windows';
@@ -54,6 +52,8 @@ export interface LoadSloTargetsOptions {
   readonly defaultPeriodMs?: number;
   /** Custom alert windows (from `--slo-period-windows-path`), replacing the built-in 30d/28d ones. @default - built-in */
   readonly alertWindows?: readonly AlertWindowsModel[];
+  /** The flag that named the file or directory (`--slo`, `--slo-from`), for messages. @default - none */
+  readonly flag?: string;
 }
 
 const DAY = 86400000;
@@ -121,24 +121,41 @@ function ruleListsOf(data: unknown, file: string): RuleLike[][] {
     const out: RuleLike[][] = [];
     for (const [key, text] of Object.entries(data.data)) {
       if (typeof text !== 'string' || !/\.ya?ml$|rules/i.test(key)) continue;
-      let parsed: unknown;
+      let parsed: unknown[];
       try {
-        parsed = YAML.parse(text);
+        parsed = parseYamlDocuments(text, { file, field: `data.${key}` }).map((d) => d.data);
       } catch (e) {
-        throw new SpecLoadError([
-          {
-            file,
-            field: `data.${key}`,
-            problem: `the embedded rules file is not valid YAML (${(e as Error).message.split('\n')[0]})`,
-            fix: 'correct the rules file in the ConfigMap',
-          },
-        ]);
+        if (!(e instanceof InputFileError)) throw e;
+        // The line is within the embedded text, not the file: keep the field, drop the line.
+        const { line: _line, ...p } = e.problem;
+        throw new SpecLoadError([{ ...p, problem: `the embedded rules file: ${p.problem}`, fix: `${p.fix} (in the ConfigMap's data.${key})` }]);
       }
-      out.push(...ruleListsOf(parsed, file));
+      for (const d of parsed) out.push(...ruleListsOf(d, file));
     }
     return out;
   }
   return [];
+}
+
+/**
+ * The rules per SLO id they name: the `sloth_id` label, and every `sloth_id="..."` matcher
+ * in the expression; each rule once per id, in rule order. Linear in the rules' size.
+ */
+export function rulesBySloId<R extends { readonly expr: string; readonly labels: Record<string, string> }>(rules: readonly R[]): Map<string, R[]> {
+  const L = SloMetrics.labels;
+  const matcher = new RegExp(`\\b${L.id}\\s*=\\s*"((?:[^"\\\\]|\\\\.)*)"`, 'g');
+  const out = new Map<string, R[]>();
+  for (const r of rules) {
+    const ids = new Set<string>();
+    if (r.labels[L.id]) ids.add(r.labels[L.id]);
+    for (const m of r.expr.matchAll(matcher)) ids.add(m[1]);
+    for (const id of ids) {
+      const list = out.get(id);
+      if (list) list.push(r);
+      else out.set(id, [r]);
+    }
+  }
+  return out;
 }
 
 /** The SLOs described by Sloth-style rules (the `sloth_slo_info` recording and its siblings). */
@@ -146,11 +163,14 @@ function targetsFromRules(rules: readonly RuleLike[], file: string, source: stri
   const L = SloMetrics.labels;
   const problems: SpecProblem[] = [];
   const targets: SloTarget[] = [];
+  // One pass over the rules: each rule is filed under the SLO ids it names (a label, or a
+  // `sloth_id="..."` matcher in its expression), so that each SLO then reads only its own.
+  const byId = rulesBySloId(rules);
   for (const info of rules.filter((r) => r.record === SloMetrics.info)) {
     const id = info.labels[L.id];
     if (!id) continue;
     const objective = Number(info.labels[L.objective]);
-    const mine = rules.filter((r) => r.labels[L.id] === id || r.expr.includes(`${L.id}="${id}"`));
+    const mine = byId.get(id) ?? [];
     const days = mine.find((r) => r.record === SloMetrics.timePeriodDays);
     const periodDays = days ? Number(/vector\(\s*([0-9.eE+-]+)\s*\)/.exec(days.expr)?.[1]) : NaN;
     if (!Number.isFinite(objective) || !(objective > 0)) {
@@ -239,7 +259,7 @@ function mergeTargets(all: SloTarget[]): SloTarget[] {
  * file, line and problem when it holds no SLO or cannot be read.
  */
 export function loadSloTargetsFromFile(file: string, options: LoadSloTargetsOptions = {}): SloTarget[] {
-  const docs = readSpecFile(file);
+  const docs = readSpecFile(file, { flag: options.flag });
   const out: SloTarget[] = [];
   let recognised = 0;
   for (const d of docs) {
@@ -271,29 +291,22 @@ export function loadSloTargetsFromFile(file: string, options: LoadSloTargetsOpti
 export function loadSloTargetsFromDirectory(dir: string, options: LoadSloTargetsOptions = {}): SloTarget[] {
   let files: string[];
   try {
-    if (!fs.statSync(dir).isDirectory()) throw Object.assign(new Error('not a directory'), { code: 'ENOTDIR' });
-    files = [];
-    const walk = (p: string) => {
-      for (const name of fs.readdirSync(p).sort()) {
-        const full = path.join(p, name);
-        if (fs.statSync(full).isDirectory()) walk(full);
-        else if (/\.ya?ml$/i.test(name)) files.push(full);
-      }
-    };
-    walk(dir);
+    const walked = walkInputDirectory(dir, { flag: options.flag ?? '', accept: (p) => /\.ya?ml$/i.test(p) });
+    if (walked.problems.length) throw new SpecLoadError(walked.problems);
+    files = walked.files;
   } catch (e) {
+    if (!(e instanceof InputFileError)) throw e;
     throw new SpecLoadError([
       {
-        file: dir,
-        field: '',
-        problem: `cannot read the directory (${(e as NodeJS.ErrnoException).code === 'ENOTDIR' ? 'it is not a directory' : ioReason(e)})`,
+        ...e.problem,
+        problem: `cannot read the directory (${e.problem.problem})`,
         fix: 'give the synthesized output directory, e.g. dist/ (run npm run synth first)',
       },
     ]);
   }
   const out: SloTarget[] = [];
   for (const f of files) {
-    for (const d of readSpecFile(f)) out.push(...(targetsOfDocument(d, options) ?? []));
+    for (const d of readSpecFile(f, { flag: options.flag })) out.push(...(targetsOfDocument(d, options) ?? []));
   }
   if (out.length === 0) {
     throw new SpecLoadError([
