@@ -7,12 +7,13 @@ import { AppIndex, AppMemo, appChanged, ConstructRegistry, sortInTreeOrder } fro
 import { LIBRARY_VERSION } from '../common/version';
 import { nameProblems, namespaceProblems } from '../common/checks';
 import { AlertWindowsModel, GenerationInfo, PromRuleGroup, SloModel } from './model';
-import { SloOutput, SloOutputSource } from './output';
+import { MAX_SLO_OBJECT_BYTES, SloOutput, SloOutputSource } from './output';
 import { rulesFileYaml } from './render';
 import { sloRuleGroups } from './rules';
 import { SlothServiceSpec } from './sloth-spec';
 import { Sli } from './sli';
 import { sloProblems } from './validate';
+import { finiteDurationProblems, millisOrNaN, goTemplatesProblems, reservedLabelProblems, SLOTH_JOIN_LABELS } from '../common/promql';
 import { AlertWindowsCatalog, alertWindowsProblems, DEFAULT_ALERT_WINDOWS } from './windows';
 import { apiObjectsOf, IApiObjectOwner, setMainObject } from '../common/api-object';
 
@@ -36,6 +37,25 @@ const SLOTH_IDS = new AppIndex(SLO_SPECS, (specs) => {
   for (const [id, list] of index) if (list.length > 1) index.set(id, sortInTreeOrder(list));
   return index;
 });
+
+/**
+ * Problems with what one SLO definition writes into the rules besides its queries: labels
+ * that override the ones Sloth's rules join on, and annotation or label templates that
+ * Prometheus' template parser refuses. Fields relative to the definition.
+ */
+function sloDefinitionProblems(def: SloDefinition): Problem[] {
+  const a = def.alerting ?? {};
+  const alertReserved = [...SLOTH_JOIN_LABELS, 'sloth_severity'];
+  const out: Problem[] = [...reservedLabelProblems('labels', def.labels), ...reservedLabelProblems('alerting.labels', a.labels, alertReserved)];
+  out.push(...goTemplatesProblems('alerting.labels', a.labels), ...goTemplatesProblems('alerting.annotations', a.annotations));
+  for (const which of ['pageAlert', 'ticketAlert'] as const) {
+    const o = a[which];
+    if (!o || o.disable) continue;
+    out.push(...reservedLabelProblems(`alerting.${which}.labels`, o.labels, alertReserved));
+    out.push(...goTemplatesProblems(`alerting.${which}.labels`, o.labels), ...goTemplatesProblems(`alerting.${which}.annotations`, o.annotations));
+  }
+  return out;
+}
 
 /** Overrides for the page or the ticket alert. */
 export interface SloAlertOverride {
@@ -115,11 +135,11 @@ export class AlertWindows {
   }): AlertWindows {
     const w = (s: CustomAlertWindow) => ({
       errorBudgetPercent: s.errorBudgetPercent,
-      shortWindowMs: s.shortWindow.toMilliseconds(),
-      longWindowMs: s.longWindow.toMilliseconds(),
+      shortWindowMs: millisOrNaN(s.shortWindow)!,
+      longWindowMs: millisOrNaN(s.longWindow)!,
     });
     return new AlertWindows({
-      sloPeriodMs: o.period.toMilliseconds(),
+      sloPeriodMs: millisOrNaN(o.period)!,
       pageQuick: w(o.pageQuick),
       pageSlow: w(o.pageSlow),
       ticketQuick: w(o.ticketQuick),
@@ -233,7 +253,7 @@ export class SloSpec extends Construct implements IApiObjectOwner {
     this.service = props.service;
     this.name = props.name ?? `${props.service}-slos`.toLowerCase().replace(/[^a-z0-9.-]/g, '-');
     this.namespace = props.namespace ?? 'monitoring';
-    this.periodMs = (props.period ?? Duration.days(30)).toMilliseconds();
+    this.periodMs = millisOrNaN(props.period ?? Duration.days(30))!;
     const windows = [...DEFAULT_ALERT_WINDOWS, ...(props.alertWindows ?? []).map((w) => w.model)];
     const byPeriod = new Map<number, AlertWindowsModel>();
     for (const w of windows) byPeriod.set(w.sloPeriodMs, w);
@@ -356,7 +376,11 @@ export class SloSpec extends Construct implements IApiObjectOwner {
     problems.addAll('', namespaceProblems('namespace', this.namespace, { what: '', fix: 'use a valid namespace name, e.g. "monitoring"' }));
     problems.addAll('', this.selection.problems);
     (p.alertWindows ?? []).forEach((w, i) => problems.addAll(`alertWindows[${i}]`, alertWindowsProblems(w.model, true)));
-    problems.addAll('', (p.output ?? SloOutput.prometheusRule()).problems({ periodMs: this.periodMs, generationOptions: p }));
+    problems.addAll('', (p.output ?? SloOutput.prometheusRule()).problems({ periodMs: this.periodMs, generationOptions: p, objectName: this.name }));
+    problems.addAll('', finiteDurationProblems('period', this.periodMs, 'Duration.days(30)'));
+    problems.addAll('', finiteDurationProblems('scrapeInterval', millisOrNaN(p.scrapeInterval), 'Duration.seconds(30)'));
+    problems.addAll('', reservedLabelProblems('labels', p.labels));
+    problems.addAll('', reservedLabelProblems('extraLabels', p.extraLabels));
     this.checkSlos(problems);
     return problems;
   }
@@ -366,14 +390,20 @@ export class SloSpec extends Construct implements IApiObjectOwner {
     const add = (field: string, problem: string, fix: string) => {
       if (!found.some((f) => f.field === field && f.problem === problem)) found.push({ field, problem, fix });
     };
-    const strict = { strict: true, scrapeIntervalMs: (this.props.scrapeInterval ?? Duration.seconds(30)).toMilliseconds() };
+    const strict = { strict: true, scrapeIntervalMs: millisOrNaN(this.props.scrapeInterval ?? Duration.seconds(30))! };
     const windows = this.catalog.get(this.periodMs);
     const seen = new Set<string>();
     this.models.forEach((m, i) => {
       const def = this.slos[i];
       const prefix = `slos[${i}]`;
+      // A helper's bad option (a name that is not PromQL) is reported at the option, not as the query it broke.
+      const sliOwn = def.sli.problems;
+      for (const pr of sliOwn) add(`${prefix}.sli.${pr.field}`, pr.problem, pr.fix);
+      for (const pr of sloDefinitionProblems(def)) add(`${prefix}.${pr.field}`, pr.problem, pr.fix);
       for (const pr of sloProblems(m, windows, this.catalog.periods(), strict)) {
+        if (sliOwn.length && pr.field.startsWith('sli.')) continue;
         if (pr.field === 'service') add('service', pr.problem, pr.fix);
+        else if (pr.field === 'period' && !Number.isFinite(this.periodMs)) continue;
         else if (pr.field === 'period') add('period', pr.problem, 'use Duration.days(30) or Duration.days(28), or give alertWindows for this period');
         else if (pr.field === 'alertWindows') add('scrapeInterval', pr.problem, pr.fix);
         else add(`${prefix}.${pr.field}`, pr.problem, pr.fix);
@@ -385,7 +415,7 @@ export class SloSpec extends Construct implements IApiObjectOwner {
           'give the `le` value of one of the histogram buckets, e.g. "0.5"',
         );
       }
-      if (def.sli.kind === 'throughput' && !((def.sli.minPerSecond ?? 0) > 0)) {
+      if (def.sli.kind === 'throughput' && Number.isFinite(def.sli.minPerSecond) && !((def.sli.minPerSecond ?? 0) > 0)) {
         add(
           `${prefix}.sli`,
           `minPerSecond must be above 0 (got ${def.sli.minPerSecond})`,
@@ -416,17 +446,40 @@ export class SloSpec extends Construct implements IApiObjectOwner {
         );
       }
     }
+    // One object per spec: refuse one that the API server (or etcd) would refuse.
+    if (problems.empty && this.sizeBound() > MAX_SLO_OBJECT_BYTES)
+      problems.addAll('', (this.props.output ?? SloOutput.prometheusRule()).sizeProblems(this.outputSource, this.slos.length));
     return problems.messages();
   }
 
-  private emit(): ApiObject {
-    const labels = objectLabels(SLO_RULES_LABELS, this.selection.labels);
-    // The body is produced when the manifest is resolved, so SLOs added later with addSlo() count.
-    return sloOutputObject(this, this.props.output ?? SloOutput.prometheusRule(), {
-      metadata: { name: this.name, namespace: this.namespace, labels },
+  private get outputSource(): SloOutputSource {
+    return {
+      metadata: { name: this.name, namespace: this.namespace, labels: objectLabels(SLO_RULES_LABELS, this.selection.labels) },
       ruleGroups: () => this.ruleGroups,
       slothServiceLevelSpec: () => toJson_PrometheusServiceLevelSpec(this.slothSpec()) ?? {},
-    });
+    };
+  }
+
+  /**
+   * More bytes than the generated object can have: each SLO writes at most 17 rules and 3
+   * groups, each rule at most its queries, its labels and annotations and 1 KiB of its own.
+   * Cheap, so the exact size is computed only for specs that could be too large.
+   */
+  private sizeBound(): number {
+    const text = (m: Readonly<Record<string, string>> | undefined) => Object.entries(m ?? {}).reduce((n, [k, v]) => n + k.length + v.length + 8, 0);
+    let bytes = 4096;
+    for (const m of this.models) {
+      const q = m.sli.events ? m.sli.events.errorQuery.length + m.sli.events.totalQuery.length : (m.sli.raw?.errorRatioQuery.length ?? 0);
+      const alerts = text(m.pageAlert.labels) + text(m.pageAlert.annotations) + text(m.ticketAlert.labels) + text(m.ticketAlert.annotations);
+      // JSON escapes can double a character (a quote or backslash), and a non-ASCII one takes up to 3 bytes.
+      bytes += 3 * (20 * (2 * q + text(m.labels) + m.id.length + 1024) + 2 * alerts);
+    }
+    return bytes;
+  }
+
+  private emit(): ApiObject {
+    // The body is produced when the manifest is resolved, so SLOs added later with addSlo() count.
+    return sloOutputObject(this, this.props.output ?? SloOutput.prometheusRule(), this.outputSource);
   }
 
   private slothSpec(): PrometheusServiceLevelSpec {
