@@ -63,19 +63,24 @@ export function matcherProblems(field: string, matchers: Readonly<Record<string,
   return out;
 }
 
-const regexCache = new BoundedCache<string, { readonly problem: string | undefined }>(2048);
+const regexCache = new BoundedCache<string, { readonly problem: string | undefined; readonly matchesEmpty: boolean }>(2048);
 
-/** The problem with a regex as Prometheus compiles it (Go's RE2 syntax, anchored), or undefined. */
-export function re2Problem(regex: string): string | undefined {
+function compiled(regex: string): { readonly problem: string | undefined; readonly matchesEmpty: boolean } {
   return regexCache.getOrCompute(regex, () => {
     try {
       RE2JS.compile(regex);
-      return { problem: undefined };
+      // Prometheus anchors matcher regexes: `=~".*"` matches the empty value too.
+      return { problem: undefined, matchesEmpty: RE2JS.compile(`^(?:${regex})$`).matches('') };
     } catch (e) {
       const text = e instanceof Error ? e.message : '';
-      return { problem: text.replace(/^error parsing regexp: /, '') || 'it does not compile' };
+      return { problem: text.replace(/^error parsing regexp: /, '') || 'it does not compile', matchesEmpty: false };
     }
-  }).problem;
+  });
+}
+
+/** The problem with a regex as Prometheus compiles it (Go's RE2 syntax), or undefined. */
+export function re2Problem(regex: string): string | undefined {
+  return compiled(regex).problem;
 }
 
 /** Problems with a regex used in a `=~` or `!~` matcher. */
@@ -367,8 +372,9 @@ class TypeChecker {
             `the regex "${value}" is not valid RE2, the syntax Prometheus uses (${problem})`,
             'correct the regex (RE2 has no look-around or back-references), e.g. "5.." or "5[0-9]{2}"',
           );
-        if (op === 'EqlRegex' && !RE2JS.compile(`^(?:${problem ? '' : value})$`).matches('')) nonEmpty = true;
-      } else if (op === 'EqlSingle' && value !== '') nonEmpty = true;
+        // A matcher that does not match the empty value selects something on its own.
+        else if (compiled(value).matchesEmpty === (op === 'NeqRegex')) nonEmpty = true;
+      } else if ((op === 'EqlSingle' && value !== '') || (op === 'Neq' && value === '')) nonEmpty = true;
     }
     if (!nonEmpty)
       this.add(
@@ -553,26 +559,69 @@ export interface PromqlIssue {
 /** What a query must evaluate to. */
 export type PromqlResult = 'vector-or-scalar' | 'any';
 
-const typeCache = new BoundedCache<string, { readonly issues: readonly PromqlIssue[] }>(2048);
+/** Where `{{.window}}` landed in a rendered query. */
+export type WindowPlacement = 'range' | 'string' | 'other' | 'none';
+
+/** What one parse of a query finds. */
+export interface PromqlAnalysis {
+  /** The offset of the first syntax error. @default - the query parses */
+  readonly syntaxErrorAt?: number;
+  /** What Prometheus refuses beyond the grammar (empty when the query does not parse). */
+  readonly issues: readonly PromqlIssue[];
+  /**
+   * Where the window landed, for the offsets given as `windowAt`: 'range' when at least one
+   * is a range (`[...]`) or a subquery range, 'string' when every one is inside a string
+   * literal, 'other' otherwise (an offset, a number), 'none' when no offset was given.
+   */
+  readonly windowPlacement: WindowPlacement;
+}
+
+/** Options of {@link analysePromql}. */
+export interface PromqlAnalysisOptions {
+  /** What the query must evaluate to. @default 'vector-or-scalar' */
+  readonly result?: PromqlResult;
+  /** Offsets in the query where a window variable was rendered. @default [] */
+  readonly windowAt?: readonly number[];
+}
+
+const analysisCache = new BoundedCache<string, PromqlAnalysis>(4096);
 
 /**
- * Problems that Prometheus finds in a query that parses (the grammar passes them): type
- * errors (a range function over an instant vector, a range after a non-selector, an operator
- * on a range vector), zero ranges, regexes that are not RE2, selectors that match
- * everything. A query that does not parse gives none (the grammar check reports it).
+ * One parse of a query with the Prometheus project's grammar, and what Prometheus' parser
+ * refuses beyond it: type errors (a range function over an instant vector, a range after a
+ * non-selector, an operator on a range vector), zero ranges, regexes that are not RE2,
+ * selectors that match everything; and where the window variable landed. Kept per query.
  */
-export function promqlTypeIssues(expr: string, result: PromqlResult = 'vector-or-scalar'): readonly PromqlIssue[] {
-  return typeCache.getOrCompute(`${result}\u0000${expr}`, () => {
+export function analysePromql(expr: string, options: PromqlAnalysisOptions = {}): PromqlAnalysis {
+  const result = options.result ?? 'vector-or-scalar';
+  const windowAt = options.windowAt ?? [];
+  // Queries of a fleet differ mostly in their label values: what is checked depends on a
+  // value only through its regex validity and whether it matches the empty string, so the
+  // parse is kept per shape (every string literal replaced by a stand-in with those
+  // properties). A shape with any finding is analysed again as written, for its messages.
+  const shape = shapeOf(expr, windowAt);
+  if (shape) {
+    const a = analyseText(shape.text, result, shape.windowAt);
+    if (a.syntaxErrorAt === undefined && a.issues.length === 0) return a;
+  }
+  return analyseText(expr, result, windowAt);
+}
+
+function analyseText(expr: string, result: PromqlResult, windowAt: readonly number[]): PromqlAnalysis {
+  return analysisCache.getOrCompute(`${result}\u0000${windowAt.join(',')}\u0000${expr}`, () => {
     const tree = parser.parse(expr);
-    let broken = false;
+    let errorAt = -1;
     tree.iterate({
       enter(n) {
-        if (broken) return false;
-        if (n.type.isError) broken = true;
+        if (errorAt >= 0) return false;
+        if (n.type.isError) {
+          errorAt = n.from;
+          return false;
+        }
         return undefined;
       },
     });
-    if (broken) return { issues: [] };
+    if (errorAt >= 0) return { syntaxErrorAt: errorAt, issues: [], windowPlacement: 'none' };
     const checker = new TypeChecker(expr);
     const t = checker.typeOf(tree.topNode);
     const issues: PromqlIssue[] = [...checker.issues];
@@ -582,8 +631,64 @@ export function promqlTypeIssues(expr: string, result: PromqlResult = 'vector-or
         problem: `the query evaluates to ${TYPE_WORDS[t]}, but a rule needs an instant vector or a scalar`,
         fix: t === 'matrix' ? 'wrap the range in a function such as rate(...) or sum_over_time(...)' : 'give a query, not a string',
       });
-    return { issues };
-  }).issues;
+    return { issues, windowPlacement: windowPlacement(tree.topNode, windowAt) };
+  });
+}
+
+/**
+ * The query with each string literal replaced by a stand-in that the checks treat alike
+ * (`""` or `"x"`, and for a regex `".*"` when it matches the empty string), and the window
+ * offsets moved with it. Undefined when a literal cannot be read or a regex is invalid (the
+ * query is then analysed as written).
+ */
+function shapeOf(expr: string, windowAt: readonly number[]): { readonly text: string; readonly windowAt: number[] } | undefined {
+  let text = '';
+  let last = 0;
+  const moved: Array<{ readonly from: number; readonly to: number; readonly shapeFrom: number; readonly shapeTo: number }> = [];
+  for (let i = 0; i < expr.length; i++) {
+    const c = expr[i];
+    if (c === '#') {
+      const nl = expr.indexOf('\n', i);
+      i = nl < 0 ? expr.length : nl;
+      continue;
+    }
+    if (c !== '"' && c !== "'" && c !== '`') continue;
+    let j = i + 1;
+    while (j < expr.length && expr[j] !== c) {
+      if (c !== '`' && expr[j] === '\n') return undefined;
+      j += c !== '`' && expr[j] === '\\' ? 2 : 1;
+    }
+    if (j >= expr.length) return undefined;
+    const value = unquote(expr.slice(i, j + 1));
+    if (value === undefined) return undefined;
+    const before = expr.slice(0, i).trimEnd();
+    const regex = before.endsWith('=~') || before.endsWith('!~');
+    let stand: string;
+    if (regex) {
+      const r = compiled(value);
+      if (r.problem) return undefined;
+      stand = r.matchesEmpty ? '".*"' : '"x"';
+    } else stand = value === '' ? '""' : '"x"';
+    text += expr.slice(last, i);
+    moved.push({ from: i, to: j + 1, shapeFrom: text.length, shapeTo: text.length + stand.length });
+    text += stand;
+    last = j + 1;
+    i = j;
+  }
+  text += expr.slice(last);
+  const shifted = windowAt.map((at) => {
+    let shapeAt = at;
+    for (const m of moved) {
+      if (at >= m.to) shapeAt = m.shapeTo + (at - m.to);
+      else if (at >= m.from) return m.shapeFrom + 1; // inside the literal: inside its stand-in
+    }
+    return shapeAt;
+  });
+  return { text, windowAt: shifted };
+}
+/** The type issues of {@link analysePromql}; none for a query that does not parse (the grammar check reports it). */
+export function promqlTypeIssues(expr: string, result: PromqlResult = 'vector-or-scalar'): readonly PromqlIssue[] {
+  return analysePromql(expr, { result }).issues;
 }
 
 /** `near "..."`: the text around an offset, for messages. */
@@ -594,25 +699,13 @@ export function nearText(expr: string, at: number): string {
     .trim();
 }
 
-/** A window no query writes by itself, so that where the window landed can be found. */
-const WINDOW_PROBE = '1y2w3d4h5m6s7ms';
-
-/**
- * Where `{{.window}}` lands in a query, for a query rendered with {@link WINDOW_PROBE}:
- * 'range' when at least one occurrence is a range (`[...]`) or a subquery range, 'string'
- * when every occurrence is inside a string literal, 'other' otherwise (an offset, a number).
- */
-function windowPlacement(rendered: string): 'range' | 'string' | 'other' | 'none' {
-  const positions: number[] = [];
-  for (let i = rendered.indexOf(WINDOW_PROBE); i >= 0; i = rendered.indexOf(WINDOW_PROBE, i + 1)) positions.push(i);
+function windowPlacement(top: SyntaxNode, positions: readonly number[]): WindowPlacement {
   if (positions.length === 0) return 'none';
-  const tree = parser.parse(rendered);
   let inString = 0;
   for (const at of positions) {
-    let node: SyntaxNode | null = tree.resolveInner(at, 1);
     let range = false;
     let str = false;
-    for (; node; node = node.parent) {
+    for (let node: SyntaxNode | null = top.resolveInner(at, 1); node; node = node.parent) {
       if (node.name === 'StringLiteral') str = true;
       if (node.name === 'DurationExpr' && (node.parent?.name === 'MatrixSelector' || node.parent?.name === 'SubqueryExpr')) range = true;
     }
@@ -623,34 +716,22 @@ function windowPlacement(rendered: string): 'range' | 'string' | 'other' | 'none
 }
 
 /**
- * Problems with the place of `{{.window}}` in an SLI query (given with the variable
- * rendered by `render`): a window used only inside a string literal or as an offset
- * records the same thing for every window, so every burn rate is the same.
+ * Problems with the place of `{{.window}}` in an SLI query: a window used only inside a
+ * string literal or as an offset records the same thing for every window, so every burn
+ * rate is the same.
  */
-export function windowPlacementProblems(field: string, render: (window: string) => string): Problem[] {
-  let rendered: string;
-  try {
-    rendered = render(WINDOW_PROBE);
-  } catch {
-    return [];
-  }
-  const place = windowPlacement(rendered);
-  if (place === 'string')
+export function windowPlacementProblems(field: string, placement: WindowPlacement): Problem[] {
+  const fix = 'use {{.window}} as the range of a selector, e.g. rate(http_requests_total[{{.window}}])';
+  if (placement === 'string')
     return [
       {
         field,
         problem: '{{.window}} appears only inside a string literal, so it does not change the range and every window records the same ratio',
-        fix: 'use {{.window}} as the range of a selector, e.g. rate(http_requests_total[{{.window}}])',
+        fix,
       },
     ];
-  if (place === 'other')
-    return [
-      {
-        field,
-        problem: '{{.window}} is not used as a range (only as an offset or elsewhere), so every window records the same ratio',
-        fix: 'use {{.window}} as the range of a selector, e.g. rate(http_requests_total[{{.window}}])',
-      },
-    ];
+  if (placement === 'other')
+    return [{ field, problem: '{{.window}} is not used as a range (only as an offset or elsewhere), so every window records the same ratio', fix }];
   return [];
 }
 

@@ -7,9 +7,9 @@
 import { Problem } from '../common/errors';
 import { AlertMetaModel, AlertWindowsModel, SloModel } from './model';
 import { goFloat } from './format';
-import { promqlSyntaxProblem } from './promql';
-import { nearText, promqlTypeIssues, windowPlacementProblems } from '../common/promql';
-import { hasWindowVar, renderWindow, unsupportedTemplateActions } from './template';
+import { syntaxProblemAt } from './promql';
+import { analysePromql, nearText, windowPlacementProblems } from '../common/promql';
+import { hasWindowVar, renderWindowTracked, unsupportedTemplateActions } from './template';
 import { formatPromDuration } from '../common/duration';
 
 const NAME_RE = /^[A-Za-z0-9][-A-Za-z0-9_.]*[A-Za-z0-9]$/;
@@ -81,7 +81,12 @@ function queryProblems(field: string, query: string, strict: boolean): Problem[]
     out.push({ field, problem: `the query uses template actions other than {{.window}}: ${bad.join(', ')}`, fix: 'use only {{.window}}' });
     return out;
   }
-  const syntax = promqlSyntaxProblem(renderWindow(query, '1m'));
+  // One parse per query: the grammar, what Prometheus' parser refuses beyond it (Sloth
+  // validates queries with that parser), and where the window landed.
+  const { text, windowAt } = renderWindowTracked(query, '5m');
+  const analysis = text.trim() === '' ? undefined : analysePromql(text, { windowAt });
+  const syntax =
+    analysis === undefined ? 'the query is empty' : analysis.syntaxErrorAt !== undefined ? syntaxProblemAt(text, analysis.syntaxErrorAt) : undefined;
   if (syntax && strict)
     out.push({
       field,
@@ -89,12 +94,10 @@ function queryProblems(field: string, query: string, strict: boolean): Problem[]
       fix: 'correct the PromQL (try it in the Prometheus UI with a concrete window)',
     });
   else if (syntax) out.push({ field, problem: `the query does not parse: ${syntax}`, fix: 'correct the PromQL' });
-  if (syntax) return out;
-  // What Prometheus' parser refuses beyond the grammar (Sloth validates queries with it).
-  const rendered = renderWindow(query, '5m');
-  for (const issue of promqlTypeIssues(rendered))
-    out.push({ field, problem: `the query is not valid PromQL: ${issue.problem} (near "${nearText(rendered, issue.at)}")`, fix: issue.fix });
-  if (strict && out.length === 0) out.push(...windowPlacementProblems(field, (w) => renderWindow(query, w)));
+  if (syntax || !analysis) return out;
+  for (const issue of analysis.issues)
+    out.push({ field, problem: `the query is not valid PromQL: ${issue.problem} (near "${nearText(text, issue.at)}")`, fix: issue.fix });
+  if (strict && out.length === 0) out.push(...windowPlacementProblems(field, analysis.windowPlacement));
   return out;
 }
 

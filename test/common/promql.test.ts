@@ -1,5 +1,6 @@
 import * as YAML from 'yaml';
 import {
+  analysePromql,
   configMapKeyProblems,
   finiteProblems,
   goTemplateProblem,
@@ -11,7 +12,7 @@ import {
   reservedLabelProblems,
   windowPlacementProblems,
 } from '../../src/common/promql';
-import { renderWindow } from '../../src/slo/template';
+import { renderWindowTracked } from '../../src/slo/template';
 import { checkRules } from '../support/promtool';
 
 const problemsOf = (q: string) => promqlTypeIssues(q).map((i) => i.problem);
@@ -70,6 +71,7 @@ describe('PromQL type checks beyond the grammar', () => {
     ['x and 1', /the set operator "and" needs instant vectors on both sides/],
     ['{job=""}', /has no matcher that excludes empty values/],
     ['{job=~".*"}', /has no matcher that excludes empty values/],
+    ['{job!~"api"}', /has no matcher that excludes empty values/],
     ['histogram_quantile(x, 0.9)', /histogram_quantile\(\) expects a scalar as argument 1/],
     ['clamp_max(x)', /clamp_max\(\) takes 2 arguments, got 1/],
     ['absent_over_time(x)', /absent_over_time\(\) expects a range vector/],
@@ -96,6 +98,9 @@ describe('PromQL type checks beyond the grammar', () => {
     'avg_over_time((sum(rate(x[5m])) / sum(rate(y[5m])))[30d:5m])',
     '1 > bool 2',
     'x{job=~".+"}',
+    '{job!=""}',
+    '{job!~".*"}',
+    '{job=~"api|web"}',
     'absent(up{job="api"}) * 0',
     '(sum(rate(h_count{a="b"}[5m])) - sum(rate(h_bucket{a="b",le="0.5"}[5m])))',
   ];
@@ -119,13 +124,30 @@ describe('PromQL type checks beyond the grammar', () => {
     expect(r.exitCode).toBe(0);
   });
 
+  test('queries that differ only in label values share one parse, and findings still point into the query as written', () => {
+    const a = analysePromql('sum(rate(x{job="aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"}[5m])) / sum(y{job="b"})');
+    const b = analysePromql('sum(rate(x{job="c"}[5m])) / sum(y{job="d"})');
+    expect(a).toBe(b); // the same kept result
+    const bad = 'sum(x{job="a-very-long-value-that-moves-the-offsets"}) + rate(y{job="z"})';
+    const [issue] = analysePromql(bad).issues;
+    expect(bad.slice(issue.at)).toBe('y{job="z"})');
+    const badRegex = analysePromql('sum(rate(x{code=~"5[0-9"}[5m]))').issues;
+    expect(badRegex.map((i) => i.problem)).toEqual(['the regex "5[0-9" is not valid RE2, the syntax Prometheus uses (missing closing ]: `[0-9`)']);
+    // Regexes that match the empty value keep that in the shared shape.
+    expect(analysePromql('{job=~"a*"}').issues).toHaveLength(1);
+    expect(analysePromql('{job=~"a+"}').issues).toHaveLength(0);
+  });
+
   test('a query that does not parse is left to the grammar check', () => {
     expect(problemsOf('rate(x[5m]')).toEqual([]);
   });
 });
 
 describe('{{.window}} placement', () => {
-  const check = (q: string) => windowPlacementProblems('sli.raw.errorRatioQuery', (w) => renderWindow(q, w));
+  const check = (q: string) => {
+    const { text, windowAt } = renderWindowTracked(q, '5m');
+    return windowPlacementProblems('sli.raw.errorRatioQuery', analysePromql(text, { windowAt }).windowPlacement);
+  };
 
   test('only inside a string literal: refused, it records the same window everywhere', () => {
     const [p] = check('label_replace(sum(rate(x[5m])), "w", "{{.window}}", "", "")');
