@@ -239,6 +239,7 @@ export class SloSpec extends Construct implements IApiObjectOwner {
   private readonly catalog: AlertWindowsCatalog;
   private readonly periodMs: number;
   private readonly lateProblems: AppMemo<string[]>;
+  private readonly checkedSlos = new WeakMap<SloDefinition, ReadonlyArray<Problem & { readonly own?: boolean }>>();
 
   /** How Prometheus selects the generated object. */
   private get selection(): PrometheusSelection {
@@ -387,46 +388,65 @@ export class SloSpec extends Construct implements IApiObjectOwner {
 
   private checkSlos(problems: Problems): void {
     const found: Problem[] = [];
+    const keys = new Set<string>();
     const add = (field: string, problem: string, fix: string) => {
-      if (!found.some((f) => f.field === field && f.problem === problem)) found.push({ field, problem, fix });
+      const key = `${field}\u0000${problem}`;
+      if (!keys.has(key)) found.push({ field, problem, fix });
+      keys.add(key);
     };
-    const strict = { strict: true, scrapeIntervalMs: millisOrNaN(this.props.scrapeInterval ?? Duration.seconds(30))! };
-    const windows = this.catalog.get(this.periodMs);
     const seen = new Set<string>();
-    this.models.forEach((m, i) => {
+    const models = this.models;
+    models.forEach((m, i) => {
       const def = this.slos[i];
       const prefix = `slos[${i}]`;
-      // A helper's bad option (a name that is not PromQL) is reported at the option, not as the query it broke.
-      const sliOwn = def.sli.problems;
-      for (const pr of sliOwn) add(`${prefix}.sli.${pr.field}`, pr.problem, pr.fix);
-      for (const pr of sloDefinitionProblems(def)) add(`${prefix}.${pr.field}`, pr.problem, pr.fix);
-      for (const pr of sloProblems(m, windows, this.catalog.periods(), strict)) {
-        if (sliOwn.length && pr.field.startsWith('sli.')) continue;
-        if (pr.field === 'service') add('service', pr.problem, pr.fix);
-        else if (pr.field === 'period' && !Number.isFinite(this.periodMs)) continue;
-        else if (pr.field === 'period') add('period', pr.problem, 'use Duration.days(30) or Duration.days(28), or give alertWindows for this period');
-        else if (pr.field === 'alertWindows') add('scrapeInterval', pr.problem, pr.fix);
-        else add(`${prefix}.${pr.field}`, pr.problem, pr.fix);
-      }
-      if (def.sli.kind === 'latency' && !/^(\d+(\.\d+)?|\+Inf)$/.test(def.sli.thresholdBucket ?? '')) {
-        add(
-          `${prefix}.sli`,
-          `latency threshold bucket "${def.sli.thresholdBucket}" is not a bucket boundary`,
-          'give the `le` value of one of the histogram buckets, e.g. "0.5"',
-        );
-      }
-      if (def.sli.kind === 'throughput' && Number.isFinite(def.sli.minPerSecond) && !((def.sli.minPerSecond ?? 0) > 0)) {
-        add(
-          `${prefix}.sli`,
-          `minPerSecond must be above 0 (got ${def.sli.minPerSecond})`,
-          'give the minimum rate the service must sustain, e.g. 100',
-        );
-      }
+      for (const pr of this.sloChecks(def, m)) add(pr.own ? pr.field : `${prefix}.${pr.field}`, pr.problem, pr.fix);
       if (seen.has(m.name))
         add(`${prefix}.name`, `SLO "${m.name}" is defined twice in service "${m.service}"`, 'give each SLO of a service its own name');
       seen.add(m.name);
     });
     for (const f of found) problems.add(f.field, f.problem, f.fix);
+  }
+
+  /**
+   * The problems of one SLO definition: fields relative to it, or of the spec (`own`). Kept
+   * per definition (the spec's props cannot change), so that validating the app again
+   * after construction does not parse every query again.
+   */
+  private sloChecks(def: SloDefinition, m: SloModel): ReadonlyArray<Problem & { readonly own?: boolean }> {
+    const kept = this.checkedSlos.get(def);
+    if (kept) return kept;
+    const out: Array<Problem & { readonly own?: boolean }> = [];
+    const strict = { strict: true, scrapeIntervalMs: millisOrNaN(this.props.scrapeInterval ?? Duration.seconds(30))! };
+    const windows = this.catalog.get(this.periodMs);
+    // A helper's bad option (a name that is not PromQL) is reported at the option, not as the query it broke.
+    const sliOwn = def.sli.problems;
+    for (const pr of sliOwn) out.push({ ...pr, field: `sli.${pr.field}` });
+    out.push(...sloDefinitionProblems(def));
+    for (const pr of sloProblems(m, windows, this.catalog.periods(), strict)) {
+      if (sliOwn.length && pr.field.startsWith('sli.')) continue;
+      if (pr.field === 'service') out.push({ ...pr, own: true });
+      else if (pr.field === 'period' && !Number.isFinite(this.periodMs)) continue;
+      else if (pr.field === 'period')
+        out.push({ ...pr, own: true, fix: 'use Duration.days(30) or Duration.days(28), or give alertWindows for this period' });
+      else if (pr.field === 'alertWindows') out.push({ ...pr, field: 'scrapeInterval', own: true });
+      else out.push(pr);
+    }
+    if (def.sli.kind === 'latency' && !/^(\d+(\.\d+)?|\+Inf)$/.test(def.sli.thresholdBucket ?? '')) {
+      out.push({
+        field: 'sli',
+        problem: `latency threshold bucket "${def.sli.thresholdBucket}" is not a bucket boundary`,
+        fix: 'give the `le` value of one of the histogram buckets, e.g. "0.5"',
+      });
+    }
+    if (def.sli.kind === 'throughput' && Number.isFinite(def.sli.minPerSecond) && !((def.sli.minPerSecond ?? 0) > 0)) {
+      out.push({
+        field: 'sli',
+        problem: `minPerSecond must be above 0 (got ${def.sli.minPerSecond})`,
+        fix: 'give the minimum rate the service must sustain, e.g. 100',
+      });
+    }
+    this.checkedSlos.set(def, out);
+    return out;
   }
 
   private validateLate(): string[] {
