@@ -239,6 +239,7 @@ export class SloSpec extends Construct implements IApiObjectOwner {
   private readonly catalog: AlertWindowsCatalog;
   private readonly periodMs: number;
   private readonly lateProblems: AppMemo<string[]>;
+  private readonly modelOf = new WeakMap<SloDefinition, SloModel>();
   private readonly checkedSlos = new WeakMap<SloDefinition, ReadonlyArray<Problem & { readonly own?: boolean }>>();
 
   /** How Prometheus selects the generated object. */
@@ -316,31 +317,38 @@ export class SloSpec extends Construct implements IApiObjectOwner {
 
   /** The SLOs as models, ready for rule generation. */
   public get models(): SloModel[] {
-    const p = this.props;
     return this.slos.map((s) => {
-      const a = s.alerting ?? {};
-      const meta = (o: SloAlertOverride | undefined) =>
-        o?.disable
-          ? { disable: true, name: '', labels: {}, annotations: {} }
-          : {
-              disable: false,
-              name: a.name ?? '',
-              labels: { ...(a.labels ?? {}), ...(o?.labels ?? {}) },
-              annotations: { ...(a.annotations ?? {}), ...(o?.annotations ?? {}) },
-            };
-      return {
-        id: `${p.service}-${s.name}`,
-        name: s.name,
-        service: p.service,
-        description: s.description ?? '',
-        objective: s.objective,
-        periodMs: this.periodMs,
-        labels: { ...(p.labels ?? {}), ...(s.labels ?? {}), ...(p.extraLabels ?? {}) },
-        sli: s.sli.model,
-        pageAlert: meta(a.pageAlert),
-        ticketAlert: meta(a.ticketAlert),
-      };
+      let m = this.modelOf.get(s);
+      if (!m) this.modelOf.set(s, (m = this.model(s)));
+      return m;
     });
+  }
+
+  /** The model of one definition (kept per definition: the spec's props cannot change). */
+  private model(s: SloDefinition): SloModel {
+    const p = this.props;
+    const a = s.alerting ?? {};
+    const meta = (o: SloAlertOverride | undefined) =>
+      o?.disable
+        ? { disable: true, name: '', labels: {}, annotations: {} }
+        : {
+            disable: false,
+            name: a.name ?? '',
+            labels: { ...(a.labels ?? {}), ...(o?.labels ?? {}) },
+            annotations: { ...(a.annotations ?? {}), ...(o?.annotations ?? {}) },
+          };
+    return {
+      id: `${p.service}-${s.name}`,
+      name: s.name,
+      service: p.service,
+      description: s.description ?? '',
+      objective: s.objective,
+      periodMs: this.periodMs,
+      labels: { ...(p.labels ?? {}), ...(s.labels ?? {}), ...(p.extraLabels ?? {}) },
+      sli: s.sli.model,
+      pageAlert: meta(a.pageAlert),
+      ticketAlert: meta(a.ticketAlert),
+    };
   }
 
   /** The SLO definitions, as given. */
