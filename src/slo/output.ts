@@ -203,7 +203,7 @@ export class SloOutput {
 
   /**
    * The problem with the size of the object this output makes from `source`, when it is
-   * larger than {@link MAX_SLO_OBJECT_BYTES}; `count` is how many SLOs it holds, for the fix.
+   * larger than 1 MiB of JSON (`MAX_SLO_OBJECT_BYTES`); `count` is how many SLOs it holds, for the fix.
    */
   public sizeProblems(source: SloOutputSource, count: number): Problem[] {
     if (!this.rendering.objectType) return [];
