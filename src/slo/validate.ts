@@ -84,7 +84,8 @@ function queryProblems(field: string, query: string, strict: boolean): Problem[]
   // One parse per query: the grammar, what Prometheus' parser refuses beyond it (Sloth
   // validates queries with that parser), and where the window landed.
   const { text, windowAt } = renderWindowTracked(query, '5m');
-  const analysis = text.trim() === '' ? undefined : analysePromql(text, { windowAt });
+  // A query whose result is a range vector parses (Sloth accepts it); the typed constructs refuse it.
+  const analysis = text.trim() === '' ? undefined : analysePromql(text, { windowAt, result: strict ? 'vector-or-scalar' : 'any' });
   const syntax =
     analysis === undefined ? 'the query is empty' : analysis.syntaxErrorAt !== undefined ? syntaxProblemAt(text, analysis.syntaxErrorAt) : undefined;
   if (syntax && strict)

@@ -20,6 +20,9 @@ import {
   SloThresholdRulesProps,
   Sli,
 } from '../../src/slo';
+import { SloModel } from '../../src/slo/model';
+import { sloProblems } from '../../src/slo/validate';
+import { DEFAULT_ALERT_WINDOWS } from '../../src/slo/windows';
 
 const events = Sli.events({
   errorQuery: 'sum(rate(http_requests_total{job="api",code=~"5.."}[{{.window}}]))',
@@ -370,5 +373,40 @@ describe('SloDashboard: numbers that are not finite', () => {
     expect(
       () => new SloDashboard(Testing.chart(), 'dash', { alertWindows: { ...w, pageQuick: { ...w.pageQuick, errorBudgetPercent: Infinity } } }),
     ).toThrow('[test/dash] alertWindows.pageQuick.errorBudgetPercent: Infinity is not a finite number, and would be written into the rules as such.');
+  });
+});
+
+describe('the same query checks in Sloth-compatible mode (the slo CLI)', () => {
+  const model = (errorRatioQuery: string): SloModel => ({
+    id: 'api-availability',
+    name: 'availability',
+    service: 'api',
+    description: '',
+    objective: 99.9,
+    periodMs: 30 * 86400000,
+    labels: {},
+    sli: { raw: { errorRatioQuery } },
+    pageAlert: { disable: true, name: '', labels: {}, annotations: {} },
+    ticketAlert: { disable: true, name: '', labels: {}, annotations: {} },
+  });
+  const sloth = (q: string) => sloProblems(model(q), DEFAULT_ALERT_WINDOWS[0], ['30d'], { strict: false });
+
+  test("what Prometheus' parser refuses, Sloth refuses too", () => {
+    expect(sloth('rate(sum(x)[{{.window}}])')).toEqual([
+      {
+        field: 'sli.raw.errorRatioQuery',
+        problem:
+          'the query is not valid PromQL: the range 5m follows sum(x), which is not a metric selector: Prometheus allows ranges only on selectors (near "rate(sum(x)[5m])")',
+        fix: 'put the range on a metric selector, e.g. rate(http_requests_total[5m]); over an expression, use a subquery such as max_over_time((a / b)[1h:1m])',
+      },
+    ]);
+  });
+
+  test('what only the typed constructs refuse, Sloth accepts: a range-vector result, {{.window}} only in a string, an objective of 0.999', () => {
+    expect(sloth('x[{{.window}}]')).toEqual([]);
+    expect(sloth('label_replace(sum(rate(x[5m])), "w", "{{.window}}", "", "")')).toEqual([]);
+    expect(sloProblems({ ...model('sum(rate(x[{{.window}}]))'), objective: 0.999 }, DEFAULT_ALERT_WINDOWS[0], ['30d'], { strict: false })).toEqual(
+      [],
+    );
   });
 });
