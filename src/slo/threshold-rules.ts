@@ -221,23 +221,24 @@ export class SloThresholdRules extends Construct implements IApiObjectOwner {
     if (!/^[a-zA-Z_][a-zA-Z0-9_]*$/.test(prefix))
       problems.add('prefix', `"${prefix}" cannot be part of a recording name`, 'use letters, digits and _');
     const objective = props.objective ?? 99.9;
-    const number = (field: string, v: number, lo: number, hi: number, hiIncluded: boolean, fix: string, example: string) => {
+    /** Records a problem unless `v` is finite and in the interval; true when it is. */
+    const inRange = (field: string, v: number, lo: number, hi: number, hiIncluded: boolean, fix: string, example: string) => {
       const nonFinite = finiteProblems(field, v, example);
       if (nonFinite.length) problems.addAll('', nonFinite);
       else if (!(v > lo && (hiIncluded ? v <= hi : v < hi))) problems.add(field, `${v} is outside (${lo}, ${hi}${hiIncluded ? ']' : ')'}`, fix);
       else return true;
       return false;
     };
-    if (number('objective', objective, 0, 100, false, 'give a percentage such as 99.9', '99.9') && objective < MIN_OBJECTIVE) {
+    if (inRange('objective', objective, 0, 100, false, 'give a percentage such as 99.9', '99.9') && objective < MIN_OBJECTIVE) {
       const p = objectiveFloorProblem('objective', objective);
       problems.add(p.field, p.problem, p.fix);
     }
     const quantile = props.quantile ?? 0.99;
-    number('quantile', quantile, 0, 1, false, 'give a quantile such as 0.99', '0.99');
+    inRange('quantile', quantile, 0, 1, false, 'give a quantile such as 0.99', '0.99');
     const burn = props.budgetBurnPercentPerDay ?? 10;
-    number('budgetBurnPercentPerDay', burn, 0, 100, true, 'give a percent such as 10', '10');
+    inRange('budgetBurnPercentPerDay', burn, 0, 100, true, 'give a percent such as 10', '10');
     const low = props.budgetRemainingPercentBelow ?? 20;
-    number('budgetRemainingPercentBelow', low, 0, 100, false, 'give a percent such as 20', '20');
+    inRange('budgetRemainingPercentBelow', low, 0, 100, false, 'give a percent such as 20', '20');
     for (const [field, d, example] of [
       ['period', props.period, 'Duration.days(28)'],
       ['shortWindow', props.shortWindow, 'Duration.minutes(5)'],
