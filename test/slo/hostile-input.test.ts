@@ -23,6 +23,7 @@ import {
 import { SloModel } from '../../src/slo/model';
 import { sloProblems } from '../../src/slo/validate';
 import { DEFAULT_ALERT_WINDOWS } from '../../src/slo/windows';
+import { checkRules } from '../support/promtool';
 
 const events = Sli.events({
   errorQuery: 'sum(rate(http_requests_total{job="api",code=~"5.."}[{{.window}}]))',
@@ -86,8 +87,14 @@ describe('PromQL injection through the SLI helpers: every name is checked agains
     );
   });
 
-  test('label values are quoted, so hostile values stay values', () => {
+  test('label values are quoted, so hostile values stay values (promtool reads the rules, and the value is one matcher)', () => {
     accepted({ slos: [slo({ sli: Sli.availability({ selector: { job: injected } }) })] });
+    const chart = Testing.chart();
+    const spec = new SloSpec(chart, 'slos', { service: 'api', slos: [slo({ sli: Sli.availability({ selector: { job: `${injected}\\ "\n` } }) })] });
+    const file = spec.toRulesFile();
+    const r = checkRules({ 'rules.yaml': file });
+    expect(r.output).toMatch(/SUCCESS: 17 rules found/);
+    expect(spec.ruleGroups[0].rules[0].expr).toContain('{job="\\"} or vector(1) #\\\\ \\"\\n",code=~"5.."}');
   });
 
   test('the error status regex and selector regexes are RE2', () => {
