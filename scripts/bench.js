@@ -5,6 +5,8 @@
 //   npm run bench -- --fleet 100,1000      the fleet at the given sizes
 //   npm run bench -- --fleet none          micro-benchmarks only
 //   npm run bench -- --no-micro            the fleet only
+//   npm run bench -- --specs 1000,10000    SloSpec validation at the given sizes ("none" to skip; default 1000,10000)
+//   npm run bench -- --spec-runs 5         runs per SloSpec size (default 3; the median and the fastest are shown)
 //
 // Micro-benchmarks: SLO rule generation, SloSpec synthesis, the chapter platform synth.
 // The fleet (examples/fleet.ts): one App, one Chart per service, each with a SloSpec of two
@@ -19,6 +21,16 @@
 //   floor        the `yaml` package (cdk8s's copy, with cdk8s's options) stringifying the same output objects
 //   bare cdk8s   the same objects as plain ApiObjects, one Chart per service, in a fresh App: app.synthYaml()
 // and checks that the four outputs are the same bytes.
+//
+// SloSpec validation (--specs): N SloSpecs of two SLOs each, each spec its own service and
+// selectors, measured twice: with SLI helpers (Sli.availability and Sli.latency: names and
+// regexes checked, the queries correct by construction) and with the same SLIs written as
+// events queries (each of the four queries parsed and type-checked); one Chart per spec, in one App, plus one spec that
+// repeats the first one's sloth_id so that the app-wide check has something to find. Each size
+// in a child process of its own, after a full garbage collection; timed: constructing the specs
+// (which checks every prop and parses every query), then validating the whole app once the
+// way cdk8s does (every construct's node.validate(): the app-wide sloth_id check and the late
+// checks). No YAML is serialized (the fleet measures synthesis).
 'use strict';
 const path = require('path');
 const { spawnSync } = require('child_process');
@@ -36,6 +48,8 @@ function flag(name) {
 
 if (flag('--fleet-child') !== undefined) {
   fleetChild(Number(flag('--fleet-child')));
+} else if (flag('--specs-child') !== undefined) {
+  specsChild(Number(flag('--specs-child')), flag('--sli') ?? 'helpers');
 } else {
   main();
 }
@@ -49,8 +63,106 @@ function main() {
     );
     process.exit(2);
   }
+  const specsArg = flag('--specs') ?? '1000,10000';
+  const specSizes = specsArg === 'none' ? [] : specsArg.split(',').map((s) => Number(s.trim()));
+  if (specSizes.some((n) => !Number.isInteger(n) || n < 1)) {
+    process.stderr.write(
+      `bench: --specs "${specsArg}": give whole numbers of SloSpecs separated by commas (e.g. 1000,10000), or "none". Fix: npm run bench -- --specs 1000,10000\n`,
+    );
+    process.exit(2);
+  }
   if (!args.includes('--no-micro')) micro();
+  if (specSizes.length > 0) specs(specSizes);
   if (sizes.length > 0) fleet(sizes);
+}
+
+function specs(sizes) {
+  const rows = [];
+  const runs = Number(flag('--spec-runs') ?? 3);
+  for (const variant of ['helpers', 'events'])
+    for (const n of sizes) {
+      const samples = [];
+      for (let run = 0; run < runs; run++) {
+        const child = spawnSync(
+          process.execPath,
+          [...process.execArgv, '--expose-gc', path.join(__dirname, 'bench.js'), '--specs-child', String(n), '--sli', variant],
+          { encoding: 'utf8', maxBuffer: 16 * 1024 * 1024 },
+        );
+        if (child.status !== 0) {
+          process.stderr.write(`bench: validating ${n} SloSpecs failed (exit ${child.status ?? child.signal}):\n${child.stderr}${child.stdout}`);
+          process.exit(1);
+        }
+        samples.push(JSON.parse(child.stdout.trim().split('\n').pop()));
+      }
+      // The median run by total time, and the fastest (the machine may be shared).
+      samples.sort((a, b) => a.constructMs + a.validateMs - (b.constructMs + b.validateMs));
+      rows.push({ ...samples[Math.floor(samples.length / 2)], bestMs: samples[0].constructMs + samples[0].validateMs, runs });
+    }
+  const s = (ms) => `${(ms / 1000).toFixed(2)} s`;
+  console.log('');
+  console.log(
+    `SloSpec validation: N specs of 2 SLOs, one Chart each, one App (construct + validate; no YAML); median of ${rows[0]?.runs ?? 0} runs, and the fastest`,
+  );
+  console.log('');
+  console.log('| SLIs | SloSpecs | SLOs | construct | validate | construct + validate | per spec | fastest run |');
+  console.log('|---|---|---|---|---|---|---|---|');
+  for (const r of rows) {
+    const total = r.constructMs + r.validateMs;
+    console.log(
+      `| ${r.sli} | ${r.specs.toLocaleString('en-US')} | ${r.slos.toLocaleString('en-US')} | ${s(r.constructMs)} | ${s(r.validateMs)} | ${s(total)} | ${((total * 1000) / r.specs).toFixed(0)} µs | ${s(r.bestMs)} |`,
+    );
+  }
+  for (let i = 1; i < rows.length; i++) {
+    const a = rows[i - 1];
+    const b = rows[i];
+    if (a.sli !== b.sli) continue;
+    const ta = a.constructMs + a.validateMs;
+    const tb = b.constructMs + b.validateMs;
+    console.log(`growth ${a.sli}, ${a.specs} → ${b.specs} specs (${(b.specs / a.specs).toFixed(1)}×): ${(tb / ta).toFixed(2)}× the time`);
+  }
+  for (const big of rows.filter((r) => r.specs === 10000))
+    console.log(
+      `10,000 SloSpecs (${big.sli}) constructed and validated in under 2 s: median ${big.constructMs + big.validateMs < 2000 ? 'yes' : 'NO'}, fastest ${big.bestMs < 2000 ? 'yes' : 'NO'}`,
+    );
+}
+
+/** One size of the SloSpec validation benchmark, in a process of its own; prints one JSON line. */
+function specsChild(n, variant) {
+  const { App, Chart } = require('cdk8s');
+  const lib = require(path.join(root, 'lib', 'src'));
+  const asEvents = (sli) => (variant === 'events' ? lib.Sli.events(sli.model.events) : sli);
+  const sloSpec = (app, i, service) =>
+    new lib.SloSpec(new Chart(app, `c${i}`), 'slos', {
+      service,
+      slos: [
+        {
+          name: 'availability',
+          objective: 99.9,
+          sli: asEvents(lib.Sli.availability({ selector: { job: service } })),
+          alerting: { name: 'HighErrorRate' },
+        },
+        {
+          name: 'latency',
+          objective: 99,
+          sli: asEvents(lib.Sli.latency({ selector: { job: service }, thresholdBucket: '0.5' })),
+          alerting: { name: 'HighLatency', annotations: { summary: '{{ $labels.sloth_service }} is slow' } },
+        },
+      ],
+    });
+  global.gc?.();
+  const app = new App();
+  const t0 = performance.now();
+  for (let i = 0; i < n; i++) sloSpec(app, i, `svc-${i}`);
+  sloSpec(app, n, 'svc-0'); // the same sloth_ids as the first spec
+  const t1 = performance.now();
+  const messages = app.node.findAll().flatMap((c) => c.node.validate());
+  const t2 = performance.now();
+  // Both specs of the repeated service report it, for each of its two SLOs; nothing else is wrong.
+  if (messages.length !== 4 || !messages.every((m) => m.includes('is also generated by'))) {
+    process.stderr.write(`bench: expected the 4 repeated sloth_id messages, got ${messages.length}:\n${messages.slice(0, 5).join('\n')}\n`);
+    process.exit(1);
+  }
+  console.log(JSON.stringify({ sli: variant, specs: n, slos: 2 * (n + 1), constructMs: t1 - t0, validateMs: t2 - t1 }));
 }
 
 function bench(name, iterations, fn) {

@@ -8,6 +8,7 @@ import * as path from 'path';
 import { alertWindowsCatalog, loadAlertWindowsDirectory } from '../slo/alert-window-files';
 import { ErrorBudgetExhaustedAlertConfig, sloPluginFromDeclaration } from '../slo/error-budget-alert';
 import { LoadedSpec, loadSpecFile, specProblems, specRuleGroups } from '../slo/spec-documents';
+import { specWarnings } from '../slo/spec-warnings';
 import { discoverSpecFiles, formatSpecProblem, SpecLoadError, SpecPathFilter, SpecProblem, specProblemOf } from '../slo/spec-files';
 import { fsErrorText, InputFileError, OutputFile, PatternError, re2Pattern, realPathOf, sameFile, writeFilesAtomically } from '../common/input-files';
 import { SloOutput } from '../slo/output';
@@ -230,6 +231,7 @@ const VALIDATE_FLAGS: Record<string, FlagSpec> = {
 function loadAndCheck(
   files: readonly string[],
   setup: CommonSetup,
+  warn: (text: string) => void,
 ): { loaded: Array<[string, LoadedSpec[]]>; problems: SpecProblem[]; invalid: Set<LoadedSpec> } {
   const loaded: Array<[string, LoadedSpec[]]> = [];
   const problems: SpecProblem[] = [];
@@ -240,6 +242,7 @@ function loadAndCheck(
       for (const s of specs) {
         const found = specProblems(s, setup.catalog, { defaultPeriodMs: setup.periodMs, extraLabels: setup.extraLabels });
         if (found.length) invalid.add(s);
+        for (const w of specWarnings(s, { defaultPeriodMs: setup.periodMs })) warn(`warning: ${formatSpecProblem(w)}\n`);
         problems.push(...found);
       }
       loaded.push([file, specs]);
@@ -285,7 +288,7 @@ export async function sloGenerate(args: readonly string[], io: CliIo): Promise<n
     if (out !== '-' && sameFile(out, input!))
       throw new CliUsageError(`--out ${out} is the same file as --input ${input} (writing would replace the spec); write the rules to another file`);
   }
-  const { loaded, problems } = loadAndCheck(files, setup);
+  const { loaded, problems } = loadAndCheck(files, setup, (t) => io.err(t));
   const outputs = new Map<string, string>();
   if (problems.length === 0) {
     for (const [file, specs] of loaded) {
@@ -352,7 +355,7 @@ export async function sloValidate(args: readonly string[], io: CliIo): Promise<n
     flag: '--input',
   });
   if (files.length === 0) throw new CliUsageError(`no SLO spec files (.yaml/.yml) found at ${input}`);
-  const { loaded, problems, invalid } = loadAndCheck(files, setup);
+  const { loaded, problems, invalid } = loadAndCheck(files, setup, (t) => io.err(t));
   let documents = 0;
   let slos = 0;
   const ids = new Map<string, string>();

@@ -13,6 +13,7 @@ import { Problem, Problems, ResilienceValidationError } from '../common/errors';
 import { SynthFile } from '../common/files';
 import { formatGrafanaSpan } from '../common/duration';
 import { annotationKeyProblems, labelsProblems, nameProblems, namespaceProblems } from '../common/checks';
+import { finiteDurationProblems, finiteProblems, millisOrNaN } from '../common/promql';
 import { AlertWindowsModel } from './model';
 import { SloMetrics } from './rules';
 import { objectLabels } from '../common/conventions';
@@ -23,7 +24,8 @@ import { apiObjectsOf, IApiObjectOwner, setMainObject } from '../common/api-obje
 export class DashboardRefresh {
   /** Refresh every `interval` (Grafana's minimum is 5s by default). */
   public static every(interval: Duration): DashboardRefresh {
-    return new DashboardRefresh(formatGrafanaSpan(interval.toMilliseconds()), interval.toMilliseconds());
+    const ms = millisOrNaN(interval)!;
+    return new DashboardRefresh(Number.isFinite(ms) ? formatGrafanaSpan(ms) : '', ms);
   }
 
   /** Never refresh on its own. */
@@ -48,7 +50,8 @@ export class DashboardRefresh {
 export class DashboardTimeRange {
   /** The last `span` up to now (`now-7d` to `now`), in whole seconds. */
   public static last(span: Duration): DashboardTimeRange {
-    return new DashboardTimeRange(`now-${formatGrafanaSpan(span.toMilliseconds())}`, 'now', span.toMilliseconds());
+    const ms = millisOrNaN(span)!;
+    return new DashboardTimeRange(`now-${Number.isFinite(ms) ? formatGrafanaSpan(ms) : ''}`, 'now', ms);
   }
 
   /** A raw Grafana range (`{ from: "now-30d/d", to: "now" }`); escape hatch. */
@@ -304,6 +307,17 @@ export function sloDashboardProblems(options: SloDashboardOptions = {}): Problem
     if (t.trim() === '') problems.add(`tags[${i}]`, 'the tag is empty', 'remove it or give it a value');
   });
   const refresh = options.refresh;
+  problems.addAll('', finiteDurationProblems('refresh', refresh?.intervalMs, 'DashboardRefresh.every(Duration.minutes(1))'));
+  problems.addAll('', finiteDurationProblems('timeRange', options.timeRange?.spanMs, 'DashboardTimeRange.last(Duration.days(7))'));
+  if (options.alertWindows) {
+    const w = options.alertWindows;
+    problems.addAll('', finiteDurationProblems('alertWindows.sloPeriodMs', w.sloPeriodMs, '30 days'));
+    for (const key of ['pageQuick', 'pageSlow', 'ticketQuick', 'ticketSlow'] as const) {
+      problems.addAll('', finiteProblems(`alertWindows.${key}.errorBudgetPercent`, w[key].errorBudgetPercent, '2'));
+      problems.addAll('', finiteDurationProblems(`alertWindows.${key}.shortWindowMs`, w[key].shortWindowMs, '5 minutes'));
+      problems.addAll('', finiteDurationProblems(`alertWindows.${key}.longWindowMs`, w[key].longWindowMs, '1 hour'));
+    }
+  }
   if (refresh?.intervalMs !== undefined && refresh.intervalMs < MIN_REFRESH_MS) {
     problems.add(
       'refresh',

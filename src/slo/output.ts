@@ -10,6 +10,7 @@
 import * as YAML from 'yaml';
 import { formatPromDuration } from '../common/duration';
 import type { Problem } from '../common/errors';
+import { configMapKeyProblems } from '../common/promql';
 import type { PromRuleGroup } from './model';
 import { groupsToJson, rulesFileYaml } from './render';
 
@@ -47,7 +48,15 @@ export interface SloOutputNeeds {
   };
   /** The rules are SLOs Sloth can express. @default true */
   readonly slothExpressible?: boolean;
+  /** The generated object's `metadata.name` (a ConfigMap's default key derives from it). @default - not checked */
+  readonly objectName?: string;
 }
+
+/**
+ * The largest object an SLO output writes, in bytes of JSON: 1 MiB. etcd refuses requests
+ * over 1.5 MiB by default, and Kubernetes refuses a ConfigMap whose data exceeds 1 MiB.
+ */
+export const MAX_SLO_OBJECT_BYTES = 1024 * 1024;
 
 interface OutputRendering {
   readonly kind: 'prometheus-rule' | 'sloth' | 'configmap' | 'rules-file';
@@ -126,7 +135,18 @@ export class SloOutput {
         objectType: { apiVersion: 'v1', kind: 'ConfigMap' },
         bodyField: 'data',
         body: (source) => ({ [o.fileName ?? `${source.metadata.name}.rules.yaml`]: rulesFileYaml(source.ruleGroups()) }),
-        problems: () => [],
+        problems: (needs) => {
+          if (o.fileName !== undefined) return configMapKeyProblems('output.fileName', o.fileName);
+          if (needs.objectName !== undefined && `${needs.objectName}.rules.yaml`.length > 253)
+            return [
+              {
+                field: 'name',
+                problem: `the ConfigMap key "${needs.objectName}.rules.yaml" is longer than the 253 characters Kubernetes allows`,
+                fix: 'use a shorter name, or give SloOutput.rulesConfigMap({ fileName })',
+              },
+            ];
+          return [];
+        },
       },
       o.fileName,
     );
@@ -179,6 +199,26 @@ export class SloOutput {
   /** What this output cannot express of what the source needs (empty when it can). */
   public problems(needs: SloOutputNeeds = {}): Problem[] {
     return this.rendering.problems(needs);
+  }
+
+  /**
+   * The problem with the size of the object this output makes from `source`, when it is
+   * larger than 1 MiB of JSON (`MAX_SLO_OBJECT_BYTES`); `count` is how many SLOs it holds, for the fix.
+   */
+  public sizeProblems(source: SloOutputSource, count: number): Problem[] {
+    if (!this.rendering.objectType) return [];
+    const bytes = Buffer.byteLength(JSON.stringify(this.document(source)));
+    if (bytes <= MAX_SLO_OBJECT_BYTES) return [];
+    const mib = (n: number) => `${(n / 1048576).toFixed(2)} MiB`;
+    const each = Math.max(1, Math.floor((count * MAX_SLO_OBJECT_BYTES * 0.9) / bytes));
+    const kind = this.rendering.objectType.kind;
+    return [
+      {
+        field: 'slos',
+        problem: `the generated ${kind} is ${mib(bytes)} for ${count} SLO${count === 1 ? '' : 's'}, more than the ${mib(MAX_SLO_OBJECT_BYTES)} one object may hold (etcd refuses requests over 1.5 MiB by default${kind === 'ConfigMap' ? ', and a ConfigMap holds at most 1 MiB of data' : ''})`,
+        fix: `split the SLOs over several SloSpecs (each writes its own ${kind}), about ${each} SLO${each === 1 ? '' : 's'} each`,
+      },
+    ];
   }
 
   /** The whole manifest: `apiVersion`, `kind`, `metadata` and the body (for a plain rules file, the file). */

@@ -1,3 +1,5 @@
+import type { Problem } from '../common/errors';
+import { finiteProblems, matcherProblems, metricNameProblems, labelNameProblems, regexProblems } from '../common/promql';
 import { SliModel } from './model';
 
 /** A label matcher for SLI helpers: an exact value, or a regex with `{ regex }`. */
@@ -78,6 +80,12 @@ export class Sli {
     const metric = o.metric ?? 'http_requests_total';
     const status = o.statusLabel ?? 'code';
     const errors = promqlSelector(o.selector, { [status]: { regex: o.errorStatusRegex ?? '5..' } });
+    const problems = [
+      ...metricNameProblems('metric', metric),
+      ...matcherProblems('selector', o.selector),
+      ...labelNameProblems('statusLabel', status),
+      ...regexProblems('errorStatusRegex', o.errorStatusRegex ?? '5..'),
+    ];
     return new Sli(
       {
         events: {
@@ -86,6 +94,9 @@ export class Sli {
         },
       },
       'availability',
+      undefined,
+      undefined,
+      problems,
     );
   }
 
@@ -97,6 +108,7 @@ export class Sli {
     const h = o.histogram ?? 'http_request_duration_seconds';
     const sel = promqlSelector(o.selector);
     const bucket = promqlSelector(o.selector, { le: o.thresholdBucket });
+    const problems = [...metricNameProblems('histogram', h, 'http_request_duration_seconds'), ...matcherProblems('selector', o.selector)];
     return new Sli(
       {
         events: {
@@ -106,6 +118,8 @@ export class Sli {
       },
       'latency',
       o.thresholdBucket,
+      undefined,
+      problems,
     );
   }
 
@@ -116,11 +130,17 @@ export class Sli {
    */
   public static throughput(o: ThroughputSliOptions): Sli {
     const metric = o.metric ?? 'http_requests_total';
+    const problems = [
+      ...metricNameProblems('metric', metric),
+      ...matcherProblems('selector', o.selector),
+      ...finiteProblems('minPerSecond', o.minPerSecond, '100'),
+    ];
     return new Sli(
       { raw: { errorRatioQuery: `1 - clamp_max(sum(rate(${metric}${promqlSelector(o.selector)}[{{.window}}])) / ${o.minPerSecond}, 1)` } },
       'throughput',
       undefined,
       o.minPerSecond,
+      problems,
     );
   }
 
@@ -138,6 +158,13 @@ export class Sli {
     public readonly thresholdBucket?: string,
     /** For throughput SLIs: the minimum rate. */
     public readonly minPerSecond?: number,
+    /**
+     * What is wrong with the helper's options (a metric or label name that is not valid
+     * PromQL, a regex that is not RE2), fields relative to the options; reported by the
+     * construct the SLI is given to. Empty for a valid SLI and for `events`, `raw` and `of`
+     * (their queries are checked as queries).
+     */
+    public readonly problems: readonly Problem[] = [],
   ) {}
 }
 

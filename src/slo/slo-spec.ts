@@ -7,12 +7,13 @@ import { AppIndex, AppMemo, appChanged, ConstructRegistry, sortInTreeOrder } fro
 import { LIBRARY_VERSION } from '../common/version';
 import { nameProblems, namespaceProblems } from '../common/checks';
 import { AlertWindowsModel, GenerationInfo, PromRuleGroup, SloModel } from './model';
-import { SloOutput, SloOutputSource } from './output';
+import { MAX_SLO_OBJECT_BYTES, SloOutput, SloOutputSource } from './output';
 import { rulesFileYaml } from './render';
 import { sloRuleGroups } from './rules';
 import { SlothServiceSpec } from './sloth-spec';
 import { Sli } from './sli';
 import { sloProblems } from './validate';
+import { finiteDurationProblems, millisOrNaN, goTemplatesProblems, reservedLabelProblems, SLOTH_JOIN_LABELS } from '../common/promql';
 import { AlertWindowsCatalog, alertWindowsProblems, DEFAULT_ALERT_WINDOWS } from './windows';
 import { apiObjectsOf, IApiObjectOwner, setMainObject } from '../common/api-object';
 
@@ -36,6 +37,25 @@ const SLOTH_IDS = new AppIndex(SLO_SPECS, (specs) => {
   for (const [id, list] of index) if (list.length > 1) index.set(id, sortInTreeOrder(list));
   return index;
 });
+
+/**
+ * Problems with what one SLO definition writes into the rules besides its queries: labels
+ * that override the ones Sloth's rules join on, and annotation or label templates that
+ * Prometheus' template parser refuses. Fields relative to the definition.
+ */
+function sloDefinitionProblems(def: SloDefinition): Problem[] {
+  const a = def.alerting ?? {};
+  const alertReserved = [...SLOTH_JOIN_LABELS, 'sloth_severity'];
+  const out: Problem[] = [...reservedLabelProblems('labels', def.labels), ...reservedLabelProblems('alerting.labels', a.labels, alertReserved)];
+  out.push(...goTemplatesProblems('alerting.labels', a.labels), ...goTemplatesProblems('alerting.annotations', a.annotations));
+  for (const which of ['pageAlert', 'ticketAlert'] as const) {
+    const o = a[which];
+    if (!o || o.disable) continue;
+    out.push(...reservedLabelProblems(`alerting.${which}.labels`, o.labels, alertReserved));
+    out.push(...goTemplatesProblems(`alerting.${which}.labels`, o.labels), ...goTemplatesProblems(`alerting.${which}.annotations`, o.annotations));
+  }
+  return out;
+}
 
 /** Overrides for the page or the ticket alert. */
 export interface SloAlertOverride {
@@ -115,11 +135,11 @@ export class AlertWindows {
   }): AlertWindows {
     const w = (s: CustomAlertWindow) => ({
       errorBudgetPercent: s.errorBudgetPercent,
-      shortWindowMs: s.shortWindow.toMilliseconds(),
-      longWindowMs: s.longWindow.toMilliseconds(),
+      shortWindowMs: millisOrNaN(s.shortWindow)!,
+      longWindowMs: millisOrNaN(s.longWindow)!,
     });
     return new AlertWindows({
-      sloPeriodMs: o.period.toMilliseconds(),
+      sloPeriodMs: millisOrNaN(o.period)!,
       pageQuick: w(o.pageQuick),
       pageSlow: w(o.pageSlow),
       ticketQuick: w(o.ticketQuick),
@@ -219,6 +239,8 @@ export class SloSpec extends Construct implements IApiObjectOwner {
   private readonly catalog: AlertWindowsCatalog;
   private readonly periodMs: number;
   private readonly lateProblems: AppMemo<string[]>;
+  private readonly modelOf = new WeakMap<SloDefinition, SloModel>();
+  private readonly checkedSlos = new WeakMap<SloDefinition, ReadonlyArray<Problem & { readonly own?: boolean }>>();
 
   /** How Prometheus selects the generated object. */
   private get selection(): PrometheusSelection {
@@ -233,7 +255,7 @@ export class SloSpec extends Construct implements IApiObjectOwner {
     this.service = props.service;
     this.name = props.name ?? `${props.service}-slos`.toLowerCase().replace(/[^a-z0-9.-]/g, '-');
     this.namespace = props.namespace ?? 'monitoring';
-    this.periodMs = (props.period ?? Duration.days(30)).toMilliseconds();
+    this.periodMs = millisOrNaN(props.period ?? Duration.days(30))!;
     const windows = [...DEFAULT_ALERT_WINDOWS, ...(props.alertWindows ?? []).map((w) => w.model)];
     const byPeriod = new Map<number, AlertWindowsModel>();
     for (const w of windows) byPeriod.set(w.sloPeriodMs, w);
@@ -295,31 +317,38 @@ export class SloSpec extends Construct implements IApiObjectOwner {
 
   /** The SLOs as models, ready for rule generation. */
   public get models(): SloModel[] {
-    const p = this.props;
     return this.slos.map((s) => {
-      const a = s.alerting ?? {};
-      const meta = (o: SloAlertOverride | undefined) =>
-        o?.disable
-          ? { disable: true, name: '', labels: {}, annotations: {} }
-          : {
-              disable: false,
-              name: a.name ?? '',
-              labels: { ...(a.labels ?? {}), ...(o?.labels ?? {}) },
-              annotations: { ...(a.annotations ?? {}), ...(o?.annotations ?? {}) },
-            };
-      return {
-        id: `${p.service}-${s.name}`,
-        name: s.name,
-        service: p.service,
-        description: s.description ?? '',
-        objective: s.objective,
-        periodMs: this.periodMs,
-        labels: { ...(p.labels ?? {}), ...(s.labels ?? {}), ...(p.extraLabels ?? {}) },
-        sli: s.sli.model,
-        pageAlert: meta(a.pageAlert),
-        ticketAlert: meta(a.ticketAlert),
-      };
+      let m = this.modelOf.get(s);
+      if (!m) this.modelOf.set(s, (m = this.model(s)));
+      return m;
     });
+  }
+
+  /** The model of one definition (kept per definition: the spec's props cannot change). */
+  private model(s: SloDefinition): SloModel {
+    const p = this.props;
+    const a = s.alerting ?? {};
+    const meta = (o: SloAlertOverride | undefined) =>
+      o?.disable
+        ? { disable: true, name: '', labels: {}, annotations: {} }
+        : {
+            disable: false,
+            name: a.name ?? '',
+            labels: { ...(a.labels ?? {}), ...(o?.labels ?? {}) },
+            annotations: { ...(a.annotations ?? {}), ...(o?.annotations ?? {}) },
+          };
+    return {
+      id: `${p.service}-${s.name}`,
+      name: s.name,
+      service: p.service,
+      description: s.description ?? '',
+      objective: s.objective,
+      periodMs: this.periodMs,
+      labels: { ...(p.labels ?? {}), ...(s.labels ?? {}), ...(p.extraLabels ?? {}) },
+      sli: s.sli.model,
+      pageAlert: meta(a.pageAlert),
+      ticketAlert: meta(a.ticketAlert),
+    };
   }
 
   /** The SLO definitions, as given. */
@@ -356,47 +385,76 @@ export class SloSpec extends Construct implements IApiObjectOwner {
     problems.addAll('', namespaceProblems('namespace', this.namespace, { what: '', fix: 'use a valid namespace name, e.g. "monitoring"' }));
     problems.addAll('', this.selection.problems);
     (p.alertWindows ?? []).forEach((w, i) => problems.addAll(`alertWindows[${i}]`, alertWindowsProblems(w.model, true)));
-    problems.addAll('', (p.output ?? SloOutput.prometheusRule()).problems({ periodMs: this.periodMs, generationOptions: p }));
+    problems.addAll('', (p.output ?? SloOutput.prometheusRule()).problems({ periodMs: this.periodMs, generationOptions: p, objectName: this.name }));
+    problems.addAll('', finiteDurationProblems('period', this.periodMs, 'Duration.days(30)'));
+    problems.addAll('', finiteDurationProblems('scrapeInterval', millisOrNaN(p.scrapeInterval), 'Duration.seconds(30)'));
+    problems.addAll('', reservedLabelProblems('labels', p.labels));
+    problems.addAll('', reservedLabelProblems('extraLabels', p.extraLabels));
     this.checkSlos(problems);
     return problems;
   }
 
   private checkSlos(problems: Problems): void {
     const found: Problem[] = [];
+    const keys = new Set<string>();
     const add = (field: string, problem: string, fix: string) => {
-      if (!found.some((f) => f.field === field && f.problem === problem)) found.push({ field, problem, fix });
+      const key = `${field}\u0000${problem}`;
+      if (!keys.has(key)) found.push({ field, problem, fix });
+      keys.add(key);
     };
-    const strict = { strict: true, scrapeIntervalMs: (this.props.scrapeInterval ?? Duration.seconds(30)).toMilliseconds() };
-    const windows = this.catalog.get(this.periodMs);
     const seen = new Set<string>();
-    this.models.forEach((m, i) => {
+    const models = this.models;
+    models.forEach((m, i) => {
       const def = this.slos[i];
       const prefix = `slos[${i}]`;
-      for (const pr of sloProblems(m, windows, this.catalog.periods(), strict)) {
-        if (pr.field === 'service') add('service', pr.problem, pr.fix);
-        else if (pr.field === 'period') add('period', pr.problem, 'use Duration.days(30) or Duration.days(28), or give alertWindows for this period');
-        else if (pr.field === 'alertWindows') add('scrapeInterval', pr.problem, pr.fix);
-        else add(`${prefix}.${pr.field}`, pr.problem, pr.fix);
-      }
-      if (def.sli.kind === 'latency' && !/^(\d+(\.\d+)?|\+Inf)$/.test(def.sli.thresholdBucket ?? '')) {
-        add(
-          `${prefix}.sli`,
-          `latency threshold bucket "${def.sli.thresholdBucket}" is not a bucket boundary`,
-          'give the `le` value of one of the histogram buckets, e.g. "0.5"',
-        );
-      }
-      if (def.sli.kind === 'throughput' && !((def.sli.minPerSecond ?? 0) > 0)) {
-        add(
-          `${prefix}.sli`,
-          `minPerSecond must be above 0 (got ${def.sli.minPerSecond})`,
-          'give the minimum rate the service must sustain, e.g. 100',
-        );
-      }
+      for (const pr of this.sloChecks(def, m)) add(pr.own ? pr.field : `${prefix}.${pr.field}`, pr.problem, pr.fix);
       if (seen.has(m.name))
         add(`${prefix}.name`, `SLO "${m.name}" is defined twice in service "${m.service}"`, 'give each SLO of a service its own name');
       seen.add(m.name);
     });
     for (const f of found) problems.add(f.field, f.problem, f.fix);
+  }
+
+  /**
+   * The problems of one SLO definition: fields relative to it, or of the spec (`own`). Kept
+   * per definition (the spec's props cannot change), so that validating the app again
+   * after construction does not parse every query again.
+   */
+  private sloChecks(def: SloDefinition, m: SloModel): ReadonlyArray<Problem & { readonly own?: boolean }> {
+    const kept = this.checkedSlos.get(def);
+    if (kept) return kept;
+    const out: Array<Problem & { readonly own?: boolean }> = [];
+    const strict = { strict: true, scrapeIntervalMs: millisOrNaN(this.props.scrapeInterval ?? Duration.seconds(30))! };
+    const windows = this.catalog.get(this.periodMs);
+    // A helper's bad option (a name that is not PromQL) is reported at the option, not as the query it broke.
+    const sliOwn = def.sli.problems;
+    for (const pr of sliOwn) out.push({ ...pr, field: `sli.${pr.field}` });
+    out.push(...sloDefinitionProblems(def));
+    for (const pr of sloProblems(m, windows, this.catalog.periods(), strict)) {
+      if (sliOwn.length && pr.field.startsWith('sli.')) continue;
+      if (pr.field === 'service') out.push({ ...pr, own: true });
+      else if (pr.field === 'period' && !Number.isFinite(this.periodMs)) continue;
+      else if (pr.field === 'period')
+        out.push({ ...pr, own: true, fix: 'use Duration.days(30) or Duration.days(28), or give alertWindows for this period' });
+      else if (pr.field === 'alertWindows') out.push({ ...pr, field: 'scrapeInterval', own: true });
+      else out.push(pr);
+    }
+    if (def.sli.kind === 'latency' && !/^(\d+(\.\d+)?|\+Inf)$/.test(def.sli.thresholdBucket ?? '')) {
+      out.push({
+        field: 'sli',
+        problem: `latency threshold bucket "${def.sli.thresholdBucket}" is not a bucket boundary`,
+        fix: 'give the `le` value of one of the histogram buckets, e.g. "0.5"',
+      });
+    }
+    if (def.sli.kind === 'throughput' && Number.isFinite(def.sli.minPerSecond) && !((def.sli.minPerSecond ?? 0) > 0)) {
+      out.push({
+        field: 'sli',
+        problem: `minPerSecond must be above 0 (got ${def.sli.minPerSecond})`,
+        fix: 'give the minimum rate the service must sustain, e.g. 100',
+      });
+    }
+    this.checkedSlos.set(def, out);
+    return out;
   }
 
   private validateLate(): string[] {
@@ -416,17 +474,40 @@ export class SloSpec extends Construct implements IApiObjectOwner {
         );
       }
     }
+    // One object per spec: refuse one that the API server (or etcd) would refuse.
+    if (problems.empty && this.sizeBound() > MAX_SLO_OBJECT_BYTES)
+      problems.addAll('', (this.props.output ?? SloOutput.prometheusRule()).sizeProblems(this.outputSource, this.slos.length));
     return problems.messages();
   }
 
-  private emit(): ApiObject {
-    const labels = objectLabels(SLO_RULES_LABELS, this.selection.labels);
-    // The body is produced when the manifest is resolved, so SLOs added later with addSlo() count.
-    return sloOutputObject(this, this.props.output ?? SloOutput.prometheusRule(), {
-      metadata: { name: this.name, namespace: this.namespace, labels },
+  private get outputSource(): SloOutputSource {
+    return {
+      metadata: { name: this.name, namespace: this.namespace, labels: objectLabels(SLO_RULES_LABELS, this.selection.labels) },
       ruleGroups: () => this.ruleGroups,
       slothServiceLevelSpec: () => toJson_PrometheusServiceLevelSpec(this.slothSpec()) ?? {},
-    });
+    };
+  }
+
+  /**
+   * More bytes than the generated object can have: each SLO writes at most 17 rules and 3
+   * groups, each rule at most its queries, its labels and annotations and 1 KiB of its own.
+   * Cheap, so the exact size is computed only for specs that could be too large.
+   */
+  private sizeBound(): number {
+    const text = (m: Readonly<Record<string, string>> | undefined) => Object.entries(m ?? {}).reduce((n, [k, v]) => n + k.length + v.length + 8, 0);
+    let bytes = 4096;
+    for (const m of this.models) {
+      const q = m.sli.events ? m.sli.events.errorQuery.length + m.sli.events.totalQuery.length : (m.sli.raw?.errorRatioQuery.length ?? 0);
+      const alerts = text(m.pageAlert.labels) + text(m.pageAlert.annotations) + text(m.ticketAlert.labels) + text(m.ticketAlert.annotations);
+      // JSON escapes can double a character (a quote or backslash), and a non-ASCII one takes up to 3 bytes.
+      bytes += 3 * (20 * (2 * q + text(m.labels) + m.id.length + 1024) + 2 * alerts);
+    }
+    return bytes;
+  }
+
+  private emit(): ApiObject {
+    // The body is produced when the manifest is resolved, so SLOs added later with addSlo() count.
+    return sloOutputObject(this, this.props.output ?? SloOutput.prometheusRule(), this.outputSource);
   }
 
   private slothSpec(): PrometheusServiceLevelSpec {

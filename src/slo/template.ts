@@ -24,8 +24,14 @@ export function unsupportedTemplateActions(query: string): string[] {
 
 /** Renders `{{.window}}` in a query. Throws on any other template action. */
 export function renderWindow(query: string, window: string): string {
+  return renderWindowTracked(query, window).text;
+}
+
+/** Renders `{{.window}}` in a query, and says where in the result each window went. Throws on any other template action. */
+export function renderWindowTracked(query: string, window: string): { readonly text: string; readonly windowAt: readonly number[] } {
   const bad = unsupportedTemplateActions(query);
   if (bad.length) throw new Error(`unsupported template action ${bad.join(', ')}: only {{.window}} is available`);
+  const windowAt: number[] = [];
   let out = '';
   let last = 0;
   for (const m of query.matchAll(ACTION)) {
@@ -33,6 +39,7 @@ export function renderWindow(query: string, window: string): string {
     if (m[1] === '-') before = before.replace(/\s+$/, '');
     out += before;
     const body = m[2];
+    if (body === '.window') windowAt.push(out.length);
     out += body === '.window' ? window : body.startsWith('"') ? (JSON.parse(body) as string) : body.slice(1, -1);
     last = m.index! + m[0].length;
     if (m[3] === '-') {
@@ -40,5 +47,5 @@ export function renderWindow(query: string, window: string): string {
       last += rest.length - rest.replace(/^\s+/, '').length;
     }
   }
-  return out + query.slice(last);
+  return { text: out + query.slice(last), windowAt };
 }

@@ -11,6 +11,16 @@ import { nameProblems, namespaceProblems, promLabelsProblems } from '../common/c
 import { goFloat } from './format';
 import { PromRule, PromRuleGroup, SliModel } from './model';
 import { promqlSyntaxProblem } from './promql';
+import {
+  finiteDurationProblems,
+  finiteProblems,
+  millisOrNaN,
+  matcherProblems,
+  metricNameProblems,
+  nearText,
+  promqlTypeIssues,
+} from '../common/promql';
+import { MIN_OBJECTIVE, objectiveFloorProblem } from './validate';
 import { LabelMatch, promqlSelector, Sli } from './sli';
 import { objectLabels, prometheusSelection, SLO_RULES_LABELS } from '../common/conventions';
 import { SloOutput } from './output';
@@ -211,13 +221,38 @@ export class SloThresholdRules extends Construct implements IApiObjectOwner {
     if (!/^[a-zA-Z_][a-zA-Z0-9_]*$/.test(prefix))
       problems.add('prefix', `"${prefix}" cannot be part of a recording name`, 'use letters, digits and _');
     const objective = props.objective ?? 99.9;
-    if (!(objective > 0 && objective < 100)) problems.add('objective', `${objective} is outside (0, 100)`, 'give a percentage such as 99.9');
+    /** Records a problem unless `v` is finite and in the interval; true when it is. */
+    const inRange = (field: string, v: number, lo: number, hi: number, hiIncluded: boolean, fix: string, example: string) => {
+      const nonFinite = finiteProblems(field, v, example);
+      if (nonFinite.length) problems.addAll('', nonFinite);
+      else if (!(v > lo && (hiIncluded ? v <= hi : v < hi))) problems.add(field, `${v} is outside (${lo}, ${hi}${hiIncluded ? ']' : ')'}`, fix);
+      else return true;
+      return false;
+    };
+    if (inRange('objective', objective, 0, 100, false, 'give a percentage such as 99.9', '99.9') && objective < MIN_OBJECTIVE) {
+      const p = objectiveFloorProblem('objective', objective);
+      problems.add(p.field, p.problem, p.fix);
+    }
     const quantile = props.quantile ?? 0.99;
-    if (!(quantile > 0 && quantile < 1)) problems.add('quantile', `${quantile} is outside (0, 1)`, 'give a quantile such as 0.99');
+    inRange('quantile', quantile, 0, 1, false, 'give a quantile such as 0.99', '0.99');
     const burn = props.budgetBurnPercentPerDay ?? 10;
-    if (!(burn > 0 && burn <= 100)) problems.add('budgetBurnPercentPerDay', `${burn} is outside (0, 100]`, 'give a percent such as 10');
+    inRange('budgetBurnPercentPerDay', burn, 0, 100, true, 'give a percent such as 10', '10');
     const low = props.budgetRemainingPercentBelow ?? 20;
-    if (!(low > 0 && low < 100)) problems.add('budgetRemainingPercentBelow', `${low} is outside (0, 100)`, 'give a percent such as 20');
+    inRange('budgetRemainingPercentBelow', low, 0, 100, false, 'give a percent such as 20', '20');
+    for (const [field, d, example] of [
+      ['period', props.period, 'Duration.days(28)'],
+      ['shortWindow', props.shortWindow, 'Duration.minutes(5)'],
+      ['latencyThreshold', props.latencyThreshold, 'Duration.millis(500)'],
+      ['alertFor', props.alertFor, 'Duration.minutes(5)'],
+    ] as const) {
+      const ms = millisOrNaN(d);
+      problems.addAll('', finiteDurationProblems(field, ms, example));
+      if (ms !== undefined && Number.isFinite(ms) && !(ms > 0) && (field === 'period' || field === 'shortWindow'))
+        problems.add(field, `the duration is ${ms} ms, but it must be longer than zero`, `give a duration such as ${example}`);
+    }
+    problems.addAll('', metricNameProblems('histogram', props.histogram ?? 'http_request_duration_seconds', 'http_request_duration_seconds'));
+    problems.addAll('', matcherProblems('histogramSelector', props.histogramSelector));
+    problems.addAll('availability', [...(props.availability?.problems ?? [])]);
     const name = props.name ?? 'slo-definitions';
     const namespace = props.namespace ?? 'monitoring';
     problems.addAll('', nameProblems('name', name, { fix: 'use a DNS-1123 name' }));
@@ -232,28 +267,27 @@ export class SloThresholdRules extends Construct implements IApiObjectOwner {
       prefix,
       availabilitySli: sli.model,
       objective,
-      periodMs: (props.period ?? Duration.days(28)).toMilliseconds(),
-      shortWindowMs: (props.shortWindow ?? Duration.minutes(5)).toMilliseconds(),
+      periodMs: millisOrNaN(props.period ?? Duration.days(28))!,
+      shortWindowMs: millisOrNaN(props.shortWindow ?? Duration.minutes(5))!,
       histogram: props.histogram ?? 'http_request_duration_seconds',
       histogramSelector: promqlSelector(props.histogramSelector),
       quantile,
-      latencyThresholdSeconds: (props.latencyThreshold ?? Duration.millis(500)).toMilliseconds() / 1000,
+      latencyThresholdSeconds: millisOrNaN(props.latencyThreshold ?? Duration.millis(500))! / 1000,
       budgetBurnPerDay: burn / 100,
       budgetRemainingBelow: low / 100,
-      forMs: (props.alertFor ?? Duration.minutes(5)).toMilliseconds(),
+      forMs: millisOrNaN(props.alertFor ?? Duration.minutes(5))!,
       labels: props.labels ?? {},
     };
     this.names = sloThresholdRuleNames(prefix, this.model.periodMs, quantile);
     if (problems.empty) {
       for (const g of sloThresholdRules(this.model)) {
         for (const r of g.rules) {
+          const where = r.record ? `availability (recording ${r.record})` : `alert ${r.alert}`;
           const p = promqlSyntaxProblem(r.expr);
-          if (p)
-            problems.add(
-              r.record ? `availability (recording ${r.record})` : `alert ${r.alert}`,
-              `the generated query does not parse: ${p}`,
-              'check the SLI queries and selectors',
-            );
+          if (p) problems.add(where, `the generated query does not parse: ${p}`, 'check the SLI queries and selectors');
+          else
+            for (const issue of promqlTypeIssues(r.expr))
+              problems.add(where, `the generated query is not valid PromQL: ${issue.problem} (near "${nearText(r.expr, issue.at)}")`, issue.fix);
         }
       }
     }

@@ -6,12 +6,42 @@
  */
 import { Problem } from '../common/errors';
 import { AlertMetaModel, AlertWindowsModel, SloModel } from './model';
-import { promqlSyntaxProblem } from './promql';
-import { hasWindowVar, renderWindow, unsupportedTemplateActions } from './template';
+import { goFloat } from './format';
+import { syntaxProblemAt } from './promql';
+import { analysePromql, nearText, windowPlacementProblems } from '../common/promql';
+import { hasWindowVar, renderWindowTracked, unsupportedTemplateActions } from './template';
 import { formatPromDuration } from '../common/duration';
 
 const NAME_RE = /^[A-Za-z0-9][-A-Za-z0-9_.]*[A-Za-z0-9]$/;
 const LEGACY_LABEL_RE = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
+
+/**
+ * The lowest objective the typed constructs accept, in percent. An objective is a percent:
+ * below 50 it is almost always a ratio written by mistake (0.999 for 99.9 %), which gives
+ * a budget so large that no alert can ever fire. Sloth accepts any value in (0, 100], so
+ * its files get a warning instead ({@link objectiveWarnings}).
+ */
+export const MIN_OBJECTIVE = 50;
+
+/** The objective floor problem: `objective` below {@link MIN_OBJECTIVE}, with the likely meant value. */
+export function objectiveFloorProblem(field: string, objective: number): Problem {
+  const meant = objective > 0 && objective < 1 ? goFloat(Number((objective * 100).toPrecision(12))) : undefined;
+  return {
+    field,
+    problem: `${objective} % is below ${MIN_OBJECTIVE} %: an objective is a percent, not a ratio${meant ? ` (did you mean ${meant}?)` : ''}`,
+    fix: meant ? `write ${meant} for ${meant} %` : 'give the objective as a percent, e.g. 99.9',
+  };
+}
+
+/**
+ * Warnings for SLOs that Sloth accepts but that are almost surely mistakes: an objective
+ * below {@link MIN_OBJECTIVE} (written as a ratio). Fields as in {@link sloProblems}.
+ */
+export function objectiveWarnings(slo: SloModel): Problem[] {
+  return Number.isFinite(slo.objective) && slo.objective > 0 && slo.objective < MIN_OBJECTIVE
+    ? [objectiveFloorProblem('objective', slo.objective)]
+    : [];
+}
 
 /** How strictly to validate. */
 export interface SloValidationOptions {
@@ -51,7 +81,13 @@ function queryProblems(field: string, query: string, strict: boolean): Problem[]
     out.push({ field, problem: `the query uses template actions other than {{.window}}: ${bad.join(', ')}`, fix: 'use only {{.window}}' });
     return out;
   }
-  const syntax = promqlSyntaxProblem(renderWindow(query, '1m'));
+  // One parse per query: the grammar, what Prometheus' parser refuses beyond it (Sloth
+  // validates queries with that parser), and where the window landed.
+  const { text, windowAt } = renderWindowTracked(query, '5m');
+  // A query whose result is a range vector parses (Sloth accepts it); the typed constructs refuse it.
+  const analysis = text.trim() === '' ? undefined : analysePromql(text, { windowAt, result: strict ? 'vector-or-scalar' : 'any' });
+  const syntax =
+    analysis === undefined ? 'the query is empty' : analysis.syntaxErrorAt !== undefined ? syntaxProblemAt(text, analysis.syntaxErrorAt) : undefined;
   if (syntax && strict)
     out.push({
       field,
@@ -59,6 +95,10 @@ function queryProblems(field: string, query: string, strict: boolean): Problem[]
       fix: 'correct the PromQL (try it in the Prometheus UI with a concrete window)',
     });
   else if (syntax) out.push({ field, problem: `the query does not parse: ${syntax}`, fix: 'correct the PromQL' });
+  if (syntax || !analysis) return out;
+  for (const issue of analysis.issues)
+    out.push({ field, problem: `the query is not valid PromQL: ${issue.problem} (near "${nearText(text, issue.at)}")`, fix: issue.fix });
+  if (strict && out.length === 0) out.push(...windowPlacementProblems(field, analysis.windowPlacement));
   return out;
 }
 
@@ -107,8 +147,12 @@ export function sloProblems(
       problem: slo.service === '' ? 'the service is required' : `"${slo.service}" is not a valid service name`,
       fix: nameFix,
     });
-  if (!(slo.objective > 0 && slo.objective <= 100) || !Number.isFinite(slo.objective)) {
+  if (!Number.isFinite(slo.objective)) {
+    out.push({ field: 'objective', problem: `${slo.objective} is not a finite number`, fix: 'give the objective as a percentage, e.g. 99.9' });
+  } else if (!(slo.objective > 0 && slo.objective <= 100)) {
     out.push({ field: 'objective', problem: `${slo.objective} is outside (0, 100]`, fix: 'give the objective as a percentage, e.g. 99.9' });
+  } else if (strict && slo.objective < MIN_OBJECTIVE) {
+    out.push(objectiveFloorProblem('objective', slo.objective));
   } else if (strict && slo.objective === 100) {
     out.push({
       field: 'objective',

@@ -118,6 +118,22 @@ export function alertWindowsProblems(w: AlertWindowsModel, strict = false): Prob
     problems.push({ field: 'sloPeriod', problem: 'the SLO period is missing', fix: 'give the period the windows are for, such as 30d' });
   for (const [name, key] of WINDOW_NAMES) {
     const win = w[key];
+    for (const [field, v, what] of [
+      ['longWindow', win.longWindowMs, 'duration'],
+      ['shortWindow', win.shortWindowMs, 'duration'],
+      ['errorBudgetPercent', win.errorBudgetPercent, 'share of the budget'],
+    ] as const) {
+      if (typeof v === 'number' && !Number.isFinite(v))
+        problems.push({
+          field: `${name}.${field}`,
+          problem:
+            what === 'duration'
+              ? 'the window is not a finite, whole number of milliseconds'
+              : `the ${what} is ${v}, which would be written into the rules as such`,
+          fix: field === 'errorBudgetPercent' ? 'give a finite percent of the budget, such as 2' : 'give a finite duration, such as 1h',
+        });
+    }
+    if (!Number.isFinite(win.longWindowMs) || !Number.isFinite(win.shortWindowMs) || !Number.isFinite(win.errorBudgetPercent)) continue;
     if (!(win.longWindowMs > 0))
       problems.push({ field: `${name}.longWindow`, problem: 'the long window is missing', fix: 'give a Prometheus duration, such as 1h' });
     if (!(win.shortWindowMs > 0))

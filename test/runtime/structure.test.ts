@@ -33,6 +33,7 @@ test('no runtime module reaches cdk8s, cdk8s-plus or constructs, directly or thr
     'common/input-files.ts',
     'common/names.ts',
     'common/net.ts',
+    'common/promql.ts',
     'common/timezone.ts',
     'common/version.ts',
   ];
